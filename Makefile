@@ -1,0 +1,53 @@
+# torque: one command each for a newcomer with only Go installed.
+#
+#   make test      gofmt + go vet + FerretDB (built once, cached) + every test
+#   make demo      start a local FerretDB and run examples/tutorial against it
+#   make fuzz      every Fuzz target, $(FUZZTIME) each
+#   make bench     every benchmark, with allocations
+#   make ferretdb  build the FerretDB binary only, print its path
+#   make servers   start test servers in the background, print `export` lines
+#
+# Scripts live in scripts/; the FerretDB binary is cached in
+# $${XDG_CACHE_HOME:-$$HOME/.cache}/torque/, outside the checkout.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+GO ?= go
+FUZZTIME ?= 20s
+export GO FUZZTIME
+
+# The race detector needs cgo (a C compiler); without one, tests run without it.
+RACE := $(shell [ "$$($(GO) env CGO_ENABLED)" = 1 ] && echo -race)
+
+.PHONY: test fmt vet ferretdb demo fuzz bench servers
+
+test: fmt vet
+	@[ -n "$(RACE)" ] || echo "make: no C compiler for cgo: running tests without -race" >&2
+	scripts/testservers.sh run -- $(GO) test $(RACE) -count=1 ./...
+
+fmt:
+	@files=$$(gofmt -l .); \
+	if [ -n "$$files" ]; then \
+		echo "gofmt: these files need formatting (run gofmt -w on them):" >&2; \
+		echo "$$files" >&2; \
+		exit 1; \
+	fi
+
+vet:
+	$(GO) vet ./...
+
+ferretdb:
+	@scripts/ferretdb-build.sh
+
+demo:
+	scripts/testservers.sh run --plain -- \
+		bash -c '$(GO) run ./examples/tutorial -uri "$$TORQUE_TEST_URI"'
+
+fuzz:
+	scripts/fuzz.sh
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+servers:
+	@scripts/testservers.sh start

@@ -1,0 +1,28 @@
+package auth
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// AuthError is every failure of this package: an invalid credential, a
+// malformed or dishonest server payload, a server's refusal, or a network
+// error underneath (Err, kept for errors.Is / errors.As). It names who tried
+// to authenticate how, and what failed, never the password or the contents
+// of a payload.
+type AuthError struct {
+	Mechanism string // the mechanism tried ("" before negotiation)
+	Source    string // the authentication database
+	Username  string
+	Err       error
+}
+
+func (e *AuthError) Error() string {
+	mech := e.Mechanism
+	if mech == "" {
+		mech = "default mechanism"
+	}
+	return fmt.Sprintf("auth: %s as user %s on %s: %v", mech, strconv.Quote(e.Username), strconv.Quote(e.Source), e.Err)
+}
+
+func (e *AuthError) Unwrap() error { return e.Err }

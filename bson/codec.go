@@ -1,0 +1,189 @@
+package bson
+
+import (
+	"reflect"
+	"sync"
+)
+
+// A codec encodes and decodes the values of one Go type. Codecs are compiled
+// once per (type, flags) by codecFor and cached for the life of the program,
+// so Marshal and Unmarshal never look up struct fields or tags per call.
+//
+// Codecs call the codecs of their element types through pointers, at call
+// time: that is what lets a recursive type (type Node struct{ Kids []Node })
+// refer to its own codec before that codec is complete.
+type codec struct {
+	// encode appends one element: type byte, key, value.
+	encode func(dst []byte, key string, v reflect.Value, depth int) ([]byte, error)
+	// encodeDoc appends v as a whole document. It is nil for types that do
+	// not marshal to a document and is what Marshal calls at the top level.
+	encodeDoc func(dst []byte, v reflect.Value, depth int) ([]byte, error)
+	// decode stores the value val of BSON type t into v, which is always
+	// addressable.
+	decode func(d *decState, t Type, val []byte, v reflect.Value) error
+}
+
+// codecFlags are struct-tag options that change how a value is coded; they
+// apply to the field's value and to the elements inside it.
+type codecFlags uint8
+
+const (
+	flagMinSize  codecFlags = 1 << iota // write 64-bit integers that fit as int32
+	flagTruncate                        // let a double with a fraction truncate into an integer
+)
+
+type codecKey struct {
+	t     reflect.Type
+	flags codecFlags
+}
+
+var (
+	codecCache sync.Map // codecKey -> *codec, complete codecs only
+
+	compileMu sync.Mutex
+	compiling = map[codecKey]*codec{} // under compileMu: codecs being built
+)
+
+// maxEncodeDepth bounds how deeply Marshal follows pointers, documents and
+// arrays, so that a cyclic value ends in an error rather than a stack
+// overflow. (Unmarshal stops at MaxNestingDepth, as Validate does.)
+const maxEncodeDepth = 1024
+
+// codecFor returns the codec of t, compiling it (and the codecs of the types
+// it contains) on first use.
+func codecFor(t reflect.Type, fl codecFlags) *codec {
+	if c, ok := codecCache.Load(codecKey{t, fl}); ok {
+		return c.(*codec)
+	}
+	compileMu.Lock()
+	defer compileMu.Unlock()
+	c := compileCodec(t, fl)
+	for k, v := range compiling { // publish only once every codec is complete
+		codecCache.Store(k, v)
+	}
+	clear(compiling)
+	return c
+}
+
+// compileCodec builds the codec of t; the caller holds compileMu. A type that
+// is already being built (a recursive type) yields the unfinished codec,
+// which is filled in before anyone can call it.
+func compileCodec(t reflect.Type, fl codecFlags) *codec {
+	key := codecKey{t, fl}
+	if c, ok := codecCache.Load(key); ok {
+		return c.(*codec)
+	}
+	if c, ok := compiling[key]; ok {
+		return c
+	}
+	c := new(codec)
+	compiling[key] = c
+	*c = buildCodec(t, fl)
+	if c.encode == nil {
+		c.encode = encodeDocElement(c)
+	}
+	return c
+}
+
+// buildCodec picks the codec for t: the types of this package and the
+// standard library that have a BSON meaning of their own first, then hooks
+// (the Marshaler family), then the kinds of reflect.
+func buildCodec(t reflect.Type, fl codecFlags) codec {
+	if c, ok := knownTypeCodec(t); ok {
+		return c
+	}
+	if c, ok := hookCodec(t, fl); ok {
+		return c
+	}
+	return buildPlainCodec(t, fl)
+}
+
+// buildPlainCodec returns the codec of the kind of t, ignoring hooks.
+func buildPlainCodec(t reflect.Type, fl codecFlags) codec {
+	switch t.Kind() {
+	case reflect.Bool:
+		return boolCodec()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return intCodec(t, fl)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return uintCodec(t, fl)
+	case reflect.Float32, reflect.Float64:
+		return floatCodec(t, fl)
+	case reflect.String:
+		return stringCodec()
+	case reflect.Pointer:
+		return pointerCodec(t, fl)
+	case reflect.Interface:
+		return interfaceCodec(t)
+	case reflect.Slice:
+		if t.Elem().Kind() == reflect.Uint8 {
+			return byteSliceCodec()
+		}
+		return sliceCodec(t, fl)
+	case reflect.Array:
+		return arrayCodec(t, fl)
+	case reflect.Map:
+		return mapCodec(t, fl)
+	case reflect.Struct:
+		return structCodec(t)
+	}
+	return errorCodec("Go type " + t.String() + " has no BSON form")
+}
+
+// errorCodec is the codec of a type that has no BSON form. It fails when it
+// is used, not when it is compiled, so that a struct with such a field still
+// works when the field is skipped.
+func errorCodec(msg string) codec {
+	return codec{
+		encode: func([]byte, string, reflect.Value, int) ([]byte, error) {
+			return nil, &MarshalError{Msg: msg}
+		},
+		decode: func(d *decState, t Type, val []byte, v reflect.Value) error {
+			return d.errAt(val, msg)
+		},
+	}
+}
+
+// encodeDocElement derives the element encoder of a document type from its
+// encodeDoc: header, then the document.
+func encodeDocElement(c *codec) func([]byte, string, reflect.Value, int) ([]byte, error) {
+	return func(dst []byte, key string, v reflect.Value, depth int) ([]byte, error) {
+		dst = AppendHeader(dst, TypeEmbeddedDocument, key)
+		return c.encodeDoc(dst, v, depth)
+	}
+}
+
+// MarshalError reports a Go value that cannot be marshaled: its type has no
+// BSON form, a number does not fit, a Marshaler failed. Key is the dotted
+// path of the field, "" at the top level.
+type MarshalError struct {
+	Key string
+	Msg string
+	Err error // the Marshaler's error, if one failed
+}
+
+func (e *MarshalError) Error() string {
+	s := e.Msg
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	if e.Key != "" {
+		return "bson: marshaling \"" + e.Key + "\": " + s
+	}
+	return "bson: " + s
+}
+
+func (e *MarshalError) Unwrap() error { return e.Err }
+
+// withKey prefixes the key path of a marshal error with key as it travels
+// up through the documents that contain it.
+func withKey(err error, key string) error {
+	if me, ok := err.(*MarshalError); ok {
+		if me.Key == "" {
+			me.Key = key
+		} else {
+			me.Key = key + "." + me.Key
+		}
+	}
+	return err
+}

@@ -1,0 +1,106 @@
+package bson
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// Extended JSON v2 (the MongoDB "extended-json" specification) in both
+// directions:
+//
+//   - ExtJSONToRaw parses canonical, relaxed and the legacy forms into BSON.
+//   - AppendExtJSON writes BSON as canonical or relaxed Extended JSON.
+//   - Raw.String and RawValue.String give relaxed Extended JSON.
+//   - MarshalExtJSON and UnmarshalExtJSON do the same for Go values, by way
+//     of Marshal and Unmarshal.
+//
+// Files: extjson_scan.go (a strict JSON parser building a tree),
+// extjson_decode.go and extjson_wrappers.go (tree to BSON),
+// extjson_encode.go (BSON to JSON).
+
+// maxExtJSONDepth bounds the nesting of objects and arrays in JSON input.
+// The spec asks parsers for at least 200 levels, since type wrappers add
+// levels; the BSON that comes out may nest at most MaxNestingDepth deep.
+const maxExtJSONDepth = 512
+
+// ExtJSONError reports Extended JSON that cannot be read: what is wrong
+// (Msg), where (Offset, the byte offset in the JSON input) and, once the
+// JSON parsed, under which key (Path, dotted, "" at the top level).
+type ExtJSONError struct {
+	Offset int
+	Path   string
+	Msg    string
+}
+
+// Error returns, for example,
+// `bson: extended JSON at byte 12 in "a.b": $oid: "xyz" is not 24 hexadecimal digits`.
+func (e *ExtJSONError) Error() string {
+	s := "bson: extended JSON at byte " + strconv.Itoa(e.Offset)
+	if e.Path != "" {
+		s += " in " + strconv.Quote(e.Path)
+	}
+	return s + ": " + e.Msg
+}
+
+func newExtJSONError(off int, path, format string, args ...any) *ExtJSONError {
+	return &ExtJSONError{Offset: off, Path: path, Msg: fmt.Sprintf(format, args...)}
+}
+
+// ExtJSONToRaw parses one Extended JSON object into a BSON document. It
+// reads canonical and relaxed Extended JSON v2 and the legacy forms
+// {"$binary": "<base64>", "$type": "<hex>"}, {"$regex": "<pattern>",
+// "$options": "<flags>"} and {"$date": "<ISO-8601>"}. Key order is kept.
+// A plain JSON number becomes an int32 when it is an integer that fits,
+// else an int64 when it fits, else a double. DBRefs ({"$ref": ..., "$id":
+// ...}) stay documents. Errors are *ExtJSONError.
+func ExtJSONToRaw(data []byte) (Raw, error) {
+	b, err := extJSONToRaw(nil, data, false)
+	if err != nil {
+		return nil, err
+	}
+	return Raw(b), nil
+}
+
+// AppendExtJSON appends doc as Extended JSON, canonical or relaxed, and
+// returns the extended buffer. doc is validated first; a *DecodeError
+// reports malformed BSON. The output has no insignificant white space and
+// keeps the order of the elements.
+func AppendExtJSON(dst []byte, doc Raw, canonical bool) ([]byte, error) {
+	return appendExtJSON(dst, doc, canonical, false)
+}
+
+func appendExtJSON(dst []byte, doc Raw, canonical, escapeHTML bool) ([]byte, error) {
+	if err := doc.Validate(); err != nil {
+		return dst, err
+	}
+	w := ejWriter{canonical: canonical, escapeHTML: escapeHTML}
+	out, err := w.document(dst, doc)
+	if err != nil {
+		return dst, err
+	}
+	return out, nil
+}
+
+// String returns r as relaxed Extended JSON, or a description of the error
+// when r is not valid BSON.
+func (r Raw) String() string {
+	b, err := AppendExtJSON(nil, r, false)
+	if err != nil {
+		return "<invalid BSON: " + err.Error() + ">"
+	}
+	return string(b)
+}
+
+// String returns v as relaxed Extended JSON (a string value comes out
+// quoted), or a description of the error when v is not valid.
+func (v RawValue) String() string {
+	if err := v.Validate(); err != nil {
+		return "<invalid BSON: " + err.Error() + ">"
+	}
+	w := ejWriter{}
+	b, err := w.value(nil, v)
+	if err != nil {
+		return "<invalid BSON: " + err.Error() + ">"
+	}
+	return string(b)
+}

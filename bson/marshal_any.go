@@ -1,0 +1,167 @@
+package bson
+
+import (
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// This file encodes values held in interfaces (the values of D, M and A)
+// with a type switch over the common types, so that the generic
+// containers need no reflection; other types go to their codec.
+
+// appendAnyElement appends the element {key: x}.
+func appendAnyElement(dst []byte, key string, x any, depth int) ([]byte, error) {
+	switch x := x.(type) {
+	case nil:
+		return AppendNullElement(dst, key), nil
+	case string:
+		return AppendStringElement(dst, key, x), nil
+	case int32:
+		return AppendInt32Element(dst, key, x), nil
+	case int64:
+		return AppendInt64Element(dst, key, x), nil
+	case int:
+		return appendIntElement(dst, key, int64(x)), nil
+	case float64:
+		return AppendDoubleElement(dst, key, x), nil
+	case bool:
+		return AppendBooleanElement(dst, key, x), nil
+	case D:
+		if x == nil {
+			return AppendNullElement(dst, key), nil
+		}
+		return appendD(AppendHeader(dst, TypeEmbeddedDocument, key), x, depth)
+	case M:
+		if x == nil {
+			return AppendNullElement(dst, key), nil
+		}
+		return appendM(AppendHeader(dst, TypeEmbeddedDocument, key), x, depth)
+	case A:
+		return appendAElement(dst, key, x, depth)
+	case ObjectID:
+		return AppendObjectIDElement(dst, key, x), nil
+	case DateTime:
+		return AppendDateTimeElement(dst, key, int64(x)), nil
+	case time.Time:
+		return AppendDateTimeElement(dst, key, x.UnixMilli()), nil
+	case []byte:
+		if x == nil {
+			return AppendNullElement(dst, key), nil
+		}
+		return AppendBinaryElement(dst, key, BinaryGeneric, x), nil
+	case Binary:
+		return AppendBinaryElement(dst, key, x.Subtype, x.Data), nil
+	case Decimal128:
+		return AppendDecimal128Element(dst, key, x), nil
+	case Timestamp:
+		return AppendTimestampElement(dst, key, x.T, x.I), nil
+	}
+	v := addressable(reflect.ValueOf(x))
+	return codecFor(v.Type(), 0).encode(dst, key, v, depth)
+}
+
+// addressable returns v, or for a struct or array that is not addressable
+// (as values taken out of interfaces are) an addressable copy: one
+// allocation that saves the field codecs one each.
+func addressable(v reflect.Value) reflect.Value {
+	if v.CanAddr() || (v.Kind() != reflect.Struct && v.Kind() != reflect.Array) {
+		return v
+	}
+	p := reflect.New(v.Type())
+	p.Elem().Set(v)
+	return p.Elem()
+}
+
+// appendAnyDocument appends x, which must marshal to a document.
+func appendAnyDocument(dst []byte, x any, depth int) ([]byte, error) {
+	switch x := x.(type) {
+	case D:
+		return appendD(dst, x, depth)
+	case M:
+		if x != nil {
+			return appendM(dst, x, depth)
+		}
+	case Raw:
+		if err := checkValue(typeRaw, TypeEmbeddedDocument, x); err != nil {
+			return dst, err
+		}
+		return append(dst, x...), nil
+	case nil:
+		return dst, &MarshalError{Msg: "cannot marshal nil as a document"}
+	}
+	v := reflect.ValueOf(x)
+	if (v.Kind() == reflect.Map || v.Kind() == reflect.Pointer) && v.IsNil() {
+		return dst, &MarshalError{Msg: "cannot marshal a nil " + v.Type().String() + " as a document"}
+	}
+	c := codecFor(v.Type(), 0)
+	if c.encodeDoc == nil {
+		return dst, &MarshalError{Msg: "cannot marshal " + v.Type().String() +
+			" as a document: use a struct, a map, D, M, Raw or a pointer to one of those"}
+	}
+	return c.encodeDoc(dst, addressable(v), depth)
+}
+
+// appendD appends the document doc.
+func appendD(dst []byte, doc D, depth int) ([]byte, error) {
+	if depth > maxEncodeDepth {
+		return dst, &MarshalError{Msg: "values nested too deeply (a cycle?)"}
+	}
+	start, dst := AppendDocumentStart(dst)
+	var err error
+	for i := range doc {
+		e := &doc[i]
+		if err = checkKey(e.Key); err != nil {
+			return dst, err
+		}
+		if dst, err = appendAnyElement(dst, e.Key, e.Value, depth+1); err != nil {
+			return dst, withKey(err, e.Key)
+		}
+	}
+	return AppendDocumentEnd(dst, start)
+}
+
+// appendM appends the document m, in map order.
+func appendM(dst []byte, m M, depth int) ([]byte, error) {
+	if depth > maxEncodeDepth {
+		return dst, &MarshalError{Msg: "values nested too deeply (a cycle?)"}
+	}
+	start, dst := AppendDocumentStart(dst)
+	var err error
+	for k, v := range m {
+		if err = checkKey(k); err != nil {
+			return dst, err
+		}
+		if dst, err = appendAnyElement(dst, k, v, depth+1); err != nil {
+			return dst, withKey(err, k)
+		}
+	}
+	return AppendDocumentEnd(dst, start)
+}
+
+// appendAElement appends the array element {key: a}; a nil A is null.
+func appendAElement(dst []byte, key string, a A, depth int) ([]byte, error) {
+	if a == nil {
+		return AppendNullElement(dst, key), nil
+	}
+	if depth > maxEncodeDepth {
+		return dst, &MarshalError{Msg: "values nested too deeply (a cycle?)"}
+	}
+	start, dst := AppendArrayElementStart(dst, key)
+	var err error
+	for i, x := range a {
+		if dst, err = appendAnyElement(dst, ArrayKey(i), x, depth+1); err != nil {
+			return dst, withKey(err, ArrayKey(i))
+		}
+	}
+	return AppendDocumentEnd(dst, start)
+}
+
+// checkKey refuses a key that a C string cannot hold.
+func checkKey(key string) error {
+	if strings.IndexByte(key, 0) >= 0 {
+		return &MarshalError{Msg: "key " + strconv.Quote(key) + " contains a NUL byte"}
+	}
+	return nil
+}

@@ -1,0 +1,57 @@
+package bson
+
+import (
+	"reflect"
+	"strings"
+)
+
+// structTags is what one struct field's `bson:"..."` tag asks for.
+//
+// The syntax is the official Go driver's: a key, then options after commas.
+// An empty key keeps the default, which is the field name in lower case
+// ("UserID" becomes "userid"); a tag of "-" skips the field. A struct tag
+// without a bson key and without any colon, like `name,omitempty`, is read as
+// if it were the bson tag, as the official driver does.
+type structTags struct {
+	Name      string
+	Skip      bool
+	OmitEmpty bool // omit the zero value, and empty slices, maps and strings
+	OmitZero  bool // omit the zero value, asking an IsZero() bool method if the type has one
+	MinSize   bool // write int64-like values that fit in 32 bits as int32
+	Truncate  bool // allow a double with a fraction to be truncated into an integer field
+	Inline    bool // flatten a struct or map field into the enclosing document
+}
+
+// parseStructTags reads the bson tag of sf.
+func parseStructTags(sf reflect.StructField) structTags {
+	tag, ok := sf.Tag.Lookup("bson")
+	if !ok && len(sf.Tag) > 0 && !strings.Contains(string(sf.Tag), ":") {
+		tag = string(sf.Tag)
+	}
+	st := structTags{Name: strings.ToLower(sf.Name)}
+	if tag == "-" {
+		st.Skip = true
+		return st
+	}
+	name, opts, _ := strings.Cut(tag, ",")
+	if name != "" {
+		st.Name = name
+	}
+	for opts != "" {
+		var opt string
+		opt, opts, _ = strings.Cut(opts, ",")
+		switch opt {
+		case "omitempty":
+			st.OmitEmpty = true
+		case "omitzero":
+			st.OmitZero = true
+		case "minsize":
+			st.MinSize = true
+		case "truncate":
+			st.Truncate = true
+		case "inline":
+			st.Inline = true
+		}
+	}
+	return st
+}

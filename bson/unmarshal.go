@@ -1,0 +1,116 @@
+package bson
+
+import (
+	"reflect"
+	"strconv"
+)
+
+// Decoder holds the options of Unmarshal. The zero value is the default
+// that Unmarshal uses; set fields in a literal:
+//
+//	err := bson.Decoder{DefaultDocumentM: true}.Unmarshal(data, &v)
+type Decoder struct {
+	// DefaultDocumentM makes documents decoded into an interface{} (and the
+	// scopes of code with scope) M instead of D. Arrays stay A.
+	DefaultDocumentM bool
+}
+
+// Unmarshal decodes the BSON document data into the value v points to,
+// with the default options. See Decoder.Unmarshal.
+func Unmarshal(data []byte, v any) error { return Decoder{}.Unmarshal(data, v) }
+
+// UnmarshalValue decodes one BSON value of type t into the value v points
+// to, with the default options.
+func UnmarshalValue(t Type, data []byte, v any) error { return Decoder{}.UnmarshalValue(t, data, v) }
+
+// Unmarshal decodes the value into what v points to (see
+// Decoder.UnmarshalValue).
+func (rv RawValue) Unmarshal(v any) error { return Decoder{}.UnmarshalValue(rv.Type, rv.Value, v) }
+
+// Unmarshal decodes the BSON document data into the value v points to. v
+// must be a non-nil pointer. data must be exactly one document.
+//
+// Documents decode into structs (matching keys to fields as Marshal names
+// them), maps, D, M and Raw; arrays into slices, arrays and A; numbers
+// into any numeric type when nothing is lost (a double with a fraction
+// into an integer needs the truncate tag; a value out of range is an
+// error); null and undefined into the zero value (nil for pointers, maps,
+// slices). Into an interface{}, documents become D (M with
+// DefaultDocumentM), arrays A, and other values the types Marshal accepts
+// for them (int32, int64, float64, string, bool, ObjectID, DateTime,
+// Binary, ...). Struct fields and map entries absent from the document
+// keep their values; slices are replaced.
+//
+// The input is checked as it is read: a truncated or malformed document, or
+// a value that does not fit the Go type, gives a *DecodeError with the byte
+// offset and key path, and Unmarshal succeeds only on valid BSON. It never
+// allocates more than the input can justify.
+//
+// The result never shares memory with data, with one exception made for
+// speed: the strings and keys decoded into the generic containers (D, M,
+// A, interface{}) of one document are cut from a single copy of that
+// document's bytes, so keeping one of them alive keeps that copy alive.
+func (dec Decoder) Unmarshal(data []byte, v any) error {
+	rv, err := decodeTarget(v)
+	if err != nil {
+		return err
+	}
+	n, msg := frameDocument(data)
+	if msg == "" && n != len(data) {
+		msg = strconv.Itoa(len(data)-n) + " bytes after the end of the document (length " + strconv.Itoa(n) + ")"
+	}
+	if msg != "" {
+		return &DecodeError{Msg: msg}
+	}
+	d := &decState{src: data, opts: dec}
+	if p, ok := v.(*D); ok { // the common case, without reflection
+		*p, err = d.decodeD(data)
+		return err
+	}
+	return codecFor(rv.Type(), 0).decode(d, TypeEmbeddedDocument, data, rv)
+}
+
+// UnmarshalValue decodes one BSON value of type t, whose bytes are data
+// (exactly), into the value v points to, as Unmarshal does with the values
+// of a document.
+func (dec Decoder) UnmarshalValue(t Type, data []byte, v any) error {
+	rv, err := decodeTarget(v)
+	if err != nil {
+		return err
+	}
+	n, msg := frameValue(t, data)
+	if msg == "" && n != len(data) {
+		msg = strconv.Itoa(len(data)) + " bytes hold a " + t.String() + " of " + strconv.Itoa(n)
+	}
+	if msg != "" {
+		return &DecodeError{Msg: msg}
+	}
+	d := &decState{src: data, opts: dec}
+	return codecFor(rv.Type(), 0).decode(d, t, data, rv)
+}
+
+// decodeTarget returns the value the pointer v points to.
+func decodeTarget(v any) (reflect.Value, error) {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		what := "nil"
+		if v != nil {
+			what = rv.Type().String()
+			if rv.Kind() == reflect.Pointer {
+				what = "nil " + what
+			}
+		}
+		return reflect.Value{}, &UnmarshalTargetError{What: what}
+	}
+	return rv.Elem(), nil
+}
+
+// UnmarshalTargetError reports that Unmarshal was not given a non-nil
+// pointer to decode into.
+type UnmarshalTargetError struct {
+	What string // the Go type given, "nil" or "nil *T"
+}
+
+func (e *UnmarshalTargetError) Error() string {
+	return "bson: Unmarshal needs a non-nil pointer to decode into, not " + e.What
+}

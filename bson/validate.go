@@ -1,0 +1,106 @@
+package bson
+
+import (
+	"strconv"
+	"unicode/utf8"
+)
+
+// MaxNestingDepth is how deeply documents and arrays may nest (the
+// outermost document is depth 1). Validate refuses deeper input with an
+// error rather than risk exhausting the stack; MongoDB itself allows 100
+// levels for stored documents.
+const MaxNestingDepth = 200
+
+// Validate checks that r is exactly one well-formed BSON document: every
+// length agrees with the bytes that hold it, every C string and document
+// is terminated, every type byte is known, keys and strings are valid
+// UTF-8, booleans are 0 or 1, the inner length of binary subtype 2 and the
+// parts of code with scope add up, and nesting stays within
+// MaxNestingDepth. The error is a *DecodeError that names the byte offset
+// and key path of the first problem. Validate does not allocate unless it
+// fails.
+func (r Raw) Validate() error {
+	n, msg := frameDocument(r)
+	if msg != "" {
+		return decodeErr(0, msg)
+	}
+	if n != len(r) {
+		return decodeErr(n, strconv.Itoa(len(r)-n)+" bytes after the end of the document (length "+strconv.Itoa(n)+")")
+	}
+	if err := validateDocument(r, 0, 1); err != nil {
+		return err
+	}
+	return nil
+}
+
+// validateDocument checks the elements of doc, whose framing is already
+// known to be right; base is the offset of doc in the outermost document.
+func validateDocument(doc []byte, base, depth int) *DecodeError {
+	if depth > MaxNestingDepth {
+		return decodeErr(base, "documents nest deeper than "+strconv.Itoa(MaxNestingDepth)+" levels")
+	}
+	body := doc[4 : len(doc)-1]
+	off := 4
+	for len(body) > 0 {
+		n, msg := frameElement(body)
+		if msg != "" {
+			return &DecodeError{Offset: base + off, Key: string(RawElement(body).KeyBytes()), Msg: msg}
+		}
+		if err := validateElement(body[:n], base+off, depth); err != nil {
+			return err
+		}
+		off += n
+		body = body[n:]
+	}
+	return nil
+}
+
+// validateElement checks the key and the value of a framed element that
+// starts at offset base.
+func validateElement(el RawElement, base, depth int) *DecodeError {
+	key := el.KeyBytes()
+	if !utf8.Valid(key) {
+		return &DecodeError{Offset: base + 1, Key: string(key), Msg: "key is not valid UTF-8"}
+	}
+	if err := validateValue(Type(el[0]), el[len(key)+2:], base+len(key)+2, depth); err != nil {
+		err.Key = joinKey(string(key), err.Key)
+		return err
+	}
+	return nil
+}
+
+// validateValue checks the contents of a framed value of type t that
+// starts at offset base. Errors carry the key path below the value.
+func validateValue(t Type, v []byte, base, depth int) *DecodeError {
+	switch t {
+	case TypeString, TypeJavaScript, TypeSymbol:
+		if !utf8.Valid(v[4 : len(v)-1]) {
+			return decodeErr(base+4, t.String()+" is not valid UTF-8")
+		}
+	case TypeEmbeddedDocument, TypeArray:
+		return validateDocument(v, base, depth+1)
+	case TypeBoolean:
+		if v[0] > 1 {
+			return decodeErr(base, "boolean byte is "+strconv.Itoa(int(v[0]))+", want 0 or 1")
+		}
+	case TypeRegex:
+		p, _ := frameCString(v, "")
+		if !utf8.Valid(v[:p-1]) {
+			return decodeErr(base, "regex pattern is not valid UTF-8")
+		}
+		if !utf8.Valid(v[p : len(v)-1]) {
+			return decodeErr(base+p, "regex options are not valid UTF-8")
+		}
+	case TypeDBPointer:
+		if !utf8.Valid(v[4 : len(v)-13]) {
+			return decodeErr(base+4, "dbPointer namespace is not valid UTF-8")
+		}
+	case TypeCodeWithScope:
+		s, _ := frameString(v[4:])
+		if !utf8.Valid(v[8 : 4+s-1]) {
+			return decodeErr(base+8, "code with scope: code is not valid UTF-8")
+		}
+		return validateDocument(v[4+s:], base+4+s, depth+1)
+	}
+	return nil
+}

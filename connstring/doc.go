@@ -1,0 +1,37 @@
+// Package connstring parses MongoDB connection strings (mongodb:// and
+// mongodb+srv://) into a ConnString: the one configuration struct the
+// layers above (srv, topology, pool, client) read.
+//
+// It follows the Connection String, URI Options and Authentication
+// specifications: hosts (names, IPv4, bracketed IPv6 literals, percent-encoded
+// Unix socket paths ending in ".sock"), percent-decoding, user information,
+// the default database, and every option of the URI options spec with its
+// type. Keys are case-insensitive. Following the specs, an unknown key or an
+// invalid value of a known key is ignored and reported in
+// ConnString.Warnings; conflicting options, malformed syntax and invalid
+// credentials are errors.
+//
+// A ConnString is a plain struct: its zero values mean "use the default", and
+// a struct literal is as good as a parsed one (call Validate on it). Options
+// whose zero value is a meaningful setting (maxPoolSize=0 means "no limit",
+// tls=false turns TLS off) are pointers, nil when unset.
+//
+// Files:
+//   - connstring.go: the ConnString and Host types, String and Redacted.
+//   - parse.go: Parse: scheme, user information, hosts, database.
+//   - options.go: the option table: one setter per option, value parsers.
+//   - validate.go: rules between options (TLS conflicts, directConnection,
+//     loadBalanced, srvMaxHosts, proxies).
+//   - credential.go: the effective credential and the auth spec's rules.
+//   - errors.go: Error, which names the part of the string at fault.
+//
+// Security: the password (user information), tlsCertificateKeyFilePassword,
+// proxyPassword and authMechanismProperties values are never copied into an
+// error, a warning, String or Redacted. When the string is so malformed that
+// the user information cannot be told apart from the rest (an "@" after the
+// host list), errors and warnings quote nothing from the string at all and
+// name byte offsets instead.
+//
+// Concurrency: Parse is safe for concurrent use. A ConnString is a value the
+// caller owns; it is safe to read from many goroutines once nobody writes it.
+package connstring

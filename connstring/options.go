@@ -1,0 +1,430 @@
+package connstring
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// option is one entry of the option table: its canonical name, how a value
+// is stored, and how a set value is written back (for Redacted).
+type option struct {
+	name   string
+	secret bool // values never appear in messages or Redacted
+	list   bool // repeating the key adds to a list instead of replacing
+	set    func(p *parser, o *option, raw string, off int) error
+	show   func(c *ConnString) []string
+}
+
+// optionTable lists every option Parse knows, in the order Redacted writes
+// them. Keys match case-insensitively.
+var optionTable = []*option{
+	strOpt("appname", func(c *ConnString) *string { return &c.AppName }, checkAppName),
+	{name: "authMechanism", set: setAuthMechanism, show: showString(func(c *ConnString) *string { return &c.AuthMechanism })},
+	{name: "authMechanismProperties", secret: true, set: setAuthMechanismProperties, show: showAuthProps},
+	{name: "authSource", set: setAuthSource, show: showString(func(c *ConnString) *string { return &c.AuthSource })},
+	{name: "compressors", set: setCompressors, show: showCompressors},
+	msOpt("connectTimeoutMS", func(c *ConnString) **time.Duration { return &c.ConnectTimeout }),
+	boolOpt("directConnection", func(c *ConnString) **bool { return &c.DirectConnection }),
+	{name: "heartbeatFrequencyMS", set: setHeartbeat, show: showHeartbeat},
+	boolOpt("journal", func(c *ConnString) **bool { return &c.Journal }),
+	boolOpt("loadBalanced", func(c *ConnString) **bool { return &c.LoadBalanced }),
+	msOpt("localThresholdMS", func(c *ConnString) **time.Duration { return &c.LocalThreshold }),
+	intOpt("maxAdaptiveRetries", func(c *ConnString) **int { return &c.MaxAdaptiveRetries }, 0, maxInt32),
+	boolOpt("enableOverloadRetargeting", func(c *ConnString) **bool { return &c.EnableOverloadRetargeting }),
+	{name: "maxConnecting", set: setMaxConnecting, show: showMaxConnecting},
+	msOpt("maxIdleTimeMS", func(c *ConnString) **time.Duration { return &c.MaxIdleTime }),
+	intOpt("maxPoolSize", func(c *ConnString) **int { return &c.MaxPoolSize }, 0, maxInt32),
+	{name: "maxStalenessSeconds", set: setMaxStaleness, show: showMaxStaleness},
+	intOpt("minPoolSize", func(c *ConnString) **int { return &c.MinPoolSize }, 0, maxInt32),
+	strOpt("proxyHost", func(c *ConnString) *string { return &c.ProxyHost }, nil),
+	intOpt("proxyPort", func(c *ConnString) **int { return &c.ProxyPort }, 0, 65535),
+	strOpt("proxyUsername", func(c *ConnString) *string { return &c.ProxyUsername }, nil),
+	secretOpt("proxyPassword", func(c *ConnString) *string { return &c.ProxyPassword }),
+	strOpt("readConcernLevel", func(c *ConnString) *string { return &c.ReadConcernLevel }, nil),
+	{name: "readPreference", set: setReadPreference, show: showString(func(c *ConnString) *string { return &c.ReadPreference })},
+	{name: "readPreferenceTags", list: true, set: setReadPreferenceTags, show: showTags},
+	strOpt("replicaSet", func(c *ConnString) *string { return &c.ReplicaSet }, nil),
+	boolOpt("retryReads", func(c *ConnString) **bool { return &c.RetryReads }),
+	boolOpt("retryWrites", func(c *ConnString) **bool { return &c.RetryWrites }),
+	strOpt("serverMonitoringMode", func(c *ConnString) *string { return &c.ServerMonitoringMode }, checkMonitoringMode),
+	msOpt("serverSelectionTimeoutMS", func(c *ConnString) **time.Duration { return &c.ServerSelectionTimeout }),
+	boolOpt("serverSelectionTryOnce", func(c *ConnString) **bool { return &c.ServerSelectionTryOnce }),
+	msOpt("socketTimeoutMS", func(c *ConnString) **time.Duration { return &c.SocketTimeout }),
+	intOpt("srvMaxHosts", func(c *ConnString) **int { return &c.SRVMaxHosts }, 0, maxInt32),
+	strOpt("srvServiceName", func(c *ConnString) *string { return &c.SRVServiceName }, checkServiceName),
+	msOpt("timeoutMS", func(c *ConnString) **time.Duration { return &c.Timeout }),
+	boolOpt("tls", func(c *ConnString) **bool { return &c.TLS }),
+	boolOpt("tlsAllowInvalidCertificates", func(c *ConnString) **bool { return &c.TLSAllowInvalidCertificates }),
+	boolOpt("tlsAllowInvalidHostnames", func(c *ConnString) **bool { return &c.TLSAllowInvalidHostnames }),
+	strOpt("tlsCAFile", func(c *ConnString) *string { return &c.TLSCAFile }, nil),
+	strOpt("tlsCertificateKeyFile", func(c *ConnString) *string { return &c.TLSCertificateKeyFile }, nil),
+	secretOpt("tlsCertificateKeyFilePassword", func(c *ConnString) *string { return &c.TLSCertificateKeyFilePassword }),
+	boolOpt("tlsDisableCertificateRevocationCheck", func(c *ConnString) **bool { return &c.TLSDisableCertificateRevocationCheck }),
+	boolOpt("tlsDisableOCSPEndpointCheck", func(c *ConnString) **bool { return &c.TLSDisableOCSPEndpointCheck }),
+	boolOpt("tlsInsecure", func(c *ConnString) **bool { return &c.TLSInsecure }),
+	{name: "w", set: setW, show: showString(func(c *ConnString) *string { return &c.W })},
+	msOpt("waitQueueTimeoutMS", func(c *ConnString) **time.Duration { return &c.WaitQueueTimeout }),
+	msOpt("wTimeoutMS", func(c *ConnString) **time.Duration { return &c.WTimeout }),
+	intOpt("zlibCompressionLevel", func(c *ConnString) **int { return &c.ZlibCompressionLevel }, -1, 9),
+}
+
+const maxInt32 = 1<<31 - 1
+
+// byKey maps lower-cased keys (and the alias "ssl") to options.
+var byKey = map[string]*option{}
+
+func init() {
+	for _, o := range optionTable {
+		byKey[strings.ToLower(o.name)] = o
+	}
+	byKey["ssl"] = byKey["tls"]
+}
+
+// options parses the query: "k=v" pairs separated by '&'.
+func (p *parser) options(query string, off int) error {
+	for _, pair := range strings.Split(query, "&") {
+		if err := p.option(pair, off); err != nil {
+			return err
+		}
+		off += len(pair) + 1
+	}
+	return nil
+}
+
+func (p *parser) option(pair string, off int) error {
+	if pair == "" {
+		return nil
+	}
+	rawKey, raw, ok := strings.Cut(pair, "=")
+	key, kok := unescape(rawKey)
+	if !kok {
+		return errorf("option", off, "malformed percent-encoding in an option name")
+	}
+	lower := strings.ToLower(key)
+	o := byKey[lower]
+	part := "option " + key
+	if o != nil {
+		part = "option " + o.name
+	} else if !p.quote {
+		part = "option"
+	}
+	if !ok {
+		return errorf(part, off, "no '=' and value")
+	}
+	if o == nil {
+		p.warnf(part, off, "unknown option ignored")
+		return nil
+	}
+	p.seen[lower]++
+	if p.seen[lower] > 1 && !o.list && lower != "tls" && lower != "ssl" {
+		if strings.HasPrefix(lower, "proxy") {
+			return errorf(part, off, "given more than once")
+		}
+		p.warnf(part, off, "given more than once; the last value is used")
+	}
+	if lower == "tls" || lower == "ssl" {
+		p.tls[raw] = true
+	}
+	return o.set(p, o, raw, off+len(rawKey)+1)
+}
+
+// warnf records a warning in the same shape as an Error.
+func (p *parser) warnf(part string, off int, format string, args ...any) {
+	p.cs.Warnings = append(p.cs.Warnings, errorf(part, off, format, args...).Error())
+}
+
+// value decodes an option's value. An empty value is reported and ignored
+// (ok=false) unless allowEmpty.
+func (p *parser) value(o *option, raw string, off int, allowEmpty bool) (string, bool, error) {
+	v, ok := unescape(raw)
+	if !ok {
+		return "", false, errorf("option "+o.name, off, "malformed percent-encoding in the value")
+	}
+	if v == "" && !allowEmpty {
+		p.warnf("option "+o.name, off, "empty value ignored")
+		return "", false, nil
+	}
+	return v, true, nil
+}
+
+// invalid warns that a value was ignored, quoting it when that is safe.
+func (p *parser) invalid(o *option, v string, off int, want string) {
+	q := ""
+	if !o.secret {
+		q = p.show(v)
+	}
+	p.warnf("option "+o.name, off, "value %signored: %s", q, want)
+}
+
+func strOpt(name string, field func(*ConnString) *string, check func(string) string) *option {
+	o := &option{name: name, show: showString(field)}
+	o.set = func(p *parser, o *option, raw string, off int) error {
+		v, ok, err := p.value(o, raw, off, false)
+		if !ok || err != nil {
+			return err
+		}
+		if check != nil {
+			if want := check(v); want != "" {
+				p.invalid(o, v, off, want)
+				return nil
+			}
+		}
+		*field(p.cs) = v
+		return nil
+	}
+	return o
+}
+
+func secretOpt(name string, field func(*ConnString) *string) *option {
+	o := strOpt(name, field, nil)
+	o.secret = true
+	o.show = func(c *ConnString) []string {
+		if *field(c) == "" {
+			return nil
+		}
+		return []string{"xxxxx"}
+	}
+	return o
+}
+
+func showString(field func(*ConnString) *string) func(*ConnString) []string {
+	return func(c *ConnString) []string {
+		if v := *field(c); v != "" {
+			return []string{escape(v)}
+		}
+		return nil
+	}
+}
+
+func boolOpt(name string, field func(*ConnString) **bool) *option {
+	o := &option{name: name}
+	o.set = func(p *parser, o *option, raw string, off int) error {
+		v, ok, err := p.value(o, raw, off, false)
+		if !ok || err != nil {
+			return err
+		}
+		b, err := strconv.ParseBool(v)
+		if err != nil || (v != "true" && v != "false") {
+			p.invalid(o, v, off, `must be "true" or "false"`)
+			return nil
+		}
+		*field(p.cs) = &b
+		return nil
+	}
+	o.show = func(c *ConnString) []string {
+		if b := *field(c); b != nil {
+			return []string{strconv.FormatBool(*b)}
+		}
+		return nil
+	}
+	return o
+}
+
+// parseInt parses a 32-bit integer within [min, max], warning otherwise.
+func (p *parser) parseInt(o *option, raw string, off, min, max int) (int, bool, error) {
+	v, ok, err := p.value(o, raw, off, false)
+	if !ok || err != nil {
+		return 0, false, err
+	}
+	n, perr := strconv.ParseInt(v, 10, 32)
+	if perr != nil || int(n) < min || int(n) > max {
+		want := "must be an integer"
+		switch {
+		case max == maxInt32:
+			want = "must be an integer >= " + strconv.Itoa(min)
+		case perr == nil:
+			want = "must be an integer from " + strconv.Itoa(min) + " to " + strconv.Itoa(max)
+		}
+		p.invalid(o, v, off, want)
+		return 0, false, nil
+	}
+	return int(n), true, nil
+}
+
+func intOpt(name string, field func(*ConnString) **int, min, max int) *option {
+	o := &option{name: name}
+	o.set = func(p *parser, o *option, raw string, off int) error {
+		n, ok, err := p.parseInt(o, raw, off, min, max)
+		if ok {
+			*field(p.cs) = &n
+		}
+		return err
+	}
+	o.show = func(c *ConnString) []string {
+		if n := *field(c); n != nil {
+			return []string{strconv.Itoa(*n)}
+		}
+		return nil
+	}
+	return o
+}
+
+// msOpt is a non-negative number of milliseconds.
+func msOpt(name string, field func(*ConnString) **time.Duration) *option {
+	o := &option{name: name}
+	o.set = func(p *parser, o *option, raw string, off int) error {
+		n, ok, err := p.parseInt(o, raw, off, 0, maxInt32)
+		if ok {
+			d := time.Duration(n) * time.Millisecond
+			*field(p.cs) = &d
+		}
+		return err
+	}
+	o.show = func(c *ConnString) []string {
+		if d := *field(c); d != nil {
+			return []string{strconv.FormatInt(d.Milliseconds(), 10)}
+		}
+		return nil
+	}
+	return o
+}
+
+func setHeartbeat(p *parser, o *option, raw string, off int) error {
+	n, ok, err := p.parseInt(o, raw, off, 500, maxInt32)
+	if ok {
+		p.cs.HeartbeatFrequency = time.Duration(n) * time.Millisecond
+	}
+	return err
+}
+
+func showHeartbeat(c *ConnString) []string {
+	if c.HeartbeatFrequency == 0 {
+		return nil
+	}
+	return []string{strconv.FormatInt(c.HeartbeatFrequency.Milliseconds(), 10)}
+}
+
+func setMaxConnecting(p *parser, o *option, raw string, off int) error {
+	n, ok, err := p.parseInt(o, raw, off, 1, maxInt32)
+	if ok {
+		p.cs.MaxConnecting = n
+	}
+	return err
+}
+
+func showMaxConnecting(c *ConnString) []string {
+	if c.MaxConnecting == 0 {
+		return nil
+	}
+	return []string{strconv.Itoa(c.MaxConnecting)}
+}
+
+func setMaxStaleness(p *parser, o *option, raw string, off int) error {
+	n, ok, err := p.parseInt(o, raw, off, -1, maxInt32)
+	if ok {
+		d := time.Duration(n) * time.Second
+		p.cs.MaxStaleness = &d
+	}
+	return err
+}
+
+func showMaxStaleness(c *ConnString) []string {
+	if c.MaxStaleness == nil {
+		return nil
+	}
+	if *c.MaxStaleness < 0 {
+		return []string{"-1"}
+	}
+	return []string{strconv.FormatInt(int64(*c.MaxStaleness/time.Second), 10)}
+}
+
+func checkAppName(v string) string {
+	if len(v) > 128 {
+		return "longer than 128 bytes"
+	}
+	return ""
+}
+
+func checkMonitoringMode(v string) string {
+	if v != "stream" && v != "poll" && v != "auto" {
+		return `must be "stream", "poll" or "auto"`
+	}
+	return ""
+}
+
+// checkServiceName follows RFC 6335 names, allowing up to 62 characters.
+func checkServiceName(v string) string {
+	const want = "must be letters, digits and inner hyphens, at most 62 characters"
+	if len(v) > 62 || v[0] == '-' || v[len(v)-1] == '-' {
+		return want
+	}
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; !isUnreserved(c) || c == '.' || c == '_' || c == '~' {
+			return want
+		}
+	}
+	return ""
+}
+
+var readPreferenceModes = []string{"primary", "primaryPreferred", "secondary", "secondaryPreferred", "nearest"}
+
+func setReadPreference(p *parser, o *option, raw string, off int) error {
+	v, ok, err := p.value(o, raw, off, false)
+	if !ok || err != nil {
+		return err
+	}
+	for _, m := range readPreferenceModes {
+		if strings.EqualFold(v, m) {
+			p.cs.ReadPreference = m
+			return nil
+		}
+	}
+	p.invalid(o, v, off, "must be one of "+strings.Join(readPreferenceModes, ", "))
+	return nil
+}
+
+func setW(p *parser, o *option, raw string, off int) error {
+	v, ok, err := p.value(o, raw, off, false)
+	if !ok || err != nil {
+		return err
+	}
+	if n, err := strconv.ParseInt(v, 10, 32); err == nil && n < 0 {
+		p.invalid(o, v, off, "must be a non-negative integer or a tag name")
+		return nil
+	}
+	p.cs.W = v
+	return nil
+}
+
+func setAuthMechanism(p *parser, o *option, raw string, off int) error {
+	v, ok, err := p.value(o, raw, off, false)
+	if ok {
+		p.cs.AuthMechanism = strings.ToUpper(v)
+	}
+	return err
+}
+
+func setAuthSource(p *parser, o *option, raw string, off int) error {
+	v, _, err := p.value(o, raw, off, true)
+	if err == nil && v == "" {
+		err = errorf("option authSource", off, "empty value: name a database or leave the option out")
+	}
+	p.cs.AuthSource = v
+	return err
+}
+
+var knownCompressors = map[string]bool{"snappy": true, "zlib": true, "zstd": true}
+
+func setCompressors(p *parser, o *option, raw string, off int) error {
+	v, ok, err := p.value(o, raw, off, false)
+	if !ok || err != nil {
+		return err
+	}
+	p.cs.Compressors = nil
+	for _, name := range strings.Split(v, ",") {
+		if !knownCompressors[name] {
+			p.invalid(o, name, off, "unknown compressor (want snappy, zlib or zstd)")
+			continue
+		}
+		p.cs.Compressors = append(p.cs.Compressors, name)
+	}
+	return nil
+}
+
+func showCompressors(c *ConnString) []string {
+	if len(c.Compressors) == 0 {
+		return nil
+	}
+	return []string{strings.Join(c.Compressors, ",")}
+}

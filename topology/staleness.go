@@ -1,0 +1,43 @@
+package topology
+
+import "time"
+
+// staleness estimates how far secondary s lags (Max Staleness spec):
+// against the primary p when one is known,
+//
+//	(S.lastUpdateTime - S.lastWriteDate) - (P.lastUpdateTime - P.lastWriteDate) + heartbeat
+//
+// else against smax, the secondary with the newest lastWriteDate,
+//
+//	SMax.lastWriteDate - S.lastWriteDate + heartbeat.
+func staleness(s ServerDescription, p, smax *ServerDescription, heartbeat time.Duration) time.Duration {
+	if p != nil {
+		return s.LastUpdateTime.Sub(s.LastWriteDate) - p.LastUpdateTime.Sub(p.LastWriteDate) + heartbeat
+	}
+	return smax.LastWriteDate.Sub(s.LastWriteDate) + heartbeat
+}
+
+// filterStale keeps the candidates whose staleness is at most max. Only
+// secondaries can be stale; other servers pass.
+func filterStale(td TopologyDescription, candidates []ServerDescription, max, heartbeat time.Duration) []ServerDescription {
+	if max <= 0 {
+		return candidates
+	}
+	var primary, smax *ServerDescription
+	for i := range td.Servers {
+		s := &td.Servers[i]
+		switch {
+		case s.Type == RSPrimary:
+			primary = s
+		case s.Type == RSSecondary && (smax == nil || s.LastWriteDate.After(smax.LastWriteDate)):
+			smax = s
+		}
+	}
+	out := candidates[:0:0]
+	for _, s := range candidates {
+		if s.Type != RSSecondary || staleness(s, primary, smax, heartbeat) <= max {
+			out = append(out, s)
+		}
+	}
+	return out
+}
