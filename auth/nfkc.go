@@ -139,8 +139,15 @@ func canonicalOrder(s []rune) {
 	}
 }
 
+// minComposeSecond is below the second code point of every composable
+// pair (TestComposeTableFastPath checks it against the table).
+const minComposeSecond = 0x300
+
 // composePair returns the primary composite of a followed by b, if any.
 func composePair(a, b rune) (rune, bool) {
+	if b < minComposeSecond {
+		return 0, false
+	}
 	if l := a - hangulLBase; l >= 0 && l < hangulLCount {
 		if v := b - hangulVBase; v >= 0 && v < hangulVCount {
 			return hangulSBase + (l*hangulVCount+v)*hangulTCount, true

@@ -66,6 +66,8 @@ func saslprepMap(s string) ([]rune, error) {
 		}
 		i += n
 		switch {
+		case r < 0xA0: // neither table has anything below U+00A0
+			out = append(out, r)
 		case inRanges(tableC12[:], r):
 			out = append(out, ' ')
 		case inRanges(tableB1[:], r):
@@ -82,6 +84,10 @@ func saslprepMap(s string) ([]rune, error) {
 func saslprepCheck(s []rune) error {
 	hasRandAL, hasL := false, false
 	for i, r := range s {
+		if r < 0x80 && r >= 0x20 && r != 0x7F { // printable ASCII: allowed, L only for letters
+			hasL = hasL || (r|0x20 >= 'a' && r|0x20 <= 'z')
+			continue
+		}
 		if tag, ok := prohibitedTag(r); ok {
 			what := "prohibited character"
 			if tag == tagA1 {

@@ -156,3 +156,47 @@ func parseHexRunes(t *testing.T, s string) []rune {
 	}
 	return out
 }
+
+func BenchmarkSASLprep(b *testing.B) {
+	for _, bc := range []struct{ name, in string }{
+		{"ASCII", "correct horse battery staple"},
+		{"Latin", "Passwört-mit-Ümläuten\u00A0und\u00ADmehr"},
+		{"Hangul", "\u1100\u1161\u11A8\uAC00\uD55C\uAE00"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(bc.in)))
+			for i := 0; i < b.N; i++ {
+				if _, err := SASLprep(bc.in); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func TestComposeTableFastPath(t *testing.T) {
+	for _, e := range composeTable {
+		if second := rune(e >> 21 & (1<<21 - 1)); second < minComposeSecond {
+			t.Fatalf("composeTable has second code point %U below minComposeSecond", second)
+		}
+	}
+	if hangulVBase < minComposeSecond || hangulTBase < minComposeSecond {
+		t.Fatal("Hangul jamo below minComposeSecond")
+	}
+	// ASCII letters are left-to-right (D.2) and nothing else in printable
+	// ASCII is in D.1, D.2 or a prohibited table: the fast path in
+	// saslprepCheck relies on it.
+	for r := rune(0x20); r < 0x7F; r++ {
+		isLetter := r|0x20 >= 'a' && r|0x20 <= 'z'
+		_, prohibited := prohibitedTag(r)
+		if prohibited || inRanges(tableD1[:], r) || inRanges(tableD2[:], r) != isLetter {
+			t.Fatalf("%U: tables disagree with the ASCII fast path", r)
+		}
+	}
+	for r := rune(0); r < 0xA0; r++ {
+		if inRanges(tableC12[:], r) || inRanges(tableB1[:], r) {
+			t.Fatalf("%U is mapped but below the mapping fast path", r)
+		}
+	}
+}

@@ -135,8 +135,11 @@ func buildPlainCodec(t reflect.Type, fl codecFlags) codec {
 // works when the field is skipped.
 func errorCodec(msg string) codec {
 	return codec{
-		encode: func([]byte, string, reflect.Value, int) ([]byte, error) {
-			return nil, &MarshalError{Msg: msg}
+		encode: func(dst []byte, _ string, _ reflect.Value, _ int) ([]byte, error) {
+			return dst, &MarshalError{Msg: msg}
+		},
+		encodeDoc: func(dst []byte, _ reflect.Value, _ int) ([]byte, error) {
+			return dst, &MarshalError{Msg: msg}
 		},
 		decode: func(d *decState, t Type, val []byte, v reflect.Value) error {
 			return d.errAt(val, msg)

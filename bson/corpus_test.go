@@ -161,7 +161,7 @@ func checkFromExtJSON(t *testing.T, what, js string, wantBSON []byte, lossy bool
 	checkToExtJSON(t, what+" -> BSON", raw, canonical, wantJSON)
 	if canonical {
 		// Canonical input also parses when only canonical forms are allowed.
-		strict, err := extJSONToRaw(nil, []byte(js), true)
+		strict, err := extJSONToRaw([]byte(js), true)
 		if err != nil {
 			t.Errorf("%s -> BSON, canonical only: %v", what, err)
 		} else if !bytes.Equal(strict, raw) {

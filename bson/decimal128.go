@@ -192,40 +192,37 @@ func ParseDecimal128(s string) (Decimal128, error) {
 // that applies to them as an integer. The exponent saturates far outside
 // the representable range so that absurd inputs cannot overflow an int.
 func splitDecimal(body string) (digits string, exp int, err error) {
-	i, start, sawDigit, point := 0, -1, false, -1
-	var mantissa [80]byte // significant digits, up to the buffer size
-	n, dropped := 0, false
+	var mantissa [80]byte // the significant digits kept
+	n, sawDigit, sawPoint, inexact := 0, false, false, false
+	i := 0
 	for ; i < len(body); i++ {
 		c := body[i]
-		switch {
-		case c >= '0' && c <= '9':
-			sawDigit = true
-			if point >= 0 {
-				exp--
-			}
-			if c == '0' && start < 0 {
-				continue // a leading zero
-			}
-			start = i
-			if n < len(mantissa) {
-				mantissa[n] = c
-				n++
-			} else if c != '0' {
-				dropped = true // more digits than can round exactly
-			} else {
-				exp++ // a trailing zero beyond the buffer: keep the value
-			}
-			continue
-		case c == '.' && point < 0:
-			point = i
+		if c == '.' && !sawPoint {
+			sawPoint = true
 			continue
 		}
-		break
+		if c < '0' || c > '9' {
+			break
+		}
+		sawDigit = true
+		if sawPoint {
+			exp--
+		}
+		switch {
+		case c == '0' && n == 0: // a leading zero
+		case n < len(mantissa):
+			mantissa[n] = c
+			n++
+		case c == '0': // a zero beyond the buffer: drop it, keep the value
+			exp++
+		default: // a non-zero digit beyond the buffer: cannot round exactly
+			inexact = true
+		}
 	}
 	if !sawDigit {
 		return "", 0, errors.New("no digits")
 	}
-	if dropped {
+	if inexact {
 		return "", 0, errors.New("inexact rounding: more than 34 significant digits")
 	}
 	if i < len(body) {

@@ -54,7 +54,7 @@ func newExtJSONError(off int, path, format string, args ...any) *ExtJSONError {
 // else an int64 when it fits, else a double. DBRefs ({"$ref": ..., "$id":
 // ...}) stay documents. Errors are *ExtJSONError.
 func ExtJSONToRaw(data []byte) (Raw, error) {
-	b, err := extJSONToRaw(nil, data, false)
+	b, err := extJSONToRaw(data, false)
 	if err != nil {
 		return nil, err
 	}
@@ -63,8 +63,9 @@ func ExtJSONToRaw(data []byte) (Raw, error) {
 
 // AppendExtJSON appends doc as Extended JSON, canonical or relaxed, and
 // returns the extended buffer. doc is validated first; a *DecodeError
-// reports malformed BSON. The output has no insignificant white space and
-// keeps the order of the elements.
+// reports malformed BSON, and dst comes back unchanged. The output has no
+// insignificant white space and keeps the order of the elements; regular
+// expression flags come out sorted.
 func AppendExtJSON(dst []byte, doc Raw, canonical bool) ([]byte, error) {
 	return appendExtJSON(dst, doc, canonical, false)
 }
@@ -103,4 +104,28 @@ func (v RawValue) String() string {
 		return "<invalid BSON: " + err.Error() + ">"
 	}
 	return string(b)
+}
+
+// MarshalExtJSON returns v, marshaled as Marshal does, as canonical or
+// relaxed Extended JSON. With escapeHTML, <, >, &, U+2028 and U+2029 in
+// strings and keys are written as \u escapes, as encoding/json does.
+func MarshalExtJSON(v any, canonical, escapeHTML bool) ([]byte, error) {
+	doc, err := MarshalAppend(nil, v)
+	if err != nil {
+		return nil, err
+	}
+	return appendExtJSON(nil, doc, canonical, escapeHTML)
+}
+
+// UnmarshalExtJSON parses data as Extended JSON, as ExtJSONToRaw does, and
+// unmarshals the document into v, as Unmarshal does. With canonical, only
+// Canonical Extended JSON is accepted: plain JSON numbers, ISO-8601 $date
+// strings and the legacy $binary form are errors, and a legacy $regex is
+// read as the query operator (a document).
+func UnmarshalExtJSON(data []byte, canonical bool, v any) error {
+	doc, err := extJSONToRaw(data, canonical)
+	if err != nil {
+		return err
+	}
+	return Unmarshal(doc, v)
 }

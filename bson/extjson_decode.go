@@ -23,7 +23,7 @@ type ejDecoder struct {
 // extJSONToRaw parses data as Extended JSON. With canonicalOnly, the
 // relaxed forms (plain JSON numbers, ISO-8601 $date strings) and the legacy
 // wrappers are refused.
-func extJSONToRaw(dst, data []byte, canonicalOnly bool) ([]byte, error) {
+func extJSONToRaw(data []byte, canonicalOnly bool) ([]byte, error) {
 	root, err := parseJSON(data)
 	if err != nil {
 		return nil, err
@@ -32,7 +32,8 @@ func extJSONToRaw(dst, data []byte, canonicalOnly bool) ([]byte, error) {
 		return nil, newExtJSONError(root.off, "", "top-level value is a JSON %s, want an object", root.kind)
 	}
 	d := ejDecoder{canonicalOnly: canonicalOnly}
-	return d.document(dst, &root)
+	// The JSON's length is a first guess at the BSON's, which is usually shorter.
+	return d.document(make([]byte, 0, len(data)), &root)
 }
 
 // errorf returns an *ExtJSONError at offset off under the current key path.

@@ -41,7 +41,7 @@ func FuzzExtJSON(f *testing.F) {
 		if err != nil {
 			t.Fatalf("AppendExtJSON(%X, canonical): %v", []byte(raw), err)
 		}
-		raw2, err := extJSONToRaw(nil, canon, true)
+		raw2, err := extJSONToRaw(canon, true)
 		if err != nil {
 			t.Fatalf("canonical output %s does not parse: %v", canon, err)
 		}

@@ -1,6 +1,8 @@
 package bson
 
 import (
+	"bytes"
+	"slices"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -64,11 +66,15 @@ func (v *jsonValue) isInteger() bool {
 	return v.kind == jsonNumber && !strings.ContainsAny(v.text, ".eE")
 }
 
-// jsonParser reads one JSON text from data.
+// jsonParser reads one JSON text from data. Members and elements of the
+// objects and arrays still open wait on two stacks; each object or array
+// gets one exactly sized copy when it closes, not a slice grown by append.
 type jsonParser struct {
-	data  []byte
-	pos   int
-	depth int
+	data    []byte
+	pos     int
+	depth   int
+	members []jsonMember
+	elems   []jsonValue
 }
 
 // parseJSON parses data, which must hold exactly one JSON value (surrounded
@@ -149,7 +155,7 @@ func (p *jsonParser) value() (jsonValue, error) {
 
 func (p *jsonParser) literal(word string, kind jsonKind) (jsonValue, error) {
 	off := p.pos
-	if !strings.HasPrefix(string(p.data[p.pos:min(len(p.data), p.pos+len(word))]), word) {
+	if !bytes.HasPrefix(p.data[p.pos:], []byte(word)) {
 		return jsonValue{}, p.errorf(off, "invalid literal, want %s", word)
 	}
 	p.pos += len(word)
@@ -180,6 +186,8 @@ func (p *jsonParser) object() (jsonValue, error) {
 		p.pos++
 		return v, nil
 	}
+	mark := len(p.members)
+	defer func() { p.members = p.members[:mark] }()
 	for {
 		if p.pos >= len(p.data) || p.data[p.pos] != '"' {
 			return v, p.errorf(p.pos, "unexpected %s, want a quoted object key", p.describe())
@@ -198,7 +206,7 @@ func (p *jsonParser) object() (jsonValue, error) {
 		if m.val, err = p.value(); err != nil {
 			return v, err
 		}
-		v.members = append(v.members, m)
+		p.members = append(p.members, m)
 		p.skipSpace()
 		if p.pos < len(p.data) && p.data[p.pos] == ',' {
 			p.pos++
@@ -207,6 +215,7 @@ func (p *jsonParser) object() (jsonValue, error) {
 		}
 		if p.pos < len(p.data) && p.data[p.pos] == '}' {
 			p.pos++
+			v.members = slices.Clone(p.members[mark:])
 			return v, nil
 		}
 		return v, p.errorf(p.pos, "unexpected %s in object, want ',' or '}'", p.describe())
@@ -225,12 +234,14 @@ func (p *jsonParser) array() (jsonValue, error) {
 		p.pos++
 		return v, nil
 	}
+	mark := len(p.elems)
+	defer func() { p.elems = p.elems[:mark] }()
 	for {
 		e, err := p.value()
 		if err != nil {
 			return v, err
 		}
-		v.elems = append(v.elems, e)
+		p.elems = append(p.elems, e)
 		p.skipSpace()
 		if p.pos < len(p.data) && p.data[p.pos] == ',' {
 			p.pos++
@@ -239,6 +250,7 @@ func (p *jsonParser) array() (jsonValue, error) {
 		}
 		if p.pos < len(p.data) && p.data[p.pos] == ']' {
 			p.pos++
+			v.elems = slices.Clone(p.elems[mark:])
 			return v, nil
 		}
 		return v, p.errorf(p.pos, "unexpected %s in array, want ',' or ']'", p.describe())

@@ -64,6 +64,7 @@ func TestExtJSONToRawTypes(t *testing.T) {
 			b, _ = AppendDocumentEnd(b, start)
 			return b
 		}},
+		{`{"\u00C9\u00c9": "\uABCD"}`, func(b []byte) []byte { return AppendStringElement(b, "ÉÉ", "\uabcd") }},
 		{`{"k\u00e9\ud83d\ude00": "\"\\\/\b\f\n\r\t"}`, func(b []byte) []byte { return AppendStringElement(b, "ké😀", "\"\\/\b\f\n\r\t") }},
 	}
 	for _, tt := range tests {
@@ -229,15 +230,15 @@ func TestExtJSONCanonicalOnly(t *testing.T) {
 		`{"a": {"$date": "2012-12-24T12:15:30.501Z"}}`,
 		`{"a": {"$binary": "AQI=", "$type": "80"}}`,
 	} {
-		if _, err := extJSONToRaw(nil, []byte(js), true); err == nil {
+		if _, err := extJSONToRaw([]byte(js), true); err == nil {
 			t.Errorf("canonical-only parse of %s succeeded, want an error", js)
 		}
-		if _, err := extJSONToRaw(nil, []byte(js), false); err != nil {
+		if _, err := extJSONToRaw([]byte(js), false); err != nil {
 			t.Errorf("relaxed parse of %s: %v", js, err)
 		}
 	}
 	// In canonical-only mode the legacy $regex is the query operator: a document.
-	raw, err := extJSONToRaw(nil, []byte(`{"a": {"$regex": "x"}}`), true)
+	raw, err := extJSONToRaw([]byte(`{"a": {"$regex": "x"}}`), true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -262,5 +263,61 @@ func TestRawString(t *testing.T) {
 	}
 	if got := (RawValue{Type: TypeInt32, Value: []byte{1}}).String(); !strings.HasPrefix(got, "<invalid BSON: ") {
 		t.Errorf("RawValue.String() of bad bytes = %s, want an <invalid BSON: ...> description", got)
+	}
+}
+
+func TestMarshalExtJSON(t *testing.T) {
+	type item struct {
+		Name  string    `bson:"name"`
+		Count int64     `bson:"count"`
+		Tags  []string  `bson:"tags"`
+		ID    ObjectID  `bson:"_id"`
+		Score float64   `bson:"score"`
+		When  DateTime  `bson:"when"`
+		Re    Regex     `bson:"re"`
+		Extra Timestamp `bson:"extra"`
+	}
+	in := item{Name: "<a&b>", Count: 7, Tags: []string{"x"}, ID: ObjectID{1, 2, 3}, Score: 2,
+		When: 1356351330501, Re: Regex{Pattern: "p", Options: "mi"}, Extra: Timestamp{T: 1, I: 2}}
+
+	relaxed, err := MarshalExtJSON(in, false, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"name":"\u003ca\u0026b\u003e","count":7,"tags":["x"],"_id":{"$oid":"010203000000000000000000"},` +
+		`"score":2.0,"when":{"$date":"2012-12-24T12:15:30.501Z"},"re":{"$regularExpression":{"pattern":"p","options":"im"}},` +
+		`"extra":{"$timestamp":{"t":1,"i":2}}}`
+	if string(relaxed) != want {
+		t.Errorf("MarshalExtJSON relaxed:\n got %s\nwant %s", relaxed, want)
+	}
+	canonical, err := MarshalExtJSON(in, true, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(canonical), `"name":"<a&b>","count":{"$numberLong":"7"}`) {
+		t.Errorf("MarshalExtJSON canonical: %s", canonical)
+	}
+
+	for _, tt := range []struct {
+		js        []byte
+		canonical bool
+	}{{relaxed, false}, {canonical, true}} {
+		var out item
+		if err := UnmarshalExtJSON(tt.js, tt.canonical, &out); err != nil {
+			t.Fatalf("UnmarshalExtJSON(%s): %v", tt.js, err)
+		}
+		want := in
+		want.Re.Options = "im" // Extended JSON sorts the flags
+		if out.Name != want.Name || out.Count != want.Count || len(out.Tags) != 1 || out.ID != want.ID ||
+			out.Score != want.Score || out.When != want.When || out.Re != want.Re || out.Extra != want.Extra {
+			t.Errorf("UnmarshalExtJSON(%s) = %+v, want %+v", tt.js, out, want)
+		}
+	}
+	var out item
+	if err := UnmarshalExtJSON(relaxed, true, &out); err == nil {
+		t.Errorf("UnmarshalExtJSON(relaxed, canonical only) succeeded, want an error")
+	}
+	if _, err := MarshalExtJSON(42, false, false); err == nil {
+		t.Errorf("MarshalExtJSON(42) succeeded, want an error: a document is needed")
 	}
 }

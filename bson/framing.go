@@ -20,7 +20,7 @@ func frameLength(src []byte, what string) (int, string) {
 	return int(int32(binary.LittleEndian.Uint32(src))), ""
 }
 
-func exceeds(what string, n, left int) string {
+func frameExceeds(what string, n, left int) string {
 	return what + " length " + strconv.Itoa(n) + " exceeds the " + strconv.Itoa(left) + " bytes left"
 }
 
@@ -34,7 +34,7 @@ func frameString(src []byte) (int, string) {
 	case n < 1:
 		return 0, "string length " + strconv.Itoa(n) + " is less than 1"
 	case n > len(src)-4:
-		return 0, exceeds("string", n, len(src)-4)
+		return 0, frameExceeds("string", n, len(src)-4)
 	case src[4+n-1] != 0:
 		return 0, "string is not NUL-terminated"
 	}
@@ -51,7 +51,7 @@ func frameDocument(src []byte) (int, string) {
 	case n < 5:
 		return 0, "document length " + strconv.Itoa(n) + " is less than 5"
 	case n > len(src):
-		return 0, exceeds("document", n, len(src))
+		return 0, frameExceeds("document", n, len(src))
 	case src[n-1] != 0:
 		return 0, "document does not end with a NUL byte"
 	}
@@ -68,7 +68,7 @@ func frameBinary(src []byte) (int, string) {
 	case n < 0:
 		return 0, "binary length " + strconv.Itoa(n) + " is negative"
 	case n > len(src)-5:
-		return 0, exceeds("binary", n, len(src)-5)
+		return 0, frameExceeds("binary", n, len(src)-5)
 	}
 	if src[4] == BinaryBinaryOld {
 		inner, msg := frameLength(src[5:5+n], "binary subtype 2 inner")
@@ -102,7 +102,7 @@ func frameCodeWithScope(src []byte) (int, string) {
 	case n < 14:
 		return 0, "code with scope length " + strconv.Itoa(n) + " is less than the minimum 14"
 	case n > len(src):
-		return 0, exceeds("code with scope", n, len(src))
+		return 0, frameExceeds("code with scope", n, len(src))
 	}
 	s, msg := frameString(src[4:n])
 	if msg != "" {
@@ -119,21 +119,39 @@ func frameCodeWithScope(src []byte) (int, string) {
 	return n, ""
 }
 
-// frameElement returns the size of the element at the start of src, or a
+// frameElement frames the element at the start of src: it returns the
+// length of its key (-1 when the key has no end) and its total size, or a
 // message saying why it is malformed.
-func frameElement(src []byte) (int, string) {
+func frameElement(src []byte) (keyLen, size int, msg string) {
 	if len(src) == 0 {
-		return 0, "missing element"
+		return -1, 0, "missing element"
 	}
-	k := bytes.IndexByte(src[1:], 0)
+	k := keyLength(src[1:])
 	if k < 0 {
-		return 0, "key is not NUL-terminated"
+		return -1, 0, "key is not NUL-terminated"
 	}
 	n, msg := frameValue(Type(src[0]), src[k+2:])
 	if msg != "" {
-		return 0, msg
+		return k, 0, msg
 	}
-	return k + 2 + n, ""
+	return k, k + 2 + n, ""
+}
+
+// keyLength returns the index of the first NUL in src, or -1. Keys are
+// mostly short, and a plain loop beats the call to bytes.IndexByte for them.
+func keyLength(src []byte) int {
+	for i := 0; i < len(src) && i < 16; i++ {
+		if src[i] == 0 {
+			return i
+		}
+	}
+	if len(src) <= 16 {
+		return -1
+	}
+	if i := bytes.IndexByte(src[16:], 0); i >= 0 {
+		return 16 + i
+	}
+	return -1
 }
 
 // frameFixed holds the size of the values of fixed-size types, -1 for types
@@ -184,4 +202,19 @@ func frameValue(t Type, src []byte) (int, string) {
 	default: // TypeCodeWithScope
 		return frameCodeWithScope(src)
 	}
+}
+
+// elementError describes the malformed element at the start of body, which
+// is at offset off: the offset points at the value when the type and key
+// are sound, else at the element.
+func elementError(body []byte, off int) *DecodeError {
+	k, _, msg := frameElement(body)
+	if k < 0 {
+		return &DecodeError{Offset: off, Msg: msg}
+	}
+	key := string(body[1 : 1+k])
+	if !Type(body[0]).Valid() {
+		return &DecodeError{Offset: off, Key: key, Msg: msg}
+	}
+	return &DecodeError{Offset: off + k + 2, Key: key, Msg: msg}
 }

@@ -26,9 +26,9 @@ func (r Raw) body() ([]byte, *DecodeError) {
 // nextElement splits the first element off body, which starts at offset
 // off in the document. It returns a *DecodeError for a malformed element.
 func nextElement(body []byte, off int) (RawElement, []byte, *DecodeError) {
-	n, msg := frameElement(body)
+	_, n, msg := frameElement(body)
 	if msg != "" {
-		return nil, body, &DecodeError{Offset: off, Key: RawElement(body).Key(), Msg: msg}
+		return nil, body, elementError(body, off)
 	}
 	return RawElement(body[:n]), body[n:], nil
 }
@@ -79,17 +79,16 @@ func lookupKey(doc []byte, key string) (RawValue, int, error) {
 	if err != nil {
 		return RawValue{}, 0, err
 	}
-	off := 4
-	for len(body) > 0 {
-		el, rest, err := nextElement(body, off)
-		if err != nil {
-			return RawValue{}, 0, err
+	for off := 4; len(body) > 0; {
+		k, n, msg := frameElement(body)
+		if msg != "" {
+			return RawValue{}, 0, elementError(body, off)
 		}
-		if k := el.KeyBytes(); string(k) == key {
-			return RawValue{Type: Type(el[0]), Value: el[len(k)+2:]}, off + len(k) + 2, nil
+		if string(body[1:1+k]) == key {
+			return RawValue{Type: Type(body[0]), Value: body[k+2 : n]}, off + k + 2, nil
 		}
-		off += len(el)
-		body = rest
+		off += n
+		body = body[n:]
 	}
 	return RawValue{}, 0, ErrElementNotFound
 }
@@ -154,6 +153,9 @@ func (r Raw) Index(i int) (RawElement, error) {
 	body, err := r.body()
 	if err != nil {
 		return nil, err
+	}
+	if i < 0 {
+		return nil, ErrElementNotFound
 	}
 	for off, n := 4, 0; len(body) > 0; n++ {
 		el, rest, err := nextElement(body, off)

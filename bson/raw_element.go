@@ -45,14 +45,14 @@ func (e RawElement) Value() RawValue {
 
 // Validate checks the element as Raw.Validate checks a document.
 func (e RawElement) Validate() error {
-	n, msg := frameElement(e)
+	k, n, msg := frameElement(e)
 	if msg != "" {
-		return &DecodeError{Msg: msg, Key: e.Key()}
+		return elementError(e, 0)
 	}
 	if n != len(e) {
 		return &DecodeError{Offset: n, Key: e.Key(), Msg: "trailing bytes after the element"}
 	}
-	if err := validateElement(e, 0, 1); err != nil {
+	if err := validateElement(e, k, 0, 1); err != nil {
 		return err
 	}
 	return nil

@@ -67,10 +67,10 @@ func TestLookupMalformed(t *testing.T) {
 	if !errors.As(err, &de) {
 		t.Fatalf("LookupErr past a truncated element: %v", err)
 	}
-	// The damaged element starts at 4 (outer length) + 3 ("a" header) + 4
-	// (inner length) + 7 (element b) = 18.
-	if de.Offset != 18 || de.Key != "a.c" {
-		t.Errorf("offset %d key %q, want 18 \"a.c\"", de.Offset, de.Key)
+	// The damaged value starts at 4 (outer length) + 3 ("a" header) + 4
+	// (inner length) + 7 (element b) + 3 ("c" header) = 21.
+	if de.Offset != 21 || de.Key != "a.c" {
+		t.Errorf("offset %d key %q, want 21 \"a.c\"", de.Offset, de.Key)
 	}
 	for _, bad := range []Raw{nil, {1}, {5, 0, 0, 0, 1}, {0xff, 0xff, 0xff, 0x7f, 0}} {
 		if _, err := bad.LookupErr("a"); err == nil || errors.Is(err, ErrElementNotFound) {

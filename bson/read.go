@@ -200,7 +200,7 @@ func ReadDecimal128(src []byte) (Decimal128, []byte, bool) {
 // ReadElement reads one element (type, key, value) from the start of src.
 // It checks the framing of the value but not its contents.
 func ReadElement(src []byte) (RawElement, []byte, bool) {
-	n, msg := frameElement(src)
+	_, n, msg := frameElement(src)
 	if msg != "" {
 		return nil, src, false
 	}

@@ -42,11 +42,11 @@ func validateDocument(doc []byte, base, depth int) *DecodeError {
 	body := doc[4 : len(doc)-1]
 	off := 4
 	for len(body) > 0 {
-		n, msg := frameElement(body)
+		k, n, msg := frameElement(body)
 		if msg != "" {
-			return &DecodeError{Offset: base + off, Key: string(RawElement(body).KeyBytes()), Msg: msg}
+			return elementError(body, base+off)
 		}
-		if err := validateElement(body[:n], base+off, depth); err != nil {
+		if err := validateElement(body[:n], k, base+off, depth); err != nil {
 			return err
 		}
 		off += n
@@ -56,13 +56,13 @@ func validateDocument(doc []byte, base, depth int) *DecodeError {
 }
 
 // validateElement checks the key and the value of a framed element that
-// starts at offset base.
-func validateElement(el RawElement, base, depth int) *DecodeError {
-	key := el.KeyBytes()
+// starts at offset base and has a key of keyLen bytes.
+func validateElement(el RawElement, keyLen, base, depth int) *DecodeError {
+	key := el[1 : 1+keyLen]
 	if !utf8.Valid(key) {
 		return &DecodeError{Offset: base + 1, Key: string(key), Msg: "key is not valid UTF-8"}
 	}
-	if err := validateValue(Type(el[0]), el[len(key)+2:], base+len(key)+2, depth); err != nil {
+	if err := validateValue(Type(el[0]), el[keyLen+2:], base+keyLen+2, depth); err != nil {
 		err.Key = joinKey(string(key), err.Key)
 		return err
 	}

@@ -1,9 +1,11 @@
 package bson
 
 import (
+	"bytes"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -43,14 +45,14 @@ func TestValidateErrors(t *testing.T) {
 		{"unknown type in array", arr, 20, "arr.1", "unknown element type"},
 		{"bad key UTF-8", coreDoc([]byte{0x0A, 0xC3, 0x28, 0}), 5, "\xc3(", "key is not valid UTF-8"},
 		{"key without NUL", []byte{8, 0, 0, 0, 0x0A, 'a', 'b', 0}, 4, "", "key is not NUL-terminated"},
-		{"subtype 2 inner length", coreDoc([]byte{0x05, 'b', 0, 5, 0, 0, 0, 2, 2, 0, 0, 0, 'x'}), 4, "b", "inner length"},
+		{"subtype 2 inner length", coreDoc([]byte{0x05, 'b', 0, 5, 0, 0, 0, 2, 2, 0, 0, 0, 'x'}), 7, "b", "inner length"},
 		{"regex pattern UTF-8", coreDoc(AppendRegexElement(nil, "r", "\xff", "")), 7, "r", "regex pattern"},
 		{"dbpointer UTF-8", coreDoc(AppendDBPointerElement(nil, "p", "\xfe", ObjectID{})), 11, "p", "namespace"},
 		{"code with scope UTF-8", coreDoc(AppendCodeWithScopeElement(nil, "c", "\xfe", coreDoc())), 15, "c", "code is not"},
 		{"code with scope bad scope", coreDoc(AppendCodeWithScopeElement(nil, "c", "x",
 			coreDoc(AppendSymbolElement(nil, "s", "\x80")))), 28, "c.s", "symbol is not valid UTF-8"},
-		{"string length -1", coreDoc([]byte{0x02, 's', 0, 0xff, 0xff, 0xff, 0xff, 0}), 4, "s", "less than 1"},
-		{"truncated double", coreDoc([]byte{0x01, 'd', 0, 1, 2, 3}), 4, "d", "double value truncated"},
+		{"string length -1", coreDoc([]byte{0x02, 's', 0, 0xff, 0xff, 0xff, 0xff, 0}), 7, "s", "less than 1"},
+		{"truncated double", coreDoc([]byte{0x01, 'd', 0, 1, 2, 3}), 7, "d", "double value truncated"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := Raw(tc.doc).Validate()
@@ -213,4 +215,55 @@ func TestValidateCorpus(t *testing.T) {
 	if valid < 400 || invalid < 70 {
 		t.Errorf("only %d valid and %d invalid corpus documents", valid, invalid)
 	}
+}
+
+// TestValidateMutations runs Validate and the lazy readers over every
+// truncation and many single-byte changes of every corpus document: none
+// may panic, every failure must be a *DecodeError inside the input, and a
+// truncated document must never validate.
+func TestValidateMutations(t *testing.T) {
+	checked := 0
+	for _, d := range coreCorpusHex(t) {
+		b, err := hex.DecodeString(d.hex)
+		if err != nil || !d.valid {
+			continue
+		}
+		for n := range len(b) {
+			if err := coreCheckOne(b[:n]); err == nil {
+				t.Errorf("%s: truncated to %d of %d bytes, still validates", d.name, n, len(b))
+			}
+			checked++
+		}
+		for i := range b {
+			for _, x := range []byte{0x00, 0x01, 0x7f, 0x80, 0xff} {
+				m := bytes.Clone(b)
+				m[i] = x
+				coreCheckOne(m)
+				checked++
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no corpus documents")
+	}
+}
+
+// coreCheckOne runs Validate and the readers on b and returns Validate's
+// error after checking that it is a well-placed *DecodeError.
+func coreCheckOne(b []byte) error {
+	r := Raw(b)
+	err := r.Validate()
+	_, _ = r.LookupErr("a", "0", "b")
+	_, _ = r.Elements()
+	for _, v := range r.All() {
+		_, _ = v.AsInt64()
+		_, _ = v.Document()
+	}
+	if err != nil {
+		var de *DecodeError
+		if !errors.As(err, &de) || de.Offset < 0 || de.Offset > len(b) {
+			panic(fmt.Sprintf("bad error for % x: %v", b, err))
+		}
+	}
+	return err
 }

@@ -73,7 +73,7 @@ type ConnString struct {
 	// Scheme is SchemeMongoDB or SchemeSRV.
 	Scheme string
 	// Hosts is the seed list. For mongodb+srv it holds the one SRV name
-	// (without port) until package srv replaces it with the resolved seeds.
+	// (without port); package srv returns the resolved seeds beside it.
 	Hosts []Host
 
 	// Username and Password come from the user information, decoded.

@@ -20,6 +20,8 @@
 //   - connstring.go: the ConnString and Host types, String and Redacted.
 //   - parse.go: Parse: scheme, user information, hosts, database.
 //   - options.go: the option table: one setter per option, value parsers.
+//   - keyvalue.go: "k:v,k:v" values (authMechanismProperties,
+//     readPreferenceTags).
 //   - validate.go: rules between options (TLS conflicts, directConnection,
 //     loadBalanced, srvMaxHosts, proxies).
 //   - credential.go: the effective credential and the auth spec's rules.

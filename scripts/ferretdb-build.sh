@@ -46,23 +46,33 @@ if command -v flock >/dev/null; then
 		echo "$bin"
 		exit 0
 	fi
+	# Holding the lock, any scratch folder is one a killed build left.
+	rm -rf "$dir"/build.*
 fi
 
-# Scratch folders left by a build that was killed are garbage now.
-rm -rf "$dir"/build.*
 work=$(mktemp -d "$dir/build.XXXXXX")
+builder=
 trap 'rm -rf "$work"' EXIT
+# On a signal, stop the go commands too (they run in their own process group,
+# see below), so that none goes on writing into the removed scratch folder.
+trap 'if [[ -n $builder ]]; then kill -TERM -- "-$builder" 2>/dev/null || true; wait "$builder" || true; fi; exit 130' INT
+trap 'if [[ -n $builder ]]; then kill -TERM -- "-$builder" 2>/dev/null || true; wait "$builder" || true; fi; exit 143' TERM
 
 echo "ferretdb-build: building FerretDB $version into $bin (a few minutes, once)" >&2
 start=$SECONDS
 cp "$tool/go.mod" "$tool/go.sum" "$tool/tools.go" "$work/"
+set -m
 (
 	cd "$work"
 	export GOWORK=off GOFLAGS=-buildvcs=false CGO_ENABLED=0
 	go mod vendor
 	echo "$version" >vendor/github.com/FerretDB/FerretDB/build/version/version.txt
 	go build -mod=vendor -trimpath -o ferretdb.new github.com/FerretDB/FerretDB/cmd/ferretdb
-)
+) &
+builder=$!
+set +m
+wait "$builder"
+builder=
 if ! works "$work/ferretdb.new"; then
 	echo "ferretdb-build: the new binary does not start:" >&2
 	"$work/ferretdb.new" --version >&2 || true

@@ -56,8 +56,8 @@ start_server() {
 	shift
 	local dir=$servers/$name
 	mkdir -p "$dir/data" "$dir/state"
-	local attempt pid deadline
-	for attempt in 1 2 3 4 5; do
+	local pid deadline
+	for _ in 1 2 3 4 5; do
 		port=$(random_port)
 		if accepts "$port"; then
 			continue
@@ -189,7 +189,7 @@ cmd_run() {
 	done
 	(($#)) || usage
 
-	launch=env
+	launch="env"
 	servers=
 	child=
 	trap 'if [[ -n $servers ]]; then stop_servers "$servers"; fi' EXIT
@@ -218,7 +218,7 @@ cmd_run() {
 
 cmd_start() {
 	# Detached from this shell's session, so the servers outlive it.
-	launch=env
+	launch="env"
 	if command -v setsid >/dev/null; then
 		launch=setsid
 	fi

@@ -44,6 +44,11 @@ type Config struct {
 // (Single for a direct connection, LoadBalanced with one LoadBalancer
 // server, ReplicaSetNoPrimary with a set name, otherwise Unknown). It
 // rejects the combinations SDAM forbids.
+//
+// In LoadBalanced mode the seed starts Unknown like any other; the owner
+// then applies NewLoadBalancerServer(seed) at once (the load balancer is
+// never monitored), which publishes the spec's Unknown -> LoadBalancer
+// events.
 func New(cfg Config) (TopologyDescription, error) {
 	if len(cfg.Seeds) == 0 {
 		return TopologyDescription{}, errors.New("topology: no seed addresses")

@@ -57,6 +57,7 @@ func appendZlib(dst, src []byte, level int) ([]byte, error) {
 type zlibReader struct {
 	r   io.ReadCloser // also a zlib.Resetter
 	src bytes.Reader
+	one [1]byte // for the read past the end
 }
 
 var zlibReaders sync.Pool
@@ -88,8 +89,7 @@ func decodeZlib(dst, src []byte) error {
 		return err
 	}
 	// Read past the end so that the reader checks the Adler-32.
-	var one [1]byte
-	switch n, err := zr.r.Read(one[:]); {
+	switch n, err := zr.r.Read(zr.one[:]); {
 	case n > 0:
 		return errors.New("zlib stream decodes to more bytes than announced")
 	case err != io.EOF:

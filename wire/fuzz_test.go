@@ -67,6 +67,7 @@ func checkReencodes(t *testing.T, msg []byte, unwrap bool) {
 		}
 		if msg[HeaderLen+4] != sectionBody { // a sequence came first: order is not kept
 			m2, err := ParseMsg(again)
+			m2.Checksum = m.Checksum // the CRC covers the new section order
 			if err != nil || !cmp.Equal(m, m2) {
 				t.Fatalf("re-encoded OP_MSG parses to %+v, %v; want %+v", m2, err, m)
 			}

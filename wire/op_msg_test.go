@@ -114,6 +114,9 @@ func TestMsgSequenceHelpers(t *testing.T) {
 	if cap(got[0]) != len(got[0]) || cap(m.Body) != len(m.Body) {
 		t.Fatal("parsed slices are not capped at their length")
 	}
+	if joined := AppendDocuments([]byte("x"), got...); !bytes.Equal(joined[1:], s.Docs) || joined[0] != 'x' {
+		t.Fatalf("AppendDocuments = %x", joined)
+	}
 	if _, _, ok := Documents([]byte{9, 0, 0}).Next(); ok {
 		t.Fatal("Next accepted a truncated document")
 	}
