@@ -151,12 +151,15 @@ func (d *decState) validate(t Type, val []byte) error {
 	return nil
 }
 
-// rawValueCodec writes a RawValue as its type and bytes and reads any value
-// into a validated copy.
+// rawValueCodec writes a RawValue as its type and bytes (the zero RawValue
+// as null) and reads any value into a validated copy.
 func rawValueCodec() codec {
 	return codec{
 		encode: func(dst []byte, key string, v reflect.Value, _ int) ([]byte, error) {
 			rv := *ptrTo[RawValue](v)
+			if rv.IsZero() {
+				return AppendNullElement(dst, key), nil
+			}
 			if err := checkValue(v.Type(), rv.Type, rv.Value); err != nil {
 				return dst, err
 			}

@@ -91,8 +91,8 @@ func (d *decState) decodeM(doc []byte) (M, error) {
 }
 
 // decodeA decodes the array doc into an A. The keys of an array are not
-// checked against "0", "1", ...: like other drivers, this one reads them
-// in order and ignores them.
+// checked against "0", "1", ...: like other drivers, this one reads the
+// elements in order and only checks that the keys are UTF-8.
 func (d *decState) decodeA(doc []byte) (A, error) {
 	if d.depth++; d.depth > MaxNestingDepth {
 		return nil, d.errAt(doc, "arrays nested too deeply")
@@ -113,6 +113,9 @@ func (d *decState) decodeA(doc []byte) (A, error) {
 	for i := range out {
 		t, k, val, rest, _ := d.nextElement(body)
 		body = rest
+		if _, err := d.key(k); err != nil {
+			return nil, err
+		}
 		if out[i], err = d.decodeAny(t, val); err != nil {
 			return nil, prefixKey(err, k)
 		}

@@ -116,5 +116,6 @@
 //
 // Tests: golden_test.go holds hand-built hex fixtures of every message kind
 // (they also seed FuzzReadMessage and FuzzParseMsg in fuzz_test.go);
-// bench_test.go measures framing, reading and each compressor.
+// allocs_test.go holds the zero-allocation promise; bench_test.go measures
+// framing, reading and each compressor.
 package wire

@@ -99,3 +99,15 @@ func checkDocuments(op OpCode, msg []byte, off, end int, field string) (int, err
 	}
 	return count, nil
 }
+
+// checkWholeDocument checks that doc is exactly one well-framed document.
+func checkWholeDocument(op OpCode, doc []byte, field string) error {
+	n, err := checkDocument(op, doc, 0, len(doc), field)
+	if err != nil {
+		return err
+	}
+	if n != len(doc) {
+		return errorf(op, n, field, "%d bytes follow the %d-byte document", len(doc)-n, n)
+	}
+	return nil
+}

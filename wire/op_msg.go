@@ -84,11 +84,8 @@ func (m *Msg) Sequence(id string) (Sequence, bool) {
 // order, and a checksum when m.Flags has ChecksumPresent) to dst.
 func AppendMsg(dst []byte, requestID, responseTo int32, m *Msg) ([]byte, error) {
 	start, dst := StartMsg(dst, requestID, responseTo, m.Flags)
-	if _, err := checkDocument(OpMsg, m.Body, 0, len(m.Body), "body"); err != nil {
+	if err := checkWholeDocument(OpMsg, m.Body, "body"); err != nil {
 		return dst[:start], err
-	}
-	if len(m.Body) != int(readInt32(m.Body)) {
-		return dst[:start], errorf(OpMsg, 0, "body", "%d bytes follow a document of %d", len(m.Body)-int(readInt32(m.Body)), readInt32(m.Body))
 	}
 	dst = AppendBody(dst, m.Body)
 	for i, s := range m.Sequences {
@@ -111,7 +108,8 @@ func AppendMsg(dst []byte, requestID, responseTo int32, m *Msg) ([]byte, error) 
 // StartMsg appends an OP_MSG header and flagBits to dst and returns the
 // message's offset for FinishMsg. Between the two, append exactly one body
 // (AppendBody, or StartBody and a document built in place) and any number of
-// document sequences (StartSequence ... EndSequence).
+// document sequences (StartSequence ... EndSequence). FinishMsg does not
+// re-check the structure: ParseMsg on the result does, in tests.
 func StartMsg(dst []byte, requestID, responseTo int32, flags MsgFlags) (start int, out []byte) {
 	start, dst = StartMessage(dst, requestID, responseTo, OpMsg)
 	return start, binary.LittleEndian.AppendUint32(dst, uint32(flags))

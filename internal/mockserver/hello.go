@@ -168,7 +168,7 @@ type helloAsk struct {
 
 // helloDoc builds the hello reply of state h.
 func helloDoc(h *Hello, tv topologyVersion, ask helloAsk, clock bson.Timestamp) bson.Raw {
-	writable := h.Role == Standalone || h.Role == Primary || h.Role == Mongos || h.Role == LoadBalanced
+	writable := h.writable()
 	d := make([]bson.E, 0, 32)
 	if ask.legacy {
 		d = append(d, bson.KV("ismaster", writable))

@@ -1,0 +1,94 @@
+package mockserver
+
+import (
+	"time"
+
+	"github.com/torque-go/torque/bson"
+	"github.com/torque-go/torque/wire"
+)
+
+// serveHello answers a hello the built-in way. A hello that carries the
+// host's current topologyVersion and maxAwaitTimeMS is held until the
+// state changes or the time passes (streaming SDAM). With exhaustAllowed
+// the answer has moreToCome and the host keeps answering, once per change
+// or maxAwaitTimeMS, until the connection or the host closes: each reply's
+// responseTo is the previous reply's requestID.
+func (c *conn) serveHello(req *Request) bool {
+	clientTV, wait, awaitable := awaitParams(req)
+	exhaust := awaitable && req.Flags&wire.ExhaustAllowed != 0 && req.OpCode == wire.OpMsg
+	responseTo := req.RequestID
+	for {
+		doc, tv, ok := c.awaitHello(req, clientTV, wait, awaitable)
+		if !ok {
+			return false
+		}
+		var flags wire.MsgFlags
+		if exhaust {
+			flags = wire.MoreToCome
+		}
+		id, err := c.writeReply(req, c.s.decorate(doc), flags, responseTo)
+		if err != nil || !exhaust {
+			return err == nil
+		}
+		responseTo, clientTV = id, tv
+	}
+}
+
+// awaitParams reads topologyVersion and maxAwaitTimeMS from a hello.
+func awaitParams(req *Request) (tv topologyVersion, wait time.Duration, ok bool) {
+	tvDoc, hasTV := req.Lookup("topologyVersion").Document()
+	ms, hasWait := req.Lookup("maxAwaitTimeMS").AsInt64()
+	if !hasTV || !hasWait || ms < 0 {
+		return tv, 0, false
+	}
+	tv.ProcessID, _ = tvDoc.Lookup("processId").ObjectID()
+	tv.Counter, _ = tvDoc.Lookup("counter").AsInt64()
+	return tv, time.Duration(ms) * time.Millisecond, true
+}
+
+// awaitHello returns the hello reply, first waiting while the client's
+// topologyVersion is current (when awaitable). ok is false when the host
+// stopped meanwhile.
+func (c *conn) awaitHello(req *Request, clientTV topologyVersion, wait time.Duration, awaitable bool) (doc bson.Raw, tv topologyVersion, ok bool) {
+	s := c.s
+	s.mu.Lock()
+	current, changed := s.tv, s.changed
+	s.mu.Unlock()
+	if awaitable && current == clientTV {
+		t := time.NewTimer(wait)
+		select {
+		case <-changed:
+		case <-t.C:
+		case <-c.l.done:
+			t.Stop()
+			return nil, tv, false
+		}
+		t.Stop()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.helloLocked(req, c.id), s.tv, true
+}
+
+// helloNow is the hello reply to req on connection connID, without waiting.
+func (s *Server) helloNow(req *Request, connID int64) bson.Raw {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.helloLocked(req, connID)
+}
+
+func (s *Server) helloLocked(req *Request, connID int64) bson.Raw {
+	if connID == 0 {
+		connID = req.ConnID
+	}
+	ask := helloAsk{legacy: req.Name != "hello", connID: connID}
+	ask.loadBalanced, _ = req.Lookup("loadBalanced").Boolean()
+	if arr, ok := req.Lookup("compression").Array(); ok {
+		for _, v := range arr.All() {
+			if name, ok := v.StringValue(); ok {
+				ask.compression = append(ask.compression, name)
+			}
+		}
+	}
+	return helloDoc(&s.hello, s.tv, ask, s.clusterTimeLocked())
+}
