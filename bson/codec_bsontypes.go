@@ -256,6 +256,14 @@ func init() {
 					return p, err
 				})
 		},
+	}
+	addStringAndMarkerCodecs()
+}
+
+// addStringAndMarkerCodecs adds the string-like types and the types
+// without a value to scalarCodecs.
+func addStringAndMarkerCodecs() {
+	for t, mk := range map[reflect.Type]func() codec{
 		reflect.TypeFor[JavaScript](): func() codec {
 			return scalar(TypeJavaScript, func(dst []byte, x JavaScript) []byte { return AppendJavaScript(dst, string(x)) },
 				func(d *decState, val []byte) (JavaScript, error) {
@@ -272,6 +280,8 @@ func init() {
 		reflect.TypeFor[MinKey]():        func() codec { return marker[MinKey](TypeMinKey) },
 		reflect.TypeFor[MaxKey]():        func() codec { return marker[MaxKey](TypeMaxKey) },
 		reflect.TypeFor[CodeWithScope](): codeWithScopeCodec,
+	} {
+		scalarCodecs[t] = mk
 	}
 }
 
@@ -321,20 +331,7 @@ func marker[T any](bt Type) codec {
 func codeWithScopeCodec() codec {
 	return codec{
 		encode: func(dst []byte, key string, v reflect.Value, depth int) ([]byte, error) {
-			cws := *ptrTo[CodeWithScope](v)
-			dst = AppendHeader(dst, TypeCodeWithScope, key)
-			start := len(dst)
-			dst = AppendString(append(dst, 0, 0, 0, 0), string(cws.Code))
-			if cws.Scope == nil {
-				dst = append(dst, 5, 0, 0, 0, 0)
-			} else {
-				var err error
-				if dst, err = appendAnyDocument(dst, cws.Scope, depth+1); err != nil {
-					return dst, withKey(err, "$scope")
-				}
-			}
-			binary.LittleEndian.PutUint32(dst[start:], uint32(len(dst)-start))
-			return dst, nil
+			return appendCodeWithScope(dst, key, ptrTo[CodeWithScope](v), depth)
 		},
 		decode: func(d *decState, t Type, val []byte, v reflect.Value) error {
 			switch t {
@@ -373,4 +370,22 @@ func sortedOptions(o string) string {
 		}
 	}
 	return o
+}
+
+// appendCodeWithScope appends the element {key: cws}; a nil Scope is an
+// empty document.
+func appendCodeWithScope(dst []byte, key string, cws *CodeWithScope, depth int) ([]byte, error) {
+	dst = AppendHeader(dst, TypeCodeWithScope, key)
+	start := len(dst)
+	dst = AppendString(append(dst, 0, 0, 0, 0), string(cws.Code))
+	if cws.Scope == nil {
+		dst = append(dst, 5, 0, 0, 0, 0)
+	} else {
+		var err error
+		if dst, err = appendAnyDocument(dst, cws.Scope, depth+1); err != nil {
+			return dst, withKey(err, "$scope")
+		}
+	}
+	binary.LittleEndian.PutUint32(dst[start:], uint32(len(dst)-start))
+	return dst, nil
 }

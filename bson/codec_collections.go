@@ -191,7 +191,7 @@ func decodeElements(d *decState, body []byte, elem *codec, v reflect.Value) erro
 	for i := 0; len(body) > 0; i++ {
 		t, k, val, rest, _ := d.nextElement(body) // framing checked by countElements
 		body = rest
-		if _, err := d.key(k); err != nil {
+		if err := d.checkKey(k); err != nil {
 			return err
 		}
 		if err := elem.decode(d, t, val, v.Index(i)); err != nil {

@@ -76,11 +76,21 @@ func hookCodec(t reflect.Type, fl codecFlags) (codec, bool) {
 	switch {
 	case decVU:
 		c.decode = func(d *decState, bt Type, val []byte, v reflect.Value) error {
+			if err := d.validate(bt, val); err != nil { // hooks see valid BSON only
+				return err
+			}
 			err := v.Addr().Interface().(ValueUnmarshaler).UnmarshalBSONValue(byte(bt), val)
 			return d.hookErr(val, err, v)
 		}
 	case decU:
 		c.decode = func(d *decState, bt Type, val []byte, v reflect.Value) error {
+			if bt == TypeNull || bt == TypeUndefined { // nothing to give UnmarshalBSON
+				v.SetZero()
+				return nil
+			}
+			if err := d.validate(bt, val); err != nil {
+				return err
+			}
 			err := v.Addr().Interface().(Unmarshaler).UnmarshalBSON(val)
 			return d.hookErr(val, err, v)
 		}

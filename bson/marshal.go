@@ -31,7 +31,7 @@ func Marshal(v any) ([]byte, error) {
 		putBuffer(buf, out)
 		return nil, err
 	}
-	doc := append(make([]byte, 0, len(out)), out...)
+	doc := append([]byte(nil), out...)
 	putBuffer(buf, out)
 	return doc, nil
 }

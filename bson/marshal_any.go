@@ -58,20 +58,47 @@ func appendAnyElement(dst []byte, key string, x any, depth int) ([]byte, error) 
 	case Timestamp:
 		return AppendTimestampElement(dst, key, x.T, x.I), nil
 	}
-	v := addressable(reflect.ValueOf(x))
-	return codecFor(v.Type(), 0).encode(dst, key, v, depth)
+	return appendRareElement(dst, key, x, depth)
 }
 
-// addressable returns v, or for a struct or array that is not addressable
-// (as values taken out of interfaces are) an addressable copy: one
-// allocation that saves the field codecs one each.
-func addressable(v reflect.Value) reflect.Value {
-	if v.CanAddr() || (v.Kind() != reflect.Struct && v.Kind() != reflect.Array) {
-		return v
+// appendRareElement continues appendAnyElement with the less common types
+// of this package, then hands everything else to its codec.
+func appendRareElement(dst []byte, key string, x any, depth int) ([]byte, error) {
+	switch x := x.(type) {
+	case Null:
+		return AppendNullElement(dst, key), nil
+	case MinKey:
+		return AppendMinKeyElement(dst, key), nil
+	case MaxKey:
+		return AppendMaxKeyElement(dst, key), nil
+	case Undefined:
+		return AppendUndefinedElement(dst, key), nil
+	case JavaScript:
+		return AppendJavaScriptElement(dst, key, string(x)), nil
+	case Symbol:
+		return AppendSymbolElement(dst, key, string(x)), nil
+	case DBPointer:
+		return AppendDBPointerElement(dst, key, x.DB, x.Pointer), nil
+	case Regex:
+		if err := checkRegex(x); err != nil {
+			return dst, err
+		}
+		return AppendRegexElement(dst, key, x.Pattern, sortedOptions(x.Options)), nil
+	case CodeWithScope:
+		return appendCodeWithScope(dst, key, &x, depth)
+	case float32:
+		return AppendDoubleElement(dst, key, float64(x)), nil
 	}
-	p := reflect.New(v.Type())
-	p.Elem().Set(v)
-	return p.Elem()
+	v := reflect.ValueOf(x)
+	if v.Kind() == reflect.Struct || v.Kind() == reflect.Array {
+		// The codecs of these types read them through a pointer: give
+		// them an addressable copy (one allocation that saves one per
+		// field).
+		p := reflect.New(v.Type())
+		p.Elem().Set(v)
+		v = p.Elem()
+	}
+	return codecFor(v.Type(), 0).encode(dst, key, v, depth)
 }
 
 // appendAnyDocument appends x, which must marshal to a document.
@@ -100,7 +127,12 @@ func appendAnyDocument(dst []byte, x any, depth int) ([]byte, error) {
 		return dst, &MarshalError{Msg: "cannot marshal " + v.Type().String() +
 			" as a document: use a struct, a map, D, M, Raw or a pointer to one of those"}
 	}
-	return c.encodeDoc(dst, addressable(v), depth)
+	if v.Kind() == reflect.Struct { // as in appendRareElement
+		p := reflect.New(v.Type())
+		p.Elem().Set(v)
+		v = p.Elem()
+	}
+	return c.encodeDoc(dst, v, depth)
 }
 
 // appendD appends the document doc.

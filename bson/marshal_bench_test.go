@@ -2,6 +2,7 @@ package bson
 
 import (
 	"archive/tar"
+	"bytes"
 	"compress/gzip"
 	"io"
 	"os"
@@ -27,7 +28,7 @@ var (
 )
 
 // loadBenchDoc returns the BSON of one data set ("flat_bson", ...).
-func loadBenchDoc(b *testing.B, name string) Raw {
+func loadBenchDoc(b testing.TB, name string) Raw {
 	b.Helper()
 	benchDataOnce.Do(func() { benchData, benchDataErr = readBenchArchive() })
 	if benchDataErr != nil {
@@ -126,7 +127,7 @@ func benchMarshal(b *testing.B, v any) {
 	}
 }
 
-func decoded[T any](b *testing.B, doc Raw) *T {
+func decoded[T any](b testing.TB, doc Raw) *T {
 	v := new(T)
 	if err := Unmarshal(doc, v); err != nil {
 		b.Fatal(err)
@@ -175,6 +176,34 @@ func BenchmarkEncode(b *testing.B) {
 		b.Run(set.name+"/D/Marshal", func(b *testing.B) {
 			benchMarshal(b, *decoded[D](b, loadBenchDoc(b, set.name)))
 		})
+		b.Run(set.name+"/struct/Marshal", func(b *testing.B) {
+			v := set.newStruct()
+			if err := Unmarshal(loadBenchDoc(b, set.name), v); err != nil {
+				b.Fatal(err)
+			}
+			benchMarshal(b, v)
+		})
+	}
+}
+
+// TestBenchDataRoundTrip checks that the benchmarks measure what they
+// claim: every data set decodes into D and into its struct, and both
+// marshal back to the original bytes.
+func TestBenchDataRoundTrip(t *testing.T) {
+	for _, set := range benchSets {
+		in := loadBenchDoc(t, set.name)
+		for name, v := range map[string]any{"D": new(D), "struct": set.newStruct()} {
+			if err := Unmarshal(in, v); err != nil {
+				t.Fatalf("%s into %s: %v", set.name, name, err)
+			}
+			out, err := Marshal(v)
+			if err != nil {
+				t.Fatalf("%s from %s: %v", set.name, name, err)
+			}
+			if !bytes.Equal(out, in) {
+				t.Errorf("%s through %s changed:\n got %X\nwant %X", set.name, name, out, in)
+			}
+		}
 	}
 }
 

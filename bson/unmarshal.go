@@ -3,6 +3,7 @@ package bson
 import (
 	"reflect"
 	"strconv"
+	"sync"
 )
 
 // Decoder holds the options of Unmarshal. The zero value is the default
@@ -62,7 +63,8 @@ func (dec Decoder) Unmarshal(data []byte, v any) error {
 	if msg != "" {
 		return &DecodeError{Msg: msg}
 	}
-	d := &decState{src: data, opts: dec}
+	d := newDecState(data, dec)
+	defer d.release()
 	if p, ok := v.(*D); ok { // the common case, without reflection
 		*p, err = d.decodeD(data)
 		return err
@@ -85,7 +87,8 @@ func (dec Decoder) UnmarshalValue(t Type, data []byte, v any) error {
 	if msg != "" {
 		return &DecodeError{Msg: msg}
 	}
-	d := &decState{src: data, opts: dec}
+	d := newDecState(data, dec)
+	defer d.release()
 	return codecFor(rv.Type(), 0).decode(d, t, data, rv)
 }
 
@@ -114,3 +117,31 @@ type UnmarshalTargetError struct {
 func (e *UnmarshalTargetError) Error() string {
 	return "bson: Unmarshal needs a non-nil pointer to decode into, not " + e.What
 }
+
+var decStatePool = sync.Pool{New: func() any { return new(decState) }}
+
+// newDecState returns a decState for one Unmarshal call, from a pool: the
+// state is small, but Unmarshal of small documents is frequent.
+func newDecState(src []byte, opts Decoder) *decState {
+	d := decStatePool.Get().(*decState)
+	d.src, d.opts = src, opts
+	return d
+}
+
+// release returns d to the pool, dropping its references to the input.
+// The scratch stacks are empty and cleared by then; they stay for reuse
+// unless one document made them large.
+func (d *decState) release() {
+	elems, vals := d.elems[:0], d.vals[:0]
+	if cap(elems) > maxPooledScratch {
+		elems = nil
+	}
+	if cap(vals) > maxPooledScratch {
+		vals = nil
+	}
+	*d = decState{elems: elems, vals: vals}
+	decStatePool.Put(d)
+}
+
+// maxPooledScratch is the capacity above which a scratch stack is dropped.
+const maxPooledScratch = 4096

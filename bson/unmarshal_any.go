@@ -23,37 +23,54 @@ func (d *decState) enterArena(doc []byte) (leave bool) {
 
 func (d *decState) leaveArena() { d.arena, d.arenaSrc = "", nil }
 
-// decodeD decodes the document doc into a D with exactly as many elements
-// as it has.
+// decodeD decodes the document doc into a D. It reads the document once,
+// collecting elements on the scratch stack d.elems (whose top the nested
+// documents use meanwhile), then copies them into a D of exactly their
+// number.
 func (d *decState) decodeD(doc []byte) (D, error) {
-	if d.depth++; d.depth > MaxNestingDepth {
+	if d.depth >= MaxNestingDepth {
 		return nil, d.errAt(doc, "documents nested too deeply")
 	}
-	defer func() { d.depth-- }()
 	body, err := d.openDocument(doc)
-	if err != nil {
-		return nil, err
-	}
-	n, err := d.countElements(body)
 	if err != nil {
 		return nil, err
 	}
 	if d.enterArena(doc) {
 		defer d.leaveArena()
 	}
-	out := make(D, n)
-	for i := range out {
-		t, k, val, rest, _ := d.nextElement(body) // framing checked by countElements
-		body = rest
-		e := &out[i]
-		if e.Key, err = d.key(k); err != nil {
-			return nil, err
-		}
-		if e.Value, err = d.decodeAny(t, val); err != nil {
-			return nil, prefixKey(err, k)
-		}
+	base := len(d.elems)
+	d.depth++
+	err = d.collectElements(body)
+	d.depth--
+	var out D
+	if err == nil {
+		out = make(D, len(d.elems)-base)
+		copy(out, d.elems[base:])
 	}
-	return out, nil
+	clear(d.elems[base:]) // the scratch keeps no references
+	d.elems = d.elems[:base]
+	return out, err
+}
+
+// collectElements decodes the elements of body onto d.elems.
+func (d *decState) collectElements(body []byte) error {
+	for len(body) > 0 {
+		t, k, val, rest, err := d.nextElement(body)
+		if err != nil {
+			return err
+		}
+		body = rest
+		key, err := d.key(k)
+		if err != nil {
+			return err
+		}
+		v, err := d.decodeAny(t, val)
+		if err != nil {
+			return prefixKey(err, k)
+		}
+		d.elems = append(d.elems, E{Key: key, Value: v})
+	}
+	return nil
 }
 
 // decodeM decodes the document doc into an M.
@@ -90,37 +107,53 @@ func (d *decState) decodeM(doc []byte) (M, error) {
 	return out, nil
 }
 
-// decodeA decodes the array doc into an A. The keys of an array are not
-// checked against "0", "1", ...: like other drivers, this one reads the
-// elements in order and only checks that the keys are UTF-8.
+// decodeA decodes the array doc into an A, in one pass like decodeD,
+// with the scratch stack d.vals. The keys of an array are not checked
+// against "0", "1", ...: like other drivers, this one reads the elements in
+// order and only checks that the keys are UTF-8.
 func (d *decState) decodeA(doc []byte) (A, error) {
-	if d.depth++; d.depth > MaxNestingDepth {
+	if d.depth >= MaxNestingDepth {
 		return nil, d.errAt(doc, "arrays nested too deeply")
 	}
-	defer func() { d.depth-- }()
 	body, err := d.openDocument(doc)
-	if err != nil {
-		return nil, err
-	}
-	n, err := d.countElements(body)
 	if err != nil {
 		return nil, err
 	}
 	if d.enterArena(doc) {
 		defer d.leaveArena()
 	}
-	out := make(A, n)
-	for i := range out {
-		t, k, val, rest, _ := d.nextElement(body)
-		body = rest
-		if _, err := d.key(k); err != nil {
-			return nil, err
-		}
-		if out[i], err = d.decodeAny(t, val); err != nil {
-			return nil, prefixKey(err, k)
-		}
+	base := len(d.vals)
+	d.depth++
+	err = d.collectValues(body)
+	d.depth--
+	var out A
+	if err == nil {
+		out = make(A, len(d.vals)-base)
+		copy(out, d.vals[base:])
 	}
-	return out, nil
+	clear(d.vals[base:])
+	d.vals = d.vals[:base]
+	return out, err
+}
+
+// collectValues decodes the elements of body onto d.vals.
+func (d *decState) collectValues(body []byte) error {
+	for len(body) > 0 {
+		t, k, val, rest, err := d.nextElement(body)
+		if err != nil {
+			return err
+		}
+		body = rest
+		if err := d.checkKey(k); err != nil {
+			return err
+		}
+		v, err := d.decodeAny(t, val)
+		if err != nil {
+			return prefixKey(err, k)
+		}
+		d.vals = append(d.vals, v)
+	}
+	return nil
 }
 
 // decodeAny decodes one value of type t into the Go value that stands for

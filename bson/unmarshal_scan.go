@@ -25,6 +25,11 @@ type decState struct {
 	// []byte the arena was copied from.
 	arena    string
 	arenaSrc []byte
+
+	// elems and vals are scratch stacks for decodeD and decodeA, kept
+	// (empty) with the decState in its pool.
+	elems []E
+	vals  []any
 }
 
 // offset returns the position of b in the input. All the slices a decState
@@ -141,10 +146,18 @@ func (d *decState) str(b []byte) string {
 
 // key returns an element key as a string, checking that it is UTF-8.
 func (d *decState) key(k []byte) (string, error) {
-	if !utf8.Valid(k) {
-		return "", d.errAt(k, "key is not valid UTF-8")
+	if err := d.checkKey(k); err != nil {
+		return "", err
 	}
 	return d.str(k), nil
+}
+
+// checkKey checks that an element key is UTF-8.
+func (d *decState) checkKey(k []byte) error {
+	if !utf8.Valid(k) {
+		return d.errAt(k, "key is not valid UTF-8")
+	}
+	return nil
 }
 
 // readBinary splits a framed binary value into subtype and data; the

@@ -28,7 +28,7 @@ func ApplySeedList(td TopologyDescription, hosts []Address) TopologyDescription 
 			next.Servers = addServer(next.Servers, NewUnknownServer(a, nil))
 		}
 	}
-	next.singleSeed = false // a polled list may grow: a lone Standalone is no Single
+	next.singleSeed = td.singleSeed && len(hosts) == 1
 	next.CompatibilityErr = compatibilityErr(next.Servers)
 	next.LogicalSessionTimeoutMinutes = sessionTimeout(next.Servers)
 	return next

@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"net"
@@ -33,12 +34,16 @@ func (s *Server) serveConn(l *life, nc net.Conn, id int64) {
 	}()
 	c := &conn{s: s, l: l, nc: nc, id: id}
 	for {
+		var head [wire.HeaderLen]byte
+		if _, err := io.ReadFull(nc, head[:]); err != nil {
+			return
+		}
 		if fp := s.takeFault("", c.appName); fp != nil {
-			s.logf("conn %d: fail point closes before reading", id)
+			s.logf("conn %d: fail point closes before reading the request", id)
 			c.sleep(fp.Delay)
 			return
 		}
-		req, err := c.read()
+		req, err := c.read(head[:])
 		if err != nil {
 			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
 				s.logf("conn %d: %v", id, err)
@@ -52,10 +57,11 @@ func (s *Server) serveConn(l *life, nc net.Conn, id int64) {
 	}
 }
 
-// read reads, decompresses and parses the next request.
-func (c *conn) read() (*Request, error) {
+// read reads the rest of the request whose header is head, decompresses
+// and parses it.
+func (c *conn) read(head []byte) (*Request, error) {
 	max := int(c.s.Hello().MaxMessageSizeBytes)
-	h, msg, err := wire.ReadMessage(c.nc, c.buf[:0], max)
+	h, msg, err := wire.ReadMessage(io.MultiReader(bytes.NewReader(head), c.nc), c.buf[:0], max)
 	c.buf = msg[:0]
 	if err != nil {
 		return nil, err
@@ -94,7 +100,7 @@ func (c *conn) handle(req *Request) bool {
 	if isHello(req.Name) {
 		c.noteHandshake(req)
 	}
-	r, builtinHello := c.s.dispatch(req)
+	r, builtinHello := c.s.dispatch(req, c.appName)
 	if builtinHello {
 		return c.serveHello(req)
 	}

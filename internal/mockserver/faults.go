@@ -16,16 +16,16 @@ type Action int
 // The actions. "Apply" means the command's handler runs (an insert is
 // stored); a close then leaves the client not knowing whether it did.
 const (
-	Answer          Action = iota // answer normally
-	CloseBeforeRead               // close without reading the next message (fail points without Commands only)
-	CloseAfterRead                // read and record the request, close without applying it
-	CloseAfterApply               // apply the request, close without answering
-	Hang                          // read the request, answer nothing until the client or the server closes
-	WriteRaw                      // apply, then send Reply.Raw / FailPoint.Raw verbatim
-	ReplyGarbage                  // apply, then send bytes that are no message at all
-	ReplyTruncated                // apply, then send half a reply and close
-	ReplyBadBSON                  // apply, then send a well-framed OP_MSG whose body is not valid BSON
-	ReplyWrongResponseTo          // apply, then answer with a responseTo of another request
+	Answer               Action = iota // answer normally
+	CloseBeforeRead                    // close once the next message's header arrives, before reading the rest (fail points without Commands only)
+	CloseAfterRead                     // read and record the request, close without applying it
+	CloseAfterApply                    // apply the request, close without answering
+	Hang                               // read the request, answer nothing until the client or the server closes
+	WriteRaw                           // apply, then send Reply.Raw / FailPoint.Raw verbatim
+	ReplyGarbage                       // apply, then send bytes that are no message at all
+	ReplyTruncated                     // apply, then send half a reply and close
+	ReplyBadBSON                       // apply, then send a well-framed OP_MSG whose body is not valid BSON
+	ReplyWrongResponseTo               // apply, then answer with a responseTo of another request
 )
 
 // FailPoint makes matching requests fail, like the server's failCommand
@@ -81,22 +81,25 @@ func (fp *FailPoint) matches(name, app string) bool {
 // runs the command's handler.
 func (fp *FailPoint) reply(apply func() Reply) Reply {
 	r := Reply{Action: fp.Action, Delay: fp.Delay, Raw: fp.Raw}
-	msg := fp.ErrMsg
+	msg, codeName := fp.ErrMsg, fp.CodeName
 	if msg == "" {
 		msg = "failpoint"
+	}
+	if codeName == "" {
+		codeName = codeNames[fp.Code]
 	}
 	switch {
 	case fp.Action == CloseAfterRead || fp.Action == Hang || fp.Action == CloseBeforeRead:
 		return r
 	case fp.WriteConcernError:
 		applied := apply()
-		fields := []bson.E{bson.KV("writeConcernError", wceDoc(fp.Code, fp.CodeName, msg))}
+		fields := []bson.E{bson.KV("writeConcernError", wceDoc(fp.Code, codeName, msg))}
 		if len(fp.Labels) > 0 {
 			fields = append(fields, bson.KV("errorLabels", fp.Labels))
 		}
 		r.Doc = withFields(applied.Doc, fields...)
 	case fp.Code != 0:
-		r.Doc = errorDoc(fp.Code, fp.CodeName, msg, fp.Labels)
+		r.Doc = errorDoc(fp.Code, codeName, msg, fp.Labels)
 	default:
 		r.Doc = apply().Doc
 	}
@@ -126,4 +129,15 @@ func brokenReply(a Action, requestID int32, doc bson.Raw) (out []byte, closeAfte
 		return good, false
 	}
 	return good, false
+}
+
+// codeNames are the names of the codes tests use most, for fail points
+// that give a code alone (as configureFailPoint's errorCode does).
+var codeNames = map[int32]string{
+	6: "HostUnreachable", 7: "HostNotFound", 24: "LockTimeout", 50: "MaxTimeMSExpired",
+	64: "WriteConcernFailed", 89: "NetworkTimeout", 91: "ShutdownInProgress",
+	112: "WriteConflict", 189: "PrimarySteppedDown", 251: "NoSuchTransaction",
+	262: "ExceededTimeLimit", 9001: "SocketException", 10107: "NotWritablePrimary",
+	11000: "DuplicateKey", 11600: "InterruptedAtShutdown", 11602: "InterruptedDueToReplStateChange",
+	13435: "NotPrimaryNoSecondaryOk", 13436: "NotPrimaryOrSecondary",
 }

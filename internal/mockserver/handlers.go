@@ -23,7 +23,8 @@ func (s *Server) takeFault(name, app string) *FailPoint {
 }
 
 // dispatch decides the reply to req on a connection of app: a fail point,
-// else a queued reply, else the command's handler. builtinHello says that
+// else a queued reply, else the command's handler (a scripted one, else the
+// built-in one, through the memory of answered retryable writes). builtinHello says that
 // the caller must run the built-in (awaitable) hello instead.
 func (s *Server) dispatch(req *Request, app string) (r Reply, builtinHello bool) {
 	fp := s.takeFault(req.Name, app)
@@ -33,25 +34,25 @@ func (s *Server) dispatch(req *Request, app string) (r Reply, builtinHello bool)
 		queued = &q[0]
 		s.queued[req.Name] = q[1:]
 	}
-	h, custom := s.handlers[req.Name]
+	h := s.handlers[req.Name]
 	s.mu.Unlock()
 	if fp != nil {
 		s.logf("fail point fires on %q (action %d, code %d)", req.Name, fp.Action, fp.Code)
 	}
-	if queued == nil && !custom && isHello(req.Name) {
+	if queued == nil && h == nil && isHello(req.Name) {
 		if fp == nil {
 			return Reply{}, true
 		}
 		h = func(req *Request) Reply { return Reply{Doc: s.helloNow(req, 0)} }
 	}
-	if h == nil {
-		h = s.builtin(req.Name)
-	}
 	apply := func() Reply {
-		if queued != nil {
+		switch {
+		case queued != nil:
 			return *queued
+		case h != nil:
+			return h(req) // scripted: the test decides what a retry means
 		}
-		return s.store.retryable(req, h)
+		return s.store.retryable(req, s.builtin(req.Name))
 	}
 	if fp != nil {
 		return fp.reply(apply), false

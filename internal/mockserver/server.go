@@ -38,20 +38,18 @@ type Server struct {
 	store *Store
 	opts  Options
 
-	mu        sync.Mutex
-	hello     Hello
-	tv        topologyVersion
-	changed   chan struct{} // closed and replaced when the hello state changes
-	handlers  map[string]Handler
-	queued    map[string][]Reply
-	faults    []*FailPoint
-	nextConn  int64
-	clock     uint32 // cluster-time increments, for $clusterTime/operationTime
-	retried   map[string]Reply
-	life      *life // nil while stopped
-	closed    bool
-	started   time.Time
-	hostsSeen int
+	mu       sync.Mutex
+	hello    Hello
+	tv       topologyVersion
+	changed  chan struct{} // closed and replaced when the hello state changes
+	handlers map[string]Handler
+	queued   map[string][]Reply
+	faults   []*FailPoint
+	nextConn int64
+	clock    uint32 // cluster-time increments, for $clusterTime/operationTime
+	life     *life  // nil while stopped
+	closed   bool
+	started  time.Time
 }
 
 // life is one run of the host between Start/Restart and Stop: its listener,
@@ -80,7 +78,6 @@ func Start(opts Options) (*Server, error) {
 		changed:  make(chan struct{}),
 		handlers: map[string]Handler{},
 		queued:   map[string][]Reply{},
-		retried:  map[string]Reply{},
 		started:  time.Now(),
 	}
 	if s.store == nil {

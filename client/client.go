@@ -1,0 +1,211 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/torque-go/torque/bson"
+	"github.com/torque-go/torque/internal/driver"
+	"github.com/torque-go/torque/session"
+	"github.com/torque-go/torque/topology"
+)
+
+// Client is a handle to a MongoDB deployment: its servers' connection
+// pools, its sessions and its defaults. It is safe for concurrent use;
+// make one per deployment and share it.
+type Client struct {
+	opts     Options
+	dep      *deployment
+	sessions *session.Pool
+	clock    *session.Clock
+	x        *driver.Executor
+
+	mu           sync.Mutex
+	disconnected bool
+}
+
+// Connect returns a Client for the deployment that uri (a mongodb://
+// connection string, or "" to use opts alone) and opts describe; the
+// fields of opts that are set override the URI's. Connect does no I/O:
+// servers are reached by the first operation, whose errors say what went
+// wrong (use Ping to check at once). Pass at most one Options.
+func Connect(ctx context.Context, uri string, opts ...Options) (*Client, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if len(opts) > 1 {
+		return nil, errors.New("client: Connect takes at most one Options")
+	}
+	var o Options
+	if uri != "" {
+		var err error
+		if o, err = ParseURI(uri); err != nil {
+			return nil, err
+		}
+	}
+	if len(opts) == 1 {
+		o = o.merge(opts[0])
+	}
+	if err := o.validate(); err != nil {
+		return nil, err
+	}
+	sel := o.ServerSelectionTimeout
+	if sel == 0 {
+		sel = DefaultServerSelectionTimeout
+	}
+	dep, err := newDeployment(o.topologyConfig(), o.poolConfig(), sel)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{opts: o, dep: dep, sessions: session.NewPool(nil), clock: &session.Clock{}}
+	c.x = o.executor(dep, c.sessions, c.clock)
+	return c, nil
+}
+
+// Disconnect ends the client's server sessions on the server (one
+// endSessions, errors ignored), closes every connection and waits, within
+// ctx, until every goroutine the client started has returned. Operations
+// after Disconnect fail. Disconnect is idempotent.
+func (c *Client) Disconnect(ctx context.Context) error {
+	c.mu.Lock()
+	if c.disconnected {
+		c.mu.Unlock()
+		return nil
+	}
+	c.disconnected = true
+	c.mu.Unlock()
+	c.endSessions(ctx)
+	return c.dep.close(ctx)
+}
+
+// endSessions sends endSessions for the pooled server sessions, on a
+// server that is known already, and ignores the outcome.
+func (c *Client) endSessions(ctx context.Context) {
+	batches := c.sessions.Drain()
+	if len(batches) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	for _, ids := range batches {
+		op := &driver.Operation{Name: "endSessions", DB: "admin", Kind: driver.Command, NoSession: true,
+			ReadPref: ReadPref{Mode: topology.PrimaryPreferred},
+			Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) {
+				return session.AppendEndSessions(dst, ids), nil
+			}}
+		_ = c.x.Execute(ctx, op)
+	}
+}
+
+// execute runs op with the explicit session of ctx, if any.
+func (c *Client) execute(ctx context.Context, op *driver.Operation) error {
+	c.mu.Lock()
+	gone := c.disconnected
+	c.mu.Unlock()
+	if gone {
+		return ErrClientDisconnected
+	}
+	if s := sessionFrom(ctx); s != nil {
+		if s.client != c {
+			return errors.New("client: the session in the context belongs to another Client")
+		}
+		op.Session = s.cs
+	}
+	return c.x.Execute(ctx, op)
+}
+
+// Ping runs {ping: 1} on a server selected by the client's read
+// preference: a quick check that the deployment is reachable.
+func (c *Client) Ping(ctx context.Context) error {
+	return c.Database("admin").RunCommand(ctx, bson.D{bson.KV("ping", 1)}).Err()
+}
+
+// Database returns a handle for the database name, with the client's read
+// preference and concerns unless opts say otherwise. No I/O.
+func (c *Client) Database(name string, opts ...CollectionOptions) *Database {
+	db := &Database{client: c, name: name, rp: c.opts.ReadPreference, rc: c.opts.ReadConcern, wc: c.opts.WriteConcern}
+	if len(opts) > 0 {
+		db.rp, db.rc, db.wc = opts[0].apply(db.rp, db.rc, db.wc)
+	}
+	return db
+}
+
+// DatabaseSpec describes one database in ListDatabases.
+type DatabaseSpec struct {
+	Name       string `bson:"name"`
+	SizeOnDisk int64  `bson:"sizeOnDisk"`
+	Empty      bool   `bson:"empty"`
+}
+
+// ListDatabasesOptions are the options of ListDatabases.
+type ListDatabasesOptions struct {
+	// NameOnly asks the server for names only (faster, fewer locks).
+	NameOnly bool
+	// AuthorizedDatabases lists only the databases the user may read.
+	AuthorizedDatabases *bool
+	Comment             any
+}
+
+// ListDatabases lists the deployment's databases matching filter (nil
+// for all).
+func (c *Client) ListDatabases(ctx context.Context, filter any, opts ...ListDatabasesOptions) ([]DatabaseSpec, error) {
+	o, err := single(opts)
+	if err != nil {
+		return nil, err
+	}
+	var out []DatabaseSpec
+	op := &driver.Operation{Name: "listDatabases", DB: "admin", Kind: driver.Read, Retryable: true,
+		Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) {
+			dst = bson.AppendInt32Element(dst, "listDatabases", 1)
+			dst, err := appendOptionalDoc(dst, "filter", filter)
+			if err != nil {
+				return dst, err
+			}
+			if o.NameOnly {
+				dst = bson.AppendBooleanElement(dst, "nameOnly", true)
+			}
+			if o.AuthorizedDatabases != nil {
+				dst = bson.AppendBooleanElement(dst, "authorizedDatabases", *o.AuthorizedDatabases)
+			}
+			return appendValue(dst, "comment", o.Comment)
+		},
+		Handle: func(r *driver.Reply) error {
+			var res struct {
+				Databases []DatabaseSpec `bson:"databases"`
+			}
+			if err := bson.Unmarshal(r.Doc, &res); err != nil {
+				return err
+			}
+			out = res.Databases
+			return nil
+		}}
+	return out, c.execute(ctx, op)
+}
+
+// ListDatabaseNames lists the names of the databases matching filter.
+func (c *Client) ListDatabaseNames(ctx context.Context, filter any) ([]string, error) {
+	specs, err := c.ListDatabases(ctx, filter, ListDatabasesOptions{NameOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(specs))
+	for i, s := range specs {
+		names[i] = s.Name
+	}
+	return names, nil
+}
+
+// single returns the one options value of a variadic options parameter,
+// the zero value when none was given, and an error for more than one.
+func single[T any](opts []T) (T, error) {
+	var zero T
+	switch len(opts) {
+	case 0:
+		return zero, nil
+	case 1:
+		return opts[0], nil
+	}
+	return zero, errors.New("client: pass at most one options value")
+}

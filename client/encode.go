@@ -1,0 +1,198 @@
+package client
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/torque-go/torque/bson"
+)
+
+// appendDoc appends key: v, where v must be a document (a struct, a map,
+// bson.D, bson.M, bson.Raw or a pointer to one). what names the argument
+// in errors.
+func appendDoc(dst []byte, key string, v any, what string) ([]byte, error) {
+	if v == nil {
+		return dst, fmt.Errorf("client: %s must not be nil (bson.D{} is the empty document)", what)
+	}
+	start := len(dst)
+	dst = bson.AppendHeader(dst, bson.TypeEmbeddedDocument, key)
+	out, err := bson.MarshalAppend(dst, v)
+	if err != nil {
+		return dst[:start], fmt.Errorf("client: %s: %w", what, err)
+	}
+	return out, nil
+}
+
+// appendOptionalDoc appends key: v when v is not nil.
+func appendOptionalDoc(dst []byte, key string, v any) ([]byte, error) {
+	if v == nil {
+		return dst, nil
+	}
+	return appendDoc(dst, key, v, key)
+}
+
+// appendValue appends key: v, any BSON value, when v is not nil.
+func appendValue(dst []byte, key string, v any) ([]byte, error) {
+	if v == nil {
+		return dst, nil
+	}
+	t, b, err := bson.MarshalValue(v)
+	if err != nil {
+		return dst, fmt.Errorf("client: %s: %w", key, err)
+	}
+	dst = bson.AppendHeader(dst, t, key)
+	return append(dst, b...), nil
+}
+
+// appendHint appends hint: a string (an index name) or a document (its
+// key pattern).
+func appendHint(dst []byte, hint any) ([]byte, error) {
+	if hint == nil {
+		return dst, nil
+	}
+	if s, ok := hint.(string); ok {
+		return bson.AppendStringElement(dst, "hint", s), nil
+	}
+	return appendDoc(dst, "hint", hint, "hint")
+}
+
+// firstKey returns the first key of a document, "" when it is empty.
+func firstKey(doc bson.Raw) string {
+	el, err := doc.Index(0)
+	if err != nil {
+		return ""
+	}
+	return el.Key()
+}
+
+// lastDoc returns the document that ends dst, appended at start by
+// appendDoc (past its element header).
+func lastDoc(dst []byte, start int, key string) bson.Raw {
+	return bson.Raw(dst[start+2+len(key):])
+}
+
+// appendUpdate appends key: u for an update: a document whose keys are
+// update operators ($set, $inc, ...), or a pipeline (a slice of stages).
+func appendUpdate(dst []byte, key string, u any) ([]byte, error) {
+	if u == nil {
+		return dst, errors.New("client: update must not be nil")
+	}
+	if isPipeline(u) {
+		t, b, err := bson.MarshalValue(u)
+		if err != nil || t != bson.TypeArray {
+			return dst, fmt.Errorf("client: update pipeline: %v", err)
+		}
+		if len(b) <= 5 {
+			return dst, errors.New("client: update pipeline is empty")
+		}
+		dst = bson.AppendHeader(dst, t, key)
+		return append(dst, b...), nil
+	}
+	start := len(dst)
+	dst, err := appendDoc(dst, key, u, "update")
+	if err != nil {
+		return dst, err
+	}
+	k := firstKey(lastDoc(dst, start, key))
+	switch {
+	case k == "":
+		return dst[:start], errors.New("client: update document is empty: it needs an operator such as $set")
+	case k[0] != '$':
+		return dst[:start], fmt.Errorf("client: update document must contain only update operators ($set, $inc, ...), found %q: use ReplaceOne to replace a document", k)
+	}
+	return dst, nil
+}
+
+// appendReplacement appends key: r for a replacement: a document with no
+// top-level $-prefixed key.
+func appendReplacement(dst []byte, key string, r any) ([]byte, error) {
+	if isPipeline(r) {
+		return dst, errors.New("client: a replacement must be a document, not a pipeline")
+	}
+	start := len(dst)
+	dst, err := appendDoc(dst, key, r, "replacement")
+	if err != nil {
+		return dst, err
+	}
+	for k := range lastDoc(dst, start, key).All() {
+		if len(k) > 0 && k[0] == '$' {
+			return dst[:start], fmt.Errorf("client: replacement document must not contain update operators, found %q: use UpdateOne to update", k)
+		}
+		break
+	}
+	return dst, nil
+}
+
+// isPipeline reports whether v is a slice of stages rather than a
+// document (bson.D is a document).
+func isPipeline(v any) bool {
+	switch v.(type) {
+	case bson.A, []bson.D, []bson.M, []any, []bson.Raw:
+		return true
+	}
+	return false
+}
+
+// appendPipeline appends key: pipeline, which must be a slice of stage
+// documents (nil is the empty pipeline).
+func appendPipeline(dst []byte, key string, pipeline any) ([]byte, error) {
+	if pipeline == nil {
+		start, out := bson.AppendArrayElementStart(dst, key)
+		return bson.AppendDocumentEnd(out, start)
+	}
+	t, b, err := bson.MarshalValue(pipeline)
+	if err != nil {
+		return dst, fmt.Errorf("client: pipeline: %w", err)
+	}
+	if t != bson.TypeArray {
+		return dst, fmt.Errorf("client: pipeline must be a slice of stages (bson.A, []bson.D, mongo-style), not %s", t)
+	}
+	for i, v := range bson.RawArray(b).All() {
+		if v.Type != bson.TypeEmbeddedDocument {
+			return dst, fmt.Errorf("client: pipeline stage %d is a %s, not a document", i, v.Type)
+		}
+	}
+	dst = bson.AppendHeader(dst, t, key)
+	return append(dst, b...), nil
+}
+
+// hasOutStage reports whether a pipeline ends with $out or $merge (a
+// writing aggregate).
+func hasOutStage(pipeline []byte) bool {
+	var last bson.RawValue
+	for _, v := range bson.RawArray(pipeline).All() {
+		last = v
+	}
+	d, ok := last.Document()
+	if !ok {
+		return false
+	}
+	k := firstKey(d)
+	return k == "$out" || k == "$merge"
+}
+
+// marshalInsert appends the document v to dst with an _id first when it
+// has none, and returns the _id.
+func marshalInsert(dst, scratch []byte, v any, index int) (out, scratchOut []byte, id any, err error) {
+	if v == nil {
+		return dst, scratch, nil, fmt.Errorf("client: document %d is nil", index)
+	}
+	scratch, err = bson.MarshalAppend(scratch[:0], v)
+	if err != nil {
+		return dst, scratch, nil, fmt.Errorf("client: document %d: %w", index, err)
+	}
+	doc := bson.Raw(scratch)
+	if idv := doc.Lookup("_id"); !idv.IsZero() {
+		var goID any
+		if err := idv.Unmarshal(&goID); err != nil {
+			return dst, scratch, nil, fmt.Errorf("client: document %d: _id: %w", index, err)
+		}
+		return append(dst, doc...), scratch, goID, nil
+	}
+	oid := bson.NewObjectID()
+	start, dst := bson.AppendDocumentStart(dst)
+	dst = bson.AppendObjectIDElement(dst, "_id", oid)
+	dst = append(dst, doc[4:len(doc)-1]...)
+	dst, err = bson.AppendDocumentEnd(dst, start)
+	return dst, scratch, oid, err
+}

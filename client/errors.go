@@ -1,0 +1,48 @@
+package client
+
+import (
+	"errors"
+
+	"github.com/torque-go/torque/internal/driver"
+)
+
+// The driver's error types, inspectable with errors.As:
+//
+//	var ce *client.CommandError      // {ok: 0}: Code, CodeName, Message, Labels, Raw
+//	var we *client.WriteException    // WriteErrors (per index), WriteConcernError
+//	var ne *client.NetworkError      // Addr, Err, Sent (whether the request went out)
+type (
+	CommandError         = driver.Error
+	WriteException       = driver.WriteException
+	WriteError           = driver.WriteError
+	WriteConcernError    = driver.WriteConcernError
+	NetworkError         = driver.NetworkError
+	ServerSelectionError = driver.ServerSelectionError
+)
+
+var (
+	// ErrNoDocuments is FindOne's (and the FindOneAnd* helpers') error when
+	// nothing matched.
+	ErrNoDocuments = errors.New("client: no documents in result")
+	// ErrClientDisconnected is the error of an operation after Disconnect.
+	ErrClientDisconnected = errors.New("client: the client is disconnected")
+	// ErrCursorClosed is the error of a Cursor used after Close.
+	ErrCursorClosed = errors.New("client: cursor is closed")
+)
+
+// IsDuplicateKey reports whether err is a unique-index violation (E11000),
+// as a command error, a write error or a write-concern error. The
+// WriteError's KeyPattern and KeyValue name the key when the server sends
+// them.
+func IsDuplicateKey(err error) bool { return driver.IsDuplicateKey(err) }
+
+// IsTimeout reports whether err is a timeout: the context's deadline, the
+// client's Timeout, a network timeout, or the server's MaxTimeMSExpired.
+func IsTimeout(err error) bool { return driver.IsTimeout(err) }
+
+// IsNetworkError reports whether err is a network error.
+func IsNetworkError(err error) bool { return driver.IsNetworkError(err) }
+
+// HasErrorLabel reports whether err carries the label
+// ("RetryableWriteError", "TransientTransactionError", ...).
+func HasErrorLabel(err error, label string) bool { return driver.HasLabel(err, label) }

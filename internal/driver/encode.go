@@ -1,0 +1,169 @@
+package driver
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/torque-go/torque/bson"
+	"github.com/torque-go/torque/session"
+	"github.com/torque-go/torque/topology"
+	"github.com/torque-go/torque/wire"
+)
+
+// commandOverhead is the room the batch rules leave a statement beyond
+// maxBsonObjectSize for its command fields (an update's q and u together).
+const commandOverhead = 16 * 1024
+
+// encoded is one OP_MSG ready to send, with what monitoring needs.
+type encoded struct {
+	msg        []byte
+	requestID  int32
+	body       bson.Raw // the command document, inside msg
+	moreToCome bool
+}
+
+// encode builds the OP_MSG for ex's command into dst: the operation's own
+// fields, then $db, lsid, txnNumber, $clusterTime, concerns,
+// $readPreference and maxTimeMS, then the batch's document sequence.
+func (x *Executor) encode(ctx context.Context, dst []byte, ex *execution, srv Server, desc *topology.ServerDescription) (encoded, error) {
+	op := ex.op
+	var e encoded
+	e.requestID = wire.NextRequestID()
+	var flags wire.MsgFlags
+	if op.Kind == Write && !op.WriteConcern.Acknowledged() {
+		flags, e.moreToCome = wire.MoreToCome, true
+	}
+	start, dst := wire.StartMsg(dst, e.requestID, 0, flags)
+	dst = wire.StartBody(dst)
+	bodyStart := len(dst)
+	doc, dst := bson.AppendDocumentStart(dst)
+	dst, err := op.Command(dst, desc)
+	if err != nil {
+		return e, err
+	}
+	dst = bson.AppendStringElement(dst, "$db", op.DB)
+	if dst, err = x.appendSession(dst, ex, desc); err != nil {
+		return e, err
+	}
+	dst = x.appendReadPrefFor(dst, op, srv, desc)
+	if dst, err = x.appendMaxTime(ctx, dst, op, desc); err != nil {
+		return e, err
+	}
+	if dst, err = bson.AppendDocumentEnd(dst, doc); err != nil {
+		return e, err
+	}
+	if max := int(desc.MaxBSONObjectSize); max > 0 && len(dst)-bodyStart > max+commandOverhead {
+		return e, fmt.Errorf("driver: %s command is %d bytes, over the server's limit of %d", op.Name, len(dst)-bodyStart, max+commandOverhead)
+	}
+	e.body = bson.Raw(dst[bodyStart:len(dst):len(dst)])
+	if op.Batch != nil {
+		if dst, err = x.appendBatch(dst, ex, desc, len(dst)-start); err != nil {
+			return e, err
+		}
+	}
+	if dst, err = wire.FinishMsg(dst, start); err != nil {
+		return e, err
+	}
+	e.msg = dst[start:]
+	e.body = bson.Raw(e.msg[bodyStart-start : bodyStart-start+len(e.body)])
+	return e, nil
+}
+
+// appendSession appends the session's fields (lsid, txnNumber, the
+// transaction fields, readConcern, $clusterTime), as package session
+// computes them, and the operation's write concern outside transactions.
+func (x *Executor) appendSession(dst []byte, ex *execution, desc *topology.ServerDescription) ([]byte, error) {
+	op := ex.op
+	var ct session.ClusterTime
+	if x.Clock != nil {
+		ct = x.Clock.Get()
+	}
+	f, err := ex.sess.Prepare(session.Op{
+		Kind:           op.Kind.sessionKind(),
+		ReadConcern:    op.ReadConcern,
+		RetryableWrite: ex.retry && op.Kind == Write,
+		WireVersion:    desc.MaxWireVersion,
+	}, ct)
+	if err != nil {
+		return dst, err
+	}
+	dst = f.Append(dst)
+	inTxn := ex.sess != nil && ex.sess.InTransaction()
+	if !inTxn && f.WriteConcern == nil && (op.Kind == Write || op.Kind == Command) {
+		dst = appendWriteConcern(dst, op.WriteConcern)
+	}
+	return dst, nil
+}
+
+// appendReadPref appends $readPreference to a read when the topology
+// needs it (see readPrefToSend).
+func (x *Executor) appendReadPrefFor(dst []byte, op *Operation, srv Server, desc *topology.ServerDescription) []byte {
+	if op.Kind == Read || op.Kind == Command && op.ReadPref.Mode != topology.Primary {
+		if rp, ok := readPrefToSend(op.ReadPref, srv.TopologyType(), desc.Type); ok {
+			dst = appendReadPref(dst, rp)
+		}
+	}
+	return dst
+}
+
+// appendMaxTime appends maxTimeMS: the operation's own, or, under a
+// client-wide timeout, what is left of the deadline less the server's
+// minimum round trip. With nothing left it fails before sending.
+func (x *Executor) appendMaxTime(ctx context.Context, dst []byte, op *Operation, desc *topology.ServerDescription) ([]byte, error) {
+	if op.MaxTime > 0 {
+		return bson.AppendInt64Element(dst, "maxTimeMS", max(op.MaxTime.Milliseconds(), 1)), nil
+	}
+	if x.Timeout <= 0 || op.OmitMaxTime || op.Kind == Write && !op.WriteConcern.Acknowledged() {
+		return dst, nil
+	}
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		return dst, nil
+	}
+	left := time.Until(deadline) - desc.MinRTT
+	if left < time.Millisecond {
+		return dst, fmt.Errorf("driver: %s: %w: the time left (less the server's round trip) is under 1ms", op.Name, context.DeadlineExceeded)
+	}
+	return bson.AppendInt64Element(dst, "maxTimeMS", left.Milliseconds()), nil
+}
+
+// appendBatch appends the document sequence of the batch starting at
+// ex.start: ex.n documents when a first attempt already fixed the count,
+// else as many as the server's limits allow. msgLen is the message so far.
+func (x *Executor) appendBatch(dst []byte, ex *execution, desc *topology.ServerDescription, msgLen int) ([]byte, error) {
+	b := ex.op.Batch
+	maxCount := int(orDefault(desc.MaxWriteBatchSize, topology.DefaultMaxWriteBatchSize))
+	maxMsg := int(orDefault(desc.MaxMessageSizeBytes, topology.DefaultMaxMessageSizeBytes))
+	maxDoc := int(orDefault(desc.MaxBSONObjectSize, topology.DefaultMaxBSONObjectSize))
+	if b.Identifier != "documents" {
+		maxDoc += commandOverhead
+	}
+	seq, dst := wire.StartSequence(dst, b.Identifier)
+	size := msgLen + len(dst) - seq + 4 // + a checksum's room
+	n := 0
+	for i := ex.start; i < len(b.Docs); i++ {
+		d := b.Docs[i]
+		if len(d) > maxDoc {
+			return dst, fmt.Errorf("driver: document %d is %d bytes, over the server's maxBsonObjectSize of %d", i, len(d), maxDoc)
+		}
+		if ex.n > 0 && n == ex.n || ex.n == 0 && (n == maxCount || n > 0 && size+len(d) > maxMsg) {
+			break
+		}
+		if size+len(d) > maxMsg {
+			return dst, fmt.Errorf("driver: document %d (%d bytes) does not fit in a message of maxMessageSizeBytes %d", i, len(d), maxMsg)
+		}
+		dst = append(dst, d...)
+		size += len(d)
+		n++
+	}
+	ex.n = n
+	return wire.EndSequence(dst, seq)
+}
+
+func orDefault(v, def int32) int32 {
+	if v <= 0 {
+		return def
+	}
+	return v
+}

@@ -1,0 +1,306 @@
+package driver
+
+import (
+	"context"
+	"errors"
+	"net"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/torque-go/torque/bson"
+	"github.com/torque-go/torque/session"
+	"github.com/torque-go/torque/topology"
+)
+
+// Error labels the driver reads or adds.
+const (
+	LabelRetryableWrite    = "RetryableWriteError"
+	LabelNoWritesPerformed = "NoWritesPerformed"
+	LabelTransientTxn      = "TransientTransactionError"
+	LabelUnknownCommit     = "UnknownTransactionCommitResult"
+)
+
+// Error is a server's error reply ({ok: 0}): the one server-error type of
+// the driver. Raw is a copy of the whole reply.
+type Error struct {
+	Code            int32
+	CodeName        string
+	Message         string
+	Labels          []string
+	TopologyVersion *topology.TopologyVersion
+	Raw             bson.Raw
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("server error")
+	if e.CodeName != "" || e.Code != 0 {
+		b.WriteString(" (")
+		b.WriteString(e.CodeName)
+		if e.Code != 0 {
+			if e.CodeName != "" {
+				b.WriteByte(' ')
+			}
+			b.WriteString(strconv.Itoa(int(e.Code)))
+		}
+		b.WriteByte(')')
+	}
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	return b.String()
+}
+
+// HasLabel reports whether the server (or the driver) gave e the label.
+func (e *Error) HasLabel(label string) bool { return slices.Contains(e.Labels, label) }
+
+// WriteError is one document's failure in a write command ("writeErrors").
+// Index counts from the first document of the whole operation.
+type WriteError struct {
+	Index    int
+	Code     int32
+	CodeName string
+	Message  string
+	// Details is errInfo (document validation failures), KeyPattern and
+	// KeyValue the duplicate key of an E11000 error when the server gives
+	// them. All three are copies.
+	Details    bson.Raw
+	KeyPattern bson.Raw
+	KeyValue   bson.Raw
+}
+
+func (e WriteError) Error() string {
+	return "write error at index " + strconv.Itoa(e.Index) + " (" + strconv.Itoa(int(e.Code)) + "): " + e.Message
+}
+
+// WriteConcernError is a write that was applied but whose write concern
+// could not be satisfied ("writeConcernError").
+type WriteConcernError struct {
+	Code     int32
+	CodeName string
+	Message  string
+	Details  bson.Raw
+}
+
+func (e *WriteConcernError) Error() string {
+	return "write concern error (" + e.CodeName + " " + strconv.Itoa(int(e.Code)) + "): " + e.Message
+}
+
+// WriteException gathers the write errors and the write-concern error of an
+// acknowledged write (ok: 1 with writeErrors or writeConcernError).
+type WriteException struct {
+	WriteErrors       []WriteError
+	WriteConcernError *WriteConcernError
+	Labels            []string
+}
+
+func (e *WriteException) Error() string {
+	var b strings.Builder
+	b.WriteString("write exception:")
+	for i, we := range e.WriteErrors {
+		if i == 3 {
+			b.WriteString(" ... (" + strconv.Itoa(len(e.WriteErrors)) + " write errors)")
+			break
+		}
+		b.WriteString(" ")
+		b.WriteString(we.Error())
+		b.WriteString(";")
+	}
+	if e.WriteConcernError != nil {
+		b.WriteString(" ")
+		b.WriteString(e.WriteConcernError.Error())
+	}
+	return b.String()
+}
+
+// HasLabel reports whether the reply carried the label.
+func (e *WriteException) HasLabel(label string) bool { return slices.Contains(e.Labels, label) }
+
+// NetworkError is an I/O failure on a connection. Sent reports whether any
+// byte of the request went out, so that a caller knows the server may have
+// run it.
+type NetworkError struct {
+	Addr   string
+	Err    error
+	Sent   bool
+	Labels []string
+}
+
+func (e *NetworkError) Error() string {
+	return "network error with " + e.Addr + ": " + e.Err.Error()
+}
+
+func (e *NetworkError) Unwrap() error { return e.Err }
+
+// Timeout reports whether the failure was a deadline.
+func (e *NetworkError) Timeout() bool { return isDeadline(e.Err) }
+
+// HasLabel reports whether the driver labelled e.
+func (e *NetworkError) HasLabel(label string) bool { return slices.Contains(e.Labels, label) }
+
+// labelled is the behaviour the label helpers need.
+type labelled interface{ HasLabel(string) bool }
+
+// HasLabel reports whether err, or an error it wraps, carries label.
+func HasLabel(err error, label string) bool {
+	var l labelled
+	for e := err; e != nil; {
+		if errors.As(e, &l) {
+			if l.HasLabel(label) {
+				return true
+			}
+		}
+		u, ok := e.(interface{ Unwrap() error })
+		if !ok {
+			return false
+		}
+		e = u.Unwrap()
+	}
+	return false
+}
+
+// addLabel adds label to err's label list when err is one of the driver's
+// labelled errors.
+func addLabel(err error, label string) {
+	switch e := err.(type) {
+	case *Error:
+		if !e.HasLabel(label) {
+			e.Labels = append(e.Labels, label)
+		}
+	case *WriteException:
+		if !e.HasLabel(label) {
+			e.Labels = append(e.Labels, label)
+		}
+	case *NetworkError:
+		if !e.HasLabel(label) {
+			e.Labels = append(e.Labels, label)
+		}
+	}
+}
+
+// IsNetworkError reports whether err is a network error.
+func IsNetworkError(err error) bool {
+	var ne *NetworkError
+	return errors.As(err, &ne)
+}
+
+// IsTimeout reports whether err is a timeout: the context's deadline, a
+// network timeout, or the server's MaxTimeMSExpired (50).
+func IsTimeout(err error) bool {
+	if err == nil {
+		return false
+	}
+	if isDeadline(err) {
+		return true
+	}
+	var se *Error
+	if errors.As(err, &se) && (se.Code == 50 || se.Code == 262) {
+		return true
+	}
+	var we *WriteException
+	if errors.As(err, &we) && we.WriteConcernError != nil && we.WriteConcernError.Code == 50 {
+		return true
+	}
+	return false
+}
+
+func isDeadline(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// duplicateKeyCodes are the codes of a unique-index violation.
+var duplicateKeyCodes = []int32{11000, 11001, 12582}
+
+func isDupCode(code int32, msg string) bool {
+	return slices.Contains(duplicateKeyCodes, code) || code == 16460 && strings.Contains(msg, " E11000 ")
+}
+
+// IsDuplicateKey reports whether err is a unique-index violation, as a
+// command error, a write error or a write-concern error.
+func IsDuplicateKey(err error) bool {
+	var se *Error
+	if errors.As(err, &se) && isDupCode(se.Code, se.Message) {
+		return true
+	}
+	var we *WriteException
+	if errors.As(err, &we) {
+		for _, w := range we.WriteErrors {
+			if isDupCode(w.Code, w.Message) {
+				return true
+			}
+		}
+		if c := we.WriteConcernError; c != nil && isDupCode(c.Code, c.Message) {
+			return true
+		}
+	}
+	return false
+}
+
+// ServerSelectionError is the failure to find a suitable server.
+type ServerSelectionError struct{ Err error }
+
+func (e *ServerSelectionError) Error() string { return "server selection: " + e.Err.Error() }
+func (e *ServerSelectionError) Unwrap() error { return e.Err }
+
+// classified is the view of the driver's errors that package session's
+// retry and label rules read (session.ClassifiedError).
+type classified struct{ error }
+
+func classify(err error) session.ClassifiedError {
+	if err == nil {
+		return nil
+	}
+	return classified{err}
+}
+
+func (c classified) Code() int32 {
+	var se *Error
+	if errors.As(c.error, &se) {
+		return se.Code
+	}
+	return 0
+}
+
+func (c classified) WriteConcernCode() int32 {
+	var we *WriteException
+	if errors.As(c.error, &we) && we.WriteConcernError != nil {
+		return we.WriteConcernError.Code
+	}
+	return 0
+}
+
+func (c classified) HasErrorLabel(label string) bool { return HasLabel(c.error, label) }
+func (c classified) NetworkError() bool             { return IsNetworkError(c.error) }
+func (c classified) ServerSelectionError() bool {
+	var se *ServerSelectionError
+	return errors.As(c.error, &se)
+}
+
+// AppError describes err, met on a connection to addr, for SDAM's
+// application-error rules: the Server seam passes it to
+// topology.HandleError with its pool's generation.
+func AppError(addr topology.Address, err error) topology.AppError {
+	e := topology.AppError{Addr: addr, Err: err}
+	var ne *NetworkError
+	var se *Error
+	var we *WriteException
+	switch {
+	case errors.As(err, &ne):
+		e.Kind = topology.NetworkError
+		if ne.Timeout() {
+			e.Kind = topology.NetworkTimeout
+		}
+	case errors.As(err, &se):
+		e.Kind, e.Code, e.Message, e.TopologyVersion = topology.CommandError, se.Code, se.Message, se.TopologyVersion
+		e.Overloaded = se.HasLabel("SystemOverloadedError")
+	case errors.As(err, &we) && we.WriteConcernError != nil:
+		e.Kind, e.Code, e.Message = topology.CommandError, we.WriteConcernError.Code, we.WriteConcernError.Message
+	}
+	return e
+}

@@ -1,0 +1,264 @@
+package driver
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/torque-go/torque/session"
+	"github.com/torque-go/torque/topology"
+)
+
+// Executor runs operations: one place for server selection, connection
+// checkout, command building, the round trip, error classification, SDAM
+// feedback, retries and cluster-time gossip. Its fields are set once, before
+// the first Execute; Execute is safe for concurrent use.
+type Executor struct {
+	Deployment Deployment
+	// Sessions is the server-session pool implicit sessions come from;
+	// nil sends none.
+	Sessions *session.Pool
+	// Clock is the client's cluster time; nil gossips nothing.
+	Clock *session.Clock
+	// Monitor receives command events; nil sends none.
+	Monitor Monitor
+	// Logger receives command log messages at slog.LevelDebug; nil logs
+	// nothing. MaxDocumentLength truncates the logged documents (default
+	// 1000 bytes of Extended JSON).
+	Logger            *slog.Logger
+	MaxDocumentLength int
+
+	RetryWrites bool
+	RetryReads  bool
+	// Timeout is the client-wide timeoutMS: applied when ctx has no
+	// deadline, and the source of maxTimeMS. Zero is none.
+	Timeout time.Duration
+	// LocalThreshold and HeartbeatFrequency go into selection criteria.
+	LocalThreshold     time.Duration
+	HeartbeatFrequency time.Duration
+}
+
+// execution is the state of one Execute call.
+type execution struct {
+	op       *Operation
+	sess     *session.ClientSession
+	implicit bool
+	kept     bool // the handler took the implicit session
+	prepared bool // prepare ran (on the first attempt that got a connection)
+	retry    bool // this operation may be retried
+	// sessTimeout is the server's logicalSessionTimeoutMinutes.
+	sessTimeout time.Duration
+	// The batch being sent: the documents [start, start+n) of op.Batch.
+	start, n int
+}
+
+// Execute runs op: once, or once per batch of op.Batch. A client-wide
+// Timeout bounds it when ctx has no deadline.
+func (x *Executor) Execute(ctx context.Context, op *Operation) error {
+	if x.Timeout > 0 {
+		if _, ok := ctx.Deadline(); !ok {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, x.Timeout)
+			defer cancel()
+		}
+	}
+	ex := &execution{op: op, sess: op.Session}
+	if ex.sess != nil {
+		if err := ex.sess.StartOperation(op.Kind.sessionKind()); err != nil {
+			return err
+		}
+	}
+	defer x.endSession(ex)
+	if op.Batch == nil {
+		return x.run(ctx, ex)
+	}
+	return x.runBatches(ctx, ex)
+}
+
+// run is one command with at most one retry: select, check out, send,
+// classify; then the retry rules; then the reply handler.
+func (x *Executor) run(ctx context.Context, ex *execution) error {
+	ex.prepared = false
+	var first error
+	var firstReply *Reply
+	var failed []topology.Address
+	for attempt := 0; attempt < 2; attempt++ {
+		srv, err := x.selectServer(ctx, ex.op, failed)
+		if err != nil {
+			if first != nil {
+				return x.finish(ex, firstReply, first)
+			}
+			return err
+		}
+		desc := srv.Description()
+		if attempt == 1 && !x.supportsRetry(ex, &desc) {
+			x.done(ex, srv)
+			return x.finish(ex, firstReply, first)
+		}
+		reply, err := x.attempt(ctx, ex, srv)
+		x.done(ex, srv)
+		if err == nil || attempt == 1 || !x.retryable(ex, err, &desc) {
+			if attempt == 1 && err != nil && HasLabel(err, LabelNoWritesPerformed) {
+				reply.release()
+				return x.finish(ex, firstReply, first)
+			}
+			firstReply.release()
+			return x.finish(ex, reply, err)
+		}
+		first, firstReply = err, reply
+		failed = append(failed, desc.Addr)
+	}
+	return first // not reached
+}
+
+// done ends the operation's use of a selected (not pinned) server.
+func (x *Executor) done(ex *execution, srv Server) {
+	if ex.op.Server == nil {
+		srv.Done()
+	}
+}
+
+// finish hands the final reply, if any, to the operation's handler and
+// returns the operation's error.
+func (x *Executor) finish(ex *execution, r *Reply, err error) error {
+	if r == nil {
+		return err
+	}
+	defer r.release()
+	if ex.op.Handle != nil {
+		if herr := ex.op.Handle(r); herr != nil && err == nil {
+			err = herr
+		}
+	}
+	if r.sessionKept {
+		ex.kept = true
+	}
+	return err
+}
+
+// selectServer picks the server for op: its pinned server, else one
+// chosen by the deployment, avoiding those a failed attempt used.
+func (x *Executor) selectServer(ctx context.Context, op *Operation, avoid []topology.Address) (Server, error) {
+	if op.Server != nil {
+		return op.Server, nil
+	}
+	c := topology.Criteria{
+		Write:              op.Kind == Write || op.Kind == Command && op.ReadPref.Mode == topology.Primary,
+		ReadPref:           op.ReadPref,
+		Deprioritized:      avoid,
+		LocalThreshold:     x.LocalThreshold,
+		HeartbeatFrequency: x.HeartbeatFrequency,
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	srv, err := x.Deployment.SelectServer(ctx, c)
+	if err != nil {
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			return nil, err
+		}
+		return nil, &ServerSelectionError{Err: err}
+	}
+	return srv, nil
+}
+
+// attempt checks out a connection from srv, prepares the session on the
+// first attempt, and runs one round trip.
+func (x *Executor) attempt(ctx context.Context, ex *execution, srv Server) (*Reply, error) {
+	conn, err := srv.Connection(ctx)
+	if err != nil {
+		srv.HandleError(nil, err)
+		return nil, err
+	}
+	if !ex.prepared {
+		desc := conn.Description()
+		if err := x.prepare(ex, &desc); err != nil {
+			conn.Release()
+			return nil, err
+		}
+	}
+	return x.roundTrip(ctx, ex, srv, conn)
+}
+
+// prepare starts an implicit session when the server supports sessions,
+// takes a server session, and decides, once, whether the operation may be
+// retried (and with which txnNumber).
+func (x *Executor) prepare(ex *execution, desc *topology.ServerDescription) error {
+	ex.prepared = true
+	op := ex.op
+	acknowledged := op.Kind != Write || op.WriteConcern.Acknowledged()
+	supportsSessions := desc.LogicalSessionTimeoutMinutes != nil || desc.Type == topology.LoadBalancer
+	if desc.LogicalSessionTimeoutMinutes != nil {
+		ex.sessTimeout = time.Duration(*desc.LogicalSessionTimeoutMinutes) * time.Minute
+	}
+	if ex.sess == nil && !op.NoSession && x.Sessions != nil && acknowledged && supportsSessions {
+		ex.sess, ex.implicit = session.NewImplicit(x.Sessions), true
+	}
+	if ex.sess != nil {
+		if err := ex.sess.Acquire(ex.sessTimeout); err != nil {
+			return err
+		}
+	}
+	inTxn := ex.sess != nil && ex.sess.InTransaction()
+	ex.retry = false
+	switch {
+	case !op.Retryable || inTxn || op.Server != nil:
+	case op.Kind == Read:
+		ex.retry = session.CanRetryRead(x.RetryReads, session.OpRead, inTxn)
+	case op.Kind == Write:
+		ex.retry = x.RetryWrites && acknowledged && ex.sess != nil && session.SupportsRetryableWrites(*desc)
+		if ex.retry {
+			if _, err := ex.sess.IncrementTxnNumber(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// supportsRetry reports whether the server can take the retry: any
+// server for a read; for a write, one that supports retryable writes.
+func (x *Executor) supportsRetry(ex *execution, desc *topology.ServerDescription) bool {
+	return ex.op.Kind != Write || session.SupportsRetryableWrites(*desc)
+}
+
+// retryable applies the retry rules to the first attempt's error, adding
+// the RetryableWriteError label where the driver must.
+func (x *Executor) retryable(ex *execution, err error, desc *topology.ServerDescription) bool {
+	if !ex.retry {
+		return false
+	}
+	if ex.op.Kind == Read {
+		return session.IsRetryableReadError(classify(err))
+	}
+	if session.NeedsRetryableWriteLabel(classify(err), desc.MaxWireVersion, desc.Type == topology.Mongos) {
+		addLabel(labelHolder(err), LabelRetryableWrite)
+	}
+	return session.IsRetryableWriteError(classify(err))
+}
+
+// labelHolder finds the driver error inside err that can carry a label.
+func labelHolder(err error) error {
+	var ne *NetworkError
+	if errors.As(err, &ne) {
+		return ne
+	}
+	var se *Error
+	if errors.As(err, &se) {
+		return se
+	}
+	var we *WriteException
+	if errors.As(err, &we) {
+		return we
+	}
+	return err
+}
+
+// endSession returns an implicit session to the pool unless a cursor kept
+// it.
+func (x *Executor) endSession(ex *execution) {
+	if ex.implicit && !ex.kept {
+		ex.sess.End(ex.sessTimeout)
+	}
+}

@@ -1,0 +1,145 @@
+package driver
+
+import (
+	"time"
+
+	"github.com/torque-go/torque/bson"
+	"github.com/torque-go/torque/session"
+	"github.com/torque-go/torque/topology"
+	"github.com/torque-go/torque/wire"
+)
+
+// Kind says what an operation does, for server selection and retries.
+type Kind uint8
+
+const (
+	// Command is any other command: it runs on the primary (or the read
+	// preference's server when ReadPref is set), with no retry.
+	Command Kind = iota
+	// Read selects by read preference, sends $readPreference and the read
+	// concern, and may be retried under the retryable-reads rules.
+	Read
+	// Write selects a writable server, sends the write concern, and may be
+	// retried under the retryable-writes rules (with Retryable set).
+	Write
+	// GetMore is getMore or killCursors: on the cursor's server (Server),
+	// never retried, no read concern.
+	GetMore
+)
+
+// sessionKind maps an operation's kind to the session package's.
+func (k Kind) sessionKind() session.OpKind {
+	switch k {
+	case Read:
+		return session.OpRead
+	case Write:
+		return session.OpWrite
+	case GetMore:
+		return session.OpGetMore
+	}
+	return session.OpCommand
+}
+
+// Operation is one command for the executor: a builder, a reply handler
+// and the rules that apply. Client builds one per call; the executor adds
+// $db, lsid, txnNumber, $clusterTime, concerns and $readPreference.
+type Operation struct {
+	Name string // the command name, its first key
+	DB   string
+	Kind Kind
+	// Retryable allows the one retry the specs permit for this command
+	// (a find, an insert, a single-document update ...; not an update
+	// with multi: true, not an aggregate with $out).
+	Retryable bool
+
+	// Command appends the command's own elements, the name first, inside
+	// the body document. It may be called more than once (a retry, a
+	// second batch) and must append the same thing every time.
+	Command func(dst []byte, desc *topology.ServerDescription) ([]byte, error)
+
+	// Batch, when set, is sent as a kind-1 document sequence and split
+	// over several commands as the server's limits require.
+	Batch *Batch
+
+	// Handle is called with each {ok: 1} reply, before its write errors
+	// become an error; nil ignores the reply.
+	Handle func(r *Reply) error
+
+	ReadPref     topology.ReadPref
+	ReadConcern  session.ReadConcern
+	WriteConcern session.WriteConcern
+
+	// Session is the explicit session; nil means an implicit one when the
+	// server supports sessions.
+	Session *session.ClientSession
+	// NoSession sends no lsid (endSessions itself).
+	NoSession bool
+	// KeepSession lets the handler keep an implicit session (a cursor
+	// that is not exhausted): see Reply.KeepSession.
+	KeepSession bool
+
+	// Server pins the operation to a server (getMore and killCursors on
+	// the cursor's server): no selection, no retry elsewhere.
+	Server Server
+
+	// MaxTime is an explicit maxTimeMS; zero derives one from the timeout
+	// when the client has a timeoutMS, unless OmitMaxTime.
+	MaxTime     time.Duration
+	OmitMaxTime bool
+}
+
+// Batch is the documents of a write, already encoded, sent as the document
+// sequence Identifier ("documents", "updates", "deletes").
+type Batch struct {
+	Identifier string
+	Docs       [][]byte
+	// Ordered stops after the first batch that has a write error.
+	Ordered bool
+}
+
+// Reply is one {ok: 1} reply, as the handler sees it. Doc lives in a
+// pooled buffer that goes back to the pool when the handler returns,
+// unless it calls Keep.
+type Reply struct {
+	Doc bson.Raw
+	// Server is the server that answered (a cursor's getMore goes there).
+	Server Server
+	// BatchStart and BatchLen place the batch in the operation's
+	// documents.
+	BatchStart, BatchLen int
+
+	buf         *[]byte
+	kept        bool
+	session     *session.ClientSession
+	implicit    bool
+	sessionKept bool
+}
+
+// Keep takes ownership of the buffer holding Doc: Doc stays valid until the
+// caller returns buf with wire.PutBuffer.
+func (r *Reply) Keep() (buf *[]byte) {
+	r.kept = true
+	return r.buf
+}
+
+// KeepSession takes an implicit session away from the executor (which
+// would end it when the operation returns); the caller ends it with
+// its End. It returns nil for an explicit session or none.
+func (r *Reply) KeepSession() *session.ClientSession {
+	if !r.implicit || r.session == nil {
+		return nil
+	}
+	r.sessionKept = true
+	return r.session
+}
+
+// release returns the reply's buffer unless the handler kept it.
+func (r *Reply) release() {
+	if r == nil {
+		return
+	}
+	if !r.kept && r.buf != nil {
+		wire.PutBuffer(r.buf)
+	}
+	r.buf = nil
+}

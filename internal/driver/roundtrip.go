@@ -1,0 +1,131 @@
+package driver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/torque-go/torque/bson"
+	"github.com/torque-go/torque/session"
+	"github.com/torque-go/torque/wire"
+)
+
+// roundTrip encodes ex's command, sends it on conn, reads and classifies
+// the reply. The connection goes back to its pool, or is closed when the
+// stream is out of step (a network error, a timeout while a reply was
+// due, a malformed reply). An {ok: 1} reply comes back (with a
+// *WriteException error when it has write errors); the caller releases it.
+func (x *Executor) roundTrip(ctx context.Context, ex *execution, srv Server, conn Conn) (*Reply, error) {
+	desc := conn.Description()
+	buf := wire.GetBuffer()
+	e, err := x.encode(ctx, *buf, ex, srv, &desc)
+	if err != nil {
+		wire.PutBuffer(buf)
+		conn.Release()
+		return nil, err
+	}
+	ev := x.started(ex, conn, &e)
+	out, sent, err := conn.RoundTrip(ctx, e.msg, (*buf)[:0])
+	if cap(out) > cap(*buf) {
+		*buf = out[:0]
+	}
+	if err != nil {
+		wire.PutBuffer(buf)
+		return nil, x.connFailed(ctx, ex, srv, conn, ev, err, sent)
+	}
+	if e.moreToCome {
+		wire.PutBuffer(buf)
+		conn.Release()
+		x.succeeded(ev, okReply)
+		return nil, nil
+	}
+	body := bson.Raw(out)
+	if err := body.Validate(); err != nil {
+		wire.PutBuffer(buf)
+		return nil, x.connFailed(ctx, ex, srv, conn, ev, fmt.Errorf("driver: reply body: %w", err), true)
+	}
+	return x.classify(ex, srv, conn, ev, buf, body)
+}
+
+// okReply is the reply reported for an unacknowledged write: {ok: 1}.
+var okReply = func() bson.Raw {
+	start, doc := bson.AppendDocumentStart(nil)
+	doc = bson.AppendDoubleElement(doc, "ok", 1)
+	doc, _ = bson.AppendDocumentEnd(doc, start)
+	return doc
+}()
+
+// connFailed handles a failure of the connection itself: the connection
+// is closed (a reply may still be due: closing is how this driver keeps a
+// stream in step, and no goroutine is left to drain it), the error becomes
+// a *NetworkError, SDAM hears of it and the session is marked dirty.
+func (x *Executor) connFailed(ctx context.Context, ex *execution, srv Server, conn Conn, ev *event, err error, sent bool) error {
+	conn.Close()
+	if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
+		err = fmt.Errorf("%w: %w", cerr, err)
+	}
+	ne := &NetworkError{Addr: string(conn.Description().Addr), Err: err, Sent: sent}
+	srv.HandleError(conn, ne)
+	if ex.sess != nil {
+		_ = ex.sess.Finish(ex.op.Kind.sessionKind(), nil, classify(ne))
+	}
+	x.failed(ev, ne)
+	return ne
+}
+
+// classify reads a reply: it records the cluster and operation times,
+// turns {ok: 0} into an *Error and write errors into a *WriteException,
+// and tells SDAM about state-change errors.
+func (x *Executor) classify(ex *execution, srv Server, conn Conn, ev *event, buf *[]byte, body bson.Raw) (*Reply, error) {
+	f, err := scanReply(body)
+	if err != nil {
+		wire.PutBuffer(buf)
+		return nil, x.connFailed(context.Background(), ex, srv, conn, ev, err, true)
+	}
+	if !f.ok {
+		e := commandError(body, &f)
+		x.recordTimes(ex, &f, body, e)
+		wire.PutBuffer(buf)
+		if e.Code == 20 && ex.retry && ex.op.Kind == Write {
+			e.Message = "this MongoDB deployment does not support retryable writes: add retryWrites=false to the connection string (" + e.Message + ")"
+		}
+		srv.HandleError(conn, e)
+		conn.Release()
+		x.failed(ev, e)
+		return nil, e
+	}
+	x.succeeded(ev, body)
+	we := writeException(&f, ex.start)
+	if we != nil {
+		x.recordTimes(ex, &f, body, we)
+	} else {
+		x.recordTimes(ex, &f, body, nil)
+	}
+	r := &Reply{Doc: body, Server: srv, BatchStart: ex.start, BatchLen: ex.n, buf: buf, session: ex.sess, implicit: ex.implicit}
+	if we != nil && we.WriteConcernError != nil {
+		srv.HandleError(conn, we)
+	}
+	conn.Release()
+	if we != nil {
+		return r, we
+	}
+	return r, nil
+}
+
+// recordTimes advances the client's cluster time, and gives the reply
+// and its error to the session (operation and cluster time, transaction
+// state, a dirty server session).
+func (x *Executor) recordTimes(ex *execution, f *replyFields, body bson.Raw, err error) {
+	if f.clusterTime != nil && x.Clock != nil {
+		if ct, perr := session.ParseClusterTime(f.clusterTime); perr == nil {
+			x.Clock.Advance(ct)
+		}
+	}
+	if ex.sess != nil {
+		_ = ex.sess.Finish(ex.op.Kind.sessionKind(), body, classify(err))
+	}
+}
+
+// sinceMono is time.Since, kept in one place for the events.
+func sinceMono(t time.Time) time.Duration { return time.Since(t) }

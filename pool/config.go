@@ -1,0 +1,158 @@
+package pool
+
+import (
+	"context"
+	"crypto/tls"
+	"net"
+	"time"
+
+	"github.com/torque-go/torque/auth"
+)
+
+// Defaults applied to zero fields.
+const (
+	DefaultMaxPoolSize      = 100
+	DefaultMaxConnecting    = 2
+	DefaultConnectTimeout   = 10 * time.Second // connectTimeoutMS
+	DefaultMaintainInterval = 10 * time.Second // background run interval
+)
+
+// Unlimited is the MaxPoolSize of a pool without a size limit (the URI's
+// maxPoolSize=0). Zero cannot say it, because zero means the default.
+const Unlimited = -1
+
+// Dialer opens the network connection; *net.Dialer satisfies it, and tests
+// or proxies substitute their own. network is "tcp" or "unix".
+type Dialer interface {
+	DialContext(ctx context.Context, network, address string) (net.Conn, error)
+}
+
+// ServerAPI is the Stable API declaration sent with every command,
+// handshake and authentication included.
+type ServerAPI struct {
+	Version           string // "1"
+	Strict            bool
+	DeprecationErrors bool
+}
+
+// DriverInfo names a library that wraps torque; its fields are appended to
+// the handshake's client metadata after a "|".
+type DriverInfo struct {
+	Name, Version, Platform string
+}
+
+// ConnConfig is how to establish one connection: dial, TLS, handshake and
+// authentication. Its zero value dials plain TCP with the defaults. It is
+// read, never modified, by Dial and the pool; share it freely once built.
+type ConnConfig struct {
+	// Dialer opens the socket; nil means a net.Dialer with TCP keep-alive.
+	Dialer Dialer
+	// ConnectTimeout bounds establishing a connection (dial, TLS, hello,
+	// auth) on top of the caller's context. Zero means
+	// DefaultConnectTimeout; a negative value means no bound but the
+	// context.
+	ConnectTimeout time.Duration
+	// TLS, when not nil, turns TLS on. The config is cloned per
+	// connection and its ServerName set to the host when empty. Build one
+	// from the tls* URI options with TLSOptions.Config.
+	TLS *tls.Config
+
+	// AppName is client.application.name (appname), at most 128 bytes.
+	AppName string
+	// DriverInfo is appended to the client metadata (wrapping libraries).
+	DriverInfo []DriverInfo
+	// Compressors lists the compressors to offer, in order of preference:
+	// "snappy", "zlib", "zstd". Unknown names are not offered.
+	Compressors []string
+	// ZlibLevel is zlibCompressionLevel (-1..9); nil means -1 (the
+	// library default).
+	ZlibLevel *int
+	// LoadBalanced asks the server for a serviceId (behind a load
+	// balancer); the handshake fails when the reply has none.
+	LoadBalanced bool
+	// ServerAPI, when set, is sent with the hello and every
+	// authentication command; the hello then goes as OP_MSG.
+	ServerAPI *ServerAPI
+	// Credential authenticates every connection when not nil. It should
+	// have gone through auth.Credential.WithDefaults.
+	Credential *auth.Credential
+	// HelloOK says the server is known to understand OP_MSG hello (an
+	// earlier handshake answered helloOk: true): the first message is then
+	// an OP_MSG hello instead of a legacy OP_QUERY isMaster. A pool sets it
+	// itself after its first handshake.
+	HelloOK bool
+}
+
+func (c *ConnConfig) connectTimeout() time.Duration {
+	switch {
+	case c.ConnectTimeout == 0:
+		return DefaultConnectTimeout
+	case c.ConnectTimeout < 0:
+		return 0
+	}
+	return c.ConnectTimeout
+}
+
+// Config configures a Pool. Zero values mean the defaults of the CMAP
+// specification, so Config{} is a valid configuration.
+type Config struct {
+	// Conn says how to establish each connection.
+	Conn ConnConfig
+	// Connect establishes a connection to addr; nil means Dial with Conn.
+	// Tests inject fakes here.
+	Connect func(ctx context.Context, addr string) (*Conn, error)
+
+	// MaxPoolSize caps the connections (in use, idle and being
+	// established). Zero means DefaultMaxPoolSize (100); Unlimited (-1)
+	// means no cap (the URI's maxPoolSize=0).
+	MaxPoolSize int
+	// MinPoolSize is kept established by the pool's background goroutine
+	// while the pool is ready.
+	MinPoolSize int
+	// MaxConnecting caps connections being established at once; zero
+	// means DefaultMaxConnecting (2).
+	MaxConnecting int
+	// MaxIdleTime closes connections idle for longer; zero means never.
+	MaxIdleTime time.Duration
+	// WaitQueueTimeout bounds a checkout whose context has no deadline;
+	// zero means only the context bounds it.
+	WaitQueueTimeout time.Duration
+	// MaintainInterval is the pause between background runs (pruning idle
+	// and stale connections, filling MinPoolSize). Zero means
+	// DefaultMaintainInterval; a negative value means no periodic runs
+	// (Clear and Ready still wake the goroutine).
+	MaintainInterval time.Duration
+
+	// Monitor receives the CMAP events, synchronously, on the goroutine
+	// that caused them (see Event). nil means no events.
+	Monitor func(Event)
+	// BackgroundError is called, from the background goroutine, when a
+	// connection opened to satisfy MinPoolSize fails; SDAM uses it to mark
+	// the server Unknown and clear the pool (the err is a *ConnError). It
+	// runs before the failed connection's ConnectionClosed event.
+	BackgroundError func(err error)
+}
+
+func (c *Config) maxPoolSize() int {
+	switch {
+	case c.MaxPoolSize == 0:
+		return DefaultMaxPoolSize
+	case c.MaxPoolSize < 0:
+		return 0 // no limit
+	}
+	return c.MaxPoolSize
+}
+
+func (c *Config) maxConnecting() int {
+	if c.MaxConnecting <= 0 {
+		return DefaultMaxConnecting
+	}
+	return c.MaxConnecting
+}
+
+func (c *Config) maintainInterval() time.Duration {
+	if c.MaintainInterval == 0 {
+		return DefaultMaintainInterval
+	}
+	return c.MaintainInterval
+}

@@ -1,0 +1,157 @@
+package pool
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+)
+
+// Stage names the step of a connection's life in which an error happened.
+// The topology's error handling and the retry rules read it.
+type Stage string
+
+// The stages of a connection: the four steps of establishing it, then the
+// two halves of every round trip.
+const (
+	StageDial  Stage = "dial"  // TCP or Unix-socket connect
+	StageTLS   Stage = "tls"   // TLS handshake
+	StageHello Stage = "hello" // the handshake's hello (or legacy isMaster)
+	StageAuth  Stage = "auth"  // authentication after the hello
+	StageWrite Stage = "write" // sending a message
+	StageRead  Stage = "read"  // receiving a message
+)
+
+// Handshake reports whether the stage belongs to establishing the
+// connection (dial, TLS, hello, auth) rather than to an operation on it.
+func (s Stage) Handshake() bool {
+	return s == StageDial || s == StageTLS || s == StageHello || s == StageAuth
+}
+
+// ConnError is every failure of a connection: a network error, a timeout or
+// cancellation, a malformed message, or a refused handshake. It says which
+// connection, at which stage, and whether any byte of the request left this
+// process (Sent), which is what the retry rules need: a request that was
+// never sent can always be retried. Err is the cause (errors.Is/As see
+// through: context.DeadlineExceeded, *net.OpError, *wire.Error,
+// *auth.AuthError, *CommandError).
+//
+// After a ConnError from a round trip the connection is dead and is closed
+// when it is checked in.
+type ConnError struct {
+	Addr       string // the server address
+	ConnID     int64  // the pool's id for the connection; 0 before it had one
+	Generation uint64 // the pool generation the connection belongs to
+	Stage      Stage
+	Sent       bool // some byte of the request was written
+	Err        error
+}
+
+func (e *ConnError) Error() string {
+	sent := ""
+	if e.Stage == StageRead || (e.Stage == StageWrite && e.Sent) {
+		sent = " (request sent)"
+	} else if e.Stage == StageWrite {
+		sent = " (nothing sent)"
+	}
+	id := ""
+	if e.ConnID != 0 {
+		id = fmt.Sprintf(" connection %d", e.ConnID)
+	}
+	return fmt.Sprintf("pool: %s%s: %s%s: %v", e.Addr, id, e.Stage, sent, e.Err)
+}
+
+func (e *ConnError) Unwrap() error { return e.Err }
+
+// Timeout reports whether the error is a timeout: a deadline of the
+// context, of connectTimeoutMS or of a socket.
+func (e *ConnError) Timeout() bool {
+	if errors.Is(e.Err, context.DeadlineExceeded) || errors.Is(e.Err, os.ErrDeadlineExceeded) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(e.Err, &ne) && ne.Timeout()
+}
+
+// Network reports whether the error came from the network or from bytes
+// that made no sense (the SDAM "network error" class), as opposed to a
+// server's refusal (*CommandError) or an authentication failure.
+func (e *ConnError) Network() bool {
+	var ce *CommandError
+	if errors.As(e.Err, &ce) {
+		return false
+	}
+	return e.Stage != StageAuth || errors.As(e.Err, new(net.Error)) || errors.Is(e.Err, net.ErrClosed)
+}
+
+// CommandError is a server's refusal (ok: 0) of the handshake's hello. The
+// operation layer has its own richer server error; the pool only needs this
+// much to say why a connection could not be established.
+type CommandError struct {
+	Code     int32
+	CodeName string
+	Message  string
+}
+
+func (e *CommandError) Error() string {
+	if e.CodeName != "" {
+		return fmt.Sprintf("server error %d (%s): %s", e.Code, e.CodeName, e.Message)
+	}
+	return fmt.Sprintf("server error %d: %s", e.Code, e.Message)
+}
+
+// Checkout failure kinds: test with errors.Is(err, pool.ErrPoolClosed) and
+// so on. A *CheckoutError matches exactly one of them.
+var (
+	// ErrPoolClosed: the pool was closed; it will never hand out a
+	// connection again.
+	ErrPoolClosed = errors.New("connection pool closed")
+	// ErrPoolCleared: the pool is paused because it was cleared after an
+	// error (or never made ready); the operation may be retried once the
+	// server is known to be up again. It does not mean the server is down.
+	ErrPoolCleared = errors.New("connection pool cleared")
+	// ErrWaitQueueTimeout: the context's deadline (or waitQueueTimeoutMS)
+	// passed, or the context was cancelled, while waiting for a connection.
+	ErrWaitQueueTimeout = errors.New("timed out waiting for a connection")
+	// ErrConnectionFailed: a new connection could not be established; Err
+	// of the *CheckoutError is the *ConnError that says at which stage.
+	ErrConnectionFailed = errors.New("could not establish a connection")
+)
+
+// CheckoutError says why Pool.Checkout returned no connection, in words a
+// user can act on. Kind is one of the Err* sentinels above; Err the cause:
+// the context's error for a timeout (errors.Is(err,
+// context.DeadlineExceeded) holds), the *ConnError of a failed
+// establishment, or the error that cleared the pool.
+type CheckoutError struct {
+	Addr string
+	Kind error
+	Msg  string
+	Err  error
+}
+
+func (e *CheckoutError) Error() string {
+	if e.Err != nil {
+		return "pool: " + e.Msg + ": " + e.Err.Error()
+	}
+	return "pool: " + e.Msg
+}
+
+// Unwrap returns both the kind and the cause, so errors.Is finds either.
+func (e *CheckoutError) Unwrap() []error {
+	if e.Err == nil {
+		return []error{e.Kind}
+	}
+	return []error{e.Kind, e.Err}
+}
+
+// errInterrupted is the cause of a round trip that failed because the pool
+// was cleared with InterruptInUse while the connection was in use.
+type interruptedError struct{ addr string }
+
+func (e *interruptedError) Error() string {
+	return "connection to " + e.addr + " interrupted due to server monitor timeout"
+}
+
+func (e *interruptedError) Is(target error) bool { return target == ErrPoolCleared }

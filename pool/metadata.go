@@ -1,0 +1,137 @@
+package pool
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/torque-go/torque/bson"
+)
+
+// DriverName and DriverVersion identify torque in the handshake's client
+// metadata.
+const (
+	DriverName    = "torque"
+	DriverVersion = "0.1.0-dev"
+)
+
+// Limits of the handshake specification.
+const (
+	maxMetadataSize = 512 // the whole client document, BSON overhead included
+	maxAppNameSize  = 128 // client.application.name, in bytes
+)
+
+// metadata is the client document's content before encoding.
+type metadata struct {
+	appName                   string
+	driverName, driverVersion string
+	osType, osName, osArch    string
+	platform                  string
+}
+
+func newMetadata(cfg *ConnConfig) (metadata, error) {
+	if len(cfg.AppName) > maxAppNameSize {
+		return metadata{}, fmt.Errorf("appname is %d bytes, the limit is %d", len(cfg.AppName), maxAppNameSize)
+	}
+	m := metadata{
+		appName:       cfg.AppName,
+		driverName:    DriverName,
+		driverVersion: DriverVersion,
+		osType:        osType(runtime.GOOS),
+		osName:        runtime.GOOS,
+		osArch:        runtime.GOARCH,
+		platform:      runtime.Version() + " " + runtime.Compiler,
+	}
+	for _, d := range cfg.DriverInfo {
+		for _, s := range []string{d.Name, d.Version, d.Platform} {
+			if strings.Contains(s, "|") {
+				return metadata{}, fmt.Errorf("driver info %q contains the separator '|'", s)
+			}
+		}
+		m.driverName += "|" + d.Name
+		m.driverVersion += "|" + d.Version
+		if d.Platform != "" {
+			m.platform += "|" + d.Platform
+		}
+	}
+	return m, nil
+}
+
+// osType is uname -s for the common systems.
+func osType(goos string) string {
+	switch goos {
+	case "linux":
+		return "Linux"
+	case "darwin", "ios":
+		return "Darwin"
+	case "windows":
+		return "Windows"
+	case "freebsd", "openbsd", "netbsd", "dragonfly":
+		return "BSD"
+	case "":
+		return "unknown"
+	}
+	return "Unix"
+}
+
+// appendClientMetadata appends the "client" element of the hello, kept
+// within 512 bytes by the specification's truncation order: first the os
+// document loses all but its type (there is no env document to shrink),
+// then platform is cut.
+func appendClientMetadata(dst []byte, m metadata) ([]byte, error) {
+	start := len(dst)
+	dst, err := m.appendElement(dst, true)
+	if err != nil || len(dst)-start-len("\x03client\x00") <= maxMetadataSize {
+		return dst, err
+	}
+	if dst, err = m.appendElement(dst[:start], false); err != nil {
+		return dst, err
+	}
+	over := len(dst) - start - len("\x03client\x00") - maxMetadataSize
+	if over <= 0 {
+		return dst, nil
+	}
+	if over > len(m.platform) {
+		return dst[:start], errors.New("client metadata exceeds 512 bytes even without platform: shorten the appname or driver info")
+	}
+	cut := len(m.platform) - over
+	for cut > 0 && !utf8.RuneStart(m.platform[cut]) {
+		cut--
+	}
+	m.platform = m.platform[:cut]
+	return m.appendElement(dst[:start], false)
+}
+
+func (m metadata) appendElement(dst []byte, fullOS bool) ([]byte, error) {
+	doc, dst := bson.AppendDocumentElementStart(dst, "client")
+	var err error
+	if m.appName != "" {
+		var app int
+		app, dst = bson.AppendDocumentElementStart(dst, "application")
+		dst = bson.AppendStringElement(dst, "name", m.appName)
+		if dst, err = bson.AppendDocumentEnd(dst, app); err != nil {
+			return dst, err
+		}
+	}
+	drv, dst := bson.AppendDocumentElementStart(dst, "driver")
+	dst = bson.AppendStringElement(dst, "name", m.driverName)
+	dst = bson.AppendStringElement(dst, "version", m.driverVersion)
+	if dst, err = bson.AppendDocumentEnd(dst, drv); err != nil {
+		return dst, err
+	}
+	osDoc, dst := bson.AppendDocumentElementStart(dst, "os")
+	dst = bson.AppendStringElement(dst, "type", m.osType)
+	if fullOS {
+		dst = bson.AppendStringElement(dst, "name", m.osName)
+		dst = bson.AppendStringElement(dst, "architecture", m.osArch)
+	}
+	if dst, err = bson.AppendDocumentEnd(dst, osDoc); err != nil {
+		return dst, err
+	}
+	if m.platform != "" {
+		dst = bson.AppendStringElement(dst, "platform", m.platform)
+	}
+	return bson.AppendDocumentEnd(dst, doc)
+}

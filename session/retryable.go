@@ -1,0 +1,176 @@
+package session
+
+import (
+	"errors"
+
+	"github.com/torque-go/torque/topology"
+)
+
+// classified finds the driver's error in err's chain.
+func classified(err error) (ClassifiedError, bool) {
+	var ce ClassifiedError
+	if err == nil || !errors.As(err, &ce) {
+		return nil, false
+	}
+	return ce, true
+}
+
+// IsNetworkError reports whether err is a network error (no reply read).
+func IsNetworkError(err error) bool {
+	ce, ok := classified(err)
+	return ok && ce.NetworkError()
+}
+
+// HasErrorLabel reports whether err carries label.
+func HasErrorLabel(err error, label string) bool {
+	ce, ok := classified(err)
+	return ok && ce.HasErrorLabel(label)
+}
+
+// retryableWriteCodes are the codes of a pre-4.4 server error that the
+// driver labels RetryableWriteError (retryable-writes specification).
+var retryableWriteCodes = map[int32]bool{
+	CodeInterruptedAtShutdown: true, CodeInterruptedDueToReplStateChange: true,
+	CodeNotWritablePrimary: true, CodeNotPrimaryNoSecondaryOk: true, CodeNotPrimaryOrSecondary: true,
+	CodePrimarySteppedDown: true, CodeShutdownInProgress: true, CodeHostNotFound: true,
+	CodeHostUnreachable: true, CodeNetworkTimeout: true, CodeSocketException: true,
+	CodeExceededTimeLimit: true,
+}
+
+// retryableReadCodes are the server error codes a read is retried on
+// (retryable-reads specification): the write list plus
+// ReadConcernMajorityNotAvailableYet.
+var retryableReadCodes = map[int32]bool{
+	CodeInterruptedAtShutdown: true, CodeInterruptedDueToReplStateChange: true,
+	CodeNotWritablePrimary: true, CodeNotPrimaryNoSecondaryOk: true, CodeNotPrimaryOrSecondary: true,
+	CodePrimarySteppedDown: true, CodeShutdownInProgress: true, CodeHostNotFound: true,
+	CodeHostUnreachable: true, CodeNetworkTimeout: true, CodeSocketException: true,
+	CodeExceededTimeLimit: true, CodeReadConcernMajorityNotAvailable: true,
+}
+
+// wireVersion44 is MongoDB 4.4's maxWireVersion: from it on the server
+// labels retryable write errors itself.
+const wireVersion44 = 9
+
+// NeedsRetryableWriteLabel reports whether the driver must add the
+// RetryableWriteError label to err, an error of a write on a client with
+// retryWrites enabled and outside a transaction (commit and abort count
+// as outside): every network error, and, from servers older than 4.4, a
+// reply whose top-level code (or, from a mongod, writeConcernError.code)
+// is in the retryable list. Errors from 4.4+ replies are labelled by the
+// server, never by the driver.
+func NeedsRetryableWriteLabel(err error, wireVersion int32, mongos bool) bool {
+	ce, ok := classified(err)
+	switch {
+	case !ok:
+		return false
+	case ce.NetworkError():
+		return true
+	case wireVersion >= wireVersion44:
+		return false
+	}
+	return retryableWriteCodes[ce.Code()] || (!mongos && retryableWriteCodes[ce.WriteConcernCode()])
+}
+
+// IsRetryableWriteError reports whether a write that failed with err may be
+// retried: it carries the RetryableWriteError label (from the server, or
+// added by the driver after NeedsRetryableWriteLabel).
+func IsRetryableWriteError(err error) bool { return HasErrorLabel(err, LabelRetryableWrite) }
+
+// IsRetryableReadError reports whether a read that failed with err may be
+// retried: a network error or a retryable server error code.
+func IsRetryableReadError(err error) bool {
+	ce, ok := classified(err)
+	return ok && (ce.NetworkError() || retryableReadCodes[ce.Code()])
+}
+
+// isMaxTimeMSExpired reports code 50, top-level or in writeConcernError.
+func isMaxTimeMSExpired(err error) bool {
+	ce, ok := classified(err)
+	return ok && (ce.Code() == CodeMaxTimeMSExpired || ce.WriteConcernCode() == CodeMaxTimeMSExpired)
+}
+
+// TransactionLabels returns the labels the driver adds to err, the error of
+// a command of kind run in a session (inTransaction: the session was
+// starting a transaction or in one before the command):
+//   - TransientTransactionError: a network or server-selection error of
+//     any command of a transaction but commitTransaction;
+//   - UnknownTransactionCommitResult: a commitTransaction that failed with
+//     a network or server-selection error, a retryable write error,
+//     MaxTimeMSExpired, or a write concern error other than
+//     UnsatisfiableWriteConcern and UnknownReplWriteConcern.
+//
+// Labels err already carries are not returned again.
+func TransactionLabels(err error, kind OpKind, inTransaction bool) []string {
+	ce, ok := classified(err)
+	if !ok {
+		return nil
+	}
+	noReply := ce.NetworkError() || ce.ServerSelectionError()
+	var label string
+	switch {
+	case kind == OpCommit:
+		wcc := ce.WriteConcernCode()
+		if noReply || ce.HasErrorLabel(LabelRetryableWrite) || isMaxTimeMSExpired(err) ||
+			ce.Code() == CodeWriteConcernFailed ||
+			(wcc != 0 && wcc != CodeUnsatisfiableWriteConcern && wcc != CodeUnknownReplWriteConcern) {
+			label = LabelUnknownTransactionCommitResult
+		}
+	case inTransaction || kind == OpAbort:
+		if noReply {
+			label = LabelTransientTransaction
+		}
+	}
+	if label == "" || ce.HasErrorLabel(label) {
+		return nil
+	}
+	return []string{label}
+}
+
+// WriteCommand is the kind of a write command, for CanRetryWrite.
+type WriteCommand uint8
+
+// The write commands. Only insert, update, delete and findAndModify are
+// retryable writes; WriteOther covers the rest (a writing aggregate, ...).
+const (
+	WriteOther WriteCommand = iota
+	WriteInsert
+	WriteUpdate
+	WriteDelete
+	WriteFindAndModify
+)
+
+// WriteAttempt describes a write command for CanRetryWrite.
+type WriteAttempt struct {
+	RetryWrites    bool // the client's retryWrites option
+	Command        WriteCommand
+	Multi          bool // a statement has multi:true (update) or limit:0 (delete)
+	Unacknowledged bool // the write concern is w:0
+	InTransaction  bool
+	Server         topology.ServerDescription // the server selected for the first attempt
+}
+
+// SupportsRetryableWrites reports whether a server can retry writes: it
+// supports sessions and is not a standalone.
+func SupportsRetryableWrites(sd topology.ServerDescription) bool {
+	return sd.LogicalSessionTimeoutMinutes != nil && sd.Type != topology.Standalone ||
+		sd.Type == topology.LoadBalancer
+}
+
+// CanRetryWrite reports whether a write command carries a txnNumber and may
+// be retried once (retryable-writes specification): retryWrites is on,
+// the command is a single-document insert/update/delete/findAndModify
+// batch, acknowledged, outside a transaction, on a server that supports
+// retryable writes.
+func CanRetryWrite(w WriteAttempt) bool {
+	return w.RetryWrites && w.Command != WriteOther && !w.Multi && !w.Unacknowledged &&
+		!w.InTransaction && SupportsRetryableWrites(w.Server)
+}
+
+// CanRetryRead reports whether a read may be retried once: retryReads is
+// on, the session is not in a transaction, and the command is not a
+// getMore (the generic runCommand and mapReduce are not retried either;
+// the caller does not ask for them).
+func CanRetryRead(retryReads bool, kind OpKind, inTransaction bool) bool {
+	return retryReads && kind == OpRead && !inTransaction
+}
