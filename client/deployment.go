@@ -62,7 +62,7 @@ func (d *deployment) syncServersLocked() {
 		if d.servers[sd.Addr] == nil {
 			d.servers[sd.Addr] = &server{d: d, addr: sd.Addr, pool: pool.New(string(sd.Addr), d.poolCfg)}
 		}
-		if sd.Type != topology.Unknown {
+		if sd.Type != topology.ServerUnknown {
 			d.servers[sd.Addr].pool.Ready()
 		}
 	}

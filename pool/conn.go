@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"sync/atomic"
 	"time"
 
@@ -218,10 +219,19 @@ func (c *Conn) unwatch(ctx context.Context, stop func() bool, err error) error {
 		c.deadline = aLongTimeAgo
 		c.dead.Store(true)
 	}
-	if err != nil {
-		if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
-			return fmt.Errorf("%w: %w", cerr, err)
+	if err == nil {
+		return nil
+	}
+	cerr := ctx.Err()
+	if cerr == nil && errors.Is(err, os.ErrDeadlineExceeded) {
+		// The socket's deadline, which is ctx's, may fire a moment before
+		// ctx itself reports it.
+		if dl, ok := ctx.Deadline(); ok && !time.Now().Before(dl) {
+			cerr = context.DeadlineExceeded
 		}
+	}
+	if cerr != nil && !errors.Is(err, cerr) {
+		return fmt.Errorf("%w: %w", cerr, err)
 	}
 	return err
 }

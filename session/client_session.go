@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/torque-go/torque/bson"
+	"github.com/torque-go/torque/topology"
 )
 
 // Options configures an explicit session.
@@ -218,7 +219,7 @@ func (s *ClientSession) StartOperation(kind OpKind) error {
 		s.resetTransaction()
 	case TxnStarting, TxnInProgress:
 		if kind == OpRead {
-			if rp := s.txn.opts.ReadPreference; rp != nil && rp.Mode != 0 {
+			if rp := s.txn.opts.ReadPreference; rp != nil && rp.Mode != topology.Primary {
 				return newError(ErrTransactionReadPreference)
 			}
 		}

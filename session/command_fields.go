@@ -33,7 +33,8 @@ type Op struct {
 	Kind OpKind
 	// ReadConcern is the read concern the operation inherits (from the
 	// collection, database or client). It is sent with OpRead outside
-	// transactions, merged with afterClusterTime.
+	// transactions, merged with afterClusterTime. (An OpWrite of a
+	// causally consistent session carries afterClusterTime alone.)
 	ReadConcern ReadConcern
 	// RetryableWrite adds txnNumber outside transactions: the write is
 	// retryable and IncrementTxnNumber was called for the operation.
@@ -155,10 +156,12 @@ func (s *ClientSession) prepareReadConcern(f *Fields, op Op) {
 		f.setReadConcern(true, ReadConcern{Level: "snapshot"}, bson.Timestamp{}, s.snapshotTime)
 		return
 	}
-	if op.Kind != OpRead {
-		return
+	switch op.Kind {
+	case OpRead:
+		f.setReadConcern(true, op.ReadConcern, s.afterClusterTime(), bson.Timestamp{})
+	case OpWrite: // causal consistency covers writes too, with no level
+		f.setReadConcern(true, ReadConcern{}, s.afterClusterTime(), bson.Timestamp{})
 	}
-	f.setReadConcern(true, op.ReadConcern, s.afterClusterTime(), bson.Timestamp{})
 }
 
 // afterClusterTime is the operationTime a causally consistent session's

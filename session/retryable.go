@@ -100,7 +100,11 @@ func isMaxTimeMSExpired(err error) bool {
 //     MaxTimeMSExpired, or a write concern error other than
 //     UnsatisfiableWriteConcern and UnknownReplWriteConcern.
 //
-// Labels err already carries are not returned again.
+// Labels err already carries are not returned again. Add the
+// RetryableWriteError label (NeedsRetryableWriteLabel) first: a commit's
+// UnknownTransactionCommitResult depends on it. commitTransaction and
+// abortTransaction are retried once on a retryable write error even when
+// retryWrites is off.
 func TransactionLabels(err error, kind OpKind, inTransaction bool) []string {
 	ce, ok := classified(err)
 	if !ok {
@@ -153,8 +157,10 @@ type WriteAttempt struct {
 // SupportsRetryableWrites reports whether a server can retry writes: it
 // supports sessions and is not a standalone.
 func SupportsRetryableWrites(sd topology.ServerDescription) bool {
-	return sd.LogicalSessionTimeoutMinutes != nil && sd.Type != topology.Standalone ||
-		sd.Type == topology.LoadBalancer
+	if sd.Type == topology.LoadBalancer {
+		return true
+	}
+	return sd.LogicalSessionTimeoutMinutes != nil && sd.Type != topology.Standalone
 }
 
 // CanRetryWrite reports whether a write command carries a txnNumber and may

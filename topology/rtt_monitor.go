@@ -62,7 +62,8 @@ type rttMonitor struct {
 // startRTTMonitor starts the goroutine; stop ends it.
 func startRTTMonitor(parent context.Context, m *monitor) *rttMonitor {
 	ctx, cancel := context.WithCancel(parent)
-	r := &rttMonitor{addr: m.addr, cfg: m.connCfg, heartbeat: m.heartbeat, timeout: m.timeout,
+	cfg := *m.connCfg // the monitor may change its own copy meanwhile
+	r := &rttMonitor{addr: m.addr, cfg: &cfg, heartbeat: m.heartbeat, timeout: m.timeout,
 		stats: m.rtt, cancel: cancel, done: make(chan struct{})}
 	go r.run(ctx)
 	return r

@@ -276,7 +276,7 @@ func (c classified) WriteConcernCode() int32 {
 }
 
 func (c classified) HasErrorLabel(label string) bool { return HasLabel(c.error, label) }
-func (c classified) NetworkError() bool             { return IsNetworkError(c.error) }
+func (c classified) NetworkError() bool              { return IsNetworkError(c.error) }
 func (c classified) ServerSelectionError() bool {
 	var se *ServerSelectionError
 	return errors.As(c.error, &se)

@@ -11,12 +11,12 @@ import (
 // replyFields are the fields of a command reply the executor reads, found
 // in one pass over the top level.
 type replyFields struct {
-	ok            bool
-	okSeen        bool
-	clusterTime   bson.Raw
-	writeErrors   bson.RawArray
-	wce           bson.Raw
-	labels        bson.RawArray
+	ok          bool
+	okSeen      bool
+	clusterTime bson.Raw
+	writeErrors bson.RawArray
+	wce         bson.Raw
+	labels      bson.RawArray
 }
 
 // scanReply reads the top-level fields the executor needs.

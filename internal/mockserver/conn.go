@@ -129,7 +129,10 @@ func (c *conn) act(req *Request, r Reply) bool {
 		return err == nil && !closeAfter
 	}
 	if req.MoreToCome() {
-		return true
+		// No answer; but a host that is not primary closes the connection
+		// on an unacknowledged write (OP_MSG specification).
+		code, _ := r.Doc.Lookup("code").AsInt64()
+		return code != 10107
 	}
 	_, err := c.writeReply(req, c.s.decorate(r.Doc), 0, req.RequestID)
 	return err == nil

@@ -38,7 +38,9 @@
 //     request is answered with the same compressor.
 //   - OP_MSG document sequences: Request.Sequences keeps them by
 //     identifier and Request.Documents(id) reads the argument whichever way
-//     it came. A request with moreToCome (w: 0) is applied and not answered.
+//     it came. A request with moreToCome (w: 0) is applied and not answered;
+//     sent to a host that is not primary, it closes the connection, as the
+//     OP_MSG specification says.
 //
 // # Scripting
 //
@@ -55,6 +57,8 @@
 //	... the client under test talks to srv.URI() ...
 //
 //	inserts, err := srv.WaitFor(ctx, "insert", 2)              // or srv.CommandsNamed("insert")
+//	sent := srv.Log().Commands()                               // everything but hellos, in order
+//	open := srv.OpenConnections()                              // sockets the client left open
 //	txn, _ := inserts[1].Lookup("txnNumber").AsInt64()
 //	docs := srv.Store().Docs("test.people")                    // "exists exactly once"
 //
@@ -70,7 +74,9 @@
 // WriteRaw, ReplyGarbage, ReplyTruncated, ReplyBadBSON,
 // ReplyWrongResponseTo. FailPoint.Delay delays any of them, or a normal
 // answer; FailPoint.WriteConcernError applies the write and adds a
-// writeConcernError; FailPoint.AppName limits it to one application.
+// writeConcernError; FailPoint.AppName limits it to one application. A
+// fail point without Commands matches every command but hello, so that
+// monitors do not use it up.
 //
 // Replica sets:
 //
@@ -133,5 +139,7 @@
 //	replicaset.go         ReplicaSet: consistent members, step down, elect, remove
 //
 // Its own tests use only packages wire, bson and net: rawclient_test.go is
-// a client of a hundred lines that frames, compresses and reads messages.
+// a client of a hundred lines that frames, compresses and reads messages;
+// fuzz_test.go sends arbitrary bytes and checks that the host keeps
+// serving; example_test.go is the retried-write conversation, checked.
 package mockserver

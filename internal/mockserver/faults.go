@@ -28,12 +28,25 @@ const (
 	ReplyWrongResponseTo               // apply, then answer with a responseTo of another request
 )
 
+var actionNames = [...]string{"answer", "closeBeforeRead", "closeAfterRead", "closeAfterApply", "hang",
+	"writeRaw", "replyGarbage", "replyTruncated", "replyBadBSON", "replyWrongResponseTo"}
+
+// String names the action.
+func (a Action) String() string {
+	if a >= 0 && int(a) < len(actionNames) {
+		return actionNames[a]
+	}
+	return "action(?)"
+}
+
 // FailPoint makes matching requests fail, like the server's failCommand
 // fail point. Set Code for an error reply, WriteConcernError for an
 // applied write whose write concern failed, or Action for a network fault;
 // Delay comes first in every case.
 type FailPoint struct {
-	// Commands are the command names matched; none matches every message.
+	// Commands are the command names matched. None matches every command
+	// but hello (name "hello" or "isMaster" to fail those), or, with
+	// CloseBeforeRead, every message.
 	Commands []string
 	// Times is how many matching requests fail; 0 means all of them until
 	// the fail point is cleared.
@@ -74,7 +87,10 @@ func (fp *FailPoint) matches(name, app string) bool {
 	if fp.Action == CloseBeforeRead {
 		return false
 	}
-	return len(fp.Commands) == 0 || slices.Contains(fp.Commands, name)
+	if len(fp.Commands) == 0 {
+		return !isHello(name) // monitors' hellos would use it up
+	}
+	return slices.Contains(fp.Commands, name)
 }
 
 // reply turns a triggered fail point into what the connection does. apply

@@ -67,7 +67,7 @@ func TestCloseFaults(t *testing.T) {
 		{CloseAfterRead, 1, 0},
 		{CloseAfterApply, 1, 1},
 	} {
-		t.Run(map[Action]string{CloseBeforeRead: "beforeRead", CloseAfterRead: "afterRead", CloseAfterApply: "afterApply"}[tc.action], func(t *testing.T) {
+		t.Run(tc.action.String(), func(t *testing.T) {
 			srv := New(t, Options{})
 			c := dial(t, srv.Addr())
 			c.run(cmd(bson.KV("ping", 1)))
@@ -238,5 +238,20 @@ func TestConfigureFailPointCommand(t *testing.T) {
 	c.run(cmd(bson.KV("configureFailPoint", "failCommand"), bson.KV("mode", "off")))
 	if r := c.run(cmd(bson.KV("ping", 1))); num(t, r, "ok") != 1 {
 		t.Errorf("after mode off: %s", r)
+	}
+}
+
+func TestFailPointWithoutCommandsSparesHello(t *testing.T) {
+	srv := New(t, Options{})
+	srv.FailCommand(FailPoint{Times: 1, Code: 11602})
+	c := dial(t, srv.Addr())
+	if r := c.run(cmd(bson.KV("hello", 1))); num(t, r, "ok") != 1 {
+		t.Errorf("hello used up the fail point: %s", r)
+	}
+	if r := c.run(cmd(bson.KV("ping", 1))); str(t, r, "codeName") != "InterruptedDueToReplStateChange" {
+		t.Errorf("ping: %s", r)
+	}
+	if r := c.run(cmd(bson.KV("ping", 1))); num(t, r, "ok") != 1 {
+		t.Errorf("second ping: %s", r)
 	}
 }

@@ -23,9 +23,10 @@ func (s *Server) takeFault(name, app string) *FailPoint {
 }
 
 // dispatch decides the reply to req on a connection of app: a fail point,
-// else a queued reply, else the command's handler (a scripted one, else the
-// built-in one, through the memory of answered retryable writes). builtinHello says that
-// the caller must run the built-in (awaitable) hello instead.
+// else a queued reply, else the command's handler (a scripted one, else
+// the built-in one, through the memory of answered retryable writes).
+// builtinHello says that the caller must run the built-in (awaitable)
+// hello instead.
 func (s *Server) dispatch(req *Request, app string) (r Reply, builtinHello bool) {
 	fp := s.takeFault(req.Name, app)
 	s.mu.Lock()
@@ -37,7 +38,7 @@ func (s *Server) dispatch(req *Request, app string) (r Reply, builtinHello bool)
 	h := s.handlers[req.Name]
 	s.mu.Unlock()
 	if fp != nil {
-		s.logf("fail point fires on %q (action %d, code %d)", req.Name, fp.Action, fp.Code)
+		s.logf("fail point fires on %q (%s, code %d)", req.Name, fp.Action, fp.Code)
 	}
 	if queued == nil && h == nil && isHello(req.Name) {
 		if fp == nil {

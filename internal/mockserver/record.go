@@ -38,6 +38,20 @@ func (l *Log) Requests() []*Request {
 	return append([]*Request(nil), l.reqs...)
 }
 
+// Commands returns the recorded requests except hellos (handshakes and
+// monitoring), oldest first: what the application's operations sent.
+func (l *Log) Commands() []*Request {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []*Request
+	for _, r := range l.reqs {
+		if !isHello(r.Name) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // CommandsNamed returns the recorded requests for command name, oldest
 // first. "hello" also matches the legacy "isMaster" and "ismaster".
 func (l *Log) CommandsNamed(name string) []*Request {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/torque-go/torque/bson"
+	"github.com/torque-go/torque/wire"
 )
 
 func stringList(t *testing.T, doc bson.Raw, key string) []string {
@@ -135,5 +136,15 @@ func TestReplicaSetRemoveMember(t *testing.T) {
 	}
 	if r := hello(t, m[2]); !boolean(r, "isreplicaset") || !r.Lookup("setName").IsZero() {
 		t.Errorf("removed member: %s", r)
+	}
+}
+
+func TestUnacknowledgedWriteToSecondaryClosesConnection(t *testing.T) {
+	rs := NewReplicaSet(t, ReplicaSetOptions{})
+	c := dial(t, rs.Member(1).Addr())
+	c.send(wire.MoreToCome, cmd(bson.KV("insert", "c"), bson.KV("writeConcern", bson.D{bson.KV("w", 0)})), seq("documents", Doc(bson.KV("_id", 1))))
+	c.expectClosed()
+	if n := len(rs.Store().Docs("test.c")); n != 0 {
+		t.Errorf("a secondary applied %d documents", n)
 	}
 }

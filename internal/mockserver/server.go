@@ -143,7 +143,8 @@ func (s *Server) Hello() Hello {
 
 // Update changes the host's hello state. When the state changes, the
 // topologyVersion counter goes up by one and every held awaitable hello
-// answers. It reports whether anything changed.
+// answers. It reports whether anything changed. change runs with the
+// host's lock held: it must not call the host's methods.
 func (s *Server) Update(change func(h *Hello)) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -207,6 +208,26 @@ func (s *Server) Running() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.life != nil
+}
+
+// OpenConnections is how many client connections are open now, as the
+// host sees them: a connection the client closed drops out once the host
+// reads its end. For "Disconnect closes every socket" tests, poll it.
+func (s *Server) OpenConnections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.life == nil {
+		return 0
+	}
+	return len(s.life.conns)
+}
+
+// ConnectionsAccepted is how many connections the host has accepted since
+// it started (the last connectionId handed out).
+func (s *Server) ConnectionsAccepted() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.nextConn
 }
 
 // serve starts a life on ln.

@@ -312,3 +312,33 @@ func TestCloseLeavesNoGoroutine(t *testing.T) {
 		c.expectClosed()
 	}
 }
+
+func TestConnectionCountsAndCommandsLog(t *testing.T) {
+	srv := New(t, Options{})
+	a, b := dial(t, srv.Addr()), dial(t, srv.Addr())
+	a.run(cmd(bson.KV("hello", 1)))
+	a.run(cmd(bson.KV("ping", 1)))
+	b.run(cmd(bson.KV("buildInfo", 1)))
+	if got := srv.OpenConnections(); got != 2 {
+		t.Errorf("%d open connections, want 2", got)
+	}
+	var names []string
+	for _, r := range srv.Log().Commands() {
+		names = append(names, r.Name)
+	}
+	if !slices.Equal(names, []string{"ping", "buildInfo"}) {
+		t.Errorf("commands %v", names)
+	}
+	a.nc.Close()
+	b.nc.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for srv.OpenConnections() != 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d connections still open after the client closed them", srv.OpenConnections())
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if got := srv.ConnectionsAccepted(); got != 2 {
+		t.Errorf("accepted %d, want 2", got)
+	}
+}

@@ -1,0 +1,97 @@
+// Command benchcmp measures torque against the official Go driver on the
+// tasks of the MongoDB driver benchmarking specification, and compares the
+// footprint of a small program built with each, printing Markdown tables.
+//
+//	go run ./cmd/benchcmp                    # everything, against both servers
+//	go run ./cmd/benchcmp -tasks 'bson/flat' -runs 5
+//	go run ./cmd/benchcmp -server mock -footprint=false
+//
+// The FerretDB server comes from -uri, else $TORQUE_TEST_URI, else the
+// program starts the binary named by $TORQUE_FERRETDB (default: the one
+// `make ferretdb` caches) on a free port with a throwaway data directory.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"regexp"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/torque-go/torque/bench"
+)
+
+func main() {
+	testing.Init() // testing.Benchmark reads -test.benchtime
+	tasksRE := flag.String("tasks", "", "regular expression: run only the tasks whose name matches")
+	runs := flag.Int("runs", 3, "runs of each task per driver (median, min and max are shown)")
+	benchtime := flag.Duration("benchtime", 300*time.Millisecond, "target duration of one run")
+	server := flag.String("server", "both", "servers of the driver tasks: mock, ferretdb, both or none")
+	uri := flag.String("uri", os.Getenv("TORQUE_TEST_URI"), "FerretDB URI (default $TORQUE_TEST_URI; empty starts $TORQUE_FERRETDB)")
+	footprint := flag.Bool("footprint", true, "build the footprint programs and print their sizes")
+	flag.Parse()
+	if err := flag.Set("test.benchtime", benchtime.String()); err != nil {
+		log.Fatal(err)
+	}
+	re, err := regexp.Compile(*tasksRE)
+	if err != nil {
+		log.Fatalf("benchcmp: -tasks: %v", err)
+	}
+	if err := run(re, *runs, *server, *uri, *footprint); err != nil {
+		log.Fatalf("benchcmp: %v", err)
+	}
+}
+
+func run(re *regexp.Regexp, runs int, server, uri string, footprint bool) error {
+	specDir, err := bench.SpecDir()
+	if err != nil {
+		return err
+	}
+	data, err := bench.LoadData(specDir)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("benchcmp: %s, %s/%s, GOMAXPROCS %d, %d run(s) per task and driver\n\n",
+		runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0), runs)
+
+	tasks := bench.BSONTasks(data)
+	ctx := context.Background()
+	if server == "mock" || server == "both" {
+		env, err := bench.StartMock(ctx, data)
+		if err != nil {
+			return err
+		}
+		defer env.Close()
+		tasks = append(tasks, env.Tasks(ctx)...)
+	}
+	if server == "ferretdb" || server == "both" {
+		env, err := bench.StartFerretDB(ctx, data, uri)
+		if err != nil {
+			return err
+		}
+		defer env.Close()
+		tasks = append(tasks, env.Tasks(ctx)...)
+	}
+	var picked []bench.Task
+	for _, t := range tasks {
+		if re.MatchString(t.Name) {
+			picked = append(picked, t)
+		}
+	}
+	rows := bench.Run(picked, runs, os.Stderr)
+	fmt.Println("## Throughput: torque (t) vs the official driver v2 (o)")
+	fmt.Println()
+	bench.PrintTable(os.Stdout, rows)
+	if footprint {
+		fmt.Println("\n## Footprint: connect, insert one document, find it back")
+		fmt.Println()
+		if err := bench.Footprint(ctx, os.Stdout); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,209 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"time"
+
+	"github.com/torque-go/torque/bson"
+	"github.com/torque-go/torque/internal/driver"
+	"github.com/torque-go/torque/topology"
+)
+
+// AggregateOptions are the options of Aggregate.
+type AggregateOptions struct {
+	AllowDiskUse             *bool
+	BatchSize                int32
+	BypassDocumentValidation bool
+	Collation                *Collation
+	MaxTime                  time.Duration
+	// MaxAwaitTime is the getMore wait of a tailable pipeline.
+	MaxAwaitTime time.Duration
+	Comment      any
+	Hint         any
+	Let          any
+}
+
+// Aggregate runs an aggregation pipeline (a slice of stage documents) and
+// returns a cursor over its results. A pipeline ending in $out or $merge
+// runs on the primary with the write concern.
+func (c *Collection) Aggregate(ctx context.Context, pipeline any, opts ...AggregateOptions) (*Cursor, error) {
+	return aggregate(ctx, c.client(), c.db.name, c.name, c.rp, c.rc, c.wc, pipeline, opts)
+}
+
+// aggregate runs {aggregate: coll (or 1), pipeline, cursor, ...}.
+func aggregate(ctx context.Context, cl *Client, db, coll string, rp ReadPref, rc ReadConcern, wc WriteConcern, pipeline any, opts []AggregateOptions) (*Cursor, error) {
+	o, err := single(opts)
+	if err != nil {
+		return nil, err
+	}
+	stages, err := appendPipeline(nil, "pipeline", pipeline)
+	if err != nil {
+		return nil, err
+	}
+	writes := hasOutStage(stages[len("pipeline")+2:])
+	spec := &cursorSpec{name: "aggregate", db: db, kind: driver.Read, retryable: true, rp: rp, rc: rc,
+		batchSize: o.BatchSize, maxTime: o.MaxTime, maxAwait: o.MaxAwaitTime, comment: o.Comment,
+		build: func(dst []byte) ([]byte, error) {
+			if coll == "" {
+				dst = bson.AppendInt32Element(dst, "aggregate", 1)
+			} else {
+				dst = bson.AppendStringElement(dst, "aggregate", coll)
+			}
+			dst = append(dst, stages...)
+			batch := o.BatchSize
+			if writes {
+				batch = 0 // a batch size would cut $out's results short
+			}
+			dst = appendCursorDoc(dst, batch)
+			return appendAggregateOptions(dst, &o)
+		}}
+	if writes {
+		spec.kind, spec.retryable, spec.wc, spec.rp = driver.Write, false, wc, ReadPref{}
+	}
+	return cl.openCursor(ctx, spec)
+}
+
+func appendAggregateOptions(dst []byte, o *AggregateOptions) ([]byte, error) {
+	var err error
+	if o.AllowDiskUse != nil {
+		dst = bson.AppendBooleanElement(dst, "allowDiskUse", *o.AllowDiskUse)
+	}
+	if o.BypassDocumentValidation {
+		dst = bson.AppendBooleanElement(dst, "bypassDocumentValidation", true)
+	}
+	if dst, err = appendCollation(dst, o.Collation); err != nil {
+		return dst, err
+	}
+	if dst, err = appendHint(dst, o.Hint); err != nil {
+		return dst, err
+	}
+	if dst, err = appendOptionalDoc(dst, "let", o.Let); err != nil {
+		return dst, err
+	}
+	return appendValue(dst, "comment", o.Comment)
+}
+
+// CountOptions are the options of CountDocuments.
+type CountOptions struct {
+	Skip      int64
+	Limit     int64
+	Hint      any
+	Collation *Collation
+	MaxTime   time.Duration
+	Comment   any
+}
+
+// CountDocuments counts the documents matching filter exactly, with an
+// aggregation ($match, $skip, $limit, $group).
+func (c *Collection) CountDocuments(ctx context.Context, filter any, opts ...CountOptions) (int64, error) {
+	o, err := single(opts)
+	if err != nil {
+		return 0, err
+	}
+	if filter == nil {
+		return 0, errors.New("client: filter must not be nil (bson.D{} matches every document)")
+	}
+	pipeline := bson.A{bson.D{bson.KV("$match", filter)}}
+	if o.Skip > 0 {
+		pipeline = append(pipeline, bson.D{bson.KV("$skip", o.Skip)})
+	}
+	if o.Limit > 0 {
+		pipeline = append(pipeline, bson.D{bson.KV("$limit", o.Limit)})
+	}
+	pipeline = append(pipeline, bson.D{bson.KV("$group", bson.D{bson.KV("_id", 1), bson.KV("n", bson.D{bson.KV("$sum", 1)})})})
+	cur, err := c.Aggregate(ctx, pipeline, AggregateOptions{Collation: o.Collation, Hint: o.Hint, MaxTime: o.MaxTime, Comment: o.Comment})
+	if err != nil {
+		return 0, err
+	}
+	defer cur.Close(ctx)
+	if !cur.Next(ctx) {
+		return 0, cur.Err()
+	}
+	n, ok := cur.Current.Lookup("n").AsInt64()
+	if !ok {
+		return 0, errors.New("client: count result has no number n")
+	}
+	return n, nil
+}
+
+// EstimatedCountOptions are the options of EstimatedDocumentCount.
+type EstimatedCountOptions struct {
+	MaxTime time.Duration
+	Comment any
+}
+
+// EstimatedDocumentCount returns the collection's document count from its
+// metadata (the count command): fast, but not exact after an unclean
+// shutdown or inside sharded clusters with orphans.
+func (c *Collection) EstimatedDocumentCount(ctx context.Context, opts ...EstimatedCountOptions) (int64, error) {
+	o, err := single(opts)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	op := &driver.Operation{Name: "count", DB: c.db.name, Kind: driver.Read, Retryable: true, ReadPref: c.rp, ReadConcern: c.rc,
+		MaxTime: o.MaxTime,
+		Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) {
+			dst = bson.AppendStringElement(dst, "count", c.name)
+			return appendValue(dst, "comment", o.Comment)
+		},
+		Handle: func(r *driver.Reply) error {
+			var ok bool
+			if n, ok = r.Doc.Lookup("n").AsInt64(); !ok {
+				return errors.New("client: count reply has no number n")
+			}
+			return nil
+		}}
+	return n, c.client().execute(ctx, op)
+}
+
+// DistinctOptions are the options of Distinct.
+type DistinctOptions struct {
+	Collation *Collation
+	MaxTime   time.Duration
+	Comment   any
+	Hint      any
+}
+
+// Distinct returns the distinct values of field among the documents
+// matching filter. Decode them with RawValue.Unmarshal.
+func (c *Collection) Distinct(ctx context.Context, field string, filter any, opts ...DistinctOptions) ([]bson.RawValue, error) {
+	o, err := single(opts)
+	if err != nil {
+		return nil, err
+	}
+	if filter == nil {
+		return nil, errors.New("client: filter must not be nil (bson.D{} matches every document)")
+	}
+	var out []bson.RawValue
+	op := &driver.Operation{Name: "distinct", DB: c.db.name, Kind: driver.Read, Retryable: true, ReadPref: c.rp, ReadConcern: c.rc,
+		MaxTime: o.MaxTime,
+		Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) {
+			dst = bson.AppendStringElement(dst, "distinct", c.name)
+			dst = bson.AppendStringElement(dst, "key", field)
+			dst, err := appendDoc(dst, "query", filter, "filter")
+			if err != nil {
+				return dst, err
+			}
+			if dst, err = appendCollation(dst, o.Collation); err != nil {
+				return dst, err
+			}
+			if dst, err = appendHint(dst, o.Hint); err != nil {
+				return dst, err
+			}
+			return appendValue(dst, "comment", o.Comment)
+		},
+		Handle: func(r *driver.Reply) error {
+			arr, ok := r.Doc.Lookup("values").Array()
+			if !ok {
+				return errors.New("client: distinct reply has no values array")
+			}
+			arr = bytes.Clone(arr)
+			vals, err := arr.Values()
+			out = vals
+			return err
+		}}
+	return out, c.client().execute(ctx, op)
+}

@@ -1,0 +1,169 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/torque-go/torque/bson"
+	"github.com/torque-go/torque/internal/driver"
+	"github.com/torque-go/torque/topology"
+	"github.com/torque-go/torque/wire"
+)
+
+// Collection is a handle to one collection with its read preference and
+// concerns. It is a cheap value, safe for concurrent use.
+type Collection struct {
+	db   *Database
+	name string
+	rp   ReadPref
+	rc   ReadConcern
+	wc   WriteConcern
+}
+
+// Name returns the collection's name.
+func (c *Collection) Name() string { return c.name }
+
+// Database returns the collection's database.
+func (c *Collection) Database() *Database { return c.db }
+
+// WithOptions returns a copy of the collection with the options' read
+// preference and concerns.
+func (c *Collection) WithOptions(o CollectionOptions) *Collection {
+	cp := *c
+	cp.rp, cp.rc, cp.wc = o.apply(c.rp, c.rc, c.wc)
+	return &cp
+}
+
+func (c *Collection) client() *Client { return c.db.client }
+
+// Collation is a collation document: language-aware string comparison.
+type Collation struct {
+	Locale          string `bson:"locale"`
+	CaseLevel       bool   `bson:"caseLevel,omitempty"`
+	CaseFirst       string `bson:"caseFirst,omitempty"`
+	Strength        int    `bson:"strength,omitempty"`
+	NumericOrdering bool   `bson:"numericOrdering,omitempty"`
+	Alternate       string `bson:"alternate,omitempty"`
+	MaxVariable     string `bson:"maxVariable,omitempty"`
+	Normalization   bool   `bson:"normalization,omitempty"`
+	Backwards       bool   `bson:"backwards,omitempty"`
+}
+
+func appendCollation(dst []byte, c *Collation) ([]byte, error) {
+	if c == nil {
+		return dst, nil
+	}
+	return appendDoc(dst, "collation", c, "collation")
+}
+
+// Drop drops the collection; a collection that does not exist is no error.
+func (c *Collection) Drop(ctx context.Context) error {
+	err := c.db.simple(ctx, "drop", func(dst []byte) ([]byte, error) {
+		return bson.AppendStringElement(dst, "drop", c.name), nil
+	})
+	var ce *CommandError
+	if errors.As(err, &ce) && (ce.Code == 26 || ce.Message == "ns not found") {
+		return nil
+	}
+	return err
+}
+
+// InsertOneOptions are the options of InsertOne.
+type InsertOneOptions struct {
+	BypassDocumentValidation bool
+	Comment                  any
+}
+
+// InsertOneResult is InsertOne's result.
+type InsertOneResult struct {
+	// InsertedID is the document's _id: its own, or the ObjectID added.
+	InsertedID any
+}
+
+// InsertManyOptions are the options of InsertMany.
+type InsertManyOptions struct {
+	// Unordered lets the server go on after a failed document (the
+	// default stops at the first error).
+	Unordered                bool
+	BypassDocumentValidation bool
+	Comment                  any
+}
+
+// InsertManyResult is InsertMany's result.
+type InsertManyResult struct {
+	// InsertedIDs are the documents' _ids, in order (also those of
+	// documents that failed).
+	InsertedIDs []any
+}
+
+// InsertOne inserts doc (a struct, map, bson.D or bson.Raw), adding an
+// ObjectID _id when it has none.
+func (c *Collection) InsertOne(ctx context.Context, doc any, opts ...InsertOneOptions) (InsertOneResult, error) {
+	o, err := single(opts)
+	if err != nil {
+		return InsertOneResult{}, err
+	}
+	ids, err := c.insert(ctx, []any{doc}, true, o.BypassDocumentValidation, o.Comment)
+	if len(ids) == 0 {
+		return InsertOneResult{}, err
+	}
+	return InsertOneResult{InsertedID: ids[0]}, err
+}
+
+// InsertMany inserts docs, split into as many insert commands as the
+// server's limits require.
+func (c *Collection) InsertMany(ctx context.Context, docs []any, opts ...InsertManyOptions) (InsertManyResult, error) {
+	o, err := single(opts)
+	if err != nil {
+		return InsertManyResult{}, err
+	}
+	if len(docs) == 0 {
+		return InsertManyResult{}, errors.New("client: InsertMany with no documents")
+	}
+	ids, err := c.insert(ctx, docs, !o.Unordered, o.BypassDocumentValidation, o.Comment)
+	return InsertManyResult{InsertedIDs: ids}, err
+}
+
+// insert marshals docs once, into one pooled buffer, and sends them as
+// the "documents" sequence of insert commands.
+func (c *Collection) insert(ctx context.Context, docs []any, ordered, bypass bool, comment any) ([]any, error) {
+	arena, scratch := wire.GetBuffer(), wire.GetBuffer()
+	defer wire.PutBuffer(arena)
+	defer wire.PutBuffer(scratch)
+	ids := make([]any, len(docs))
+	ends := make([]int, len(docs))
+	buf, tmp := (*arena)[:0], (*scratch)[:0]
+	for i, d := range docs {
+		var err error
+		if buf, tmp, ids[i], err = marshalInsert(buf, tmp, d, i); err != nil {
+			return nil, err
+		}
+		ends[i] = len(buf)
+		if size := ends[i] - startOf(ends, i); size > topology.DefaultMaxBSONObjectSize {
+			return nil, fmt.Errorf("client: document %d is %d bytes, over the 16 MiB document limit", i, size)
+		}
+	}
+	*arena, *scratch = buf[:0], tmp[:0]
+	batch := &driver.Batch{Identifier: "documents", Docs: make([][]byte, len(docs)), Ordered: ordered}
+	for i := range docs {
+		batch.Docs[i] = buf[startOf(ends, i):ends[i]]
+	}
+	op := &driver.Operation{Name: "insert", DB: c.db.name, Kind: driver.Write, Retryable: true, WriteConcern: c.wc, Batch: batch,
+		Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) {
+			dst = bson.AppendStringElement(dst, "insert", c.name)
+			dst = bson.AppendBooleanElement(dst, "ordered", ordered)
+			if bypass {
+				dst = bson.AppendBooleanElement(dst, "bypassDocumentValidation", true)
+			}
+			return appendValue(dst, "comment", comment)
+		}}
+	return ids, c.client().execute(ctx, op)
+}
+
+func startOf(ends []int, i int) int {
+	if i == 0 {
+		return 0
+	}
+	return ends[i-1]
+}

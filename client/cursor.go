@@ -1,0 +1,329 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"iter"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/torque-go/torque/bson"
+	"github.com/torque-go/torque/internal/driver"
+	"github.com/torque-go/torque/session"
+	"github.com/torque-go/torque/topology"
+	"github.com/torque-go/torque/wire"
+)
+
+// Cursor iterates over the results of find, aggregate, listCollections...
+// It fetches whole batches from the server that opened it (getMore) and
+// hands out their documents without copying: Current is a slice of the
+// batch, valid until the next call to Next, TryNext or Close. Copy what
+// must live longer (bytes.Clone, Decode, All). A Cursor is not safe for
+// concurrent use. Close it when done early; a cursor read to its end
+// closes itself (its server-side cursor is gone then).
+type Cursor struct {
+	// Current is the document Next or TryNext moved to.
+	Current bson.Raw
+
+	client *Client
+	spec   *cursorSpec
+	srv    driver.Server
+	sess   *session.ClientSession
+	// ownSess: the session is an implicit one the cursor ends.
+	ownSess  bool
+	id       int64
+	db, coll string
+
+	buf  *[]byte // the reply holding the current batch (a pooled buffer)
+	rest []byte  // the unread elements of the batch array
+	err  error
+	done bool // closed or exhausted and cleaned up
+}
+
+// cursorSpec is a command that opens a cursor.
+type cursorSpec struct {
+	name, db  string
+	kind      driver.Kind
+	retryable bool
+	rp        ReadPref
+	rc        ReadConcern
+	wc        WriteConcern
+	batchSize int32
+	maxTime   time.Duration
+	maxAwait  time.Duration
+	comment   any
+	build     func(dst []byte) ([]byte, error)
+}
+
+// appendCursorDoc appends "cursor: {batchSize}" (an empty document for the
+// server's default).
+func appendCursorDoc(dst []byte, batchSize int32) []byte {
+	start, dst := bson.AppendDocumentElementStart(dst, "cursor")
+	if batchSize > 0 {
+		dst = bson.AppendInt32Element(dst, "batchSize", batchSize)
+	}
+	dst, _ = bson.AppendDocumentEnd(dst, start)
+	return dst
+}
+
+// openCursor runs the command of spec and returns a cursor on its first
+// batch.
+func (c *Client) openCursor(ctx context.Context, spec *cursorSpec) (*Cursor, error) {
+	cur := &Cursor{client: c, spec: spec}
+	op := &driver.Operation{Name: spec.name, DB: spec.db, Kind: spec.kind, Retryable: spec.retryable,
+		ReadPref: spec.rp, ReadConcern: spec.rc, WriteConcern: spec.wc, MaxTime: spec.maxTime, KeepSession: true,
+		Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) { return spec.build(dst) },
+		Handle: func(r *driver.Reply) error {
+			if err := cur.takeBatch(r, "firstBatch"); err != nil {
+				return err
+			}
+			cur.srv = r.Server
+			if cur.id != 0 {
+				if s := r.KeepSession(); s != nil {
+					cur.sess, cur.ownSess = s, true
+				}
+			}
+			return nil
+		}}
+	if err := c.execute(ctx, op); err != nil {
+		cur.releaseBuffer()
+		return nil, err
+	}
+	if s := sessionFrom(ctx); s != nil && cur.sess == nil {
+		cur.sess = s.cs
+	}
+	return cur, nil
+}
+
+// takeBatch keeps the reply's buffer and reads its cursor document.
+func (cur *Cursor) takeBatch(r *driver.Reply, key string) error {
+	cd, ok := r.Doc.Lookup("cursor").Document()
+	if !ok {
+		return errors.New("client: " + cur.spec.name + " reply has no cursor document")
+	}
+	id, ok := cd.Lookup("id").AsInt64()
+	if !ok {
+		return errors.New("client: cursor reply has no cursor id")
+	}
+	if ns, ok := cd.Lookup("ns").StringValue(); ok {
+		cur.db, cur.coll, _ = strings.Cut(ns, ".")
+	}
+	batch, ok := cd.Lookup(key).Array()
+	if !ok {
+		return fmt.Errorf("client: cursor reply has no %s array", key)
+	}
+	cur.releaseBuffer()
+	cur.buf = r.Keep()
+	cur.rest = batch[4 : len(batch)-1]
+	cur.id = id
+	return nil
+}
+
+// nextDoc moves Current to the next document of the batch.
+func (cur *Cursor) nextDoc() bool {
+	b := cur.rest
+	if len(b) == 0 {
+		return false
+	}
+	k := bytes.IndexByte(b, 0)
+	if b[0] != byte(bson.TypeEmbeddedDocument) || k < 0 || len(b) < k+5 {
+		cur.err, cur.rest = errors.New("client: cursor batch holds something that is not a document"), nil
+		return false
+	}
+	n := int(binary.LittleEndian.Uint32(b[k+1:]))
+	if n < 5 || len(b) < k+1+n {
+		cur.err, cur.rest = errors.New("client: cursor batch is truncated"), nil
+		return false
+	}
+	cur.Current = bson.Raw(b[k+1 : k+1+n : k+1+n])
+	cur.rest = b[k+1+n:]
+	return true
+}
+
+// Next moves to the next document, fetching batches as needed, and
+// reports whether there is one. It returns false at the end of the
+// results, on error (see Err), or when ctx ends. A tailable cursor waits
+// for new documents until ctx ends or the cursor dies.
+func (cur *Cursor) Next(ctx context.Context) bool {
+	for {
+		if cur.nextDoc() {
+			return true
+		}
+		if cur.err != nil || cur.id == 0 || cur.done {
+			cur.finish()
+			return false
+		}
+		if !cur.getMore(ctx) {
+			return false
+		}
+	}
+}
+
+// TryNext is Next with at most one getMore: for a tailable cursor it
+// returns false when no new document has arrived yet (check Err and ID to
+// tell the end from "nothing yet").
+func (cur *Cursor) TryNext(ctx context.Context) bool {
+	if cur.nextDoc() {
+		return true
+	}
+	if cur.err != nil || cur.id == 0 || cur.done {
+		cur.finish()
+		return false
+	}
+	return cur.getMore(ctx) && cur.nextDoc()
+}
+
+// getMore fetches the next batch from the cursor's server.
+func (cur *Cursor) getMore(ctx context.Context) bool {
+	cur.Current = nil
+	op := &driver.Operation{Name: "getMore", DB: cur.db, Kind: driver.GetMore, Server: cur.srv, Session: cur.sess,
+		OmitMaxTime: true, MaxTime: cur.spec.maxAwait,
+		Command: func(dst []byte, desc *topology.ServerDescription) ([]byte, error) {
+			dst = bson.AppendInt64Element(dst, "getMore", cur.id)
+			dst = bson.AppendStringElement(dst, "collection", cur.coll)
+			if cur.spec.batchSize > 0 {
+				dst = bson.AppendInt32Element(dst, "batchSize", cur.spec.batchSize)
+			}
+			if cur.spec.comment != nil && desc.MaxWireVersion >= 9 {
+				return appendValue(dst, "comment", cur.spec.comment)
+			}
+			return dst, nil
+		},
+		Handle: func(r *driver.Reply) error { return cur.takeBatch(r, "nextBatch") }}
+	if err := cur.client.x.Execute(ctx, op); err != nil {
+		cur.err = err
+		var ce *CommandError
+		if errors.As(err, &ce) && (ce.Code == 43 || ce.Code == 237) { // CursorNotFound, CursorKilled
+			cur.id = 0
+		}
+		if IsNetworkError(err) {
+			cur.id = 0 // the server-side cursor died with the connection
+		}
+		return false
+	}
+	return true
+}
+
+// finish ends the implicit session of an exhausted cursor.
+func (cur *Cursor) finish() {
+	if cur.id == 0 && cur.ownSess && cur.sess != nil {
+		cur.sess.End(0)
+		cur.sess, cur.ownSess = nil, false
+	}
+}
+
+func (cur *Cursor) releaseBuffer() {
+	if cur.buf != nil {
+		wire.PutBuffer(cur.buf)
+		cur.buf, cur.rest = nil, nil
+	}
+}
+
+// Decode unmarshals Current into v.
+func (cur *Cursor) Decode(v any) error {
+	if cur.Current == nil {
+		return errors.New("client: Decode with no current document: call Next first")
+	}
+	return bson.Unmarshal(cur.Current, v)
+}
+
+// Err returns the error that stopped the cursor, nil at a normal end.
+func (cur *Cursor) Err() error { return cur.err }
+
+// ID returns the server's cursor id: 0 once the cursor is exhausted.
+func (cur *Cursor) ID() int64 { return cur.id }
+
+// Close kills the server-side cursor if it is still open (killCursors),
+// ends the cursor's implicit session and returns its buffer. Current is
+// invalid afterwards. Close is idempotent.
+func (cur *Cursor) Close(ctx context.Context) error {
+	if cur.done {
+		return nil
+	}
+	cur.done = true
+	var err error
+	if cur.id != 0 && cur.srv != nil {
+		id := cur.id
+		op := &driver.Operation{Name: "killCursors", DB: cur.db, Kind: driver.GetMore, Server: cur.srv, Session: cur.sess,
+			OmitMaxTime: true,
+			Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) {
+				dst = bson.AppendStringElement(dst, "killCursors", cur.coll)
+				start, dst := bson.AppendArrayElementStart(dst, "cursors")
+				dst = bson.AppendInt64Element(dst, "0", id)
+				return bson.AppendDocumentEnd(dst, start)
+			}}
+		err = cur.client.x.Execute(ctx, op)
+		cur.id = 0
+	}
+	cur.finish()
+	cur.releaseBuffer()
+	cur.Current = nil
+	return err
+}
+
+// All decodes every remaining document into the slice results points to
+// (a *[]T, appended to) and closes the cursor. For *[]bson.Raw the
+// documents are copied.
+func (cur *Cursor) All(ctx context.Context, results any) error {
+	defer cur.Close(ctx)
+	if raws, ok := results.(*[]bson.Raw); ok {
+		for cur.Next(ctx) {
+			*raws = append(*raws, bson.Raw(bytes.Clone(cur.Current)))
+		}
+		return cur.Err()
+	}
+	sv := reflect.ValueOf(results)
+	if sv.Kind() != reflect.Pointer || sv.IsNil() || sv.Elem().Kind() != reflect.Slice {
+		return fmt.Errorf("client: All needs a pointer to a slice, not %T", results)
+	}
+	slice := sv.Elem()
+	elem := slice.Type().Elem()
+	for cur.Next(ctx) {
+		slice.Set(reflect.Append(slice, reflect.Zero(elem)))
+		if err := bson.Unmarshal(cur.Current, slice.Index(slice.Len()-1).Addr().Interface()); err != nil {
+			return fmt.Errorf("client: decoding document %d: %w", slice.Len()-1, err)
+		}
+	}
+	return cur.Err()
+}
+
+// ToList returns at most length documents (copies), reading batches as
+// needed: Motor's to_list(length), which keeps a large result from
+// filling memory. The cursor stays open when documents remain.
+func (cur *Cursor) ToList(ctx context.Context, length int) ([]bson.Raw, error) {
+	if length <= 0 {
+		return nil, errors.New("client: ToList needs a positive length; All reads everything")
+	}
+	var out []bson.Raw
+	var arena []byte
+	for len(out) < length && cur.Next(ctx) {
+		if cap(arena)-len(arena) < len(cur.Current) {
+			arena = make([]byte, 0, max(len(cur.Current), 64<<10))
+		}
+		start := len(arena)
+		arena = append(arena, cur.Current...)
+		out = append(out, bson.Raw(arena[start:len(arena):len(arena)]))
+	}
+	return out, cur.Err()
+}
+
+// Iter returns an iterator over the remaining documents, for a range
+// loop. Each document is valid only during its iteration. An error ends
+// the loop with a last pair (nil, err). Breaking out closes the cursor.
+func (cur *Cursor) Iter(ctx context.Context) iter.Seq2[bson.Raw, error] {
+	return func(yield func(bson.Raw, error) bool) {
+		for cur.Next(ctx) {
+			if !yield(cur.Current, nil) {
+				cur.Close(ctx)
+				return
+			}
+		}
+		if err := cur.Err(); err != nil {
+			yield(nil, err)
+		}
+	}
+}

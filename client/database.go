@@ -1,0 +1,283 @@
+package client
+
+import (
+	"context"
+	"errors"
+
+	"github.com/torque-go/torque/bson"
+	"github.com/torque-go/torque/internal/driver"
+	"github.com/torque-go/torque/topology"
+)
+
+// Database is a handle to one database with its read preference and
+// concerns. It is a cheap value, safe for concurrent use.
+type Database struct {
+	client *Client
+	name   string
+	rp     ReadPref
+	rc     ReadConcern
+	wc     WriteConcern
+}
+
+// CollectionOptions override the read preference and concerns a Database
+// or Collection inherits; nil fields inherit.
+type CollectionOptions struct {
+	ReadPreference *ReadPref
+	ReadConcern    *ReadConcern
+	WriteConcern   *WriteConcern
+}
+
+func (o CollectionOptions) apply(rp ReadPref, rc ReadConcern, wc WriteConcern) (ReadPref, ReadConcern, WriteConcern) {
+	if o.ReadPreference != nil {
+		rp = *o.ReadPreference
+	}
+	if o.ReadConcern != nil {
+		rc = *o.ReadConcern
+	}
+	if o.WriteConcern != nil {
+		wc = *o.WriteConcern
+	}
+	return rp, rc, wc
+}
+
+// Name returns the database's name.
+func (db *Database) Name() string { return db.name }
+
+// Client returns the client the database belongs to.
+func (db *Database) Client() *Client { return db.client }
+
+// Collection returns a handle for the collection name. No I/O.
+func (db *Database) Collection(name string, opts ...CollectionOptions) *Collection {
+	c := &Collection{db: db, name: name, rp: db.rp, rc: db.rc, wc: db.wc}
+	if len(opts) > 0 {
+		c.rp, c.rc, c.wc = opts[0].apply(c.rp, c.rc, c.wc)
+	}
+	return c
+}
+
+// SingleResult is the outcome of an operation that returns one document:
+// RunCommand, FindOne, FindOneAnd*. Its document is a copy, valid for as
+// long as the SingleResult.
+type SingleResult struct {
+	doc bson.Raw
+	err error
+}
+
+// Err returns the operation's error: ErrNoDocuments when nothing matched.
+func (r SingleResult) Err() error { return r.err }
+
+// Raw returns the document, or the error.
+func (r SingleResult) Raw() (bson.Raw, error) { return r.doc, r.err }
+
+// Decode unmarshals the document into v, or returns the error.
+func (r SingleResult) Decode(v any) error {
+	if r.err != nil {
+		return r.err
+	}
+	return bson.Unmarshal(r.doc, v)
+}
+
+// RunCommandOptions are the options of RunCommand.
+type RunCommandOptions struct {
+	// ReadPreference selects the server; nil means primary (the command
+	// may write).
+	ReadPreference *ReadPref
+}
+
+// RunCommand runs cmd, an ordered document (bson.D, or a struct; not a
+// map: the command name must come first), against the database, with
+// $db, the session and $clusterTime added. The reply, {ok: 1, ...}, is
+// the result; {ok: 0} is a *CommandError.
+func (db *Database) RunCommand(ctx context.Context, cmd any, opts ...RunCommandOptions) SingleResult {
+	o, err := single(opts)
+	if err != nil {
+		return SingleResult{err: err}
+	}
+	if _, isMap := cmd.(bson.M); isMap {
+		return SingleResult{err: errors.New("client: RunCommand needs an ordered document (bson.D), not bson.M")}
+	}
+	var out SingleResult
+	name := ""
+	op := &driver.Operation{DB: db.name, Kind: driver.Command,
+		Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) {
+			if cmd == nil {
+				return dst, errors.New("client: RunCommand: command must not be nil")
+			}
+			start := len(dst)
+			out, err := bson.MarshalAppend(nil, cmd)
+			if err != nil {
+				return dst, err
+			}
+			doc := bson.Raw(out)
+			if name = firstKey(doc); name == "" {
+				return dst, errors.New("client: RunCommand: command document is empty")
+			}
+			_ = start
+			return append(dst, doc[4:len(doc)-1]...), nil
+		},
+		Handle: func(r *driver.Reply) error {
+			out.doc = bson.Raw(append([]byte(nil), r.Doc...))
+			return nil
+		}}
+	if o.ReadPreference != nil {
+		op.ReadPref = *o.ReadPreference
+	}
+	op.Name = commandName(cmd)
+	if err := db.client.execute(ctx, op); err != nil {
+		return SingleResult{err: err}
+	}
+	return out
+}
+
+// commandName returns the first key of a command for monitoring, before
+// it is encoded.
+func commandName(cmd any) string {
+	switch c := cmd.(type) {
+	case bson.D:
+		if len(c) > 0 {
+			return c[0].Key
+		}
+	case bson.Raw:
+		return firstKey(c)
+	}
+	b, err := bson.Marshal(cmd)
+	if err != nil {
+		return ""
+	}
+	return firstKey(b)
+}
+
+// Drop drops the database.
+func (db *Database) Drop(ctx context.Context) error {
+	return db.simple(ctx, "dropDatabase", func(dst []byte) ([]byte, error) {
+		return bson.AppendInt32Element(dst, "dropDatabase", 1), nil
+	})
+}
+
+// simple runs a write-concerned command built by build, ignoring its
+// reply.
+func (db *Database) simple(ctx context.Context, name string, build func(dst []byte) ([]byte, error)) error {
+	op := &driver.Operation{Name: name, DB: db.name, Kind: driver.Command, WriteConcern: db.wc,
+		Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) { return build(dst) }}
+	return db.client.execute(ctx, op)
+}
+
+// CreateCollectionOptions are the options of CreateCollection.
+type CreateCollectionOptions struct {
+	Capped       bool
+	SizeInBytes  int64
+	MaxDocuments int64
+	Validator    any
+	// ValidationLevel: "off", "strict", "moderate"; ValidationAction:
+	// "error", "warn".
+	ValidationLevel  string
+	ValidationAction string
+	Collation        *Collation
+	// TimeSeries, ClusteredIndex, ...: give them raw in Extra.
+	Extra bson.D
+}
+
+// CreateCollection creates the collection name.
+func (db *Database) CreateCollection(ctx context.Context, name string, opts ...CreateCollectionOptions) error {
+	o, err := single(opts)
+	if err != nil {
+		return err
+	}
+	return db.simple(ctx, "create", func(dst []byte) ([]byte, error) {
+		dst = bson.AppendStringElement(dst, "create", name)
+		if o.Capped {
+			dst = bson.AppendBooleanElement(dst, "capped", true)
+		}
+		if o.SizeInBytes > 0 {
+			dst = bson.AppendInt64Element(dst, "size", o.SizeInBytes)
+		}
+		if o.MaxDocuments > 0 {
+			dst = bson.AppendInt64Element(dst, "max", o.MaxDocuments)
+		}
+		dst, err := appendOptionalDoc(dst, "validator", o.Validator)
+		if err != nil {
+			return dst, err
+		}
+		if o.ValidationLevel != "" {
+			dst = bson.AppendStringElement(dst, "validationLevel", o.ValidationLevel)
+		}
+		if o.ValidationAction != "" {
+			dst = bson.AppendStringElement(dst, "validationAction", o.ValidationAction)
+		}
+		if dst, err = appendCollation(dst, o.Collation); err != nil {
+			return dst, err
+		}
+		for _, e := range o.Extra {
+			if dst, err = appendValue(dst, e.Key, e.Value); err != nil {
+				return dst, err
+			}
+		}
+		return dst, nil
+	})
+}
+
+// CollectionSpec describes one collection in ListCollections.
+type CollectionSpec struct {
+	Name    string   `bson:"name"`
+	Type    string   `bson:"type"`
+	Options bson.Raw `bson:"options"`
+	Info    bson.Raw `bson:"info"`
+}
+
+// ListCollectionsOptions are the options of ListCollections.
+type ListCollectionsOptions struct {
+	NameOnly              bool
+	AuthorizedCollections bool
+	BatchSize             int32
+	Comment               any
+}
+
+// ListCollections returns a cursor over the collections matching filter
+// (nil for all); decode its documents into CollectionSpec.
+func (db *Database) ListCollections(ctx context.Context, filter any, opts ...ListCollectionsOptions) (*Cursor, error) {
+	o, err := single(opts)
+	if err != nil {
+		return nil, err
+	}
+	return db.client.openCursor(ctx, &cursorSpec{name: "listCollections", db: db.name, kind: driver.Read,
+		rp: ReadPref{Mode: topology.Primary}, batchSize: o.BatchSize, comment: o.Comment,
+		build: func(dst []byte) ([]byte, error) {
+			dst = bson.AppendInt32Element(dst, "listCollections", 1)
+			dst, err := appendOptionalDoc(dst, "filter", filter)
+			if err != nil {
+				return dst, err
+			}
+			if o.NameOnly {
+				dst = bson.AppendBooleanElement(dst, "nameOnly", true)
+			}
+			if o.AuthorizedCollections {
+				dst = bson.AppendBooleanElement(dst, "authorizedCollections", true)
+			}
+			return appendCursorDoc(dst, o.BatchSize), nil
+		}})
+}
+
+// ListCollectionNames returns the names of the collections matching
+// filter.
+func (db *Database) ListCollectionNames(ctx context.Context, filter any) ([]string, error) {
+	cur, err := db.ListCollections(ctx, filter, ListCollectionsOptions{NameOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer cur.Close(ctx)
+	var names []string
+	for cur.Next(ctx) {
+		n, ok := cur.Current.Lookup("name").StringValue()
+		if !ok {
+			return nil, errors.New("client: listCollections returned a collection without a name")
+		}
+		names = append(names, n)
+	}
+	return names, cur.Err()
+}
+
+// Aggregate runs a database-level aggregation ({aggregate: 1}), such as
+// $currentOp or $documents.
+func (db *Database) Aggregate(ctx context.Context, pipeline any, opts ...AggregateOptions) (*Cursor, error) {
+	return aggregate(ctx, db.client, db.name, "", db.rp, db.rc, db.wc, pipeline, opts)
+}

@@ -1,0 +1,225 @@
+package client
+
+import (
+	"context"
+
+	"github.com/torque-go/torque/bson"
+	"github.com/torque-go/torque/internal/driver"
+	"github.com/torque-go/torque/topology"
+)
+
+// UpdateOptions are the options of UpdateOne and UpdateMany.
+type UpdateOptions struct {
+	// Upsert inserts a document built from the filter and the update when
+	// nothing matches.
+	Upsert bool
+	// ArrayFilters choose the array elements $[<identifier>] updates: a
+	// slice of filter documents.
+	ArrayFilters             []any
+	Collation                *Collation
+	Hint                     any
+	Let                      any
+	BypassDocumentValidation bool
+	Comment                  any
+}
+
+// ReplaceOptions are the options of ReplaceOne.
+type ReplaceOptions struct {
+	Upsert                   bool
+	Collation                *Collation
+	Hint                     any
+	Let                      any
+	BypassDocumentValidation bool
+	Comment                  any
+}
+
+// UpdateResult is the result of an update or a replacement.
+type UpdateResult struct {
+	MatchedCount  int64
+	ModifiedCount int64
+	UpsertedCount int64
+	// UpsertedID is the _id of the upserted document, nil when none.
+	UpsertedID any
+}
+
+// DeleteOptions are the options of DeleteOne and DeleteMany.
+type DeleteOptions struct {
+	Collation *Collation
+	Hint      any
+	Let       any
+	Comment   any
+}
+
+// DeleteResult is the result of a delete.
+type DeleteResult struct {
+	DeletedCount int64
+}
+
+// UpdateOne updates the first document matching filter with update: a
+// document of update operators ({$set: ...}) or a pipeline.
+func (c *Collection) UpdateOne(ctx context.Context, filter, update any, opts ...UpdateOptions) (UpdateResult, error) {
+	return c.update(ctx, filter, update, false, false, opts)
+}
+
+// UpdateMany updates every document matching filter.
+func (c *Collection) UpdateMany(ctx context.Context, filter, update any, opts ...UpdateOptions) (UpdateResult, error) {
+	return c.update(ctx, filter, update, true, false, opts)
+}
+
+// ReplaceOne replaces the first document matching filter with
+// replacement, which must not contain update operators.
+func (c *Collection) ReplaceOne(ctx context.Context, filter, replacement any, opts ...ReplaceOptions) (UpdateResult, error) {
+	o, err := single(opts)
+	if err != nil {
+		return UpdateResult{}, err
+	}
+	uo := UpdateOptions{Upsert: o.Upsert, Collation: o.Collation, Hint: o.Hint, Let: o.Let,
+		BypassDocumentValidation: o.BypassDocumentValidation, Comment: o.Comment}
+	return c.update(ctx, filter, replacement, false, true, []UpdateOptions{uo})
+}
+
+// update builds one update statement and runs the update command.
+func (c *Collection) update(ctx context.Context, filter, u any, multi, replace bool, opts []UpdateOptions) (UpdateResult, error) {
+	o, err := single(opts)
+	if err != nil {
+		return UpdateResult{}, err
+	}
+	stmt, err := updateStatement(filter, u, multi, replace, &o)
+	if err != nil {
+		return UpdateResult{}, err
+	}
+	var res UpdateResult
+	op := &driver.Operation{Name: "update", DB: c.db.name, Kind: driver.Write, Retryable: !multi, WriteConcern: c.wc,
+		Batch: &driver.Batch{Identifier: "updates", Docs: [][]byte{stmt}, Ordered: true},
+		Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) {
+			dst = bson.AppendStringElement(dst, "update", c.name)
+			dst = bson.AppendBooleanElement(dst, "ordered", true)
+			if o.BypassDocumentValidation {
+				dst = bson.AppendBooleanElement(dst, "bypassDocumentValidation", true)
+			}
+			dst, err := appendOptionalDoc(dst, "let", o.Let)
+			if err != nil {
+				return dst, err
+			}
+			return appendValue(dst, "comment", o.Comment)
+		},
+		Handle: func(r *driver.Reply) error { return res.read(r.Doc) }}
+	err = c.client().execute(ctx, op)
+	return res, err
+}
+
+// updateStatement builds {q, u, upsert, multi, arrayFilters, collation,
+// hint}, checking the filter and the update or replacement.
+func updateStatement(filter, u any, multi, replace bool, o *UpdateOptions) ([]byte, error) {
+	start, dst := bson.AppendDocumentStart(nil)
+	dst, err := appendDoc(dst, "q", filter, "filter")
+	if err != nil {
+		return nil, err
+	}
+	if replace {
+		dst, err = appendReplacement(dst, "u", u)
+	} else {
+		dst, err = appendUpdate(dst, "u", u)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if o.Upsert {
+		dst = bson.AppendBooleanElement(dst, "upsert", true)
+	}
+	if multi {
+		dst = bson.AppendBooleanElement(dst, "multi", true)
+	}
+	if o.ArrayFilters != nil {
+		if dst, err = appendFilters(dst, o.ArrayFilters); err != nil {
+			return nil, err
+		}
+	}
+	if dst, err = appendCollation(dst, o.Collation); err != nil {
+		return nil, err
+	}
+	if dst, err = appendHint(dst, o.Hint); err != nil {
+		return nil, err
+	}
+	return bson.AppendDocumentEnd(dst, start)
+}
+
+// appendFilters appends arrayFilters: [docs...].
+func appendFilters(dst []byte, filters []any) ([]byte, error) {
+	start, dst := bson.AppendArrayElementStart(dst, "arrayFilters")
+	for i, f := range filters {
+		var err error
+		if dst, err = appendDoc(dst, bson.ArrayKey(i), f, "arrayFilters["+bson.ArrayKey(i)+"]"); err != nil {
+			return dst, err
+		}
+	}
+	return bson.AppendDocumentEnd(dst, start)
+}
+
+// read fills the result from an update reply: n, nModified, upserted.
+func (res *UpdateResult) read(doc bson.Raw) error {
+	n, _ := doc.Lookup("n").AsInt64()
+	res.ModifiedCount, _ = doc.Lookup("nModified").AsInt64()
+	if up, ok := doc.Lookup("upserted").Array(); ok {
+		for _, v := range up.All() {
+			d, _ := v.Document()
+			res.UpsertedCount++
+			if id := d.Lookup("_id"); !id.IsZero() {
+				if err := id.Unmarshal(&res.UpsertedID); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	res.MatchedCount = n - res.UpsertedCount
+	return nil
+}
+
+// DeleteOne deletes the first document matching filter.
+func (c *Collection) DeleteOne(ctx context.Context, filter any, opts ...DeleteOptions) (DeleteResult, error) {
+	return c.delete(ctx, filter, 1, opts)
+}
+
+// DeleteMany deletes every document matching filter (bson.D{} for all).
+func (c *Collection) DeleteMany(ctx context.Context, filter any, opts ...DeleteOptions) (DeleteResult, error) {
+	return c.delete(ctx, filter, 0, opts)
+}
+
+func (c *Collection) delete(ctx context.Context, filter any, limit int32, opts []DeleteOptions) (DeleteResult, error) {
+	o, err := single(opts)
+	if err != nil {
+		return DeleteResult{}, err
+	}
+	start, stmt := bson.AppendDocumentStart(nil)
+	if stmt, err = appendDoc(stmt, "q", filter, "filter"); err != nil {
+		return DeleteResult{}, err
+	}
+	stmt = bson.AppendInt32Element(stmt, "limit", limit)
+	if stmt, err = appendCollation(stmt, o.Collation); err != nil {
+		return DeleteResult{}, err
+	}
+	if stmt, err = appendHint(stmt, o.Hint); err != nil {
+		return DeleteResult{}, err
+	}
+	if stmt, err = bson.AppendDocumentEnd(stmt, start); err != nil {
+		return DeleteResult{}, err
+	}
+	var res DeleteResult
+	op := &driver.Operation{Name: "delete", DB: c.db.name, Kind: driver.Write, Retryable: limit == 1, WriteConcern: c.wc,
+		Batch: &driver.Batch{Identifier: "deletes", Docs: [][]byte{stmt}, Ordered: true},
+		Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) {
+			dst = bson.AppendStringElement(dst, "delete", c.name)
+			dst = bson.AppendBooleanElement(dst, "ordered", true)
+			dst, err := appendOptionalDoc(dst, "let", o.Let)
+			if err != nil {
+				return dst, err
+			}
+			return appendValue(dst, "comment", o.Comment)
+		},
+		Handle: func(r *driver.Reply) error {
+			res.DeletedCount, _ = r.Doc.Lookup("n").AsInt64()
+			return nil
+		}}
+	err = c.client().execute(ctx, op)
+	return res, err
+}

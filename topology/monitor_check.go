@@ -1,0 +1,143 @@
+package topology
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/torque-go/torque/bson"
+	"github.com/torque-go/torque/pool"
+	"github.com/torque-go/torque/wire"
+)
+
+// helloKind is which of the protocol's hellos a check runs.
+type helloKind uint8
+
+const (
+	helloHandshake  helloKind = iota // a new connection: its handshake reply is the outcome
+	helloPoll                        // a plain hello, answered at once
+	helloStreamOpen                  // an awaitable hello with exhaustAllowed
+	helloStreamNext                  // the next reply of a stream already flowing
+)
+
+// awaited reports whether the server may hold the reply (an awaitable
+// hello): such checks are published with Awaited set and time nothing.
+func (k helloKind) awaited() bool { return k == helloStreamOpen || k == helloStreamNext }
+
+// nextHello picks the hello for the next check, after the outcome prev.
+func (m *monitor) nextHello(prev ServerDescription) helloKind {
+	switch {
+	case m.conn == nil:
+		return helloHandshake
+	case m.moreToCome:
+		return helloStreamNext
+	case m.streaming && prev.TopologyVersion != nil:
+		return helloStreamOpen
+	}
+	return helloPoll
+}
+
+// check runs one check and returns the server's description. ok is false
+// when the check was cancelled (cancelCheck or the monitor's end): its
+// outcome must not reach the topology. Heartbeat events are published
+// for every check.
+func (m *monitor) check(prev ServerDescription) (sd ServerDescription, ok bool) {
+	ctx, cancel := context.WithCancel(m.ctx)
+	defer cancel()
+	m.beginCheck(cancel)
+	kind := m.nextHello(prev)
+	m.topo.Publish(ServerHeartbeatStarted{Addr: m.addr, Awaited: kind.awaited()})
+	start := time.Now()
+	reply, err := m.hello(ctx, kind, prev)
+	var h Hello
+	if err == nil {
+		h, err = ParseHello(reply)
+		if err == nil && !h.OK {
+			err = &pool.CommandError{Code: h.Code, Message: h.ErrMsg}
+		}
+	}
+	took := time.Since(start)
+	cancelled := m.endCheck()
+	if err != nil {
+		m.closeConn()
+		m.rtt.reset()
+		m.topo.Publish(ServerHeartbeatFailed{Addr: m.addr, Duration: took, Err: err, Awaited: kind.awaited()})
+		if cancelled || m.ctx.Err() != nil {
+			return ServerDescription{}, false
+		}
+		return NewUnknownServer(m.addr, err), true
+	}
+	if h.HelloOK {
+		m.connCfg.HelloOK = true // later handshakes may use OP_MSG hello
+	}
+	m.topo.Publish(ServerHeartbeatSucceeded{Addr: m.addr, Duration: took, Reply: reply, Awaited: kind.awaited()})
+	avg, minRTT, _ := m.rtt.get()
+	return NewServerDescription(m.addr, &h, avg, minRTT, time.Now()), true
+}
+
+// hello runs the hello of kind and returns the reply, which stays valid
+// until the next read on the monitor's connection. RTT samples come from
+// the handshake and from polling hellos only.
+func (m *monitor) hello(ctx context.Context, kind helloKind, prev ServerDescription) (bson.Raw, error) {
+	switch kind {
+	case helloHandshake:
+		c, err := pool.Dial(ctx, string(m.addr), m.connCfg)
+		if err != nil {
+			return nil, err
+		}
+		m.conn = c
+		m.rtt.add(c.Description().RTT)
+		return c.Description().Hello, nil
+	case helloPoll:
+		ctx, cancel := m.bound(ctx, m.timeout)
+		defer cancel()
+		cmd, err := appendHelloCommand(m.buf[:0], m.conn.Description().HelloOK, nil, 0, m.connCfg.ServerAPI)
+		if err != nil {
+			return nil, err
+		}
+		m.buf = cmd[:0]
+		start := time.Now()
+		reply, err := m.conn.Command(ctx, "admin", cmd)
+		if err == nil {
+			m.rtt.add(time.Since(start))
+		}
+		return reply, err
+	}
+	// The streaming protocol: the reply may wait heartbeatFrequencyMS at
+	// the server, so the socket allows connectTimeoutMS on top of that.
+	ctx, cancel := m.bound(ctx, m.timeout+m.heartbeat)
+	defer cancel()
+	if kind == helloStreamOpen {
+		msg, err := appendStreamingHello(m.buf[:0], m.conn.Description().HelloOK, prev.TopologyVersion, m.heartbeat, m.connCfg.ServerAPI)
+		if err != nil {
+			return nil, err
+		}
+		m.buf = msg[:0]
+		if err := m.conn.WriteMessage(ctx, msg); err != nil {
+			return nil, err
+		}
+	}
+	return m.readStreamed(ctx)
+}
+
+// readStreamed reads one reply of an awaitable hello and notes whether the
+// server will send another without being asked (moreToCome).
+func (m *monitor) readStreamed(ctx context.Context) (bson.Raw, error) {
+	msg, err := m.conn.ReadReply(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m.moreToCome = msg.Flags&wire.MoreToCome != 0
+	if len(msg.Body) == 0 {
+		return nil, errors.New("topology: streamed hello reply has no body")
+	}
+	return bson.Raw(msg.Body), nil
+}
+
+// bound limits ctx to d when the monitor has a timeout at all.
+func (m *monitor) bound(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	if m.timeout <= 0 {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, d)
+}

@@ -1,0 +1,153 @@
+package topology
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+)
+
+// ErrSelectionTimeout is the cause of a SelectionError when
+// serverSelectionTimeoutMS passed.
+var ErrSelectionTimeout = errors.New("server selection timeout")
+
+// SelectServer returns a server suitable for an operation (the Server
+// Selection spec's loop): Select on the current description; while nothing
+// suits, every monitor is asked for an immediate check and the loop waits
+// for the description to change, for at most ServerSelectionTimeout and
+// as long as ctx allows. Criteria's zero LocalThreshold and
+// HeartbeatFrequency take the topology's options.
+//
+// The server's in-flight count goes up by one: call its Release when the
+// operation is done. Errors are *SelectionError, which say what was wanted
+// and what the topology looked like; ErrClosed after Close.
+func (t *Topology) SelectServer(ctx context.Context, c Criteria) (SelectedServer, error) {
+	s, err := t.selectServer(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// selectServer is SelectServer with the concrete result.
+func (t *Topology) selectServer(ctx context.Context, c Criteria) (*Server, error) {
+	if c.LocalThreshold == 0 {
+		c.LocalThreshold = t.opts.LocalThreshold
+	}
+	if c.HeartbeatFrequency == 0 {
+		c.HeartbeatFrequency = t.opts.heartbeat()
+	}
+	start := time.Now()
+	var timeout <-chan time.Time
+	if d := t.opts.selectionTimeout(); d > 0 {
+		timer := time.NewTimer(d)
+		defer timer.Stop()
+		timeout = timer.C
+	}
+	for {
+		st := t.state.Load()
+		if st.closed {
+			return nil, ErrClosed
+		}
+		sd, ok, err := Select(st.desc, c, nil, func(a Address) int {
+			if s := st.servers[a]; s != nil {
+				return s.InFlight()
+			}
+			return 0
+		})
+		if err != nil {
+			return nil, &SelectionError{Criteria: c, Topology: st.desc, Waited: time.Since(start), Err: err}
+		}
+		if s := st.servers[sd.Addr]; ok && s != nil {
+			s.ops.Add(1)
+			return s, nil
+		}
+		if timeout == nil { // serverSelectionTimeoutMS=0: one attempt
+			return nil, &SelectionError{Criteria: c, Topology: st.desc, Waited: time.Since(start), Err: ErrSelectionTimeout}
+		}
+		t.requestChecks()
+		select {
+		case <-st.changed:
+		case <-ctx.Done():
+			return nil, &SelectionError{Criteria: c, Topology: st.desc, Waited: time.Since(start), Err: ctx.Err()}
+		case <-timeout:
+			st = t.state.Load()
+			return nil, &SelectionError{Criteria: c, Topology: st.desc, Waited: time.Since(start), Err: ErrSelectionTimeout}
+		}
+	}
+}
+
+// SelectionError is the failure of SelectServer. Err is
+// ErrSelectionTimeout, the context's error, or why no waiting could help
+// (an incompatible server, an invalid read preference).
+type SelectionError struct {
+	Criteria Criteria
+	Topology TopologyDescription // the last description seen
+	Waited   time.Duration
+	Err      error
+}
+
+// Error says what was wanted, from what, and why it failed, e.g.
+//
+//	topology: no server for read preference secondary in
+//	ReplicaSetNoPrimary{a:27017 Unknown (connection refused), b:27017 RSArbiter} after 30s
+func (e *SelectionError) Error() string {
+	var b strings.Builder
+	b.WriteString("topology: no server for ")
+	b.WriteString(describeCriteria(e.Criteria))
+	b.WriteString(" in ")
+	b.WriteString(describeTopology(e.Topology))
+	if errors.Is(e.Err, ErrSelectionTimeout) {
+		b.WriteString(" after ")
+		b.WriteString(e.Waited.Round(time.Millisecond).String())
+		return b.String()
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Err.Error())
+	return b.String()
+}
+
+// Unwrap returns the cause.
+func (e *SelectionError) Unwrap() error { return e.Err }
+
+// describeCriteria names what the operation needed.
+func describeCriteria(c Criteria) string {
+	if c.Write {
+		return "writes"
+	}
+	rp := c.ReadPref
+	s := "read preference " + rp.Mode.String()
+	for _, ts := range rp.TagSets {
+		tags := make([]string, len(ts))
+		for i, tag := range ts {
+			tags[i] = tag.Key + ":" + tag.Value
+		}
+		s += " tags {" + strings.Join(tags, ",") + "}"
+	}
+	if rp.MaxStaleness > 0 {
+		s += " maxStaleness " + rp.MaxStaleness.String()
+	}
+	return s
+}
+
+// describeTopology summarizes a description: its type and each server's
+// address and type, with the error of an Unknown one.
+func describeTopology(td TopologyDescription) string {
+	var b strings.Builder
+	b.WriteString(td.Type.String())
+	if td.SetName != "" {
+		b.WriteString("(" + td.SetName + ")")
+	}
+	b.WriteByte('{')
+	for i, sd := range td.Servers {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(string(sd.Addr) + " " + sd.Type.String())
+		if sd.Err != nil {
+			b.WriteString(" (" + sd.Err.Error() + ")")
+		}
+	}
+	b.WriteByte('}')
+	return b.String()
+}
