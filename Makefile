@@ -46,8 +46,14 @@ demo:
 fuzz:
 	scripts/fuzz.sh
 
+# bench: the packages' own benchmarks, then torque against the official driver
+# (bench/, a module of its own) on the driver benchmarking spec's tasks, against
+# an in-process null server and FerretDB, plus binary footprint. More runs:
+#   make bench BENCHFLAGS='-runs 10 -benchtime 1s'   (see: cd bench && go run ./cmd/benchcmp -h)
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+	@ferretdb=$$([ -n "$${TORQUE_TEST_URI:-}" ] || scripts/ferretdb-build.sh) && \
+		cd bench && TORQUE_FERRETDB="$${TORQUE_FERRETDB:-$$ferretdb}" $(GO) run ./cmd/benchcmp $(BENCHFLAGS)
 
 servers:
 	@scripts/testservers.sh start

@@ -19,7 +19,8 @@ import (
 type Driver interface {
 	// Doc converts a document into what InsertOne takes (done in setup).
 	Doc(raw bson.Raw) (any, error)
-	// Docs makes what InsertMany takes: n copies of raw.
+	// Docs makes what InsertMany takes: n copies of raw, as a []any
+	// holding the driver's bson.D values.
 	Docs(raw bson.Raw, n int) (any, error)
 	Hello(ctx context.Context) error // runs {hello: true}, reads the reply
 	FindOne(ctx context.Context, id bson.ObjectID) error
@@ -60,11 +61,13 @@ func (o *official) Doc(raw bson.Raw) (any, error) {
 }
 
 func (o *official) Docs(raw bson.Raw, n int) (any, error) {
-	docs := make([]obson.D, n)
+	docs := make([]any, n)
 	for i := range docs {
-		if err := obson.Unmarshal(raw, &docs[i]); err != nil {
+		var d obson.D
+		if err := obson.Unmarshal(raw, &d); err != nil {
 			return nil, err
 		}
+		docs[i] = d
 	}
 	return docs, nil
 }

@@ -14,8 +14,9 @@ import (
 
 // footprintPrograms are the programs footprint/<name>/main.go: the same
 // small program (connect, insert one document, find it back) for each
-// driver, and hello-world as the baseline of the Go runtime alone.
-var footprintPrograms = []string{"hello", "torque", "official"}
+// driver, hello-world as the baseline of the Go runtime alone, and a TLS
+// dial as the baseline of any driver that supports TLS.
+var footprintPrograms = []string{"hello", "tls", "torque", "official"}
 
 // Footprint builds each footprint program with and without -ldflags=-s -w
 // into a temporary directory and writes a Markdown table of binary sizes

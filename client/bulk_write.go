@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
 
 	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/internal/driver"
@@ -94,8 +97,8 @@ type BulkWriteResult struct {
 	// the document it inserted.
 	UpsertedIDs map[int]any
 	// InsertedIDs maps the index of each InsertOneModel to its document's
-	// _id (its own, or the ObjectID added), also for one that failed:
-	// see the error.
+	// _id (its own, or the ObjectID added), also for a document that was
+	// not inserted: see the error.
 	InsertedIDs map[int]any
 	// Acknowledged is false for a write concern of w: 0, whose counts are
 	// unknown.
@@ -134,22 +137,14 @@ func (c *Collection) BulkWrite(ctx context.Context, models []WriteModel, opts ..
 		if err == nil {
 			continue
 		}
-		var we *WriteException
-		if !errors.As(err, &we) {
-			return res, joinWrite(all, err)
+		we, rest := splitWriteException(err)
+		if we != nil {
+			r.remap(we)
+			all = mergeWrite(all, we)
 		}
-		r.remap(we)
-		if plain, ok := err.(*WriteException); !ok || plain != we {
-			return res, joinWrite(all, err) // write errors, then another failure
+		if rest != nil {
+			return res, joinWrite(all, rest)
 		}
-		if all == nil {
-			all = &WriteException{}
-		}
-		all.WriteErrors = append(all.WriteErrors, we.WriteErrors...)
-		if we.WriteConcernError != nil {
-			all.WriteConcernError = we.WriteConcernError
-		}
-		all.Labels = appendNew(all.Labels, we.Labels)
 		if !o.Unordered && len(we.WriteErrors) > 0 {
 			break
 		}
@@ -158,6 +153,42 @@ func (c *Collection) BulkWrite(ctx context.Context, models []WriteModel, opts ..
 		return res, all
 	}
 	return res, nil
+}
+
+// splitWriteException separates the *WriteException of a run's error
+// from any other error it holds: a run split over several commands can
+// end with write errors joined to, say, a network error.
+func splitWriteException(err error) (we *WriteException, rest error) {
+	if e, ok := err.(*WriteException); ok {
+		return e, nil
+	}
+	joined, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		return nil, err
+	}
+	var others []error
+	for _, e := range joined.Unwrap() {
+		if w, isWE := e.(*WriteException); isWE && we == nil {
+			we = w
+			continue
+		}
+		others = append(others, e)
+	}
+	return we, errors.Join(others...)
+}
+
+// mergeWrite adds the errors of we to all (nil at first), keeping the last
+// write-concern error.
+func mergeWrite(all, we *WriteException) *WriteException {
+	if all == nil {
+		all = &WriteException{}
+	}
+	all.WriteErrors = append(all.WriteErrors, we.WriteErrors...)
+	if we.WriteConcernError != nil {
+		all.WriteConcernError = we.WriteConcernError
+	}
+	all.Labels = appendNew(all.Labels, we.Labels)
+	return all
 }
 
 // joinWrite returns err, after the write errors gathered so far if any.
@@ -226,12 +257,12 @@ func planBulk(arena, scratch *[]byte, models []WriteModel, ordered bool) ([]*bul
 	ends := make([]int, len(models))
 	sts := make([]statement, len(models))
 	for i, m := range models {
-		if m == nil {
+		if v := reflect.ValueOf(m); m == nil || v.Kind() == reflect.Pointer && v.IsNil() {
 			return nil, res, fmt.Errorf("client: BulkWrite model %d is nil", i)
 		}
 		var err error
 		if buf, tmp, sts[i], err = m.appendStatement(buf, tmp, i); err != nil {
-			return nil, res, fmt.Errorf("client: BulkWrite model %d (%T): %w", i, m, err)
+			return nil, res, &modelError{index: i, err: err}
 		}
 		ends[i] = len(buf)
 		if sts[i].kind == kindInsert {
@@ -331,10 +362,28 @@ func (res *BulkWriteResult) add(r *bulkRun, reply *driver.Reply) error {
 	return nil
 }
 
+// modelError is a model BulkWrite could not encode.
+type modelError struct {
+	index int
+	err   error
+}
+
+func (e *modelError) Error() string {
+	return "client: BulkWrite model " + strconv.Itoa(e.index) + ": " + strings.TrimPrefix(e.err.Error(), "client: ")
+}
+
+func (e *modelError) Unwrap() error { return e.err }
+
 func (m InsertOneModel) appendStatement(dst, scratch []byte, index int) ([]byte, []byte, statement, error) {
+	if m.Document == nil {
+		return dst, scratch, statement{}, errors.New("document is nil")
+	}
 	dst, scratch, id, err := marshalInsert(dst, scratch, m.Document, index)
 	if err != nil {
-		return dst, scratch, statement{}, errors.Unwrap(err) // marshalInsert names the index already
+		if inner := errors.Unwrap(err); inner != nil {
+			err = inner // without marshalInsert's "document N:"
+		}
+		return dst, scratch, statement{}, err
 	}
 	return dst, scratch, statement{kind: kindInsert, id: id}, nil
 }

@@ -17,7 +17,7 @@ import (
 // make one per deployment and share it.
 type Client struct {
 	opts     Options
-	dep      *deployment
+	topo     *topology.Topology
 	sessions *session.Pool
 	clock    *session.Clock
 	x        *driver.Executor
@@ -51,16 +51,12 @@ func Connect(ctx context.Context, uri string, opts ...Options) (*Client, error) 
 	if err := o.validate(); err != nil {
 		return nil, err
 	}
-	sel := o.ServerSelectionTimeout
-	if sel == 0 {
-		sel = DefaultServerSelectionTimeout
-	}
-	dep, err := newDeployment(o.topologyConfig(), o.poolConfig(), sel)
+	t, err := topology.Open(o.topologyOptions())
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{opts: o, dep: dep, sessions: session.NewPool(nil), clock: &session.Clock{}}
-	c.x = o.executor(dep, c.sessions, c.clock)
+	c := &Client{opts: o, topo: t, sessions: session.NewPool(nil), clock: &session.Clock{}}
+	c.x = o.executor(&deployment{t: t}, c.sessions, c.clock)
 	return c, nil
 }
 
@@ -77,14 +73,14 @@ func (c *Client) Disconnect(ctx context.Context) error {
 	c.disconnected = true
 	c.mu.Unlock()
 	c.endSessions(ctx)
-	return c.dep.close(ctx)
+	return c.topo.Close(ctx)
 }
 
 // endSessions sends endSessions for the pooled server sessions, on a
 // server that is known already, and ignores the outcome.
 func (c *Client) endSessions(ctx context.Context) {
 	batches := c.sessions.Drain()
-	if len(batches) == 0 {
+	if len(batches) == 0 || !hasDataBearing(c.topo.Description()) {
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, time.Second)
@@ -97,6 +93,17 @@ func (c *Client) endSessions(ctx context.Context) {
 			}}
 		_ = c.x.Execute(ctx, op)
 	}
+}
+
+// hasDataBearing reports whether a server that could take endSessions is
+// known now (Disconnect does not wait for one).
+func hasDataBearing(td topology.TopologyDescription) bool {
+	for _, s := range td.Servers {
+		if s.Type.DataBearing() {
+			return true
+		}
+	}
+	return false
 }
 
 // execute runs op with the explicit session of ctx, if any.

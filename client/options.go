@@ -74,7 +74,7 @@ type Options struct {
 	// has no deadline; it also sets maxTimeMS on commands. Zero is none.
 	Timeout time.Duration
 	// ServerSelectionTimeout bounds the wait for a suitable server
-	// (default 30s).
+	// (default 30s; negative: one attempt without waiting).
 	ServerSelectionTimeout time.Duration
 	// ConnectTimeout bounds establishing a connection (default 10s).
 	ConnectTimeout     time.Duration
@@ -92,6 +92,11 @@ type Options struct {
 
 	// Monitor receives command started/succeeded/failed events.
 	Monitor CommandMonitor
+	// SDAMListener receives the topology's events (server and topology
+	// description changes, heartbeats); PoolMonitor the connection
+	// pools' events.
+	SDAMListener topology.Listener
+	PoolMonitor  func(pool.Event)
 	// Logger receives command log messages at slog.LevelDebug; nil logs
 	// nothing. MaxDocumentLength cuts logged documents (default 1000).
 	Logger            *slog.Logger
@@ -100,9 +105,6 @@ type Options struct {
 	// Dialer opens sockets; nil means a net.Dialer.
 	Dialer pool.Dialer
 }
-
-// DefaultServerSelectionTimeout is serverSelectionTimeoutMS's default.
-const DefaultServerSelectionTimeout = 30 * time.Second
 
 // ParseURI reads a mongodb:// connection string into Options. Options the
 // URI cannot express (Monitor, Logger, Dialer) stay zero. The error names
@@ -139,7 +141,12 @@ func ParseURI(uri string) (Options, error) {
 	}
 	o.RetryWrites, o.RetryReads = cs.RetryWrites, cs.RetryReads
 	o.Timeout = durOr(cs.Timeout, 0)
-	o.ServerSelectionTimeout = durOr(cs.ServerSelectionTimeout, 0)
+	if cs.ServerSelectionTimeout != nil {
+		o.ServerSelectionTimeout = *cs.ServerSelectionTimeout
+		if o.ServerSelectionTimeout == 0 {
+			o.ServerSelectionTimeout = -1 // serverSelectionTimeoutMS=0: do not wait
+		}
+	}
 	o.ConnectTimeout = durOr(cs.ConnectTimeout, 0)
 	o.HeartbeatFrequency = cs.HeartbeatFrequency
 	o.LocalThreshold = durOr(cs.LocalThreshold, 0)
@@ -288,6 +295,7 @@ func (o *Options) poolConfig() pool.Config {
 			LoadBalanced:   o.LoadBalanced,
 			Credential:     o.Auth,
 		},
+		Monitor:          o.PoolMonitor,
 		MaxPoolSize:      o.MaxPoolSize,
 		MinPoolSize:      o.MinPoolSize,
 		MaxConnecting:    o.MaxConnecting,
@@ -296,11 +304,13 @@ func (o *Options) poolConfig() pool.Config {
 	}
 }
 
-// topologyConfig is the initial topology configuration.
-func (o *Options) topologyConfig() topology.Config {
-	cfg := topology.Config{SetName: o.ReplicaSet, Direct: o.Direct, LoadBalanced: o.LoadBalanced}
+// topologyOptions configures the running topology.
+func (o *Options) topologyOptions() topology.Options {
+	t := topology.Options{SetName: o.ReplicaSet, Direct: o.Direct, LoadBalanced: o.LoadBalanced,
+		HeartbeatFrequency: o.HeartbeatFrequency, LocalThreshold: o.LocalThreshold,
+		ServerSelectionTimeout: o.ServerSelectionTimeout, Pool: o.poolConfig(), Listener: o.SDAMListener}
 	for _, h := range o.Hosts {
-		cfg.Seeds = append(cfg.Seeds, topology.NewAddress(h))
+		t.Seeds = append(t.Seeds, topology.NewAddress(h))
 	}
-	return cfg
+	return t
 }

@@ -23,6 +23,10 @@ type SessionOptions struct {
 	CausalConsistency *bool
 	// Snapshot reads every read of the session from one snapshot.
 	Snapshot bool
+	// DefaultTransactionOptions are the defaults of the session's
+	// transactions; nil fields take the client's read concern, write
+	// concern and read preference.
+	DefaultTransactionOptions TransactionOptions
 }
 
 // StartSession starts an explicit session. End it with EndSession.
@@ -31,16 +35,21 @@ func (c *Client) StartSession(opts ...SessionOptions) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	cs, err := session.NewExplicit(c.sessions, session.Options{CausalConsistency: o.CausalConsistency, Snapshot: o.Snapshot})
+	cs, err := session.NewExplicit(c.sessions, session.Options{CausalConsistency: o.CausalConsistency, Snapshot: o.Snapshot,
+		DefaultTransactionOptions: o.DefaultTransactionOptions.Inherit(c.transactionDefaults())})
 	if err != nil {
 		return nil, err
 	}
 	return &Session{client: c, cs: cs}, nil
 }
 
-// EndSession returns the session's server session to the client's pool.
-// It is idempotent.
+// EndSession aborts the session's transaction if one is in progress
+// (ignoring the outcome) and returns its server session to the client's
+// pool. It is idempotent.
 func (s *Session) EndSession(ctx context.Context) {
+	if s.cs.NeedsAbort() {
+		_ = s.AbortTransaction(ctx)
+	}
 	s.cs.End(0)
 }
 

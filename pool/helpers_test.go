@@ -12,13 +12,22 @@ import (
 // appendCommandMsg frames the OP_MSG of a command {name: 1, $db: db} plus
 // extra elements, as internal/driver would: appended in place.
 func appendCommandMsg(dst []byte, name, db string, extra ...func([]byte) []byte) []byte {
+	return appendMsg(dst, db, func(b []byte) []byte {
+		b = bson.AppendInt32Element(b, name, 1)
+		for _, f := range extra {
+			b = f(b)
+		}
+		return b
+	})
+}
+
+// appendMsg frames the OP_MSG of a command whose elements (before "$db")
+// elems appends.
+func appendMsg(dst []byte, db string, elems func([]byte) []byte) []byte {
 	start, dst := wire.StartMsg(dst, wire.NextRequestID(), 0, 0)
 	dst = wire.StartBody(dst)
 	doc, dst := bson.AppendDocumentStart(dst)
-	dst = bson.AppendInt32Element(dst, name, 1)
-	for _, f := range extra {
-		dst = f(dst)
-	}
+	dst = elems(dst)
 	dst = bson.AppendStringElement(dst, "$db", db)
 	dst, err := bson.AppendDocumentEnd(dst, doc)
 	if err != nil {

@@ -16,7 +16,7 @@ const (
 // compatibilityErr returns the first incompatibility among servers, or nil.
 func compatibilityErr(servers []ServerDescription) error {
 	for _, sd := range servers {
-		if sd.Type == ServerUnknown || sd.Type == LoadBalancer { // a load balancer is never checked
+		if !sd.Type.Available() || sd.Type == LoadBalancer { // not checked (yet): no wire versions
 			continue
 		}
 		switch {

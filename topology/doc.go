@@ -1,11 +1,14 @@
 // Package topology is the driver's model of the deployment: server and
 // topology descriptions, the Server Discovery and Monitoring (SDAM) rules
-// that update them, and server selection. Everything here is pure: no
-// goroutines, no I/O, no clocks read. Monitors (which run hello over their
-// own connections) and the topology owner (which holds the current
-// description under a lock, publishes events and wakes waiting
-// selections) build on these functions; the spec runners call them
-// directly.
+// that update them, server selection, and the running Topology that keeps
+// them fresh.
+//
+// It has two halves. The pure half (descriptions, Apply, HandleError,
+// Select, ...) has no goroutines, no I/O and reads no clock; the spec
+// runners call it directly. The running half builds on it: a Topology
+// (Open) owns the current description, one Server per known server (its
+// pool.Pool and its monitor), and every goroutine; monitors run hello on
+// connections of their own and feed the outcomes to the pure functions.
 //
 // The flow of one check:
 //
@@ -33,11 +36,79 @@
 //   - staleness.go: the max-staleness estimate and filter.
 //   - rtt.go: RTTAverage (moving average) and RTTWindow (min, 90th percentile).
 //   - events.go: SDAM events, Listener, Diff, Demoted and the CheckSink seam.
+//   - seedlist.go: ApplySeedList and PollsSRV, an SRV rescan's host list.
+//
+// The running half:
+//
+//	topo, err := topology.Open(opts)               // opts from FromConnString / FromSRV, or a literal
+//	defer topo.Close(ctx)
+//	s, err := topo.SelectServer(ctx, topology.Criteria{Write: true})
+//	defer s.Release()
+//	c, err := s.Checkout(ctx)                      // a *pool.Conn
+//	... round trip on c; on error: s.HandleError(topology.ConnError(c, err)) ...
+//	s.CheckIn(c)
+//
+// internal/driver codes against the Deployment and SelectedServer
+// interfaces (deployment.go), which *Topology and *Server implement. An
+// operation's error goes back through SelectedServer.HandleError as an
+// AppError: ConnError(conn, err) fills in what the connection knows and
+// classifies a *pool.ConnError (network error or timeout, during or after
+// the handshake); for a server's error reply set Kind CommandError and
+// Code, Message and TopologyVersion (from the reply or its
+// writeConcernError), and Overloaded for the SystemOverloadedError label.
+// Checkout handles errors of the handshake itself.
+//
+// Files of the running half:
+//   - options.go: Options, MonitoringMode, FromConnString, FromSRV.
+//   - options_pool.go: PoolConfig, the pool settings of a connection string.
+//   - faas.go: DetectFaaS (serverMonitoringMode=auto polls on FaaS).
+//   - topology.go: Topology: Open, Update (check outcomes), Close; the
+//     snapshot readers use and the servers' lifecycle.
+//   - server.go: Server: pool, monitor, RTT, in-flight count; Checkout,
+//     CheckIn, HandleError, Release.
+//   - app_error.go: ConnError, an operation's error as an AppError.
+//   - select_server.go: SelectServer (the selection loop) and
+//     SelectionError.
+//   - deployment.go: the Deployment and SelectedServer interfaces.
+//   - monitor.go: the monitor goroutine: check, wait, immediate checks,
+//     cancellation.
+//   - monitor_check.go: one check: handshake, polling hello, streaming
+//     (awaitable hello with exhaustAllowed, moreToCome replies).
+//   - hello_command.go: the monitors' hello commands.
+//   - rtt_monitor.go: the RTT monitor of a streaming server, and the RTT
+//     statistics a monitor shares with it.
+//   - srv_polling.go: the SRV poller's wiring.
+//
+// Goroutines: Open starts one monitor goroutine per server (not behind a
+// load balancer); a monitor starts one RTT goroutine once its server
+// streams (MongoDB 4.4+, unless MonitorPoll or FaaS); each pool has its
+// own background goroutine; a mongodb+srv topology has the SRV poller. A
+// server that leaves the topology has its monitor stopped and its pool
+// closed on a goroutine of the topology. Close stops all of them and
+// waits, bounded by its context; the tests check that none is left.
+//
+// Monitors follow the Server Monitoring spec: dedicated connections that
+// do the handshake but never authenticate; the streaming protocol with
+// maxAwaitTimeMS = heartbeatFrequencyMS and a socket timeout of
+// connectTimeoutMS + heartbeatFrequencyMS; polling every
+// heartbeatFrequencyMS otherwise; requested checks no sooner than
+// MinHeartbeatFrequency after the last; an immediate retry after a network
+// error on a known server; on a failed check the pool is cleared (with
+// interruptInUseConnections after a timeout). Pools are made ready or
+// cleared under the topology's lock, before readers see the description
+// that calls for it.
 //
 // Concurrency: ServerDescription and TopologyDescription are values that
 // no function here modifies after building them; share them freely, and
 // do not modify their slices and maps yourself. RTTAverage and RTTWindow
-// belong to one monitor and are not safe for concurrent use.
+// belong to one monitor and are not safe for concurrent use. Topology and
+// Server are safe for concurrent use: changes are serialized by one lock
+// that is never held for I/O, and readers (SelectServer, Description)
+// take no lock at all. The Listener is called in order, outside that
+// lock; it must not call back into the Topology's HandleError or Close
+// (Description and SelectServer are fine). The pool's event monitor
+// (pool.Config.Monitor) may be called under the lock when the topology
+// readies or clears a pool: it must not call the Topology either.
 //
 // Buffers: ParseHello copies what it keeps, so the reply buffer may be
 // reused as soon as it returns. ServerHeartbeatSucceeded.Reply is valid

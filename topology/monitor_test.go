@@ -115,17 +115,10 @@ func TestRemovedMemberMonitorStops(t *testing.T) {
 		t.Error("no ServerClosed event for the removed member")
 	}
 	// The pool is closed on a goroutine of the topology.
-	deadline := time.Now().Add(waitTimeout)
-	for {
+	eventually(t, "the removed member's pool closed", func() bool {
 		_, err := removed.Pool().Checkout(context.Background())
-		if errors.Is(err, pool.ErrPoolClosed) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("removed member's pool not closed: checkout error %v", err)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return errors.Is(err, pool.ErrPoolClosed)
+	})
 }
 
 func TestStreamingHello(t *testing.T) {

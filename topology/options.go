@@ -73,8 +73,9 @@ type Options struct {
 	// Pool configures every server's connection pool. Its Conn settings
 	// (dialer, TLS, connect timeout, app name, compressors, Stable API,
 	// load balancing) serve the monitors' connections too, which never
-	// authenticate: Conn.Credential is dropped for them. The topology sets
-	// Pool.BackgroundError itself.
+	// authenticate: Conn.Credential is dropped for them, and they always
+	// dial with pool.Dial (Pool.Connect serves the pools only). The
+	// topology sets Pool.BackgroundError itself.
 	Pool pool.Config
 
 	// SRV, when set, rescans the SRV records of a mongodb+srv string while

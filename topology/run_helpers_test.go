@@ -140,3 +140,16 @@ func hasTypes(td TopologyDescription, want map[string]ServerType) bool {
 	}
 	return true
 }
+
+// eventually polls cond (for states outside the topology, such as a mock
+// server's connections) until it holds or waitTimeout passes.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(waitTimeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("waiting for %s: gave up", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

@@ -38,12 +38,8 @@ func (t *Topology) selectServer(ctx context.Context, c Criteria) (*Server, error
 		c.HeartbeatFrequency = t.opts.heartbeat()
 	}
 	start := time.Now()
-	var timeout <-chan time.Time
-	if d := t.opts.selectionTimeout(); d > 0 {
-		timer := time.NewTimer(d)
-		defer timer.Stop()
-		timeout = timer.C
-	}
+	limit := t.opts.selectionTimeout()
+	var timeout <-chan time.Time // started at the first wait: most selections never wait
 	for {
 		st := t.state.Load()
 		if st.closed {
@@ -62,8 +58,13 @@ func (t *Topology) selectServer(ctx context.Context, c Criteria) (*Server, error
 			s.ops.Add(1)
 			return s, nil
 		}
-		if timeout == nil { // serverSelectionTimeoutMS=0: one attempt
+		if limit <= 0 { // serverSelectionTimeoutMS=0: one attempt
 			return nil, &SelectionError{Criteria: c, Topology: st.desc, Waited: time.Since(start), Err: ErrSelectionTimeout}
+		}
+		if timeout == nil {
+			timer := time.NewTimer(limit - time.Since(start))
+			defer timer.Stop()
+			timeout = timer.C
 		}
 		t.requestChecks()
 		select {

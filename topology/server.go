@@ -124,10 +124,11 @@ func (s *Server) handlePoolError(err error) {
 }
 
 // HandleError applies an application error met on a connection to this
-// server, in the order the SDAM spec gives, all under the topology's lock:
-// stale errors (an older pool generation, an older topologyVersion) are
-// ignored; the server is marked Unknown; its pool is cleared (only the
-// service's behind a load balancer); then its monitor is asked for an
+// server, as the SDAM spec says, all under the topology's lock: stale
+// errors (an older pool generation, an older topologyVersion) are ignored;
+// the server is marked Unknown and its pool cleared (only the service's
+// behind a load balancer), the pool first so that no reader sees the
+// server Unknown with a pool still open; then its monitor is asked for an
 // immediate check (state-change errors) or its check in progress is
 // cancelled (network errors). e.Addr is set to the server's.
 func (s *Server) HandleError(e AppError) {
@@ -140,12 +141,12 @@ func (s *Server) HandleError(e AppError) {
 		return
 	}
 	next, act := HandleError(t.desc, s.pool.Generation(), e)
+	if act.ClearPool { // before readers see the server Unknown (see Update)
+		s.pool.Clear(pool.ClearOptions{ServiceID: act.ServiceID, Cause: e.err()})
+	}
 	var evs []Event
 	if act.MarkedUnknown {
 		evs = t.installLocked(next, s.addr)
-	}
-	if act.ClearPool {
-		s.pool.Clear(pool.ClearOptions{ServiceID: act.ServiceID, Cause: e.err()})
 	}
 	if act.RequestCheck {
 		s.requestCheck()

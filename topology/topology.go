@@ -128,7 +128,7 @@ func (t *Topology) unlockAndPublish(evs []Event) {
 }
 
 // Update applies the outcome of one check of a server (CheckSink): the
-// SDAM rules, then, synchronized with them, the pool of the checked server
+// SDAM rules and, synchronized with them, the pool of the checked server
 // is made ready after a good check or cleared after a failed one
 // (interrupting operations in use after a timeout), and demoted primaries
 // are re-checked. It returns false when the server is no longer part of
@@ -143,7 +143,9 @@ func (t *Topology) Update(sd ServerDescription) bool {
 	}
 	old := t.desc
 	next := Apply(old, sd)
-	evs := t.installLocked(next, sd.Addr)
+	// The pool changes before readers (who take no lock) see the new
+	// description: a server they find selectable has a ready pool, one
+	// they find Unknown a cleared pool.
 	now, still := next.Server(sd.Addr)
 	switch {
 	case !still:
@@ -152,6 +154,7 @@ func (t *Topology) Update(sd ServerDescription) bool {
 	case now.Type.DataBearing() || (now.Type != ServerUnknown && next.Type == Single):
 		s.pool.Ready()
 	}
+	evs := t.installLocked(next, sd.Addr)
 	servers := t.state.Load().servers
 	for _, d := range Demoted(old, next, sd.Addr) {
 		if ds := servers[d.Addr]; ds != nil {

@@ -64,9 +64,12 @@ func (x *Executor) Execute(ctx context.Context, op *Operation) error {
 		}
 	}
 	ex := &execution{op: op, sess: op.Session}
-	if ex.sess != nil {
+	if ex.sess != nil && op.Kind != Commit && op.Kind != Abort {
 		if err := ex.sess.StartOperation(op.Kind.sessionKind()); err != nil {
 			return err
+		}
+		if op.Kind == Write && !op.WriteConcern.Acknowledged() && !ex.sess.InTransaction() {
+			return errors.New("driver: an unacknowledged write (w: 0) cannot run in an explicit session: use an acknowledged write concern or no session")
 		}
 	}
 	defer x.endSession(ex)
@@ -122,6 +125,9 @@ func (x *Executor) done(ex *execution, srv Server) {
 // finish hands the final reply, if any, to the operation's handler and
 // returns the operation's error.
 func (x *Executor) finish(ex *execution, r *Reply, err error) error {
+	if err != nil && ex.sess != nil {
+		addTransactionLabels(ex, err)
+	}
 	if r == nil {
 		return err
 	}
@@ -203,6 +209,8 @@ func (x *Executor) prepare(ex *execution, desc *topology.ServerDescription) erro
 	inTxn := ex.sess != nil && ex.sess.InTransaction()
 	ex.retry = false
 	switch {
+	case op.Kind == Commit || op.Kind == Abort:
+		ex.retry = ex.sess != nil && session.SupportsRetryableWrites(*desc)
 	case !op.Retryable || inTxn || op.Server != nil:
 	case op.Kind == Read:
 		ex.retry = session.CanRetryRead(x.RetryReads, session.OpRead, inTxn)

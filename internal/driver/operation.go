@@ -25,6 +25,13 @@ const (
 	// GetMore is getMore or killCursors: on the cursor's server (Server),
 	// never retried, no read concern.
 	GetMore
+	// Commit and Abort are commitTransaction and abortTransaction (added
+	// by helper "changestream" for client/transaction.go): they act on the
+	// session's transaction as it is (no StartOperation), package session
+	// gives their write concern, and they are retried once after a
+	// retryable write error even when retryWrites is off.
+	Commit
+	Abort
 )
 
 // sessionKind maps an operation's kind to the session package's.
@@ -36,6 +43,10 @@ func (k Kind) sessionKind() session.OpKind {
 		return session.OpWrite
 	case GetMore:
 		return session.OpGetMore
+	case Commit:
+		return session.OpCommit
+	case Abort:
+		return session.OpAbort
 	}
 	return session.OpCommand
 }

@@ -19,6 +19,7 @@ import (
 	"os"
 	"regexp"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -33,6 +34,7 @@ func main() {
 	server := flag.String("server", "both", "servers of the driver tasks: mock, ferretdb, both or none")
 	uri := flag.String("uri", os.Getenv("TORQUE_TEST_URI"), "FerretDB URI (default $TORQUE_TEST_URI; empty starts $TORQUE_FERRETDB)")
 	footprint := flag.Bool("footprint", true, "build the footprint programs and print their sizes")
+	large := flag.Bool("ferretdb-large", false, "also run the large-document inserts against FerretDB (minutes per op)")
 	flag.Parse()
 	if err := flag.Set("test.benchtime", benchtime.String()); err != nil {
 		log.Fatal(err)
@@ -41,12 +43,12 @@ func main() {
 	if err != nil {
 		log.Fatalf("benchcmp: -tasks: %v", err)
 	}
-	if err := run(re, *runs, *server, *uri, *footprint); err != nil {
+	if err := run(re, *runs, *server, *uri, *footprint, *large); err != nil {
 		log.Fatalf("benchcmp: %v", err)
 	}
 }
 
-func run(re *regexp.Regexp, runs int, server, uri string, footprint bool) error {
+func run(re *regexp.Regexp, runs int, server, uri string, footprint, large bool) error {
 	specDir, err := bench.SpecDir()
 	if err != nil {
 		return err
@@ -55,8 +57,8 @@ func run(re *regexp.Regexp, runs int, server, uri string, footprint bool) error 
 	if err != nil {
 		return err
 	}
-	fmt.Printf("benchcmp: %s, %s/%s, GOMAXPROCS %d, %d run(s) per task and driver\n\n",
-		runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0), runs)
+	fmt.Printf("benchcmp: %s, %s/%s, %s, GOMAXPROCS %d, %d run(s) of %s per task and driver\n\n",
+		runtime.Version(), runtime.GOOS, runtime.GOARCH, cpuModel(), runtime.GOMAXPROCS(0), runs, flag.Lookup("test.benchtime").Value)
 
 	tasks := bench.BSONTasks(data)
 	ctx := context.Background()
@@ -78,11 +80,16 @@ func run(re *regexp.Regexp, runs int, server, uri string, footprint bool) error 
 	}
 	var picked []bench.Task
 	for _, t := range tasks {
+		if t.Server == "ferretdb" && strings.Contains(t.Name, "large") && !large {
+			fmt.Printf("skipped %s: FerretDB takes minutes per op (-ferretdb-large runs it)\n", t.Name)
+			continue
+		}
 		if re.MatchString(t.Name) {
 			picked = append(picked, t)
 		}
 	}
 	rows := bench.Run(picked, runs, os.Stderr)
+	fmt.Println()
 	fmt.Println("## Throughput: torque (t) vs the official driver v2 (o)")
 	fmt.Println()
 	bench.PrintTable(os.Stdout, rows)
@@ -94,4 +101,18 @@ func run(re *regexp.Regexp, runs int, server, uri string, footprint bool) error 
 		}
 	}
 	return nil
+}
+
+// cpuModel is the "model name" of /proc/cpuinfo, where there is one.
+func cpuModel() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return "unknown CPU"
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "unknown CPU"
 }

@@ -1,0 +1,172 @@
+package client_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/torque-go/torque/bson"
+	"github.com/torque-go/torque/client"
+	"github.com/torque-go/torque/internal/testenv"
+)
+
+// The benchmarks run against the null server (the driver's own cost) and,
+// when TORQUE_TEST_URI is set, against that server (FerretDB in CI).
+
+type smallDoc struct {
+	ID    int    `bson:"_id"`
+	Name  string `bson:"name"`
+	Email string `bson:"email"`
+	Age   int    `bson:"age"`
+	Score float64
+}
+
+func benchDocs(n int) []any {
+	docs := make([]any, n)
+	for i := range docs {
+		docs[i] = smallDoc{ID: i, Name: "name", Email: "someone@example.com", Age: i % 90, Score: 1.5}
+	}
+	return docs
+}
+
+func rawDocs(tb testing.TB, n int) []bson.Raw {
+	out := make([]bson.Raw, n)
+	for i, d := range benchDocs(n) {
+		b, err := bson.Marshal(d)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		out[i] = b
+	}
+	return out
+}
+
+func cursorReply(tb testing.TB, docs []bson.Raw) bson.Raw {
+	batch := make(bson.A, len(docs))
+	for i, d := range docs {
+		batch[i] = d
+	}
+	return nullDoc(tb, bson.D{bson.KV("cursor", bson.D{bson.KV("id", int64(0)), bson.KV("ns", "bench.c"), bson.KV("firstBatch", batch)}), bson.KV("ok", 1.0)})
+}
+
+// nullColl connects to a null server that answers find with docs.
+func nullColl(b *testing.B, findDocs []bson.Raw) *client.Collection {
+	ok := nullDoc(b, bson.D{bson.KV("ok", 1.0)})
+	srv := startNullServer(b, map[string]bson.Raw{
+		"find":    cursorReply(b, findDocs),
+		"insert":  nullDoc(b, bson.D{bson.KV("n", 1), bson.KV("ok", 1.0)}),
+		"default": ok,
+	})
+	c := connect(b, srv.uri())
+	return c.Database("bench").Collection("c")
+}
+
+// realColl connects to $TORQUE_TEST_URI and seeds n documents.
+func realColl(b *testing.B, n int) *client.Collection {
+	uri := testenv.URI(b)
+	c, err := client.Connect(context.Background(), uri)
+	if err != nil {
+		b.Fatal(err)
+	}
+	coll := c.Database("torque_bench").Collection("c")
+	ctx := context.Background()
+	b.Cleanup(func() {
+		_ = coll.Database().Drop(ctx)
+		_ = c.Disconnect(ctx)
+	})
+	_ = coll.Drop(ctx)
+	if n > 0 {
+		if _, err := coll.InsertMany(ctx, benchDocs(n)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return coll
+}
+
+func benchFindOne(b *testing.B, coll *client.Collection) {
+	ctx := context.Background()
+	filter := bson.D{bson.KV("_id", 7)}
+	var d smallDoc
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if err := coll.FindOne(ctx, filter).Decode(&d); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func benchInsertOne(b *testing.B, coll *client.Collection) {
+	ctx := context.Background()
+	doc := bson.D{bson.KV("name", "name"), bson.KV("age", 42)}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if _, err := coll.InsertOne(ctx, doc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func benchFindMany(b *testing.B, coll *client.Collection, structs bool) {
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	var bytes int64
+	for range b.N {
+		cur, err := coll.Find(ctx, bson.D{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := 0
+		if structs {
+			var out []smallDoc
+			err = cur.All(ctx, &out)
+			n = len(out)
+		} else {
+			var out []bson.Raw
+			err = cur.All(ctx, &out)
+			n = len(out)
+			for _, d := range out {
+				bytes += int64(len(d))
+			}
+		}
+		if err != nil || n != 10000 {
+			b.Fatalf("%d documents, %v", n, err)
+		}
+	}
+	if !structs {
+		b.SetBytes(bytes / int64(b.N))
+	}
+}
+
+func benchInsertMany(b *testing.B, coll *client.Collection) {
+	ctx := context.Background()
+	docs := benchDocs(10000)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		_ = coll.Drop(ctx)
+		b.StartTimer()
+		if _, err := coll.InsertMany(ctx, docs); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkNull(b *testing.B) {
+	docs := rawDocs(b, 10000)
+	b.Run("FindOneByID", func(b *testing.B) { benchFindOne(b, nullColl(b, docs[7:8])) })
+	b.Run("InsertOne", func(b *testing.B) { benchInsertOne(b, nullColl(b, nil)) })
+	b.Run("Find10000Raw", func(b *testing.B) { benchFindMany(b, nullColl(b, docs), false) })
+	b.Run("Find10000Structs", func(b *testing.B) { benchFindMany(b, nullColl(b, docs), true) })
+	b.Run("InsertMany10000", func(b *testing.B) { benchInsertMany(b, nullColl(b, nil)) })
+}
+
+func BenchmarkReal(b *testing.B) {
+	b.Run("FindOneByID", func(b *testing.B) { benchFindOne(b, realColl(b, 100)) })
+	b.Run("InsertOne", func(b *testing.B) { benchInsertOne(b, realColl(b, 0)) })
+	b.Run("Find10000Raw", func(b *testing.B) { benchFindMany(b, realColl(b, 10000), false) })
+	b.Run("Find10000Structs", func(b *testing.B) { benchFindMany(b, realColl(b, 10000), true) })
+	b.Run("InsertMany10000", func(b *testing.B) { benchInsertMany(b, realColl(b, 0)) })
+}

@@ -1,0 +1,85 @@
+package client
+
+import (
+	"errors"
+
+	"github.com/torque-go/torque/bson"
+	"github.com/torque-go/torque/session"
+)
+
+// errSessionOfOtherClient is the error of an operation given a session
+// that another Client started.
+var errSessionOfOtherClient = errors.New("client: the session in the context belongs to another Client")
+
+// checkConnected fails after Disconnect.
+func (c *Client) checkConnected() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.disconnected {
+		return ErrClientDisconnected
+	}
+	return nil
+}
+
+// ClusterTime returns the highest $clusterTime the session has seen (nil
+// before its first reply from a replica set or mongos). Pass it to
+// another session's AdvanceClusterTime, with OperationTime to its
+// AdvanceOperationTime, to make that session's reads causally follow
+// this one's operations. The bytes are the session's: do not modify.
+func (s *Session) ClusterTime() bson.Raw { return s.cs.ClusterTime().Raw() }
+
+// AdvanceClusterTime raises the session's cluster time to ct, a
+// $clusterTime document from ClusterTime (a lower one is ignored). It is
+// gossiped to the server with the session's next command.
+func (s *Session) AdvanceClusterTime(ct bson.Raw) error {
+	parsed, err := session.ParseClusterTime(ct)
+	if err != nil {
+		return err
+	}
+	s.cs.AdvanceClusterTime(parsed)
+	return nil
+}
+
+// OperationTime returns the operationTime of the session's last reply; ok
+// is false before any.
+func (s *Session) OperationTime() (ts bson.Timestamp, ok bool) { return s.cs.OperationTime() }
+
+// AdvanceOperationTime raises the session's operation time to ts (a lower
+// one is ignored): the session's next read in a causally consistent
+// session waits for (afterClusterTime) ts.
+func (s *Session) AdvanceOperationTime(ts bson.Timestamp) { s.cs.AdvanceOperationTime(ts) }
+
+// CausalConsistency reports whether the session's reads follow its
+// earlier operations.
+func (s *Session) CausalConsistency() bool { return s.cs.CausalConsistency() }
+
+// Snapshot reports whether the session reads from one snapshot.
+func (s *Session) Snapshot() bool { return s.cs.Snapshot() }
+
+// ID returns the session's lsid, {id: UUID}, once its first operation
+// has taken a server session; nil before.
+func (s *Session) ID() bson.Raw {
+	if ss := s.cs.ServerSession(); ss != nil {
+		return ss.ID()
+	}
+	return nil
+}
+
+// transactionDefaults are the client's read concern, write concern and
+// read preference, as transaction options.
+func (c *Client) transactionDefaults() TransactionOptions {
+	var o TransactionOptions
+	if c.opts.ReadConcern != (ReadConcern{}) {
+		rc := c.opts.ReadConcern
+		o.ReadConcern = &rc
+	}
+	if !c.opts.WriteConcern.IsServerDefault() {
+		wc := c.opts.WriteConcern
+		o.WriteConcern = &wc
+	}
+	if c.opts.ReadPreference.Mode != 0 {
+		rp := c.opts.ReadPreference
+		o.ReadPreference = &rp
+	}
+	return o
+}

@@ -1,0 +1,77 @@
+// Package client is torque's public API: Client, Database, Collection,
+// Cursor, their options and errors. It follows Go's habits: a context
+// first on every call that may block, errors returned (never panics), one
+// options struct per operation passed as an optional trailing value, and
+// no I/O in Connect.
+//
+//	c, err := client.Connect(ctx, "mongodb://localhost:27017")
+//	defer c.Disconnect(ctx)
+//	people := c.Database("app").Collection("people")
+//	_, err = people.InsertOne(ctx, Person{Name: "Ada", Age: 36})
+//	cur, err := people.Find(ctx, bson.D{{"age", bson.D{{"$gte", 30}}}},
+//		client.FindOptions{Sort: bson.D{{"name", 1}}, Limit: 10})
+//	for cur.Next(ctx) { var p Person; err = cur.Decode(&p) }
+//
+// # Options
+//
+// Options configures a Client: every zero value means the default, so a
+// struct literal works as well as ParseURI(uri); Connect merges the fields
+// set in its Options over those of its URI. Each operation takes at most one
+// options value of its own type (FindOptions, UpdateOptions, ...), whose
+// zero value is the default; passing two is an error.
+//
+// # Sessions
+//
+// An explicit session travels in the context: ctx = client.WithSession(ctx,
+// sess). Every operation reads it from there; without one, the driver uses
+// an implicit session per operation (a cursor keeps its own until it is
+// exhausted or closed). Disconnect ends the pooled sessions on the server.
+//
+// # Errors
+//
+// Errors are values to inspect with errors.As and errors.Is: *CommandError
+// (an {ok: 0} reply: Code, CodeName, Message, Labels, Raw), *WriteException
+// (write errors by document index, and the write-concern error),
+// *NetworkError (Sent says whether the request went out),
+// *ServerSelectionError, ErrNoDocuments (FindOne, FindOneAnd*). The helpers
+// IsDuplicateKey, IsTimeout, IsNetworkError and HasErrorLabel test for what
+// usually matters. Bad arguments — a nil or non-document filter, a
+// replacement with $-operators, an update without them, a document over
+// 16 MiB — fail before anything is sent, with an error that begins
+// "client:".
+//
+// # Concurrency and lifetimes
+//
+// Client, Database and Collection are safe for concurrent use. A Cursor and
+// a Session are used by one goroutine at a time. Cursor.Current is a slice
+// of the batch the cursor holds and is valid until the next Next, TryNext
+// or Close; copy it (or Decode, All, ToList) to keep it. SingleResult holds
+// its own copy. Documents passed to operations are read during the call
+// only.
+//
+// # Goroutines
+//
+// The client's goroutines are those of its connection pools (one each,
+// for pool maintenance); Disconnect closes the pools and waits for them.
+// Servers are checked when a selection needs it rather than by background
+// monitors, until the topology package's monitored owner takes this
+// package's place (deployment.go is written against that seam).
+//
+// # Files
+//
+//	doc.go              this overview
+//	client.go           Client: Connect, Disconnect, Ping, Database, ListDatabases
+//	options.go          Options, ParseURI, read preference and concern types
+//	deployment.go       the topology owner and the adapters to internal/driver
+//	session.go          Session, StartSession, WithSession
+//	database.go         Database: RunCommand, CreateCollection, ListCollections, Drop
+//	collection.go       Collection, WithOptions, Drop, InsertOne, InsertMany
+//	find.go             Find, FindOne and their options
+//	update.go           UpdateOne, UpdateMany, ReplaceOne, DeleteOne, DeleteMany
+//	find_and_modify.go  FindOneAndUpdate, FindOneAndReplace, FindOneAndDelete
+//	aggregate.go        Aggregate, CountDocuments, EstimatedDocumentCount, Distinct
+//	cursor.go           Cursor: Next, TryNext, Decode, All, ToList, Iter, Close
+//	encode.go           user values into commands, with the argument checks
+//	errors.go           error types, sentinels and helpers
+//	monitor.go          CommandMonitor and its events
+package client

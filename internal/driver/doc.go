@@ -1,0 +1,88 @@
+// Package driver is the operation executor: the one place where every
+// command of the client runs. An operation (Operation) is a small value
+// — a command builder, a reply handler, a kind (read, write, command,
+// getMore) and whether the retry rules allow one retry — and Executor
+// runs it through a chain of short stages:
+//
+//	Execute          client-wide timeout when ctx has none; explicit session start
+//	run              select -> attempt -> retry rules -> handler, at most twice
+//	selectServer     Deployment.SelectServer (read preference or writable),
+//	                 avoiding the server a failed first attempt used
+//	attempt          check a connection out; on the first, prepare:
+//	prepare          implicit session (when the server has sessions and the
+//	                 write is acknowledged), server session, retry decision,
+//	                 txnNumber (session.IncrementTxnNumber)
+//	roundTrip        encode -> Conn.RoundTrip -> validate -> classify
+//	encode           OP_MSG into a pooled buffer with the bson append API: the
+//	                 command's own fields, $db, session fields (lsid, txnNumber,
+//	                 readConcern, $clusterTime: session.Prepare), writeConcern,
+//	                 $readPreference where the topology needs it, maxTimeMS,
+//	                 then the batch as a kind-1 document sequence
+//	classify         {ok: 0} -> *Error; writeErrors/writeConcernError ->
+//	                 *WriteException; transport failures -> *NetworkError;
+//	                 SDAM hears of every one (Server.HandleError); cluster and
+//	                 operation times are recorded (session.Clock, Finish)
+//	runBatches       splits Batch by maxWriteBatchSize and maxMessageSizeBytes,
+//	                 one txnNumber and one retry per batch, write errors merged
+//	                 with indexes counted from the operation's first document
+//
+// Retries follow the retryable-writes and retryable-reads specifications:
+// one retry, on a newly selected server (the failed one deprioritized), with
+// the same txnNumber; a write is retried only on a server that supports
+// retryable writes (sessions, not a standalone); network errors of writes get
+// the RetryableWriteError label; when the retry fails with
+// NoWritesPerformed the first error is returned.
+//
+// # Seams
+//
+// Deployment, Server and Conn (deployment.go) are the narrow interfaces to
+// the topology and the connection pools; the tests run the executor against
+// in-memory fakes of them (fake_test.go). Sessions, the cluster clock and the
+// retry/label rules come from package session.
+//
+// # Timeouts
+//
+// Every stage honours ctx. Executor.Timeout (timeoutMS) bounds operations
+// whose ctx has no deadline and, when set, sends maxTimeMS = the time left
+// less the server's minimum RTT (an operation with under a millisecond
+// left fails before sending). When a deadline or cancellation interrupts a
+// round trip after the request went out, the reply is still due on that
+// connection: the executor closes the connection rather than draining it,
+// so no goroutine outlives the operation and no later operation can read a
+// stale reply. A timeout before anything was written leaves the connection
+// healthy and returns it to its pool.
+//
+// # Command monitoring and logging
+//
+// Monitor receives CommandStarted, CommandSucceeded and CommandFailed with
+// the request id, the connection's ids, the server address and the duration;
+// the started command shows its document sequences as arrays. Commands and
+// replies of authenticate, saslStart, saslContinue, getnonce, createUser,
+// updateUser, copydb*, and of a hello carrying speculativeAuthenticate, are
+// empty documents, and their failures carry the code only. Logger (slog, at
+// Debug) gets the same as messages with Extended JSON cut to
+// MaxDocumentLength. Both are off when nil.
+//
+// # Files
+//
+//	doc.go         this overview
+//	deployment.go  Deployment, Server, Conn: the seams
+//	operation.go   Operation, Kind, Batch, Reply
+//	executor.go    Executor, Execute, run, selection, prepare, retry rules
+//	encode.go      the OP_MSG and its fields, batches, maxTimeMS
+//	roundtrip.go   the round trip, classification, SDAM feedback, times
+//	batch.go       runBatches: split writes
+//	reply.go       reading replies: ok, errors, write errors, $clusterTime
+//	errors.go      Error, WriteError, WriteConcernError, WriteException,
+//	               NetworkError, ServerSelectionError, label helpers, AppError
+//	concern.go     writeConcern and $readPreference encoding and rules
+//	monitor.go     command events, redaction, slog
+//
+// # Concurrency and lifetimes
+//
+// An Executor is configured once and then safe for concurrent use. A Reply
+// and its Doc live in a pooled buffer until the handler returns; a handler
+// that keeps the batch (a cursor) calls Reply.Keep and later returns the
+// buffer with wire.PutBuffer. Batch documents are read, never modified or
+// kept. Events' documents are valid only during the Monitor call.
+package driver

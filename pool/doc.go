@@ -1,0 +1,132 @@
+// Package pool owns the driver's connections to servers: a Conn is one
+// established connection (socket, TLS, handshake, compression,
+// authentication) that sends a message and reads its reply; a Pool is the
+// connection pool of one server, as the Connection Monitoring and Pooling
+// (CMAP) specification describes it.
+//
+// It sits above wire, bson and auth and below topology: it knows nothing
+// of servers' roles, only of the one address it talks to. The few hello
+// fields it needs it reads itself; the whole reply is kept (copied) in
+// Description.Hello for the topology's monitors.
+//
+// # Use
+//
+// The topology creates one Pool per server and readies it after a
+// successful check; internal/driver checks connections out and in:
+//
+//	p := pool.New("db1:27017", pool.Config{Conn: pool.ConnConfig{Credential: &cred, Compressors: []string{"zstd"}}})
+//	p.Ready()                                  // after a successful server check
+//	c, err := p.Checkout(ctx)                  // *CheckoutError: closed, cleared, timeout, connect failure
+//	reply, err := c.RoundTrip(ctx, msg)        // msg: a whole OP_MSG; *ConnError on failure
+//	p.CheckIn(c)                               // always, also after an error: dead conns are closed
+//	p.Clear(pool.ClearOptions{Cause: err})     // SDAM: after a network error (pauses the pool)
+//	p.Close(ctx)
+//
+// Monitors dial their own connections: Dial(ctx, addr, &cfg) gives a Conn
+// whose Description holds the handshake reply, and WriteMessage/ReadReply
+// drive a streaming (exhaust) hello.
+//
+// # Files
+//
+//   - config.go: Config (pool) and ConnConfig (dial, TLS, handshake, auth), defaults.
+//   - conn.go: Conn, Description; WriteMessage, ReadMessage, ReadReply, RoundTrip,
+//     Command; context deadlines and cancellation; compression on the wire.
+//   - dial.go: Dial: TCP or Unix socket, TLS handshake.
+//   - tls.go: TLSOptions (the tls* URI options) and the *tls.Config they make.
+//   - handshake.go: the hello (legacy OP_QUERY isMaster or OP_MSG hello), its
+//     reply, compressor choice, then authentication through package auth.
+//   - metadata.go: the client metadata document and its 512-byte budget.
+//   - pool.go: Pool: states, Ready, Clear, Close, CheckIn, dispatching idle
+//     connections and permissions to connect to waiters.
+//   - checkout.go: Checkout: the fast path, waiting, establishing a connection.
+//   - waitqueue.go: the FIFO of waiting checkouts.
+//   - background.go: the background goroutine (pruning, minPoolSize).
+//   - events.go: Event, the CMAP event types and reasons.
+//   - errors.go: ConnError, CheckoutError, CommandError and the checkout sentinels.
+//
+// # Connections
+//
+// Each operation's deadline is its context's: the socket deadline is set
+// from ctx (only when it changes), and a cancellation expires the socket
+// through context.AfterFunc: no goroutine per call. Whether any byte of a
+// request was written is recorded in ConnError.Sent. A connection that saw
+// a network error, a malformed message, or a cancellation while a message
+// was in flight is dead: it fails every later call at once and its pool
+// closes it on check-in, as it closes one with a reply still unread (an
+// exhaust stream aside, while it is being read). A request cancelled before
+// any byte went out leaves the connection usable.
+//
+// Compression (snappy, zlib, zstd) is used when the handshake negotiated
+// it: the first of ConnConfig.Compressors that the server also lists.
+// Requests are compressed unless wire.CanCompress excludes their command
+// (hello, the SASL commands, ...); replies are decompressed whatever
+// compressor they name.
+//
+// The first message is a legacy isMaster over OP_QUERY, as the handshake
+// specification requires, unless the Stable API is declared, the pool is
+// load balanced, or the server is known to speak OP_MSG hello: a pool
+// remembers the helloOk of its first handshake and sends OP_MSG hello from
+// then on.
+//
+// # The pool
+//
+// Connections are handed out in FIFO order: a checkout that finds others
+// waiting queues behind them; an idle connection or a permission to open
+// one (within MaxPoolSize and MaxConnecting) goes to the waiter at the
+// front. A connection the background goroutine is establishing for
+// MinPoolSize is promised to the first waiter, which waits for it instead
+// of opening another. Connection ids start at 1 and follow creation.
+// Clear bumps the generation (of one service, behind a load balancer):
+// stale connections are closed when met; Clear also pauses the pool and
+// fails every waiter at once, and with InterruptInUse closes the checked-out
+// connections of the old generation and cancels establishments in flight.
+//
+// Every checkout failure is a *CheckoutError whose message says what to
+// do: "pool for 127.0.0.1:27017 closed", "connection pool for ... was
+// cleared because an operation failed: <cause>", "timed out after 500ms
+// waiting for a connection to ... behind 12 other requests (maxPoolSize 10,
+// 10 in use, 0 being established)". Timeouts wrap the context's error
+// (errors.Is(err, context.DeadlineExceeded)); a waitQueueTimeoutMS timeout
+// wraps context.DeadlineExceeded too.
+//
+// Events (Config.Monitor) are delivered synchronously on the goroutine
+// that caused them, never under the pool's lock: see Event.
+//
+// # Concurrency
+//
+// A Pool is safe for concurrent use. Its one background goroutine, and the
+// goroutines it starts to establish MinPoolSize connections, belong to the
+// pool; Close cancels them and waits for them (bounded by its context). A
+// Conn is used by one goroutine at a time; only Close and the pool's
+// interruption may run concurrently with its operations.
+//
+// # Buffers
+//
+// A Conn takes its read, write and (de)compression buffers from the wire
+// package's pool when first needed and gives them back on check-in and
+// close, so idle connections hold no buffers. A reply (RoundTrip,
+// ReadReply, ReadMessage, Command) aliases the connection's read buffer: it
+// is valid until the next operation on the connection or its check-in;
+// copy what must live longer. RoundTrip and WriteMessage never keep the
+// request. Description.Hello is a copy and lives as long as the
+// Description.
+//
+// # Security
+//
+//   - TLS is on when ConnConfig.TLS is set. TLSOptions.Config verifies the
+//     certificate chain against the system roots (or tlsCAFile) and the
+//     host name, with TLS 1.2 at least. tlsAllowInvalidHostnames still
+//     verifies the chain (in VerifyConnection); tlsInsecure and
+//     tlsAllowInvalidCertificates verify nothing: for tests only.
+//     Certificate failures say what to change (tlsCAFile, the name).
+//   - tlsCertificateKeyFilePassword decrypts legacy encrypted PEM keys;
+//     PKCS#8-encrypted keys are refused with an explanation (the standard
+//     library cannot decrypt them).
+//   - Passwords never appear in errors or events: authentication errors
+//     come from package auth (mechanism, source and user only), and TLS
+//     errors name options and files, never the key password. Do not print
+//     a ConnConfig with %v: the Credential it points to redacts itself, but
+//     a *tls.Config holds private keys.
+//   - The handshake and the authentication conversation are never
+//     compressed (CRIME-style attacks).
+package pool

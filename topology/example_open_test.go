@@ -1,0 +1,55 @@
+package topology_test
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/torque-go/torque/connstring"
+	"github.com/torque-go/torque/internal/mockserver"
+	"github.com/torque-go/torque/topology"
+)
+
+// A running topology discovers a replica set from its connection string
+// and selects the primary for a write. (The replica set here is the
+// project's mock server; with a real one, only the URI changes.)
+func ExampleOpen() {
+	rs, err := mockserver.StartReplicaSet(mockserver.ReplicaSetOptions{Members: 3})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer rs.Close(context.Background())
+
+	cs, err := connstring.Parse(rs.URI()) // mongodb://a,b,c/?replicaSet=rs0
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	opts, err := topology.FromConnString(cs)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	topo, err := topology.Open(opts)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer topo.Close(context.Background())
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	s, err := topo.SelectServer(ctx, topology.Criteria{Write: true})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer s.Release()
+	fmt.Println(s.Description().Addr == topology.NewAddress(rs.Primary().Addr()), s.Description().Type)
+	td := topo.Description()
+	fmt.Println(td.Type, td.SetName, len(td.Servers))
+	// Output:
+	// true RSPrimary
+	// ReplicaSetWithPrimary rs0 3
+}
