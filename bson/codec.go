@@ -156,28 +156,6 @@ func encodeDocElement(c *codec) func([]byte, string, reflect.Value, int) ([]byte
 	}
 }
 
-// MarshalError reports a Go value that cannot be marshaled: its type has no
-// BSON form, a number does not fit, a Marshaler failed. Key is the dotted
-// path of the field, "" at the top level.
-type MarshalError struct {
-	Key string
-	Msg string
-	Err error // the Marshaler's error, if one failed
-}
-
-func (e *MarshalError) Error() string {
-	s := e.Msg
-	if e.Err != nil {
-		s += ": " + e.Err.Error()
-	}
-	if e.Key != "" {
-		return "bson: marshaling \"" + e.Key + "\": " + s
-	}
-	return "bson: " + s
-}
-
-func (e *MarshalError) Unwrap() error { return e.Err }
-
 // withKey prefixes the key path of a marshal error with key as it travels
 // up through the documents that contain it.
 func withKey(err error, key string) error {

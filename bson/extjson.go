@@ -1,9 +1,6 @@
 package bson
 
-import (
-	"fmt"
-	"strconv"
-)
+import "fmt"
 
 // Extended JSON v2 (the MongoDB "extended-json" specification) in both
 // directions:
@@ -23,27 +20,8 @@ import (
 // levels; the BSON that comes out may nest at most MaxNestingDepth deep.
 const maxExtJSONDepth = 512
 
-// ExtJSONError reports Extended JSON that cannot be read: what is wrong
-// (Msg), where (Offset, the byte offset in the JSON input) and, once the
-// JSON parsed, under which key (Path, dotted, "" at the top level).
-type ExtJSONError struct {
-	Offset int
-	Path   string
-	Msg    string
-}
-
-// Error returns, for example,
-// `bson: extended JSON at byte 12 in "a.b": $oid: "xyz" is not 24 hexadecimal digits`.
-func (e *ExtJSONError) Error() string {
-	s := "bson: extended JSON at byte " + strconv.Itoa(e.Offset)
-	if e.Path != "" {
-		s += " in " + strconv.Quote(e.Path)
-	}
-	return s + ": " + e.Msg
-}
-
 func newExtJSONError(off int, path, format string, args ...any) *ExtJSONError {
-	return &ExtJSONError{Offset: off, Path: path, Msg: fmt.Sprintf(format, args...)}
+	return &ExtJSONError{Offset: off, Key: path, Msg: fmt.Sprintf(format, args...)}
 }
 
 // ExtJSONToRaw parses one Extended JSON object into a BSON document. It

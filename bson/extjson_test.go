@@ -119,7 +119,7 @@ func TestExtJSONToRawErrors(t *testing.T) {
 			t.Errorf("ExtJSONToRaw(%s) = %v, want an *ExtJSONError", tt.js, err)
 			continue
 		}
-		if e.Offset != tt.offset || e.Path != tt.path || !strings.Contains(e.Msg, tt.msg) {
+		if e.Offset != tt.offset || e.Key != tt.path || !strings.Contains(e.Msg, tt.msg) {
 			t.Errorf("ExtJSONToRaw(%s) error = %+v, want offset %d, path %q, message containing %q",
 				tt.js, *e, tt.offset, tt.path, tt.msg)
 		}

@@ -27,7 +27,11 @@ func ExampleMarshal() {
 }
 
 func ExampleUnmarshal() {
-	data, _ := bson.Marshal(bson.D{{"name", "Grace"}, {"emails", bson.A{"g@navy.mil"}}, {"rank", "admiral"}})
+	data, err := bson.Marshal(bson.D{bson.KV("name", "Grace"), bson.KV("emails", bson.A{"g@navy.mil"}), bson.KV("rank", "admiral")})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	var p Person
 	if err := bson.Unmarshal(data, &p); err != nil {
 		fmt.Println(err)
@@ -36,7 +40,10 @@ func ExampleUnmarshal() {
 	fmt.Println(p.Name, p.Emails, p.Extra)
 
 	var d bson.D // any document, in order
-	_ = bson.Unmarshal(data, &d)
+	if err := bson.Unmarshal(data, &d); err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Println(d[2].Key, d[2].Value)
 	// Output:
 	// Grace [g@navy.mil] map[rank:admiral]
@@ -44,7 +51,11 @@ func ExampleUnmarshal() {
 }
 
 func ExampleDecoder() {
-	data, _ := bson.Marshal(bson.D{{"a", bson.D{{"b", int32(1)}}}})
+	data, err := bson.Marshal(bson.D{bson.KV("a", bson.D{bson.KV("b", int32(1))})})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	var v any
 	if err := (bson.Decoder{DefaultDocumentM: true}).Unmarshal(data, &v); err != nil {
 		fmt.Println(err)
@@ -55,7 +66,11 @@ func ExampleDecoder() {
 }
 
 func ExampleUnmarshal_errors() {
-	data, _ := bson.Marshal(bson.D{{"name", int32(7)}})
+	data, err := bson.Marshal(bson.D{bson.KV("name", int32(7))})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	var p Person
 	fmt.Println(bson.Unmarshal(data, &p))
 	// Output: bson: at byte 10 in "name": cannot decode 32-bit integer into Go value of type string

@@ -108,16 +108,6 @@ func decodeTarget(v any) (reflect.Value, error) {
 	return rv.Elem(), nil
 }
 
-// UnmarshalTargetError reports that Unmarshal was not given a non-nil
-// pointer to decode into.
-type UnmarshalTargetError struct {
-	What string // the Go type given, "nil" or "nil *T"
-}
-
-func (e *UnmarshalTargetError) Error() string {
-	return "bson: Unmarshal needs a non-nil pointer to decode into, not " + e.What
-}
-
 var decStatePool = sync.Pool{New: func() any { return new(decState) }}
 
 // newDecState returns a decState for one Unmarshal call, from a pool: the

@@ -16,9 +16,17 @@ func ExampleUUID_Binary() {
 	start, doc := bson.AppendDocumentStart(nil)
 	b := u.Binary()
 	doc = bson.AppendBinaryElement(doc, "_id", b.Subtype, b.Data)
-	doc, _ = bson.AppendDocumentEnd(doc, start)
+	doc, err = bson.AppendDocumentEnd(doc, start)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 
-	bin, _ := bson.Raw(doc).Lookup("_id").Binary()
+	bin, ok := bson.Raw(doc).Lookup("_id").Binary()
+	if !ok {
+		fmt.Println("no binary _id")
+		return
+	}
 	back, err := bin.UUID()
 	fmt.Println(bin.Subtype, back, err)
 	// Output:

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -202,11 +203,7 @@ func joinWrite(all *WriteException, err error) error {
 // appendNew appends the labels of add that labels lacks.
 func appendNew(labels, add []string) []string {
 	for _, l := range add {
-		seen := false
-		for _, have := range labels {
-			seen = seen || have == l
-		}
-		if !seen {
+		if !slices.Contains(labels, l) {
 			labels = append(labels, l)
 		}
 	}

@@ -1,8 +1,10 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/internal/driver"
@@ -97,32 +99,28 @@ func (db *Database) RunCommand(ctx context.Context, cmd any, opts ...RunCommandO
 		return SingleResult{err: errors.New("client: RunCommand needs an ordered document (bson.D), not bson.M")}
 	}
 	var out SingleResult
-	name := ""
-	op := &driver.Operation{DB: db.name, Kind: driver.Command,
+	op := &driver.Operation{Name: commandName(cmd), DB: db.name, Kind: driver.Command,
 		Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) {
 			if cmd == nil {
 				return dst, errors.New("client: RunCommand: command must not be nil")
 			}
-			start := len(dst)
-			out, err := bson.MarshalAppend(nil, cmd)
+			b, err := bson.MarshalAppend(nil, cmd)
 			if err != nil {
-				return dst, err
+				return dst, fmt.Errorf("client: RunCommand: %w", err)
 			}
-			doc := bson.Raw(out)
-			if name = firstKey(doc); name == "" {
+			doc := bson.Raw(b)
+			if firstKey(doc) == "" {
 				return dst, errors.New("client: RunCommand: command document is empty")
 			}
-			_ = start
 			return append(dst, doc[4:len(doc)-1]...), nil
 		},
 		Handle: func(r *driver.Reply) error {
-			out.doc = bson.Raw(append([]byte(nil), r.Doc...))
+			out.doc = bson.Raw(bytes.Clone(r.Doc))
 			return nil
 		}}
 	if o.ReadPreference != nil {
 		op.ReadPref = *o.ReadPreference
 	}
-	op.Name = commandName(cmd)
 	if err := db.client.execute(ctx, op); err != nil {
 		return SingleResult{err: err}
 	}

@@ -51,18 +51,18 @@
 //
 // # Goroutines
 //
-// The client's goroutines are those of its connection pools (one each,
-// for pool maintenance); Disconnect closes the pools and waits for them.
-// Servers are checked when a selection needs it rather than by background
-// monitors, until the topology package's monitored owner takes this
-// package's place (deployment.go is written against that seam).
+// The client's goroutines are the topology's (one monitor per server,
+// with its RTT pinger when streaming, and the pools' maintenance
+// goroutines); Connect starts them and Disconnect stops them and waits.
+// A timeout that interrupts a round trip closes that connection (its reply
+// would still be due) instead of leaving a goroutine to drain it.
 //
 // # Files
 //
 //	doc.go              this overview
 //	client.go           Client: Connect, Disconnect, Ping, Database, ListDatabases
 //	options.go          Options, ParseURI, read preference and concern types
-//	deployment.go       the topology owner and the adapters to internal/driver
+//	deployment.go       adapters from the topology and its pools to internal/driver
 //	session.go          Session, StartSession, WithSession
 //	database.go         Database: RunCommand, CreateCollection, ListCollections, Drop
 //	collection.go       Collection, WithOptions, Drop, InsertOne, InsertMany
@@ -74,4 +74,10 @@
 //	encode.go           user values into commands, with the argument checks
 //	errors.go           error types, sentinels and helpers
 //	monitor.go          CommandMonitor and its events
+//	bulk_write.go       BulkWrite and its write models
+//	indexes.go          Indexes: create, list, drop
+//	typed.go            typed generic helpers over Collection
+//	watch.go            Watch: change streams (package changestream)
+//	transaction.go      transactions: StartTransaction, Commit, Abort, WithTransaction
+//	client_session.go   the session plumbing transactions need
 package client

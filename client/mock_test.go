@@ -330,8 +330,11 @@ func TestBadInputSendsNothing(t *testing.T) {
 			_, err := coll.InsertOne(ctx, bson.D{bson.KV("big", strings.Repeat("x", 17<<20))})
 			return err
 		},
-		"two options": func() error { _, err := coll.Find(ctx, bson.D{}, client.FindOptions{}, client.FindOptions{}); return err },
-		"bad pipeline": func() error { _, err := coll.Aggregate(ctx, bson.A{"$match"}); return err },
+		"two options": func() error {
+			_, err := coll.Find(ctx, bson.D{}, client.FindOptions{}, client.FindOptions{})
+			return err
+		},
+		"bad pipeline":      func() error { _, err := coll.Aggregate(ctx, bson.A{"$match"}); return err },
 		"nil delete filter": func() error { _, err := coll.DeleteMany(ctx, nil); return err },
 	}
 	for name, f := range cases {
@@ -517,4 +520,72 @@ func TestExplicitSession(t *testing.T) {
 	if err := other.Database("test").Collection("c").FindOne(ctx, bson.D{}).Err(); err == nil {
 		t.Error("a session of one client was accepted by another")
 	}
+}
+
+func TestFindAndModifyOnTheWire(t *testing.T) {
+	srv := primary(t, mockserver.Hello{})
+	srv.Handle("findAndModify", func(*mockserver.Request) mockserver.Reply {
+		return mockserver.OK(bson.KV("value", bson.D{bson.KV("_id", 1), bson.KV("n", 2)}))
+	})
+	c := connect(t, srv.URI())
+	ctx := ctxT(t)
+	coll := c.Database("test").Collection("c")
+	var got bson.M
+	err := coll.FindOneAndUpdate(ctx, bson.D{bson.KV("_id", 1)}, bson.D{bson.KV("$set", bson.D{bson.KV("a.$[x]", 1)})},
+		client.FindOneAndUpdateOptions{ReturnAfter: true, Upsert: true, Projection: bson.D{bson.KV("n", 1)},
+			Sort: bson.D{bson.KV("n", -1)}, ArrayFilters: []any{bson.D{bson.KV("x", 0)}}}).Decode(&got)
+	if err != nil || got["n"] != int32(2) {
+		t.Fatalf("got %v, %v", got, err)
+	}
+	req := srv.CommandsNamed("findAndModify")[0]
+	for _, path := range [][]string{{"new"}, {"upsert"}, {"fields", "n"}, {"sort", "n"}, {"arrayFilters", "0", "x"}, {"update", "$set"}, {"txnNumber"}} {
+		if req.Lookup(path...).IsZero() {
+			t.Errorf("findAndModify lacks %v: %s", path, req.Command)
+		}
+	}
+	if err := coll.FindOneAndDelete(ctx, bson.D{}).Err(); err != nil {
+		t.Fatal(err)
+	}
+	del := srv.CommandsNamed("findAndModify")[1]
+	if rm, _ := del.Lookup("remove").Boolean(); !rm || !del.Lookup("update").IsZero() {
+		t.Errorf("FindOneAndDelete sent %s", del.Command)
+	}
+}
+
+func TestTailableCursorOnTheWire(t *testing.T) {
+	srv := primary(t, mockserver.Hello{})
+	srv.Queue("find", mockserver.CursorReply("test.capped", 5))
+	srv.Queue("getMore", mockserver.NextBatch("test.capped", 5), mockserver.NextBatch("test.capped", 5, mockserver.Doc(bson.KV("i", 1))))
+	c := connect(t, srv.URI())
+	ctx := ctxT(t)
+	cur, err := c.Database("test").Collection("capped").Find(ctx, bson.D{},
+		client.FindOptions{Tailable: true, AwaitData: true, MaxAwaitTime: 300 * time.Millisecond, MaxTime: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cur.TryNext(ctx) {
+		t.Fatal("TryNext found a document in an empty batch")
+	}
+	if cur.Err() != nil || cur.ID() != 5 {
+		t.Fatalf("after an empty getMore: err %v, id %d", cur.Err(), cur.ID())
+	}
+	if !cur.Next(ctx) {
+		t.Fatalf("Next: %v", cur.Err())
+	}
+	find := srv.CommandsNamed("find")[0]
+	if ta, _ := find.Lookup("tailable").Boolean(); !ta {
+		t.Error("find without tailable")
+	}
+	if aw, _ := find.Lookup("awaitData").Boolean(); !aw {
+		t.Error("find without awaitData")
+	}
+	if ms, _ := find.Lookup("maxTimeMS").AsInt64(); ms != 1000 {
+		t.Errorf("find maxTimeMS = %d, want 1000", ms)
+	}
+	for _, gm := range srv.CommandsNamed("getMore") {
+		if ms, _ := gm.Lookup("maxTimeMS").AsInt64(); ms != 300 {
+			t.Errorf("getMore maxTimeMS = %d, want maxAwaitTimeMS 300", ms)
+		}
+	}
+	_ = cur.Close(ctx)
 }

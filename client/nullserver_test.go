@@ -55,7 +55,9 @@ func nullDoc(tb testing.TB, d bson.D) bson.Raw {
 	return b
 }
 
-func (s *nullServer) uri() string { return "mongodb://" + s.ln.Addr().String() + "/?directConnection=true" }
+func (s *nullServer) uri() string {
+	return "mongodb://" + s.ln.Addr().String() + "/?directConnection=true"
+}
 
 func (s *nullServer) accept() {
 	defer s.wg.Done()

@@ -262,17 +262,21 @@ func TestWatchResumableErrors(t *testing.T) {
 		name   string
 		fp     mockserver.FailPoint
 		resume bool
+		wire   int32 // the server's maxWireVersion, 0 for 21
 	}{
-		{"labelled", mockserver.FailPoint{Code: 10107, CodeName: "NotWritablePrimary", Labels: []string{changestream.LabelResumable}}, true},
-		{"CursorNotFound", mockserver.FailPoint{Code: 43, CodeName: "CursorNotFound"}, true},
-		{"network", mockserver.FailPoint{Action: mockserver.CloseAfterRead}, true},
-		{"unlabelled on 4.4+", mockserver.FailPoint{Code: 10107, CodeName: "NotWritablePrimary"}, false},
-		{"ChangeStreamFatalError", mockserver.FailPoint{Code: 280, CodeName: "ChangeStreamFatalError"}, false},
-		{"Interrupted", mockserver.FailPoint{Code: 11601, CodeName: "Interrupted"}, false},
+		{"labelled", mockserver.FailPoint{Code: 6, CodeName: "HostUnreachable", Labels: []string{changestream.LabelResumable}}, true, 0},
+		{"CursorNotFound", mockserver.FailPoint{Code: 43, CodeName: "CursorNotFound"}, true, 0},
+		{"network", mockserver.FailPoint{Action: mockserver.CloseAfterRead}, true, 0},
+		{"unlabelled on 4.4+", mockserver.FailPoint{Code: 6, CodeName: "HostUnreachable"}, false, 0},
+		{"ChangeStreamFatalError", mockserver.FailPoint{Code: 280, CodeName: "ChangeStreamFatalError"}, false, 0},
+		{"Interrupted", mockserver.FailPoint{Code: 11601, CodeName: "Interrupted"}, false, 0},
+		{"listed code on 4.2", mockserver.FailPoint{Code: 63, CodeName: "StaleShardVersion"}, true, 8},
+		{"unlisted code on 4.2", mockserver.FailPoint{Code: 11601, CodeName: "Interrupted", Labels: []string{changestream.LabelResumable}}, false, 8},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := csPrimary(t)
+			srv := mockserver.New(t, mockserver.Options{Hello: mockserver.Hello{Role: mockserver.Primary, SetName: "rs0",
+				MaxWireVersion: tc.wire}})
 			newFakeOplog(srv, "test.c", "insert", "insert")
 			c := csConnect(t, srv.URI())
 			ctx := csContext(t)

@@ -40,8 +40,8 @@ func (p *Pool) checkout(ctx context.Context, start time.Time) (*Conn, error) {
 		p.mu.Unlock()
 		return nil, err
 	}
+	var gone []closing
 	if p.queue.n == 0 { // nobody waits: no one to be fair to
-		var gone []closing
 		if c := p.popIdleLocked(&gone); c != nil {
 			p.mu.Unlock()
 			p.finishDispatch(dispatched{closing: gone})
@@ -53,15 +53,11 @@ func (p *Pool) checkout(ctx context.Context, start time.Time) (*Conn, error) {
 			p.finishDispatch(dispatched{closing: gone})
 			return p.establish(ctx, pd)
 		}
-		if len(gone) > 0 {
-			p.mu.Unlock()
-			p.finishDispatch(dispatched{closing: gone})
-			p.mu.Lock()
-		}
 	}
 	w := &waiter{ready: make(chan struct{})}
 	p.queue.push(w)
 	d := p.dispatchLocked()
+	d.closing = append(gone, d.closing...)
 	p.mu.Unlock()
 	p.finishDispatch(d)
 	return p.wait(ctx, w, start)

@@ -46,6 +46,7 @@ type Conn struct {
 	cbuf *[]byte // compressed requests, decompressed replies
 
 	deadline time.Time // the deadline last set on nc
+	watching bool      // a RoundTrip watches its context
 	awaiting bool      // a request was written whose reply has not been read
 	expireFn func()    // c.expire, bound once so that watching allocates less
 
@@ -195,6 +196,9 @@ func (c *Conn) watch(ctx context.Context) (stop func() bool, err error) {
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if c.watching {
+		return nil, nil // RoundTrip watches both halves at once
 	}
 	dl, _ := ctx.Deadline()
 	if !dl.Equal(c.deadline) {
@@ -366,6 +370,21 @@ func (c *Conn) readReply(ctx context.Context) (wire.Header, wire.Msg, error) {
 // ReadReply for how long it stays valid). A request with the moreToCome
 // flag expects no reply: RoundTrip then returns a zero Msg.
 func (c *Conn) RoundTrip(ctx context.Context, msg []byte) (wire.Msg, error) {
+	stop, err := c.watch(ctx)
+	if err != nil {
+		return wire.Msg{}, &ConnError{Addr: c.addr, ConnID: c.id, Generation: c.generation, Stage: StageWrite, Err: err}
+	}
+	c.watching = true
+	m, err := c.roundTrip(ctx, msg)
+	c.watching = false
+	if stop != nil && !stop() {
+		c.deadline = aLongTimeAgo
+		c.dead.Store(true)
+	}
+	return m, err
+}
+
+func (c *Conn) roundTrip(ctx context.Context, msg []byte) (wire.Msg, error) {
 	if err := c.WriteMessage(ctx, msg); err != nil {
 		return wire.Msg{}, err
 	}

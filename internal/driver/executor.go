@@ -232,8 +232,15 @@ func (x *Executor) supportsRetry(ex *execution, desc *topology.ServerDescription
 }
 
 // retryable applies the retry rules to the first attempt's error, adding
-// the RetryableWriteError label where the driver must.
+// the RetryableWriteError label where the driver must. A connection that
+// could not be checked out (a network error before anything was sent) is
+// retried when the operation could have been.
 func (x *Executor) retryable(ex *execution, err error, desc *topology.ServerDescription) bool {
+	if !ex.prepared {
+		op := ex.op
+		return op.Retryable && op.Server == nil && IsNetworkError(err) &&
+			(op.Kind == Read && x.RetryReads || op.Kind == Write && x.RetryWrites && op.WriteConcern.Acknowledged())
+	}
 	if !ex.retry {
 		return false
 	}

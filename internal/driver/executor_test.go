@@ -375,7 +375,10 @@ func TestMonitoringAndRedaction(t *testing.T) {
 func TestTimeoutSetsMaxTimeMS(t *testing.T) {
 	d := newFake(topology.ReplicaSetWithPrimary, topology.RSPrimary)
 	var log cmdLog
-	d.handle(func(addr topology.Address, cmd bson.Raw) (bson.Raw, bool, error) { log.add(addr, cmd); return okDoc(t), true, nil })
+	d.handle(func(addr topology.Address, cmd bson.Raw) (bson.Raw, bool, error) {
+		log.add(addr, cmd)
+		return okDoc(t), true, nil
+	})
 	x := newExecutor(d)
 	x.Timeout = 10 * time.Second
 	if err := x.Execute(context.Background(), simpleOp(t, "find", Read, bson.D{bson.KV("find", "c")})); err != nil {
@@ -397,7 +400,10 @@ func TestTimeoutSetsMaxTimeMS(t *testing.T) {
 func TestUnacknowledgedWrite(t *testing.T) {
 	d := newFake(topology.ReplicaSetWithPrimary, topology.RSPrimary)
 	var log cmdLog
-	d.handle(func(addr topology.Address, cmd bson.Raw) (bson.Raw, bool, error) { log.add(addr, cmd); return nil, true, nil })
+	d.handle(func(addr topology.Address, cmd bson.Raw) (bson.Raw, bool, error) {
+		log.add(addr, cmd)
+		return nil, true, nil
+	})
 	op := insertOp(t, bson.D{bson.KV("a", 1)})
 	op.WriteConcern = session.WriteConcern{W: "0"}
 	if err := newExecutor(d).Execute(context.Background(), op); err != nil {
@@ -420,5 +426,24 @@ func TestMalformedReplyClosesConnection(t *testing.T) {
 	err := newExecutor(d).Execute(context.Background(), simpleOp(t, "ping", Command, bson.D{bson.KV("ping", 1)}))
 	if !IsNetworkError(err) {
 		t.Errorf("err = %v, want a network error (the stream is out of step)", err)
+	}
+}
+
+func TestCheckoutFailureRetried(t *testing.T) {
+	d := newFake(topology.ReplicaSetWithPrimary, topology.RSPrimary, topology.RSPrimary)
+	d.servers[0].connErr = &NetworkError{Addr: "hosta:27017", Err: io.ErrUnexpectedEOF}
+	var log cmdLog
+	d.handle(func(addr topology.Address, cmd bson.Raw) (bson.Raw, bool, error) {
+		log.add(addr, cmd)
+		return okDoc(t, bson.KV("n", 1)), true, nil
+	})
+	if err := newExecutor(d).Execute(context.Background(), insertOp(t, bson.D{bson.KV("_id", 1)})); err != nil {
+		t.Fatal(err)
+	}
+	if len(log.cmds) != 1 || log.addr[0] != d.servers[1].desc.Addr {
+		t.Fatalf("sent %d commands to %v, want one to the second server", len(log.cmds), log.addr)
+	}
+	if log.cmds[0].Lookup("txnNumber").IsZero() {
+		t.Error("the retried write has no txnNumber")
 	}
 }

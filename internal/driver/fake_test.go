@@ -27,6 +27,7 @@ type fakeDeployment struct {
 type fakeServer struct {
 	d       *fakeDeployment
 	desc    topology.ServerDescription
+	connErr error // Connection fails with it when set
 	handler func(addr topology.Address, cmd bson.Raw) (reply bson.Raw, sent bool, err error)
 }
 
@@ -82,6 +83,9 @@ func (d *fakeDeployment) SelectServer(ctx context.Context, c topology.Criteria) 
 func (s *fakeServer) Description() topology.ServerDescription { return s.desc }
 func (s *fakeServer) TopologyType() topology.TopologyType     { return s.d.tt }
 func (s *fakeServer) Connection(ctx context.Context) (Conn, error) {
+	if s.connErr != nil {
+		return nil, s.connErr
+	}
 	return &fakeConn{s: s}, nil
 }
 func (s *fakeServer) HandleError(_ Conn, err error) {

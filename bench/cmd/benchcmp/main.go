@@ -19,6 +19,7 @@ import (
 	"os"
 	"regexp"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"testing"
 	"time"
@@ -35,7 +36,18 @@ func main() {
 	uri := flag.String("uri", os.Getenv("TORQUE_TEST_URI"), "FerretDB URI (default $TORQUE_TEST_URI; empty starts $TORQUE_FERRETDB)")
 	footprint := flag.Bool("footprint", true, "build the footprint programs and print their sizes")
 	large := flag.Bool("ferretdb-large", false, "also run the large-document inserts against FerretDB (minutes per op)")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			log.Fatal(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if err := flag.Set("test.benchtime", benchtime.String()); err != nil {
 		log.Fatal(err)
 	}
@@ -44,6 +56,7 @@ func main() {
 		log.Fatalf("benchcmp: -tasks: %v", err)
 	}
 	if err := run(re, *runs, *server, *uri, *footprint, *large); err != nil {
+		pprof.StopCPUProfile()
 		log.Fatalf("benchcmp: %v", err)
 	}
 }

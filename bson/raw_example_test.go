@@ -16,9 +16,14 @@ func Example_appendAndLookup() {
 	for i, tag := range []string{"mongodb", "driver"} {
 		buf = bson.AppendStringElement(buf, bson.ArrayKey(i), tag)
 	}
-	buf, _ = bson.AppendDocumentEnd(buf, arr)
-	buf, _ = bson.AppendDocumentEnd(buf, sub)
-	doc, err := bson.AppendDocumentEnd(buf, start)
+	buf, err := bson.AppendDocumentEnd(buf, arr)
+	if err == nil {
+		buf, err = bson.AppendDocumentEnd(buf, sub)
+	}
+	var doc []byte
+	if err == nil {
+		doc, err = bson.AppendDocumentEnd(buf, start)
+	}
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -1,0 +1,65 @@
+package driver
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/torque-go/torque/bson"
+	"github.com/torque-go/torque/topology"
+)
+
+func TestCommandLogging(t *testing.T) {
+	d := newFake(topology.ReplicaSetWithPrimary, topology.RSPrimary)
+	d.handle(func(addr topology.Address, cmd bson.Raw) (bson.Raw, bool, error) {
+		if !cmd.Lookup("saslContinue").IsZero() {
+			return okDoc(t, bson.KV("payload", "server-secret")), true, nil
+		}
+		return okDoc(t, bson.KV("n", 1)), true, nil
+	})
+	var buf bytes.Buffer
+	x := newExecutor(d)
+	x.MaxDocumentLength = 40
+	ctx := context.Background()
+
+	x.Logger = slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	if err := x.Execute(ctx, simpleOp(t, "ping", Command, bson.D{bson.KV("ping", 1)})); err != nil {
+		t.Fatal(err)
+	}
+	if buf.Len() != 0 {
+		t.Errorf("logged below the handler's level: %s", buf.String())
+	}
+
+	x.Logger = slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	long := strings.Repeat("y", 200)
+	if err := x.Execute(ctx, simpleOp(t, "ping", Command, bson.D{bson.KV("ping", 1), bson.KV("comment", long)})); err != nil {
+		t.Fatal(err)
+	}
+	if err := x.Execute(ctx, simpleOp(t, "saslContinue", Command, bson.D{bson.KV("saslContinue", 1), bson.KV("payload", "client-secret")})); err != nil {
+		t.Fatal(err)
+	}
+	var msgs []map[string]any
+	for _, line := range strings.Split(strings.TrimSpace(buf.String()), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatalf("log line %q: %v", line, err)
+		}
+		msgs = append(msgs, m)
+	}
+	if len(msgs) != 4 || msgs[0]["msg"] != "Command started" || msgs[1]["msg"] != "Command succeeded" {
+		t.Fatalf("messages: %v", msgs)
+	}
+	cmd, _ := msgs[0]["command"].(string)
+	if !strings.HasSuffix(cmd, "...") || len(cmd) != 43 {
+		t.Errorf("command not truncated to 40 bytes: %q", cmd)
+	}
+	if msgs[0]["commandName"] != "ping" || msgs[0]["serverPort"] != "27017" || msgs[1]["durationMS"] == nil {
+		t.Errorf("fields: %v / %v", msgs[0], msgs[1])
+	}
+	if strings.Contains(buf.String(), "secret") {
+		t.Errorf("a sensitive command was logged: %s", buf.String())
+	}
+}
