@@ -46,7 +46,8 @@
 //   - nfkc.go: NFKC normalisation on the tables below.
 //   - saslprep_tables.go: generated Unicode 3.2 tables (do not edit).
 //   - internal/gen/saslprep_tables.py: the generator (go generate).
-//   - errors.go: AuthError.
+//   - errors.go: AuthError, and CommandError (a reply with ok:0 that the
+//     Commander handed back without an error of its own).
 //
 // # SASLprep and NFKC
 //

@@ -26,3 +26,14 @@ func (e *AuthError) Error() string {
 }
 
 func (e *AuthError) Unwrap() error { return e.Err }
+
+// CommandError is a server's refusal (ok:0) found in a reply that the
+// Commander returned without an error of its own.
+type CommandError struct {
+	Code    int32
+	Message string
+}
+
+func (e *CommandError) Error() string {
+	return fmt.Sprintf("server error %d: %s", e.Code, e.Message)
+}

@@ -180,14 +180,3 @@ func checkOK(reply bson.Raw) error {
 	}
 	return &CommandError{Code: int32(code), Message: msg}
 }
-
-// CommandError is a server's refusal (ok:0) found in a reply that the
-// Commander returned without an error of its own.
-type CommandError struct {
-	Code    int32
-	Message string
-}
-
-func (e *CommandError) Error() string {
-	return fmt.Sprintf("server error %d: %s", e.Code, e.Message)
-}

@@ -169,7 +169,9 @@ func (c *scramClient) verifyServerFinal(serverFinal []byte) error {
 	default:
 		return fmt.Errorf("server-final message: want attribute v or e, got %q", attrs[0].name)
 	}
-	sig, err := base64.StdEncoding.DecodeString(string(attrs[0].value))
+	// Strict: only the one canonical encoding of the signature is accepted
+	// (a lax decoder also takes variants whose unused low bits differ).
+	sig, err := base64.StdEncoding.Strict().DecodeString(string(attrs[0].value))
 	if err != nil {
 		return errors.New("bad base64 in server payload (server signature)")
 	}

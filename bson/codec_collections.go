@@ -14,6 +14,11 @@ import (
 // decoding null sets the pointer to nil, anything else allocates the target
 // when the pointer is nil and decodes into it.
 func pointerCodec(t reflect.Type, fl codecFlags) codec {
+	if pointsToItself(t) {
+		// type P *P: decoding would allocate pointer after pointer and
+		// never reach a value.
+		return errorCodec("Go type " + t.String() + " is a pointer to itself and has no BSON form")
+	}
 	elem := compileCodec(t.Elem(), fl)
 	return codec{
 		encode: func(dst []byte, key string, v reflect.Value, depth int) ([]byte, error) {
@@ -45,6 +50,19 @@ func pointerCodec(t reflect.Type, fl codecFlags) codec {
 			return elem.decode(d, bt, val, v.Elem())
 		},
 	}
+}
+
+// pointsToItself reports whether following the pointer type t through its
+// element types (while they are pointers) comes back to t.
+func pointsToItself(t reflect.Type) bool {
+	e := t.Elem()
+	for seen := 0; e.Kind() == reflect.Pointer && seen < 64; seen++ {
+		if e == t {
+			return true
+		}
+		e = e.Elem()
+	}
+	return e.Kind() == reflect.Pointer // a chain this long must loop
 }
 
 // interfaceCodec writes the dynamic value of an interface (null when nil).

@@ -104,7 +104,7 @@ func (d *decState) hookErr(val []byte, err error, v reflect.Value) error {
 	if err == nil {
 		return nil
 	}
-	return &DecodeError{Offset: d.offset(val), Msg: v.Type().String() + ": " + err.Error()}
+	return &DecodeError{Offset: d.offset(val), Msg: v.Type().String() + ": " + err.Error(), Err: err}
 }
 
 // hookTarget returns the value whose method to call: v itself, or its

@@ -85,3 +85,24 @@ func TestHooks(t *testing.T) {
 		t.Errorf("top-level hook: %X, %v", b, err)
 	}
 }
+
+var errRefused = errors.New("refused")
+
+// refuser is an Unmarshaler that always fails with errRefused.
+type refuser struct{}
+
+func (*refuser) UnmarshalBSON([]byte) error { return errRefused }
+
+func TestUnmarshalerErrorUnwraps(t *testing.T) {
+	var v struct {
+		R refuser `bson:"r"`
+	}
+	err := Unmarshal(doc(sub("r", doc())), &v)
+	var de *DecodeError
+	if !errors.As(err, &de) || de.Key != "r" || !errors.Is(err, errRefused) {
+		t.Fatalf("got %v, want a *DecodeError at \"r\" that wraps errRefused", err)
+	}
+	if !strings.Contains(err.Error(), "refused") {
+		t.Errorf("message %q does not say what the hook said", err)
+	}
+}

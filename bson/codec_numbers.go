@@ -150,7 +150,7 @@ func decodeInt(bits int, truncate bool) func(*decState, Type, []byte, reflect.Va
 		case !ok:
 			return d.errType(val, t, v.Type().String())
 		case msg != "":
-			return d.errAt(val, msg+" "+v.Type().String())
+			return d.errAt(val, msg+" (decoding into "+v.Type().String()+")")
 		case bits < 64 && (i < -1<<(bits-1) || i >= 1<<(bits-1)):
 			return d.errAt(val, strconv.FormatInt(i, 10)+" overflows "+v.Type().String())
 		}
@@ -169,7 +169,7 @@ func decodeUint(bits int, truncate bool) func(*decState, Type, []byte, reflect.V
 		case !ok:
 			return d.errType(val, t, v.Type().String())
 		case msg != "":
-			return d.errAt(val, msg+" "+v.Type().String())
+			return d.errAt(val, msg+" (decoding into "+v.Type().String()+")")
 		case i < 0 || (bits < 64 && uint64(i) >= 1<<bits):
 			return d.errAt(val, strconv.FormatInt(i, 10)+" overflows "+v.Type().String())
 		}

@@ -7,10 +7,13 @@
 // own commands this way. In the middle, Raw, RawValue, RawElement and
 // RawArray read an encoded document lazily and without copying: a reply off
 // the wire stays a Raw until someone asks for a field. At the top, Marshal
-// and Unmarshal map Go values to documents and back, and MarshalExtJSON,
-// UnmarshalExtJSON and friends convert to and from Extended JSON.
+// and Unmarshal map Go values to documents and back (with a codec compiled
+// once per Go type), and MarshalExtJSON, UnmarshalExtJSON, ExtJSONToRaw and
+// AppendExtJSON convert to and from Extended JSON v2.
 //
 // # Files
+//
+// Types and the bottom level:
 //
 //   - types.go: Type and its constants, D, E, M, A, KV and the small value
 //     types (Binary, Regex, Timestamp, ...)
@@ -19,11 +22,35 @@
 //   - append.go: Append<T> and Append<T>Element, document start/end helpers
 //   - read.go: Read<T>, ReadElement, ReadValue
 //   - framing.go: where a value ends (the length checks every reader shares)
+//   - errors.go: the error types (see Errors below)
+//
+// Lazy reading:
+//
 //   - raw.go, raw_value.go, raw_element.go, raw_array.go: zero-copy reading
 //   - validate.go: Raw.Validate, the full check of untrusted bytes
-//   - errors.go: DecodeError and ErrElementNotFound
-//   - marshal*.go, unmarshal*.go, codec*.go, struct*.go: Marshal/Unmarshal
-//   - extjson*.go: Extended JSON
+//
+// Marshal and Unmarshal:
+//
+//   - marshal.go: Marshal, MarshalAppend, MarshalValue, the scratch buffer pool
+//   - marshal_any.go: D, M, A and interface values without reflection
+//   - unmarshal.go: Unmarshal, UnmarshalValue, Decoder
+//   - unmarshal_scan.go: the checked walk over the input (decState)
+//   - unmarshal_any.go: decoding into D, M, A and interface values
+//   - codec.go: the per-type codec and its cache
+//   - codec_numbers.go, codec_collections.go, codec_bsontypes.go: the codecs
+//     of scalars, of containers (pointers, slices, maps, ...) and of this
+//     package's types and time.Time
+//   - codec_hooks.go: Marshaler, Unmarshaler, ValueMarshaler, ValueUnmarshaler
+//   - struct_tags.go, struct_plan.go, struct_codec.go: struct tags, the
+//     compiled field plan, and struct encoding and decoding
+//
+// Extended JSON:
+//
+//   - extjson.go: the entry points, Raw.String and RawValue.String
+//   - extjson_scan.go: a strict JSON parser that builds a tree
+//   - extjson_decode.go, extjson_wrappers.go: JSON tree to BSON, and the
+//     "$"-prefixed type wrappers
+//   - extjson_encode.go: BSON to canonical or relaxed JSON
 //
 // # Untrusted input
 //
@@ -34,7 +61,38 @@
 // up to MaxNestingDepth) and returns a *DecodeError that names the byte
 // offset and key path of the problem. The lazy readers check only the
 // framing they walk through, so validate a document from the network once
-// before trusting the strings in it.
+// before trusting the strings in it. Unmarshal checks as it reads and
+// succeeds only on valid BSON; it allocates no more than the input's own
+// lengths can justify.
+//
+// Nesting is bounded everywhere, so that no input can exhaust the stack:
+// Validate, Unmarshal and AppendExtJSON refuse documents and arrays nested
+// more than MaxNestingDepth (200) deep; ExtJSONToRaw parses JSON nested up
+// to 512 levels (type wrappers add levels) and refuses BSON output deeper
+// than MaxNestingDepth. Marshal follows at most 1024 levels of pointers,
+// documents and arrays, which turns a cyclic value into a *MarshalError; it
+// does not itself refuse a document deeper than MaxNestingDepth, which the
+// readers of this package (and MongoDB, at 100 levels for stored documents)
+// will refuse.
+//
+// # Errors
+//
+// Failures are one of four pointer types, to find with errors.As, or the
+// sentinel ErrElementNotFound, to test with errors.Is:
+//
+//   - *DecodeError{Offset, Key, Msg, Err}: malformed BSON, or a value that
+//     does not fit the Go value it is decoded into. Offset counts bytes from
+//     the start of the outermost document (or value) being read; Err is the
+//     error of a failing Unmarshaler.
+//   - *ExtJSONError{Offset, Key, Msg}: Extended JSON that cannot be read;
+//     Offset counts bytes of the JSON text. UnmarshalExtJSON converts to BSON
+//     first: a Go value that does not fit is then a *DecodeError whose
+//     Offset counts bytes of that intermediate BSON, and whose Key is right.
+//   - *MarshalError{Key, Msg, Err}: a Go value that has no BSON form; Err is
+//     the error of a failing Marshaler.
+//   - *UnmarshalTargetError: Unmarshal was not given a non-nil pointer.
+//
+// Key is always the dotted key path of the value ("" at the top level).
 //
 // # Buffer lifetimes
 //
@@ -48,9 +106,26 @@
 // Accessors that return a string (StringValue, Key, ReadString, ...) copy,
 // so strings never change under their holder.
 //
+// What Unmarshal produces never shares memory with its input: a Raw, a
+// RawValue or a []byte field is a copy. One exception is made for speed:
+// the strings and keys decoded into the generic containers (D, M, A and
+// interface values) of one document are cut from a single string copy of
+// that document's bytes, made once per document, so a small string kept
+// from a large document keeps the whole copy alive (strings.Clone it if
+// that matters). Binary data is always copied on its own.
+//
+// Marshal returns a new slice; MarshalAppend appends to dst and keeps no
+// reference to it. Both reuse a pooled scratch buffer internally (buffers
+// grown beyond 1 MiB are dropped). ExtJSONToRaw and MarshalExtJSON return
+// new slices; AppendExtJSON appends to dst.
+//
 // # Concurrency
 //
-// The functions are safe for concurrent use. Raw and the other slice types
+// Every function is safe for concurrent use. Raw and the other slice types
 // may be read from many goroutines at once as long as nobody writes their
-// bytes. NewObjectID is safe for concurrent use.
+// bytes. The codec of a Go type is compiled on first use, under a lock, and
+// cached for the life of the program; after that Marshal and Unmarshal only
+// read the cache. A Decoder is a plain value. NewObjectID is safe for
+// concurrent use. The methods of user types (Marshaler, Unmarshaler, ...)
+// are called as they are: their own safety is their author's.
 package bson

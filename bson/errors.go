@@ -11,7 +11,8 @@ import (
 // dotted key path of the value (Key, "" at the top level).
 //
 //   - *DecodeError: malformed BSON, or a BSON value that does not fit the
-//     Go value it is decoded into (Validate, the lookups, Unmarshal).
+//     Go value it is decoded into (Validate, the lookups, Unmarshal); Err
+//     holds a failing Unmarshaler's error.
 //   - *ExtJSONError: Extended JSON that cannot be read (ExtJSONToRaw,
 //     UnmarshalExtJSON); Offset counts bytes of the JSON text.
 //   - *MarshalError: a Go value that cannot be marshaled (no byte offset:
@@ -24,13 +25,17 @@ import (
 // (or path) asked for.
 var ErrElementNotFound = errors.New("bson: element not found")
 
-// DecodeError reports malformed BSON: what is wrong (Msg), where in the
-// bytes (Offset, counted from the start of the outermost document being
-// read) and under which key path (Key, dotted, "" at the top level).
+// DecodeError reports malformed BSON, or a value that does not fit its Go
+// target: what is wrong (Msg), where in the bytes (Offset, counted from the
+// start of the outermost document being read) and under which key path
+// (Key, dotted, "" at the top level). When an Unmarshaler or
+// ValueUnmarshaler failed, Err is its error (for errors.Is and errors.As;
+// Msg already quotes it).
 type DecodeError struct {
 	Offset int
 	Key    string
 	Msg    string
+	Err    error
 }
 
 // Error returns, for example, `bson: at byte 17 in "a.b": string is not valid UTF-8`.
@@ -41,6 +46,8 @@ func (e *DecodeError) Error() string {
 	}
 	return s + ": " + e.Msg
 }
+
+func (e *DecodeError) Unwrap() error { return e.Err }
 
 // decodeErr returns a *DecodeError; it keeps call sites short.
 func decodeErr(off int, msg string) *DecodeError {

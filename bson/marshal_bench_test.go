@@ -149,6 +149,9 @@ func BenchmarkDecode(b *testing.B) {
 		b.Run(set.name+"/D", func(b *testing.B) {
 			benchDecode(b, loadBenchDoc(b, set.name), func() any { return new(D) })
 		})
+		b.Run(set.name+"/M", func(b *testing.B) {
+			benchDecode(b, loadBenchDoc(b, set.name), func() any { return new(M) })
+		})
 		b.Run(set.name+"/Raw", func(b *testing.B) {
 			benchDecode(b, loadBenchDoc(b, set.name), func() any { return new(Raw) })
 		})

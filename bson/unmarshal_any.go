@@ -73,38 +73,34 @@ func (d *decState) collectElements(body []byte) error {
 	return nil
 }
 
-// decodeM decodes the document doc into an M.
+// decodeM decodes the document doc into an M. Like decodeD it reads the
+// document once onto the scratch stack d.elems, then makes a map of
+// exactly that size (a later duplicate key wins, as it would one by one).
 func (d *decState) decodeM(doc []byte) (M, error) {
-	if d.depth++; d.depth > MaxNestingDepth {
+	if d.depth >= MaxNestingDepth {
 		return nil, d.errAt(doc, "documents nested too deeply")
 	}
-	defer func() { d.depth-- }()
 	body, err := d.openDocument(doc)
-	if err != nil {
-		return nil, err
-	}
-	n, err := d.countElements(body)
 	if err != nil {
 		return nil, err
 	}
 	if d.enterArena(doc) {
 		defer d.leaveArena()
 	}
-	out := make(M, n)
-	for len(body) > 0 {
-		t, k, val, rest, _ := d.nextElement(body)
-		body = rest
-		key, err := d.key(k)
-		if err != nil {
-			return nil, err
+	base := len(d.elems)
+	d.depth++
+	err = d.collectElements(body)
+	d.depth--
+	var out M
+	if err == nil {
+		out = make(M, len(d.elems)-base)
+		for _, e := range d.elems[base:] {
+			out[e.Key] = e.Value
 		}
-		v, err := d.decodeAny(t, val)
-		if err != nil {
-			return nil, prefixKey(err, k)
-		}
-		out[key] = v
 	}
-	return out, nil
+	clear(d.elems[base:])
+	d.elems = d.elems[:base]
+	return out, err
 }
 
 // decodeA decodes the array doc into an A, in one pass like decodeD,

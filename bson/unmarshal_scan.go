@@ -114,7 +114,8 @@ func (d *decState) countElements(body []byte) (int, error) {
 }
 
 // readStringBytes returns the bytes of a framed string value (without its
-// length and NUL), checking UTF-8 and that it holds no NUL.
+// length and NUL), checking that they are UTF-8. (A BSON string may hold
+// NUL bytes; only keys and regexes, which are C strings, cannot.)
 func (d *decState) readStringBytes(val []byte) ([]byte, error) {
 	s := val[4 : len(val)-1]
 	if !utf8.Valid(s) {

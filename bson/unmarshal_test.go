@@ -239,3 +239,51 @@ func TestUnmarshalDepthLimit(t *testing.T) {
 		}
 	}
 }
+
+// selfPointer is a pointer type whose element is itself: no BSON value can
+// ever be stored through it.
+type selfPointer *selfPointer
+
+// A recursive pointer type used to send Unmarshal (and Marshal) down an
+// endless chain of pointers until the stack overflowed, a fatal error.
+func TestSelfPointerTypeIsAnError(t *testing.T) {
+	in := doc(i32("p", 1))
+	var s struct {
+		P selfPointer `bson:"p"`
+	}
+	var de *DecodeError
+	if err := Unmarshal(in, &s); !errors.As(err, &de) || de.Key != "p" || !strings.Contains(de.Msg, "pointer to itself") {
+		t.Errorf("Unmarshal into a self pointer: %v, want a *DecodeError at \"p\" about the type", err)
+	}
+	var p selfPointer
+	var me *MarshalError
+	if _, err := Marshal(struct{ P selfPointer }{&p}); !errors.As(err, &me) || me.Key != "p" {
+		t.Errorf("Marshal of a self pointer: %v, want a *MarshalError at \"p\"", err)
+	}
+}
+
+// deepStruct is a recursive struct for the depth limit of the struct codec.
+type deepStruct struct {
+	X *deepStruct `bson:"x"`
+}
+
+func TestUnmarshalDepthLimitStruct(t *testing.T) {
+	ok := doc()
+	for i := 1; i < MaxNestingDepth; i++ {
+		ok = doc(sub("x", ok))
+	}
+	if err := Unmarshal(ok, new(deepStruct)); err != nil {
+		t.Fatalf("%d levels: %v", MaxNestingDepth, err)
+	}
+	if err := Raw(ok).Validate(); err != nil {
+		t.Fatalf("Validate of %d levels: %v", MaxNestingDepth, err)
+	}
+	tooDeep := doc(sub("x", ok))
+	var de *DecodeError
+	if err := Unmarshal(tooDeep, new(deepStruct)); !errors.As(err, &de) {
+		t.Errorf("%d levels: %v, want a *DecodeError", MaxNestingDepth+1, err)
+	}
+	if err := Raw(tooDeep).Validate(); !errors.As(err, &de) {
+		t.Errorf("Validate of %d levels: %v, want a *DecodeError", MaxNestingDepth+1, err)
+	}
+}

@@ -17,7 +17,7 @@ import (
 // make one per deployment and share it.
 type Client struct {
 	opts     Options
-	topo     *topology.Topology
+	dep      *deployment
 	sessions *session.Pool
 	clock    *session.Clock
 	x        *driver.Executor
@@ -26,11 +26,12 @@ type Client struct {
 	disconnected bool
 }
 
-// Connect returns a Client for the deployment that uri (a mongodb://
-// connection string, or "" to use opts alone) and opts describe; the
-// fields of opts that are set override the URI's. Connect does no I/O:
-// servers are reached by the first operation, whose errors say what went
-// wrong (use Ping to check at once). Pass at most one Options.
+// Connect returns a Client for the deployment that uri (a mongodb:// or
+// mongodb+srv:// connection string, or "" to use opts alone) and opts
+// describe; the fields of opts that are set override the URI's. Connect
+// does no I/O: servers (and, for mongodb+srv, the DNS records) are reached
+// by the first operation, whose errors say what went wrong (use Ping to
+// check at once). Pass at most one Options.
 func Connect(ctx context.Context, uri string, opts ...Options) (*Client, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -51,12 +52,22 @@ func Connect(ctx context.Context, uri string, opts ...Options) (*Client, error) 
 	if err := o.validate(); err != nil {
 		return nil, err
 	}
-	t, err := topology.Open(o.topologyOptions())
-	if err != nil {
-		return nil, err
+	dep := &deployment{open: func(ctx context.Context) (*topology.Topology, error) {
+		t, err := o.resolveSRV(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return topology.Open(t)
+	}}
+	if o.srv == nil { // opening does no I/O: do it now, so that errors show in Connect
+		t, err := topology.Open(o.topologyOptions())
+		if err != nil {
+			return nil, err
+		}
+		dep.t.Store(t)
 	}
-	c := &Client{opts: o, topo: t, sessions: session.NewPool(nil), clock: &session.Clock{}}
-	c.x = o.executor(&deployment{t: t}, c.sessions, c.clock)
+	c := &Client{opts: o, dep: dep, sessions: session.NewPool(nil), clock: &session.Clock{}}
+	c.x = o.executor(dep, c.sessions, c.clock)
 	return c, nil
 }
 
@@ -73,14 +84,14 @@ func (c *Client) Disconnect(ctx context.Context) error {
 	c.disconnected = true
 	c.mu.Unlock()
 	c.endSessions(ctx)
-	return c.topo.Close(ctx)
+	return c.dep.close(ctx)
 }
 
 // endSessions sends endSessions for the pooled server sessions, on a
 // server that is known already, and ignores the outcome.
 func (c *Client) endSessions(ctx context.Context) {
 	batches := c.sessions.Drain()
-	if len(batches) == 0 || !hasDataBearing(c.topo.Description()) {
+	if len(batches) == 0 || !hasDataBearing(c.dep.description()) {
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, time.Second)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"sync"
+	"sync/atomic"
 
 	"github.com/torque-go/torque/internal/driver"
 	"github.com/torque-go/torque/pool"
@@ -11,21 +13,73 @@ import (
 )
 
 // deployment adapts the running topology (monitors, pools, selection) to
-// the executor's driver.Deployment seam.
+// the executor's driver.Deployment seam. For a mongodb+srv URI the
+// topology opens on the first selection, after the DNS look-ups, so that
+// Connect does no I/O.
 type deployment struct {
-	t *topology.Topology
+	open func(ctx context.Context) (*topology.Topology, error)
+
+	t      atomic.Pointer[topology.Topology]
+	mu     sync.Mutex // serializes opening and closing
+	closed bool
+}
+
+// topology returns the running topology, opening it first if needed.
+func (d *deployment) topology(ctx context.Context) (*topology.Topology, error) {
+	if t := d.t.Load(); t != nil {
+		return t, nil
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return nil, ErrClientDisconnected
+	}
+	if t := d.t.Load(); t != nil {
+		return t, nil
+	}
+	t, err := d.open(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d.t.Store(t)
+	return t, nil
+}
+
+// description is the current topology description; the zero one before
+// the topology opened.
+func (d *deployment) description() topology.TopologyDescription {
+	if t := d.t.Load(); t != nil {
+		return t.Description()
+	}
+	return topology.TopologyDescription{}
+}
+
+// close closes the topology, if it opened, and waits for its goroutines.
+func (d *deployment) close(ctx context.Context) error {
+	d.mu.Lock()
+	d.closed = true
+	t := d.t.Load()
+	d.mu.Unlock()
+	if t == nil {
+		return nil
+	}
+	return t.Close(ctx)
 }
 
 // SelectServer implements driver.Deployment.
 func (d *deployment) SelectServer(ctx context.Context, c topology.Criteria) (driver.Server, error) {
-	s, err := d.t.SelectServer(ctx, c)
+	t, err := d.topology(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s, err := t.SelectServer(ctx, c)
 	if err != nil {
 		if errors.Is(err, topology.ErrClosed) {
 			return nil, ErrClientDisconnected
 		}
 		return nil, err
 	}
-	return &selected{s: s, desc: s.Description(), tt: d.t.Description().Type}, nil
+	return &selected{s: s, desc: s.Description(), tt: t.Description().Type}, nil
 }
 
 // selected is a server chosen for one operation: driver.Server.

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"github.com/torque-go/torque/internal/driver"
 	"github.com/torque-go/torque/pool"
 	"github.com/torque-go/torque/session"
+	"github.com/torque-go/torque/srv"
 	"github.com/torque-go/torque/topology"
 )
 
@@ -104,6 +106,13 @@ type Options struct {
 
 	// Dialer opens sockets; nil means a net.Dialer.
 	Dialer pool.Dialer
+	// Resolver does the DNS look-ups of a mongodb+srv URI; nil means the
+	// system's.
+	Resolver srv.Resolver
+
+	// srv is the mongodb+srv string ParseURI read: its SRV and TXT
+	// records are looked up by the first operation (Connect does no I/O).
+	srv *connstring.ConnString
 }
 
 // ParseURI reads a mongodb:// connection string into Options. Options the
@@ -114,12 +123,16 @@ func ParseURI(uri string) (Options, error) {
 	if err != nil {
 		return Options{}, err
 	}
-	if cs.IsSRV() {
-		return Options{}, errors.New("client: mongodb+srv connection strings are not supported yet; list the hosts with mongodb://")
+	if err := cs.Validate(); err != nil {
+		return Options{}, err
 	}
 	var o Options
-	for _, h := range cs.Hosts {
-		o.Hosts = append(o.Hosts, h.Addr())
+	if cs.IsSRV() {
+		o.srv = cs
+	} else {
+		for _, h := range cs.Hosts {
+			o.Hosts = append(o.Hosts, h.Addr())
+		}
 	}
 	if err := o.authFrom(cs); err != nil {
 		return Options{}, err
@@ -187,7 +200,7 @@ func (o *Options) authFrom(cs *connstring.ConnString) error {
 }
 
 func (o *Options) tlsFrom(cs *connstring.ConnString) error {
-	if cs.TLS == nil || !*cs.TLS {
+	if cs.TLS == nil && !cs.IsSRV() || cs.TLS != nil && !*cs.TLS { // mongodb+srv means TLS unless tls=false
 		return nil
 	}
 	t := pool.TLSOptions{CAFile: cs.TLSCAFile, CertificateKeyFile: cs.TLSCertificateKeyFile,
@@ -224,12 +237,12 @@ func (o *Options) readPrefFrom(cs *connstring.ConnString) error {
 	return o.ReadPreference.Validate()
 }
 
-// merge returns o with every non-zero field of over copied in.
+// merge returns o with every non-zero exported field of over copied in.
 func (o Options) merge(over Options) Options {
 	dst := reflect.ValueOf(&o).Elem()
 	src := reflect.ValueOf(over)
 	for i := range src.NumField() {
-		if f := src.Field(i); !f.IsZero() {
+		if f := src.Field(i); src.Type().Field(i).IsExported() && !f.IsZero() {
 			dst.Field(i).Set(f)
 		}
 	}
@@ -238,7 +251,7 @@ func (o Options) merge(over Options) Options {
 
 // validate checks what Connect can check without I/O.
 func (o *Options) validate() error {
-	if len(o.Hosts) == 0 {
+	if len(o.Hosts) == 0 && o.srv == nil {
 		return errors.New("client: no hosts: give a URI or Options.Hosts")
 	}
 	for _, h := range o.Hosts {
@@ -302,6 +315,35 @@ func (o *Options) poolConfig() pool.Config {
 		MaxIdleTime:      o.MaxIdleTime,
 		WaitQueueTimeout: o.WaitQueueTimeout,
 	}
+}
+
+// resolveSRV looks up the mongodb+srv records and returns the options
+// with the seeds, and the records' replicaSet, loadBalanced and authSource
+// where the caller set none, and the SRV polling the topology needs.
+func (o Options) resolveSRV(ctx context.Context) (topology.Options, error) {
+	dns := srv.Config{Resolver: o.Resolver}
+	res, err := srv.Resolve(ctx, dns, o.srv)
+	if err != nil {
+		return topology.Options{}, err
+	}
+	cs := res.ConnString
+	o.Hosts = res.Seeds
+	if o.ReplicaSet == "" {
+		o.ReplicaSet = cs.ReplicaSet
+	}
+	if cs.LoadBalanced != nil && *cs.LoadBalanced {
+		o.LoadBalanced = true
+	}
+	if o.Auth != nil && cs.AuthSource != "" && o.srv.AuthSource == "" {
+		cred := *o.Auth
+		cred.Source = cs.AuthSource
+		o.Auth = &cred
+	}
+	t := o.topologyOptions()
+	if !o.LoadBalanced {
+		t.SRV = &topology.SRVPolling{DNS: dns, ConnString: cs}
+	}
+	return t, nil
 }
 
 // topologyOptions configures the running topology.

@@ -18,6 +18,7 @@ import (
 
 	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/client"
+	"github.com/torque-go/torque/internal/leakcheck"
 	"github.com/torque-go/torque/internal/mockserver"
 	"github.com/torque-go/torque/session"
 )
@@ -564,5 +565,148 @@ func TestRetryableWriteThroughFailover(t *testing.T) {
 	}
 	if count != 1 {
 		t.Errorf("document stored %d times, want exactly once", count)
+	}
+}
+
+// TestTransactionIgnoresCollectionWriteConcern: a w:0 collection in a
+// transaction still waits for each reply and sends no write concern.
+func TestTransactionIgnoresCollectionWriteConcern(t *testing.T) {
+	srv := csPrimary(t)
+	c := csConnect(t, srv.URI())
+	sess := startSession(t, c)
+	ctx := client.WithSession(csContext(t), sess)
+	coll := c.Database("test").Collection("c", client.CollectionOptions{WriteConcern: &client.WriteConcern{W: "0"}})
+	if err := sess.StartTransaction(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := coll.InsertOne(ctx, bson.D{bson.KV("_id", 1)}); err != nil {
+		t.Fatal(err)
+	}
+	ins := srv.CommandsNamed("insert")[0]
+	if ins.MoreToCome() || !ins.Lookup("writeConcern").IsZero() {
+		t.Errorf("insert in a transaction: moreToCome %v, writeConcern %s", ins.MoreToCome(), ins.Lookup("writeConcern"))
+	}
+	if err := sess.CommitTransaction(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestWatchAndTransactionsLeaveNoGoroutine: streams and sessions start no
+// goroutine of their own; Disconnect ends the client's.
+func TestWatchAndTransactionsLeaveNoGoroutine(t *testing.T) {
+	leakcheck.Check(t) // first: its check runs after the server's cleanup
+	srv := csPrimary(t)
+	newFakeOplog(srv, "test.c", "insert")
+	c, err := client.Connect(context.Background(), srv.URI())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := csContext(t)
+	cs, err := c.Database("test").Collection("c").Watch(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cs.Next(ctx) {
+		t.Fatal(cs.Err())
+	}
+	sess, err := c.StartSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = sess.WithTransaction(ctx, func(ctx context.Context) error {
+		_, err := c.Database("test").Collection("d").InsertOne(ctx, bson.D{bson.KV("_id", 1)})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess.EndSession(ctx)
+	cs.Close(ctx) // a stream left open would be killed by Disconnect's pools closing anyway
+	if err := c.Disconnect(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestTransactionReadsFromPrimary: a read in a transaction ignores the
+// collection's read preference.
+func TestTransactionReadsFromPrimary(t *testing.T) {
+	srv := csPrimary(t)
+	c := csConnect(t, srv.URI())
+	sess := startSession(t, c)
+	ctx := client.WithSession(csContext(t), sess)
+	coll := c.Database("test").Collection("c", client.CollectionOptions{ReadPreference: &client.ReadPref{Mode: client.Secondary}})
+	if err := coll.FindOne(ctx, bson.D{}).Err(); !errors.Is(err, client.ErrNoDocuments) {
+		t.Fatal(err)
+	}
+	if err := sess.StartTransaction(); err != nil {
+		t.Fatal(err)
+	}
+	if err := coll.FindOne(ctx, bson.D{}).Err(); !errors.Is(err, client.ErrNoDocuments) {
+		t.Fatal(err)
+	}
+	finds := srv.CommandsNamed("find")
+	outside, _ := finds[0].Lookup("$readPreference", "mode").StringValue()
+	inside, _ := finds[1].Lookup("$readPreference", "mode").StringValue()
+	// Direct to a replica-set member, primary is sent as primaryPreferred.
+	if outside != "secondary" || inside != "primaryPreferred" {
+		t.Errorf("read preference %q outside the transaction, %q inside; want secondary, then primary's", outside, inside)
+	}
+	if err := sess.AbortTransaction(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRecoveryTokenOnMongos: the recoveryToken of a sharded transaction's
+// reply goes back with commitTransaction.
+func TestRecoveryTokenOnMongos(t *testing.T) {
+	srv := mockserver.New(t, mockserver.Options{Hello: mockserver.Hello{Role: mockserver.Mongos}})
+	recovery := mockserver.Doc(bson.KV("recoveryShardId", "shard01"))
+	srv.Handle("insert", func(*mockserver.Request) mockserver.Reply {
+		return mockserver.OK(bson.KV("n", int32(1)), bson.KV("recoveryToken", recovery))
+	})
+	c := csConnect(t, srv.URI())
+	sess := startSession(t, c)
+	ctx := client.WithSession(csContext(t), sess)
+	if err := sess.StartTransaction(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Database("test").Collection("c").InsertOne(ctx, bson.D{bson.KV("_id", 1)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.CommitTransaction(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := srv.CommandsNamed("commitTransaction")[0].Lookup("recoveryToken").Document()
+	if string(got) != string(recovery) {
+		t.Errorf("commit recoveryToken %s, want %s", got, recovery)
+	}
+}
+
+// TestWithTransactionRetryTimeout (the convenient API's prose test "retry
+// timeout is enforced", with the client's Timeout as the limit): a
+// callback that keeps failing with a TransientTransactionError gives up
+// once the time is spent, and the error keeps its label.
+func TestWithTransactionRetryTimeout(t *testing.T) {
+	srv := csPrimary(t)
+	c := csConnect(t, srv.URI(), client.Options{Timeout: 300 * time.Millisecond})
+	sess := startSession(t, c)
+	srv.FailCommand(mockserver.FailPoint{Commands: []string{"insert"}, Code: 251, CodeName: "NoSuchTransaction",
+		Labels: []string{"TransientTransactionError"}})
+	runs := 0
+	err := sess.WithTransaction(csContext(t), func(ctx context.Context) error {
+		runs++
+		_, err := c.Database("test").Collection("c").InsertOne(ctx, bson.D{bson.KV("_id", 1)})
+		return err
+	})
+	var te *session.TimeoutError
+	if !errors.As(err, &te) || !client.HasErrorLabel(err, "TransientTransactionError") {
+		t.Fatalf("err %v (%T), want a timeout that keeps the TransientTransactionError label", err, err)
+	}
+	var ce *client.CommandError
+	if !errors.As(err, &ce) || ce.Code != 251 {
+		t.Errorf("the last error is not the server's: %v", err)
+	}
+	if runs < 2 {
+		t.Errorf("the callback ran %d times, want retries", runs)
 	}
 }

@@ -633,3 +633,46 @@ func TestWatchIterAndContext(t *testing.T) {
 		t.Errorf("%d resumes after a context error, want 0", n)
 	}
 }
+
+// TestWatchInExplicitSession: every command of the stream carries the
+// session's lsid, and Close leaves the session to its owner.
+func TestWatchInExplicitSession(t *testing.T) {
+	srv := csPrimary(t)
+	newFakeOplog(srv, "test.c", "insert", "insert")
+	c := csConnect(t, srv.URI())
+	sess, err := c.StartSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.EndSession(context.Background())
+	ctx := client.WithSession(csContext(t), sess)
+	cs, err := c.Database("test").Collection("c").Watch(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.FailCommand(mockserver.FailPoint{Commands: []string{"getMore"}, Times: 1, Code: 43, CodeName: "CursorNotFound"})
+	for i := 0; i < 2; i++ {
+		if !cs.Next(ctx) {
+			t.Fatal(cs.Err())
+		}
+	}
+	if err := cs.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	for _, r := range srv.Requests() {
+		switch r.Name {
+		case "aggregate", "getMore", "killCursors":
+			n++
+			if lsid, _ := r.Lookup("lsid").Document(); string(lsid) != string(sess.ID()) {
+				t.Errorf("%s with lsid %s, want the session's %s", r.Name, r.Lookup("lsid"), sess.ID())
+			}
+		}
+	}
+	if n < 5 { // aggregate, getMore (failed), killCursors, aggregate, getMore..., killCursors
+		t.Errorf("only %d stream commands recorded", n)
+	}
+	if err := c.Database("test").Collection("c").FindOne(ctx, bson.D{}).Err(); err != nil && !errors.Is(err, client.ErrNoDocuments) {
+		t.Errorf("the session is unusable after the stream closed: %v", err)
+	}
+}

@@ -135,6 +135,7 @@ func (p *Pool) establish(ctx context.Context, pd *pending) (*Conn, error) {
 	reason := p.adoptLocked(pd, c)
 	if reason == "" {
 		c.state = connInUse
+		c.out.Store(true)
 		p.inUse++
 	} else {
 		p.removeLocked(c)

@@ -52,6 +52,7 @@ type Conn struct {
 
 	dead        atomic.Bool
 	interrupted atomic.Bool
+	out         atomic.Bool // checked out of its pool: CheckIn takes it back once
 
 	// Owned by the pool, guarded by its mutex.
 	id         int64

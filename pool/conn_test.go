@@ -415,3 +415,47 @@ func newReadyPool(t testing.TB, addr string, cfg Config) *Pool {
 	})
 	return p
 }
+
+// A streaming (exhaust) hello, as a topology monitor runs it: one request,
+// replies with moreToCome, read one after another. Checked in mid-stream,
+// the connection is closed, never reused.
+func TestExhaustHelloStream(t *testing.T) {
+	srv := mockserver.New(t, mockserver.Options{})
+	closed := make(chan string, 1)
+	p := newReadyPool(t, srv.Addr(), Config{Monitor: func(e Event) {
+		if e.Type == ConnectionClosed {
+			closed <- e.Reason
+		}
+	}})
+	c, err := p.Checkout(testCtx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tv, ok := bson.Raw(c.Description().Hello).Lookup("topologyVersion").Document()
+	if !ok {
+		t.Fatal("hello reply has no topologyVersion")
+	}
+	start, msg := wire.StartMsg(nil, wire.NextRequestID(), 0, wire.ExhaustAllowed)
+	msg = wire.AppendBody(msg, mockserver.Doc(bson.KV("hello", 1), bson.KV("topologyVersion", tv),
+		bson.KV("maxAwaitTimeMS", int64(20)), bson.KV("$db", "admin")))
+	msg, err = wire.FinishMsg(msg, start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.WriteMessage(testCtx(t), msg); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		m, err := c.ReadReply(testCtx(t))
+		if err != nil {
+			t.Fatalf("reply %d: %v", i, err)
+		}
+		if m.Flags&wire.MoreToCome == 0 {
+			t.Fatalf("reply %d without moreToCome", i)
+		}
+	}
+	p.CheckIn(c)
+	if r := <-closed; r != ReasonError {
+		t.Fatalf("closed for %q", r)
+	}
+}

@@ -44,6 +44,15 @@
 //   - events.go: Event, the CMAP event types and reasons.
 //   - errors.go: ConnError, CheckoutError, CommandError and the checkout sentinels.
 //
+// Tests: cmap_spec_test.go runs every cmap-format file of the CMAP spec
+// (unit files on fake connections, integration files against
+// internal/mockserver, whose FailPoint plays failCommand); conn_test.go,
+// pool_test.go and tls_test.go use the mock server (compression, faults,
+// load balancers, TLS through a local proxy); integration_test.go,
+// auth_integration_test.go and tls_integration_test.go need FerretDB
+// (internal/testenv); fuzz_test.go feeds replies to the readers;
+// bench_test.go measures checkout, round trips and authenticated dials.
+//
 // # Connections
 //
 // Each operation's deadline is its context's: the socket deadline is set

@@ -77,9 +77,17 @@ type Event struct {
 	// in-use connections were interrupted.
 	ServiceID      *bson.ObjectID
 	InterruptInUse bool
-	// PoolCreated: the pool's configuration as given (zero fields are
+	// PoolCreated: the pool's options as given (zero fields are
 	// defaults).
-	Options *Config
+	Options *PoolOptions
+}
+
+// PoolOptions are the CMAP options of a pool, as its PoolCreated event
+// reports them. Only numbers: the ConnConfig (credential, TLS keys) is
+// never put in an event.
+type PoolOptions struct {
+	MaxPoolSize, MinPoolSize, MaxConnecting int
+	MaxIdleTime, WaitQueueTimeout           time.Duration
 }
 
 func (p *Pool) emit(e Event) {

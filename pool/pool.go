@@ -98,8 +98,10 @@ func New(addr string, cfg Config) *Pool {
 		p.connect = p.dial
 	}
 	p.ctx, p.cancel = context.WithCancel(context.Background())
-	opts := cfg
-	p.emit(Event{Type: PoolCreated, Options: &opts})
+	p.emit(Event{Type: PoolCreated, Options: &PoolOptions{
+		MaxPoolSize: cfg.MaxPoolSize, MinPoolSize: cfg.MinPoolSize, MaxConnecting: cfg.MaxConnecting,
+		MaxIdleTime: cfg.MaxIdleTime, WaitQueueTimeout: cfg.WaitQueueTimeout,
+	}})
 	p.wg.Add(1)
 	go p.background()
 	return p
@@ -286,13 +288,9 @@ func (p *Pool) CheckIn(c *Conn) error {
 	if c == nil || c.pool != p {
 		return fmt.Errorf("pool: CheckIn: connection does not belong to the pool for %s", p.addr)
 	}
-	p.mu.Lock()
-	if c.state != connInUse {
-		p.mu.Unlock()
+	if !c.out.CompareAndSwap(true, false) {
 		return fmt.Errorf("pool: CheckIn: connection %d to %s is not checked out", c.id, p.addr)
 	}
-	c.state = connIdle // no longer ours to hand out twice; decided below
-	p.mu.Unlock()
 	// CheckedIn comes before the connection can be handed to anyone else.
 	p.emit(Event{Type: ConnectionCheckedIn, ConnectionID: c.id})
 	c.release()
@@ -319,7 +317,7 @@ func (p *Pool) CheckIn(c *Conn) error {
 		p.closeConn(c, reason, nil)
 		return nil
 	}
-	c.idleSince = now
+	c.state, c.idleSince = connIdle, now
 	p.idle = append(p.idle, c)
 	w := p.dispatchLocked()
 	p.mu.Unlock()
@@ -448,6 +446,7 @@ func (p *Pool) popIdleLocked(out *[]closing) *Conn {
 			continue
 		}
 		c.state = connInUse
+		c.out.Store(true)
 		p.inUse++
 		return c
 	}

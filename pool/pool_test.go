@@ -330,3 +330,33 @@ func TestCloseIsBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestClearInterruptTouchesOnlyInUse(t *testing.T) {
+	reasons := make(chan string, 4)
+	p := New("x:1", Config{
+		Connect: func(ctx context.Context, addr string) (*Conn, error) {
+			return NewConn(&fakeNetConn{}, Description{Address: addr}), nil
+		},
+		Monitor: func(e Event) {
+			if e.Type == ConnectionClosed {
+				reasons <- e.Reason
+			}
+		},
+	})
+	defer p.Close(context.Background())
+	p.Ready()
+	a, _ := p.Checkout(context.Background())
+	b, _ := p.Checkout(context.Background())
+	p.CheckIn(b)
+	p.Clear(ClearOptions{InterruptInUse: true})
+	if !a.interrupted.Load() || b.interrupted.Load() {
+		t.Fatalf("in use interrupted=%v, idle interrupted=%v; want only the in-use one", a.interrupted.Load(), b.interrupted.Load())
+	}
+	if r := <-reasons; r != ReasonStale { // the background goroutine prunes b
+		t.Errorf("idle connection closed for %q", r)
+	}
+	p.CheckIn(a)
+	if r := <-reasons; r != ReasonError && r != ReasonStale {
+		t.Errorf("interrupted connection closed for %q", r)
+	}
+}

@@ -4,11 +4,14 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/torque-go/torque/internal/testenv"
 )
 
 // TLS against a FerretDB the test starts ($TORQUE_FERRETDB) with a CA and
 // a server certificate made at test time.
 func TestFerretDBTLS(t *testing.T) {
+	testenv.FerretDB(t) // skip early, before making certificates
 	dir := t.TempDir()
 	ca, other := newCA(t, "torque test CA"), newCA(t, "untrusted CA")
 	certPEM, keyPEM, _ := ca.issue(t, false, "127.0.0.1", "localhost")

@@ -92,9 +92,14 @@ func FinishMessage(dst []byte, start int) ([]byte, error) {
 var lastRequestID atomic.Int32
 
 // NextRequestID returns a process-wide unique, positive request id (it wraps
-// after 2^31-1 messages). Safe for concurrent use.
+// after 2^31-1 messages, skipping 0, which a reply's responseTo uses for
+// "no request"). Safe for concurrent use.
 func NextRequestID() int32 {
-	return lastRequestID.Add(1) & math.MaxInt32
+	for {
+		if id := lastRequestID.Add(1) & math.MaxInt32; id != 0 {
+			return id
+		}
+	}
 }
 
 // CheckResponseTo returns an error unless h answers the request requestID.

@@ -111,6 +111,7 @@ func Decompress(dst, msg []byte, maxSize int) ([]byte, error) {
 	if maxSize <= 0 {
 		maxSize = DefaultMaxMessageSize
 	}
+	maxSize = min(maxSize, maxInt32) // the rebuilt header's length is an int32
 	h, c, err := ParseCompressed(msg)
 	if err != nil {
 		return dst, err

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"math"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -150,6 +151,16 @@ func TestNextRequestID(t *testing.T) {
 	a, b := NextRequestID(), NextRequestID()
 	if a <= 0 || b <= 0 || a == b {
 		t.Fatalf("NextRequestID gave %d then %d", a, b)
+	}
+	// At the wrap the counter passes 2^31, whose low 31 bits are 0: the
+	// id that replies use for "no request" must be skipped.
+	saved := lastRequestID.Load()
+	defer lastRequestID.Store(saved)
+	lastRequestID.Store(math.MaxInt32 - 1)
+	for i := 0; i < 4; i++ {
+		if id := NextRequestID(); id <= 0 {
+			t.Fatalf("NextRequestID at the wrap gave %d", id)
+		}
 	}
 }
 

@@ -77,6 +77,7 @@
 //	               NetworkError, ServerSelectionError, label helpers, AppError
 //	concern.go     writeConcern and $readPreference encoding and rules
 //	monitor.go     command events, redaction, slog
+//	transaction.go transaction error labels; Classified for session's rules
 //
 // # Concurrency and lifetimes
 //

@@ -31,7 +31,9 @@ func (x *Executor) encode(ctx context.Context, dst []byte, ex *execution, srv Se
 	var e encoded
 	e.requestID = wire.NextRequestID()
 	var flags wire.MsgFlags
-	if op.Kind == Write && !op.WriteConcern.Acknowledged() {
+	// In a transaction the collection's write concern does not apply
+	// (the commit's does): w:0 there still waits for the reply.
+	if op.Kind == Write && !op.WriteConcern.Acknowledged() && (ex.sess == nil || !ex.sess.InTransaction()) {
 		flags, e.moreToCome = wire.MoreToCome, true
 	}
 	start, dst := wire.StartMsg(dst, e.requestID, 0, flags)
@@ -96,10 +98,11 @@ func (x *Executor) appendSession(dst []byte, ex *execution, desc *topology.Serve
 	return dst, nil
 }
 
-// appendReadPref appends $readPreference to a read when the topology
-// needs it (see readPrefToSend).
+// appendReadPrefFor appends $readPreference to a read or a generic
+// command when the topology needs it (see readPrefToSend): never for
+// writes, which always go to a primary.
 func (x *Executor) appendReadPrefFor(dst []byte, op *Operation, srv Server, desc *topology.ServerDescription) []byte {
-	if op.Kind == Read || op.Kind == Command && op.ReadPref.Mode != topology.Primary {
+	if op.Kind == Read || op.Kind == Command {
 		if rp, ok := readPrefToSend(op.ReadPref, srv.TopologyType(), desc.Type); ok {
 			dst = appendReadPref(dst, rp)
 		}

@@ -71,6 +71,9 @@ func (x *Executor) Execute(ctx context.Context, op *Operation) error {
 		if op.Kind == Write && !op.WriteConcern.Acknowledged() && !ex.sess.InTransaction() {
 			return errors.New("driver: an unacknowledged write (w: 0) cannot run in an explicit session: use an acknowledged write concern or no session")
 		}
+		if ex.sess.InTransaction() && op.Kind == Read {
+			op.ReadPref = topology.ReadPref{Mode: topology.Primary} // a transaction reads from the primary
+		}
 	}
 	defer x.endSession(ex)
 	if op.Batch == nil {
