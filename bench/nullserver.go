@@ -34,6 +34,7 @@ type NullServer struct {
 	wg      sync.WaitGroup
 	connID  atomic.Int32
 	nextCur atomic.Int64
+	inserts atomic.Int64 // insert commands received
 
 	mu      sync.Mutex
 	conns   map[net.Conn]struct{}
@@ -62,6 +63,10 @@ func (s *NullServer) Addr() string { return s.ln.Addr().String() }
 
 // URI is a connection string for a direct connection to the server.
 func (s *NullServer) URI() string { return "mongodb://" + s.Addr() + "/?directConnection=true" }
+
+// Inserts is the number of insert commands received so far: how many
+// commands a driver split an insertMany into.
+func (s *NullServer) Inserts() int64 { return s.inserts.Load() }
 
 // Close stops accepting, closes every connection and waits for the
 // goroutines to end.
@@ -176,6 +181,7 @@ func (s *NullServer) command(dst []byte, m *wire.Msg, connID int32) ([]byte, err
 	case "killCursors":
 		return s.killCursors(dst, cmd), nil
 	case "insert":
+		s.inserts.Add(1)
 		return appendN(dst, countDocuments(m, cmd)), nil
 	default:
 		return appendN(dst, -1), nil

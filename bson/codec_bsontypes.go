@@ -219,14 +219,14 @@ func init() {
 		reflect.TypeFor[Binary](): func() codec {
 			return scalar(TypeBinary, func(dst []byte, x Binary) []byte { return AppendBinary(dst, x.Subtype, x.Data) },
 				func(d *decState, val []byte) (Binary, error) {
-					sub, data, err := d.readBinary(val)
-					return Binary{Subtype: sub, Data: append([]byte(nil), data...)}, err
+					sub, data := splitBinary(val)
+					return Binary{Subtype: sub, Data: append([]byte(nil), data...)}, nil
 				})
 		},
 		reflect.TypeFor[UUID](): func() codec {
 			return scalar(TypeBinary, func(dst []byte, x UUID) []byte { return AppendBinary(dst, BinaryUUID, x[:]) },
 				func(d *decState, val []byte) (UUID, error) {
-					sub, data, _ := d.readBinary(val)
+					sub, data := splitBinary(val)
 					if sub != BinaryUUID || len(data) != 16 {
 						return UUID{}, d.errAt(val, "binary is not a UUID (subtype 4, 16 bytes)")
 					}

@@ -235,10 +235,7 @@ func byteSliceCodec() codec {
 				v.SetZero()
 				return nil
 			case TypeBinary:
-				sub, data, err := d.readBinary(val)
-				if err != nil {
-					return err
-				}
+				sub, data := splitBinary(val)
 				if sub != BinaryGeneric && sub != BinaryBinaryOld {
 					return d.errAt(val, "cannot decode binary subtype "+strconv.Itoa(int(sub))+" into "+v.Type().String())
 				}

@@ -168,10 +168,7 @@ func (d *decState) decodeAny(t Type, val []byte) (any, error) {
 	case TypeArray:
 		return d.decodeA(val)
 	case TypeBinary:
-		sub, data, err := d.readBinary(val)
-		if err != nil {
-			return nil, err
-		}
+		sub, data := splitBinary(val)
 		return Binary{Subtype: sub, Data: append([]byte(nil), data...)}, nil
 	case TypeUndefined:
 		return Undefined{}, nil

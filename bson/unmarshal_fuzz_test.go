@@ -55,6 +55,12 @@ func FuzzUnmarshal(f *testing.F) {
 		if Unmarshal(data, &m) == nil {
 			roundTrip(t, m, func() any { return new(map[string]any) })
 		}
+		// M, and the documents inside an interface as M too.
+		var gm any
+		errD := Unmarshal(data, &d)
+		if errM := (Decoder{DefaultDocumentM: true}).Unmarshal(data, &gm); (errM == nil) != (errD == nil) {
+			t.Fatalf("into D: %v; into M: %v", errD, errM)
+		}
 	})
 }
 

@@ -1,7 +1,6 @@
 package bson
 
 import (
-	"bytes"
 	"encoding/binary"
 	"math"
 	"strconv"
@@ -85,7 +84,7 @@ func (d *decState) openDocument(doc []byte) ([]byte, error) {
 // and the elements after it.
 func (d *decState) nextElement(body []byte) (t Type, key, val, rest []byte, err error) {
 	t = Type(body[0])
-	n := bytes.IndexByte(body[1:], 0) + 1
+	n := keyLength(body[1:]) + 1
 	if n == 0 {
 		return 0, nil, nil, nil, d.errAt(body, "element key is not NUL-terminated")
 	}
@@ -161,14 +160,14 @@ func (d *decState) checkKey(k []byte) error {
 	return nil
 }
 
-// readBinary splits a framed binary value into subtype and data; the
+// splitBinary splits a framed binary value into subtype and data; the
 // inner length of subtype 2 (checked by frameBinary) is dropped.
-func (d *decState) readBinary(val []byte) (byte, []byte, error) {
+func splitBinary(val []byte) (byte, []byte) {
 	sub, data := val[4], val[5:]
 	if sub == BinaryBinaryOld {
 		data = data[4:]
 	}
-	return sub, data, nil
+	return sub, data
 }
 
 // readBool decodes a framed boolean, which must be 0 or 1.

@@ -10,7 +10,22 @@
 // postBatchResumeToken when the batch is empty or its last event has
 // been returned, else the _id of the event returned. ResumeToken gives
 // it, also after TryNext calls that found nothing: store it to restart
-// a stream later.
+// a stream later. To see every update of the token, iterate with TryNext:
+//
+//	for {
+//		ok := cs.TryNext(ctx)
+//		save(bytes.Clone(cs.ResumeToken())) // the latest, even when no event came
+//		if ok {
+//			handle(cs.Current)
+//			continue
+//		}
+//		if cs.Err() != nil || cs.ID() == 0 {
+//			break // failed, or the server ended the stream (invalidate)
+//		}
+//	}
+//
+// Open the stream with ResumeAfter (or StartAfter, after an invalidate)
+// set to the saved token to continue after a restart.
 //
 // After a resumable error of a getMore (a network error, CursorNotFound,
 // a ResumableChangeStreamError label from a 4.4+ server, or one of the

@@ -8,6 +8,7 @@ package client_test
 // findAndModify, which the mock's store does not support.
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"testing"
@@ -239,3 +240,169 @@ func TestCausalClusterTimeSupport(t *testing.T) {
 		t.Error("a replica set member got no $clusterTime")
 	}
 }
+
+// TestCausalConsistencyReadAfterWrite: in one session, the read after a
+// write carries afterClusterTime, the write's operationTime.
+func TestCausalConsistencyReadAfterWrite(t *testing.T) {
+	srv := csPrimary(t)
+	var rec replies
+	c := csConnect(t, srv.URI(), client.Options{Monitor: rec.monitor()})
+	sess := startSession(t, c)
+	ctx := client.WithSession(csContext(t), sess)
+	coll := c.Database("test").Collection("c")
+	if err := coll.FindOne(ctx, bson.D{}).Err(); !errors.Is(err, client.ErrNoDocuments) {
+		t.Fatal(err)
+	}
+	if _, err := coll.InsertOne(ctx, bson.D{bson.KV("_id", 1)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := coll.FindOne(ctx, bson.D{bson.KV("_id", 1)}).Err(); err != nil {
+		t.Fatal(err)
+	}
+	finds := srv.CommandsNamed("find")
+	if !finds[0].Lookup("readConcern", "afterClusterTime").IsZero() {
+		t.Errorf("the session's first read carries afterClusterTime: %s", finds[0].Command)
+	}
+	insertReply := rec.of("insert")[0]
+	want := timestampOf(t, insertReply.Lookup("operationTime"), "the insert's operationTime")
+	got := timestampOf(t, finds[1].Lookup("readConcern", "afterClusterTime"), "the read's afterClusterTime")
+	if got != want {
+		t.Errorf("afterClusterTime %v, want the write's operationTime %v", got, want)
+	}
+	if ot, ok := sess.OperationTime(); !ok || ot.T < want.T || ot.T == want.T && ot.I < want.I {
+		t.Errorf("session OperationTime %v, %v: behind the write's %v", ot, ok, want)
+	}
+	// Writes wait for the session's earlier operations too (the
+	// causal-consistency write-commands tests): afterClusterTime, no level.
+	ins := srv.CommandsNamed("insert")[0]
+	findTime := timestampOf(t, rec.of("find")[0].Lookup("operationTime"), "the first find's operationTime")
+	if got := timestampOf(t, ins.Lookup("readConcern", "afterClusterTime"), "the write's afterClusterTime"); got != findTime {
+		t.Errorf("write afterClusterTime %v, want the first read's operationTime %v", got, findTime)
+	}
+	if !ins.Lookup("readConcern", "level").IsZero() {
+		t.Errorf("a write carries a read concern level: %s", ins.Command)
+	}
+}
+
+// TestCausalConsistencyAcrossSessions: a second session advanced to the
+// first one's cluster and operation times reads after its write.
+func TestCausalConsistencyAcrossSessions(t *testing.T) {
+	srv := csPrimary(t)
+	c := csConnect(t, srv.URI())
+	ctx := csContext(t)
+	s1, s2 := startSession(t, c), startSession(t, c)
+	coll := c.Database("test").Collection("c")
+	if _, err := coll.InsertOne(client.WithSession(ctx, s1), bson.D{bson.KV("_id", 1)}); err != nil {
+		t.Fatal(err)
+	}
+	ot, ok := s1.OperationTime()
+	if !ok || s1.ClusterTime() == nil {
+		t.Fatal("the first session saw no operationTime or $clusterTime")
+	}
+	if err := s2.AdvanceClusterTime(s1.ClusterTime()); err != nil {
+		t.Fatal(err)
+	}
+	s2.AdvanceOperationTime(ot)
+	if err := coll.FindOne(client.WithSession(ctx, s2), bson.D{bson.KV("_id", 1)}).Err(); err != nil {
+		t.Fatal(err)
+	}
+	find := srv.CommandsNamed("find")[0]
+	if got := timestampOf(t, find.Lookup("readConcern", "afterClusterTime"), "afterClusterTime"); got != ot {
+		t.Errorf("second session's read afterClusterTime %v, want the first's operationTime %v", got, ot)
+	}
+	sent := timestampOf(t, find.Lookup("$clusterTime", "clusterTime"), "$clusterTime")
+	s1ct, _, _ := s1.ClusterTime().Lookup("clusterTime").Timestamp()
+	if sent.T < s1ct {
+		t.Errorf("gossiped $clusterTime %v is before the first session's", sent)
+	}
+	if lsid, _ := find.Lookup("lsid").Document(); s2.ID() == nil || !bytes.Equal(lsid, s2.ID()) {
+		t.Errorf("find lsid %s, want the second session's %s", find.Lookup("lsid"), s2.ID())
+	}
+	if err := s2.AdvanceClusterTime(bson.Raw{5, 0, 0, 0, 0}); err == nil {
+		t.Error("AdvanceClusterTime accepted a document without clusterTime")
+	}
+}
+
+func TestCausalConsistencyOff(t *testing.T) {
+	srv := csPrimary(t)
+	c := csConnect(t, srv.URI())
+	sess := startSession(t, c, client.SessionOptions{CausalConsistency: new(bool)})
+	ctx := client.WithSession(csContext(t), sess)
+	coll := c.Database("test").Collection("c")
+	if _, err := coll.InsertOne(ctx, bson.D{bson.KV("_id", 1)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := coll.FindOne(ctx, bson.D{}).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if rc := srv.CommandsNamed("find")[0].Lookup("readConcern"); !rc.IsZero() {
+		t.Errorf("a session without causal consistency sent readConcern %s", rc)
+	}
+}
+
+func TestSnapshotSession(t *testing.T) {
+	srv := csPrimary(t)
+	c := csConnect(t, srv.URI())
+	sess := startSession(t, c, client.SessionOptions{Snapshot: true})
+	ctx := client.WithSession(csContext(t), sess)
+	if err := c.Database("test").Collection("c").FindOne(ctx, bson.D{}).Err(); !errors.Is(err, client.ErrNoDocuments) {
+		t.Fatal(err)
+	}
+	if lvl, _ := srv.CommandsNamed("find")[0].Lookup("readConcern", "level").StringValue(); lvl != "snapshot" {
+		t.Errorf("snapshot session read with level %q", lvl)
+	}
+	if err := sess.StartTransaction(); err == nil {
+		t.Error("a snapshot session started a transaction")
+	}
+	if _, err := c.StartSession(client.SessionOptions{Snapshot: true, CausalConsistency: ptr(true)}); err == nil {
+		t.Error("snapshot and causal consistency together were accepted")
+	}
+}
+
+// TestUnacknowledgedWriteInExplicitSession fails before sending.
+func TestUnacknowledgedWriteInExplicitSession(t *testing.T) {
+	srv := csPrimary(t)
+	c := csConnect(t, srv.URI())
+	sess := startSession(t, c)
+	ctx := client.WithSession(csContext(t), sess)
+	coll := c.Database("test").Collection("c", client.CollectionOptions{WriteConcern: &client.WriteConcern{W: "0"}})
+	_, err := coll.InsertOne(ctx, bson.D{bson.KV("_id", 1)})
+	if err == nil {
+		t.Fatal("an unacknowledged write ran in an explicit session")
+	}
+	if n := len(srv.CommandsNamed("insert")); n != 0 {
+		t.Errorf("%d inserts sent", n)
+	}
+}
+
+// TestSnapshotReadsAtClusterTime: a snapshot session's first read takes
+// the server's atClusterTime; every later read asks for that snapshot.
+func TestSnapshotReadsAtClusterTime(t *testing.T) {
+	srv := csPrimary(t)
+	snap := bson.Timestamp{T: 1700000000, I: 9}
+	srv.Handle("find", func(req *mockserver.Request) mockserver.Reply {
+		return mockserver.OK(bson.KV("cursor", bson.D{bson.KV("id", int64(0)), bson.KV("ns", "test.c"),
+			bson.KV("firstBatch", bson.A{}), bson.KV("atClusterTime", snap)}))
+	})
+	c := csConnect(t, srv.URI())
+	sess := startSession(t, c, client.SessionOptions{Snapshot: true})
+	ctx := client.WithSession(csContext(t), sess)
+	coll := c.Database("test").Collection("c")
+	for i := 0; i < 2; i++ {
+		if err := coll.FindOne(ctx, bson.D{}).Err(); !errors.Is(err, client.ErrNoDocuments) {
+			t.Fatal(err)
+		}
+	}
+	finds := srv.CommandsNamed("find")
+	if !finds[0].Lookup("readConcern", "atClusterTime").IsZero() {
+		t.Errorf("the first snapshot read asks for a time: %s", finds[0].Lookup("readConcern"))
+	}
+	if got := timestampOf(t, finds[1].Lookup("readConcern", "atClusterTime"), "atClusterTime"); got != snap {
+		t.Errorf("second read atClusterTime %v, want the first reply's %v", got, snap)
+	}
+	if !finds[1].Lookup("readConcern", "afterClusterTime").IsZero() {
+		t.Error("a snapshot read carries afterClusterTime")
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

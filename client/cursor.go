@@ -271,8 +271,9 @@ func (cur *Cursor) Close(ctx context.Context) error {
 func (cur *Cursor) All(ctx context.Context, results any) error {
 	defer cur.Close(ctx)
 	if raws, ok := results.(*[]bson.Raw); ok {
+		var a arena
 		for cur.Next(ctx) {
-			*raws = append(*raws, bson.Raw(bytes.Clone(cur.Current)))
+			*raws = append(*raws, a.copy(cur.Current))
 		}
 		return cur.Err()
 	}
@@ -299,16 +300,24 @@ func (cur *Cursor) ToList(ctx context.Context, length int) ([]bson.Raw, error) {
 		return nil, errors.New("client: ToList needs a positive length; All reads everything")
 	}
 	var out []bson.Raw
-	var arena []byte
+	var a arena
 	for len(out) < length && cur.Next(ctx) {
-		if cap(arena)-len(arena) < len(cur.Current) {
-			arena = make([]byte, 0, max(len(cur.Current), 64<<10))
-		}
-		start := len(arena)
-		arena = append(arena, cur.Current...)
-		out = append(out, bson.Raw(arena[start:len(arena):len(arena)]))
+		out = append(out, a.copy(cur.Current))
 	}
 	return out, cur.Err()
+}
+
+// arena copies documents into shared 64 KiB blocks: one allocation per
+// block rather than per document. A copy is never moved or overwritten.
+type arena struct{ block []byte }
+
+func (a *arena) copy(doc bson.Raw) bson.Raw {
+	if cap(a.block)-len(a.block) < len(doc) {
+		a.block = make([]byte, 0, max(len(doc), 64<<10))
+	}
+	start := len(a.block)
+	a.block = append(a.block, doc...)
+	return bson.Raw(a.block[start:len(a.block):len(a.block)])
 }
 
 // Iter returns an iterator over the remaining documents, for a range

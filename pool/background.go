@@ -12,18 +12,19 @@ import (
 // pool closes.
 func (p *Pool) background() {
 	defer p.wg.Done()
-	var tick <-chan time.Time
-	if d := p.cfg.maintainInterval(); d > 0 {
-		t := time.NewTicker(d)
-		defer t.Stop()
-		tick = t.C
+	d := p.cfg.maintainInterval()
+	if d < 0 {
+		<-p.ctx.Done() // no runs at all
+		return
 	}
+	t := time.NewTicker(d)
+	defer t.Stop()
 	for {
 		select {
 		case <-p.ctx.Done():
 			return
 		case <-p.wake:
-		case <-tick:
+		case <-t.C:
 		}
 		p.maintain()
 	}

@@ -118,9 +118,11 @@ type Config struct {
 	// zero means only the context bounds it.
 	WaitQueueTimeout time.Duration
 	// MaintainInterval is the pause between background runs (pruning idle
-	// and stale connections, filling MinPoolSize). Zero means
-	// DefaultMaintainInterval; a negative value means no periodic runs
-	// (Clear and Ready still wake the goroutine).
+	// and stale connections, filling MinPoolSize); Ready and Clear also
+	// start a run at once. Zero means DefaultMaintainInterval. A negative
+	// value means no background runs at all (the spec tests' "never begin
+	// a Run"): MinPoolSize is then not maintained and perished connections
+	// are closed only when a checkout meets them.
 	MaintainInterval time.Duration
 
 	// Monitor receives the CMAP events, synchronously, on the goroutine
