@@ -95,6 +95,9 @@ func TestNullServerHelloAndFind(t *testing.T) {
 	if n, _ := ins.Lookup("n").AsInt64(); n != 2 {
 		t.Errorf("insert of 2 documents replied n = %d: %s", n, ins)
 	}
+	if got := s.Inserts(); got != 1 {
+		t.Errorf("Inserts() = %d after one insert command", got)
+	}
 }
 
 // cursorBatch checks reply's cursor id and returns its batch named name.
