@@ -32,6 +32,18 @@ func ping(ctx context.Context, c *pool.Conn) error {
 	return err
 }
 
+// awaitableHelloConns returns the ids of the connections on which srv got
+// an awaitable hello (one with a topologyVersion).
+func awaitableHelloConns(srv *mockserver.Server) map[int64]bool {
+	conns := map[int64]bool{}
+	for _, h := range srv.CommandsNamed("hello") {
+		if _, ok := h.Lookup("topologyVersion").Document(); ok {
+			conns[h.ConnID] = true
+		}
+	}
+	return conns
+}
+
 func TestNetworkErrorMarksUnknownAndClearsPool(t *testing.T) {
 	srv := mockserver.New(t, mockserver.Options{})
 	topo, rec, s := selectStandalone(t, srv, longHeartbeat, MonitorAuto)
@@ -39,6 +51,9 @@ func TestNetworkErrorMarksUnknownAndClearsPool(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The monitor streams before the error comes: otherwise there would be
+	// no check in progress to cancel and only one streaming connection.
+	eventually(t, "the monitor's first awaitable hello", func() bool { return len(awaitableHelloConns(srv)) >= 1 })
 	srv.FailCommand(mockserver.FailPoint{Commands: []string{"ping"}, Times: 1, Action: mockserver.CloseAfterRead})
 	err = ping(context.Background(), c)
 	if err == nil {
@@ -74,15 +89,7 @@ func TestNetworkErrorMarksUnknownAndClearsPool(t *testing.T) {
 	// connection closed; it waits for a request, which selection makes,
 	// and streams again on a new connection.
 	reselect(t, topo)
-	eventually(t, "awaitable hellos on two connections", func() bool {
-		conns := map[int64]bool{}
-		for _, h := range srv.CommandsNamed("hello") {
-			if _, ok := h.Lookup("topologyVersion").Document(); ok {
-				conns[h.ConnID] = true
-			}
-		}
-		return len(conns) >= 2
-	})
+	eventually(t, "awaitable hellos on two connections", func() bool { return len(awaitableHelloConns(srv)) >= 2 })
 	changed := false
 	for _, ev := range rec.events() {
 		if sc, ok := ev.(ServerDescriptionChanged); ok && sc.New.Type == ServerUnknown && sc.Previous.Type == Standalone {
