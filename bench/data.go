@@ -3,7 +3,6 @@ package bench
 import (
 	"archive/tar"
 	"compress/gzip"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -41,25 +40,32 @@ var wantedFiles = map[string][]string{
 	},
 }
 
-// SpecDir finds the specifications' test data: $MONGO_SPEC_DIR when set,
-// else shared/specs beside the first ancestor of the working directory that
-// has one ("../shared/specs" from the repository root, "../../shared/specs"
-// from bench/).
+// SpecDir finds the specifications' test data: $MONGO_SPEC_DIR (a relative
+// value is tried from the working directory and then from each of its
+// ancestors, since it is usually given relative to the repository root),
+// else shared/specs beside the first ancestor that has one
+// ("../shared/specs" from the repository root, "../../shared/specs" from
+// bench/).
 func SpecDir() (string, error) {
-	if dir := os.Getenv("MONGO_SPEC_DIR"); dir != "" {
-		return dir, nil
-	}
 	wd, err := os.Getwd()
 	if err != nil {
 		return "", err
 	}
+	rel := filepath.Join("..", "shared", "specs")
+	env := os.Getenv("MONGO_SPEC_DIR")
+	if env != "" {
+		if filepath.IsAbs(env) {
+			return env, nil
+		}
+		rel = env
+	}
 	for dir := wd; ; dir = filepath.Dir(dir) {
-		cand := filepath.Join(dir, "..", "shared", "specs")
+		cand := filepath.Join(dir, rel)
 		if st, err := os.Stat(filepath.Join(cand, "benchmarking", "data")); err == nil && st.IsDir() {
 			return filepath.Clean(cand), nil
 		}
 		if filepath.Dir(dir) == dir {
-			return "", errors.New("bench: no shared/specs/benchmarking/data above the working directory; set MONGO_SPEC_DIR")
+			return "", fmt.Errorf("bench: no %s/benchmarking/data from %s or above; set MONGO_SPEC_DIR", rel, wd)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -73,7 +75,8 @@ func startFerretDB(ctx context.Context) (uri string, stop func() error, err erro
 		"--telemetry=disable", "--log-level=warn")
 	os.MkdirAll(filepath.Join(dir, "data"), 0o755)
 	os.MkdirAll(filepath.Join(dir, "state"), 0o755)
-	cmd.Stdout, cmd.Stderr = nil, nil
+	var out bytes.Buffer // read only after the process has exited
+	cmd.Stdout, cmd.Stderr = &out, &out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		os.RemoveAll(dir)
@@ -100,7 +103,7 @@ func startFerretDB(ctx context.Context) (uri string, stop func() error, err erro
 		select {
 		case err := <-exited:
 			os.RemoveAll(dir)
-			return "", nil, fmt.Errorf("ferretdb exited at start: %v", err)
+			return "", nil, fmt.Errorf("ferretdb exited at start: %v: %s", err, lastLines(out.String(), 10))
 		case <-ctx.Done():
 			stop()
 			return "", nil, ctx.Err()
@@ -121,4 +124,10 @@ func freePort() (string, error) {
 	}
 	defer ln.Close()
 	return ln.Addr().String(), nil
+}
+
+// lastLines returns the last n lines of s.
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return strings.Join(lines[max(len(lines)-n, 0):], "\n")
 }

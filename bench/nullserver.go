@@ -209,7 +209,7 @@ func (s *NullServer) find(dst []byte, cmd bson.Raw) ([]byte, error) {
 // when n <= 0) and at most 16 MiB of them. An unknown id gets an empty
 // batch, as drivers treat a finished cursor.
 func (s *NullServer) batch(dst []byte, name string, id int64, n int) []byte {
-	fit := (16<<20 - 1024) / len(s.Doc)
+	fit := max((16<<20-1024)/len(s.Doc), 1)
 	if n <= 0 || n > fit {
 		n = fit
 	}

@@ -75,6 +75,7 @@ func (e *Env) floorTask(ctx context.Context) Task {
 		Torque: func(b *testing.B) error {
 			addr := strings.TrimPrefix(e.URI, "mongodb://")
 			addr = addr[:strings.IndexAny(addr+"/", "/?")]
+			addr = addr[strings.LastIndexByte(addr, '@')+1:] // drop user:password@
 			var dialer net.Dialer
 			c, err := dialer.DialContext(ctx, "tcp", addr)
 			if err != nil {

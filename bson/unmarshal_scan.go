@@ -1,6 +1,7 @@
 package bson
 
 import (
+	"bytes"
 	"encoding/binary"
 	"math"
 	"strconv"
@@ -84,7 +85,7 @@ func (d *decState) openDocument(doc []byte) ([]byte, error) {
 // and the elements after it.
 func (d *decState) nextElement(body []byte) (t Type, key, val, rest []byte, err error) {
 	t = Type(body[0])
-	n := keyLength(body[1:]) + 1
+	n := bytes.IndexByte(body[1:], 0) + 1
 	if n == 0 {
 		return 0, nil, nil, nil, d.errAt(body, "element key is not NUL-terminated")
 	}

@@ -302,23 +302,12 @@ func (c *Collection) bulkOperation(r *bulkRun, o *BulkWriteOptions, res *BulkWri
 	case kindDelete:
 		name, seq = "delete", "deletes"
 	}
-	return &driver.Operation{Name: name, DB: c.db.name, Kind: driver.Write, Retryable: !r.multi, WriteConcern: c.wc,
-		Batch: &driver.Batch{Identifier: seq, Docs: r.docs, Ordered: !o.Unordered},
-		Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) {
-			dst = bson.AppendStringElement(dst, name, c.name)
-			dst = bson.AppendBooleanElement(dst, "ordered", !o.Unordered)
-			if o.BypassDocumentValidation && r.kind != kindDelete {
-				dst = bson.AppendBooleanElement(dst, "bypassDocumentValidation", true)
-			}
-			if r.kind != kindInsert {
-				var err error
-				if dst, err = appendOptionalDoc(dst, "let", o.Let); err != nil {
-					return dst, err
-				}
-			}
-			return appendValue(dst, "comment", o.Comment)
-		},
-		Handle: func(reply *driver.Reply) error { return res.add(r, reply) }}
+	w := writeCommand{name: name, seq: seq, ordered: !o.Unordered, retryable: !r.multi,
+		bypass: o.BypassDocumentValidation && r.kind != kindDelete, comment: o.Comment}
+	if r.kind != kindInsert {
+		w.let = o.Let
+	}
+	return c.writeOperation(w, r.docs, func(reply *driver.Reply) error { return res.add(r, reply) })
 }
 
 // add counts one reply of run r: n, nModified and upserted, whose
@@ -410,13 +399,11 @@ func (m DeleteManyModel) appendStatement(dst, scratch []byte, _ int) ([]byte, []
 	return dst, scratch, statement{kind: kindDelete, multi: true}, err
 }
 
-// appendUpdateStatement appends the statement updateStatement builds.
+// appendUpdateStatement appends an update statement (appendUpdate) and
+// describes it.
 func appendUpdateStatement(dst, scratch []byte, filter, u any, multi, replace bool, o *UpdateOptions) ([]byte, []byte, statement, error) {
-	stmt, err := updateStatement(filter, u, multi, replace, o)
-	if err != nil {
-		return dst, scratch, statement{}, err
-	}
-	return append(dst, stmt...), scratch, statement{kind: kindUpdate, multi: multi}, nil
+	dst, err := appendUpdate(dst, filter, u, multi, replace, o)
+	return dst, scratch, statement{kind: kindUpdate, multi: multi}, err
 }
 
 // appendDeleteStatement appends {q, limit, collation, hint}; limit 0

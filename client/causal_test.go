@@ -406,3 +406,41 @@ func TestSnapshotReadsAtClusterTime(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestCausalReadYourWritesFromSecondary: in a replica set, a causally
+// consistent session writes on the primary, then reads from a secondary;
+// the read goes to a secondary and waits (afterClusterTime) for the
+// write's operationTime.
+func TestCausalReadYourWritesFromSecondary(t *testing.T) {
+	rs := mockserver.NewReplicaSet(t, mockserver.ReplicaSetOptions{Members: 3})
+	var rec replies
+	c := csConnect(t, rs.URI(), client.Options{Monitor: rec.monitor()})
+	sess := startSession(t, c)
+	ctx := client.WithSession(csContext(t), sess)
+	db := c.Database("test")
+	if _, err := db.Collection("c").InsertOne(ctx, bson.D{bson.KV("_id", 1)}); err != nil {
+		t.Fatal(err)
+	}
+	secondary := db.Collection("c", client.CollectionOptions{ReadPreference: &client.ReadPref{Mode: client.Secondary}})
+	if err := secondary.FindOne(ctx, bson.D{bson.KV("_id", 1)}).Err(); err != nil {
+		t.Fatal(err)
+	}
+	primary := rs.Primary().Addr()
+	if ins := rs.CommandsNamed("insert"); len(ins) != 1 || ins[0].Host != primary {
+		t.Fatalf("inserts %d, the first to %v; want one, to the primary %s", len(ins), ins, primary)
+	}
+	finds := rs.CommandsNamed("find")
+	if len(finds) != 1 {
+		t.Fatalf("%d finds, want 1", len(finds))
+	}
+	if finds[0].Host == primary {
+		t.Errorf("the read with readPreference secondary went to the primary %s", primary)
+	}
+	if mode, _ := finds[0].Lookup("$readPreference", "mode").StringValue(); mode != "secondary" {
+		t.Errorf("find $readPreference %s, want mode secondary", finds[0].Lookup("$readPreference"))
+	}
+	want := timestampOf(t, rec.of("insert")[0].Lookup("operationTime"), "the insert's operationTime")
+	if got := timestampOf(t, finds[0].Lookup("readConcern", "afterClusterTime"), "the read's afterClusterTime"); got != want {
+		t.Errorf("afterClusterTime %v, want the insert's operationTime %v", got, want)
+	}
+}

@@ -145,20 +145,43 @@ func (c *Collection) insert(ctx context.Context, docs []any, ordered, bypass boo
 		}
 	}
 	*arena, *scratch = buf[:0], tmp[:0]
-	batch := &driver.Batch{Identifier: "documents", Docs: make([][]byte, len(docs)), Ordered: ordered}
+	stmts := make([][]byte, len(docs))
 	for i := range docs {
-		batch.Docs[i] = buf[startOf(ends, i):ends[i]]
+		stmts[i] = buf[startOf(ends, i):ends[i]]
 	}
-	op := &driver.Operation{Name: "insert", DB: c.db.name, Kind: driver.Write, Retryable: true, WriteConcern: c.wc, Batch: batch,
+	op := c.writeOperation(writeCommand{name: "insert", seq: "documents", ordered: ordered, retryable: true,
+		bypass: bypass, comment: comment}, stmts, nil)
+	return ids, c.client().execute(ctx, op)
+}
+
+// writeCommand is an insert, update or delete command: its fields around
+// the document sequence seq of its statements.
+type writeCommand struct {
+	name, seq    string // "update", "updates"
+	ordered      bool
+	retryable    bool // a retryable write (not with multi: true)
+	bypass       bool // bypassDocumentValidation
+	let, comment any
+}
+
+// writeOperation is the operation of w over the encoded statements docs;
+// handle reads each reply (nil: none).
+func (c *Collection) writeOperation(w writeCommand, docs [][]byte, handle func(*driver.Reply) error) *driver.Operation {
+	return &driver.Operation{Name: w.name, DB: c.db.name, Kind: driver.Write, Retryable: w.retryable, WriteConcern: c.wc,
+		Batch: &driver.Batch{Identifier: w.seq, Docs: docs, Ordered: w.ordered},
 		Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) {
-			dst = bson.AppendStringElement(dst, "insert", c.name)
-			dst = bson.AppendBooleanElement(dst, "ordered", ordered)
-			if bypass {
+			dst = bson.AppendStringElement(dst, w.name, c.name)
+			dst = bson.AppendBooleanElement(dst, "ordered", w.ordered)
+			if w.bypass {
 				dst = bson.AppendBooleanElement(dst, "bypassDocumentValidation", true)
 			}
-			return appendValue(dst, "comment", comment)
-		}}
-	return ids, c.client().execute(ctx, op)
+			dst, err := appendOptionalDoc(dst, "let", w.let)
+			if err != nil {
+				return dst, err
+			}
+			return appendValue(dst, "comment", w.comment)
+		},
+		Handle: handle}
 }
 
 func startOf(ends []int, i int) int {

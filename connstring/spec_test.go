@@ -53,14 +53,18 @@ func TestConnectionStringSpec(t *testing.T) { runURISuite(t, "connection-string"
 func TestURIOptionsSpec(t *testing.T)       { runURISuite(t, "uri-options", "tests") }
 
 func runURISuite(t *testing.T, suite ...string) {
-	root := spectest.Dir(t, suite...)
-	for _, file := range spectest.Files(t, ".json", suite...) {
+	runCases(t, spectest.Files(t, ".json", suite...), runURICase)
+}
+
+// runCases runs each case of files as a subtest named "file/description",
+// unless the skip list names it.
+func runCases(t *testing.T, files []string, run func(*testing.T, uriCase)) {
+	for _, file := range files {
 		for _, tc := range loadCases(t, file) {
 			name := filepath.Base(file) + "/" + tc.Description
 			t.Run(name, func(t *testing.T) {
 				skips.Check(t, name)
-				_ = root
-				runURICase(t, tc)
+				run(t, tc)
 			})
 		}
 	}
@@ -252,15 +256,7 @@ var optionGetters = map[string]func(*connstring.ConnString) any{
 // connection-string cases: Parse must accept or reject each URI, and the
 // effective credential must match.
 func TestAuthSpecConnectionStrings(t *testing.T) {
-	for _, file := range spectest.Files(t, "connection-string.json", "auth", "tests", "legacy") {
-		for _, tc := range loadCases(t, file) {
-			name := filepath.Base(file) + "/" + tc.Description
-			t.Run(name, func(t *testing.T) {
-				skips.Check(t, name)
-				runAuthCase(t, tc)
-			})
-		}
-	}
+	runCases(t, spectest.Files(t, "connection-string.json", "auth", "tests", "legacy"), runAuthCase)
 }
 
 func runAuthCase(t *testing.T, tc uriCase) {

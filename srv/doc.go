@@ -17,6 +17,10 @@
 //   - poller.go: Poller, the goroutine that rescans SRV records.
 //   - errors.go: Error.
 //
+// Tests: spec_test.go runs every initial-dns-seedlist-discovery file
+// against an in-memory resolver loaded with the spec's test zone; it
+// skips nothing.
+//
 // Concurrency: Resolve is safe for concurrent use. A Poller owns one
 // goroutine, started by NewPoller and ended by Stop; its callbacks run on
 // that goroutine, one at a time.

@@ -110,6 +110,17 @@
 // (pool.Config.Monitor) may be called under the lock when the topology
 // readies or clears a pool: it must not call the Topology either.
 //
+// Tests: sdam_spec_test.go runs every file of the SDAM suite
+// (server-discovery-and-monitoring/tests) on Apply and HandleError,
+// skipping only unified/*, which needs a live deployment and the unified
+// runner. selection_spec_test.go runs server-selection/tests (Suitable,
+// LatencyWindow, Select; rtt/ on RTTAverage; in_window/ with seeded
+// randomness), skipping logging/* (unified format, live deployment); it
+// also runs max-staleness/tests whenever that directory exists: the
+// shared corpus does not carry it, so its absence is a skip, even in CI.
+// The running half is tested against internal/mockserver, and against
+// FerretDB when testenv finds one.
+//
 // Buffers: ParseHello copies what it keeps, so the reply buffer may be
 // reused as soon as it returns. ServerHeartbeatSucceeded.Reply is valid
 // only during the listener call.

@@ -2,6 +2,7 @@ package topology
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"slices"
 
@@ -190,19 +191,17 @@ func (m *machine) acceptPrimaryVersion(sd ServerDescription) bool {
 
 // compareElectionID orders ObjectIDs bytewise, a missing one first.
 func compareElectionID(a, b *bson.ObjectID) int {
-	switch {
-	case a == nil && b == nil:
-		return 0
-	case a == nil:
-		return -1
-	case b == nil:
-		return 1
-	}
-	return bytes.Compare(a[:], b[:])
+	return compareOptional(a, b, func(a, b *bson.ObjectID) int { return bytes.Compare(a[:], b[:]) })
 }
 
 // compareSetVersion orders setVersions, a missing one first.
 func compareSetVersion(a, b *int64) int {
+	return compareOptional(a, b, func(a, b *int64) int { return cmp.Compare(*a, *b) })
+}
+
+// compareOptional orders two optional values by compare, a missing one
+// first.
+func compareOptional[T any](a, b *T, compare func(a, b *T) int) int {
 	switch {
 	case a == nil && b == nil:
 		return 0
@@ -211,13 +210,7 @@ func compareSetVersion(a, b *int64) int {
 	case b == nil:
 		return 1
 	}
-	switch {
-	case *a < *b:
-		return -1
-	case *a > *b:
-		return 1
-	}
-	return 0
+	return compare(a, b)
 }
 
 // checkIfHasPrimary sets the replica-set type by whether a primary is known.

@@ -113,6 +113,9 @@ func (e *SelectionError) Unwrap() error { return e.Err }
 
 // describeCriteria names what the operation needed.
 func describeCriteria(c Criteria) string {
+	if c.Only != "" {
+		return "the pinned server " + string(c.Only)
+	}
 	if c.Write {
 		return "writes"
 	}

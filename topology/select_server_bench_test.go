@@ -25,7 +25,7 @@ func BenchmarkSelectServer(b *testing.B) {
 	c := Criteria{ReadPref: ReadPref{Mode: Secondary}}
 	for { // until both secondaries are known
 		td := topo.Description()
-		if len(ofTypes(td.Servers, RSSecondary)) == 2 {
+		if len(candidates{td: &td}.ofTypes(RSSecondary)) == 2 {
 			break
 		}
 		<-topo.state.Load().changed

@@ -1,6 +1,8 @@
 package topology
 
 import (
+	"cmp"
+	"errors"
 	"math/rand/v2"
 	"slices"
 	"time"
@@ -29,6 +31,11 @@ type Criteria struct {
 	// HeartbeatFrequency is the monitors' interval, which the staleness
 	// estimate needs: zero means the default 10s.
 	HeartbeatFrequency time.Duration
+
+	// Only, when set, is the one server the operation may use (the mongos
+	// a sharded transaction is pinned to), if the other rules accept it;
+	// selection fails at once when it has left the topology.
+	Only Address
 }
 
 func (c Criteria) localThreshold() time.Duration {
@@ -59,7 +66,7 @@ func Select(td TopologyDescription, c Criteria, r *rand.Rand, inFlight func(Addr
 	if err != nil || len(suitable) == 0 {
 		return ServerDescription{}, false, err
 	}
-	return Pick(LatencyWindow(suitable, c.localThreshold()), r, inFlight), true, nil
+	return *Pick(LatencyWindow(suitable, c.localThreshold()), r, inFlight), true, nil
 }
 
 // Suitable returns the servers of td suitable for the operation, before
@@ -67,7 +74,10 @@ func Select(td TopologyDescription, c Criteria, r *rand.Rand, inFlight func(Addr
 // mode, max staleness and tag sets, avoiding deprioritized servers when
 // others qualify. It fails when td is incompatible with the driver or the
 // read preference is invalid.
-func Suitable(td TopologyDescription, c Criteria) ([]ServerDescription, error) {
+//
+// The result points into td.Servers (selection copies no description);
+// like td, it must not be modified.
+func Suitable(td TopologyDescription, c Criteria) ([]*ServerDescription, error) {
 	if td.CompatibilityErr != nil {
 		return nil, td.CompatibilityErr
 	}
@@ -81,124 +91,124 @@ func Suitable(td TopologyDescription, c Criteria) ([]ServerDescription, error) {
 			}
 		}
 	}
+	if c.Only != "" {
+		if !slices.ContainsFunc(td.Servers, func(sd ServerDescription) bool { return sd.Addr == c.Only }) {
+			return nil, errors.New("server " + string(c.Only) + ", which the session is pinned to, is no longer in the topology")
+		}
+		return suitable(td, func(sd *ServerDescription) bool { return sd.Addr == c.Only }, c), nil
+	}
 	if len(c.Deprioritized) > 0 {
-		preferred := slices.DeleteFunc(slices.Clone(td.Servers), func(sd ServerDescription) bool {
-			return slices.Contains(c.Deprioritized, sd.Addr)
-		})
+		preferred := func(sd *ServerDescription) bool { return !slices.Contains(c.Deprioritized, sd.Addr) }
 		if s := suitable(td, preferred, c); len(s) > 0 {
 			return s, nil
 		}
 	}
-	return suitable(td, td.Servers, c), nil
+	return suitable(td, nil, c), nil
 }
 
-// suitable applies the rules for td's type to the candidate servers.
-func suitable(td TopologyDescription, servers []ServerDescription, c Criteria) []ServerDescription {
+// candidates is the servers that a selection considers: td's servers
+// that keep accepts (all when keep is nil).
+type candidates struct {
+	td   *TopologyDescription
+	keep func(*ServerDescription) bool
+}
+
+// ofTypes returns the candidates of the given types, in td's order.
+func (cs candidates) ofTypes(types ...ServerType) []*ServerDescription {
+	var out []*ServerDescription
+	for i := range cs.td.Servers {
+		sd := &cs.td.Servers[i]
+		if slices.Contains(types, sd.Type) && (cs.keep == nil || cs.keep(sd)) {
+			if out == nil {
+				out = make([]*ServerDescription, 0, len(cs.td.Servers)-i)
+			}
+			out = append(out, sd)
+		}
+	}
+	return out
+}
+
+// suitable applies the rules for td's type to the servers keep accepts.
+func suitable(td TopologyDescription, keep func(*ServerDescription) bool, c Criteria) []*ServerDescription {
+	cs := candidates{td: &td, keep: keep}
 	switch td.Type {
 	case Single:
-		return ofTypes(servers, Standalone, Mongos, RSPrimary, RSSecondary, RSArbiter, RSOther, RSGhost, LoadBalancer)
+		return cs.ofTypes(Standalone, Mongos, RSPrimary, RSSecondary, RSArbiter, RSOther, RSGhost, LoadBalancer)
 	case LoadBalanced:
-		return ofTypes(servers, LoadBalancer)
+		return cs.ofTypes(LoadBalancer)
 	case Sharded:
-		return ofTypes(servers, Mongos)
+		return cs.ofTypes(Mongos)
 	case ReplicaSetNoPrimary, ReplicaSetWithPrimary:
 		if c.Write {
-			return ofTypes(servers, RSPrimary)
+			return cs.ofTypes(RSPrimary)
 		}
-		return readFromReplicaSet(td, servers, c)
+		return readFromReplicaSet(cs, c)
 	}
 	return nil
 }
 
 // readFromReplicaSet applies the read preference to replica-set members.
-func readFromReplicaSet(td TopologyDescription, servers []ServerDescription, c Criteria) []ServerDescription {
+func readFromReplicaSet(cs candidates, c Criteria) []*ServerDescription {
 	rp := c.ReadPref
-	eligible := func(candidates []ServerDescription) []ServerDescription {
-		return matchTagSets(filterStale(td, candidates, rp.MaxStaleness, c.heartbeat()), rp.TagSets)
+	eligible := func(servers []*ServerDescription) []*ServerDescription {
+		return matchTagSets(filterStale(*cs.td, servers, rp.MaxStaleness, c.heartbeat()), rp.TagSets)
 	}
 	switch rp.Mode {
 	case Primary:
-		return ofTypes(servers, RSPrimary)
+		return cs.ofTypes(RSPrimary)
 	case PrimaryPreferred:
-		if p := ofTypes(servers, RSPrimary); len(p) > 0 {
+		if p := cs.ofTypes(RSPrimary); len(p) > 0 {
 			return p
 		}
-		return eligible(ofTypes(servers, RSSecondary))
+		return eligible(cs.ofTypes(RSSecondary))
 	case Secondary:
-		return eligible(ofTypes(servers, RSSecondary))
+		return eligible(cs.ofTypes(RSSecondary))
 	case SecondaryPreferred:
-		if s := eligible(ofTypes(servers, RSSecondary)); len(s) > 0 {
+		if s := eligible(cs.ofTypes(RSSecondary)); len(s) > 0 {
 			return s
 		}
-		return ofTypes(servers, RSPrimary)
+		return cs.ofTypes(RSPrimary)
 	case Nearest:
-		return eligible(ofTypes(servers, RSPrimary, RSSecondary))
+		return eligible(cs.ofTypes(RSPrimary, RSSecondary))
 	}
 	return nil
 }
 
 // matchTagSets keeps the servers matching the first tag set that matches
-// any; no tag sets keep all.
-func matchTagSets(servers []ServerDescription, sets []TagSet) []ServerDescription {
+// any; no tag sets keep all. It filters servers in place.
+func matchTagSets(servers []*ServerDescription, sets []TagSet) []*ServerDescription {
 	if len(sets) == 0 {
 		return servers
 	}
 	for _, ts := range sets {
-		var out []ServerDescription
-		for _, s := range servers {
-			if ts.Matches(s.Tags) {
-				out = append(out, s)
-			}
-		}
-		if len(out) > 0 {
-			return out
+		matches := func(sd *ServerDescription) bool { return ts.Matches(sd.Tags) }
+		if slices.ContainsFunc(servers, matches) {
+			return slices.DeleteFunc(servers, func(sd *ServerDescription) bool { return !matches(sd) })
 		}
 	}
 	return nil
 }
 
-// ofTypes returns the servers of the given types, in order.
-func ofTypes(servers []ServerDescription, types ...ServerType) []ServerDescription {
-	var out []ServerDescription
-	for _, s := range servers {
-		if slices.Contains(types, s.Type) {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
 // LatencyWindow keeps the servers whose average RTT is within threshold
-// of the fastest one's.
-func LatencyWindow(servers []ServerDescription, threshold time.Duration) []ServerDescription {
+// of the fastest one's. It returns servers itself when all qualify, else
+// a new slice.
+func LatencyWindow(servers []*ServerDescription, threshold time.Duration) []*ServerDescription {
 	if len(servers) < 2 {
 		return servers
 	}
-	fastest := slices.MinFunc(servers, func(a, b ServerDescription) int { return cmpDuration(a.RTT, b.RTT) }).RTT
-	var out []ServerDescription
-	for _, s := range servers {
-		if s.RTT <= fastest+threshold {
-			out = append(out, s)
-		}
+	fastest := slices.MinFunc(servers, func(a, b *ServerDescription) int { return cmp.Compare(a.RTT, b.RTT) }).RTT
+	slow := func(sd *ServerDescription) bool { return sd.RTT > fastest+threshold }
+	if !slices.ContainsFunc(servers, slow) {
+		return servers
 	}
-	return out
-}
-
-func cmpDuration(a, b time.Duration) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+	return slices.DeleteFunc(slices.Clone(servers), slow)
 }
 
 // Pick chooses among the servers of a latency window: two at random, and of
 // those the one with fewer operations in flight (the "power of two random
 // choices"). inFlight may be nil (then the first random pick wins); r nil
 // uses the global source. window must not be empty.
-func Pick(window []ServerDescription, r *rand.Rand, inFlight func(Address) int) ServerDescription {
+func Pick(window []*ServerDescription, r *rand.Rand, inFlight func(Address) int) *ServerDescription {
 	if len(window) == 1 {
 		return window[0]
 	}

@@ -58,7 +58,7 @@ type selectionServer struct {
 type selectionReadPref struct {
 	Mode                string              `json:"mode"`
 	TagSets             []map[string]string `json:"tag_sets"`
-	MaxStalenessSeconds *int64              `json:"maxStalenessSeconds"`
+	MaxStalenessSeconds *float64            `json:"maxStalenessSeconds"` // may be fractional (10.4)
 }
 
 func msDuration(ms float64) time.Duration {
@@ -126,7 +126,7 @@ func (f *selectionFile) criteria(t *testing.T) Criteria {
 			c.ReadPref.TagSets = append(c.ReadPref.TagSets, set)
 		}
 		if rp.MaxStalenessSeconds != nil && *rp.MaxStalenessSeconds != -1 {
-			c.ReadPref.MaxStaleness = time.Duration(*rp.MaxStalenessSeconds) * time.Second
+			c.ReadPref.MaxStaleness = time.Duration(*rp.MaxStalenessSeconds * float64(time.Second))
 		}
 	}
 	for _, d := range f.Deprioritized {
@@ -144,7 +144,7 @@ func addrSet(servers []selectionServer) []Address {
 	return out
 }
 
-func sortedAddrs(servers []ServerDescription) []Address {
+func sortedAddrs(servers []*ServerDescription) []Address {
 	out := []Address{}
 	for _, s := range servers {
 		out = append(out, s.Addr)

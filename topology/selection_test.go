@@ -13,12 +13,12 @@ func TestStalenessWithPrimary(t *testing.T) {
 	at := func(s int) time.Time { return time.Unix(int64(s), 0) }
 	p := ServerDescription{Addr: "p:27017", Type: RSPrimary, LastUpdateTime: at(60), LastWriteDate: at(10)}
 	s := ServerDescription{Addr: "s:27017", Type: RSSecondary, LastUpdateTime: at(70), LastWriteDate: at(5)}
-	if got := staleness(s, &p, nil, 10*time.Second); got != 25*time.Second {
+	if got := staleness(&s, &p, nil, 10*time.Second); got != 25*time.Second {
 		t.Fatalf("staleness %v, want 25s", got)
 	}
 	td := TopologyDescription{Type: ReplicaSetWithPrimary, Servers: []ServerDescription{p, s}}
 	for max, want := range map[time.Duration]int{25 * time.Second: 2, 24 * time.Second: 1} {
-		got := filterStale(td, td.Servers, max, 10*time.Second)
+		got := filterStale(td, pointers(td.Servers), max, 10*time.Second)
 		if len(got) != want {
 			t.Errorf("max %v kept %d servers, want %d", max, len(got), want)
 		}
@@ -29,10 +29,10 @@ func TestStalenessWithPrimary(t *testing.T) {
 func TestStalenessWithoutPrimary(t *testing.T) {
 	s1 := ServerDescription{Addr: "s1:27017", Type: RSSecondary, LastWriteDate: time.Unix(20, 0)}
 	s2 := ServerDescription{Addr: "s2:27017", Type: RSSecondary, LastWriteDate: time.Unix(5, 0)}
-	if got := staleness(s2, nil, &s1, 10*time.Second); got != 25*time.Second {
+	if got := staleness(&s2, nil, &s1, 10*time.Second); got != 25*time.Second {
 		t.Fatalf("S2 staleness %v, want 25s", got)
 	}
-	if got := staleness(s1, nil, &s1, 10*time.Second); got != 10*time.Second {
+	if got := staleness(&s1, nil, &s1, 10*time.Second); got != 10*time.Second {
 		t.Fatalf("SMax staleness %v, want the heartbeat", got)
 	}
 }
@@ -77,7 +77,7 @@ func TestSelectIncompatible(t *testing.T) {
 }
 
 func TestPickPrefersLessBusy(t *testing.T) {
-	window := []ServerDescription{{Addr: "a:27017"}, {Addr: "b:27017"}}
+	window := []*ServerDescription{{Addr: "a:27017"}, {Addr: "b:27017"}}
 	busy := func(a Address) int {
 		if a == "a:27017" {
 			return 100
@@ -100,7 +100,7 @@ func TestPickPrefersLessBusy(t *testing.T) {
 }
 
 func TestLatencyWindowThreshold(t *testing.T) {
-	servers := []ServerDescription{
+	servers := []*ServerDescription{
 		{Addr: "a:27017", RTT: 10 * time.Millisecond},
 		{Addr: "b:27017", RTT: 25 * time.Millisecond},
 		{Addr: "c:27017", RTT: 26 * time.Millisecond},
@@ -112,4 +112,13 @@ func TestLatencyWindowThreshold(t *testing.T) {
 	if got := LatencyWindow(servers, c.localThreshold()); len(got) != 1 || got[0].Addr != "a:27017" {
 		t.Errorf("zero-width window kept %v", got)
 	}
+}
+
+// pointers returns pointers to the elements of servers.
+func pointers(servers []ServerDescription) []*ServerDescription {
+	out := make([]*ServerDescription, len(servers))
+	for i := range servers {
+		out[i] = &servers[i]
+	}
+	return out
 }

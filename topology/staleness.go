@@ -1,6 +1,9 @@
 package topology
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // staleness estimates how far secondary s lags (Max Staleness spec):
 // against the primary p when one is known,
@@ -10,16 +13,16 @@ import "time"
 // else against smax, the secondary with the newest lastWriteDate,
 //
 //	SMax.lastWriteDate - S.lastWriteDate + heartbeat.
-func staleness(s ServerDescription, p, smax *ServerDescription, heartbeat time.Duration) time.Duration {
+func staleness(s, p, smax *ServerDescription, heartbeat time.Duration) time.Duration {
 	if p != nil {
 		return s.LastUpdateTime.Sub(s.LastWriteDate) - p.LastUpdateTime.Sub(p.LastWriteDate) + heartbeat
 	}
 	return smax.LastWriteDate.Sub(s.LastWriteDate) + heartbeat
 }
 
-// filterStale keeps the candidates whose staleness is at most max. Only
-// secondaries can be stale; other servers pass.
-func filterStale(td TopologyDescription, candidates []ServerDescription, max, heartbeat time.Duration) []ServerDescription {
+// filterStale keeps the candidates whose staleness is at most max, in
+// place. Only secondaries can be stale; other servers pass.
+func filterStale(td TopologyDescription, candidates []*ServerDescription, max, heartbeat time.Duration) []*ServerDescription {
 	if max <= 0 {
 		return candidates
 	}
@@ -33,11 +36,7 @@ func filterStale(td TopologyDescription, candidates []ServerDescription, max, he
 			smax = s
 		}
 	}
-	out := candidates[:0:0]
-	for _, s := range candidates {
-		if s.Type != RSSecondary || staleness(s, primary, smax, heartbeat) <= max {
-			out = append(out, s)
-		}
-	}
-	return out
+	return slices.DeleteFunc(candidates, func(s *ServerDescription) bool {
+		return s.Type == RSSecondary && staleness(s, primary, smax, heartbeat) > max
+	})
 }

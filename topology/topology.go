@@ -66,6 +66,14 @@ func Open(opts Options) (*Topology, error) {
 	defer t.pubMu.Unlock()
 	t.mu.Lock()
 	t.desc = td
+	// The poller first: nothing else runs yet if it fails. Its first
+	// rescan comes an interval later, and it takes mu for it.
+	if opts.SRV != nil && PollsSRV(td.Type) {
+		if err := t.startPoller(); err != nil {
+			t.mu.Unlock()
+			return nil, err
+		}
+	}
 	servers := map[Address]*Server{}
 	for _, sd := range td.Servers {
 		servers[sd.Addr] = t.newServer(sd.Addr)
@@ -79,13 +87,6 @@ func Open(opts Options) (*Topology, error) {
 	}
 	for _, s := range servers {
 		s.start()
-	}
-	if opts.SRV != nil && PollsSRV(td.Type) {
-		if err := t.startPoller(); err != nil {
-			t.mu.Unlock()
-			t.closeServers(context.Background(), servers)
-			return nil, err
-		}
 	}
 	t.mu.Unlock()
 	t.publish(evs)

@@ -22,12 +22,16 @@ func TestOpenRejectsInvalidOptions(t *testing.T) {
 		{},
 		{Seeds: seeds("a", "b"), Direct: true},
 		{Seeds: seeds("a"), LoadBalanced: true, SetName: "rs0"},
+		// SRV polling without a mongodb+srv string: the poller refuses
+		// it, and Open must neither hang nor leave a monitor behind.
+		{Seeds: seeds("a"), SRV: &SRVPolling{}},
 	} {
 		if topo, err := Open(opts); err == nil {
 			topo.Close(context.Background())
 			t.Errorf("Open(%+v) succeeded", opts)
 		}
 	}
+	checkNoGoroutines(t)
 }
 
 func TestLoadBalancedNeedsNoMonitor(t *testing.T) {

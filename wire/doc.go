@@ -68,8 +68,8 @@
 // checks every length: each document's int32 within its section, each
 // section's size exactly, exactly one body, unique identifiers, no unknown
 // required flag bits (0-15), no trailing bytes, and the checksum when
-// present. Decompress checks uncompressedSize against maxSize before it
-// decompresses and requires the data to decompress to exactly that size.
+// present. Decompress checks uncompressedSize against maxSize (never more
+// than an int32 header can say) before it decompresses and requires the data to decompress to exactly that size.
 // Every such failure is an *Error naming the field and its byte offset from
 // the start of the message; I/O errors come back wrapped (errors.Is/As work).
 // After any error the connection is out of step and must be closed.

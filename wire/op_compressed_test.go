@@ -3,6 +3,7 @@ package wire
 import (
 	"bytes"
 	"errors"
+	"math"
 	"strings"
 	"testing"
 )
@@ -126,6 +127,9 @@ func TestDecompressErrors(t *testing.T) {
 		{"negative size", set(20, 0xff, 0xff, 0xff, 0xff), 0, 20, "negative"},
 		{"unknown compressor", set(24, 4), 0, 24, "unknown compressor 4"},
 		{"over max size", good, 16 + 35, 20, "exceed the maximum message size 51"},
+		// A maxSize beyond what an int32 header can say is clamped to it:
+		// no 2 GiB allocation, no wrapped length.
+		{"over int32 header", wrap(CompressorNoop, math.MaxInt32, payload), math.MaxInt, 20, "exceed the maximum message size 2147483647"},
 		{"size says more than snappy", set(20, 37), 0, 25, "does not decompress"},
 		{"size says less than snappy", set(20, 35), 0, 25, "does not decompress"},
 		{"corrupt snappy", wrap(CompressorSnappy, 36, []byte{0x24, 0xff, 1}), 0, 25, "snappy"},

@@ -177,6 +177,10 @@ func addLabel(err error, label string) {
 		if !e.HasLabel(label) {
 			e.Labels = append(e.Labels, label)
 		}
+	case *ServerSelectionError:
+		if !e.HasLabel(label) {
+			e.Labels = append(e.Labels, label)
+		}
 	}
 }
 
@@ -242,11 +246,19 @@ func IsDuplicateKey(err error) bool {
 	return false
 }
 
-// ServerSelectionError is the failure to find a suitable server.
-type ServerSelectionError struct{ Err error }
+// ServerSelectionError is the failure to find a suitable server. In a
+// transaction it carries the driver's labels (TransientTransactionError,
+// or UnknownTransactionCommitResult for a commit).
+type ServerSelectionError struct {
+	Err    error
+	Labels []string
+}
 
 func (e *ServerSelectionError) Error() string { return "server selection: " + e.Err.Error() }
 func (e *ServerSelectionError) Unwrap() error { return e.Err }
+
+// HasLabel reports whether the driver labelled e.
+func (e *ServerSelectionError) HasLabel(label string) bool { return slices.Contains(e.Labels, label) }
 
 // classified is the view of the driver's errors that package session's
 // retry and label rules read (session.ClassifiedError).

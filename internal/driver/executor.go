@@ -90,13 +90,14 @@ func (x *Executor) run(ctx context.Context, ex *execution) error {
 	var firstReply *Reply
 	var failed []topology.Address
 	for attempt := 0; attempt < 2; attempt++ {
-		srv, err := x.selectServer(ctx, ex.op, failed)
+		srv, err := x.selectServer(ctx, ex, failed)
 		if err != nil {
 			if first != nil {
 				return x.finish(ex, firstReply, first)
 			}
-			return err
+			return x.finish(ex, nil, err)
 		}
+		x.pin(ex, srv)
 		desc := srv.Description()
 		if attempt == 1 && !x.supportsRetry(ex, &desc) {
 			x.done(ex, srv)
@@ -130,6 +131,7 @@ func (x *Executor) done(ex *execution, srv Server) {
 func (x *Executor) finish(ex *execution, r *Reply, err error) error {
 	if err != nil && ex.sess != nil {
 		addTransactionLabels(ex, err)
+		unpinAfter(ex, err)
 	}
 	if r == nil {
 		return err
@@ -146,9 +148,11 @@ func (x *Executor) finish(ex *execution, r *Reply, err error) error {
 	return err
 }
 
-// selectServer picks the server for op: its pinned server, else one
-// chosen by the deployment, avoiding those a failed attempt used.
-func (x *Executor) selectServer(ctx context.Context, op *Operation, avoid []topology.Address) (Server, error) {
+// selectServer picks the server for the operation: its own server (a
+// cursor's), else one chosen by the deployment: the mongos its session is
+// pinned to, else any suitable one, avoiding those a failed attempt used.
+func (x *Executor) selectServer(ctx context.Context, ex *execution, avoid []topology.Address) (Server, error) {
+	op := ex.op
 	if op.Server != nil {
 		return op.Server, nil
 	}
@@ -158,6 +162,11 @@ func (x *Executor) selectServer(ctx context.Context, op *Operation, avoid []topo
 		Deprioritized:      avoid,
 		LocalThreshold:     x.LocalThreshold,
 		HeartbeatFrequency: x.HeartbeatFrequency,
+	}
+	if ex.sess != nil {
+		if p, ok := ex.sess.Pinned(); ok {
+			c.Only = p.Addr
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -269,6 +278,10 @@ func labelHolder(err error) error {
 	var we *WriteException
 	if errors.As(err, &we) {
 		return we
+	}
+	var sse *ServerSelectionError
+	if errors.As(err, &sse) {
+		return sse
 	}
 	return err
 }

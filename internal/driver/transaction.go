@@ -1,6 +1,38 @@
 package driver
 
-import "github.com/torque-go/torque/session"
+import (
+	"github.com/torque-go/torque/session"
+	"github.com/torque-go/torque/topology"
+)
+
+// pin pins the session of a transaction's first command to the mongos
+// selected for it (the transactions specification's mongos pinning):
+// selectServer sends every later command of the transaction, commit and
+// abort included, to that mongos until the session unpins (session.Finish
+// and unpinAfter say when).
+func (x *Executor) pin(ex *execution, srv Server) {
+	if ex.sess == nil || !ex.sess.InTransaction() {
+		return
+	}
+	if _, ok := ex.sess.Pinned(); ok {
+		return
+	}
+	if d := srv.Description(); d.Type == topology.Mongos {
+		ex.sess.Pin(session.Pin{Addr: d.Addr})
+	}
+}
+
+// unpinAfter unpins the session after an operation's final error when the
+// specification says so: a TransientTransactionError, a commit with an
+// unknown result, any abort. session.Finish does the same after each
+// round trip; this covers the errors met before one (server selection, a
+// connection that could not be checked out).
+func unpinAfter(ex *execution, err error) {
+	if HasLabel(err, LabelTransientTxn) || ex.op.Kind == Abort ||
+		ex.op.Kind == Commit && HasLabel(err, LabelUnknownCommit) {
+		ex.sess.Unpin()
+	}
+}
 
 // addTransactionLabels adds to err, the final error of an operation run in
 // a session, the labels the transactions specification gives it

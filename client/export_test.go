@@ -1,0 +1,8 @@
+package client
+
+// PinnedTo returns the mongos the session's transaction is pinned to, ""
+// when none: a test hook.
+func PinnedTo(s *Session) string {
+	p, _ := s.cs.Pinned()
+	return string(p.Addr)
+}
