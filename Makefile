@@ -23,6 +23,10 @@ RACE := $(shell [ "$$($(GO) env CGO_ENABLED)" = 1 ] && echo -race)
 
 test: fmt vet
 	@[ -n "$(RACE)" ] || echo "make: no C compiler for cgo: running tests without -race" >&2
+	@# The benchmark module (its own go.mod, with the official driver for the
+	@# side-by-side runs): vet it and test its null server and adapters, so an
+	@# API change that breaks `make bench` fails here.
+	cd bench && $(GO) vet ./... && $(GO) test -count=1 ./...
 	scripts/testservers.sh run -- $(GO) test $(RACE) -count=1 ./...
 
 fmt:

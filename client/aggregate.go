@@ -66,23 +66,13 @@ func aggregate(ctx context.Context, cl *Client, db, coll string, rp ReadPref, rc
 }
 
 func appendAggregateOptions(dst []byte, o *AggregateOptions) ([]byte, error) {
-	var err error
 	if o.AllowDiskUse != nil {
 		dst = bson.AppendBooleanElement(dst, "allowDiskUse", *o.AllowDiskUse)
 	}
 	if o.BypassDocumentValidation {
 		dst = bson.AppendBooleanElement(dst, "bypassDocumentValidation", true)
 	}
-	if dst, err = appendCollation(dst, o.Collation); err != nil {
-		return dst, err
-	}
-	if dst, err = appendHint(dst, o.Hint); err != nil {
-		return dst, err
-	}
-	if dst, err = appendOptionalDoc(dst, "let", o.Let); err != nil {
-		return dst, err
-	}
-	return appendValue(dst, "comment", o.Comment)
+	return appendCommonOptions(dst, o.Collation, o.Hint, o.Let, o.Comment)
 }
 
 // CountOptions are the options of CountDocuments.
@@ -187,13 +177,7 @@ func (c *Collection) Distinct(ctx context.Context, field string, filter any, opt
 			if err != nil {
 				return dst, err
 			}
-			if dst, err = appendCollation(dst, o.Collation); err != nil {
-				return dst, err
-			}
-			if dst, err = appendHint(dst, o.Hint); err != nil {
-				return dst, err
-			}
-			return appendValue(dst, "comment", o.Comment)
+			return appendCommonOptions(dst, o.Collation, o.Hint, nil, o.Comment)
 		},
 		Handle: func(r *driver.Reply) error {
 			arr, ok := r.Doc.Lookup("values").Array()

@@ -11,7 +11,6 @@ import (
 
 	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/internal/driver"
-	"github.com/torque-go/torque/topology"
 	"github.com/torque-go/torque/wire"
 )
 
@@ -399,10 +398,10 @@ func (m DeleteManyModel) appendStatement(dst, scratch []byte, _ int) ([]byte, []
 	return dst, scratch, statement{kind: kindDelete, multi: true}, err
 }
 
-// appendUpdateStatement appends an update statement (appendUpdate) and
+// appendUpdateStatement appends an update statement (appendUpdateStmt) and
 // describes it.
 func appendUpdateStatement(dst, scratch []byte, filter, u any, multi, replace bool, o *UpdateOptions) ([]byte, []byte, statement, error) {
-	dst, err := appendUpdate(dst, filter, u, multi, replace, o)
+	dst, err := appendUpdateStmt(dst, filter, u, multi, replace, o)
 	return dst, scratch, statement{kind: kindUpdate, multi: multi}, err
 }
 

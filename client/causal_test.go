@@ -94,7 +94,7 @@ func causalSetup(t *testing.T, role mockserver.Role, opts ...client.SessionOptio
 		t.Fatal(err)
 	}
 	var rec replies
-	c := csConnect(t, srv.URI(), client.Options{Monitor: rec.monitor()})
+	c := connect(t, srv.URI(), client.Options{Monitor: rec.monitor()})
 	return srv, c.Database("test").Collection("c"), startSession(t, c, opts...), &rec
 }
 
@@ -121,7 +121,7 @@ func TestCausalReadAfterRead(t *testing.T) {
 	for _, op := range causalReads {
 		t.Run(op.name, func(t *testing.T) {
 			srv, coll, sess, _ := causalSetup(t, mockserver.Primary)
-			ctx := client.WithSession(csContext(t), sess)
+			ctx := client.WithSession(ctxT(t), sess)
 			if err := op.run(ctx, coll); (err != nil) != op.mockErr {
 				t.Fatalf("first %s: %v", op.name, err)
 			}
@@ -150,7 +150,7 @@ func TestCausalReadAfterWrite(t *testing.T) {
 	for i, op := range causalWrites {
 		t.Run(op.name, func(t *testing.T) {
 			srv, coll, sess, rec := causalSetup(t, mockserver.Primary)
-			ctx := client.WithSession(csContext(t), sess)
+			ctx := client.WithSession(ctxT(t), sess)
 			if err := op.run(ctx, coll); (err != nil) != op.mockErr {
 				t.Fatalf("write %d (%s): %v", i, op.name, err)
 			}
@@ -178,7 +178,7 @@ func TestCausalWriteAfterRead(t *testing.T) {
 	for i, op := range causalWrites[:len(causalWrites)-1] {
 		t.Run(op.name, func(t *testing.T) {
 			srv, coll, sess, _ := causalSetup(t, mockserver.Primary)
-			ctx := client.WithSession(csContext(t), sess)
+			ctx := client.WithSession(ctxT(t), sess)
 			if err := coll.FindOne(ctx, bson.D{}).Err(); err != nil {
 				t.Fatal(err)
 			}
@@ -197,7 +197,7 @@ func TestCausalWriteAfterRead(t *testing.T) {
 func TestCausalCustomReadConcern(t *testing.T) {
 	srv, coll, sess, _ := causalSetup(t, mockserver.Primary)
 	coll = coll.WithOptions(client.CollectionOptions{ReadConcern: &client.ReadConcern{Level: "majority"}})
-	ctx := client.WithSession(csContext(t), sess)
+	ctx := client.WithSession(ctxT(t), sess)
 	if err := coll.FindOne(ctx, bson.D{}).Err(); err != nil {
 		t.Fatal(err)
 	}
@@ -219,7 +219,7 @@ func TestCausalCustomReadConcern(t *testing.T) {
 // a replica set gets $clusterTime.
 func TestCausalClusterTimeSupport(t *testing.T) {
 	srv, coll, sess, _ := causalSetup(t, mockserver.Standalone)
-	ctx := client.WithSession(csContext(t), sess)
+	ctx := client.WithSession(ctxT(t), sess)
 	for i := 0; i < 2; i++ {
 		if err := coll.FindOne(ctx, bson.D{}).Err(); err != nil {
 			t.Fatal(err)
@@ -232,7 +232,7 @@ func TestCausalClusterTimeSupport(t *testing.T) {
 	}
 	rs, rsColl, _, _ := causalSetup(t, mockserver.Primary)
 	for i := 0; i < 2; i++ {
-		if err := rsColl.FindOne(csContext(t), bson.D{}).Err(); err != nil {
+		if err := rsColl.FindOne(ctxT(t), bson.D{}).Err(); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -244,11 +244,11 @@ func TestCausalClusterTimeSupport(t *testing.T) {
 // TestCausalConsistencyReadAfterWrite: in one session, the read after a
 // write carries afterClusterTime, the write's operationTime.
 func TestCausalConsistencyReadAfterWrite(t *testing.T) {
-	srv := csPrimary(t)
+	srv := primary(t, mockserver.Hello{})
 	var rec replies
-	c := csConnect(t, srv.URI(), client.Options{Monitor: rec.monitor()})
+	c := connect(t, srv.URI(), client.Options{Monitor: rec.monitor()})
 	sess := startSession(t, c)
-	ctx := client.WithSession(csContext(t), sess)
+	ctx := client.WithSession(ctxT(t), sess)
 	coll := c.Database("test").Collection("c")
 	if err := coll.FindOne(ctx, bson.D{}).Err(); !errors.Is(err, client.ErrNoDocuments) {
 		t.Fatal(err)
@@ -287,9 +287,9 @@ func TestCausalConsistencyReadAfterWrite(t *testing.T) {
 // TestCausalConsistencyAcrossSessions: a second session advanced to the
 // first one's cluster and operation times reads after its write.
 func TestCausalConsistencyAcrossSessions(t *testing.T) {
-	srv := csPrimary(t)
-	c := csConnect(t, srv.URI())
-	ctx := csContext(t)
+	srv := primary(t, mockserver.Hello{})
+	c := connect(t, srv.URI())
+	ctx := ctxT(t)
 	s1, s2 := startSession(t, c), startSession(t, c)
 	coll := c.Database("test").Collection("c")
 	if _, err := coll.InsertOne(client.WithSession(ctx, s1), bson.D{bson.KV("_id", 1)}); err != nil {
@@ -324,10 +324,10 @@ func TestCausalConsistencyAcrossSessions(t *testing.T) {
 }
 
 func TestCausalConsistencyOff(t *testing.T) {
-	srv := csPrimary(t)
-	c := csConnect(t, srv.URI())
+	srv := primary(t, mockserver.Hello{})
+	c := connect(t, srv.URI())
 	sess := startSession(t, c, client.SessionOptions{CausalConsistency: new(bool)})
-	ctx := client.WithSession(csContext(t), sess)
+	ctx := client.WithSession(ctxT(t), sess)
 	coll := c.Database("test").Collection("c")
 	if _, err := coll.InsertOne(ctx, bson.D{bson.KV("_id", 1)}); err != nil {
 		t.Fatal(err)
@@ -341,10 +341,10 @@ func TestCausalConsistencyOff(t *testing.T) {
 }
 
 func TestSnapshotSession(t *testing.T) {
-	srv := csPrimary(t)
-	c := csConnect(t, srv.URI())
+	srv := primary(t, mockserver.Hello{})
+	c := connect(t, srv.URI())
 	sess := startSession(t, c, client.SessionOptions{Snapshot: true})
-	ctx := client.WithSession(csContext(t), sess)
+	ctx := client.WithSession(ctxT(t), sess)
 	if err := c.Database("test").Collection("c").FindOne(ctx, bson.D{}).Err(); !errors.Is(err, client.ErrNoDocuments) {
 		t.Fatal(err)
 	}
@@ -361,10 +361,10 @@ func TestSnapshotSession(t *testing.T) {
 
 // TestUnacknowledgedWriteInExplicitSession fails before sending.
 func TestUnacknowledgedWriteInExplicitSession(t *testing.T) {
-	srv := csPrimary(t)
-	c := csConnect(t, srv.URI())
+	srv := primary(t, mockserver.Hello{})
+	c := connect(t, srv.URI())
 	sess := startSession(t, c)
-	ctx := client.WithSession(csContext(t), sess)
+	ctx := client.WithSession(ctxT(t), sess)
 	coll := c.Database("test").Collection("c", client.CollectionOptions{WriteConcern: &client.WriteConcern{W: "0"}})
 	_, err := coll.InsertOne(ctx, bson.D{bson.KV("_id", 1)})
 	if err == nil {
@@ -378,15 +378,15 @@ func TestUnacknowledgedWriteInExplicitSession(t *testing.T) {
 // TestSnapshotReadsAtClusterTime: a snapshot session's first read takes
 // the server's atClusterTime; every later read asks for that snapshot.
 func TestSnapshotReadsAtClusterTime(t *testing.T) {
-	srv := csPrimary(t)
+	srv := primary(t, mockserver.Hello{})
 	snap := bson.Timestamp{T: 1700000000, I: 9}
 	srv.Handle("find", func(req *mockserver.Request) mockserver.Reply {
 		return mockserver.OK(bson.KV("cursor", bson.D{bson.KV("id", int64(0)), bson.KV("ns", "test.c"),
 			bson.KV("firstBatch", bson.A{}), bson.KV("atClusterTime", snap)}))
 	})
-	c := csConnect(t, srv.URI())
+	c := connect(t, srv.URI())
 	sess := startSession(t, c, client.SessionOptions{Snapshot: true})
-	ctx := client.WithSession(csContext(t), sess)
+	ctx := client.WithSession(ctxT(t), sess)
 	coll := c.Database("test").Collection("c")
 	for i := 0; i < 2; i++ {
 		if err := coll.FindOne(ctx, bson.D{}).Err(); !errors.Is(err, client.ErrNoDocuments) {
@@ -414,9 +414,9 @@ func ptr[T any](v T) *T { return &v }
 func TestCausalReadYourWritesFromSecondary(t *testing.T) {
 	rs := mockserver.NewReplicaSet(t, mockserver.ReplicaSetOptions{Members: 3})
 	var rec replies
-	c := csConnect(t, rs.URI(), client.Options{Monitor: rec.monitor()})
+	c := connect(t, rs.URI(), client.Options{Monitor: rec.monitor()})
 	sess := startSession(t, c)
-	ctx := client.WithSession(csContext(t), sess)
+	ctx := client.WithSession(ctxT(t), sess)
 	db := c.Database("test")
 	if _, err := db.Collection("c").InsertOne(ctx, bson.D{bson.KV("_id", 1)}); err != nil {
 		t.Fatal(err)

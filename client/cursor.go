@@ -90,7 +90,7 @@ func (c *Client) openCursor(ctx context.Context, spec *cursorSpec) (*Cursor, err
 			return nil
 		}}
 	if err := c.execute(ctx, op); err != nil {
-		cur.releaseBuffer()
+		_ = cur.Close(ctx) // the handler may have kept a batch, a cursor and a session
 		return nil, err
 	}
 	if s := sessionFrom(ctx); s != nil && cur.sess == nil {
@@ -158,6 +158,7 @@ func (cur *Cursor) Next(ctx context.Context) bool {
 			return false
 		}
 		if !cur.getMore(ctx) {
+			cur.finish() // a dead cursor gives back its session now
 			return false
 		}
 	}
@@ -170,11 +171,11 @@ func (cur *Cursor) TryNext(ctx context.Context) bool {
 	if cur.nextDoc() {
 		return true
 	}
-	if cur.err != nil || cur.id == 0 || cur.done {
-		cur.finish()
-		return false
+	if cur.err == nil && cur.id != 0 && !cur.done && cur.getMore(ctx) && cur.nextDoc() {
+		return true
 	}
-	return cur.getMore(ctx) && cur.nextDoc()
+	cur.finish() // an exhausted or dead cursor gives back its session now
+	return false
 }
 
 // getMore fetches the next batch from the cursor's server.

@@ -196,3 +196,19 @@ func marshalInsert(dst, scratch []byte, v any, index int) (out, scratchOut []byt
 	dst, err = bson.AppendDocumentEnd(dst, start)
 	return dst, scratch, oid, err
 }
+
+// appendCommonOptions appends the collation, hint, let and comment
+// options that many commands share, each when set.
+func appendCommonOptions(dst []byte, collation *Collation, hint, let, comment any) ([]byte, error) {
+	dst, err := appendCollation(dst, collation)
+	if err == nil {
+		dst, err = appendHint(dst, hint)
+	}
+	if err == nil {
+		dst, err = appendOptionalDoc(dst, "let", let)
+	}
+	if err != nil {
+		return dst, err
+	}
+	return appendValue(dst, "comment", comment)
+}

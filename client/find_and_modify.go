@@ -143,14 +143,5 @@ func (c *Collection) appendFindAndModify(dst []byte, filter, change any, kind fm
 	if dst, err = appendOptionalDoc(dst, "sort", o.Sort); err != nil {
 		return dst, err
 	}
-	if dst, err = appendCollation(dst, o.Collation); err != nil {
-		return dst, err
-	}
-	if dst, err = appendHint(dst, o.Hint); err != nil {
-		return dst, err
-	}
-	if dst, err = appendOptionalDoc(dst, "let", o.Let); err != nil {
-		return dst, err
-	}
-	return appendValue(dst, "comment", o.Comment)
+	return appendCommonOptions(dst, o.Collation, o.Hint, o.Let, o.Comment)
 }

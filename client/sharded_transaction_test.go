@@ -48,10 +48,10 @@ func newShardedCluster(t *testing.T) *shardedCluster {
 		}
 	})
 	uri := fmt.Sprintf("mongodb://%s,%s/", sc.mongoses[0].Addr(), sc.mongoses[1].Addr())
-	sc.c = csConnect(t, uri, client.Options{SDAMListener: listener, LocalThreshold: time.Hour})
+	sc.c = connect(t, uri, client.Options{SDAMListener: listener, LocalThreshold: time.Hour})
 	select {
 	case <-known:
-	case <-csContext(t).Done():
+	case <-ctxT(t).Done():
 		t.Fatal("the client did not discover both mongoses")
 	}
 	return sc
@@ -113,7 +113,7 @@ func (sc *shardedCluster) txnNumberOf(t *testing.T, sess *client.Session) int64 
 func TestShardedTransactionPinned(t *testing.T) {
 	sc := newShardedCluster(t)
 	sess := startSession(t, sc.c)
-	ctx := client.WithSession(csContext(t), sess)
+	ctx := client.WithSession(ctxT(t), sess)
 	coll := sc.c.Database("test").Collection("c")
 	if err := sess.StartTransaction(); err != nil {
 		t.Fatal(err)
@@ -166,7 +166,7 @@ func TestShardedTransactionPinned(t *testing.T) {
 func TestShardedTransactionsUnpinBetween(t *testing.T) {
 	sc := newShardedCluster(t)
 	sess := startSession(t, sc.c)
-	ctx := client.WithSession(csContext(t), sess)
+	ctx := client.WithSession(ctxT(t), sess)
 	coll := sc.c.Database("test").Collection("c")
 	used := map[string]bool{}
 	for i := range 20 {
@@ -192,7 +192,7 @@ func TestShardedTransactionsUnpinBetween(t *testing.T) {
 func TestShardedTransactionUnpinsAfterTransientError(t *testing.T) {
 	sc := newShardedCluster(t)
 	sess := startSession(t, sc.c)
-	ctx := client.WithSession(csContext(t), sess)
+	ctx := client.WithSession(ctxT(t), sess)
 	coll := sc.c.Database("test").Collection("c")
 	if err := sess.StartTransaction(); err != nil {
 		t.Fatal(err)
@@ -228,7 +228,7 @@ func TestShardedTransactionUnpinsAfterTransientError(t *testing.T) {
 func TestShardedCommitRetryUnpins(t *testing.T) {
 	sc := newShardedCluster(t)
 	sess := startSession(t, sc.c)
-	ctx := client.WithSession(csContext(t), sess)
+	ctx := client.WithSession(ctxT(t), sess)
 	if err := sess.StartTransaction(); err != nil {
 		t.Fatal(err)
 	}

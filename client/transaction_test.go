@@ -79,10 +79,10 @@ func txnFields(t *testing.T, r *mockserver.Request) (txn int64, start, autocommi
 
 // TestTransactionCommandSequence: start, insert, update, commit.
 func TestTransactionCommandSequence(t *testing.T) {
-	srv := csPrimary(t)
-	c := csConnect(t, srv.URI())
+	srv := primary(t, mockserver.Hello{})
+	c := connect(t, srv.URI())
 	sess := startSession(t, c)
-	ctx := client.WithSession(csContext(t), sess)
+	ctx := client.WithSession(ctxT(t), sess)
 	coll := c.Database("test").Collection("c")
 	majority := client.WriteConcern{W: "majority"}
 	if err := sess.StartTransaction(client.TransactionOptions{ReadConcern: &client.ReadConcern{Level: "snapshot"},
@@ -164,10 +164,10 @@ func equalStrings(a, b []string) bool {
 // TestTransactionAbort: abort sends abortTransaction with the
 // transaction's number; the next transaction has the next number.
 func TestTransactionAbort(t *testing.T) {
-	srv := csPrimary(t)
-	c := csConnect(t, srv.URI())
+	srv := primary(t, mockserver.Hello{})
+	c := connect(t, srv.URI())
 	sess := startSession(t, c)
-	ctx := client.WithSession(csContext(t), sess)
+	ctx := client.WithSession(ctxT(t), sess)
 	coll := c.Database("test").Collection("c")
 	if err := sess.StartTransaction(); err != nil {
 		t.Fatal(err)
@@ -225,10 +225,10 @@ func TestTransactionAbort(t *testing.T) {
 // fails with a TransientTransactionError; the whole transaction runs
 // again, with a new transaction number, and commits.
 func TestWithTransactionRetriesTransientError(t *testing.T) {
-	srv := csPrimary(t)
-	c := csConnect(t, srv.URI())
+	srv := primary(t, mockserver.Hello{})
+	c := connect(t, srv.URI())
 	sess := startSession(t, c)
-	ctx := csContext(t)
+	ctx := ctxT(t)
 	coll := c.Database("test").Collection("c")
 	srv.FailCommand(mockserver.FailPoint{Commands: []string{"insert"}, Times: 1, Code: 251, CodeName: "NoSuchTransaction",
 		Labels: []string{"TransientTransactionError"}})
@@ -268,12 +268,12 @@ func TestWithTransactionRetriesTransientError(t *testing.T) {
 // TestWithTransactionGivesUpOnOtherErrors: an error without the label
 // aborts and is returned, unretried.
 func TestWithTransactionGivesUpOnOtherErrors(t *testing.T) {
-	srv := csPrimary(t)
-	c := csConnect(t, srv.URI())
+	srv := primary(t, mockserver.Hello{})
+	c := connect(t, srv.URI())
 	sess := startSession(t, c)
 	boom := errors.New("boom")
 	runs := 0
-	err := sess.WithTransaction(csContext(t), func(ctx context.Context) error {
+	err := sess.WithTransaction(ctxT(t), func(ctx context.Context) error {
 		runs++
 		if _, err := c.Database("test").Collection("c").InsertOne(ctx, bson.D{bson.KV("_id", 1)}); err != nil {
 			return err
@@ -291,10 +291,10 @@ func TestWithTransactionGivesUpOnOtherErrors(t *testing.T) {
 // TestCommitRetriedAfterNetworkError: the connection drops under
 // commitTransaction; the driver retries it once, with w: "majority".
 func TestCommitRetriedAfterNetworkError(t *testing.T) {
-	srv := csPrimary(t)
-	c := csConnect(t, srv.URI())
+	srv := primary(t, mockserver.Hello{})
+	c := connect(t, srv.URI())
 	sess := startSession(t, c)
-	ctx := client.WithSession(csContext(t), sess)
+	ctx := client.WithSession(ctxT(t), sess)
 	if err := sess.StartTransaction(); err != nil {
 		t.Fatal(err)
 	}
@@ -328,10 +328,10 @@ func TestCommitRetriedAfterNetworkError(t *testing.T) {
 // the error carries UnknownTransactionCommitResult, and committing again
 // sends w: "majority".
 func TestCommitUnknownResult(t *testing.T) {
-	srv := csPrimary(t)
-	c := csConnect(t, srv.URI())
+	srv := primary(t, mockserver.Hello{})
+	c := connect(t, srv.URI())
 	sess := startSession(t, c)
-	ctx := client.WithSession(csContext(t), sess)
+	ctx := client.WithSession(ctxT(t), sess)
 	if err := sess.StartTransaction(); err != nil {
 		t.Fatal(err)
 	}
@@ -358,10 +358,10 @@ func TestCommitUnknownResult(t *testing.T) {
 // TestTransientLabelOnNetworkErrorInTransaction: a network error inside
 // a transaction is a TransientTransactionError (and is not retried).
 func TestTransientLabelOnNetworkErrorInTransaction(t *testing.T) {
-	srv := csPrimary(t)
-	c := csConnect(t, srv.URI())
+	srv := primary(t, mockserver.Hello{})
+	c := connect(t, srv.URI())
 	sess := startSession(t, c)
-	ctx := client.WithSession(csContext(t), sess)
+	ctx := client.WithSession(ctxT(t), sess)
 	if err := sess.StartTransaction(); err != nil {
 		t.Fatal(err)
 	}
@@ -380,8 +380,8 @@ func TestTransientLabelOnNetworkErrorInTransaction(t *testing.T) {
 // txnNumber, and the document exists exactly once.
 func TestRetryableWriteThroughFailover(t *testing.T) {
 	rs := mockserver.NewReplicaSet(t, mockserver.ReplicaSetOptions{Members: 3})
-	c := csConnect(t, rs.URI())
-	ctx := csContext(t)
+	c := connect(t, rs.URI())
+	ctx := ctxT(t)
 	coll := c.Database("test").Collection("c")
 	if _, err := coll.InsertOne(ctx, bson.D{bson.KV("_id", 0)}); err != nil {
 		t.Fatal(err)
@@ -435,10 +435,10 @@ func TestRetryableWriteThroughFailover(t *testing.T) {
 // TestTransactionIgnoresCollectionWriteConcern: a w:0 collection in a
 // transaction still waits for each reply and sends no write concern.
 func TestTransactionIgnoresCollectionWriteConcern(t *testing.T) {
-	srv := csPrimary(t)
-	c := csConnect(t, srv.URI())
+	srv := primary(t, mockserver.Hello{})
+	c := connect(t, srv.URI())
 	sess := startSession(t, c)
-	ctx := client.WithSession(csContext(t), sess)
+	ctx := client.WithSession(ctxT(t), sess)
 	coll := c.Database("test").Collection("c", client.CollectionOptions{WriteConcern: &client.WriteConcern{W: "0"}})
 	if err := sess.StartTransaction(); err != nil {
 		t.Fatal(err)
@@ -459,13 +459,13 @@ func TestTransactionIgnoresCollectionWriteConcern(t *testing.T) {
 // goroutine of their own; Disconnect ends the client's.
 func TestWatchAndTransactionsLeaveNoGoroutine(t *testing.T) {
 	leakcheck.Check(t) // first: its check runs after the server's cleanup
-	srv := csPrimary(t)
+	srv := primary(t, mockserver.Hello{})
 	newFakeOplog(srv, "test.c", "insert")
 	c, err := client.Connect(context.Background(), srv.URI())
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := csContext(t)
+	ctx := ctxT(t)
 	cs, err := c.Database("test").Collection("c").Watch(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -494,10 +494,10 @@ func TestWatchAndTransactionsLeaveNoGoroutine(t *testing.T) {
 // TestTransactionReadsFromPrimary: a read in a transaction ignores the
 // collection's read preference.
 func TestTransactionReadsFromPrimary(t *testing.T) {
-	srv := csPrimary(t)
-	c := csConnect(t, srv.URI())
+	srv := primary(t, mockserver.Hello{})
+	c := connect(t, srv.URI())
 	sess := startSession(t, c)
-	ctx := client.WithSession(csContext(t), sess)
+	ctx := client.WithSession(ctxT(t), sess)
 	coll := c.Database("test").Collection("c", client.CollectionOptions{ReadPreference: &client.ReadPref{Mode: client.Secondary}})
 	if err := coll.FindOne(ctx, bson.D{}).Err(); !errors.Is(err, client.ErrNoDocuments) {
 		t.Fatal(err)
@@ -528,9 +528,9 @@ func TestRecoveryTokenOnMongos(t *testing.T) {
 	srv.Handle("insert", func(*mockserver.Request) mockserver.Reply {
 		return mockserver.OK(bson.KV("n", int32(1)), bson.KV("recoveryToken", recovery))
 	})
-	c := csConnect(t, srv.URI())
+	c := connect(t, srv.URI())
 	sess := startSession(t, c)
-	ctx := client.WithSession(csContext(t), sess)
+	ctx := client.WithSession(ctxT(t), sess)
 	if err := sess.StartTransaction(); err != nil {
 		t.Fatal(err)
 	}
@@ -551,13 +551,13 @@ func TestRecoveryTokenOnMongos(t *testing.T) {
 // callback that keeps failing with a TransientTransactionError gives up
 // once the time is spent, and the error keeps its label.
 func TestWithTransactionRetryTimeout(t *testing.T) {
-	srv := csPrimary(t)
-	c := csConnect(t, srv.URI(), client.Options{Timeout: 300 * time.Millisecond})
+	srv := primary(t, mockserver.Hello{})
+	c := connect(t, srv.URI(), client.Options{Timeout: 300 * time.Millisecond})
 	sess := startSession(t, c)
 	srv.FailCommand(mockserver.FailPoint{Commands: []string{"insert"}, Code: 251, CodeName: "NoSuchTransaction",
 		Labels: []string{"TransientTransactionError"}})
 	runs := 0
-	err := sess.WithTransaction(csContext(t), func(ctx context.Context) error {
+	err := sess.WithTransaction(ctxT(t), func(ctx context.Context) error {
 		runs++
 		_, err := c.Database("test").Collection("c").InsertOne(ctx, bson.D{bson.KV("_id", 1)})
 		return err

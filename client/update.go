@@ -5,7 +5,6 @@ import (
 
 	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/internal/driver"
-	"github.com/torque-go/torque/topology"
 )
 
 // UpdateOptions are the options of UpdateOne and UpdateMany.
@@ -84,45 +83,33 @@ func (c *Collection) update(ctx context.Context, filter, u any, multi, replace b
 	if err != nil {
 		return UpdateResult{}, err
 	}
-	stmt, err := updateStatement(filter, u, multi, replace, &o)
+	stmt, err := appendUpdateStmt(nil, filter, u, multi, replace, &o)
 	if err != nil {
 		return UpdateResult{}, err
 	}
 	var res UpdateResult
-	op := &driver.Operation{Name: "update", DB: c.db.name, Kind: driver.Write, Retryable: !multi, WriteConcern: c.wc,
-		Batch: &driver.Batch{Identifier: "updates", Docs: [][]byte{stmt}, Ordered: true},
-		Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) {
-			dst = bson.AppendStringElement(dst, "update", c.name)
-			dst = bson.AppendBooleanElement(dst, "ordered", true)
-			if o.BypassDocumentValidation {
-				dst = bson.AppendBooleanElement(dst, "bypassDocumentValidation", true)
-			}
-			dst, err := appendOptionalDoc(dst, "let", o.Let)
-			if err != nil {
-				return dst, err
-			}
-			return appendValue(dst, "comment", o.Comment)
-		},
-		Handle: func(r *driver.Reply) error { return res.read(r.Doc) }}
+	op := c.writeOperation(writeCommand{name: "update", seq: "updates", ordered: true, retryable: !multi,
+		bypass: o.BypassDocumentValidation, let: o.Let, comment: o.Comment},
+		[][]byte{stmt}, func(r *driver.Reply) error { return res.read(r.Doc) })
 	err = c.client().execute(ctx, op)
 	return res, err
 }
 
-// updateStatement builds {q, u, upsert, multi, arrayFilters, collation,
-// hint}, checking the filter and the update or replacement.
-func updateStatement(filter, u any, multi, replace bool, o *UpdateOptions) ([]byte, error) {
-	start, dst := bson.AppendDocumentStart(nil)
+// appendUpdateStmt appends the update statement {q, u, upsert, multi,
+// arrayFilters, collation, hint}, checking the filter and the update or
+// replacement; on error dst comes back as it was.
+func appendUpdateStmt(dst []byte, filter, u any, multi, replace bool, o *UpdateOptions) ([]byte, error) {
+	start, dst := bson.AppendDocumentStart(dst)
 	dst, err := appendDoc(dst, "q", filter, "filter")
-	if err != nil {
-		return nil, err
+	if err == nil {
+		if replace {
+			dst, err = appendReplacement(dst, "u", u)
+		} else {
+			dst, err = appendUpdate(dst, "u", u)
+		}
 	}
-	if replace {
-		dst, err = appendReplacement(dst, "u", u)
-	} else {
-		dst, err = appendUpdate(dst, "u", u)
-	}
 	if err != nil {
-		return nil, err
+		return dst[:start], err
 	}
 	if o.Upsert {
 		dst = bson.AppendBooleanElement(dst, "upsert", true)
@@ -132,14 +119,14 @@ func updateStatement(filter, u any, multi, replace bool, o *UpdateOptions) ([]by
 	}
 	if o.ArrayFilters != nil {
 		if dst, err = appendFilters(dst, o.ArrayFilters); err != nil {
-			return nil, err
+			return dst[:start], err
 		}
 	}
 	if dst, err = appendCollation(dst, o.Collation); err != nil {
-		return nil, err
+		return dst[:start], err
 	}
 	if dst, err = appendHint(dst, o.Hint); err != nil {
-		return nil, err
+		return dst[:start], err
 	}
 	return bson.AppendDocumentEnd(dst, start)
 }
@@ -190,36 +177,16 @@ func (c *Collection) delete(ctx context.Context, filter any, limit int32, opts [
 	if err != nil {
 		return DeleteResult{}, err
 	}
-	start, stmt := bson.AppendDocumentStart(nil)
-	if stmt, err = appendDoc(stmt, "q", filter, "filter"); err != nil {
-		return DeleteResult{}, err
-	}
-	stmt = bson.AppendInt32Element(stmt, "limit", limit)
-	if stmt, err = appendCollation(stmt, o.Collation); err != nil {
-		return DeleteResult{}, err
-	}
-	if stmt, err = appendHint(stmt, o.Hint); err != nil {
-		return DeleteResult{}, err
-	}
-	if stmt, err = bson.AppendDocumentEnd(stmt, start); err != nil {
+	stmt, err := appendDeleteStatement(nil, filter, limit, o.Collation, o.Hint)
+	if err != nil {
 		return DeleteResult{}, err
 	}
 	var res DeleteResult
-	op := &driver.Operation{Name: "delete", DB: c.db.name, Kind: driver.Write, Retryable: limit == 1, WriteConcern: c.wc,
-		Batch: &driver.Batch{Identifier: "deletes", Docs: [][]byte{stmt}, Ordered: true},
-		Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) {
-			dst = bson.AppendStringElement(dst, "delete", c.name)
-			dst = bson.AppendBooleanElement(dst, "ordered", true)
-			dst, err := appendOptionalDoc(dst, "let", o.Let)
-			if err != nil {
-				return dst, err
-			}
-			return appendValue(dst, "comment", o.Comment)
-		},
-		Handle: func(r *driver.Reply) error {
-			res.DeletedCount, _ = r.Doc.Lookup("n").AsInt64()
-			return nil
-		}}
+	op := c.writeOperation(writeCommand{name: "delete", seq: "deletes", ordered: true, retryable: limit == 1,
+		let: o.Let, comment: o.Comment}, [][]byte{stmt}, func(r *driver.Reply) error {
+		res.DeletedCount, _ = r.Doc.Lookup("n").AsInt64()
+		return nil
+	})
 	err = c.client().execute(ctx, op)
 	return res, err
 }

@@ -22,34 +22,6 @@ import (
 	"github.com/torque-go/torque/internal/mockserver"
 )
 
-// csPrimary starts a mock replica-set primary, reached directly.
-func csPrimary(t *testing.T) *mockserver.Server {
-	return mockserver.New(t, mockserver.Options{Hello: mockserver.Hello{Role: mockserver.Primary, SetName: "rs0"}})
-}
-
-// csConnect makes a client of uri, disconnected when the test ends.
-func csConnect(t *testing.T, uri string, opts ...client.Options) *client.Client {
-	t.Helper()
-	c, err := client.Connect(context.Background(), uri, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := c.Disconnect(ctx); err != nil {
-			t.Errorf("Disconnect: %v", err)
-		}
-	})
-	return c
-}
-
-func csContext(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	t.Cleanup(cancel)
-	return ctx
-}
-
 // fakeOplog scripts a change stream: a list of events, each with the
 // resume token {_data: "tok<n>"}; cursors remember their position.
 type fakeOplog struct {
@@ -155,10 +127,10 @@ func seq(t *testing.T, ev bson.Raw) int32 {
 }
 
 func TestWatchEventsInOrder(t *testing.T) {
-	srv := csPrimary(t)
+	srv := primary(t, mockserver.Hello{})
 	newFakeOplog(srv, "test.c", "insert", "update", "delete")
-	c := csConnect(t, srv.URI())
-	ctx := csContext(t)
+	c := connect(t, srv.URI())
+	ctx := ctxT(t)
 	cs, err := c.Database("test").Collection("c").Watch(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -209,10 +181,10 @@ func TestWatchEventsInOrder(t *testing.T) {
 // third event's token, and the fourth and fifth arrive, nothing lost or
 // repeated.
 func TestWatchResumesAfterDroppedConnection(t *testing.T) {
-	srv := csPrimary(t)
+	srv := primary(t, mockserver.Hello{})
 	newFakeOplog(srv, "test.c", "insert", "insert", "insert", "update", "delete")
-	c := csConnect(t, srv.URI())
-	ctx := csContext(t)
+	c := connect(t, srv.URI())
+	ctx := ctxT(t)
 	cs, err := c.Database("test").Collection("c").Watch(ctx, bson.A{bson.D{bson.KV("$match", bson.D{})}})
 	if err != nil {
 		t.Fatal(err)
@@ -278,8 +250,8 @@ func TestWatchResumableErrors(t *testing.T) {
 			srv := mockserver.New(t, mockserver.Options{Hello: mockserver.Hello{Role: mockserver.Primary, SetName: "rs0",
 				MaxWireVersion: tc.wire}})
 			newFakeOplog(srv, "test.c", "insert", "insert")
-			c := csConnect(t, srv.URI())
-			ctx := csContext(t)
+			c := connect(t, srv.URI())
+			ctx := ctxT(t)
 			cs, err := c.Database("test").Collection("c").Watch(ctx, nil)
 			if err != nil {
 				t.Fatal(err)
@@ -321,10 +293,10 @@ func TestWatchResumableErrors(t *testing.T) {
 // TestWatchResumesOncePerError: a second failure, of the resume's
 // aggregate, is returned.
 func TestWatchResumesOncePerError(t *testing.T) {
-	srv := csPrimary(t)
+	srv := primary(t, mockserver.Hello{})
 	newFakeOplog(srv, "test.c", "insert", "insert")
-	c := csConnect(t, srv.URI(), client.Options{RetryReads: new(bool)})
-	ctx := csContext(t)
+	c := connect(t, srv.URI(), client.Options{RetryReads: new(bool)})
+	ctx := ctxT(t)
 	cs, err := c.Database("test").Collection("c").Watch(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -347,10 +319,10 @@ func TestWatchResumesOncePerError(t *testing.T) {
 // TestWatchMissingResumeToken: an event whose _id a $project removed
 // stops the stream.
 func TestWatchMissingResumeToken(t *testing.T) {
-	srv := csPrimary(t)
+	srv := primary(t, mockserver.Hello{})
 	srv.Queue("aggregate", mockserver.CursorReply("test.c", 7, mockserver.Doc(bson.KV("operationType", "insert"))))
-	c := csConnect(t, srv.URI())
-	ctx := csContext(t)
+	c := connect(t, srv.URI())
+	ctx := ctxT(t)
 	cs, err := c.Database("test").Collection("c").Watch(ctx, bson.A{bson.D{bson.KV("$project", bson.D{bson.KV("_id", 0)})}})
 	if err != nil {
 		t.Fatal(err)
@@ -373,11 +345,11 @@ func TestWatchMissingResumeToken(t *testing.T) {
 // a new one starts after it with StartAfter, and resumes with startAfter
 // until it has returned an event, then with resumeAfter.
 func TestWatchStartAfterInvalidate(t *testing.T) {
-	srv := csPrimary(t)
+	srv := primary(t, mockserver.Hello{})
 	oplog := newFakeOplog(srv, "test.c", "insert", "invalidate", "insert", "insert")
 	oplog.invalidateAt = 1
-	c := csConnect(t, srv.URI())
-	ctx := csContext(t)
+	c := connect(t, srv.URI())
+	ctx := ctxT(t)
 	coll := c.Database("test").Collection("c")
 	cs, err := coll.Watch(ctx, nil)
 	if err != nil {
@@ -435,10 +407,10 @@ func TestWatchStartAfterInvalidate(t *testing.T) {
 // postBatchResumeToken, a resume starts at the first aggregate's
 // operationTime.
 func TestWatchStartAtOperationTime(t *testing.T) {
-	srv := csPrimary(t)
+	srv := primary(t, mockserver.Hello{})
 	newFakeOplog(srv, "test.c") // no events: empty batches
-	c := csConnect(t, srv.URI())
-	ctx := csContext(t)
+	c := connect(t, srv.URI())
+	ctx := ctxT(t)
 	cs, err := c.Database("test").Collection("c").Watch(ctx, nil, client.ChangeStreamOptions{MaxAwaitTime: 10 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
@@ -477,11 +449,11 @@ func TestWatchStartAtOperationTime(t *testing.T) {
 // TestWatchPostBatchResumeToken: the last event of a batch and an empty
 // batch leave the postBatchResumeToken as the resume token.
 func TestWatchPostBatchResumeToken(t *testing.T) {
-	srv := csPrimary(t)
+	srv := primary(t, mockserver.Hello{})
 	oplog := newFakeOplog(srv, "test.c", "insert", "insert", "insert")
 	oplog.pbrt, oplog.perMore = true, 2
-	c := csConnect(t, srv.URI())
-	ctx := csContext(t)
+	c := connect(t, srv.URI())
+	ctx := ctxT(t)
 	cs, err := c.Database("test").Collection("c").Watch(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -510,10 +482,10 @@ func TestWatchPostBatchResumeToken(t *testing.T) {
 // TestWatchOptionsOnTheWire: every option lands where the specification
 // puts it.
 func TestWatchOptionsOnTheWire(t *testing.T) {
-	srv := csPrimary(t)
+	srv := primary(t, mockserver.Hello{})
 	newFakeOplog(srv, "test.c", "insert")
-	c := csConnect(t, srv.URI())
-	ctx := csContext(t)
+	c := connect(t, srv.URI())
+	ctx := ctxT(t)
 	ts := bson.Timestamp{T: 1700000000, I: 3}
 	cs, err := c.Database("test").Collection("c").Watch(ctx, nil, client.ChangeStreamOptions{
 		FullDocument: "updateLookup", FullDocumentBeforeChange: "whenAvailable", StartAtOperationTime: &ts,
@@ -562,10 +534,10 @@ func TestWatchOptionsOnTheWire(t *testing.T) {
 }
 
 func TestWatchDatabaseAndCluster(t *testing.T) {
-	srv := csPrimary(t)
+	srv := primary(t, mockserver.Hello{})
 	newFakeOplog(srv, "test.$cmd.aggregate", "insert")
-	c := csConnect(t, srv.URI())
-	ctx := csContext(t)
+	c := connect(t, srv.URI())
+	ctx := ctxT(t)
 	for _, open := range []func() (*client.ChangeStream, error){
 		func() (*client.ChangeStream, error) { return c.Database("test").Watch(ctx, nil) },
 		func() (*client.ChangeStream, error) { return c.Watch(ctx, nil) },
@@ -599,10 +571,10 @@ func TestWatchDatabaseAndCluster(t *testing.T) {
 // TestWatchIterAndContext: the range iterator yields events; a context
 // that ends leaves the stream open for the next call.
 func TestWatchIterAndContext(t *testing.T) {
-	srv := csPrimary(t)
+	srv := primary(t, mockserver.Hello{})
 	newFakeOplog(srv, "test.c", "insert", "insert")
-	c := csConnect(t, srv.URI())
-	ctx := csContext(t)
+	c := connect(t, srv.URI())
+	ctx := ctxT(t)
 	cs, err := c.Database("test").Collection("c").Watch(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -637,15 +609,15 @@ func TestWatchIterAndContext(t *testing.T) {
 // TestWatchInExplicitSession: every command of the stream carries the
 // session's lsid, and Close leaves the session to its owner.
 func TestWatchInExplicitSession(t *testing.T) {
-	srv := csPrimary(t)
+	srv := primary(t, mockserver.Hello{})
 	newFakeOplog(srv, "test.c", "insert", "insert")
-	c := csConnect(t, srv.URI())
+	c := connect(t, srv.URI())
 	sess, err := c.StartSession()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer sess.EndSession(context.Background())
-	ctx := client.WithSession(csContext(t), sess)
+	ctx := client.WithSession(ctxT(t), sess)
 	cs, err := c.Database("test").Collection("c").Watch(ctx, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -32,7 +32,7 @@ func (p *Pool) background() {
 
 // maintain is one background run: it does what it can now and returns.
 func (p *Pool) maintain() {
-	now := time.Now()
+	now := p.clock.Now()
 	p.mu.Lock()
 	if p.state == stateClosed {
 		p.mu.Unlock()
@@ -97,7 +97,7 @@ func (p *Pool) populate(pd *pending) {
 	if reason == "" {
 		c.state = connIdle
 		if p.cfg.MaxIdleTime > 0 {
-			c.idleSince = time.Now()
+			c.idleSince = p.clock.Now()
 		}
 		p.idle = append(p.idle, c)
 	} else {

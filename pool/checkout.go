@@ -67,9 +67,9 @@ func (p *Pool) checkout(ctx context.Context, start time.Time) (*Conn, error) {
 func (p *Pool) wait(ctx context.Context, w *waiter, start time.Time) (*Conn, error) {
 	var timeout <-chan time.Time
 	if _, ok := ctx.Deadline(); !ok && p.cfg.WaitQueueTimeout > 0 {
-		t := time.NewTimer(p.cfg.WaitQueueTimeout)
-		defer t.Stop()
-		timeout = t.C
+		c, stop := p.clock.NewTimer(p.cfg.WaitQueueTimeout)
+		defer stop()
+		timeout = c
 	}
 	var cause error
 	select {

@@ -8,8 +8,10 @@ import (
 	"math"
 	"net"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -92,7 +94,10 @@ func runCMAPFile(t *testing.T, file string) {
 	}
 	r := newCMAPRunner(t, &tc)
 	mainErr := r.run(tc.Operations)
-	events := r.snapshot()
+	// A trailing "wait" of the spec lets the last events arrive: wait for
+	// as many as the case expects (never by firing timers), then compare.
+	_ = r.await(func() bool { return len(r.relevant(tc.Ignore)) >= len(tc.Events) }, 0, false)
+	actual := r.relevant(tc.Ignore)
 	r.finish()
 
 	if tc.Error != nil {
@@ -105,12 +110,6 @@ func runCMAPFile(t *testing.T, file string) {
 	} else if mainErr != nil {
 		t.Fatalf("%s: unexpected error: %v", tc.Description, mainErr)
 	}
-	var actual []map[string]any
-	for _, e := range events {
-		if !contains(tc.Ignore, e.Type.String()) {
-			actual = append(actual, eventMap(e))
-		}
-	}
 	for i, want := range tc.Events {
 		if i >= len(actual) {
 			t.Fatalf("%s: want event %d %v, have only %d events:\n%s", tc.Description, i, want, len(actual), dumpEvents(actual))
@@ -119,6 +118,18 @@ func runCMAPFile(t *testing.T, file string) {
 			t.Fatalf("%s: %v\nevents:\n%s", tc.Description, err, dumpEvents(actual))
 		}
 	}
+}
+
+// relevant returns the events recorded so far that the case does not
+// ignore, as maps.
+func (r *cmapRunner) relevant(ignore []string) []map[string]any {
+	var out []map[string]any
+	for _, e := range r.snapshot() {
+		if !contains(ignore, e.Type.String()) {
+			out = append(out, eventMap(e))
+		}
+	}
+	return out
 }
 
 func errorIsType(err error, typ string) bool {
@@ -221,32 +232,63 @@ func match(want, have any, path string) error {
 }
 
 // cmapRunner runs one file's operations.
+//
+// Timing is virtual (vclock): the pool's wait-queue timer and idle times,
+// the spec's "wait" operations and waitForEvent timeouts, and the
+// fail point's blockConnection (played by the runner's Connect, which
+// sleeps on the virtual clock before dialing the mock server for real).
+// Virtual time advances only when the test has settled: every thread is
+// idle or parked (queued in the pool, or in a blocked establishment), every
+// establishment is blocked, and the background goroutine has nothing to
+// do. The spec's timings thus hold however slow the machine is.
 type cmapRunner struct {
-	t    *testing.T
-	pool *Pool
+	t     *testing.T
+	pool  *Pool
+	clock *vclock
 
 	mu     sync.Mutex
 	events []Event
 	labels map[string]*Conn
 
-	threads map[string]*cmapThread
+	main      *cmapThread
+	threads   map[string]*cmapThread
+	checkouts atomic.Int64 // Checkout calls of the runner's threads in progress
 }
 
 type cmapThread struct {
-	ops  chan map[string]any
-	done chan struct{}
-	err  error
+	ops     chan map[string]any
+	done    chan struct{}
+	pending atomic.Int64 // operations sent and not finished
+	err     error        // the first error; read after done
 }
 
+// checkoutKey marks the context of a runner's checkout, so that the clock
+// tells a checkout's establishment from the background goroutine's.
+type checkoutKey struct{}
+
 func newCMAPRunner(t *testing.T, tc *cmapTest) *cmapRunner {
-	r := &cmapRunner{t: t, labels: map[string]*Conn{}, threads: map[string]*cmapThread{}}
-	cfg := Config{Monitor: r.record}
+	r := &cmapRunner{t: t, labels: map[string]*Conn{}, threads: map[string]*cmapThread{}, clock: newVClock()}
+	cfg := Config{Monitor: r.record, clock: r.clock}
 	addr := "fake:27017"
 	if tc.Style == "integration" {
 		srv := mockserver.New(t, mockserver.Options{})
 		addr = srv.Addr()
+		var block time.Duration
 		if fp := tc.FailPoint; fp != nil {
-			srv.FailCommand(mockFailPoint(fp))
+			if fp.Data.BlockConnection {
+				block = time.Duration(fp.Data.BlockTimeMS) * time.Millisecond
+			}
+			if fp.Data.ErrorCode != 0 || fp.Data.CloseConnection {
+				srv.FailCommand(mockFailPoint(fp))
+			}
+		}
+		cfg.Connect = func(ctx context.Context, addr string) (*Conn, error) {
+			if block > 0 {
+				if err := r.clock.sleep(ctx, block, ctx.Value(checkoutKey{}) != nil); err != nil {
+					return nil, &ConnError{Addr: addr, Stage: StageHello, Err: err}
+				}
+			}
+			return r.pool.dial(ctx, addr)
 		}
 	} else {
 		cfg.Connect = func(ctx context.Context, addr string) (*Conn, error) {
@@ -287,13 +329,17 @@ func newCMAPRunner(t *testing.T, tc *cmapTest) *cmapRunner {
 		cfg.BackgroundError = func(err error) { r.pool.Clear(ClearOptions{Cause: err}) }
 	}
 	r.pool = New(addr, cfg)
+	r.main = r.startThread()
 	return r
 }
 
+// mockFailPoint is the part of a failCommand fail point that the mock
+// server plays: error codes and closed connections (blockConnection is the
+// runner's, on the virtual clock).
 func mockFailPoint(fp *cmapFailPoint) mockserver.FailPoint {
 	out := mockserver.FailPoint{Commands: fp.Data.FailCommands, AppName: fp.Data.AppName, Code: fp.Data.ErrorCode}
-	if fp.Data.BlockConnection {
-		out.Delay = time.Duration(fp.Data.BlockTimeMS) * time.Millisecond
+	if fp.Data.CloseConnection {
+		out.Action = mockserver.CloseAfterRead
 	}
 	if m, ok := fp.Mode.(map[string]any); ok {
 		out.Times = int(m["times"].(float64))
@@ -313,12 +359,39 @@ func (r *cmapRunner) snapshot() []Event {
 	return append([]Event(nil), r.events...)
 }
 
-// finish stops the threads and closes the pool.
+func (r *cmapRunner) startThread() *cmapThread {
+	th := &cmapThread{ops: make(chan map[string]any, 16), done: make(chan struct{})}
+	go func() {
+		defer close(th.done)
+		for op := range th.ops {
+			if err := r.do(op); err != nil && th.err == nil {
+				th.err = err
+			}
+			th.pending.Add(-1)
+		}
+	}()
+	return th
+}
+
+func (th *cmapThread) send(op map[string]any) {
+	th.pending.Add(1)
+	th.ops <- op
+}
+
+// finish lets the threads end (firing timers as needed), then closes the
+// pool.
 func (r *cmapRunner) finish() {
+	for _, th := range r.threads {
+		if err := r.await(func() bool { return th.pending.Load() == 0 }, 0, true); err != nil {
+			r.t.Errorf("finish: %v", err)
+		}
+	}
 	for _, th := range r.threads {
 		close(th.ops)
 		<-th.done
 	}
+	close(r.main.ops)
+	<-r.main.done
 	r.mu.Lock()
 	conns := r.labels
 	r.labels = nil
@@ -333,18 +406,44 @@ func (r *cmapRunner) finish() {
 	}
 }
 
-// run executes the main thread's operations and returns its first error.
+// run executes the operations and returns the main thread's first error.
+// The main thread's operations run on their own goroutine while this one
+// drives the clock.
 func (r *cmapRunner) run(ops []map[string]any) error {
 	for _, op := range ops {
+		name, _ := op["name"].(string)
 		if th, _ := op["thread"].(string); th != "" {
 			t := r.threads[th]
 			if t == nil {
 				return fmt.Errorf("thread %q not started", th)
 			}
-			t.ops <- op
+			t.send(op)
 			continue
 		}
-		if err := r.do(op); err != nil {
+		var err error
+		switch name {
+		case "start":
+			r.threads[op["target"].(string)] = r.startThread()
+		case "wait":
+			err = r.wait(time.Duration(op["ms"].(float64)) * time.Millisecond)
+		case "waitForThread":
+			target := op["target"].(string)
+			th := r.threads[target]
+			if err = r.await(func() bool { return th.pending.Load() == 0 }, 0, true); err == nil {
+				close(th.ops)
+				<-th.done
+				delete(r.threads, target)
+				err = th.err
+			}
+		case "waitForEvent":
+			err = r.waitForEvent(op)
+		default:
+			r.main.send(op)
+			if err = r.await(func() bool { return r.main.pending.Load() == 0 }, 0, true); err == nil {
+				err = r.main.err
+			}
+		}
+		if err != nil {
 			return err
 		}
 	}
@@ -354,30 +453,11 @@ func (r *cmapRunner) run(ops []map[string]any) error {
 func (r *cmapRunner) do(op map[string]any) error {
 	name, _ := op["name"].(string)
 	switch name {
-	case "start":
-		target := op["target"].(string)
-		th := &cmapThread{ops: make(chan map[string]any, 16), done: make(chan struct{})}
-		r.threads[target] = th
-		go func() {
-			defer close(th.done)
-			for op := range th.ops {
-				if err := r.do(op); err != nil && th.err == nil {
-					th.err = err
-				}
-			}
-		}()
-	case "wait":
-		time.Sleep(time.Duration(op["ms"].(float64)) * time.Millisecond)
-	case "waitForThread":
-		th := r.threads[op["target"].(string)]
-		close(th.ops)
-		<-th.done
-		delete(r.threads, op["target"].(string))
-		return th.err
-	case "waitForEvent":
-		return r.waitForEvent(op)
 	case "checkOut":
-		c, err := r.pool.Checkout(context.Background())
+		ctx := context.WithValue(context.Background(), checkoutKey{}, true)
+		r.checkouts.Add(1)
+		c, err := r.pool.Checkout(ctx)
+		r.checkouts.Add(-1)
 		if err != nil {
 			return err
 		}
@@ -420,22 +500,123 @@ func (r *cmapRunner) waitForEvent(op map[string]any) error {
 	if ms, ok := op["timeout"].(float64); ok {
 		timeout = time.Duration(ms) * time.Millisecond
 	}
-	deadline := time.Now().Add(timeout)
-	for {
+	n := func() int {
 		n := 0
 		for _, e := range r.snapshot() {
 			if e.Type.String() == typ {
 				n++
 			}
 		}
-		if n >= count {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("waitForEvent: %d of %d %s events after %v", n, count, typ, timeout)
-		}
-		time.Sleep(2 * time.Millisecond)
+		return n
 	}
+	if err := r.await(func() bool { return n() >= count }, timeout, true); err != nil {
+		return fmt.Errorf("waitForEvent: %d of %d %s events: %w", n(), count, typ, err)
+	}
+	return nil
+}
+
+// realLimit bounds every wait of the runner in real time: reached only
+// when the pool is broken (an event that never comes, a thread that never
+// ends), never because the machine is slow.
+const realLimit = 20 * time.Second
+
+// wait is the spec's "wait": virtual time passes by d, firing the timers
+// due meanwhile, each once everything else has settled.
+func (r *cmapRunner) wait(d time.Duration) error {
+	target := r.clock.elapsed() + d
+	for {
+		if err := r.settle(); err != nil {
+			return err
+		}
+		if at, ok := r.clock.next(); ok && at <= target {
+			r.clock.fireNext()
+			continue
+		}
+		r.clock.advanceTo(target)
+		return nil
+	}
+}
+
+// await waits until cond holds. With fire, whenever the test has settled
+// and cond still fails, it fires the next timer that is due within
+// timeout of virtual time (0: any); when none is, it keeps polling in
+// real time (events that finish an action already taken may still come)
+// up to realLimit.
+func (r *cmapRunner) await(cond func() bool, timeout time.Duration, fire bool) error {
+	limit := time.Now().Add(realLimit)
+	vlimit := r.clock.elapsed() + timeout
+	for !cond() {
+		if fire && r.settledTwice() {
+			if at, ok := r.clock.next(); ok && (timeout == 0 || at <= vlimit) {
+				r.clock.fireNext()
+				continue
+			}
+		}
+		if time.Now().After(limit) {
+			return fmt.Errorf("nothing happened for %v (virtual time %v): %s", realLimit, r.clock.elapsed(), r.state())
+		}
+		time.Sleep(50 * time.Microsecond)
+	}
+	return nil
+}
+
+// settle waits until the test has settled.
+func (r *cmapRunner) settle() error {
+	limit := time.Now().Add(realLimit)
+	for !r.settledTwice() {
+		if time.Now().After(limit) {
+			return fmt.Errorf("the test never settled in %v: %s", realLimit, r.state())
+		}
+		time.Sleep(50 * time.Microsecond)
+	}
+	return nil
+}
+
+// settledTwice checks twice, a moment apart, so that a goroutine between
+// two of the counters read does not pass for parked.
+func (r *cmapRunner) settledTwice() bool {
+	if !r.settled() {
+		return false
+	}
+	runtime.Gosched()
+	time.Sleep(20 * time.Microsecond)
+	return r.settled()
+}
+
+// settled reports whether nothing can happen until a timer fires: every
+// operation sent to a thread is a checkout parked in the pool's wait
+// queue or in a blocked establishment, every establishment is blocked,
+// no fired timer is still being acted upon, and the background goroutine
+// has nothing to do now.
+func (r *cmapRunner) settled() bool {
+	busy := r.main.pending.Load()
+	for _, th := range r.threads {
+		n := th.pending.Load()
+		if n > 1 {
+			return false
+		}
+		busy += n
+	}
+	if busy != r.checkouts.Load() {
+		return false // some operation is running outside Checkout
+	}
+	sleeping, sleepingCheckouts, inFlight := r.clock.blocked()
+	if inFlight > 0 {
+		return false
+	}
+	p := r.pool
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if busy != int64(p.queue.n+sleepingCheckouts) || len(p.pendings) != sleeping {
+		return false
+	}
+	return !p.backgroundHasWorkLocked()
+}
+
+func (r *cmapRunner) state() string {
+	sleeping, sc, inFlight := r.clock.blocked()
+	return fmt.Sprintf("main busy %d, checkouts %d, sleeping %d (%d of checkouts), timers in flight %d, stats %+v",
+		r.main.pending.Load(), r.checkouts.Load(), sleeping, sc, inFlight, r.pool.Stats())
 }
 
 // fakeNetConn is a connection that does no I/O: the unit tests never send

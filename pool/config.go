@@ -133,6 +133,9 @@ type Config struct {
 	// the server Unknown and clear the pool (the err is a *ConnError). It
 	// runs before the failed connection's ConnectionClosed event.
 	BackgroundError func(err error)
+
+	// clock replaces the wall clock in tests; nil means time.Now.
+	clock clock
 }
 
 func (c *Config) maxPoolSize() int {

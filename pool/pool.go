@@ -56,6 +56,7 @@ type serviceGen struct {
 type Pool struct {
 	addr    string
 	cfg     Config
+	clock   clock
 	maxSize int // 0: no limit
 	connect func(ctx context.Context, addr string) (*Conn, error)
 
@@ -93,6 +94,10 @@ func New(addr string, cfg Config) *Pool {
 		pendings: map[*pending]struct{}{},
 		conns:    map[*Conn]struct{}{},
 		helloOK:  cfg.Conn.HelloOK,
+		clock:    cfg.clock,
+	}
+	if p.clock == nil {
+		p.clock = wallClock{}
 	}
 	if p.connect == nil {
 		p.connect = p.dial
@@ -296,7 +301,7 @@ func (p *Pool) CheckIn(c *Conn) error {
 	c.release()
 	var now time.Time
 	if p.cfg.MaxIdleTime > 0 {
-		now = time.Now()
+		now = p.clock.Now()
 	}
 	p.mu.Lock()
 	p.inUse--
@@ -434,7 +439,7 @@ func (p *Pool) finishDispatch(d dispatched) {
 func (p *Pool) popIdleLocked(out *[]closing) *Conn {
 	var now time.Time
 	if p.cfg.MaxIdleTime > 0 {
-		now = time.Now()
+		now = p.clock.Now()
 	}
 	for len(p.idle) > 0 {
 		c := p.idle[len(p.idle)-1]

@@ -2,11 +2,12 @@ package topology
 
 import (
 	"context"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/torque-go/torque/internal/leakcheck"
 )
 
 // waitTimeout bounds every wait for a state of the topology. Tests wait on
@@ -85,12 +86,9 @@ func checkNoGoroutines(t *testing.T) {
 }
 
 func leakedGoroutines() []string {
-	buf := make([]byte, 1<<20)
-	buf = buf[:runtime.Stack(buf, true)]
 	var out []string
-	for _, g := range strings.Split(string(buf), "\n\n") {
-		if strings.Contains(g, "testing.tRunner") || strings.Contains(g, "testing.(*T)") ||
-			strings.Contains(g, "leakedGoroutines") {
+	for _, g := range leakcheck.Leaked(nil) {
+		if strings.Contains(g, "testing.(*T)") || strings.Contains(g, "leakedGoroutines") {
 			continue
 		}
 		for _, pkg := range []string{"torque/topology.", "torque/pool.", "torque/srv."} {

@@ -161,26 +161,25 @@ func HasLabel(err error, label string) bool {
 	return false
 }
 
-// addLabel adds label to err's label list when err is one of the driver's
-// labelled errors.
+// addLabel adds label to the first of the driver's labelled errors
+// (*Error, *WriteException, *NetworkError, *ServerSelectionError) in err's
+// chain, unless it has it already.
 func addLabel(err error, label string) {
-	switch e := err.(type) {
-	case *Error:
-		if !e.HasLabel(label) {
-			e.Labels = append(e.Labels, label)
+	var labels *[]string
+	for e := err; e != nil && labels == nil; e = errors.Unwrap(e) {
+		switch e := e.(type) {
+		case *Error:
+			labels = &e.Labels
+		case *WriteException:
+			labels = &e.Labels
+		case *NetworkError:
+			labels = &e.Labels
+		case *ServerSelectionError:
+			labels = &e.Labels
 		}
-	case *WriteException:
-		if !e.HasLabel(label) {
-			e.Labels = append(e.Labels, label)
-		}
-	case *NetworkError:
-		if !e.HasLabel(label) {
-			e.Labels = append(e.Labels, label)
-		}
-	case *ServerSelectionError:
-		if !e.HasLabel(label) {
-			e.Labels = append(e.Labels, label)
-		}
+	}
+	if labels != nil && !slices.Contains(*labels, label) {
+		*labels = append(*labels, label)
 	}
 }
 

@@ -115,6 +115,9 @@ func (x *Executor) run(ctx context.Context, ex *execution) error {
 		}
 		first, firstReply = err, reply
 		failed = append(failed, desc.Addr)
+		if ex.sess != nil && (ex.op.Kind == Commit || ex.op.Kind == Abort) {
+			ex.sess.Unpin() // a retried commit or abort selects its server afresh
+		}
 	}
 	return first // not reached
 }
@@ -237,6 +240,25 @@ func (x *Executor) prepare(ex *execution, desc *topology.ServerDescription) erro
 	return nil
 }
 
+// mayRetry is prepare's retry decision for an attempt that never got a
+// connection (so prepare did not run): the rules that need no server.
+func (x *Executor) mayRetry(ex *execution) bool {
+	op := ex.op
+	switch {
+	case op.Server != nil:
+		return false
+	case op.Kind == Commit || op.Kind == Abort:
+		return ex.sess != nil
+	case !op.Retryable || ex.sess != nil && ex.sess.InTransaction():
+		return false
+	case op.Kind == Read:
+		return x.RetryReads
+	case op.Kind == Write:
+		return x.RetryWrites && op.WriteConcern.Acknowledged()
+	}
+	return false
+}
+
 // supportsRetry reports whether the server can take the retry: any
 // server for a read; for a write, one that supports retryable writes.
 func (x *Executor) supportsRetry(ex *execution, desc *topology.ServerDescription) bool {
@@ -249,9 +271,7 @@ func (x *Executor) supportsRetry(ex *execution, desc *topology.ServerDescription
 // retried when the operation could have been.
 func (x *Executor) retryable(ex *execution, err error, desc *topology.ServerDescription) bool {
 	if !ex.prepared {
-		op := ex.op
-		return op.Retryable && op.Server == nil && IsNetworkError(err) &&
-			(op.Kind == Read && x.RetryReads || op.Kind == Write && x.RetryWrites && op.WriteConcern.Acknowledged())
+		return IsNetworkError(err) && x.mayRetry(ex)
 	}
 	if !ex.retry {
 		return false
@@ -260,30 +280,9 @@ func (x *Executor) retryable(ex *execution, err error, desc *topology.ServerDesc
 		return session.IsRetryableReadError(classify(err))
 	}
 	if session.NeedsRetryableWriteLabel(classify(err), desc.MaxWireVersion, desc.Type == topology.Mongos) {
-		addLabel(labelHolder(err), LabelRetryableWrite)
+		addLabel(err, LabelRetryableWrite)
 	}
 	return session.IsRetryableWriteError(classify(err))
-}
-
-// labelHolder finds the driver error inside err that can carry a label.
-func labelHolder(err error) error {
-	var ne *NetworkError
-	if errors.As(err, &ne) {
-		return ne
-	}
-	var se *Error
-	if errors.As(err, &se) {
-		return se
-	}
-	var we *WriteException
-	if errors.As(err, &we) {
-		return we
-	}
-	var sse *ServerSelectionError
-	if errors.As(err, &sse) {
-		return sse
-	}
-	return err
 }
 
 // endSession returns an implicit session to the pool unless a cursor kept

@@ -43,7 +43,7 @@ func unpinAfter(ex *execution, err error) {
 func addTransactionLabels(ex *execution, err error) {
 	kind := ex.op.Kind.sessionKind()
 	for _, l := range session.TransactionLabels(classify(err), kind, ex.sess.InTransaction()) {
-		addLabel(labelHolder(err), l)
+		addLabel(err, l)
 	}
 }
 

@@ -93,13 +93,14 @@ func run(re *regexp.Regexp, runs int, server, uri string, footprint, large bool)
 	}
 	var picked []bench.Task
 	for _, t := range tasks {
+		if !re.MatchString(t.Name) {
+			continue
+		}
 		if t.Server == "ferretdb" && strings.Contains(t.Name, "large") && !large {
 			fmt.Printf("skipped %s: FerretDB takes minutes per op (-ferretdb-large runs it)\n", t.Name)
 			continue
 		}
-		if re.MatchString(t.Name) {
-			picked = append(picked, t)
-		}
+		picked = append(picked, t)
 	}
 	rows := bench.Run(picked, runs, os.Stderr)
 	fmt.Println()
