@@ -20,7 +20,11 @@ type cursor struct {
 	id       int64
 	db, coll string // from the reply's ns: getMore and killCursors go there
 	srv      driver.Server
-	wire     int32 // the server's maxWireVersion, for the resumable-error rules
+	// conn is the cursor's connection behind a load balancer, where its
+	// getMore and killCursors must use the connection that opened it;
+	// nil elsewhere.
+	conn driver.Conn
+	wire int32 // the server's maxWireVersion, for the resumable-error rules
 
 	buf  *[]byte  // the reply holding the batch (nil from a fake executor)
 	rest []byte   // the unread elements of the batch array
@@ -61,6 +65,23 @@ func (c *cursor) take(r *driver.Reply, key string) error {
 	return nil
 }
 
+// keepConn takes r's connection (behind a load balancer) for a cursor
+// that stays open.
+func (c *cursor) keepConn(r *driver.Reply) {
+	if c.id != 0 && c.conn == nil {
+		c.conn = r.KeepConn()
+	}
+}
+
+// dropConn gives the cursor's connection back to its pool, or forgets
+// it after a network error (the executor closed it then).
+func (c *cursor) dropConn(err error) {
+	if c.conn != nil && !driver.IsNetworkError(err) {
+		c.conn.Release()
+	}
+	c.conn = nil
+}
+
 // empty reports whether every document of the batch was read.
 func (c *cursor) empty() bool { return len(c.rest) == 0 }
 
@@ -97,7 +118,7 @@ func (c *cursor) release() {
 // MaxAwaitTime there.
 func (s *Stream) getMore(ctx context.Context) error {
 	c := &s.cursor
-	op := &driver.Operation{Name: "getMore", DB: c.db, Kind: driver.GetMore, Server: c.srv, Session: s.sess,
+	op := &driver.Operation{Name: "getMore", DB: c.db, Kind: driver.GetMore, Server: c.srv, Conn: c.conn, Session: s.sess,
 		OmitMaxTime: true, MaxTime: s.opts.MaxAwaitTime,
 		Command: func(dst []byte, desc *topology.ServerDescription) ([]byte, error) {
 			dst = bson.AppendInt64Element(dst, "getMore", c.id)
@@ -117,7 +138,11 @@ func (s *Stream) getMore(ctx context.Context) error {
 			s.afterBatch()
 			return nil
 		}}
-	return s.x.Execute(ctx, op)
+	err := s.x.Execute(ctx, op)
+	if driver.IsNetworkError(err) || err == nil && c.id == 0 {
+		c.dropConn(err)
+	}
+	return err
 }
 
 // killCursor kills the server's cursor, if open, on the server that has
@@ -126,11 +151,12 @@ func (s *Stream) killCursor(ctx context.Context) error {
 	c := &s.cursor
 	if c.id == 0 || c.srv == nil {
 		c.id = 0
+		c.dropConn(nil)
 		return nil
 	}
 	id := c.id
 	c.id = 0
-	op := &driver.Operation{Name: "killCursors", DB: c.db, Kind: driver.GetMore, Server: c.srv, Session: s.sess,
+	op := &driver.Operation{Name: "killCursors", DB: c.db, Kind: driver.GetMore, Server: c.srv, Conn: c.conn, Session: s.sess,
 		OmitMaxTime: true,
 		Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) {
 			dst = bson.AppendStringElement(dst, "killCursors", c.coll)
@@ -138,5 +164,7 @@ func (s *Stream) killCursor(ctx context.Context) error {
 			dst = bson.AppendInt64Element(dst, "0", id)
 			return bson.AppendDocumentEnd(dst, start)
 		}}
-	return s.x.Execute(ctx, op)
+	err := s.x.Execute(ctx, op)
+	c.dropConn(err)
+	return err
 }

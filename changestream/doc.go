@@ -52,7 +52,9 @@
 //
 // # Concurrency and buffers
 //
-// A Stream is not safe for concurrent use. It starts no goroutine. Each
+// A Stream is not safe for concurrent use. It starts no goroutine. Behind
+// a load balancer its cursor keeps the connection that opened it (its
+// getMore and killCursors must use it) until the cursor ends. Each
 // batch stays in the pooled buffer its reply was read into: Current is a
 // slice of it, valid until the next Next, TryNext or Close. ResumeToken
 // is a slice of the stream's own token buffer, valid until the same

@@ -76,7 +76,7 @@ func Open(ctx context.Context, x Executor, t Target, pipeline any, opts Options)
 		s.opTime, s.hasOpTime = *opts.StartAtOperationTime, true
 	}
 	if err := s.aggregate(ctx, true); err != nil {
-		s.releaseSession()
+		_ = s.Close(ctx) // the handler may have kept a batch, a cursor and a session
 		return nil, err
 	}
 	return s, nil
@@ -90,7 +90,7 @@ func (s *Stream) aggregate(ctx context.Context, first bool) error {
 		rps = []resumePoint{s.resumePoint()}
 	}
 	op := &driver.Operation{Name: "aggregate", DB: s.target.DB, Kind: driver.Read, Retryable: true,
-		ReadPref: s.target.ReadPref, ReadConcern: s.target.ReadConcern, Session: s.sess, KeepSession: true,
+		ReadPref: s.target.ReadPref, ReadConcern: s.target.ReadConcern, Session: s.sess, KeepSession: true, PinConn: true,
 		Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) {
 			return appendAggregate(dst, &s.target, &s.opts, &s.enc, rps)
 		},
@@ -98,6 +98,7 @@ func (s *Stream) aggregate(ctx context.Context, first bool) error {
 			if err := s.cursor.take(r, "firstBatch"); err != nil {
 				return err
 			}
+			s.cursor.keepConn(r)
 			if kept := r.KeepSession(); kept != nil {
 				s.sess, s.ownSess = kept, true
 			}

@@ -10,6 +10,7 @@ import (
 	"github.com/torque-go/torque/internal/driver"
 	"github.com/torque-go/torque/session"
 	"github.com/torque-go/torque/topology"
+	"github.com/torque-go/torque/wire"
 )
 
 // Client is a handle to a MongoDB deployment: its servers' connection
@@ -117,20 +118,32 @@ func hasDataBearing(td topology.TopologyDescription) bool {
 	return false
 }
 
-// execute runs op with the explicit session of ctx, if any.
+// execute runs op with the explicit session of ctx, if any. It builds the
+// command first, before any I/O, so that bad arguments (a filter that is
+// not a document, say) fail at once, even with no server reachable; the
+// executor appends the built bytes to each attempt and batch.
 func (c *Client) execute(ctx context.Context, op *driver.Operation) error {
-	c.mu.Lock()
-	gone := c.disconnected
-	c.mu.Unlock()
-	if gone {
-		return ErrClientDisconnected
+	if err := c.checkConnected(); err != nil {
+		return err
 	}
 	if s := sessionFrom(ctx); s != nil {
 		if s.client != c {
-			return errors.New("client: the session in the context belongs to another Client")
+			return errSessionOfOtherClient
 		}
 		op.Session = s.cs
 	}
+	buf := wire.GetBuffer()
+	body, err := op.Command((*buf)[:0], nil)
+	defer func() {
+		if cap(body) > cap(*buf) {
+			*buf = body[:0] // keep the grown buffer
+		}
+		wire.PutBuffer(buf)
+	}()
+	if err != nil {
+		return err
+	}
+	op.Command = func(dst []byte, _ *topology.ServerDescription) ([]byte, error) { return append(dst, body...), nil }
 	return c.x.Execute(ctx, op)
 }
 

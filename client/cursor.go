@@ -32,7 +32,11 @@ type Cursor struct {
 	client *Client
 	spec   *cursorSpec
 	srv    driver.Server
-	sess   *session.ClientSession
+	// conn is the cursor's connection behind a load balancer, where its
+	// getMore and killCursors must use the connection that opened it;
+	// nil elsewhere. The cursor releases it when done.
+	conn driver.Conn
+	sess *session.ClientSession
 	// ownSess: the session is an implicit one the cursor ends.
 	ownSess  bool
 	id       int64
@@ -75,7 +79,7 @@ func appendCursorDoc(dst []byte, batchSize int32) []byte {
 func (c *Client) openCursor(ctx context.Context, spec *cursorSpec) (*Cursor, error) {
 	cur := &Cursor{client: c, spec: spec}
 	op := &driver.Operation{Name: spec.name, DB: spec.db, Kind: spec.kind, Retryable: spec.retryable,
-		ReadPref: spec.rp, ReadConcern: spec.rc, WriteConcern: spec.wc, MaxTime: spec.maxTime, KeepSession: true,
+		ReadPref: spec.rp, ReadConcern: spec.rc, WriteConcern: spec.wc, MaxTime: spec.maxTime, KeepSession: true, PinConn: true,
 		Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) { return spec.build(dst) },
 		Handle: func(r *driver.Reply) error {
 			if err := cur.takeBatch(r, "firstBatch"); err != nil {
@@ -86,6 +90,7 @@ func (c *Client) openCursor(ctx context.Context, spec *cursorSpec) (*Cursor, err
 				if s := r.KeepSession(); s != nil {
 					cur.sess, cur.ownSess = s, true
 				}
+				cur.conn = r.KeepConn()
 			}
 			return nil
 		}}
@@ -181,7 +186,7 @@ func (cur *Cursor) TryNext(ctx context.Context) bool {
 // getMore fetches the next batch from the cursor's server.
 func (cur *Cursor) getMore(ctx context.Context) bool {
 	cur.Current = nil
-	op := &driver.Operation{Name: "getMore", DB: cur.db, Kind: driver.GetMore, Server: cur.srv, Session: cur.sess,
+	op := &driver.Operation{Name: "getMore", DB: cur.db, Kind: driver.GetMore, Server: cur.srv, Conn: cur.conn, Session: cur.sess,
 		OmitMaxTime: true, MaxTime: cur.spec.maxAwait,
 		Command: func(dst []byte, desc *topology.ServerDescription) ([]byte, error) {
 			dst = bson.AppendInt64Element(dst, "getMore", cur.id)
@@ -197,6 +202,7 @@ func (cur *Cursor) getMore(ctx context.Context) bool {
 		Handle: func(r *driver.Reply) error { return cur.takeBatch(r, "nextBatch") }}
 	if err := cur.client.x.Execute(ctx, op); err != nil {
 		cur.err = err
+		cur.dropConnAfter(err)
 		var ce *CommandError
 		if errors.As(err, &ce) && (ce.Code == 43 || ce.Code == 237) { // CursorNotFound, CursorKilled
 			cur.id = 0
@@ -209,11 +215,27 @@ func (cur *Cursor) getMore(ctx context.Context) bool {
 	return true
 }
 
-// finish ends the implicit session of an exhausted cursor.
+// finish ends the implicit session of an exhausted cursor and releases
+// its connection.
 func (cur *Cursor) finish() {
-	if cur.id == 0 && cur.ownSess && cur.sess != nil {
+	if cur.id != 0 {
+		return
+	}
+	if cur.ownSess && cur.sess != nil {
 		cur.sess.End(0)
 		cur.sess, cur.ownSess = nil, false
+	}
+	if cur.conn != nil {
+		cur.conn.Release()
+		cur.conn = nil
+	}
+}
+
+// dropConnAfter forgets the cursor's connection after a network error:
+// the executor closed it.
+func (cur *Cursor) dropConnAfter(err error) {
+	if IsNetworkError(err) {
+		cur.conn = nil
 	}
 }
 
@@ -249,7 +271,7 @@ func (cur *Cursor) Close(ctx context.Context) error {
 	var err error
 	if cur.id != 0 && cur.srv != nil {
 		id := cur.id
-		op := &driver.Operation{Name: "killCursors", DB: cur.db, Kind: driver.GetMore, Server: cur.srv, Session: cur.sess,
+		op := &driver.Operation{Name: "killCursors", DB: cur.db, Kind: driver.GetMore, Server: cur.srv, Conn: cur.conn, Session: cur.sess,
 			OmitMaxTime: true,
 			Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) {
 				dst = bson.AppendStringElement(dst, "killCursors", cur.coll)
@@ -258,6 +280,7 @@ func (cur *Cursor) Close(ctx context.Context) error {
 				return bson.AppendDocumentEnd(dst, start)
 			}}
 		err = cur.client.x.Execute(ctx, op)
+		cur.dropConnAfter(err)
 		cur.id = 0
 	}
 	cur.finish()

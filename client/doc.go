@@ -8,8 +8,8 @@
 //	defer c.Disconnect(ctx)
 //	people := c.Database("app").Collection("people")
 //	_, err = people.InsertOne(ctx, Person{Name: "Ada", Age: 36})
-//	cur, err := people.Find(ctx, bson.D{{"age", bson.D{{"$gte", 30}}}},
-//		client.FindOptions{Sort: bson.D{{"name", 1}}, Limit: 10})
+//	cur, err := people.Find(ctx, bson.D{bson.KV("age", bson.D{bson.KV("$gte", 30)})},
+//		client.FindOptions{Sort: bson.D{bson.KV("name", 1)}, Limit: 10})
 //	for cur.Next(ctx) { var p Person; err = cur.Decode(&p) }
 //
 // # Options
@@ -26,6 +26,11 @@
 // sess). Every operation reads it from there; without one, the driver uses
 // an implicit session per operation (a cursor keeps its own until it is
 // exhausted or closed). Disconnect ends the pooled sessions on the server.
+//
+// A transaction (Session.StartTransaction, or WithTransaction) runs every
+// operation whose context carries its session; on a sharded cluster all
+// of them, commit and abort included, go to the mongos of the first one,
+// until the transaction ends or fails with a TransientTransactionError.
 //
 // # Errors
 //
@@ -45,7 +50,10 @@
 // Client, Database and Collection are safe for concurrent use. A Cursor and
 // a Session are used by one goroutine at a time. Cursor.Current is a slice
 // of the batch the cursor holds and is valid until the next Next, TryNext
-// or Close; copy it (or Decode, All, ToList) to keep it. SingleResult holds
+// or Close; copy it (or Decode, All, ToList) to keep it. Behind a load
+// balancer an open cursor holds its own connection (its getMore and
+// killCursors must use it) until it is exhausted or closed, so close
+// cursors you do not read to the end. SingleResult holds
 // its own copy. Documents passed to operations are read during the call
 // only.
 //
@@ -65,13 +73,15 @@
 //	deployment.go       adapters from the topology and its pools to internal/driver
 //	session.go          Session, StartSession, WithSession
 //	database.go         Database: RunCommand, CreateCollection, ListCollections, Drop
-//	collection.go       Collection, WithOptions, Drop, InsertOne, InsertMany
+//	collection.go       Collection, WithOptions, Drop, InsertOne, InsertMany; the
+//	                    one builder of insert, update and delete commands
 //	find.go             Find, FindOne and their options
 //	update.go           UpdateOne, UpdateMany, ReplaceOne, DeleteOne, DeleteMany
 //	find_and_modify.go  FindOneAndUpdate, FindOneAndReplace, FindOneAndDelete
 //	aggregate.go        Aggregate, CountDocuments, EstimatedDocumentCount, Distinct
 //	cursor.go           Cursor: Next, TryNext, Decode, All, ToList, Iter, Close
-//	encode.go           user values into commands, with the argument checks
+//	encode.go           user values into commands, with the argument checks;
+//	                    the options many commands share
 //	errors.go           error types, sentinels and helpers
 //	monitor.go          CommandMonitor and its events
 //	bulk_write.go       BulkWrite and its write models

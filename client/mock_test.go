@@ -589,3 +589,94 @@ func TestTailableCursorOnTheWire(t *testing.T) {
 	}
 	_ = cur.Close(ctx)
 }
+
+// TestCursorGivesBackImplicitSession: a cursor's implicit session goes
+// back to the pool when the cursor is exhausted by Next, by TryNext, and
+// when a getMore kills it (CursorNotFound), without a Close.
+func TestCursorGivesBackImplicitSession(t *testing.T) {
+	srv := primary(t, mockserver.Hello{})
+	d := func(i int) bson.Raw { return mockserver.Doc(bson.KV("i", i)) }
+	srv.Queue("find", mockserver.CursorReply("test.c", 7, d(1)), mockserver.CursorReply("test.c", 8, d(1)),
+		mockserver.CursorReply("test.c", 9, d(1)))
+	srv.Queue("getMore", mockserver.NextBatch("test.c", 0, d(2)), mockserver.NextBatch("test.c", 0),
+		mockserver.Error(43, "CursorNotFound", "cursor id 9 not found"))
+	c := connect(t, srv.URI())
+	ctx := ctxT(t)
+	if err := c.Ping(ctx); err != nil {
+		t.Fatal(err)
+	}
+	idle := client.IdleSessions(c)
+	coll := c.Database("test").Collection("c")
+	for i, step := range []func(*client.Cursor) bool{
+		func(cur *client.Cursor) bool { return cur.Next(ctx) },
+		func(cur *client.Cursor) bool { return cur.TryNext(ctx) },
+		func(cur *client.Cursor) bool { return cur.Next(ctx) },
+	} {
+		cur, err := coll.Find(ctx, bson.D{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if client.IdleSessions(c) != idle-1 {
+			t.Fatalf("cursor %d: %d idle sessions while it is open, want %d", i, client.IdleSessions(c), idle-1)
+		}
+		for step(cur) {
+		}
+		if got := client.IdleSessions(c); got != idle {
+			t.Errorf("cursor %d (err %v): %d idle sessions after its end, want %d", i, cur.Err(), got, idle)
+		}
+	}
+}
+
+// TestLoadBalancedCursorPinsConnection: behind a load balancer a
+// cursor's getMore and killCursors use the connection that opened it
+// (another one might reach another mongos), so a second cursor opened
+// meanwhile gets a connection of its own; the connections go back to
+// the pool when the cursors end.
+func TestLoadBalancedCursorPinsConnection(t *testing.T) {
+	srv := mockserver.New(t, mockserver.Options{Hello: mockserver.Hello{Role: mockserver.LoadBalanced}})
+	d := func(i int) bson.Raw { return mockserver.Doc(bson.KV("i", i)) }
+	srv.Queue("find", mockserver.CursorReply("test.c", 7, d(1)), mockserver.CursorReply("test.c", 8, d(1)))
+	srv.Queue("getMore", mockserver.NextBatch("test.c", 7, d(2)), mockserver.NextBatch("test.c", 0, d(2)))
+	c := connect(t, "mongodb://"+srv.Addr()+"/?loadBalanced=true")
+	ctx := ctxT(t)
+	coll := c.Database("test").Collection("c")
+	a, err := coll.Find(ctx, bson.D{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := coll.Find(ctx, bson.D{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cur := range []*client.Cursor{a, b} {
+		for range 2 {
+			if !cur.Next(ctx) {
+				t.Fatalf("Next: %v", cur.Err())
+			}
+		}
+	}
+	if err := a.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	finds, gms, kcs := srv.CommandsNamed("find"), srv.CommandsNamed("getMore"), srv.CommandsNamed("killCursors")
+	if len(finds) != 2 || len(gms) != 2 || len(kcs) != 1 {
+		t.Fatalf("%d finds, %d getMores, %d killCursors; want 2, 2, 1", len(finds), len(gms), len(kcs))
+	}
+	if finds[0].ConnID == finds[1].ConnID {
+		t.Errorf("both cursors opened on connection %d: the first cursor's connection went back to the pool", finds[0].ConnID)
+	}
+	if gms[0].ConnID != finds[0].ConnID || kcs[0].ConnID != finds[0].ConnID {
+		t.Errorf("cursor A: find on %d, getMore on %d, killCursors on %d", finds[0].ConnID, gms[0].ConnID, kcs[0].ConnID)
+	}
+	if gms[1].ConnID != finds[1].ConnID {
+		t.Errorf("cursor B: find on %d, getMore on %d", finds[1].ConnID, gms[1].ConnID)
+	}
+	// The connections went back to the pool: the next operation reuses one.
+	if err := c.Ping(ctx); err != nil {
+		t.Fatal(err)
+	}
+	pings := srv.CommandsNamed("ping")
+	if id := pings[len(pings)-1].ConnID; id != finds[0].ConnID && id != finds[1].ConnID {
+		t.Errorf("ping on a new connection %d: the cursors' connections did not go back to the pool", id)
+	}
+}

@@ -546,7 +546,7 @@ func (r *cmapRunner) await(cond func() bool, timeout time.Duration, fire bool) e
 	limit := time.Now().Add(realLimit)
 	vlimit := r.clock.elapsed() + timeout
 	for !cond() {
-		if fire && r.settledTwice() {
+		if fire && r.settledTwice() && !cond() { // cond again: it may hold now
 			if at, ok := r.clock.next(); ok && (timeout == 0 || at <= vlimit) {
 				r.clock.fireNext()
 				continue

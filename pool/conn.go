@@ -41,7 +41,8 @@ type Conn struct {
 
 	// Buffers, taken from the wire package's pool when first needed and
 	// given back by release (on check-in and close).
-	rbuf *[]byte // messages read
+	rbuf *[]byte // messages read, and bytes read ahead (reader.go)
+	roff int     // start of the bytes in rbuf not returned yet
 	wbuf *[]byte // commands built by Command
 	cbuf *[]byte // compressed requests, decompressed replies
 
@@ -164,6 +165,7 @@ func (c *Conn) closeAndRelease() {
 // release gives the buffers back to the wire pool. Replies read before are
 // invalid afterwards.
 func (c *Conn) release() {
+	c.roff = 0
 	for _, b := range []**[]byte{&c.rbuf, &c.wbuf, &c.cbuf} {
 		if *b != nil {
 			wire.PutBuffer(*b)
@@ -316,11 +318,7 @@ func (c *Conn) ReadMessage(ctx context.Context) (wire.Header, []byte, error) {
 	if err != nil {
 		return wire.Header{}, nil, c.fail(StageRead, true, err)
 	}
-	if c.rbuf == nil {
-		c.rbuf = wire.GetBuffer()
-	}
-	h, msg, err := wire.ReadMessage(c.nc, *c.rbuf, c.maxMsg)
-	*c.rbuf = msg[:0]
+	h, msg, err := c.readFrame()
 	if err = c.unwatch(ctx, stop, err); err != nil {
 		return h, nil, c.fail(StageRead, true, err)
 	}

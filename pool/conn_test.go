@@ -128,8 +128,17 @@ func TestHandshakeErrorsNameTheStep(t *testing.T) {
 func TestConnectTimeoutBoundsTheHandshake(t *testing.T) {
 	srv := mockserver.New(t, mockserver.Options{})
 	srv.FailCommand(mockserver.FailPoint{Commands: []string{"isMaster"}, Action: mockserver.Hang})
-	_, err := Dial(testCtx(t), srv.Addr(), &ConnConfig{ConnectTimeout: 50 * time.Millisecond})
+	// On a loaded machine the timeout may expire before the hello is sent
+	// (during the dial): then try again with a longer one. The hello hangs
+	// every time, so some attempt times out in it.
+	var err error
 	var ce *ConnError
+	for d := 50 * time.Millisecond; d < 20*time.Second; d *= 2 {
+		_, err = Dial(testCtx(t), srv.Addr(), &ConnConfig{ConnectTimeout: d})
+		if !errors.As(err, &ce) || ce.Stage != StageDial {
+			break
+		}
+	}
 	if !errors.As(err, &ce) || ce.Stage != StageHello || !ce.Timeout() || !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("want a hello timeout, got %v", err)
 	}
@@ -222,7 +231,11 @@ func TestContextCancelMidReadClosesTheConnection(t *testing.T) {
 	c := dialT(t, srv.Addr(), nil)
 	srv.FailCommand(mockserver.FailPoint{Commands: []string{"ping"}, Times: 1, Action: mockserver.Hang})
 	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(50*time.Millisecond, cancel)
+	wctx := testCtx(t)
+	go func() { // cancel once the request is out: the read is what is cut
+		srv.WaitFor(wctx, "ping", 1)
+		cancel()
+	}()
 	err := tryPing(ctx, c)
 	var ce *ConnError
 	if !errors.Is(err, context.Canceled) || !errors.As(err, &ce) || ce.Stage != StageRead || !ce.Sent {
@@ -232,13 +245,21 @@ func TestContextCancelMidReadClosesTheConnection(t *testing.T) {
 		t.Fatal("connection still alive after a cancel mid-read")
 	}
 
-	// A deadline works the same way, and says it is a timeout.
-	c2 := dialT(t, srv.Addr(), nil)
-	srv.FailCommand(mockserver.FailPoint{Commands: []string{"ping"}, Times: 1, Action: mockserver.Hang})
-	dctx, dcancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer dcancel()
-	err = tryPing(dctx, c2)
-	if !errors.Is(err, context.DeadlineExceeded) || !errors.As(err, &ce) || !ce.Timeout() || !c2.Dead() {
+	// A deadline works the same way, and says it is a timeout. On a loaded
+	// machine the deadline may pass before the request is written (the
+	// connection then stays usable): try again with a longer one.
+	srv.FailCommand(mockserver.FailPoint{Commands: []string{"ping"}, Action: mockserver.Hang})
+	var c2 *Conn
+	for d := 50 * time.Millisecond; d < 20*time.Second; d *= 2 {
+		c2 = dialT(t, srv.Addr(), nil)
+		dctx, dcancel := context.WithTimeout(context.Background(), d)
+		err = tryPing(dctx, c2)
+		dcancel()
+		if !errors.As(err, &ce) || ce.Stage != StageWrite || ce.Sent {
+			break
+		}
+	}
+	if !errors.Is(err, context.DeadlineExceeded) || !errors.As(err, &ce) || ce.Stage != StageRead || !ce.Timeout() || !c2.Dead() {
 		t.Fatalf("want a deadline error on a dead conn, got %v", err)
 	}
 }
@@ -297,7 +318,11 @@ func TestInterruptInUseFailsTheOperation(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv.FailCommand(mockserver.FailPoint{Commands: []string{"ping"}, Times: 1, Action: mockserver.Hang})
-	time.AfterFunc(50*time.Millisecond, func() { p.Clear(ClearOptions{InterruptInUse: true}) })
+	wctx := testCtx(t)
+	go func() { // interrupt the read, once the request is out
+		srv.WaitFor(wctx, "ping", 1)
+		p.Clear(ClearOptions{InterruptInUse: true})
+	}()
 	err = tryPing(testCtx(t), c)
 	if !errors.Is(err, ErrPoolCleared) || !strings.Contains(err.Error(), "interrupted due to server monitor timeout") {
 		t.Fatalf("want an interrupted error, got %v", err)

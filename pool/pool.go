@@ -298,6 +298,9 @@ func (p *Pool) CheckIn(c *Conn) error {
 	}
 	// CheckedIn comes before the connection can be handed to anyone else.
 	p.emit(Event{Type: ConnectionCheckedIn, ConnectionID: c.id})
+	// A reply still due, or bytes read ahead that answer nothing asked:
+	// the next user would read someone else's reply.
+	unread := c.awaiting || c.buffered() > 0
 	c.release()
 	var now time.Time
 	if p.cfg.MaxIdleTime > 0 {
@@ -309,7 +312,7 @@ func (p *Pool) CheckIn(c *Conn) error {
 	switch {
 	case p.state == stateClosed:
 		reason = ReasonPoolClosed
-	case c.dead.Load() || c.awaiting:
+	case c.dead.Load() || unread:
 		reason = ReasonError
 	case p.staleLocked(c):
 		reason = ReasonStale

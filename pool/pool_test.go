@@ -117,9 +117,8 @@ func TestCheckoutErrorsSayWhy(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-			defer cancel()
-			if c, err := p.Checkout(ctx); err == nil {
+			// No deadline: they stay queued until Clear fails them.
+			if c, err := p.Checkout(context.Background()); err == nil {
 				p.CheckIn(c)
 			}
 		}()
@@ -277,7 +276,7 @@ func TestBackgroundPrunesIdle(t *testing.T) {
 		if r != ReasonIdle {
 			t.Fatalf("closed for %q", r)
 		}
-	case <-time.After(5 * time.Second):
+	case <-time.After(20 * time.Second):
 		t.Fatal("idle connection never pruned")
 	}
 	if st := p.Stats(); st.Total != 0 {
@@ -288,7 +287,7 @@ func TestBackgroundPrunesIdle(t *testing.T) {
 func TestMinPoolSizeUsesHelloOnceKnown(t *testing.T) {
 	srv := mockserver.New(t, mockserver.Options{})
 	p := newReadyPool(t, srv.Addr(), Config{MinPoolSize: 3})
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(20 * time.Second)
 	for p.Stats().Idle < 3 {
 		if time.Now().After(deadline) {
 			t.Fatalf("minPoolSize not reached: %+v", p.Stats())

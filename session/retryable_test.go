@@ -132,15 +132,6 @@ func TestCanRetryWrite(t *testing.T) {
 }
 
 func TestFinishDirtyAndPinning(t *testing.T) {
-	pin := Pin{Addr: "mongos1:27017"}
-	inProgress := func(t *testing.T) *ClientSession {
-		s := newSession(t, Options{})
-		_ = s.StartTransaction(nil)
-		s.Pin(pin)
-		prepare(t, s, Op{Kind: OpWrite})
-		finishWith(t, s, OpWrite, 1)
-		return s
-	}
 	tests := []struct {
 		name      string
 		kind      OpKind
@@ -160,7 +151,7 @@ func TestFinishDirtyAndPinning(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := inProgress(t)
+			s := inProgressPinned(t)
 			if tt.begin != nil {
 				tt.begin(s)
 			}
@@ -173,7 +164,23 @@ func TestFinishDirtyAndPinning(t *testing.T) {
 			}
 		})
 	}
+}
 
+// txnPin is the mongos the pinning tests pin a transaction to.
+var txnPin = Pin{Addr: "mongos1:27017"}
+
+// inProgressPinned returns a session with a transaction in progress pinned
+// to txnPin.
+func inProgressPinned(t *testing.T) *ClientSession {
+	s := newSession(t, Options{})
+	_ = s.StartTransaction(nil)
+	s.Pin(txnPin)
+	prepare(t, s, Op{Kind: OpWrite})
+	finishWith(t, s, OpWrite, 1)
+	return s
+}
+
+func TestFinishTransactionEdges(t *testing.T) {
 	t.Run("first command error still moves to in progress", func(t *testing.T) {
 		s := newSession(t, Options{})
 		_ = s.StartTransaction(nil)
@@ -186,22 +193,22 @@ func TestFinishDirtyAndPinning(t *testing.T) {
 	t.Run("empty abort unpins; new transaction and non-transaction ops unpin", func(t *testing.T) {
 		s := newSession(t, Options{})
 		_ = s.StartTransaction(nil)
-		s.Pin(pin)
+		s.Pin(txnPin)
 		_, _ = s.BeginAbort()
 		if _, p := s.Pinned(); p {
 			t.Error("empty abort kept the pin")
 		}
-		s2 := inProgress(t)
+		s2 := inProgressPinned(t)
 		_, _ = s2.BeginCommit()
 		_ = s2.Finish(OpCommit, nil, nil)
 		_ = s2.StartTransaction(nil)
 		if _, p := s2.Pinned(); p {
 			t.Error("a new transaction kept the pin")
 		}
-		s2.Pin(pin)
+		s2.Pin(txnPin)
 		_, _ = s2.BeginAbort()
 		_ = s2.Finish(OpAbort, nil, nil)
-		s2.Pin(pin) // as if a stale pin were left
+		s2.Pin(txnPin) // as if a stale pin were left
 		_ = s2.StartOperation(OpRead)
 		if _, p := s2.Pinned(); p {
 			t.Error("a non-transaction operation kept the pin")

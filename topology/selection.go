@@ -151,7 +151,7 @@ func suitable(td TopologyDescription, keep func(*ServerDescription) bool, c Crit
 func readFromReplicaSet(cs candidates, c Criteria) []*ServerDescription {
 	rp := c.ReadPref
 	eligible := func(servers []*ServerDescription) []*ServerDescription {
-		return matchTagSets(filterStale(*cs.td, servers, rp.MaxStaleness, c.heartbeat()), rp.TagSets)
+		return matchTagSets(filterStale(cs.td.Servers, servers, rp.MaxStaleness, c.heartbeat()), rp.TagSets)
 	}
 	switch rp.Mode {
 	case Primary:
@@ -207,9 +207,12 @@ func LatencyWindow(servers []*ServerDescription, threshold time.Duration) []*Ser
 // Pick chooses among the servers of a latency window: two at random, and of
 // those the one with fewer operations in flight (the "power of two random
 // choices"). inFlight may be nil (then the first random pick wins); r nil
-// uses the global source. window must not be empty.
+// uses the global source. An empty window gives nil.
 func Pick(window []*ServerDescription, r *rand.Rand, inFlight func(Address) int) *ServerDescription {
-	if len(window) == 1 {
+	switch len(window) {
+	case 0:
+		return nil
+	case 1:
 		return window[0]
 	}
 	intn := rand.IntN

@@ -18,7 +18,7 @@ func TestStalenessWithPrimary(t *testing.T) {
 	}
 	td := TopologyDescription{Type: ReplicaSetWithPrimary, Servers: []ServerDescription{p, s}}
 	for max, want := range map[time.Duration]int{25 * time.Second: 2, 24 * time.Second: 1} {
-		got := filterStale(td, pointers(td.Servers), max, 10*time.Second)
+		got := filterStale(td.Servers, pointers(td.Servers), max, 10*time.Second)
 		if len(got) != want {
 			t.Errorf("max %v kept %d servers, want %d", max, len(got), want)
 		}
@@ -96,6 +96,9 @@ func TestPickPrefersLessBusy(t *testing.T) {
 	}
 	if len(seen) != 2 {
 		t.Errorf("without in-flight counts picked only %v", seen)
+	}
+	if got := Pick(nil, r, busy); got != nil {
+		t.Errorf("Pick from an empty window = %v, want nil", got)
 	}
 }
 

@@ -21,14 +21,15 @@ func staleness(s, p, smax *ServerDescription, heartbeat time.Duration) time.Dura
 }
 
 // filterStale keeps the candidates whose staleness is at most max, in
-// place. Only secondaries can be stale; other servers pass.
-func filterStale(td TopologyDescription, candidates []*ServerDescription, max, heartbeat time.Duration) []*ServerDescription {
+// place, measured against the primary or the freshest secondary among all
+// the topology's servers. Only secondaries can be stale; others pass.
+func filterStale(all []ServerDescription, candidates []*ServerDescription, max, heartbeat time.Duration) []*ServerDescription {
 	if max <= 0 {
 		return candidates
 	}
 	var primary, smax *ServerDescription
-	for i := range td.Servers {
-		s := &td.Servers[i]
+	for i := range all {
+		s := &all[i]
 		switch {
 		case s.Type == RSPrimary:
 			primary = s

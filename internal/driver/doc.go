@@ -7,7 +7,10 @@
 //	Execute          client-wide timeout when ctx has none; explicit session start
 //	run              select -> attempt -> retry rules -> handler, at most twice
 //	selectServer     Deployment.SelectServer (read preference or writable),
-//	                 avoiding the server a failed first attempt used
+//	                 avoiding the server a failed first attempt used; in a
+//	                 sharded transaction only the mongos the session is
+//	                 pinned to (Criteria.Only), which pin sets after the
+//	                 transaction's first selection
 //	attempt          check a connection out; on the first, prepare:
 //	prepare          implicit session (when the server has sessions and the
 //	                 write is acknowledged), server session, retry decision,
@@ -31,7 +34,11 @@
 // the same txnNumber; a write is retried only on a server that supports
 // retryable writes (sessions, not a standalone); network errors of writes get
 // the RetryableWriteError label; when the retry fails with
-// NoWritesPerformed the first error is returned.
+// NoWritesPerformed the first error is returned. An attempt that got no
+// connection sent nothing and is retried when the operation could have
+// been (commitTransaction and abortTransaction included); a retried commit
+// or abort unpins its session first, as the transactions specification
+// says.
 //
 // # Seams
 //
@@ -77,7 +84,8 @@
 //	               NetworkError, ServerSelectionError, label helpers, AppError
 //	concern.go     writeConcern and $readPreference encoding and rules
 //	monitor.go     command events, redaction, slog
-//	transaction.go transaction error labels; Classified for session's rules
+//	transaction.go mongos pinning, transaction error labels; Classified for
+//	               session's rules
 //
 // # Concurrency and lifetimes
 //

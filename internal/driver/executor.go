@@ -187,15 +187,18 @@ func (x *Executor) selectServer(ctx context.Context, ex *execution, avoid []topo
 // attempt checks out a connection from srv, prepares the session on the
 // first attempt, and runs one round trip.
 func (x *Executor) attempt(ctx context.Context, ex *execution, srv Server) (*Reply, error) {
-	conn, err := srv.Connection(ctx)
-	if err != nil {
-		srv.HandleError(nil, err)
-		return nil, err
+	conn := ex.op.Conn
+	if conn == nil {
+		var err error
+		if conn, err = srv.Connection(ctx); err != nil {
+			srv.HandleError(nil, err)
+			return nil, err
+		}
 	}
 	if !ex.prepared {
 		desc := conn.Description()
 		if err := x.prepare(ex, &desc); err != nil {
-			conn.Release()
+			x.release(ex, conn)
 			return nil, err
 		}
 	}

@@ -69,6 +69,14 @@ func (d *fakeDeployment) SelectServer(ctx context.Context, c topology.Criteria) 
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.criteria = append(d.criteria, c)
+	if c.Only != "" {
+		for _, s := range d.servers {
+			if s.desc.Addr == c.Only {
+				return s, nil
+			}
+		}
+		return nil, errors.New("no server " + string(c.Only))
+	}
 	for range d.servers {
 		s := d.servers[d.next%len(d.servers)]
 		d.next++

@@ -65,7 +65,10 @@ type Operation struct {
 
 	// Command appends the command's own elements, the name first, inside
 	// the body document. It may be called more than once (a retry, a
-	// second batch) and must append the same thing every time.
+	// second batch) and must append the same thing every time. desc is
+	// the connection's server, or nil when a caller builds the command
+	// ahead of selection (package client does, so that bad arguments fail
+	// before any I/O).
 	Command func(dst []byte, desc *topology.ServerDescription) ([]byte, error)
 
 	// Batch, when set, is sent as a kind-1 document sequence and split
@@ -92,6 +95,14 @@ type Operation struct {
 	// Server pins the operation to a server (getMore and killCursors on
 	// the cursor's server): no selection, no retry elsewhere.
 	Server Server
+	// Conn, with Server, pins it to a connection too (a cursor's, behind
+	// a load balancer): no checkout, and the executor never releases it.
+	// After a *NetworkError the executor has closed it: drop it;
+	// otherwise the caller still owns it.
+	Conn Conn
+	// PinConn lets the handler keep the connection when the server is a
+	// load balancer (a cursor: see Reply.KeepConn).
+	PinConn bool
 
 	// MaxTime is an explicit maxTimeMS; zero derives one from the timeout
 	// when the client has a timeoutMS, unless OmitMaxTime.
@@ -121,6 +132,8 @@ type Reply struct {
 
 	buf         *[]byte
 	kept        bool
+	conn        Conn // a connection the handler may keep (PinConn)
+	connKept    bool
 	session     *session.ClientSession
 	implicit    bool
 	sessionKept bool
@@ -144,7 +157,21 @@ func (r *Reply) KeepSession() *session.ClientSession {
 	return r.session
 }
 
-// release returns the reply's buffer unless the handler kept it.
+// KeepConn takes the connection that carried the reply away from the
+// executor, for a cursor behind a load balancer, whose getMore and
+// killCursors must use it (Operation.Conn); the caller releases it when
+// the cursor is done. It returns nil unless the operation had PinConn and
+// the server is a load balancer.
+func (r *Reply) KeepConn() Conn {
+	if r.conn == nil {
+		return nil
+	}
+	r.connKept = true
+	return r.conn
+}
+
+// release returns the reply's buffer unless the handler kept it, and its
+// connection likewise.
 func (r *Reply) release() {
 	if r == nil {
 		return
@@ -153,4 +180,8 @@ func (r *Reply) release() {
 		wire.PutBuffer(r.buf)
 	}
 	r.buf = nil
+	if r.conn != nil && !r.connKept {
+		r.conn.Release()
+	}
+	r.conn = nil
 }

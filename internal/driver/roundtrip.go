@@ -8,6 +8,7 @@ import (
 
 	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/session"
+	"github.com/torque-go/torque/topology"
 	"github.com/torque-go/torque/wire"
 )
 
@@ -22,7 +23,7 @@ func (x *Executor) roundTrip(ctx context.Context, ex *execution, srv Server, con
 	e, err := x.encode(ctx, *buf, ex, srv, &desc)
 	if err != nil {
 		wire.PutBuffer(buf)
-		conn.Release()
+		x.release(ex, conn)
 		return nil, err
 	}
 	ev := x.started(ex, conn, &e)
@@ -36,7 +37,7 @@ func (x *Executor) roundTrip(ctx context.Context, ex *execution, srv Server, con
 	}
 	if e.moreToCome {
 		wire.PutBuffer(buf)
-		conn.Release()
+		x.release(ex, conn)
 		x.succeeded(ev, okReply)
 		return nil, nil
 	}
@@ -46,6 +47,14 @@ func (x *Executor) roundTrip(ctx context.Context, ex *execution, srv Server, con
 		return nil, x.connFailed(ctx, ex, srv, conn, ev, fmt.Errorf("driver: reply body: %w", err), true)
 	}
 	return x.classify(ex, srv, conn, ev, buf, body)
+}
+
+// release returns a healthy connection to its pool, unless it is the
+// operation's own (Operation.Conn).
+func (x *Executor) release(ex *execution, conn Conn) {
+	if ex.op.Conn == nil {
+		conn.Release()
+	}
 }
 
 // okReply is the reply reported for an unacknowledged write: {ok: 1}.
@@ -91,7 +100,7 @@ func (x *Executor) classify(ex *execution, srv Server, conn Conn, ev *event, buf
 			e.Message = "this MongoDB deployment does not support retryable writes: add retryWrites=false to the connection string (" + e.Message + ")"
 		}
 		srv.HandleError(conn, e)
-		conn.Release()
+		x.release(ex, conn)
 		x.failed(ev, e)
 		return nil, e
 	}
@@ -106,7 +115,11 @@ func (x *Executor) classify(ex *execution, srv Server, conn Conn, ev *event, buf
 	if we != nil && we.WriteConcernError != nil {
 		srv.HandleError(conn, we)
 	}
-	conn.Release()
+	if ex.op.PinConn && ex.op.Conn == nil && srv.Description().Type == topology.LoadBalancer {
+		r.conn = conn // the handler may keep it; Reply.release releases it otherwise
+	} else {
+		x.release(ex, conn)
+	}
 	if we != nil {
 		return r, we
 	}

@@ -55,15 +55,23 @@ func (c *conn) awaitHello(req *Request, clientTV topologyVersion, wait time.Dura
 	current, changed := s.tv, s.changed
 	s.mu.Unlock()
 	if awaitable && current == clientTV {
+		peer, unwatch := c.watchPeer()
 		t := time.NewTimer(wait)
 		select {
 		case <-changed:
 		case <-t.C:
+		case <-peer: // the client hung up, or sent something: answer now
 		case <-c.l.done:
-			t.Stop()
-			return nil, tv, false
 		}
 		t.Stop()
+		if !unwatch() {
+			return nil, tv, false
+		}
+		select {
+		case <-c.l.done:
+			return nil, tv, false
+		default:
+		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

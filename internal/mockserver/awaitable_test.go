@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"testing"
+	"time"
 
 	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/wire"
@@ -102,5 +103,45 @@ func TestStopAndRestartOnTheSamePort(t *testing.T) {
 	}
 	if num(t, r, "topologyVersion", "counter") != 0 {
 		t.Errorf("a restarted host's counter: %s", r)
+	}
+}
+
+// A client that hangs up while its hello is held is seen at once, not when
+// maxAwaitTimeMS (an hour here) ends: the connection stops counting as
+// open, as after any other request.
+func TestHeldHelloSeesClientHangUp(t *testing.T) {
+	srv := New(t, Options{})
+	_, counter := srv.TopologyVersion()
+	c := dial(t, srv.Addr())
+	c.send(wire.ExhaustAllowed, awaitableHello(srv, counter, 3_600_000))
+	if _, err := srv.WaitFor(testCtx(t), "hello", 1); err != nil {
+		t.Fatal(err)
+	}
+	c.nc.Close()
+	ctx := testCtx(t)
+	for srv.OpenConnections() != 0 {
+		if ctx.Err() != nil {
+			t.Fatalf("%d connections still open after the client hung up during a held hello", srv.OpenConnections())
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// A request that arrives while a hello is held ends the wait: the hello
+// is answered, then the request, in order.
+func TestHeldHelloThenRequest(t *testing.T) {
+	srv := New(t, Options{})
+	_, counter := srv.TopologyVersion()
+	c := dial(t, srv.Addr())
+	id := c.send(0, awaitableHello(srv, counter, 3_600_000))
+	if _, err := srv.WaitFor(testCtx(t), "hello", 1); err != nil {
+		t.Fatal(err)
+	}
+	ping := c.send(0, cmd(bson.KV("ping", 1), bson.KV("$db", "admin")))
+	if r := c.recv(); r.h.ResponseTo != id || num(t, r.doc, "topologyVersion", "counter") != counter {
+		t.Errorf("first reply %s (responseTo %d), want the held hello's (%d)", r.doc, r.h.ResponseTo, id)
+	}
+	if r := c.recv(); r.h.ResponseTo != ping || num(t, r.doc, "ok") != 1 {
+		t.Errorf("second reply %s (responseTo %d), want ping's (%d)", r.doc, r.h.ResponseTo, ping)
 	}
 }

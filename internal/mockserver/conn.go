@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"os"
 	"time"
 
 	"github.com/torque-go/torque/bson"
@@ -21,6 +22,40 @@ type conn struct {
 	appName string // from the connection's hello: client.application.name
 	buf     []byte // read buffer, reused
 	plain   []byte // decompression buffer, reused
+	peek    [1]byte
+	pending []byte // read ahead by watchPeer, to be read first
+}
+
+// Read reads the connection: first what watchPeer read ahead.
+func (c *conn) Read(b []byte) (int, error) {
+	if len(c.pending) > 0 {
+		n := copy(b, c.pending)
+		c.pending = c.pending[n:]
+		return n, nil
+	}
+	return c.nc.Read(b)
+}
+
+// watchPeer reads from the connection while the server holds a reply, so
+// that a client that hangs up (or, against the protocol, sends a request)
+// is noticed at once instead of when the wait ends. read is closed when
+// the read returns; unwatch ends the read, keeps any byte it got for Read,
+// and reports whether the connection is still open.
+func (c *conn) watchPeer() (read <-chan struct{}, unwatch func() (open bool)) {
+	done := make(chan struct{})
+	var n int
+	var err error
+	go func() {
+		defer close(done)
+		n, err = c.nc.Read(c.peek[:])
+	}()
+	return done, func() bool {
+		_ = c.nc.SetReadDeadline(time.Now())
+		<-done
+		_ = c.nc.SetReadDeadline(time.Time{})
+		c.pending = append(c.pending, c.peek[:n]...)
+		return n > 0 || errors.Is(err, os.ErrDeadlineExceeded)
+	}
 }
 
 // serveConn owns the connection nc of life l.
@@ -35,7 +70,7 @@ func (s *Server) serveConn(l *life, nc net.Conn, id int64) {
 	c := &conn{s: s, l: l, nc: nc, id: id}
 	for {
 		var head [wire.HeaderLen]byte
-		if _, err := io.ReadFull(nc, head[:]); err != nil {
+		if _, err := io.ReadFull(c, head[:]); err != nil {
 			return
 		}
 		if fp := s.takeFault("", c.appName); fp != nil {
@@ -61,7 +96,7 @@ func (s *Server) serveConn(l *life, nc net.Conn, id int64) {
 // and parses it.
 func (c *conn) read(head []byte) (*Request, error) {
 	max := int(c.s.Hello().MaxMessageSizeBytes)
-	h, msg, err := wire.ReadMessage(io.MultiReader(bytes.NewReader(head), c.nc), c.buf[:0], max)
+	h, msg, err := wire.ReadMessage(io.MultiReader(bytes.NewReader(head), c), c.buf[:0], max)
 	c.buf = msg[:0]
 	if err != nil {
 		return nil, err

@@ -18,8 +18,10 @@
 //     (the client's list filtered by Hello.Compressors), serviceId for a
 //     LoadBalanced host when the hello says loadBalanced: true.
 //   - Awaitable hello: a hello with the host's current topologyVersion and
-//     maxAwaitTimeMS is held until Update changes the state or the time
-//     passes; with exhaustAllowed the host streams moreToCome replies, one
+//     maxAwaitTimeMS is held until Update changes the state, the time
+//     passes, or the client hangs up or sends again (a reader watches the
+//     connection meanwhile, so OpenConnections drops at once); with
+//     exhaustAllowed the host streams moreToCome replies, one
 //     per change or maxAwaitTimeMS, each answering the previous reply.
 //   - Default commands: ping, buildInfo, endSessions, killCursors,
 //     getMore (an exhausted cursor), commitTransaction/abortTransaction
@@ -110,10 +112,11 @@
 // # Concurrency and lifetimes
 //
 // Every method of Server, ReplicaSet, Log and Store is safe for concurrent
-// use. Each connection has its own goroutine; handlers run on it, without
-// any lock held, so a handler may call the server's methods. Recorded
-// Requests own their bytes (they are copied out of the read buffer) and
-// are never modified. Close (and Stop) closes the listener and every
+// use. Each connection has its own goroutine (and, while a hello is
+// held, a reader that the end of the wait stops and waits for); handlers
+// run on it, without any lock held, so a handler may call the server's
+// methods. Recorded Requests own their bytes (they are copied out of the
+// read buffer) and are never modified. Close (and Stop) closes the listener and every
 // connection, wakes held hellos, hangs and delays, and waits for every
 // goroutine the host started; TestCloseLeavesNoGoroutine checks it with
 // package internal/leakcheck.
