@@ -95,7 +95,11 @@ func (c *Collection) CountDocuments(ctx context.Context, filter any, opts ...Cou
 	if filter == nil {
 		return 0, errors.New("client: filter must not be nil (bson.D{} matches every document)")
 	}
-	pipeline := bson.A{bson.D{bson.KV("$match", filter)}}
+	match, err := marshalDoc(filter, "filter")
+	if err != nil {
+		return 0, err
+	}
+	pipeline := bson.A{bson.D{bson.KV("$match", match)}}
 	if o.Skip > 0 {
 		pipeline = append(pipeline, bson.D{bson.KV("$skip", o.Skip)})
 	}

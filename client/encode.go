@@ -23,6 +23,15 @@ func appendDoc(dst []byte, key string, v any, what string) ([]byte, error) {
 	return out, nil
 }
 
+// marshalDoc encodes v, which must be a document, as appendDoc does.
+func marshalDoc(v any, what string) (bson.Raw, error) {
+	b, err := appendDoc(nil, "", v, what)
+	if err != nil {
+		return nil, err
+	}
+	return bson.Raw(b[2:]), nil // past the element header: type byte, empty key
+}
+
 // appendOptionalDoc appends key: v when v is not nil.
 func appendOptionalDoc(dst []byte, key string, v any) ([]byte, error) {
 	if v == nil {

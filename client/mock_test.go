@@ -377,8 +377,9 @@ func TestDisconnectEndsSessionsAndGoroutines(t *testing.T) {
 	if _, err := coll.InsertOne(ctx, bson.D{}); !errors.Is(err, client.ErrClientDisconnected) {
 		t.Errorf("insert after Disconnect: %v", err)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for srv.OpenConnections() > 0 && time.Now().Before(deadline) {
+	// The host notices the closed sockets when it reads their ends: wait
+	// for that (bounded by the test's context, not by a guess).
+	for srv.OpenConnections() > 0 && ctx.Err() == nil {
 		time.Sleep(10 * time.Millisecond)
 	}
 	if n := srv.OpenConnections(); n != 0 {
@@ -678,5 +679,28 @@ func TestLoadBalancedCursorPinsConnection(t *testing.T) {
 	pings := srv.CommandsNamed("ping")
 	if id := pings[len(pings)-1].ConnID; id != finds[0].ConnID && id != finds[1].ConnID {
 		t.Errorf("ping on a new connection %d: the cursors' connections did not go back to the pool", id)
+	}
+}
+
+// TestBadInputFailsBeforeSelection: argument errors come before any I/O,
+// so they show even when no server can be reached (rather than a server
+// selection error after the timeout).
+func TestBadInputFailsBeforeSelection(t *testing.T) {
+	c := connect(t, "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=5000")
+	ctx := ctxT(t)
+	coll := c.Database("test").Collection("c")
+	cases := map[string]func() error{
+		"find":          func() error { _, err := coll.Find(ctx, 42); return err },
+		"findOne":       func() error { return coll.FindOne(ctx, "a").Err() },
+		"distinct":      func() error { _, err := coll.Distinct(ctx, "a", 42); return err },
+		"count":         func() error { _, err := coll.CountDocuments(ctx, 42); return err },
+		"findAndModify": func() error { return coll.FindOneAndDelete(ctx, 42).Err() },
+		"aggregate":     func() error { _, err := coll.Aggregate(ctx, bson.A{"$match"}); return err },
+		"runCommand":    func() error { return c.Database("test").RunCommand(ctx, 42).Err() },
+	}
+	for name, f := range cases {
+		if err := f(); err == nil || !strings.HasPrefix(err.Error(), "client:") {
+			t.Errorf("%s: error %v, want the client's argument error", name, err)
+		}
 	}
 }

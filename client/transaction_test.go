@@ -548,18 +548,25 @@ func TestRecoveryTokenOnMongos(t *testing.T) {
 
 // TestWithTransactionRetryTimeout (the convenient API's prose test "retry
 // timeout is enforced", with the client's Timeout as the limit): a
-// callback that keeps failing with a TransientTransactionError gives up
-// once the time is spent, and the error keeps its label.
+// callback that keeps failing with a TransientTransactionError is run
+// again while time is left, and given up once the time is spent (its
+// second run outlasts the limit, whatever the machine's speed), with the
+// error keeping its label.
 func TestWithTransactionRetryTimeout(t *testing.T) {
+	const limit = time.Second
 	srv := primary(t, mockserver.Hello{})
-	c := connect(t, srv.URI(), client.Options{Timeout: 300 * time.Millisecond})
+	c := connect(t, srv.URI(), client.Options{Timeout: limit})
 	sess := startSession(t, c)
 	srv.FailCommand(mockserver.FailPoint{Commands: []string{"insert"}, Code: 251, CodeName: "NoSuchTransaction",
 		Labels: []string{"TransientTransactionError"}})
 	runs := 0
+	start := time.Now()
 	err := sess.WithTransaction(ctxT(t), func(ctx context.Context) error {
 		runs++
 		_, err := c.Database("test").Collection("c").InsertOne(ctx, bson.D{bson.KV("_id", 1)})
+		if runs == 2 {
+			time.Sleep(limit - time.Since(start) + 10*time.Millisecond) // spend the rest
+		}
 		return err
 	})
 	var te *session.TimeoutError
@@ -570,7 +577,7 @@ func TestWithTransactionRetryTimeout(t *testing.T) {
 	if !errors.As(err, &ce) || ce.Code != 251 {
 		t.Errorf("the last error is not the server's: %v", err)
 	}
-	if runs < 2 {
-		t.Errorf("the callback ran %d times, want retries", runs)
+	if runs != 2 {
+		t.Errorf("the callback ran %d times, want 2: once more while time was left, none after", runs)
 	}
 }

@@ -51,7 +51,7 @@ func (p *Pool) checkout(ctx context.Context, start time.Time) (*Conn, error) {
 			pd := p.newPendingLocked()
 			p.mu.Unlock()
 			p.finishDispatch(dispatched{closing: gone})
-			return p.establish(ctx, pd)
+			return p.establish(ctx, pd, start)
 		}
 	}
 	w := &waiter{ready: make(chan struct{})}
@@ -97,7 +97,7 @@ func (p *Pool) wait(ctx context.Context, w *waiter, start time.Time) (*Conn, err
 	case w.conn != nil:
 		return w.conn, nil
 	}
-	return p.establish(ctx, w.pend)
+	return p.establish(ctx, w.pend, start)
 }
 
 func (p *Pool) timeoutErrorLocked(cause error, waited time.Duration, ahead int) error {
@@ -117,8 +117,21 @@ func (p *Pool) timeoutErrorLocked(cause error, waited time.Duration, ahead int) 
 // establish opens the connection pd stands for, for a checkout: it emits
 // ConnectionCreated, runs Connect bounded by ctx (and by Close, and by an
 // interrupting Clear), then ConnectionReady, and returns the connection in
-// use.
-func (p *Pool) establish(ctx context.Context, pd *pending) (*Conn, error) {
+// use. A checkout whose context ended before it could start hands the
+// permission on and fails as a timeout: dialing with a dead context would
+// only make a connection error of the caller's impatience (and SDAM would
+// clear the pool for it).
+func (p *Pool) establish(ctx context.Context, pd *pending, start time.Time) (*Conn, error) {
+	if cause := ctx.Err(); cause != nil {
+		p.mu.Lock()
+		p.endPendingLocked(pd)
+		p.total--
+		err := p.timeoutErrorLocked(cause, time.Since(start), 0)
+		d := p.dispatchLocked()
+		p.mu.Unlock()
+		p.finishDispatch(d)
+		return nil, err
+	}
 	ectx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	stop := context.AfterFunc(p.ctx, cancel)

@@ -26,8 +26,9 @@ import (
 // middle of a message, or a malformed message is dead: every later
 // operation fails at once, and the pool closes it on check-in. A Conn that
 // was checked in while a reply was still due (a request written, its reply
-// never read; exhaust replies aside while they are being read) is closed
-// too, because the next reader would get someone else's reply.
+// never read; exhaust replies aside while they are being read), or with
+// bytes read ahead of any message asked for, is closed too, because the
+// next reader would get someone else's reply.
 type Conn struct {
 	nc   net.Conn
 	addr string
@@ -52,6 +53,7 @@ type Conn struct {
 	expireFn func()    // c.expire, bound once so that watching allocates less
 
 	dead        atomic.Bool
+	failure     error // the first failure (fail), for the errors of later calls; owner only
 	interrupted atomic.Bool
 	out         atomic.Bool // checked out of its pool: CheckIn takes it back once
 
@@ -223,8 +225,7 @@ func (c *Conn) watch(ctx context.Context) (stop func() bool, err error) {
 // stream may be cut in the middle of a message: the connection is dead.
 func (c *Conn) unwatch(ctx context.Context, stop func() bool, err error) error {
 	if stop != nil && !stop() {
-		c.deadline = aLongTimeAgo
-		c.dead.Store(true)
+		c.expired(ctx)
 	}
 	if err == nil {
 		return nil
@@ -243,16 +244,36 @@ func (c *Conn) unwatch(ctx context.Context, stop func() bool, err error) error {
 	return err
 }
 
+// expired books a context that ended while an operation was watching it:
+// the AfterFunc has set the socket's deadline in the past (or is about to),
+// and the stream may have been cut in the middle of a message, so the
+// connection is dead even when the operation itself got through.
+func (c *Conn) expired(ctx context.Context) {
+	c.deadline = aLongTimeAgo
+	c.dead.Store(true)
+	if c.failure == nil {
+		c.failure = fmt.Errorf("the context ended during an operation: %w", context.Cause(ctx))
+	}
+}
+
 func (c *Conn) deadError() error {
 	if c.interrupted.Load() {
 		return &interruptedError{addr: c.addr}
 	}
-	return errors.New("connection is closed after an earlier error")
+	if c.failure != nil {
+		// Not wrapped: a later call did not fail for the same reason
+		// (errors.Is(err, context.Canceled) must not hold for it).
+		return fmt.Errorf("connection is unusable after an earlier error (%v)", c.failure)
+	}
+	return errors.New("connection is closed")
 }
 
 // fail marks the connection dead and wraps err in a *ConnError.
 func (c *Conn) fail(stage Stage, sent bool, err error) error {
 	c.dead.Store(true)
+	if c.failure == nil {
+		c.failure = fmt.Errorf("%s: %w", stage, err)
+	}
 	if c.interrupted.Load() {
 		var ie *interruptedError
 		if !errors.As(err, &ie) {
@@ -377,8 +398,7 @@ func (c *Conn) RoundTrip(ctx context.Context, msg []byte) (wire.Msg, error) {
 	m, err := c.roundTrip(ctx, msg)
 	c.watching = false
 	if stop != nil && !stop() {
-		c.deadline = aLongTimeAgo
-		c.dead.Store(true)
+		c.expired(ctx)
 	}
 	return m, err
 }

@@ -31,6 +31,8 @@
 //   - config.go: Config (pool) and ConnConfig (dial, TLS, handshake, auth), defaults.
 //   - conn.go: Conn, Description; WriteMessage, ReadMessage, ReadReply, RoundTrip,
 //     Command; context deadlines and cancellation; compression on the wire.
+//   - reader.go: the connection's buffered reader: one read system call for a
+//     typical reply, bytes read ahead kept for the next message.
 //   - dial.go: Dial: TCP or Unix socket, TLS handshake.
 //   - tls.go: TLSOptions (the tls* URI options) and the *tls.Config they make.
 //   - handshake.go: the hello (legacy OP_QUERY isMaster or OP_MSG hello), its
@@ -41,12 +43,17 @@
 //   - checkout.go: Checkout: the fast path, waiting, establishing a connection.
 //   - waitqueue.go: the FIFO of waiting checkouts.
 //   - background.go: the background goroutine (pruning, minPoolSize).
+//   - clock.go: the pool's time source (the wall clock; a virtual one in the
+//     CMAP spec runner).
 //   - events.go: Event, the CMAP event types and reasons.
 //   - errors.go: ConnError, CheckoutError, CommandError and the checkout sentinels.
 //
 // Tests: cmap_spec_test.go runs every cmap-format file of the CMAP spec
 // (unit files on fake connections, integration files against
-// internal/mockserver, whose FailPoint plays failCommand); conn_test.go,
+// internal/mockserver, whose FailPoint plays failCommand) on a virtual
+// clock (vclock_test.go) that advances only when every goroutine of the
+// case is blocked, so that no case depends on the machine's speed;
+// reader_test.go counts the system calls of a round trip; conn_test.go,
 // pool_test.go and tls_test.go use the mock server (compression, faults,
 // load balancers, TLS through a local proxy); integration_test.go,
 // auth_integration_test.go and tls_integration_test.go need FerretDB
@@ -113,7 +120,12 @@
 //
 // A Conn takes its read, write and (de)compression buffers from the wire
 // package's pool when first needed and gives them back on check-in and
-// close, so idle connections hold no buffers. A reply (RoundTrip,
+// close, so idle connections hold no buffers. A request goes out in one
+// write. A read takes as many bytes as the socket has ready, up to the
+// read buffer's size, so a reply usually costs one read system call; bytes
+// beyond the message (the next reply of an exhaust stream) stay buffered
+// for the next read, and a connection checked in with bytes still
+// buffered is closed, never reused. A reply (RoundTrip,
 // ReadReply, ReadMessage, Command) aliases the connection's read buffer: it
 // is valid until the next operation on the connection or its check-in;
 // copy what must live longer. RoundTrip and WriteMessage never keep the

@@ -53,7 +53,7 @@ func (c *Conn) handshake(ctx context.Context, cfg *ConnConfig) error {
 	}
 	c.setDescription(d)
 	if cfg.Credential == nil {
-		return nil
+		return c.checkAlive(ctx, StageHello)
 	}
 	cmdr := &handshakeCommander{c: c, api: cfg.ServerAPI}
 	if spec != nil {
@@ -64,7 +64,22 @@ func (c *Conn) handshake(ctx context.Context, cfg *ConnConfig) error {
 	if err != nil {
 		return &ConnError{Addr: c.addr, Stage: StageAuth, Sent: true, Err: err}
 	}
-	return nil
+	return c.checkAlive(ctx, StageAuth)
+}
+
+// checkAlive fails a handshake whose last round trip succeeded while its
+// context ended: the connection is dead (see expired) and must not be
+// handed out as established.
+func (c *Conn) checkAlive(ctx context.Context, stage Stage) error {
+	if !c.dead.Load() {
+		return nil
+	}
+	cause := ctx.Err()
+	if cause == nil {
+		cause = errors.New("connection closed")
+	}
+	return &ConnError{Addr: c.addr, Stage: stage, Sent: true,
+		Err: fmt.Errorf("%w: the context ended as the handshake finished", cause)}
 }
 
 // helloRoundTrip sends the hello and returns the reply document (in the

@@ -359,3 +359,33 @@ func TestClearInterruptTouchesOnlyInUse(t *testing.T) {
 		t.Errorf("interrupted connection closed for %q", r)
 	}
 }
+
+// A checkout whose context has already ended dials nothing: it fails as a
+// timeout (not as a connection error, which would make SDAM clear the
+// pool), and the permission to connect goes to the next waiter.
+func TestCheckoutWithEndedContextDialsNothing(t *testing.T) {
+	var dials atomic.Int64
+	p := New("x:1", Config{MaxPoolSize: 1, Connect: func(ctx context.Context, addr string) (*Conn, error) {
+		dials.Add(1)
+		return NewConn(&fakeNetConn{}, Description{Address: addr}), nil
+	}})
+	defer p.Close(context.Background())
+	p.Ready()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := p.Checkout(ctx)
+	if !errors.Is(err, ErrWaitQueueTimeout) || !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "cancelled after") {
+		t.Fatalf("want a cancelled checkout, got %v", err)
+	}
+	if n := dials.Load(); n != 0 {
+		t.Fatalf("%d dials with an ended context", n)
+	}
+	if st := p.Stats(); st.Total != 0 || st.Pending != 0 {
+		t.Fatalf("the permission was not given back: %+v", st)
+	}
+	c, err := p.Checkout(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.CheckIn(c)
+}

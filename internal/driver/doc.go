@@ -11,7 +11,8 @@
 //	                 sharded transaction only the mongos the session is
 //	                 pinned to (Criteria.Only), which pin sets after the
 //	                 transaction's first selection
-//	attempt          check a connection out; on the first, prepare:
+//	attempt          check a connection out (or use Operation.Conn, a
+//	                 load-balanced cursor's); on the first, prepare:
 //	prepare          implicit session (when the server has sessions and the
 //	                 write is acknowledged), server session, retry decision,
 //	                 txnNumber (session.IncrementTxnNumber)
@@ -92,6 +93,9 @@
 // An Executor is configured once and then safe for concurrent use. A Reply
 // and its Doc live in a pooled buffer until the handler returns; a handler
 // that keeps the batch (a cursor) calls Reply.Keep and later returns the
-// buffer with wire.PutBuffer. Batch documents are read, never modified or
+// buffer with wire.PutBuffer. Behind a load balancer, an operation with
+// PinConn lets its handler keep the connection (Reply.KeepConn) for the
+// cursor's getMore and killCursors (Operation.Conn); the executor never
+// releases such a connection, but closes it on a network error. Batch documents are read, never modified or
 // kept. Events' documents are valid only during the Monitor call.
 package driver

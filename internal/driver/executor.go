@@ -105,7 +105,8 @@ func (x *Executor) run(ctx context.Context, ex *execution) error {
 		}
 		reply, err := x.attempt(ctx, ex, srv)
 		x.done(ex, srv)
-		if err == nil || attempt == 1 || !x.retryable(ex, err, &desc) {
+		x.labelRetryableWrite(ex, err, &desc)
+		if err == nil || attempt == 1 || !x.retryable(ex, err) {
 			if attempt == 1 && err != nil && HasLabel(err, LabelNoWritesPerformed) {
 				reply.release()
 				return x.finish(ex, firstReply, first)
@@ -268,11 +269,10 @@ func (x *Executor) supportsRetry(ex *execution, desc *topology.ServerDescription
 	return ex.op.Kind != Write || session.SupportsRetryableWrites(*desc)
 }
 
-// retryable applies the retry rules to the first attempt's error, adding
-// the RetryableWriteError label where the driver must. A connection that
-// could not be checked out (a network error before anything was sent) is
-// retried when the operation could have been.
-func (x *Executor) retryable(ex *execution, err error, desc *topology.ServerDescription) bool {
+// retryable applies the retry rules to the first attempt's error. A
+// connection that could not be checked out (a network error before
+// anything was sent) is retried when the operation could have been.
+func (x *Executor) retryable(ex *execution, err error) bool {
 	if !ex.prepared {
 		return IsNetworkError(err) && x.mayRetry(ex)
 	}
@@ -282,10 +282,20 @@ func (x *Executor) retryable(ex *execution, err error, desc *topology.ServerDesc
 	if ex.op.Kind == Read {
 		return session.IsRetryableReadError(classify(err))
 	}
+	return session.IsRetryableWriteError(classify(err))
+}
+
+// labelRetryableWrite adds the RetryableWriteError label to an error of
+// any attempt of a retryable write (commit and abort included) where the
+// driver must: a network error, or a retryable code from a server too old
+// to label it.
+func (x *Executor) labelRetryableWrite(ex *execution, err error, desc *topology.ServerDescription) {
+	if err == nil || !ex.prepared || !ex.retry || ex.op.Kind == Read {
+		return
+	}
 	if session.NeedsRetryableWriteLabel(classify(err), desc.MaxWireVersion, desc.Type == topology.Mongos) {
 		addLabel(err, LabelRetryableWrite)
 	}
-	return session.IsRetryableWriteError(classify(err))
 }
 
 // endSession returns an implicit session to the pool unless a cursor kept

@@ -117,11 +117,7 @@ func TestRetryableWriteSameTxnNumber(t *testing.T) {
 	if len(log.cmds) != 2 {
 		t.Fatalf("%d attempts, want 2", len(log.cmds))
 	}
-	a, _ := log.cmds[0].Lookup("txnNumber").Int64()
-	b, _ := log.cmds[1].Lookup("txnNumber").Int64()
-	if a == 0 || a != b {
-		t.Errorf("txnNumbers %d and %d: want the same, non-zero", a, b)
-	}
+	sameTxnNumber(t, log.cmds[0], log.cmds[1])
 	if !log.cmds[0].Lookup("lsid").Equal(log.cmds[1].Lookup("lsid")) {
 		t.Error("the retry uses another session")
 	}
@@ -445,5 +441,35 @@ func TestCheckoutFailureRetried(t *testing.T) {
 	}
 	if log.cmds[0].Lookup("txnNumber").IsZero() {
 		t.Error("the retried write has no txnNumber")
+	}
+}
+
+// TestRetriedWriteFailsTwice: a write whose both attempts fail with a
+// network error is sent exactly twice, with one txnNumber, and the error
+// returned (the retry's) carries RetryableWriteError too.
+func TestRetriedWriteFailsTwice(t *testing.T) {
+	d := newFake(topology.ReplicaSetWithPrimary, topology.RSPrimary, topology.RSPrimary)
+	var log cmdLog
+	d.handle(func(addr topology.Address, cmd bson.Raw) (bson.Raw, bool, error) {
+		log.add(addr, cmd)
+		return nil, true, io.ErrUnexpectedEOF
+	})
+	err := newExecutor(d).Execute(context.Background(), insertOp(t, bson.D{bson.KV("_id", 1)}))
+	if !IsNetworkError(err) || !HasLabel(err, LabelRetryableWrite) {
+		t.Fatalf("error %v, want a network error labelled RetryableWriteError", err)
+	}
+	if len(log.cmds) != 2 {
+		t.Fatalf("sent %d times, want 2", len(log.cmds))
+	}
+	sameTxnNumber(t, log.cmds[0], log.cmds[1])
+}
+
+// sameTxnNumber checks that two attempts of a write carry one txnNumber.
+func sameTxnNumber(t *testing.T, first, retry bson.Raw) {
+	t.Helper()
+	a, _ := first.Lookup("txnNumber").Int64()
+	b, _ := retry.Lookup("txnNumber").Int64()
+	if a == 0 || a != b {
+		t.Errorf("txnNumbers %d and %d: want the same, non-zero", a, b)
 	}
 }

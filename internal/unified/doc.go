@@ -1,0 +1,2 @@
+// Package unified runs the MongoDB specifications' unified-format tests.
+package unified

@@ -1,0 +1,92 @@
+package unified
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/torque-go/torque/bson"
+)
+
+// checkEvents asserts test.expectEvents: for each client, the command
+// events it recorded, in order, against the expected ones.
+func (r *run) checkEvents(list bson.RawArray) error {
+	for i, v := range list.All() {
+		spec, _ := v.Document()
+		a := newArgs(spec)
+		name := a.str("client")
+		c, ok := r.entities.clients[name]
+		if !ok {
+			return fmt.Errorf("expectEvents[%d]: no client entity %q", i, name)
+		}
+		if kind := a.str("eventType"); kind != "" && kind != "command" {
+			return fmt.Errorf("%w: expectEvents eventType %q", errUnsupported, kind)
+		}
+		extra := a.boolean("ignoreExtraEvents")
+		exp := a.array("events")
+		if err := a.done(); err != nil {
+			return fmt.Errorf("expectEvents[%d]: %w", i, err)
+		}
+		if err := r.matchEvents(exp, c.recorded(), extra); err != nil {
+			return fmt.Errorf("expectEvents[%d] (%s): %w", i, name, err)
+		}
+	}
+	return nil
+}
+
+func (r *run) matchEvents(exp bson.RawArray, got []event, extra bool) error {
+	want, err := exp.Values()
+	if err != nil {
+		return err
+	}
+	if len(got) < len(want) || !extra && len(got) != len(want) {
+		return fmt.Errorf("expected %d events, got %d: %s", len(want), len(got), summary(got))
+	}
+	m := &matcher{entities: r.entities}
+	for i, w := range want {
+		doc, _ := w.Document()
+		el, err := doc.Index(0)
+		if err != nil {
+			return err
+		}
+		g := got[i]
+		if el.Key() != g.kind {
+			return fmt.Errorf("event %d: expected a %s, got a %s of %s", i, el.Key(), g.kind, g.commandName)
+		}
+		spec, _ := el.Value().Document()
+		for key, v := range spec.All() {
+			var bad error
+			switch key {
+			case "command", "reply":
+				bad = m.match(key, v, docValue(g.doc), true)
+			case "commandName":
+				bad = m.match(key, v, strValue(g.commandName), false)
+			case "databaseName":
+				bad = m.match(key, v, strValue(g.databaseName), false)
+			default:
+				bad = fmt.Errorf("%w: %s.%s", errUnsupported, el.Key(), key)
+			}
+			if bad != nil {
+				return fmt.Errorf("event %d (%s %s): %w", i, g.kind, g.commandName, bad)
+			}
+		}
+	}
+	return nil
+}
+
+func strValue(s string) bson.RawValue {
+	return result(s).result
+}
+
+func summary(evs []event) string {
+	var b strings.Builder
+	for i, e := range evs {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(e.kind + ":" + e.commandName)
+		if e.kind == "commandStartedEvent" {
+			b.WriteString(" " + e.doc.String())
+		}
+	}
+	return "[" + b.String() + "]"
+}

@@ -1,0 +1,129 @@
+package unified
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/torque-go/torque/bson"
+	"github.com/torque-go/torque/client"
+)
+
+// serverEnv is what runOnRequirements are checked against.
+type serverEnv struct {
+	version       []int  // buildInfo's versionArray or version
+	topology      string // "single", "replicaset", "sharded"
+	authenticated bool
+}
+
+// discover asks the server for its version (buildInfo) and topology
+// (hello).
+func discover(ctx context.Context, c *client.Client) (serverEnv, error) {
+	var env serverEnv
+	admin := c.Database("admin")
+	bi, err := admin.RunCommand(ctx, bson.D{bson.KV("buildInfo", 1)}).Raw()
+	if err != nil {
+		return env, err
+	}
+	s, _ := bi.Lookup("version").StringValue()
+	env.version = parseVersion(s)
+	hello, err := admin.RunCommand(ctx, bson.D{bson.KV("hello", 1)}).Raw()
+	if err != nil {
+		return env, err
+	}
+	switch {
+	case !hello.Lookup("setName").IsZero():
+		env.topology = "replicaset"
+	case hello.Lookup("msg").String() == `"isdbgrid"`:
+		env.topology = "sharded"
+	default:
+		env.topology = "single"
+	}
+	return env, nil
+}
+
+// parseVersion reads "7.0.42" (a "-rc0" suffix is dropped) as [7 0 42].
+func parseVersion(s string) []int {
+	s, _, _ = strings.Cut(s, "-")
+	var out []int
+	for _, p := range strings.Split(s, ".") {
+		n, _ := strconv.Atoi(p)
+		out = append(out, n)
+	}
+	return out
+}
+
+// compareVersions returns -1, 0 or 1; missing parts count as 0.
+func compareVersions(a, b []int) int {
+	for i := 0; i < max(len(a), len(b)); i++ {
+		var x, y int
+		if i < len(a) {
+			x = a[i]
+		}
+		if i < len(b) {
+			y = b[i]
+		}
+		if x != y {
+			if x < y {
+				return -1
+			}
+			return 1
+		}
+	}
+	return 0
+}
+
+// satisfies reports whether any of reqs holds (an empty list always
+// does); when none does it says why the first one failed.
+func (env serverEnv) satisfies(reqs bson.RawArray) (string, bool) {
+	var why string
+	for i, v := range reqs.All() {
+		doc, _ := v.Document()
+		reason := env.unmet(doc)
+		if reason == "" {
+			return "", true
+		}
+		if i == 0 {
+			why = reason
+		}
+	}
+	return why, why == ""
+}
+
+// unmet returns why one runOnRequirement does not hold, "" when it does.
+func (env serverEnv) unmet(req bson.Raw) string {
+	for key, v := range req.All() {
+		switch key {
+		case "minServerVersion", "maxServerVersion":
+			s, _ := v.StringValue()
+			c := compareVersions(env.version, parseVersion(s))
+			if key == "minServerVersion" && c < 0 || key == "maxServerVersion" && c > 0 {
+				return fmt.Sprintf("%s %s, the server is %v", key, s, env.version)
+			}
+		case "topologies":
+			arr, _ := v.Array()
+			found := false
+			for _, t := range arr.All() {
+				s, _ := t.StringValue()
+				found = found || s == env.topology
+			}
+			if !found {
+				return fmt.Sprintf("topologies %s, the server is %s", v, env.topology)
+			}
+		case "serverless":
+			if s, _ := v.StringValue(); s == "require" {
+				return "serverless required, the server is not serverless"
+			}
+		case "auth":
+			if b, _ := v.Boolean(); b != env.authenticated {
+				return fmt.Sprintf("auth %v, the test server's authentication is %v", b, env.authenticated)
+			}
+		default:
+			// serverParameters, csfle, authMechanism: not checked by this
+			// runner, so the requirement is taken as unmet.
+			return fmt.Sprintf("requirement %s is not checked by this runner", key)
+		}
+	}
+	return ""
+}

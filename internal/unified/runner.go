@@ -1,0 +1,287 @@
+package unified
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/torque-go/torque/bson"
+	"github.com/torque-go/torque/client"
+	"github.com/torque-go/torque/internal/spectest"
+	"github.com/torque-go/torque/internal/testenv"
+)
+
+// supportedSchema is the newest schema version the runner reads; files of
+// a newer minor version, or another major one, are refused.
+var supportedSchema = [3]int{1, 21, 0}
+
+// perTest bounds each test, so that a stuck operation fails instead of
+// hanging the suite.
+const perTest = 30 * time.Second
+
+// Run runs every .json file of a unified-format suite below the spec
+// directory (parts name it: "crud", "tests", "unified") against the server
+// of testenv.URI, one subtest per file and per test. A test whose
+// "file/description" matches skips is skipped with its reason.
+func Run(t *testing.T, skips spectest.Skips, parts ...string) {
+	files := spectest.Files(t, ".json", parts...)
+	uri := testenv.URI(t)
+	ctx, cancel := context.WithTimeout(context.Background(), perTest)
+	defer cancel()
+	internal, err := client.Connect(ctx, uri)
+	if err != nil {
+		t.Fatalf("connecting to %s: %v", uri, err)
+	}
+	t.Cleanup(func() { _ = internal.Disconnect(context.Background()) })
+	env, err := discover(ctx, internal)
+	if err != nil {
+		t.Fatalf("reading the server's version and topology: %v", err)
+	}
+	env.authenticated = strings.Contains(uri, "@")
+	root := spectest.Dir(t, parts...)
+	for _, path := range files {
+		name := spectest.Name(root, path)
+		t.Run(strings.TrimSuffix(name, ".json"), func(t *testing.T) {
+			runFile(t, path, strings.TrimSuffix(name, ".json"), uri, internal, env, skips)
+		})
+	}
+}
+
+// testFile is a parsed test file, kept as BSON.
+type testFile struct {
+	doc bson.Raw
+}
+
+func runFile(t *testing.T, path, name, uri string, internal *client.Client, env serverEnv, skips spectest.Skips) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := bson.ExtJSONToRaw(data)
+	if err != nil {
+		t.Fatalf("%s: %v", filepath.Base(path), err)
+	}
+	f := testFile{doc: doc}
+	sv, _ := doc.Lookup("schemaVersion").StringValue()
+	if err := checkSchema(sv); err != nil {
+		t.Fatal(err)
+	}
+	if why, ok := env.satisfies(f.array("runOnRequirements")); !ok {
+		t.Skipf("runOnRequirements: %s", why)
+	}
+	for _, tv := range f.array("tests").All() {
+		test, _ := tv.Document()
+		desc, _ := test.Lookup("description").StringValue()
+		t.Run(desc, func(t *testing.T) {
+			if s, ok := test.Lookup("skipReason").StringValue(); ok {
+				t.Skipf("skipReason: %s", s)
+			}
+			reqs, _ := test.Lookup("runOnRequirements").Array()
+			if why, ok := env.satisfies(reqs); !ok {
+				t.Skipf("runOnRequirements: %s", why)
+			}
+			skips.Check(t, name+"/"+desc)
+			r := &run{uri: uri, internal: internal, env: env, file: f, entities: newEntityMap()}
+			if err := r.runTest(test); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+func (f testFile) array(key string) bson.RawArray {
+	a, _ := f.doc.Lookup(key).Array()
+	return a
+}
+
+func checkSchema(v string) error {
+	var got [3]int
+	n, _ := fmt.Sscanf(v, "%d.%d.%d", &got[0], &got[1], &got[2])
+	if n < 2 || got[0] != supportedSchema[0] || got[1] > supportedSchema[1] {
+		return fmt.Errorf("schemaVersion %q: the runner reads 1.0 to %d.%d", v, supportedSchema[0], supportedSchema[1])
+	}
+	return nil
+}
+
+// run is one test's state.
+type run struct {
+	uri      string
+	internal *client.Client
+	env      serverEnv
+	file     testFile
+	entities *entityMap
+}
+
+func (r *run) runTest(test bson.Raw) error {
+	ctx, cancel := context.WithTimeout(context.Background(), perTest)
+	defer cancel()
+	defer r.entities.close(context.Background())
+	if err := r.dropUnseeded(ctx); err != nil {
+		return err
+	}
+	if err := r.initialData(ctx); err != nil {
+		return fmt.Errorf("initialData: %w", err)
+	}
+	if err := r.createEntities(ctx, r.file.array("createEntities")); err != nil {
+		return err
+	}
+	ops, _ := test.Lookup("operations").Array()
+	for i, v := range ops.All() {
+		op, _ := v.Document()
+		if err := r.operation(ctx, op); err != nil {
+			name, _ := op.Lookup("name").StringValue()
+			return fmt.Errorf("operations[%d] %s: %w", i, name, err)
+		}
+	}
+	if ev, ok := test.Lookup("expectEvents").Array(); ok {
+		if err := r.checkEvents(ev); err != nil {
+			return err
+		}
+	}
+	if oc, ok := test.Lookup("outcome").Array(); ok {
+		if err := r.checkOutcome(ctx, oc); err != nil {
+			return fmt.Errorf("outcome: %w", err)
+		}
+	}
+	return nil
+}
+
+// operation runs one operation and asserts its result or error.
+func (r *run) operation(ctx context.Context, op bson.Raw) error {
+	name, _ := op.Lookup("name").StringValue()
+	object, _ := op.Lookup("object").StringValue()
+	argDoc, _ := op.Lookup("arguments").Document()
+	out := r.execute(ctx, name, object, newArgs(argDoc))
+	if e, ok := op.Lookup("expectError").Document(); ok {
+		return r.checkError(e, out)
+	}
+	if out.err != nil {
+		if b, _ := op.Lookup("ignoreResultAndError").Boolean(); b {
+			return nil
+		}
+		return fmt.Errorf("unexpected error: %w", out.err)
+	}
+	if exp := op.Lookup("expectResult"); !exp.IsZero() {
+		m := &matcher{entities: r.entities}
+		var err error
+		if arr, ok := exp.Array(); ok && (name == "find" || name == "aggregate") {
+			actArr, ok := out.result.Array()
+			if !ok {
+				return fmt.Errorf("expectResult: expected an array, got %s", describe(out.result))
+			}
+			err = m.matchArray("", arr, actArr, true)
+		} else {
+			err = m.match("", exp, out.result, true)
+		}
+		if err != nil {
+			return fmt.Errorf("expectResult %s: %w; the result: %s", exp, err, describe(out.result))
+		}
+	}
+	if id, ok := op.Lookup("saveResultAsEntity").StringValue(); ok {
+		r.entities.values[id] = out.result
+	}
+	return nil
+}
+
+// majority is the write concern of the runner's own setup writes.
+var majority = client.CollectionOptions{WriteConcern: &client.WriteConcern{W: "majority"}}
+
+// initialData drops each collection and inserts its documents with the
+// internal client.
+func (r *run) initialData(ctx context.Context) error {
+	for i, v := range r.file.array("initialData").All() {
+		cd, _ := v.Document()
+		a := newArgs(cd)
+		db := r.internal.Database(a.str("databaseName"))
+		name := a.str("collectionName")
+		docs := a.docs("documents")
+		opts := a.doc("createOptions")
+		if err := a.done(); err != nil {
+			return fmt.Errorf("[%d]: %w", i, err)
+		}
+		coll := db.Collection(name, majority)
+		if err := coll.Drop(ctx); err != nil {
+			return fmt.Errorf("[%d] dropping %s: %w", i, name, err)
+		}
+		if len(docs) == 0 || opts != nil {
+			cmd := bson.D{bson.KV("create", name)}
+			for k, v := range opts.All() {
+				cmd = append(cmd, bson.KV(k, v))
+			}
+			if err := db.RunCommand(ctx, cmd).Err(); err != nil {
+				return fmt.Errorf("[%d] creating %s: %w", i, name, err)
+			}
+		}
+		if len(docs) > 0 {
+			if _, err := coll.InsertMany(ctx, docs); err != nil {
+				return fmt.Errorf("[%d] inserting into %s: %w", i, name, err)
+			}
+		}
+	}
+	return nil
+}
+
+// dropUnseeded drops the collections of collection entities that
+// initialData does not set up, so that no test sees what an earlier file
+// left there (a few files, such as insertOne-rawdata, have no initialData
+// but insert fixed _ids).
+func (r *run) dropUnseeded(ctx context.Context) error {
+	seeded := map[string]bool{}
+	for _, v := range r.file.array("initialData").All() {
+		cd, _ := v.Document()
+		db, _ := cd.Lookup("databaseName").StringValue()
+		coll, _ := cd.Lookup("collectionName").StringValue()
+		seeded[db+"."+coll] = true
+	}
+	dbNames := map[string]string{} // database entity id -> name
+	for _, v := range r.file.array("createEntities").All() {
+		e, _ := v.Document()
+		if d, ok := e.Lookup("database").Document(); ok {
+			id, _ := d.Lookup("id").StringValue()
+			dbNames[id], _ = d.Lookup("databaseName").StringValue()
+		}
+		c, ok := e.Lookup("collection").Document()
+		if !ok {
+			continue
+		}
+		dbID, _ := c.Lookup("database").StringValue()
+		name, _ := c.Lookup("collectionName").StringValue()
+		if db := dbNames[dbID]; db != "" && !seeded[db+"."+name] {
+			if err := r.internal.Database(db).Collection(name, majority).Drop(ctx); err != nil {
+				return fmt.Errorf("dropping %s.%s: %w", db, name, err)
+			}
+		}
+	}
+	return nil
+}
+
+// checkOutcome asserts that each collection holds exactly the expected
+// documents, read with the internal client in _id order.
+func (r *run) checkOutcome(ctx context.Context, list bson.RawArray) error {
+	for i, v := range list.All() {
+		cd, _ := v.Document()
+		a := newArgs(cd)
+		db, name := a.str("databaseName"), a.str("collectionName")
+		want := a.array("documents")
+		if err := a.done(); err != nil {
+			return fmt.Errorf("[%d]: %w", i, err)
+		}
+		coll := r.internal.Database(db).Collection(name,
+			client.CollectionOptions{ReadConcern: &client.ReadConcern{Level: "local"}})
+		cur, err := coll.Find(ctx, bson.D{}, client.FindOptions{Sort: bson.D{bson.KV("_id", 1)}})
+		got := drain(ctx, cur, err)
+		if got.err != nil {
+			return fmt.Errorf("[%d] reading %s.%s: %w", i, db, name, got.err)
+		}
+		gotArr, _ := got.result.Array()
+		m := &matcher{exact: true}
+		if err := m.matchArray(db+"."+name, want, gotArr, false); err != nil {
+			return err
+		}
+	}
+	return nil
+}
