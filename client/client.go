@@ -121,7 +121,8 @@ func hasDataBearing(td topology.TopologyDescription) bool {
 // execute runs op with the explicit session of ctx, if any. It builds the
 // command first, before any I/O, so that bad arguments (a filter that is
 // not a document, say) fail at once, even with no server reachable; the
-// executor appends the built bytes to each attempt and batch.
+// executor sends the built bytes (Operation.Built) with each attempt and
+// batch.
 func (c *Client) execute(ctx context.Context, op *driver.Operation) error {
 	if err := c.checkConnected(); err != nil {
 		return err
@@ -143,7 +144,7 @@ func (c *Client) execute(ctx context.Context, op *driver.Operation) error {
 	if err != nil {
 		return err
 	}
-	op.Command = func(dst []byte, _ *topology.ServerDescription) ([]byte, error) { return append(dst, body...), nil }
+	op.Built = body
 	return c.x.Execute(ctx, op)
 }
 

@@ -40,8 +40,10 @@ func (x *Executor) encode(ctx context.Context, dst []byte, ex *execution, srv Se
 	dst = wire.StartBody(dst)
 	bodyStart := len(dst)
 	doc, dst := bson.AppendDocumentStart(dst)
-	dst, err := op.Command(dst, desc)
-	if err != nil {
+	var err error
+	if op.Built != nil {
+		dst = append(dst, op.Built...)
+	} else if dst, err = op.Command(dst, desc); err != nil {
 		return e, err
 	}
 	dst = bson.AppendStringElement(dst, "$db", op.DB)

@@ -67,9 +67,13 @@ type Operation struct {
 	// the body document. It may be called more than once (a retry, a
 	// second batch) and must append the same thing every time. desc is
 	// the connection's server, or nil when a caller builds the command
-	// ahead of selection (package client does, so that bad arguments fail
-	// before any I/O).
+	// ahead of selection (see Built).
 	Command func(dst []byte, desc *topology.ServerDescription) ([]byte, error)
+	// Built, when set, is what Command appended, built by the caller
+	// ahead of selection (package client does, so that bad arguments fail
+	// before any I/O): it is sent instead of calling Command. The executor
+	// only reads it, during Execute.
+	Built []byte
 
 	// Batch, when set, is sent as a kind-1 document sequence and split
 	// over several commands as the server's limits require.

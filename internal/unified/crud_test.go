@@ -11,7 +11,7 @@ const (
 	ferretCollation   = "FerretDB v1.24 lacks collation (NotImplemented)"
 	ferretLet         = "FerretDB v1.24 lacks let variables (NotImplemented)"
 	ferretArrayFilter = "FerretDB v1.24 lacks arrayFilters (NotImplemented)"
-	ferretDocComment  = "FerretDB v1.24 accepts only a string comment (TypeMismatch for a document)"
+	ferretDocComment  = "FerretDB v1.24 refuses a document comment on find, update, delete, distinct and findAndModify (TypeMismatch)"
 	ferretPipelineUpd = "FerretDB v1.24 lacks update pipelines (TypeMismatch / NotImplemented)"
 	ferretDotsDollars = "FerretDB v1.24 refuses field names with '.' or a leading '$' (BadValue)"
 	ferretFAMFields   = "FerretDB v1.24 lacks findAndModify's projection (fields: NotImplemented)"
@@ -30,25 +30,38 @@ const (
 // whose runOnRequirements FerretDB (7.0.42, single) does not meet are
 // skipped before this list is read and are not listed.
 var crudSkips = spectest.Skips{
-	"*-collation/*":                 ferretCollation,
-	"*-let/*":                       ferretLet,
-	"*-arrayFilters/*":              ferretArrayFilter,
-	"*-comment/* document comment*": ferretDocComment,
-	"find-comment/find with comment sets comment on getMore":        ferretDocComment,
-	"findOneAndUpdate-comment/findOneAndUpdate with string comment": ferretPipelineUpd,
-	"*-pipeline/*":                   ferretPipelineUpd,
-	"*-dots_and_dollars/Updating *":  ferretPipelineUpd,
-	"bulkWrite-updateMany-rawdata/*": ferretPipelineUpd,
-	"bulkWrite-updateOne-rawdata/*":  ferretPipelineUpd,
-	"findOneAndUpdate-rawdata/*":     ferretPipelineUpd,
-	"*-dots_and_dollars/Inserting *": ferretDotsDollars,
-	"*-dots_and_dollars/Replacing *": ferretDotsDollars,
-	"findOneAndDelete/*":             ferretFAMFields,
-	"findOneAndReplace/*":            ferretFAMFields,
-	"findOneAndUpdate/*":             ferretFAMFields,
-	"findOneAndReplace-upsert/*":     ferretFAMFields,
-	"aggregate-out/*":                ferretOutMerge,
-	"aggregate-merge/*":              ferretOutMerge,
+	"*-collation/*":    ferretCollation,
+	"*-let/*":          ferretLet,
+	"*-arrayFilters/*": ferretArrayFilter,
+	"bulkWrite-comment/BulkWrite with document comment":                 ferretDocComment,
+	"deleteMany-comment/deleteMany with document comment":               ferretDocComment,
+	"deleteOne-comment/deleteOne with document comment":                 ferretDocComment,
+	"distinct-comment/distinct with document comment":                   ferretDocComment,
+	"find-comment/find with document comment":                           ferretDocComment,
+	"findOneAndDelete-comment/findOneAndDelete with document comment":   ferretDocComment,
+	"findOneAndReplace-comment/findOneAndReplace with document comment": ferretDocComment,
+	"findOneAndUpdate-comment/findOneAndUpdate with document comment":   ferretDocComment,
+	"replaceOne-comment/ReplaceOne with document comment":               ferretDocComment,
+	"updateMany-comment/UpdateMany with document comment":               ferretDocComment,
+	"updateOne-comment/UpdateOne with document comment":                 ferretDocComment,
+	"find-comment/find with comment sets comment on getMore":            ferretDocComment,
+	"findOneAndUpdate-comment/findOneAndUpdate with string comment":     ferretPipelineUpd,
+	"*-pipeline/*":                                                                   ferretPipelineUpd,
+	"*-dots_and_dollars/Updating *":                                                  ferretPipelineUpd,
+	"bulkWrite-updateMany-rawdata/*":                                                 ferretPipelineUpd,
+	"bulkWrite-updateOne-rawdata/*":                                                  ferretPipelineUpd,
+	"findOneAndUpdate-rawdata/*":                                                     ferretPipelineUpd,
+	"*-dots_and_dollars/Inserting document with dotted key*":                         ferretDotsDollars,
+	"*-dots_and_dollars/Inserting document with top-level *":                         ferretDotsDollars,
+	"*-dots_and_dollars/Inserting document with dollar-prefixed key in embedded doc": ferretDotsDollars,
+	"insertOne-dots_and_dollars/Inserting document with DBRef-like keys":             ferretDotsDollars,
+	"*-dots_and_dollars/Replacing *":                                                 ferretDotsDollars,
+	"findOneAndDelete/*":                                                             ferretFAMFields,
+	"findOneAndReplace/*":                                                            ferretFAMFields,
+	"findOneAndUpdate/*":                                                             ferretFAMFields,
+	"findOneAndReplace-upsert/*":                                                     ferretFAMFields,
+	"aggregate-out/*":                                                                ferretOutMerge,
+	"aggregate-merge/*":                                                              ferretOutMerge,
 	"bypassDocumentValidation/Aggregate with $out passes bypassDocumentValidation: false": ferretOutMerge,
 	"db-aggregate/*":                                                                            ferretDBAggregate,
 	"db-aggregate-rawdata/*":                                                                    ferretDBAggregate,

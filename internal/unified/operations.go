@@ -75,7 +75,7 @@ var errUnsupportedOp = errors.New("runner: unsupported operation")
 // argErr ends an operation whose arguments the runner cannot use.
 func argErr(a *args) *outcome {
 	if err := a.done(); err != nil {
-		return &outcome{err: fmt.Errorf("runner: %w", err)}
+		return &outcome{err: err}
 	}
 	return nil
 }

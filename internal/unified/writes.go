@@ -54,14 +54,14 @@ func updateWith(c *collEntity, a *args, key string, run func(f, u any, o client.
 }
 
 func deleteOne(ctx context.Context, c *collEntity, a *args) outcome {
-	return deleteWith(c, a, c.DeleteOne, ctx)
+	return deleteWith(ctx, c, a, c.DeleteOne)
 }
 
 func deleteMany(ctx context.Context, c *collEntity, a *args) outcome {
-	return deleteWith(c, a, c.DeleteMany, ctx)
+	return deleteWith(ctx, c, a, c.DeleteMany)
 }
 
-func deleteWith(c *collEntity, a *args, run func(context.Context, any, ...client.DeleteOptions) (client.DeleteResult, error), ctx context.Context) outcome {
+func deleteWith(ctx context.Context, c *collEntity, a *args, run func(context.Context, any, ...client.DeleteOptions) (client.DeleteResult, error)) outcome {
 	filter := a.docOrNil("filter")
 	o := client.DeleteOptions{Collation: a.collation(), Hint: a.hint(), Let: a.docOrNil("let"), Comment: a.value("comment")}
 	if bad := argErr(a); bad != nil {
