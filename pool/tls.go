@@ -95,6 +95,7 @@ func loadKeyPair(file, password string) (tls.Certificate, error) {
 		return tls.Certificate{}, fmt.Errorf("pool: tlsCertificateKeyFile: %w", err)
 	}
 	var certPEM, keyPEM []byte
+	encrypted := false
 	for rest := data; ; {
 		var b *pem.Block
 		b, rest = pem.Decode(rest)
@@ -111,6 +112,8 @@ func loadKeyPair(file, password string) (tls.Certificate, error) {
 			if keyPEM != nil {
 				return tls.Certificate{}, fmt.Errorf("pool: tlsCertificateKeyFile %q: more than one private key", file)
 			}
+			//lint:ignore SA1019 legacy PEM encryption is what tlsCertificateKeyFilePassword means
+			encrypted = x509.IsEncryptedPEMBlock(b) //nolint:staticcheck
 			if b, err = decryptKey(b, password, file); err != nil {
 				return tls.Certificate{}, err
 			}
@@ -121,6 +124,11 @@ func loadKeyPair(file, password string) (tls.Certificate, error) {
 		return tls.Certificate{}, fmt.Errorf("pool: tlsCertificateKeyFile %q must hold a PEM certificate and its private key", file)
 	}
 	cert, err := tls.X509KeyPair(certPEM, keyPEM)
+	if err != nil && encrypted {
+		// Legacy PEM decryption detects a wrong password only by its
+		// padding: about one wrong password in 256 "decrypts" to garbage.
+		return tls.Certificate{}, fmt.Errorf("pool: tlsCertificateKeyFile %q: tlsCertificateKeyFilePassword does not decrypt the private key (or the key is damaged): %w", file, err)
+	}
 	if err != nil {
 		return tls.Certificate{}, fmt.Errorf("pool: tlsCertificateKeyFile %q: %w", file, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -141,4 +142,32 @@ func TestTLSClientCertificate(t *testing.T) {
 			t.Errorf("error reveals the password: %v", err)
 		}
 	}
+}
+
+// Legacy PEM decryption notices a wrong password only by its padding, so
+// about one wrong password in 256 "decrypts" to garbage: that must still
+// be reported as a wrong password.
+func TestTLSWrongPasswordThatPassesThePaddingCheck(t *testing.T) {
+	ca := newCA(t, "torque test CA")
+	certPEM, keyPEM, _ := ca.issue(t, true, "client")
+	block, _ := pem.Decode(keyPEM)
+	//lint:ignore SA1019 legacy PEM encryption is what the option means
+	enc, err := x509.EncryptPEMBlock(rand.Reader, block.Type, block.Bytes, []byte("right"), x509.PEMCipherAES256) //nolint:staticcheck
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := writeFile(t, t.TempDir(), "client-enc.pem", certPEM, pem.EncodeToMemory(enc))
+	for i := 0; i < 100_000; i++ {
+		wrong := fmt.Sprintf("wrong-%d", i)
+		//lint:ignore SA1019 legacy PEM encryption is what the option means
+		if _, err := x509.DecryptPEMBlock(enc, []byte(wrong)); err != nil { //nolint:staticcheck
+			continue
+		}
+		_, err := TLSOptions{CertificateKeyFile: file, CertificateKeyFilePassword: wrong}.Config()
+		if err == nil || !strings.Contains(err.Error(), "does not decrypt") || strings.Contains(err.Error(), wrong) {
+			t.Fatalf("password %q: %v", wrong, err)
+		}
+		return
+	}
+	t.Fatal("no wrong password passed the padding check")
 }

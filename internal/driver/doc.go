@@ -18,7 +18,7 @@
 //	                 txnNumber (session.IncrementTxnNumber)
 //	roundTrip        encode -> Conn.RoundTrip -> validate -> classify
 //	encode           OP_MSG into a pooled buffer with the bson append API: the
-//	                 command's own fields, $db, session fields (lsid, txnNumber,
+//	                 command's own fields (Built, else Command), $db, session fields (lsid, txnNumber,
 //	                 readConcern, $clusterTime: session.Prepare), writeConcern,
 //	                 $readPreference where the topology needs it, maxTimeMS,
 //	                 then the batch as a kind-1 document sequence
