@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"math"
 	"time"
 
 	"github.com/torque-go/torque/bson"
@@ -99,7 +100,7 @@ func (c *Collection) appendFind(dst []byte, filter any, o *FindOptions) ([]byte,
 		dst = bson.AppendBooleanElement(dst, "singleBatch", true)
 	}
 	if o.BatchSize > 0 {
-		dst = bson.AppendInt32Element(dst, "batchSize", o.BatchSize)
+		dst = bson.AppendInt32Element(dst, "batchSize", findBatchSize(o.BatchSize, o.Limit))
 	}
 	if dst, err = appendCollation(dst, o.Collation); err != nil {
 		return dst, err
@@ -159,4 +160,14 @@ func (c *Collection) FindOne(ctx context.Context, filter any, opts ...FindOneOpt
 		return SingleResult{err: err}
 	}
 	return res
+}
+
+// findBatchSize is the batchSize a find sends. When it equals the limit the
+// CRUD spec asks for one more: the server then closes the cursor with the
+// first batch instead of leaving it open for a getMore that returns nothing.
+func findBatchSize(batchSize int32, limit int64) int32 {
+	if limit > 0 && int64(batchSize) == limit && batchSize < math.MaxInt32 {
+		return batchSize + 1
+	}
+	return batchSize
 }

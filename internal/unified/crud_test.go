@@ -79,7 +79,6 @@ var crudSkips = spectest.Skips{
 	"*-sort/*":             torqueNoSort,
 	"client-bulkWrite-*/*": torqueNoClientBW,
 	"insertMany/InsertMany continue-on-error behavior with unordered *": "torque API: InsertMany's error carries no partial result (insertedCount), which the test asserts",
-	"find/Find with batchSize equal to limit":                           "torque bug, reported: find sends batchSize == limit instead of limit+1, so FerretDB keeps the cursor open and torque sends a getMore",
 }
 
 // TestCRUD runs the CRUD specification's unified tests against FerretDB.
