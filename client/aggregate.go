@@ -15,7 +15,7 @@ import (
 type AggregateOptions struct {
 	AllowDiskUse             *bool
 	BatchSize                int32
-	BypassDocumentValidation bool
+	BypassDocumentValidation *bool
 	Collation                *Collation
 	MaxTime                  time.Duration
 	// MaxAwaitTime is the getMore wait of a tailable pipeline.
@@ -69,8 +69,8 @@ func appendAggregateOptions(dst []byte, o *AggregateOptions) ([]byte, error) {
 	if o.AllowDiskUse != nil {
 		dst = bson.AppendBooleanElement(dst, "allowDiskUse", *o.AllowDiskUse)
 	}
-	if o.BypassDocumentValidation {
-		dst = bson.AppendBooleanElement(dst, "bypassDocumentValidation", true)
+	if o.BypassDocumentValidation != nil {
+		dst = bson.AppendBooleanElement(dst, "bypassDocumentValidation", *o.BypassDocumentValidation)
 	}
 	return appendCommonOptions(dst, o.Collation, o.Hint, o.Let, o.Comment)
 }

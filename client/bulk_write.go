@@ -79,7 +79,7 @@ type BulkWriteOptions struct {
 	// driver send all writes of a kind together; the default runs the
 	// models in order and stops at the first write error.
 	Unordered                bool
-	BypassDocumentValidation bool
+	BypassDocumentValidation *bool
 	// Let defines variables for the updates' and deletes' filters.
 	Let     any
 	Comment any
@@ -302,11 +302,14 @@ func (c *Collection) bulkOperation(r *bulkRun, o *BulkWriteOptions, res *BulkWri
 		name, seq = "delete", "deletes"
 	}
 	w := writeCommand{name: name, seq: seq, ordered: !o.Unordered, retryable: !r.multi,
-		bypass: o.BypassDocumentValidation && r.kind != kindDelete, comment: o.Comment}
+		comment: o.Comment}
+	if r.kind != kindDelete {
+		w.bypass = o.BypassDocumentValidation
+	}
 	if r.kind != kindInsert {
 		w.let = o.Let
 	}
-	return c.writeOperation(w, r.docs, func(reply *driver.Reply) error { return res.add(r, reply) })
+	return c.writeOperation(w, w.batch(r.docs), func(reply *driver.Reply) error { return res.add(r, reply) })
 }
 
 // add counts one reply of run r: n, nModified and upserted, whose
@@ -421,4 +424,11 @@ func appendDeleteStatement(dst []byte, filter any, limit int32, collation *Colla
 		return dst[:start], err
 	}
 	return bson.AppendDocumentEnd(dst, start)
+}
+
+func startOf(ends []int, i int) int {
+	if i == 0 {
+		return 0
+	}
+	return ends[i-1]
 }

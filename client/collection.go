@@ -3,12 +3,10 @@ package client
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/internal/driver"
 	"github.com/torque-go/torque/topology"
-	"github.com/torque-go/torque/wire"
 )
 
 // Collection is a handle to one collection with its read preference and
@@ -71,7 +69,7 @@ func (c *Collection) Drop(ctx context.Context) error {
 
 // InsertOneOptions are the options of InsertOne.
 type InsertOneOptions struct {
-	BypassDocumentValidation bool
+	BypassDocumentValidation *bool
 	Comment                  any
 }
 
@@ -86,7 +84,7 @@ type InsertManyOptions struct {
 	// Unordered lets the server go on after a failed document (the
 	// default stops at the first error).
 	Unordered                bool
-	BypassDocumentValidation bool
+	BypassDocumentValidation *bool
 	Comment                  any
 }
 
@@ -125,32 +123,15 @@ func (c *Collection) InsertMany(ctx context.Context, docs []any, opts ...InsertM
 	return InsertManyResult{InsertedIDs: ids}, err
 }
 
-// insert marshals docs once, into one pooled buffer, and sends them as
-// the "documents" sequence of insert commands.
-func (c *Collection) insert(ctx context.Context, docs []any, ordered, bypass bool, comment any) ([]any, error) {
-	arena, scratch := wire.GetBuffer(), wire.GetBuffer()
-	defer wire.PutBuffer(arena)
-	defer wire.PutBuffer(scratch)
+// insert sends docs as the "documents" sequence of insert commands,
+// each document encoded once, straight into the message, and returns
+// their _ids (nil for those not encoded).
+func (c *Collection) insert(ctx context.Context, docs []any, ordered bool, bypass *bool, comment any) ([]any, error) {
 	ids := make([]any, len(docs))
-	ends := make([]int, len(docs))
-	buf, tmp := (*arena)[:0], (*scratch)[:0]
-	for i, d := range docs {
-		var err error
-		if buf, tmp, ids[i], err = marshalInsert(buf, tmp, d, i); err != nil {
-			return nil, err
-		}
-		ends[i] = len(buf)
-		if size := ends[i] - startOf(ends, i); size > topology.DefaultMaxBSONObjectSize {
-			return nil, fmt.Errorf("client: document %d is %d bytes, over the 16 MiB document limit", i, size)
-		}
-	}
-	*arena, *scratch = buf[:0], tmp[:0]
-	stmts := make([][]byte, len(docs))
-	for i := range docs {
-		stmts[i] = buf[startOf(ends, i):ends[i]]
-	}
+	batch := &driver.Batch{Identifier: "documents", Len: len(docs), Ordered: ordered,
+		Append: func(dst []byte, i int) ([]byte, error) { return appendInsertDoc(dst, docs[i], i, &ids[i]) }}
 	op := c.writeOperation(writeCommand{name: "insert", seq: "documents", ordered: ordered, retryable: true,
-		bypass: bypass, comment: comment}, stmts, nil)
+		bypass: bypass, comment: comment}, batch, nil)
 	return ids, c.client().execute(ctx, op)
 }
 
@@ -159,21 +140,26 @@ func (c *Collection) insert(ctx context.Context, docs []any, ordered, bypass boo
 type writeCommand struct {
 	name, seq    string // "update", "updates"
 	ordered      bool
-	retryable    bool // a retryable write (not with multi: true)
-	bypass       bool // bypassDocumentValidation
+	retryable    bool  // a retryable write (not with multi: true)
+	bypass       *bool // bypassDocumentValidation
 	let, comment any
 }
 
-// writeOperation is the operation of w over the encoded statements docs;
+// batch is the document sequence of w's encoded statements docs.
+func (w *writeCommand) batch(docs [][]byte) *driver.Batch {
+	return &driver.Batch{Identifier: w.seq, Docs: docs, Ordered: w.ordered}
+}
+
+// writeOperation is the operation of w over batch, its statements;
 // handle reads each reply (nil: none).
-func (c *Collection) writeOperation(w writeCommand, docs [][]byte, handle func(*driver.Reply) error) *driver.Operation {
+func (c *Collection) writeOperation(w writeCommand, batch *driver.Batch, handle func(*driver.Reply) error) *driver.Operation {
 	return &driver.Operation{Name: w.name, DB: c.db.name, Kind: driver.Write, Retryable: w.retryable, WriteConcern: c.wc,
-		Batch: &driver.Batch{Identifier: w.seq, Docs: docs, Ordered: w.ordered},
+		Batch: batch,
 		Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) {
 			dst = bson.AppendStringElement(dst, w.name, c.name)
 			dst = bson.AppendBooleanElement(dst, "ordered", w.ordered)
-			if w.bypass {
-				dst = bson.AppendBooleanElement(dst, "bypassDocumentValidation", true)
+			if w.bypass != nil {
+				dst = bson.AppendBooleanElement(dst, "bypassDocumentValidation", *w.bypass)
 			}
 			dst, err := appendOptionalDoc(dst, "let", w.let)
 			if err != nil {
@@ -182,11 +168,4 @@ func (c *Collection) writeOperation(w writeCommand, docs [][]byte, handle func(*
 			return appendValue(dst, "comment", w.comment)
 		},
 		Handle: handle}
-}
-
-func startOf(ends []int, i int) int {
-	if i == 0 {
-		return 0
-	}
-	return ends[i-1]
 }

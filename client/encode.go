@@ -1,10 +1,13 @@
 package client
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/torque-go/torque/bson"
+	"github.com/torque-go/torque/topology"
 )
 
 // appendDoc appends key: v, where v must be a document (a struct, a map,
@@ -204,6 +207,82 @@ func marshalInsert(dst, scratch []byte, v any, index int) (out, scratchOut []byt
 	dst = append(dst, doc[4:len(doc)-1]...)
 	dst, err = bson.AppendDocumentEnd(dst, start)
 	return dst, scratch, oid, err
+}
+
+// idElementLen is the size of an element _id: ObjectID: its type, "_id"
+// and its NUL, twelve bytes.
+const idElementLen = 1 + 4 + 12
+
+var idRoom [idElementLen]byte
+
+// appendInsertDoc appends the document v to dst, the message's document
+// sequence, with a new ObjectID _id first when it has none, and records
+// the _id in *id. A second call for the same document (a retry) reuses
+// the ObjectID *id holds. v is encoded once, in place: when it may lack
+// an _id, room for one is left before it, so that adding it moves no
+// byte of the document.
+func appendInsertDoc(dst []byte, v any, index int, id *any) ([]byte, error) {
+	if v == nil {
+		return dst, fmt.Errorf("client: document %d is nil", index)
+	}
+	p, room := len(dst), 0
+	if !surelyHasID(v) {
+		dst, room = append(dst, idRoom[:]...), idElementLen
+	}
+	out, err := bson.MarshalAppend(dst, v)
+	if err != nil {
+		return dst[:p], fmt.Errorf("client: document %d: %w", index, err)
+	}
+	if size := len(out) - p - room; size > topology.DefaultMaxBSONObjectSize {
+		return dst[:p], fmt.Errorf("client: document %d is %d bytes, over the 16 MiB document limit", index, size)
+	}
+	doc := bson.Raw(out[p+room:])
+	if idv := doc.Lookup("_id"); !idv.IsZero() {
+		if *id == nil {
+			var goID any
+			if err := idv.Unmarshal(&goID); err != nil {
+				return dst[:p], fmt.Errorf("client: document %d: _id: %w", index, err)
+			}
+			*id = goID
+		}
+		if room > 0 {
+			out = out[:p+copy(out[p:], doc)]
+		}
+		return out, nil
+	}
+	oid, ok := (*id).(bson.ObjectID)
+	if !ok {
+		oid = bson.NewObjectID()
+		*id = oid
+	}
+	if room == 0 { // surelyHasID was wrong: make the room after all
+		out = slices.Insert(out, p, idRoom[:]...)
+	}
+	binary.LittleEndian.PutUint32(out[p:], uint32(len(doc)+idElementLen))
+	bson.AppendObjectIDElement(out[p+4:p+4], "_id", oid) // in place, over the old length
+	return out, nil
+}
+
+// surelyHasID reports whether v is a document whose _id is found without
+// encoding it (bson.D, bson.Raw, bson.M).
+func surelyHasID(v any) bool {
+	switch d := v.(type) {
+	case bson.D:
+		for _, e := range d {
+			if e.Key == "_id" {
+				return true
+			}
+		}
+	case bson.Raw:
+		return !d.Lookup("_id").IsZero()
+	case bson.M:
+		_, ok := d["_id"]
+		return ok
+	case map[string]any:
+		_, ok := d["_id"]
+		return ok
+	}
+	return false
 }
 
 // appendCommonOptions appends the collation, hint, let and comment

@@ -24,7 +24,7 @@ type FindOneAndUpdateOptions struct {
 	Hint                     any
 	Let                      any
 	MaxTime                  time.Duration
-	BypassDocumentValidation bool
+	BypassDocumentValidation *bool
 	Comment                  any
 }
 
@@ -128,8 +128,8 @@ func (c *Collection) appendFindAndModify(dst []byte, filter, change any, kind fm
 		if o.Upsert {
 			dst = bson.AppendBooleanElement(dst, "upsert", true)
 		}
-		if o.BypassDocumentValidation {
-			dst = bson.AppendBooleanElement(dst, "bypassDocumentValidation", true)
+		if o.BypassDocumentValidation != nil {
+			dst = bson.AppendBooleanElement(dst, "bypassDocumentValidation", *o.BypassDocumentValidation)
 		}
 	}
 	if kind == fmUpdate && o.ArrayFilters != nil {

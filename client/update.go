@@ -18,7 +18,7 @@ type UpdateOptions struct {
 	Collation                *Collation
 	Hint                     any
 	Let                      any
-	BypassDocumentValidation bool
+	BypassDocumentValidation *bool
 	Comment                  any
 }
 
@@ -28,7 +28,7 @@ type ReplaceOptions struct {
 	Collation                *Collation
 	Hint                     any
 	Let                      any
-	BypassDocumentValidation bool
+	BypassDocumentValidation *bool
 	Comment                  any
 }
 
@@ -88,9 +88,9 @@ func (c *Collection) update(ctx context.Context, filter, u any, multi, replace b
 		return UpdateResult{}, err
 	}
 	var res UpdateResult
-	op := c.writeOperation(writeCommand{name: "update", seq: "updates", ordered: true, retryable: !multi,
-		bypass: o.BypassDocumentValidation, let: o.Let, comment: o.Comment},
-		[][]byte{stmt}, func(r *driver.Reply) error { return res.read(r.Doc) })
+	w := writeCommand{name: "update", seq: "updates", ordered: true, retryable: !multi,
+		bypass: o.BypassDocumentValidation, let: o.Let, comment: o.Comment}
+	op := c.writeOperation(w, w.batch([][]byte{stmt}), func(r *driver.Reply) error { return res.read(r.Doc) })
 	err = c.client().execute(ctx, op)
 	return res, err
 }
@@ -182,8 +182,8 @@ func (c *Collection) delete(ctx context.Context, filter any, limit int32, opts [
 		return DeleteResult{}, err
 	}
 	var res DeleteResult
-	op := c.writeOperation(writeCommand{name: "delete", seq: "deletes", ordered: true, retryable: limit == 1,
-		let: o.Let, comment: o.Comment}, [][]byte{stmt}, func(r *driver.Reply) error {
+	w := writeCommand{name: "delete", seq: "deletes", ordered: true, retryable: limit == 1, let: o.Let, comment: o.Comment}
+	op := c.writeOperation(w, w.batch([][]byte{stmt}), func(r *driver.Reply) error {
 		res.DeletedCount, _ = r.Doc.Lookup("n").AsInt64()
 		return nil
 	})

@@ -12,11 +12,11 @@ import (
 // document; an ordered write stops after the first batch with one.
 func (x *Executor) runBatches(ctx context.Context, ex *execution) error {
 	b := ex.op.Batch
-	if len(b.Docs) == 0 {
+	if b.count() == 0 {
 		return errors.New("driver: " + ex.op.Name + " with no documents")
 	}
 	var all *WriteException
-	for ex.start < len(b.Docs) {
+	for ex.start < b.count() {
 		ex.n = 0
 		err := x.run(ctx, ex)
 		var we *WriteException

@@ -3,6 +3,7 @@ package driver
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/torque-go/torque/bson"
@@ -136,6 +137,8 @@ func (x *Executor) appendMaxTime(ctx context.Context, dst []byte, op *Operation,
 // appendBatch appends the document sequence of the batch starting at
 // ex.start: ex.n documents when a first attempt already fixed the count,
 // else as many as the server's limits allow. msgLen is the message so far.
+// Each document is encoded in place; one that would overflow the message
+// is cut off and carried to the next batch rather than encoded again.
 func (x *Executor) appendBatch(dst []byte, ex *execution, desc *topology.ServerDescription, msgLen int) ([]byte, error) {
 	b := ex.op.Batch
 	maxCount := int(orDefault(desc.MaxWriteBatchSize, topology.DefaultMaxWriteBatchSize))
@@ -147,23 +150,57 @@ func (x *Executor) appendBatch(dst []byte, ex *execution, desc *topology.ServerD
 	seq, dst := wire.StartSequence(dst, b.Identifier)
 	size := msgLen + len(dst) - seq + 4 // + a checksum's room
 	n := 0
-	for i := ex.start; i < len(b.Docs); i++ {
-		d := b.Docs[i]
-		if len(d) > maxDoc {
-			return dst, fmt.Errorf("driver: document %d is %d bytes, over the server's maxBsonObjectSize of %d", i, len(d), maxDoc)
-		}
-		if ex.n > 0 && n == ex.n || ex.n == 0 && (n == maxCount || n > 0 && size+len(d) > maxMsg) {
+	for i := ex.start; i < b.count(); i++ {
+		if ex.n > 0 && n == ex.n || ex.n == 0 && n == maxCount {
 			break
 		}
-		if size+len(d) > maxMsg {
-			return dst, fmt.Errorf("driver: document %d (%d bytes) does not fit in a message of maxMessageSizeBytes %d", i, len(d), maxMsg)
+		at := len(dst)
+		var err error
+		if dst, err = x.appendBatchDoc(dst, ex, i); err != nil {
+			return dst[:at], err
 		}
-		dst = append(dst, d...)
+		d := dst[at:]
+		if len(d) > maxDoc {
+			return dst[:at], fmt.Errorf("driver: document %d is %d bytes, over the server's maxBsonObjectSize of %d", i, len(d), maxDoc)
+		}
+		if size+len(d) > maxMsg {
+			if n == 0 {
+				return dst[:at], fmt.Errorf("driver: document %d (%d bytes) does not fit in a message of maxMessageSizeBytes %d", i, len(d), maxMsg)
+			}
+			ex.carry, ex.carryAt = append(ex.carry[:0], d...), i
+			dst = dst[:at]
+			break
+		}
 		size += len(d)
 		n++
+		if n == 1 && ex.n == 0 {
+			dst = growForBatch(dst, len(d), min(b.count()-i, maxCount), maxMsg-size)
+		}
 	}
 	ex.n = n
 	return wire.EndSequence(dst, seq)
+}
+
+// appendBatchDoc appends document i of ex's batch: the one carried over
+// from the last message, or a new encoding.
+func (x *Executor) appendBatchDoc(dst []byte, ex *execution, i int) ([]byte, error) {
+	if len(ex.carry) > 0 && ex.carryAt == i {
+		dst = append(dst, ex.carry...)
+		ex.carry = ex.carry[:0]
+		return dst, nil
+	}
+	return ex.op.Batch.appendDoc(dst, i)
+}
+
+// growForBatch makes room in dst, once per message, for count documents
+// the size of the first (docLen), at most room bytes: the buffer then
+// grows in one step rather than by doubling.
+func growForBatch(dst []byte, docLen, count, room int) []byte {
+	want := min(docLen*(count-1), room)
+	if want <= cap(dst)-len(dst) {
+		return dst
+	}
+	return slices.Grow(dst, want)
 }
 
 func orDefault(v, def int32) int32 {

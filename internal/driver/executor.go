@@ -51,6 +51,10 @@ type execution struct {
 	sessTimeout time.Duration
 	// The batch being sent: the documents [start, start+n) of op.Batch.
 	start, n int
+	// carry holds document carryAt, encoded but left out of the last
+	// message for want of room: the next batch starts with it.
+	carry   []byte
+	carryAt int
 }
 
 // Execute runs op: once, or once per batch of op.Batch. A client-wide

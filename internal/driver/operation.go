@@ -114,13 +114,36 @@ type Operation struct {
 	OmitMaxTime bool
 }
 
-// Batch is the documents of a write, already encoded, sent as the document
-// sequence Identifier ("documents", "updates", "deletes").
+// Batch is the documents of a write, sent as the document sequence
+// Identifier ("documents", "updates", "deletes"): Docs, already encoded,
+// or, when Append is set, Len documents that Append encodes straight into
+// the message.
 type Batch struct {
 	Identifier string
 	Docs       [][]byte
+	// Append appends document i to dst and returns dst; on error dst may
+	// hold a partial document (the executor drops it). A retry calls it
+	// again for the same i and it must append the same bytes.
+	Append func(dst []byte, i int) ([]byte, error)
+	Len    int
 	// Ordered stops after the first batch that has a write error.
 	Ordered bool
+}
+
+// count is the number of documents in the batch.
+func (b *Batch) count() int {
+	if b.Append != nil {
+		return b.Len
+	}
+	return len(b.Docs)
+}
+
+// appendDoc appends document i of the batch to dst.
+func (b *Batch) appendDoc(dst []byte, i int) ([]byte, error) {
+	if b.Append != nil {
+		return b.Append(dst, i)
+	}
+	return append(dst, b.Docs[i]...), nil
 }
 
 // Reply is one {ok: 1} reply, as the handler sees it. Doc lives in a

@@ -11,6 +11,7 @@ import (
 
 	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/client"
+	"github.com/torque-go/torque/gridfs"
 	"github.com/torque-go/torque/topology"
 )
 
@@ -20,12 +21,13 @@ type entityMap struct {
 	clients map[string]*clientEntity
 	dbs     map[string]*client.Database
 	colls   map[string]*collEntity
+	buckets map[string]*gridfs.Bucket
 	values  map[string]bson.RawValue
 }
 
 func newEntityMap() *entityMap {
 	return &entityMap{clients: map[string]*clientEntity{}, dbs: map[string]*client.Database{},
-		colls: map[string]*collEntity{}, values: map[string]bson.RawValue{}}
+		colls: map[string]*collEntity{}, buckets: map[string]*gridfs.Bucket{}, values: map[string]bson.RawValue{}}
 }
 
 // collEntity is a collection and whether its write concern is w: 0,
@@ -55,6 +57,7 @@ type event struct {
 	commandName  string
 	databaseName string
 	doc          bson.Raw // the command, or the reply; a copy
+	serverConnID int64
 }
 
 // clientEntity is a client whose command events the test observes.
@@ -62,9 +65,12 @@ type clientEntity struct {
 	*client.Client
 	observe map[string]bool // event kinds to record
 	ignore  map[string]bool // command names not to record
+	// sensitive records redacted commands (observeSensitiveCommands).
+	sensitive bool
 
 	mu     sync.Mutex
 	events []event
+	hidden map[int64]bool // request ids of redacted commands not recorded
 }
 
 func (c *clientEntity) record(e event) {
@@ -83,22 +89,50 @@ func (c *clientEntity) recorded() []event {
 }
 
 // monitor is the CommandMonitor of a client entity. Sensitive commands
-// (redacted to empty documents) are not recorded, as the format asks.
+// (redacted to empty documents) and their replies are recorded only with
+// observeSensitiveCommands, as the format asks.
 func (c *clientEntity) monitor() client.CommandMonitor {
 	return client.MonitorFuncs{
 		OnStarted: func(e client.CommandStartedEvent) {
-			if len(e.Command) <= 5 {
+			if len(e.Command) <= 5 && !c.redact(e.RequestID) {
 				return
 			}
-			c.record(event{"commandStartedEvent", e.CommandName, e.DatabaseName, bytes.Clone(e.Command)})
+			c.record(event{"commandStartedEvent", e.CommandName, e.DatabaseName, bytes.Clone(e.Command), e.ServerConnectionID})
 		},
 		OnSucceeded: func(e client.CommandSucceededEvent) {
-			c.record(event{"commandSucceededEvent", e.CommandName, e.DatabaseName, bytes.Clone(e.Reply)})
+			if c.redacted(e.RequestID) {
+				return
+			}
+			c.record(event{"commandSucceededEvent", e.CommandName, e.DatabaseName, bytes.Clone(e.Reply), e.ServerConnectionID})
 		},
 		OnFailed: func(e client.CommandFailedEvent) {
-			c.record(event{"commandFailedEvent", e.CommandName, e.DatabaseName, nil})
+			if c.redacted(e.RequestID) {
+				return
+			}
+			c.record(event{"commandFailedEvent", e.CommandName, e.DatabaseName, nil, e.ServerConnectionID})
 		},
 	}
+}
+
+// redact notes a redacted command's request id and reports whether its
+// events are recorded.
+func (c *clientEntity) redact(id int64) bool {
+	if c.sensitive {
+		return true
+	}
+	c.mu.Lock()
+	c.hidden[id] = true
+	c.mu.Unlock()
+	return false
+}
+
+// redacted reports (once) whether a reply answers a hidden command.
+func (c *clientEntity) redacted(id int64) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	h := c.hidden[id]
+	delete(c.hidden, id)
+	return h
 }
 
 // createEntities builds the entities of createEntities, in order.
@@ -118,6 +152,8 @@ func (r *run) createEntities(ctx context.Context, list bson.RawArray) error {
 			err = r.createDatabase(id, spec)
 		case "collection":
 			err = r.createCollection(id, spec)
+		case "bucket":
+			err = r.createBucket(id, spec)
 		default:
 			err = fmt.Errorf("unsupported entity type %q", el.Key())
 		}
@@ -131,7 +167,8 @@ func (r *run) createEntities(ctx context.Context, list bson.RawArray) error {
 func (r *run) createClient(ctx context.Context, id string, spec bson.Raw) error {
 	a := newArgs(spec)
 	a.skip("id", "useMultipleMongoses") // one server: nothing to choose
-	ce := &clientEntity{observe: map[string]bool{}, ignore: map[string]bool{}}
+	ce := &clientEntity{observe: map[string]bool{}, ignore: map[string]bool{}, hidden: map[int64]bool{}}
+	ce.sensitive = a.boolean("observeSensitiveCommands")
 	for _, v := range a.array("observeEvents").All() {
 		s, _ := v.StringValue()
 		ce.observe[s] = true

@@ -1,6 +1,7 @@
 package unified
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -62,6 +63,14 @@ func (r *run) matchEvents(exp bson.RawArray, got []event, extra bool) error {
 				bad = m.match(key, v, strValue(g.commandName), false)
 			case "databaseName":
 				bad = m.match(key, v, strValue(g.databaseName), false)
+			case "hasServerConnectionId":
+				if want, _ := v.Boolean(); want != (g.serverConnID != 0) {
+					bad = fmt.Errorf("hasServerConnectionId %v, the server connection id is %d", want, g.serverConnID)
+				}
+			case "hasServiceId":
+				if want, _ := v.Boolean(); want {
+					bad = errors.New("hasServiceId true: a standalone server has no service id (load balancers only)")
+				}
 			default:
 				bad = fmt.Errorf("%w: %s.%s", errUnsupported, el.Key(), key)
 			}

@@ -165,6 +165,8 @@ func (m *matcher) special(path, op string, arg, act bson.RawValue, root bool) er
 			return fmt.Errorf("%s: expected a number <= %s, got %s", at(path), arg, describe(act))
 		}
 		return nil
+	case "$$matchesHexBytes":
+		return matchHexBytes(path, arg, act)
 	case "$$sessionLsid":
 		return fmt.Errorf("%s: $$sessionLsid: the runner has no session entities", at(path))
 	}

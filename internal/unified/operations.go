@@ -38,6 +38,10 @@ var collectionOps = map[string]func(context.Context, *collEntity, *args) outcome
 	"findOneAndDelete":       findOneAndDelete,
 	"bulkWrite":              bulkWrite,
 	"createIndex":            createIndex,
+	"listIndexes":            listIndexes,
+	"listIndexNames":         listIndexNames,
+	"dropIndex":              dropIndex,
+	"dropIndexes":            dropIndexes,
 }
 
 // execute runs one operation on its object.
@@ -47,23 +51,25 @@ func (r *run) execute(ctx context.Context, name, object string, a *args) outcome
 		// older ones, and torque has no such option to send.
 		a.skip("rawData")
 	}
+	if object == "testRunner" {
+		return r.testRunnerOp(ctx, name, a)
+	}
 	if c, ok := r.entities.colls[object]; ok {
 		if op, ok := collectionOps[name]; ok {
 			return op(ctx, c, a)
 		}
 	}
 	if db, ok := r.entities.dbs[object]; ok {
-		switch name {
-		case "aggregate":
-			return aggregateDB(ctx, db, a)
-		case "createCollection":
-			return createCollection(ctx, db, a)
-		case "dropCollection":
-			coll := a.str("collection")
-			if bad := argErr(a); bad != nil {
-				return *bad
-			}
-			return outcome{err: db.Collection(coll).Drop(ctx)}
+		if op, ok := databaseOps[name]; ok {
+			return op(ctx, db, a)
+		}
+	}
+	if b, ok := r.entities.buckets[object]; ok {
+		return bucketOp(ctx, b, name, a)
+	}
+	if c, ok := r.entities.clients[object]; ok {
+		if op, ok := clientOps[name]; ok {
+			return op(ctx, c.Client, a)
 		}
 	}
 	return outcome{err: fmt.Errorf("%w: operation %q on %q", errUnsupportedOp, name, object)}
@@ -82,7 +88,7 @@ func argErr(a *args) *outcome {
 
 func insertOne(ctx context.Context, c *collEntity, a *args) outcome {
 	doc := a.docOrNil("document")
-	o := client.InsertOneOptions{BypassDocumentValidation: a.boolean("bypassDocumentValidation"), Comment: a.value("comment")}
+	o := client.InsertOneOptions{BypassDocumentValidation: a.boolPtr("bypassDocumentValidation"), Comment: a.value("comment")}
 	if bad := argErr(a); bad != nil {
 		return *bad
 	}
@@ -95,7 +101,7 @@ func insertOne(ctx context.Context, c *collEntity, a *args) outcome {
 
 func insertMany(ctx context.Context, c *collEntity, a *args) outcome {
 	docs := a.docs("documents")
-	o := client.InsertManyOptions{BypassDocumentValidation: a.boolean("bypassDocumentValidation"),
+	o := client.InsertManyOptions{BypassDocumentValidation: a.boolPtr("bypassDocumentValidation"),
 		Comment: a.value("comment")}
 	if a.has("ordered") {
 		o.Unordered = !a.boolean("ordered")
@@ -119,7 +125,8 @@ func find(ctx context.Context, c *collEntity, a *args) outcome {
 	o := client.FindOptions{Sort: a.docOrNil("sort"), Projection: a.docOrNil("projection"),
 		Skip: a.int64("skip"), Limit: a.int64("limit"), BatchSize: int32(a.int64("batchSize")),
 		Hint: a.hint(), Collation: a.collation(), MaxTime: a.millis("maxTimeMS"), Comment: a.value("comment"),
-		AllowDiskUse: a.boolPtr("allowDiskUse"), Let: a.docOrNil("let")}
+		AllowDiskUse: a.boolPtr("allowDiskUse"), Let: a.docOrNil("let"), Min: a.docOrNil("min"),
+		Max: a.docOrNil("max"), ReturnKey: a.boolean("returnKey"), ShowRecordID: a.boolean("showRecordId")}
 	if bad := argErr(a); bad != nil {
 		return *bad
 	}
@@ -140,7 +147,7 @@ func findOne(ctx context.Context, c *collEntity, a *args) outcome {
 
 func aggregateOptions(a *args) client.AggregateOptions {
 	return client.AggregateOptions{AllowDiskUse: a.boolPtr("allowDiskUse"), BatchSize: int32(a.int64("batchSize")),
-		BypassDocumentValidation: a.boolean("bypassDocumentValidation"), Collation: a.collation(),
+		BypassDocumentValidation: a.boolPtr("bypassDocumentValidation"), Collation: a.collation(),
 		MaxTime: a.millis("maxTimeMS"), Comment: a.value("comment"), Hint: a.hint(), Let: a.docOrNil("let")}
 }
 
@@ -237,19 +244,6 @@ func createIndex(ctx context.Context, c *collEntity, a *args) outcome {
 		return outcome{err: err}
 	}
 	return result(name)
-}
-
-// createCollection creates a collection or, with viewOn, a view.
-func createCollection(ctx context.Context, db *client.Database, a *args) outcome {
-	name := a.str("collection")
-	var o client.CreateCollectionOptions
-	if on := a.str("viewOn"); on != "" {
-		o.Extra = bson.D{bson.KV("viewOn", on), bson.KV("pipeline", a.pipeline("pipeline"))}
-	}
-	if bad := argErr(a); bad != nil {
-		return *bad
-	}
-	return outcome{err: db.CreateCollection(ctx, name, o)}
 }
 
 // single turns a FindOne or FindOneAnd* result into an outcome: the

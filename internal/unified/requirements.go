@@ -15,6 +15,7 @@ type serverEnv struct {
 	version       []int  // buildInfo's versionArray or version
 	topology      string // "single", "replicaset", "sharded"
 	authenticated bool
+	failPoints    bool // configureFailPoint exists (probed)
 }
 
 // discover asks the server for its version (buildInfo) and topology
@@ -40,6 +41,7 @@ func discover(ctx context.Context, c *client.Client) (serverEnv, error) {
 	default:
 		env.topology = "single"
 	}
+	probeFailPoints(ctx, &env, func(cmd bson.D) error { return admin.RunCommand(ctx, cmd).Err() })
 	return env, nil
 }
 

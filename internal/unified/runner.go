@@ -84,6 +84,9 @@ func runFile(t *testing.T, path, name, uri string, internal *client.Client, env 
 			if why, ok := env.satisfies(reqs); !ok {
 				t.Skipf("runOnRequirements: %s", why)
 			}
+			if usesFailPoint(test) && !env.failPoints {
+				t.Skip("the test configures a fail point; the server has no configureFailPoint (FerretDB lacks it)")
+			}
 			skips.Check(t, name+"/"+desc)
 			r := &run{uri: uri, internal: internal, env: env, file: f, entities: newEntityMap()}
 			if err := r.runTest(test); err != nil {

@@ -12,7 +12,7 @@ import (
 func updateOptions(a *args) client.UpdateOptions {
 	return client.UpdateOptions{Upsert: a.boolean("upsert"), ArrayFilters: a.docs("arrayFilters"),
 		Collation: a.collation(), Hint: a.hint(), Let: a.docOrNil("let"),
-		BypassDocumentValidation: a.boolean("bypassDocumentValidation"), Comment: a.value("comment")}
+		BypassDocumentValidation: a.boolPtr("bypassDocumentValidation"), Comment: a.value("comment")}
 }
 
 func updateOne(ctx context.Context, c *collEntity, a *args) outcome {
@@ -78,7 +78,7 @@ func findAndModifyOptions(a *args) (client.FindOneAndUpdateOptions, error) {
 	o := client.FindOneAndUpdateOptions{Upsert: a.boolean("upsert"), Projection: a.docOrNil("projection"),
 		Sort: a.docOrNil("sort"), ArrayFilters: a.docs("arrayFilters"), Collation: a.collation(), Hint: a.hint(),
 		Let: a.docOrNil("let"), MaxTime: a.millis("maxTimeMS"),
-		BypassDocumentValidation: a.boolean("bypassDocumentValidation"), Comment: a.value("comment")}
+		BypassDocumentValidation: a.boolPtr("bypassDocumentValidation"), Comment: a.value("comment")}
 	switch rd := a.str("returnDocument"); rd {
 	case "", "Before":
 	case "After":
@@ -134,7 +134,7 @@ func bulkWrite(ctx context.Context, c *collEntity, a *args) outcome {
 		}
 		models = append(models, m)
 	}
-	o := client.BulkWriteOptions{BypassDocumentValidation: a.boolean("bypassDocumentValidation"),
+	o := client.BulkWriteOptions{BypassDocumentValidation: a.boolPtr("bypassDocumentValidation"),
 		Let: a.docOrNil("let"), Comment: a.value("comment")}
 	if a.has("ordered") {
 		o.Unordered = !a.boolean("ordered")

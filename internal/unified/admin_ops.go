@@ -1,0 +1,208 @@
+package unified
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/torque-go/torque/bson"
+	"github.com/torque-go/torque/client"
+	"github.com/torque-go/torque/topology"
+)
+
+// The operations of the index-management, collection-management and
+// run-command suites, and the client and database listings the
+// retryable-reads suite runs.
+
+// databaseOps are the operations on database entities, by name.
+var databaseOps = map[string]func(context.Context, *client.Database, *args) outcome{
+	"aggregate":           aggregateDB,
+	"createCollection":    createCollection,
+	"dropCollection":      dropCollection,
+	"runCommand":          runCommand,
+	"listCollections":     listCollections,
+	"listCollectionNames": listCollectionNames,
+	// Objects: the spec's optional typed variants; the results are the
+	// same documents.
+	"listCollectionObjects": listCollections,
+}
+
+// clientOps are the operations on client entities, by name.
+var clientOps = map[string]func(context.Context, *client.Client, *args) outcome{
+	"listDatabases":       listDatabases,
+	"listDatabaseNames":   listDatabaseNames,
+	"listDatabaseObjects": listDatabases,
+}
+
+func dropCollection(ctx context.Context, db *client.Database, a *args) outcome {
+	coll := a.str("collection")
+	if bad := argErr(a); bad != nil {
+		return *bad
+	}
+	return outcome{err: db.Collection(coll).Drop(ctx)}
+}
+
+// createCollection creates a collection (or, with viewOn, a view); every
+// argument but the name is a field of the create command, sent as given.
+func createCollection(ctx context.Context, db *client.Database, a *args) outcome {
+	name := a.str("collection")
+	var o client.CreateCollectionOptions
+	for k, v := range a.src.All() {
+		if !a.used[k] {
+			a.skip(k)
+			o.Extra = append(o.Extra, bson.KV(k, v))
+		}
+	}
+	if bad := argErr(a); bad != nil {
+		return *bad
+	}
+	return outcome{err: db.CreateCollection(ctx, name, o)}
+}
+
+func runCommand(ctx context.Context, db *client.Database, a *args) outcome {
+	cmd := a.doc("command")
+	a.skip("commandName") // the command document's first key names it
+	var o client.RunCommandOptions
+	if rp := a.doc("readPreference"); rp != nil {
+		mode, _ := rp.Lookup("mode").StringValue()
+		m, ok := topology.ParseMode(mode)
+		if !ok {
+			return outcome{err: fmt.Errorf("runner: readPreference: unknown mode %q", mode)}
+		}
+		o.ReadPreference = &client.ReadPref{Mode: m}
+	}
+	if bad := argErr(a); bad != nil {
+		return *bad
+	}
+	doc, err := db.RunCommand(ctx, cmd, o).Raw()
+	if err != nil {
+		return outcome{err: err}
+	}
+	return outcome{result: docValue(doc)}
+}
+
+func listCollections(ctx context.Context, db *client.Database, a *args) outcome {
+	filter := a.docOrNil("filter")
+	o := client.ListCollectionsOptions{BatchSize: int32(a.int64("batchSize")), Comment: a.value("comment")}
+	if bad := argErr(a); bad != nil {
+		return *bad
+	}
+	cur, err := db.ListCollections(ctx, filter, o)
+	return drain(ctx, cur, err)
+}
+
+func listCollectionNames(ctx context.Context, db *client.Database, a *args) outcome {
+	filter := a.docOrNil("filter")
+	if bad := argErr(a); bad != nil {
+		return *bad
+	}
+	names, err := db.ListCollectionNames(ctx, filter)
+	return nameList(names, err)
+}
+
+func listDatabases(ctx context.Context, c *client.Client, a *args) outcome {
+	filter := a.docOrNil("filter")
+	if bad := argErr(a); bad != nil {
+		return *bad
+	}
+	specs, err := c.ListDatabases(ctx, filter)
+	if err != nil {
+		return outcome{err: err}
+	}
+	arr := bson.A{}
+	for _, s := range specs {
+		arr = append(arr, s)
+	}
+	return result(arr)
+}
+
+func listDatabaseNames(ctx context.Context, c *client.Client, a *args) outcome {
+	filter := a.docOrNil("filter")
+	if bad := argErr(a); bad != nil {
+		return *bad
+	}
+	names, err := c.ListDatabaseNames(ctx, filter)
+	return nameList(names, err)
+}
+
+func listIndexes(ctx context.Context, c *collEntity, a *args) outcome {
+	o := client.ListIndexesOptions{BatchSize: int32(a.int64("batchSize")), Comment: a.value("comment")}
+	if bad := argErr(a); bad != nil {
+		return *bad
+	}
+	cur, err := c.Indexes().List(ctx, o)
+	return drain(ctx, cur, err)
+}
+
+func listIndexNames(ctx context.Context, c *collEntity, a *args) outcome {
+	if bad := argErr(a); bad != nil {
+		return *bad
+	}
+	specs, err := c.Indexes().ListSpecifications(ctx)
+	names := make([]string, 0, len(specs))
+	for _, s := range specs {
+		names = append(names, s.Name)
+	}
+	return nameList(names, err)
+}
+
+func dropIndex(ctx context.Context, c *collEntity, a *args) outcome {
+	name := a.str("name")
+	if bad := argErr(a); bad != nil {
+		return *bad
+	}
+	return outcome{err: c.Indexes().DropOne(ctx, name)}
+}
+
+func dropIndexes(ctx context.Context, c *collEntity, a *args) outcome {
+	if bad := argErr(a); bad != nil {
+		return *bad
+	}
+	return outcome{err: c.Indexes().DropAll(ctx)}
+}
+
+// nameList turns a list of names into an array result.
+func nameList(names []string, err error) outcome {
+	if err != nil {
+		return outcome{err: err}
+	}
+	arr := bson.A{}
+	for _, n := range names {
+		arr = append(arr, n)
+	}
+	return result(arr)
+}
+
+// assertCollection runs the testRunner's assertCollectionExists and
+// assertCollectionNotExists with the internal client.
+func (r *run) assertCollection(ctx context.Context, a *args, want bool) error {
+	db, name := a.str("databaseName"), a.str("collectionName")
+	if err := a.done(); err != nil {
+		return err
+	}
+	names, err := r.internal.Database(db).ListCollectionNames(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if slices.Contains(names, name) != want {
+		return fmt.Errorf("collection %s.%s: exists is %v, want %v", db, name, !want, want)
+	}
+	return nil
+}
+
+// assertIndex runs assertIndexExists and assertIndexNotExists.
+func (r *run) assertIndex(ctx context.Context, a *args, want bool) error {
+	db, coll, name := a.str("databaseName"), a.str("collectionName"), a.str("indexName")
+	if err := a.done(); err != nil {
+		return err
+	}
+	specs, err := r.internal.Database(db).Collection(coll).Indexes().ListSpecifications(ctx)
+	if err != nil {
+		return err
+	}
+	found := slices.ContainsFunc(specs, func(s client.IndexSpecification) bool { return s.Name == name })
+	if found != want {
+		return fmt.Errorf("index %s on %s.%s: exists is %v, want %v", name, db, coll, found, want)
+	}
+	return nil
+}
