@@ -88,11 +88,16 @@ type InsertManyOptions struct {
 	Comment                  any
 }
 
-// InsertManyResult is InsertMany's result.
+// InsertManyResult is InsertMany's result. Beside an error it is the
+// partial result: what the server acknowledged inserting before it.
 type InsertManyResult struct {
-	// InsertedIDs are the documents' _ids, in order (also those of
-	// documents that failed).
+	// InsertedIDs are the _ids of the documents inserted, in order: their
+	// own, or the ObjectIDs added. Beside a *WriteException, those of the
+	// failed documents (and, when ordered, of those after) are left out.
 	InsertedIDs []any
+	// InsertedCount is the number of documents inserted, as the server
+	// counted them.
+	InsertedCount int64
 }
 
 // InsertOne inserts doc (a struct, map, bson.D or bson.Raw), adding an
@@ -102,11 +107,9 @@ func (c *Collection) InsertOne(ctx context.Context, doc any, opts ...InsertOneOp
 	if err != nil {
 		return InsertOneResult{}, err
 	}
-	ids, err := c.insert(ctx, []any{doc}, true, o.BypassDocumentValidation, o.Comment)
-	if len(ids) == 0 {
-		return InsertOneResult{}, err
-	}
-	return InsertOneResult{InsertedID: ids[0]}, err
+	in := insertion{docs: []any{doc}, ordered: true}
+	err = c.insert(ctx, &in, o.BypassDocumentValidation, o.Comment)
+	return InsertOneResult{InsertedID: in.ids[0]}, err
 }
 
 // InsertMany inserts docs, split into as many insert commands as the
@@ -119,20 +122,62 @@ func (c *Collection) InsertMany(ctx context.Context, docs []any, opts ...InsertM
 	if len(docs) == 0 {
 		return InsertManyResult{}, errors.New("client: InsertMany with no documents")
 	}
-	ids, err := c.insert(ctx, docs, !o.Unordered, o.BypassDocumentValidation, o.Comment)
-	return InsertManyResult{InsertedIDs: ids}, err
+	in := insertion{docs: docs, ordered: !o.Unordered}
+	err = c.insert(ctx, &in, o.BypassDocumentValidation, o.Comment)
+	return InsertManyResult{InsertedIDs: in.inserted(err), InsertedCount: in.n}, err
 }
 
-// insert sends docs as the "documents" sequence of insert commands,
-// each document encoded once, straight into the message, and returns
-// their _ids (nil for those not encoded).
-func (c *Collection) insert(ctx context.Context, docs []any, ordered bool, bypass *bool, comment any) ([]any, error) {
-	ids := make([]any, len(docs))
-	batch := &driver.Batch{Identifier: "documents", Len: len(docs), Ordered: ordered,
-		Append: func(dst []byte, i int) ([]byte, error) { return appendInsertDoc(dst, docs[i], i, &ids[i]) }}
-	op := c.writeOperation(writeCommand{name: "insert", seq: "documents", ordered: ordered, retryable: true,
-		bypass: bypass, comment: comment}, batch, nil)
-	return ids, c.client().execute(ctx, op)
+// insertion is one InsertOne or InsertMany: its documents, their _ids
+// as they are encoded, and what the server acknowledged.
+type insertion struct {
+	docs    []any
+	ordered bool
+	ids     []any // ids[i] is docs[i]'s _id once encoded
+	n       int64 // the replies' n, summed
+	acked   int   // documents [0, acked) were in batches that got a reply
+}
+
+// insert sends in.docs as the "documents" sequence of insert commands,
+// each document encoded once, straight into the message.
+func (c *Collection) insert(ctx context.Context, in *insertion, bypass *bool, comment any) error {
+	in.ids = make([]any, len(in.docs))
+	batch := &driver.Batch{Identifier: "documents", Len: len(in.docs), Ordered: in.ordered,
+		Append: func(dst []byte, i int) ([]byte, error) { return appendInsertDoc(dst, in.docs[i], i, &in.ids[i]) }}
+	op := c.writeOperation(writeCommand{name: "insert", seq: "documents", ordered: in.ordered, retryable: true,
+		bypass: bypass, comment: comment}, batch, func(r *driver.Reply) error {
+		n, _ := r.Doc.Lookup("n").AsInt64()
+		in.n += n
+		in.acked = max(in.acked, r.BatchStart+r.BatchLen)
+		return nil
+	})
+	return c.client().execute(ctx, op)
+}
+
+// inserted returns the _ids of the documents inserted, given the
+// operation's error: all of them without one, else those of acknowledged
+// batches less the failed documents (and, when ordered, those after the
+// first).
+func (in *insertion) inserted(err error) []any {
+	if err == nil {
+		return in.ids
+	}
+	end, failed := in.acked, map[int]bool{}
+	var we *WriteException
+	if errors.As(err, &we) {
+		for _, e := range we.WriteErrors {
+			failed[e.Index] = true
+			if in.ordered {
+				end = min(end, e.Index)
+			}
+		}
+	}
+	ids := make([]any, 0, end)
+	for i, id := range in.ids[:min(end, len(in.ids))] {
+		if !failed[i] {
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }
 
 // writeCommand is an insert, update or delete command: its fields around

@@ -299,18 +299,24 @@ func TestRealInsertManyErrors(t *testing.T) {
 	ctx := ctxT(t)
 	coll := db.Collection("c")
 	docs := []any{bson.D{bson.KV("_id", 1)}, bson.D{bson.KV("_id", 1)}, bson.D{bson.KV("_id", 2)}}
-	_, err := coll.InsertMany(ctx, docs)
+	res, err := coll.InsertMany(ctx, docs)
 	var we *client.WriteException
 	if !errors.As(err, &we) || !client.IsDuplicateKey(err) || len(we.WriteErrors) != 1 || we.WriteErrors[0].Index != 1 {
 		t.Fatalf("ordered: %v", err)
+	}
+	if res.InsertedCount != 1 || len(res.InsertedIDs) != 1 {
+		t.Errorf("ordered: partial result %+v, want 1 inserted", res)
 	}
 	if n, _ := coll.CountDocuments(ctx, bson.D{}); n != 1 {
 		t.Errorf("ordered insert stored %d documents, want 1", n)
 	}
 	docs = []any{bson.D{bson.KV("_id", 1)}, bson.D{bson.KV("_id", 3)}, bson.D{bson.KV("_id", 1)}, bson.D{bson.KV("_id", 4)}}
-	_, err = coll.InsertMany(ctx, docs, client.InsertManyOptions{Unordered: true})
+	res, err = coll.InsertMany(ctx, docs, client.InsertManyOptions{Unordered: true})
 	if !errors.As(err, &we) || len(we.WriteErrors) != 2 || we.WriteErrors[1].Index != 2 {
 		t.Fatalf("unordered: %v", err)
+	}
+	if res.InsertedCount != 2 || len(res.InsertedIDs) != 2 {
+		t.Errorf("unordered: partial result %+v, want 2 inserted", res)
 	}
 	if n, _ := coll.CountDocuments(ctx, bson.D{}); n != 3 {
 		t.Errorf("unordered insert left %d documents, want 3", n)

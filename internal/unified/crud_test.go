@@ -20,7 +20,6 @@ const (
 	ferretFailPoint   = "FerretDB v1.24 has no configureFailPoint; the runner has no failPoint either"
 	ferretUpsertIndex = "FerretDB v1.24 bug: an update's upserted[].index is always 0, not the statement's index"
 	torqueNoCount     = "torque has no deprecated count helper (the CRUD spec lets drivers omit it); CountDocuments and EstimatedDocumentCount are tested"
-	torqueBypassFalse = "torque API: BypassDocumentValidation is a bool, so an explicit false cannot be sent"
 	torqueNoSort      = "torque API: UpdateOptions/ReplaceOptions and their models have no Sort (an 8.0 option)"
 	torqueNoClientBW  = "torque API: no Client.BulkWrite (the 8.0 bulkWrite command across namespaces)"
 )
@@ -75,7 +74,6 @@ var crudSkips = spectest.Skips{
 	"bulkWrite/BulkWrite with replaceOne operations":                                            ferretUpsertIndex,
 	"count*/Deprecated count*":                                                                  torqueNoCount,
 	"estimatedDocumentCount/estimatedDocumentCount works correctly on views":                    "FerretDB v1.24 lacks views (create with viewOn: NotImplemented)",
-	"bypassDocumentValidation/* passes bypassDocumentValidation: false":                         torqueBypassFalse,
 	"*-sort/*":             torqueNoSort,
 	"client-bulkWrite-*/*": torqueNoClientBW,
 	"insertMany/InsertMany continue-on-error behavior with unordered *": "torque API: InsertMany's error carries no partial result (insertedCount), which the test asserts",

@@ -1,44 +1,90 @@
 // Package unified runs the MongoDB specifications' unified-format tests
 // (source/unified-test-format/unified-test-format.md) against the real
 // test server of testenv.URI (FerretDB), through torque's public client
-// API. It is test support only: Run is called from a suite's _test.go
-// (TestCRUD runs crud/tests/unified).
+// API and package gridfs. It is test support only: Run is called from a
+// suite's _test.go, one test function per suite.
+//
+// # Suites (FerretDB v1.24.0: 7.0.42, standalone)
+//
+// Counts are leaf tests: passed / skipped by runOnRequirements (whole
+// files in brackets) / skipped because they configure a fail point /
+// skipped by the suite's list. None fails.
+//
+//	TestCRUD                 crud/tests/unified          151 / 89 [23 files] / 6 / 170
+//	TestCollectionManagement collection-management/tests   3 / 1 / 0 / 7
+//	TestCommandMonitoring    command-logging-and-monitoring/tests/monitoring
+//	                                                      28 / 2 [2 files] / 0 / 3
+//	TestGridFS               gridfs/tests                 39 / 0 / 0 / 0
+//	TestIndexManagement      index-management/tests        1 / 1 [6 files] / 0 / 0
+//	TestReadWriteConcern     read-write-concern/tests/operation 8 / 0 / 0 / 3
+//	TestRetryableReads       retryable-reads/tests/unified 15 / [7 files] / 279 / 3
+//	TestRetryableWrites      retryable-writes/tests/unified 0 / [35 files]
+//	TestRunCommand           run-command/tests/unified     6 / 6 / 1 / 8
+//	TestSessions             sessions/tests                1 / [5 files] / 0 / 4
+//	TestTransactions         transactions/tests/unified    0 / [44 files]
+//
+// Not run here: command-logging-and-monitoring/tests/logging (log
+// messages; torque has no structured logger to observe), and
+// read-write-concern's connection-string and document tests (not in the
+// unified format). Retryable writes and transactions need a replica set
+// or mongos; internal/mockserver and the driver's own tests cover them.
 //
 // # What the runner supports
 //
-// Scoped to what the CRUD suite needs:
 //   - schemaVersion 1.0 to 1.21 (newer or other major versions fail);
 //   - runOnRequirements, per file and per test: minServerVersion and
 //     maxServerVersion against buildInfo, topologies (from hello: single,
 //     replicaset, sharded), serverless (the server never is), auth (true
 //     when the URI carries credentials); any other requirement
 //     (serverParameters, csfle, ...) counts as unmet;
+//   - fail points: the runner asks the server once whether it has
+//     configureFailPoint; where it has not (FerretDB), a test that runs
+//     the testRunner's failPoint or targetedFailPoint is skipped, saying
+//     so (where it has, such a test fails: the runner does not implement
+//     failPoint yet);
 //   - createEntities: client (observeEvents, ignoreCommandMonitoringEvents,
-//     uriOptions added to the URI's query; useMultipleMongoses is moot on
-//     one server), database and collection with readConcern, writeConcern
-//     and readPreference options;
+//     observeSensitiveCommands, uriOptions added to the URI's query;
+//     useMultipleMongoses is moot on one server), database and collection
+//     with readConcern, writeConcern and readPreference options, session
+//     (causalConsistency, snapshot), bucket (gridfs.Bucket: bucketName,
+//     chunkSizeBytes). A client with serverApi (torque has no Stable API)
+//     is recorded as unavailable: only a test that uses it fails;
 //   - initialData (drop, create with createOptions or when empty, insert,
 //     all with w: majority through an internal client) and outcome (the
 //     collection read in _id order must match exactly: same types, any key
 //     order);
-//   - collection operations insertOne, insertMany, find, findOne,
-//     aggregate, countDocuments, estimatedDocumentCount, distinct,
-//     updateOne, updateMany, replaceOne, deleteOne, deleteMany,
-//     findOneAndUpdate/Replace/Delete, bulkWrite, createIndex; database
-//     operations aggregate, createCollection (viewOn), dropCollection;
+//   - collection operations insertOne, insertMany, find (with min, max,
+//     returnKey, showRecordId), findOne, aggregate, countDocuments,
+//     estimatedDocumentCount, distinct, updateOne, updateMany, replaceOne,
+//     deleteOne, deleteMany, findOneAndUpdate/Replace/Delete, bulkWrite,
+//     createIndex, listIndexes, listIndexNames, dropIndex, dropIndexes;
+//     database operations aggregate, createCollection (every argument is
+//     a create field), dropCollection, runCommand, listCollections,
+//     listCollectionNames, listCollectionObjects; client operations
+//     listDatabases, listDatabaseNames, listDatabaseObjects; bucket
+//     operations upload ($$hexBytes source), download, downloadByName,
+//     delete, deleteByName, rename, renameByName, drop; session
+//     operations endSession, startTransaction, commitTransaction,
+//     abortTransaction; testRunner operations createEntities,
+//     assertCollectionExists/NotExists, assertIndexExists/NotExists,
+//     assertSameLsidOnLastTwoCommands, assertDifferentLsidOnLastTwoCommands.
+//     A "session" argument runs any operation under client.WithSession;
 //   - expectResult with the matching rules (extra keys only in root-level
 //     documents, find/aggregate results' documents being root-level;
 //     flexible numbers; arrays of equal length) and the operators $$exists,
 //     $$type, $$unsetOrMatches, $$matchesEntity, $$lte, $$matchAsDocument,
-//     $$matchAsRoot; saveResultAsEntity; ignoreResultAndError;
+//     $$matchAsRoot, $$matchesHexBytes, $$sessionLsid; saveResultAsEntity;
+//     ignoreResultAndError;
 //   - expectError: isError, isClientError (not a *CommandError or
 //     *WriteException), errorContains, errorCode, errorCodeName,
 //     errorLabelsContain/Omit, errorResponse, writeErrors,
 //     writeConcernErrors, expectResult (a bulk write's partial result);
 //   - expectEvents of command events (started, succeeded, failed) with
-//     command/reply (root-level), commandName, databaseName and
-//     ignoreExtraEvents. Events come from the client's CommandMonitor;
-//     redacted (sensitive) commands are not recorded.
+//     command/reply (root-level), commandName, databaseName,
+//     hasServerConnectionId, hasServiceId (always false on a standalone)
+//     and ignoreExtraEvents. Events come from the client's CommandMonitor;
+//     redacted (sensitive) commands and their replies are recorded only
+//     with observeSensitiveCommands.
 //
 // The results of writes with w: 0 are left unset, as the format allows.
 // rawData, an 8.2 option drivers must not send to older servers, is
@@ -49,34 +95,40 @@
 //
 // # What it does not support
 //
-// Sessions and transactions ($$sessionLsid fails), the testRunner object
-// (failPoint, assertions on sessions, threads), change streams, cursors
-// as entities, client operations (clientBulkWrite, listDatabases), log
-// and CMAP/SDAM events, storeEventsAsEntities, the deprecated count
-// helper, modifyCollection, and entity options the CRUD suite does not
+// failPoint and the other testRunner assertions on sessions
+// (assertSessionDirty, pinned servers), threads, change streams, cursors
+// as entities (createCommandCursor, runCursorCommand: torque has no such
+// API), clientBulkWrite, log and CMAP/SDAM events, storeEventsAsEntities,
+// the deprecated count and mapReduce helpers, modifyCollection, search
+// indexes, withTransaction, and entity options the suites above do not
 // use. An argument the runner does not read is an error, never ignored.
 //
 // # Skip policy
 //
-// A suite has one spectest.Skips list (crudSkips) whose entries each name
-// the root cause: what FerretDB lacks, what torque's API lacks, or a bug
-// (torque's bugs are reported, never hidden). runOnRequirements and
-// skipReason are applied before it, so the list holds only cases the
-// server version and topology would allow. Every case that can pass must
-// pass: when FerretDB or torque gains a feature, remove its entries.
+// A suite has one spectest.Skips list (crudSkips, ...) whose entries
+// each name the root cause: what FerretDB lacks, what torque's API lacks,
+// or a bug (torque's bugs are reported, never hidden). skipReason,
+// runOnRequirements and the fail-point check are applied before it, so
+// the list holds only cases the server would allow. Every case that can
+// pass must pass: when FerretDB or torque gains a feature, remove its
+// entries.
 //
 // # Files
 //
 //	runner.go        Run: files, tests, initialData, operations, outcome
 //	requirements.go  server version and topology; runOnRequirements
 //	entities.go      the entity map; client, database, collection entities
+//	sessions.go      session entities, $$sessionLsid, lsid assertions
+//	bucket.go        bucket entities (package gridfs), $$matchesHexBytes
 //	args.go          reading operation arguments, refusing unknown ones
-//	operations.go    collection and database reads, inserts, createIndex
+//	operations.go    dispatch; collection reads, inserts, createIndex
 //	writes.go        updates, deletes, findAndModify, bulkWrite
+//	admin_ops.go     runCommand, listings, indexes, createCollection
+//	testrunner.go    testRunner operations; fail-point detection
 //	match.go         the matching rules and special operators
 //	expect_error.go  expectError
 //	events.go        expectEvents
-//	crud_test.go     TestCRUD and its skip list
+//	*_test.go        one test function and its skip list per suite
 //
 // # Concurrency
 //

@@ -3,6 +3,7 @@ package unified
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -18,16 +19,23 @@ import (
 // entityMap holds one test's entities by id: clients, databases,
 // collections and the BSON values saved with saveResultAsEntity.
 type entityMap struct {
-	clients map[string]*clientEntity
-	dbs     map[string]*client.Database
-	colls   map[string]*collEntity
-	buckets map[string]*gridfs.Bucket
-	values  map[string]bson.RawValue
+	clients  map[string]*clientEntity
+	dbs      map[string]*client.Database
+	colls    map[string]*collEntity
+	buckets  map[string]*gridfs.Bucket
+	sessions map[string]*client.Session
+	// endedLsids keeps the lsids of ended sessions for $$sessionLsid.
+	endedLsids map[string]bson.Raw
+	// unavailable holds the entities torque cannot make (a client with
+	// serverApi), and why: a test fails only if it uses one.
+	unavailable map[string]error
+	values      map[string]bson.RawValue
 }
 
 func newEntityMap() *entityMap {
 	return &entityMap{clients: map[string]*clientEntity{}, dbs: map[string]*client.Database{},
-		colls: map[string]*collEntity{}, buckets: map[string]*gridfs.Bucket{}, values: map[string]bson.RawValue{}}
+		colls: map[string]*collEntity{}, buckets: map[string]*gridfs.Bucket{},
+		sessions: map[string]*client.Session{}, unavailable: map[string]error{}, endedLsids: map[string]bson.Raw{}, values: map[string]bson.RawValue{}}
 }
 
 // collEntity is a collection and whether its write concern is w: 0,
@@ -45,7 +53,27 @@ func (em *entityMap) value(name string) (bson.RawValue, error) {
 	return v, nil
 }
 
+// unmakeable reports why an entity cannot be made: it asks for what
+// torque lacks, or hangs off such an entity.
+func (em *entityMap) unmakeable(spec bson.Raw) error {
+	if !spec.Lookup("serverApi").IsZero() {
+		return errNoServerAPI
+	}
+	for _, parent := range []string{"client", "database"} {
+		if p, ok := spec.Lookup(parent).StringValue(); ok && em.unavailable[p] != nil {
+			return em.unavailable[p]
+		}
+	}
+	return nil
+}
+
+// errNoServerAPI: torque has no Stable API option.
+var errNoServerAPI = errors.New("runner: torque API lacks serverApi (the Stable API: apiVersion, apiStrict)")
+
 func (em *entityMap) close(ctx context.Context) {
+	for _, s := range em.sessions {
+		s.EndSession(ctx)
+	}
 	for _, c := range em.clients {
 		_ = c.Disconnect(ctx)
 	}
@@ -145,6 +173,10 @@ func (r *run) createEntities(ctx context.Context, list bson.RawArray) error {
 		}
 		spec, _ := el.Value().Document()
 		id, _ := spec.Lookup("id").StringValue()
+		if why := r.entities.unmakeable(spec); why != nil {
+			r.entities.unavailable[id] = why
+			continue
+		}
 		switch el.Key() {
 		case "client":
 			err = r.createClient(ctx, id, spec)
@@ -154,6 +186,8 @@ func (r *run) createEntities(ctx context.Context, list bson.RawArray) error {
 			err = r.createCollection(id, spec)
 		case "bucket":
 			err = r.createBucket(id, spec)
+		case "session":
+			err = r.createSession(id, spec)
 		default:
 			err = fmt.Errorf("unsupported entity type %q", el.Key())
 		}

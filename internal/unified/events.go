@@ -16,6 +16,9 @@ func (r *run) checkEvents(list bson.RawArray) error {
 		a := newArgs(spec)
 		name := a.str("client")
 		c, ok := r.entities.clients[name]
+		if err := r.entities.unavailable[name]; err != nil {
+			return fmt.Errorf("expectEvents[%d]: %w", i, err)
+		}
 		if !ok {
 			return fmt.Errorf("expectEvents[%d]: no client entity %q", i, name)
 		}

@@ -168,7 +168,12 @@ func (m *matcher) special(path, op string, arg, act bson.RawValue, root bool) er
 	case "$$matchesHexBytes":
 		return matchHexBytes(path, arg, act)
 	case "$$sessionLsid":
-		return fmt.Errorf("%s: $$sessionLsid: the runner has no session entities", at(path))
+		name, _ := arg.StringValue()
+		v, err := m.entities.sessionLsid(name)
+		if err != nil {
+			return fmt.Errorf("%s: $$sessionLsid: %w", at(path), err)
+		}
+		return m.match(path, v, act, root)
 	}
 	return fmt.Errorf("%s: unsupported special operator %s", at(path), op)
 }

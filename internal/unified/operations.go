@@ -51,6 +51,16 @@ func (r *run) execute(ctx context.Context, name, object string, a *args) outcome
 		// older ones, and torque has no such option to send.
 		a.skip("rawData")
 	}
+	if err := r.entities.unavailable[object]; err != nil {
+		return outcome{err: fmt.Errorf("%w: %w", errUnsupportedOp, err)}
+	}
+	ctx, err := r.withSession(ctx, a)
+	if err != nil {
+		return outcome{err: err}
+	}
+	if s, ok := r.entities.sessions[object]; ok {
+		return r.sessionOp(ctx, object, s, name, a)
+	}
 	if object == "testRunner" {
 		return r.testRunnerOp(ctx, name, a)
 	}

@@ -44,6 +44,8 @@ func (r *run) testRunnerOp(ctx context.Context, name string, a *args) outcome {
 		return outcome{err: r.createEntities(ctx, list)}
 	case "assertCollectionExists", "assertCollectionNotExists":
 		return outcome{err: r.assertCollection(ctx, a, name == "assertCollectionExists")}
+	case "assertSameLsidOnLastTwoCommands", "assertDifferentLsidOnLastTwoCommands":
+		return outcome{err: r.assertLsids(a, name == "assertSameLsidOnLastTwoCommands")}
 	case "assertIndexExists", "assertIndexNotExists":
 		return outcome{err: r.assertIndex(ctx, a, name == "assertIndexExists")}
 	}
