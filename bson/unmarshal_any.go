@@ -28,28 +28,57 @@ func (d *decState) leaveArena() { d.arena, d.arenaSrc = "", nil }
 // documents use meanwhile), then copies them into a D of exactly their
 // number.
 func (d *decState) decodeD(doc []byte) (D, error) {
-	if d.depth >= MaxNestingDepth {
-		return nil, d.errAt(doc, "documents nested too deeply")
-	}
-	body, err := d.openDocument(doc)
-	if err != nil {
-		return nil, err
-	}
-	if d.enterArena(doc) {
-		defer d.leaveArena()
-	}
-	base := len(d.elems)
-	d.depth++
-	err = d.collectElements(body)
-	d.depth--
+	base, err := d.collectDocument(doc)
 	var out D
 	if err == nil {
 		out = make(D, len(d.elems)-base)
 		copy(out, d.elems[base:])
 	}
-	clear(d.elems[base:]) // the scratch keeps no references
-	d.elems = d.elems[:base]
+	d.dropElements(base)
 	return out, err
+}
+
+// decodeM decodes the document doc into an M. Like decodeD it reads the
+// document once onto the scratch stack d.elems, then makes a map of
+// exactly that size (a later duplicate key wins, as it would one by one).
+func (d *decState) decodeM(doc []byte) (M, error) {
+	base, err := d.collectDocument(doc)
+	var out M
+	if err == nil {
+		out = make(M, len(d.elems)-base)
+		for _, e := range d.elems[base:] {
+			out[e.Key] = e.Value
+		}
+	}
+	d.dropElements(base)
+	return out, err
+}
+
+// collectDocument checks the depth and framing of doc and decodes its
+// elements onto the scratch stack d.elems, from the returned index on.
+// The caller copies them out, then calls dropElements.
+func (d *decState) collectDocument(doc []byte) (base int, err error) {
+	base = len(d.elems)
+	if d.depth >= MaxNestingDepth {
+		return base, d.errAt(doc, "documents nested too deeply")
+	}
+	body, err := d.openDocument(doc)
+	if err != nil {
+		return base, err
+	}
+	if d.enterArena(doc) {
+		defer d.leaveArena()
+	}
+	d.depth++
+	err = d.collectElements(body)
+	d.depth--
+	return base, err
+}
+
+// dropElements pops the scratch stack back to base, keeping no references.
+func (d *decState) dropElements(base int) {
+	clear(d.elems[base:])
+	d.elems = d.elems[:base]
 }
 
 // collectElements decodes the elements of body onto d.elems.
@@ -71,36 +100,6 @@ func (d *decState) collectElements(body []byte) error {
 		d.elems = append(d.elems, E{Key: key, Value: v})
 	}
 	return nil
-}
-
-// decodeM decodes the document doc into an M. Like decodeD it reads the
-// document once onto the scratch stack d.elems, then makes a map of
-// exactly that size (a later duplicate key wins, as it would one by one).
-func (d *decState) decodeM(doc []byte) (M, error) {
-	if d.depth >= MaxNestingDepth {
-		return nil, d.errAt(doc, "documents nested too deeply")
-	}
-	body, err := d.openDocument(doc)
-	if err != nil {
-		return nil, err
-	}
-	if d.enterArena(doc) {
-		defer d.leaveArena()
-	}
-	base := len(d.elems)
-	d.depth++
-	err = d.collectElements(body)
-	d.depth--
-	var out M
-	if err == nil {
-		out = make(M, len(d.elems)-base)
-		for _, e := range d.elems[base:] {
-			out[e.Key] = e.Value
-		}
-	}
-	clear(d.elems[base:])
-	d.elems = d.elems[:base]
-	return out, err
 }
 
 // decodeA decodes the array doc into an A, in one pass like decodeD,

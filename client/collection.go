@@ -107,7 +107,9 @@ func (c *Collection) InsertOne(ctx context.Context, doc any, opts ...InsertOneOp
 	if err != nil {
 		return InsertOneResult{}, err
 	}
-	in := insertion{docs: []any{doc}, ordered: true}
+	in := insertion{ordered: true}
+	in.oneDoc[0] = doc
+	in.docs = in.oneDoc[:]
 	err = c.insert(ctx, &in, o.BypassDocumentValidation, o.Comment)
 	return InsertOneResult{InsertedID: in.ids[0]}, err
 }
@@ -122,7 +124,7 @@ func (c *Collection) InsertMany(ctx context.Context, docs []any, opts ...InsertM
 	if len(docs) == 0 {
 		return InsertManyResult{}, errors.New("client: InsertMany with no documents")
 	}
-	in := insertion{docs: docs, ordered: !o.Unordered}
+	in := insertion{docs: docs, ordered: !o.Unordered, many: true}
 	err = c.insert(ctx, &in, o.BypassDocumentValidation, o.Comment)
 	return InsertManyResult{InsertedIDs: in.inserted(err), InsertedCount: in.n}, err
 }
@@ -132,25 +134,40 @@ func (c *Collection) InsertMany(ctx context.Context, docs []any, opts ...InsertM
 type insertion struct {
 	docs    []any
 	ordered bool
+	many    bool  // InsertMany: count what the replies acknowledge
 	ids     []any // ids[i] is docs[i]'s _id once encoded
 	n       int64 // the replies' n, summed
 	acked   int   // documents [0, acked) were in batches that got a reply
+	batch   driver.Batch
+	// oneDoc and one hold InsertOne's document and _id without an
+	// allocation of their own.
+	oneDoc, one [1]any
 }
 
 // insert sends in.docs as the "documents" sequence of insert commands,
 // each document encoded once, straight into the message.
 func (c *Collection) insert(ctx context.Context, in *insertion, bypass *bool, comment any) error {
-	in.ids = make([]any, len(in.docs))
-	batch := &driver.Batch{Identifier: "documents", Len: len(in.docs), Ordered: in.ordered,
+	in.ids = in.one[:]
+	if len(in.docs) > 1 {
+		in.ids = make([]any, len(in.docs))
+	}
+	in.batch = driver.Batch{Identifier: "documents", Len: len(in.docs), Ordered: in.ordered,
 		Append: func(dst []byte, i int) ([]byte, error) { return appendInsertDoc(dst, in.docs[i], i, &in.ids[i]) }}
+	var handle func(*driver.Reply) error
+	if in.many {
+		handle = in.record
+	}
 	op := c.writeOperation(writeCommand{name: "insert", seq: "documents", ordered: in.ordered, retryable: true,
-		bypass: bypass, comment: comment}, batch, func(r *driver.Reply) error {
-		n, _ := r.Doc.Lookup("n").AsInt64()
-		in.n += n
-		in.acked = max(in.acked, r.BatchStart+r.BatchLen)
-		return nil
-	})
+		bypass: bypass, comment: comment}, &in.batch, handle)
 	return c.client().execute(ctx, op)
+}
+
+// record adds up what an insert reply acknowledges.
+func (in *insertion) record(r *driver.Reply) error {
+	n, _ := r.Doc.Lookup("n").AsInt64()
+	in.n += n
+	in.acked = max(in.acked, r.BatchStart+r.BatchLen)
+	return nil
 }
 
 // inserted returns the _ids of the documents inserted, given the

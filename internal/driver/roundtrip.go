@@ -26,6 +26,9 @@ func (x *Executor) roundTrip(ctx context.Context, ex *execution, srv Server, con
 		x.release(ex, conn)
 		return nil, err
 	}
+	if cap(e.msg) > cap(*buf) {
+		*buf = e.msg[:0] // grown for a large message: the pool keeps it
+	}
 	ev := x.started(ex, conn, &e)
 	out, sent, err := conn.RoundTrip(ctx, e.msg, (*buf)[:0])
 	if cap(out) > cap(*buf) {
