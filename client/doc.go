@@ -73,14 +73,17 @@
 //	deployment.go       adapters from the topology and its pools to internal/driver
 //	session.go          Session, StartSession, WithSession
 //	database.go         Database: RunCommand, CreateCollection, ListCollections, Drop
-//	collection.go       Collection, WithOptions, Drop, InsertOne, InsertMany; the
+//	collection.go       Collection, WithOptions, Drop, InsertOne, InsertMany
+//	                    (documents encoded once, straight into the message,
+//	                    with the partial result beside a write error); the
 //	                    one builder of insert, update and delete commands
 //	find.go             Find, FindOne and their options
 //	update.go           UpdateOne, UpdateMany, ReplaceOne, DeleteOne, DeleteMany
 //	find_and_modify.go  FindOneAndUpdate, FindOneAndReplace, FindOneAndDelete
 //	aggregate.go        Aggregate, CountDocuments, EstimatedDocumentCount, Distinct
 //	cursor.go           Cursor: Next, TryNext, Decode, All, ToList, Iter, Close
-//	encode.go           user values into commands, with the argument checks;
+//	encode.go           user values into commands, with the argument checks
+//	                    (appendInsertDoc: a document with its _id first);
 //	                    the options many commands share
 //	errors.go           error types, sentinels and helpers
 //	monitor.go          CommandMonitor and its events

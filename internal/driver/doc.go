@@ -21,7 +21,10 @@
 //	                 command's own fields (Built, else Command), $db, session fields (lsid, txnNumber,
 //	                 readConcern, $clusterTime: session.Prepare), writeConcern,
 //	                 $readPreference where the topology needs it, maxTimeMS,
-//	                 then the batch as a kind-1 document sequence
+//	                 then the batch as a kind-1 document sequence, each
+//	                 document copied from Batch.Docs or encoded in place by
+//	                 Batch.Append (once: one that overflows the message is
+//	                 carried to the next batch, not encoded again)
 //	classify         {ok: 0} -> *Error; writeErrors/writeConcernError ->
 //	                 *WriteException; transport failures -> *NetworkError;
 //	                 SDAM hears of every one (Server.HandleError); cluster and
@@ -97,5 +100,7 @@
 // PinConn lets its handler keep the connection (Reply.KeepConn) for the
 // cursor's getMore and killCursors (Operation.Conn); the executor never
 // releases such a connection, but closes it on a network error. Batch documents are read, never modified or
-// kept. Events' documents are valid only during the Monitor call.
+// kept (but for a copy of the one carried to the next batch, during
+// Execute). A message buffer grown for a large batch goes back to the
+// pool with the reply, up to the pool's size limit. Events' documents are valid only during the Monitor call.
 package driver
