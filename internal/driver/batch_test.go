@@ -100,3 +100,75 @@ func TestBatchAppendOversizedRejectedBeforeSending(t *testing.T) {
 		t.Errorf("%d commands sent", sent)
 	}
 }
+
+// A write that needs several messages encodes every document before the
+// first message goes out: one that cannot be encoded, or is over the
+// server's limit, fails the write with nothing sent.
+func TestBatchBadLaterDocumentSendsNothing(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		bad  func(dst []byte) ([]byte, error)
+		want string
+	}{
+		{"unencodable", func(dst []byte) ([]byte, error) { return dst, io.ErrShortWrite }, io.ErrShortWrite.Error()},
+		{"oversized", func(dst []byte) ([]byte, error) {
+			return bson.MarshalAppend(dst, bson.D{bson.KV("a", strings.Repeat("x", 2000))})
+		}, "document 3 is"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := newFake(topology.ReplicaSetWithPrimary, topology.RSPrimary)
+			d.servers[0].desc.MaxWriteBatchSize = 2
+			d.servers[0].desc.MaxBSONObjectSize = 1000
+			var log cmdLog
+			d.handle(func(addr topology.Address, cmd bson.Raw) (bson.Raw, bool, error) {
+				log.add(addr, cmd)
+				return okDoc(t), true, nil
+			})
+			calls := make([]int, 5)
+			op := insertOp(t)
+			op.Batch.Len = len(calls)
+			op.Batch.Append = func(dst []byte, i int) ([]byte, error) {
+				calls[i]++
+				if i == 3 {
+					return tc.bad(dst)
+				}
+				return bson.MarshalAppend(dst, bson.D{bson.KV("i", int32(i))})
+			}
+			err := newExecutor(d).Execute(context.Background(), op)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want one containing %q", err, tc.want)
+			}
+			if len(log.cmds) != 0 {
+				t.Errorf("%d commands sent before the bad document was found", len(log.cmds))
+			}
+		})
+	}
+}
+
+// The documents after the first message are encoded once, before it is
+// sent, and copied into the later messages.
+func TestBatchLaterDocumentsEncodedOnce(t *testing.T) {
+	d := newFake(topology.ReplicaSetWithPrimary, topology.RSPrimary)
+	d.servers[0].desc.MaxWriteBatchSize = 2
+	var log cmdLog
+	d.handle(func(addr topology.Address, cmd bson.Raw) (bson.Raw, bool, error) {
+		log.add(addr, cmd)
+		return okDoc(t), true, nil
+	})
+	docs := make([]bson.D, 5)
+	for i := range docs {
+		docs[i] = bson.D{bson.KV("i", int32(i))}
+	}
+	calls := make([]int, len(docs))
+	if err := newExecutor(d).Execute(context.Background(), appendOp(t, docs, calls)); err != nil {
+		t.Fatal(err)
+	}
+	if len(log.cmds) != 3 {
+		t.Fatalf("%d commands, want 3 (batches of 2, 2, 1)", len(log.cmds))
+	}
+	for i, c := range calls {
+		if c != 1 {
+			t.Errorf("document %d encoded %d times, want once", i, c)
+		}
+	}
+}

@@ -23,8 +23,10 @@
 //	                 $readPreference where the topology needs it, maxTimeMS,
 //	                 then the batch as a kind-1 document sequence, each
 //	                 document copied from Batch.Docs or encoded in place by
-//	                 Batch.Append (once: one that overflows the message is
-//	                 carried to the next batch, not encoded again)
+//	                 Batch.Append, once each: when the first message cannot
+//	                 hold them all, the rest are encoded aside before it is
+//	                 sent (so a bad document fails the write with nothing
+//	                 sent) and copied into the later messages
 //	classify         {ok: 0} -> *Error; writeErrors/writeConcernError ->
 //	                 *WriteException; transport failures -> *NetworkError;
 //	                 SDAM hears of every one (Server.HandleError); cluster and

@@ -137,8 +137,10 @@ func (x *Executor) appendMaxTime(ctx context.Context, dst []byte, op *Operation,
 // appendBatch appends the document sequence of the batch starting at
 // ex.start: ex.n documents when a first attempt already fixed the count,
 // else as many as the server's limits allow. msgLen is the message so far.
-// Each document is encoded in place; one that would overflow the message
-// is cut off and carried to the next batch rather than encoded again.
+// Each document is encoded once, in place. When the first message cannot
+// hold them all, the rest are encoded aside before it is sent (see
+// encodeRest), so a document that cannot be encoded or is too large fails
+// the write before anything goes out.
 func (x *Executor) appendBatch(dst []byte, ex *execution, desc *topology.ServerDescription, msgLen int) ([]byte, error) {
 	b := ex.op.Batch
 	maxCount := int(orDefault(desc.MaxWriteBatchSize, topology.DefaultMaxWriteBatchSize))
@@ -147,6 +149,7 @@ func (x *Executor) appendBatch(dst []byte, ex *execution, desc *topology.ServerD
 	if b.Identifier != "documents" {
 		maxDoc += commandOverhead
 	}
+	first := ex.start == 0 && ex.n == 0
 	seq, dst := wire.StartSequence(dst, b.Identifier)
 	size := msgLen + len(dst) - seq + 4 // + a checksum's room
 	n := 0
@@ -160,14 +163,16 @@ func (x *Executor) appendBatch(dst []byte, ex *execution, desc *topology.ServerD
 			return dst[:at], err
 		}
 		d := dst[at:]
-		if len(d) > maxDoc {
-			return dst[:at], fmt.Errorf("driver: document %d is %d bytes, over the server's maxBsonObjectSize of %d", i, len(d), maxDoc)
+		if err := checkDocSize(i, len(d), maxDoc); err != nil {
+			return dst[:at], err
 		}
 		if size+len(d) > maxMsg {
 			if n == 0 {
 				return dst[:at], fmt.Errorf("driver: document %d (%d bytes) does not fit in a message of maxMessageSizeBytes %d", i, len(d), maxMsg)
 			}
-			ex.carry, ex.carryAt = append(ex.carry[:0], d...), i
+			if first { // keep its encoding for the next message
+				ex.pre, ex.preEnds, ex.preFrom = append(ex.pre[:0], d...), append(ex.preEnds[:0], len(d)), i
+			}
 			dst = dst[:at]
 			break
 		}
@@ -177,17 +182,61 @@ func (x *Executor) appendBatch(dst []byte, ex *execution, desc *topology.ServerD
 			dst = growForBatch(dst, len(d), min(b.count()-i, maxCount), maxMsg-size)
 		}
 	}
+	if first && n < b.count() {
+		if err := x.encodeRest(ex, n, maxDoc); err != nil {
+			return dst[:seq], err
+		}
+	}
 	ex.n = n
 	return wire.EndSequence(dst, seq)
 }
 
-// appendBatchDoc appends document i of ex's batch: the one carried over
-// from the last message, or a new encoding.
+// encodeRest encodes documents from (or from just after the one the first
+// message left out) to the end into ex.pre, checking each one's size.
+// Documents given already encoded (Batch.Docs) are only checked.
+func (x *Executor) encodeRest(ex *execution, from, maxDoc int) error {
+	b := ex.op.Batch
+	if b.Append == nil {
+		for i := from; i < len(b.Docs); i++ {
+			if err := checkDocSize(i, len(b.Docs[i]), maxDoc); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if len(ex.preEnds) == 0 {
+		ex.pre, ex.preFrom = ex.pre[:0], from
+	}
+	for i := ex.preFrom + len(ex.preEnds); i < b.count(); i++ {
+		at := len(ex.pre)
+		var err error
+		if ex.pre, err = b.appendDoc(ex.pre, i); err != nil {
+			return err
+		}
+		if err := checkDocSize(i, len(ex.pre)-at, maxDoc); err != nil {
+			return err
+		}
+		ex.preEnds = append(ex.preEnds, len(ex.pre))
+	}
+	return nil
+}
+
+func checkDocSize(i, size, maxDoc int) error {
+	if size > maxDoc {
+		return fmt.Errorf("driver: document %d is %d bytes, over the server's maxBsonObjectSize of %d", i, size, maxDoc)
+	}
+	return nil
+}
+
+// appendBatchDoc appends document i of ex's batch: from ex.pre when it
+// was encoded before the first message went out, else a new encoding.
 func (x *Executor) appendBatchDoc(dst []byte, ex *execution, i int) ([]byte, error) {
-	if len(ex.carry) > 0 && ex.carryAt == i {
-		dst = append(dst, ex.carry...)
-		ex.carry = ex.carry[:0]
-		return dst, nil
+	if j := i - ex.preFrom; j >= 0 && j < len(ex.preEnds) {
+		begin := 0
+		if j > 0 {
+			begin = ex.preEnds[j-1]
+		}
+		return append(dst, ex.pre[begin:ex.preEnds[j]]...), nil
 	}
 	return ex.op.Batch.appendDoc(dst, i)
 }

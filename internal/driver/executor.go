@@ -51,10 +51,12 @@ type execution struct {
 	sessTimeout time.Duration
 	// The batch being sent: the documents [start, start+n) of op.Batch.
 	start, n int
-	// carry holds document carryAt, encoded but left out of the last
-	// message for want of room: the next batch starts with it.
-	carry   []byte
-	carryAt int
+	// pre holds documents [preFrom, preFrom+len(preEnds)) already encoded
+	// (end offsets in preEnds): when a write needs more than one message,
+	// the documents after the first are encoded before it is sent.
+	pre     []byte
+	preEnds []int
+	preFrom int
 }
 
 // Execute runs op: once, or once per batch of op.Batch. A client-wide
