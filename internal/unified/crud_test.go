@@ -76,7 +76,6 @@ var crudSkips = spectest.Skips{
 	"estimatedDocumentCount/estimatedDocumentCount works correctly on views":                    "FerretDB v1.24 lacks views (create with viewOn: NotImplemented)",
 	"*-sort/*":             torqueNoSort,
 	"client-bulkWrite-*/*": torqueNoClientBW,
-	"insertMany/InsertMany continue-on-error behavior with unordered *": "torque API: InsertMany's error carries no partial result (insertedCount), which the test asserts",
 }
 
 // TestCRUD runs the CRUD specification's unified tests against FerretDB.

@@ -120,8 +120,18 @@ func insertMany(ctx context.Context, c *collEntity, a *args) outcome {
 		return *bad
 	}
 	res, err := c.InsertMany(ctx, docs, o)
-	if err != nil || c.unacknowledged {
+	if c.unacknowledged {
 		return outcome{err: err}
+	}
+	if err != nil {
+		// Beside a write error the spec's result is the bulk-write shape
+		// with the partial counts (expectError.expectResult).
+		out := result(bson.D{bson.KV("insertedCount", res.InsertedCount),
+			bson.KV("deletedCount", int64(0)), bson.KV("matchedCount", int64(0)),
+			bson.KV("modifiedCount", int64(0)), bson.KV("upsertedCount", int64(0)),
+			bson.KV("upsertedIds", bson.D{})})
+		out.err = err
+		return out
 	}
 	ids := bson.D{}
 	for i, id := range res.InsertedIDs {
