@@ -1,6 +1,7 @@
 package wire
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -80,6 +81,17 @@ func CanCompress(name string) bool {
 	return true
 }
 
+// canCompressName is CanCompress for a name still in the message's bytes,
+// compared without making a string of it.
+func canCompressName(name []byte) bool {
+	for _, n := range neverCompressed {
+		if bytes.EqualFold(name, []byte(n)) {
+			return false
+		}
+	}
+	return true
+}
+
 // CanCompressBody is CanCompress for the command whose document is body: the
 // command name is its first key. A body too short to have one cannot be
 // compressed either.
@@ -90,7 +102,7 @@ func CanCompressBody(body []byte) bool {
 	key := body[5:]
 	for i, c := range key {
 		if c == 0 {
-			return CanCompress(unsafeString(key[:i]))
+			return canCompressName(key[:i])
 		}
 	}
 	return false

@@ -112,7 +112,6 @@
 //	op_query.go          OP_QUERY (the first hello only)
 //	op_reply.go          OP_REPLY (its answer)
 //	read.go              ReadMessage and the buffer pool
-//	unsafe.go            a zero-copy []byte-to-string view for name look-ups
 //
 // Tests: golden_test.go holds hand-built hex fixtures of every message kind
 // (they also seed FuzzReadMessage and FuzzParseMsg in fuzz_test.go);
