@@ -1,5 +1,7 @@
 package auth
 
+import "sort"
+
 // NFKC normalisation (Unicode Standard Annex #15) for SASLprep, on the
 // Unicode 3.2 data of saslprep_tables.go. The three steps are the textbook
 // ones: decompose every code point fully (compatibility mappings, Hangul by
@@ -33,30 +35,14 @@ type cccRange struct {
 
 // inRanges reports whether r lies in one of the sorted, disjoint ranges.
 func inRanges(t []runeRange, r rune) bool {
-	i, j := 0, len(t)
-	for i < j {
-		h := int(uint(i+j) >> 1)
-		if t[h].hi < r {
-			i = h + 1
-		} else {
-			j = h
-		}
-	}
+	i := sort.Search(len(t), func(h int) bool { return t[h].hi >= r })
 	return i < len(t) && t[i].lo <= r
 }
 
 // prohibitedTag returns the table that prohibits r, if any.
 func prohibitedTag(r rune) (uint8, bool) {
 	t := prohibitedTable[:]
-	i, j := 0, len(t)
-	for i < j {
-		h := int(uint(i+j) >> 1)
-		if t[h].hi < r {
-			i = h + 1
-		} else {
-			j = h
-		}
-	}
+	i := sort.Search(len(t), func(h int) bool { return t[h].hi >= r })
 	if i < len(t) && t[i].lo <= r {
 		return t[i].tag, true
 	}
@@ -69,15 +55,7 @@ func combiningClass(r rune) uint8 {
 		return 0
 	}
 	t := cccTable[:]
-	i, j := 0, len(t)
-	for i < j {
-		h := int(uint(i+j) >> 1)
-		if t[h].hi < r {
-			i = h + 1
-		} else {
-			j = h
-		}
-	}
+	i := sort.Search(len(t), func(h int) bool { return t[h].hi >= r })
 	if i < len(t) && t[i].lo <= r {
 		return t[i].ccc
 	}
@@ -97,15 +75,7 @@ func appendNFKD(dst []rune, r rune) []rune {
 		return dst
 	}
 	k := nfkdKeys[:]
-	i, j := 0, len(k)
-	for i < j {
-		h := int(uint(i+j) >> 1)
-		if rune(k[h]) < r {
-			i = h + 1
-		} else {
-			j = h
-		}
-	}
+	i := sort.Search(len(k), func(h int) bool { return rune(k[h]) >= r })
 	if i == len(k) || rune(k[i]) != r {
 		return append(dst, r)
 	}
@@ -162,15 +132,7 @@ func composePair(a, b rune) (rune, bool) {
 	}
 	key := uint64(a)<<21 | uint64(b)
 	t := composeTable[:]
-	i, j := 0, len(t)
-	for i < j {
-		h := int(uint(i+j) >> 1)
-		if t[h]>>21 < key {
-			i = h + 1
-		} else {
-			j = h
-		}
-	}
+	i := sort.Search(len(t), func(h int) bool { return t[h]>>21 >= key })
 	if i < len(t) && t[i]>>21 == key {
 		return rune(t[i] & (1<<21 - 1)), true
 	}
