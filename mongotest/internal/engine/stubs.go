@@ -1,0 +1,52 @@
+package engine
+
+import "github.com/torque-go/torque/bson"
+
+func notYet(what string) error {
+	return errorf(CodeNotImplemented, "mongotest engine: %s not implemented yet", what)
+}
+
+// Filter is a compiled query filter.
+type Filter struct{}
+
+func CompileFilter(filter bson.D, vars Vars) (*Filter, error) { return nil, notYet("filters") }
+func (f *Filter) Match(doc bson.D) (MatchInfo, bool, error) {
+	return MatchInfo{}, false, notYet("filters")
+}
+
+// Projection is a compiled find projection.
+type Projection struct{}
+
+func CompileProjection(proj bson.D, vars Vars) (*Projection, error) {
+	return nil, notYet("projections")
+}
+func (p *Projection) Apply(doc bson.D, m MatchInfo) (bson.D, error) {
+	return nil, notYet("projections")
+}
+
+// Sort is a compiled sort specification.
+type Sort struct{}
+
+func CompileSort(sort bson.D) (*Sort, error) { return nil, notYet("sort") }
+func (s *Sort) Compare(a, b bson.D) int      { return 0 }
+
+// Update is a compiled update.
+type Update struct{}
+
+func CompileUpdate(update any, o UpdateOptions) (*Update, error) { return nil, notYet("updates") }
+func (u *Update) IsReplacement() bool                            { return false }
+func (u *Update) Apply(doc bson.D, m MatchInfo) (*UpdateResult, error) {
+	return nil, notYet("updates")
+}
+func (u *Update) Upsert(filter bson.D) (*UpdateResult, error) { return nil, notYet("updates") }
+
+// Pipeline is a compiled aggregation pipeline.
+type Pipeline struct{}
+
+func CompilePipeline(stages []bson.D, env Env) (*Pipeline, error) {
+	return nil, notYet("pipelines")
+}
+func (p *Pipeline) Run(input []bson.D) ([]bson.D, error) { return nil, notYet("pipelines") }
+func (p *Pipeline) Output() *Output                      { return nil }
+
+func Eval(expr any, doc bson.D, vars Vars) (any, error) { return nil, notYet("expressions") }
