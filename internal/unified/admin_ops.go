@@ -180,7 +180,7 @@ func (r *run) assertCollection(ctx context.Context, a *args, want bool) error {
 	if err := a.done(); err != nil {
 		return err
 	}
-	names, err := r.internal.Database(db).ListCollectionNames(ctx, nil)
+	names, err := r.tg.internal.Database(db).ListCollectionNames(ctx, nil)
 	if err != nil {
 		return err
 	}
@@ -196,7 +196,7 @@ func (r *run) assertIndex(ctx context.Context, a *args, want bool) error {
 	if err := a.done(); err != nil {
 		return err
 	}
-	specs, err := r.internal.Database(db).Collection(coll).Indexes().ListSpecifications(ctx)
+	specs, err := r.tg.internal.Database(db).Collection(coll).Indexes().ListSpecifications(ctx)
 	if err != nil {
 		return err
 	}

@@ -6,13 +6,13 @@ import (
 	"github.com/torque-go/torque/internal/spectest"
 )
 
-// collectionManagementSkips is the one skip list of the collection-
+// collectionManagementFerretDB is the FerretDB skip list of the collection-
 // management suite: "file/description" patterns and the reason each case
 // cannot pass here. Cases whose runOnRequirements FerretDB (7.0.42,
 // single) does not meet, and tests that configure a fail point (FerretDB
 // has no configureFailPoint), are skipped before this list is read and are
 // not listed.
-var collectionManagementSkips = spectest.Skips{
+var collectionManagementFerretDB = spectest.Skips{
 	"clustered-indexes/listCollections includes clusteredIndex": "FerretDB v1.24 accepts clusteredIndex but ignores it: listCollections has no options.clusteredIndex",
 	"clustered-indexes/listIndexes returns the index":           "FerretDB v1.24 accepts clusteredIndex but ignores it: listIndexes shows only _id_",
 	"modifyCollection-*/*":                                      "runner lacks modifyCollection (torque has no collMod helper); FerretDB v1.24 lacks prepareUnique and changeStreamPreAndPostImages",
@@ -20,7 +20,7 @@ var collectionManagementSkips = spectest.Skips{
 }
 
 // TestCollectionManagement runs the collection-management specification's
-// unified tests against FerretDB.
+// unified tests against every backend.
 func TestCollectionManagement(t *testing.T) {
-	Run(t, collectionManagementSkips, "collection-management", "tests")
+	Run(t, Suite{Dir: "collection-management/tests", Skips: map[string]spectest.Skips{"ferretdb": collectionManagementFerretDB}})
 }

@@ -24,11 +24,11 @@ const (
 	torqueNoClientBW  = "torque API: no Client.BulkWrite (the 8.0 bulkWrite command across namespaces)"
 )
 
-// crudSkips is the one skip list of the CRUD suite: "file/description"
+// crudFerretDB is the FerretDB skip list of the CRUD suite: "file/description"
 // patterns (path.Match) and the reason each case cannot pass here. Cases
 // whose runOnRequirements FerretDB (7.0.42, single) does not meet are
 // skipped before this list is read and are not listed.
-var crudSkips = spectest.Skips{
+var crudFerretDB = spectest.Skips{
 	"*-collation/*":    ferretCollation,
 	"*-let/*":          ferretLet,
 	"*-arrayFilters/*": ferretArrayFilter,
@@ -78,7 +78,7 @@ var crudSkips = spectest.Skips{
 	"client-bulkWrite-*/*": torqueNoClientBW,
 }
 
-// TestCRUD runs the CRUD specification's unified tests against FerretDB.
+// TestCRUD runs the CRUD specification's unified tests against every backend.
 func TestCRUD(t *testing.T) {
-	Run(t, crudSkips, "crud", "tests", "unified")
+	Run(t, Suite{Dir: "crud/tests/unified", Skips: map[string]spectest.Skips{"ferretdb": crudFerretDB}})
 }

@@ -1,8 +1,21 @@
 // Package unified runs the MongoDB specifications' unified-format tests
-// (source/unified-test-format/unified-test-format.md) against the real
-// test server of testenv.URI (FerretDB), through torque's public client
-// API and package gridfs. It is test support only: Run is called from a
-// suite's _test.go, one test function per suite.
+// (source/unified-test-format/unified-test-format.md) through torque's
+// public client API and package gridfs, against every backend: FerretDB
+// at testenv.URI, and any other server listed in backends. It is test
+// support only: Run is called from a suite's _test.go, one test function
+// per suite.
+//
+// # Backends
+//
+// A Backend is a name, the topologies it can deploy (single, replicaset,
+// sharded, load-balanced) in the order the runner prefers them, how to
+// deploy each (its URI; for sharded and load-balanced also the URI of
+// several mongoses), and whether its servers have fail points. Each suite
+// runs every file once per backend, as subtests <Test>/<backend>/<file>/<case>,
+// and has one skip list per backend. A test runs on the first topology of
+// its backend whose server meets the file's and the test's
+// runOnRequirements; a deployment is started the first time a test needs
+// it and kept for the rest of the suite.
 //
 // # Suites (FerretDB v1.24.0: 7.0.42, standalone)
 //

@@ -200,7 +200,8 @@ func (r *run) createEntities(ctx context.Context, list bson.RawArray) error {
 
 func (r *run) createClient(ctx context.Context, id string, spec bson.Raw) error {
 	a := newArgs(spec)
-	a.skip("id", "useMultipleMongoses") // one server: nothing to choose
+	a.skip("id")
+	multiple := a.boolPtr("useMultipleMongoses")
 	ce := &clientEntity{observe: map[string]bool{}, ignore: map[string]bool{}, hidden: map[int64]bool{}}
 	ce.sensitive = a.boolean("observeSensitiveCommands")
 	for _, v := range a.array("observeEvents").All() {
@@ -211,7 +212,7 @@ func (r *run) createClient(ctx context.Context, id string, spec bson.Raw) error 
 		s, _ := v.StringValue()
 		ce.ignore[s] = true
 	}
-	uri, err := withURIOptions(r.uri, a.doc("uriOptions"))
+	uri, err := withURIOptions(r.tg.uri(multiple), a.doc("uriOptions"))
 	if err != nil {
 		return err
 	}

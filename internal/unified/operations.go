@@ -46,7 +46,7 @@ var collectionOps = map[string]func(context.Context, *collEntity, *args) outcome
 
 // execute runs one operation on its object.
 func (r *run) execute(ctx context.Context, name, object string, a *args) outcome {
-	if compareVersions(r.env.version, []int{8, 2}) < 0 {
+	if compareVersions(r.tg.env.version, []int{8, 2}) < 0 {
 		// rawData is for servers from 8.2 on; drivers must not send it to
 		// older ones, and torque has no such option to send.
 		a.skip("rawData")

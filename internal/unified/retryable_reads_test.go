@@ -6,20 +6,20 @@ import (
 	"github.com/torque-go/torque/internal/spectest"
 )
 
-// retryableReadsSkips is the one skip list of the retryable-reads suite:
+// retryableReadsFerretDB is the FerretDB skip list of the retryable-reads suite:
 // "file/description" patterns and the reason each case cannot pass here.
 // Cases whose runOnRequirements FerretDB (7.0.42, single) does not meet,
 // and tests that configure a fail point (FerretDB has no
 // configureFailPoint), are skipped before this list is read and are not
 // listed.
-var retryableReadsSkips = spectest.Skips{
+var retryableReadsFerretDB = spectest.Skips{
 	"count/Count succeeds on first attempt":              "torque has no deprecated count helper (the CRUD spec lets drivers omit it)",
 	"mapReduce/MapReduce succeeds with retry on":         torqueNoMapReduce,
 	"gridfs-download/Download succeeds on first attempt": "torque gridfs deviates on purpose: it finds files with {_id: {$eq: id}} (gridfs/bucket.go eqFilter, so a document or regex id matches only itself); the test expects the GridFS spec's {_id: id}",
 }
 
 // TestRetryableReads runs the retryable-reads specification's unified
-// tests against FerretDB.
+// tests against every backend.
 func TestRetryableReads(t *testing.T) {
-	Run(t, retryableReadsSkips, "retryable-reads", "tests", "unified")
+	Run(t, Suite{Dir: "retryable-reads/tests/unified", Skips: map[string]spectest.Skips{"ferretdb": retryableReadsFerretDB}})
 }

@@ -6,19 +6,19 @@ import (
 	"github.com/torque-go/torque/internal/spectest"
 )
 
-// runCommandSkips is the one skip list of the run-command suite:
+// runCommandFerretDB is the FerretDB skip list of the run-command suite:
 // "file/description" patterns and the reason each case cannot pass here.
 // Cases whose runOnRequirements FerretDB (7.0.42, single) does not meet,
 // and tests that configure a fail point (FerretDB has no
 // configureFailPoint), are skipped before this list is read and are not
 // listed.
-var runCommandSkips = spectest.Skips{
+var runCommandFerretDB = spectest.Skips{
 	"runCommand/attaches apiVersion fields to given command when stableApi is configured on the client": "torque API lacks serverApi (the Stable API)",
 	"runCursorCommand/*": "torque API lacks RunCursorCommand (a cursor over any command's reply); the runner has no cursor entities",
 }
 
 // TestRunCommand runs the run-command specification's unified tests
-// against FerretDB.
+// against every backend.
 func TestRunCommand(t *testing.T) {
-	Run(t, runCommandSkips, "run-command", "tests", "unified")
+	Run(t, Suite{Dir: "run-command/tests/unified", Skips: map[string]spectest.Skips{"ferretdb": runCommandFerretDB}})
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/client"
 	"github.com/torque-go/torque/internal/spectest"
-	"github.com/torque-go/torque/internal/testenv"
 )
 
 // supportedSchema is the newest schema version the runner reads; files of
@@ -23,30 +22,29 @@ var supportedSchema = [3]int{1, 21, 0}
 // hanging the suite.
 const perTest = 30 * time.Second
 
-// Run runs every .json file of a unified-format suite below the spec
-// directory (parts name it: "crud", "tests", "unified") against the server
-// of testenv.URI, one subtest per file and per test. A test whose
-// "file/description" matches skips is skipped with its reason.
-func Run(t *testing.T, skips spectest.Skips, parts ...string) {
+// Suite is one specification's unified tests: the directory below the
+// spec corpus ("crud/tests/unified") and one skip list per backend, by
+// backend name (a backend without one skips nothing).
+type Suite struct {
+	Dir   string
+	Skips map[string]spectest.Skips
+}
+
+// Run runs every .json file of a suite against every backend, one subtest
+// per backend, file and test: <Test>/<backend>/<file>/<case>. A test
+// whose "file/description" matches the backend's skip list is skipped with
+// its reason.
+func Run(t *testing.T, s Suite) {
+	parts := strings.Split(s.Dir, "/")
 	files := spectest.Files(t, ".json", parts...)
-	uri := testenv.URI(t)
-	ctx, cancel := context.WithTimeout(context.Background(), perTest)
-	defer cancel()
-	internal, err := client.Connect(ctx, uri)
-	if err != nil {
-		t.Fatalf("connecting to %s: %v", uri, err)
-	}
-	t.Cleanup(func() { _ = internal.Disconnect(context.Background()) })
-	env, err := discover(ctx, internal)
-	if err != nil {
-		t.Fatalf("reading the server's version and topology: %v", err)
-	}
-	env.authenticated = strings.Contains(uri, "@")
 	root := spectest.Dir(t, parts...)
-	for _, path := range files {
-		name := spectest.Name(root, path)
-		t.Run(strings.TrimSuffix(name, ".json"), func(t *testing.T) {
-			runFile(t, path, strings.TrimSuffix(name, ".json"), uri, internal, env, skips)
+	for _, b := range backends {
+		t.Run(b.Name, func(t *testing.T) {
+			br := &backendRun{b: b, t: t, targets: map[string]*target{}}
+			for _, path := range files {
+				name := strings.TrimSuffix(spectest.Name(root, path), ".json")
+				br.runFile(path, name, s.Skips[b.Name])
+			}
 		})
 	}
 }
@@ -56,44 +54,74 @@ type testFile struct {
 	doc bson.Raw
 }
 
-func runFile(t *testing.T, path, name, uri string, internal *client.Client, env serverEnv, skips spectest.Skips) {
+// readFile parses a test file and checks its schema version.
+func readFile(path string) (testFile, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatal(err)
+		return testFile{}, err
 	}
 	doc, err := bson.ExtJSONToRaw(data)
 	if err != nil {
-		t.Fatalf("%s: %v", filepath.Base(path), err)
+		return testFile{}, fmt.Errorf("%s: %w", filepath.Base(path), err)
 	}
-	f := testFile{doc: doc}
 	sv, _ := doc.Lookup("schemaVersion").StringValue()
-	if err := checkSchema(sv); err != nil {
-		t.Fatal(err)
+	return testFile{doc: doc}, checkSchema(sv)
+}
+
+// runFile runs one file's tests as subtests. The deployment of each test
+// is chosen first, on the backend's goroutine, which may deploy it.
+func (br *backendRun) runFile(path, name string, skips spectest.Skips) {
+	f, err := readFile(path)
+	type planned struct {
+		test bson.Raw
+		desc string
+		tg   *target
+		why  string
 	}
-	if why, ok := env.satisfies(f.array("runOnRequirements")); !ok {
-		t.Skipf("runOnRequirements: %s", why)
-	}
-	for _, tv := range f.array("tests").All() {
-		test, _ := tv.Document()
-		desc, _ := test.Lookup("description").StringValue()
-		t.Run(desc, func(t *testing.T) {
-			if s, ok := test.Lookup("skipReason").StringValue(); ok {
-				t.Skipf("skipReason: %s", s)
+	var plan []planned
+	fileWhy := ""
+	if err == nil {
+		fileReqs := f.array("runOnRequirements")
+		if tg, why := br.choose(fileReqs, nil); tg == nil {
+			fileWhy = "runOnRequirements: " + why
+		}
+		for _, tv := range f.array("tests").All() {
+			if fileWhy != "" {
+				break
 			}
+			test, _ := tv.Document()
+			desc, _ := test.Lookup("description").StringValue()
 			reqs, _ := test.Lookup("runOnRequirements").Array()
-			if why, ok := env.satisfies(reqs); !ok {
-				t.Skipf("runOnRequirements: %s", why)
-			}
-			if usesFailPoint(test) && !env.failPoints {
-				t.Skip("the test configures a fail point; the server has no configureFailPoint (FerretDB lacks it)")
-			}
-			skips.Check(t, name+"/"+desc)
-			r := &run{uri: uri, internal: internal, env: env, file: f, entities: newEntityMap()}
-			if err := r.runTest(test); err != nil {
-				t.Fatal(err)
-			}
-		})
+			tg, why := br.choose(fileReqs, reqs)
+			plan = append(plan, planned{test, desc, tg, why})
+		}
 	}
+	br.t.Run(name, func(t *testing.T) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fileWhy != "" {
+			t.Skip(fileWhy)
+		}
+		for _, p := range plan {
+			t.Run(p.desc, func(t *testing.T) {
+				if s, ok := p.test.Lookup("skipReason").StringValue(); ok {
+					t.Skipf("skipReason: %s", s)
+				}
+				if p.tg == nil {
+					t.Skipf("runOnRequirements: %s", p.why)
+				}
+				if usesFailPoint(p.test) && !p.tg.env.failPoints {
+					t.Skipf("the test configures a fail point; backend %s has no configureFailPoint", br.b.Name)
+				}
+				skips.Check(t, name+"/"+p.desc)
+				r := &run{tg: p.tg, file: f, entities: newEntityMap()}
+				if err := r.runTest(p.test); err != nil {
+					t.Fatal(err)
+				}
+			})
+		}
+	})
 }
 
 func (f testFile) array(key string) bson.RawArray {
@@ -112,9 +140,7 @@ func checkSchema(v string) error {
 
 // run is one test's state.
 type run struct {
-	uri      string
-	internal *client.Client
-	env      serverEnv
+	tg       *target
 	file     testFile
 	entities *entityMap
 }
@@ -199,7 +225,7 @@ func (r *run) initialData(ctx context.Context) error {
 	for i, v := range r.file.array("initialData").All() {
 		cd, _ := v.Document()
 		a := newArgs(cd)
-		db := r.internal.Database(a.str("databaseName"))
+		db := r.tg.internal.Database(a.str("databaseName"))
 		name := a.str("collectionName")
 		docs := a.docs("documents")
 		opts := a.doc("createOptions")
@@ -254,7 +280,7 @@ func (r *run) dropUnseeded(ctx context.Context) error {
 		dbID, _ := c.Lookup("database").StringValue()
 		name, _ := c.Lookup("collectionName").StringValue()
 		if db := dbNames[dbID]; db != "" && !seeded[db+"."+name] {
-			if err := r.internal.Database(db).Collection(name, majority).Drop(ctx); err != nil {
+			if err := r.tg.internal.Database(db).Collection(name, majority).Drop(ctx); err != nil {
 				return fmt.Errorf("dropping %s.%s: %w", db, name, err)
 			}
 		}
@@ -273,7 +299,7 @@ func (r *run) checkOutcome(ctx context.Context, list bson.RawArray) error {
 		if err := a.done(); err != nil {
 			return fmt.Errorf("[%d]: %w", i, err)
 		}
-		coll := r.internal.Database(db).Collection(name,
+		coll := r.tg.internal.Database(db).Collection(name,
 			client.CollectionOptions{ReadConcern: &client.ReadConcern{Level: "local"}})
 		cur, err := coll.Find(ctx, bson.D{}, client.FindOptions{Sort: bson.D{bson.KV("_id", 1)}})
 		got := drain(ctx, cur, err)

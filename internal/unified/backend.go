@@ -1,0 +1,153 @@
+package unified
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/torque-go/torque/bson"
+	"github.com/torque-go/torque/client"
+	"github.com/torque-go/torque/internal/testenv"
+)
+
+// Backend is a server the suites run against: each suite's test runs every
+// file once per backend, as the subtests <Test>/<backend>/<file>/<case>.
+type Backend struct {
+	// Name names the subtest and the backend's skip lists ("ferretdb").
+	Name string
+	// Topologies are the deployments the backend can give, in the order
+	// the runner prefers them: "single", "replicaset", "sharded",
+	// "load-balanced". Each test runs on the first one whose server meets
+	// its file's and its own runOnRequirements.
+	Topologies []string
+	// Deploy returns the deployment of one of Topologies. It is called at
+	// most once per topology and suite, on the goroutine of t, the
+	// backend's subtest: servers it starts are stopped by t's cleanup, and
+	// it may skip t (a server the environment does not provide).
+	Deploy func(t *testing.T, topology string) (Deployment, error)
+	// FailPoints: the servers have configureFailPoint (the failCommand
+	// fail point). Without it a test that configures a fail point is
+	// skipped, saying so.
+	FailPoints bool
+}
+
+// Deployment tells the runner how to reach one deployment.
+type Deployment struct {
+	// URI connects to it: the members of a replica set, one mongos of a
+	// sharded cluster, the load balancer in front of one mongos.
+	URI string
+	// MultiURI names every mongos of a sharded cluster, or the load
+	// balancer in front of several; "" when there is only URI. Client
+	// entities with useMultipleMongoses: true use it.
+	MultiURI string
+}
+
+// backends are the servers every suite runs against, in order. A backend
+// is added here in a few lines: its Deploy, its topologies, and a skip
+// list per suite.
+var backends = []Backend{ferretDB}
+
+// ferretDB is FerretDB v1.24 (7.0.42, standalone) at $TORQUE_TEST_URI.
+// It has no configureFailPoint.
+var ferretDB = Backend{
+	Name:       "ferretdb",
+	Topologies: []string{"single"},
+	Deploy: func(t *testing.T, _ string) (Deployment, error) {
+		return Deployment{URI: testenv.URI(t)}, nil
+	},
+}
+
+// target is one deployment of a backend as the runner uses it: its URIs,
+// the internal client (initialData, outcome, collection assertions) and
+// what runOnRequirements are checked against.
+type target struct {
+	topology string
+	dep      Deployment
+	internal *client.Client
+	env      serverEnv
+}
+
+// uri returns the URI a client entity uses, per its useMultipleMongoses
+// (nil: unset): a sharded cluster gives every mongos only with true; a
+// load balancer gives the one in front of several mongoses unless false.
+func (tg *target) uri(multiple *bool) string {
+	if tg.dep.MultiURI == "" {
+		return tg.dep.URI
+	}
+	switch tg.topology {
+	case "load-balanced":
+		if multiple == nil || *multiple {
+			return tg.dep.MultiURI
+		}
+	case "sharded":
+		if multiple != nil && *multiple {
+			return tg.dep.MultiURI
+		}
+	}
+	return tg.dep.URI
+}
+
+// backendRun holds one backend's deployments during one suite.
+type backendRun struct {
+	b       Backend
+	t       *testing.T
+	targets map[string]*target
+}
+
+// target returns the deployment of a topology, deploying it and reading
+// its version and topology the first time. Errors fail the backend's
+// test: only its goroutine calls this.
+func (br *backendRun) target(topology string) *target {
+	if tg, ok := br.targets[topology]; ok {
+		return tg
+	}
+	t := br.t
+	dep, err := br.b.Deploy(t, topology)
+	if err != nil {
+		t.Fatalf("deploying %s: %v", topology, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), perTest)
+	defer cancel()
+	internal, err := client.Connect(ctx, dep.URI)
+	if err != nil {
+		t.Fatalf("connecting to %s: %v", dep.URI, err)
+	}
+	t.Cleanup(func() { _ = internal.Disconnect(context.Background()) })
+	env, err := discover(ctx, internal)
+	if err != nil {
+		t.Fatalf("reading the version and topology of %s: %v", dep.URI, err)
+	}
+	if env.topology != topology && !(topology == "load-balanced" && env.topology == "sharded") {
+		t.Fatalf("backend %s: the %s deployment answers hello as %s", br.b.Name, topology, env.topology)
+	}
+	env.topology = topology
+	env.authenticated = strings.Contains(dep.URI, "@")
+	env.failPoints = br.b.FailPoints
+	tg := &target{topology: topology, dep: dep, internal: internal, env: env}
+	br.targets[topology] = tg
+	return tg
+}
+
+// choose returns the first deployment that meets both lists of
+// runOnRequirements, or why none does (the first topology's reason).
+func (br *backendRun) choose(fileReqs, testReqs bson.RawArray) (*target, string) {
+	var why string
+	for i, topo := range br.b.Topologies {
+		tg := br.target(topo)
+		reason, ok := tg.env.satisfies(fileReqs)
+		if ok {
+			reason, ok = tg.env.satisfies(testReqs)
+		}
+		if ok {
+			return tg, ""
+		}
+		if i == 0 {
+			why = reason
+		}
+	}
+	if len(br.b.Topologies) > 1 {
+		why = fmt.Sprintf("%s (on every topology of %s: %v)", why, br.b.Name, br.b.Topologies)
+	}
+	return nil, why
+}
