@@ -126,23 +126,15 @@
 //
 // # Files
 //
-//	doc.go                this overview
-//	server.go             Server, Options, Start/New, Update, Handle, Queue, FailCommand, Stop/Restart/Close
-//	conn.go               one connection: read, decompress, dispatch, act, write
-//	request.go            Request: the recorded, merged view of one message
-//	record.go             Log: requests in order, CommandsNamed, WaitFor
-//	reply.go              Reply and the reply-document helpers
-//	hello.go              Role, Hello (a host's state) and the hello document
-//	awaitable.go          awaitable and exhaust hello
-//	handlers.go           Handler, dispatch order, the default commands, $clusterTime
-//	crud.go               insert/find/update/delete/count over the Store
-//	store.go              Store, and the memory of answered retryable writes
-//	faults.go             Action, FailPoint, malformed replies
-//	failpoint_command.go  the configureFailPoint command
-//	replicaset.go         ReplicaSet: consistent members, step down, elect, remove
+//	doc.go            this overview
+//	mockserver.go     aliases of package internal/wirehost, where the host
+//	                  lives (connections, hello, faults, replica sets, the
+//	                  scripted defaults); package mongotest serves its real
+//	                  command set on the same host through wirehost.Backend
+//	example_test.go   the retried-write conversation, checked
 //
-// Its own tests use only packages wire, bson and net: rawclient_test.go is
-// a client of a hundred lines that frames, compresses and reads messages;
-// fuzz_test.go sends arbitrary bytes and checks that the host keeps
-// serving; example_test.go is the retried-write conversation, checked.
+// The host's own tests are in internal/wirehost and use only packages
+// wire, bson and net: rawclient_test.go is a client of a hundred lines that
+// frames, compresses and reads messages; fuzz_test.go sends arbitrary bytes
+// and checks that the host keeps serving.
 package mockserver

@@ -1,4 +1,4 @@
-package mockserver
+package wirehost
 
 import (
 	"bytes"
@@ -19,7 +19,7 @@ type conn struct {
 	l       *life
 	nc      net.Conn
 	id      int64
-	appName string // from the connection's hello: client.application.name
+	peer    *Peer // what the backend knows of this connection
 	buf     []byte // read buffer, reused
 	plain   []byte // decompression buffer, reused
 	peek    [1]byte
@@ -67,13 +67,14 @@ func (s *Server) serveConn(l *life, nc net.Conn, id int64) {
 		delete(l.conns, nc)
 		s.mu.Unlock()
 	}()
-	c := &conn{s: s, l: l, nc: nc, id: id}
+	c := &conn{s: s, l: l, nc: nc, id: id, peer: &Peer{ID: id}}
+	defer s.connClosed(c.peer)
 	for {
 		var head [wire.HeaderLen]byte
 		if _, err := io.ReadFull(c, head[:]); err != nil {
 			return
 		}
-		if fp := s.takeFault("", c.appName); fp != nil {
+		if fp := s.takeFault("", c.peer.AppName); fp != nil {
 			s.logf("conn %d: fail point closes before reading the request", id)
 			c.sleep(fp.Delay)
 			return
@@ -135,7 +136,7 @@ func (c *conn) handle(req *Request) bool {
 	if isHello(req.Name) {
 		c.noteHandshake(req)
 	}
-	r, builtinHello := c.s.dispatch(req, c.appName)
+	r, builtinHello := c.s.dispatch(req, c.peer)
 	if builtinHello {
 		return c.serveHello(req)
 	}
@@ -226,6 +227,6 @@ func (c *conn) hang() {
 // client.
 func (c *conn) noteHandshake(req *Request) {
 	if app, ok := req.Lookup("client", "application", "name").StringValue(); ok {
-		c.appName = app
+		c.peer.AppName = app
 	}
 }

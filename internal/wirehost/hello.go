@@ -1,4 +1,4 @@
-package mockserver
+package wirehost
 
 import (
 	"encoding/binary"
@@ -164,6 +164,7 @@ type helloAsk struct {
 	loadBalanced bool     // loadBalanced: true
 	compression  []string // the client's compressors
 	connID       int64
+	extra        []bson.E // the backend's fields (speculativeAuthenticate, saslSupportedMechs)
 }
 
 // helloDoc builds the hello reply of state h.
@@ -195,6 +196,7 @@ func helloDoc(h *Hello, tv topologyVersion, ask helloAsk, clock bson.Timestamp) 
 		d = append(d, bson.KV("serviceId", h.ServiceID))
 	}
 	d = append(d, h.Extra...)
+	d = append(d, ask.extra...)
 	d = append(d, bson.KV("ok", 1.0))
 	return Doc(d...)
 }

@@ -1,7 +1,8 @@
-package mockserver
+package wirehost
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -29,6 +30,13 @@ type Options struct {
 	// Logf, when set, reports what the host does (connections, faults);
 	// t.Logf fits.
 	Logf func(format string, args ...any)
+	// Backend answers what nothing scripted answers; nil means the
+	// built-in scripted defaults over Store.
+	Backend Backend
+	// TLS, when set, makes the host accept TLS connections only.
+	TLS *tls.Config
+	// Name prefixes the host's log lines and errors; default "mockserver".
+	Name string
 }
 
 // Server is one scripted host. Its methods are safe for concurrent use.
@@ -66,9 +74,12 @@ func Start(opts Options) (*Server, error) {
 	if opts.Addr == "" {
 		opts.Addr = "127.0.0.1:0"
 	}
-	ln, err := net.Listen("tcp", opts.Addr)
+	if opts.Name == "" {
+		opts.Name = "mockserver"
+	}
+	ln, err := listen(opts, opts.Addr)
 	if err != nil {
-		return nil, fmt.Errorf("mockserver: %w", err)
+		return nil, err
 	}
 	s := &Server{
 		addr:     ln.Addr().String(),
@@ -99,11 +110,13 @@ func New(t testing.TB, opts Options) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { closeForTest(t, s.Close) })
+	t.Cleanup(func() { CloseForTest(t, s.Close) })
 	return s
 }
 
-func closeForTest(t testing.TB, closeFn func(context.Context) error) {
+// CloseForTest runs closeFn with a generous deadline and reports its error
+// on t.
+func CloseForTest(t testing.TB, closeFn func(context.Context) error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := closeFn(ctx); err != nil {
@@ -308,9 +321,9 @@ func (s *Server) Restart() error {
 	close(s.changed)
 	s.changed = make(chan struct{})
 	s.mu.Unlock()
-	ln, err := net.Listen("tcp", s.addr)
+	ln, err := listen(s.opts, s.addr)
 	if err != nil {
-		return fmt.Errorf("mockserver: restart: %w", err)
+		return err
 	}
 	s.serve(ln)
 	return nil
@@ -327,6 +340,18 @@ func (s *Server) Close(ctx context.Context) error {
 
 func (s *Server) logf(format string, args ...any) {
 	if s.opts.Logf != nil {
-		s.opts.Logf("mockserver %s: "+format, append([]any{s.addr}, args...)...)
+		s.opts.Logf(s.opts.Name+" %s: "+format, append([]any{s.addr}, args...)...)
 	}
+}
+
+// listen opens the host's listener on addr, with TLS when configured.
+func listen(opts Options, addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", opts.Name, err)
+	}
+	if opts.TLS != nil {
+		ln = tls.NewListener(ln, opts.TLS)
+	}
+	return ln, nil
 }

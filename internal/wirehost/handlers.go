@@ -1,4 +1,4 @@
-package mockserver
+package wirehost
 
 import (
 	"github.com/torque-go/torque/bson"
@@ -27,8 +27,8 @@ func (s *Server) takeFault(name, app string) *FailPoint {
 // the built-in one, through the memory of answered retryable writes).
 // builtinHello says that the caller must run the built-in (awaitable)
 // hello instead.
-func (s *Server) dispatch(req *Request, app string) (r Reply, builtinHello bool) {
-	fp := s.takeFault(req.Name, app)
+func (s *Server) dispatch(req *Request, peer *Peer) (r Reply, builtinHello bool) {
+	fp := s.takeFault(req.Name, peer.AppName)
 	s.mu.Lock()
 	var queued *Reply
 	if q := s.queued[req.Name]; len(q) > 0 {
@@ -44,7 +44,7 @@ func (s *Server) dispatch(req *Request, app string) (r Reply, builtinHello bool)
 		if fp == nil {
 			return Reply{}, true
 		}
-		h = func(req *Request) Reply { return Reply{Doc: s.helloNow(req, 0)} }
+		h = func(req *Request) Reply { return Reply{Doc: s.helloNow(req, peer)} }
 	}
 	apply := func() Reply {
 		switch {
@@ -52,6 +52,9 @@ func (s *Server) dispatch(req *Request, app string) (r Reply, builtinHello bool)
 			return *queued
 		case h != nil:
 			return h(req) // scripted: the test decides what a retry means
+		}
+		if s.opts.Backend != nil {
+			return s.opts.Backend.Command(peer, req)
 		}
 		return s.store.retryable(req, s.builtin(req.Name))
 	}

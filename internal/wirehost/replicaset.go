@@ -1,4 +1,4 @@
-package mockserver
+package wirehost
 
 import (
 	"context"
@@ -84,7 +84,7 @@ func NewReplicaSet(t testing.TB, opts ReplicaSetOptions) *ReplicaSet {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { closeForTest(t, rs.Close) })
+	t.Cleanup(func() { CloseForTest(t, rs.Close) })
 	return rs
 }
 

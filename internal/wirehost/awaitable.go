@@ -1,4 +1,4 @@
-package mockserver
+package wirehost
 
 import (
 	"time"
@@ -51,6 +51,7 @@ func awaitParams(req *Request) (tv topologyVersion, wait time.Duration, ok bool)
 // stopped meanwhile.
 func (c *conn) awaitHello(req *Request, clientTV topologyVersion, wait time.Duration, awaitable bool) (doc bson.Raw, tv topologyVersion, ok bool) {
 	s := c.s
+	extra := s.backendHello(c.peer, req)
 	s.mu.Lock()
 	current, changed := s.tv, s.changed
 	s.mu.Unlock()
@@ -75,21 +76,27 @@ func (c *conn) awaitHello(req *Request, clientTV topologyVersion, wait time.Dura
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.helloLocked(req, c.id), s.tv, true
+	return s.helloLocked(req, c.peer, extra), s.tv, true
 }
 
-// helloNow is the hello reply to req on connection connID, without waiting.
-func (s *Server) helloNow(req *Request, connID int64) bson.Raw {
+// helloNow is the hello reply to req on connection peer, without waiting.
+func (s *Server) helloNow(req *Request, peer *Peer) bson.Raw {
+	extra := s.backendHello(peer, req)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.helloLocked(req, connID)
+	return s.helloLocked(req, peer, extra)
 }
 
-func (s *Server) helloLocked(req *Request, connID int64) bson.Raw {
-	if connID == 0 {
-		connID = req.ConnID
+// backendHello is what the backend adds to a hello reply.
+func (s *Server) backendHello(peer *Peer, req *Request) []bson.E {
+	if s.opts.Backend == nil {
+		return nil
 	}
-	ask := helloAsk{legacy: req.Name != "hello", connID: connID}
+	return s.opts.Backend.Hello(peer, req)
+}
+
+func (s *Server) helloLocked(req *Request, peer *Peer, extra []bson.E) bson.Raw {
+	ask := helloAsk{legacy: req.Name != "hello", connID: peer.ID, extra: extra}
 	ask.loadBalanced, _ = req.Lookup("loadBalanced").Boolean()
 	if arr, ok := req.Lookup("compression").Array(); ok {
 		for _, v := range arr.All() {

@@ -1,0 +1,36 @@
+package wirehost
+
+import (
+	"github.com/torque-go/torque/bson"
+)
+
+// Backend answers the commands that no fail point, queued reply or
+// scripted handler answered: a real server's command set. Options.Backend
+// nil means the built-in scripted defaults (a small Store, ok for the
+// rest). Its methods run on the connection's goroutine, without any lock
+// of the host held; calls for different connections run concurrently.
+type Backend interface {
+	// Command answers req, received on the connection peer.
+	Command(peer *Peer, req *Request) Reply
+	// Hello returns fields to add to the built-in hello reply to req
+	// (saslSupportedMechs, speculativeAuthenticate), or nil.
+	Hello(peer *Peer, req *Request) []bson.E
+	// ConnClosed is called once when the connection peer has closed.
+	ConnClosed(peer *Peer)
+}
+
+// Peer is what a host knows of one client connection. Only that
+// connection's goroutine uses it, so a Backend may keep its state for the
+// connection in State without a lock.
+type Peer struct {
+	ID      int64  // the connectionId of its hello
+	AppName string // client.application.name from its hello
+	State   any    // the Backend's own, e.g. who authenticated
+}
+
+// connClosed tells the backend that peer's connection ended.
+func (s *Server) connClosed(peer *Peer) {
+	if s.opts.Backend != nil {
+		s.opts.Backend.ConnClosed(peer)
+	}
+}
