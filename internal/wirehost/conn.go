@@ -19,7 +19,7 @@ type conn struct {
 	l       *life
 	nc      net.Conn
 	id      int64
-	peer    *Peer // what the backend knows of this connection
+	peer    *Peer  // what the backend knows of this connection
 	buf     []byte // read buffer, reused
 	plain   []byte // decompression buffer, reused
 	peek    [1]byte
