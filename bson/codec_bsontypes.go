@@ -143,9 +143,11 @@ func rawCodec(t Type) codec {
 }
 
 // validate checks a framed value of type t in depth, with the offsets and
-// key paths of errors relative to the whole input.
+// key paths of errors relative to the whole input: its structure, as
+// ValidateStructure does, and its contents too (as Validate does) under
+// StrictUTF8.
 func (d *decState) validate(t Type, val []byte) error {
-	if err := validateValue(t, val, d.offset(val), d.depth+1); err != nil {
+	if err := validateValue(t, val, d.offset(val), d.depth+1, d.opts.StrictUTF8); err != nil {
 		return err
 	}
 	return nil

@@ -210,7 +210,7 @@ func decodeElements(d *decState, body []byte, elem *codec, v reflect.Value) erro
 		t, k, val, rest, _ := d.nextElement(body) // framing checked by countElements
 		body = rest
 		if err := d.checkKey(k); err != nil {
-			return err
+			return prefixKey(err, k)
 		}
 		if err := elem.decode(d, t, val, v.Index(i)); err != nil {
 			return prefixKey(err, k)

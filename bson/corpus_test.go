@@ -181,8 +181,13 @@ func runCorpusDecodeError(t *testing.T, b []byte) {
 	if err := Raw(b).Validate(); err == nil {
 		t.Errorf("Validate accepted %X", b)
 	}
-	if out, err := AppendExtJSON(nil, b, true); err == nil {
+	out, err := AppendExtJSON(nil, b, true)
+	switch {
+	case err == nil && !strings.Contains(Raw(b).Validate().Error(), "UTF-8"):
 		t.Errorf("AppendExtJSON accepted %X and wrote %s", b, out)
+	case err == nil && (!json.Valid(out) || !bytes.Contains(out, []byte(`\ufffd`))):
+		// Strings that are not UTF-8 come out with U+FFFD in their place.
+		t.Errorf("AppendExtJSON(%X) wrote %s, want valid JSON with \\ufffd", b, out)
 	}
 	checkNativeDecodeError(t, b)
 }

@@ -27,7 +27,10 @@
 // Lazy reading:
 //
 //   - raw.go, raw_value.go, raw_element.go, raw_array.go: zero-copy reading
-//   - validate.go: Raw.Validate, the full check of untrusted bytes
+//   - validate.go: Raw.Validate (the full check of untrusted bytes) and
+//     Raw.ValidateStructure (framing only), and the walk that explains
+//     their errors
+//   - validate_scan.go: their fast path, a walk that only says yes or no
 //
 // Marshal and Unmarshal:
 //
@@ -56,14 +59,32 @@
 //
 // No function of this package panics on any byte input. Read functions
 // return ok == false, RawValue accessors return ok == false, lookups return
-// an error or the zero value. Raw.Validate checks a whole document
-// recursively (lengths, terminators, type bytes, UTF-8, booleans, nesting
-// up to MaxNestingDepth) and returns a *DecodeError that names the byte
-// offset and key path of the problem. The lazy readers check only the
-// framing they walk through, so validate a document from the network once
-// before trusting the strings in it. Unmarshal checks as it reads and
-// succeeds only on valid BSON; it allocates no more than the input's own
-// lengths can justify.
+// an error or the zero value. Two checks walk a whole document and return
+// a *DecodeError that names the byte offset and key path of the problem:
+//
+//   - Raw.ValidateStructure checks the structure (lengths, terminators,
+//     type bytes, nesting up to MaxNestingDepth) and never reads the bytes
+//     of a string: it runs at memory speed, and is what a driver runs on
+//     every reply. After it, the lazy readers meet no framing error.
+//   - Raw.Validate adds the contents: keys and strings must be UTF-8 and
+//     booleans 0 or 1, as the BSON specification (and its test corpus)
+//     requires.
+//
+// The lazy readers check only the framing they walk through. Unmarshal
+// checks as it reads, and allocates no more than the input's own lengths
+// can justify.
+//
+// Strings that are not UTF-8: MongoDB stores them as they are (a Latin-1
+// "caf\xe9" written by another program, say), and Marshal writes a Go string
+// as it is. By default Unmarshal decodes them byte for byte into string,
+// []byte and the generic containers, keys included, as the official
+// driver does: whatever Marshal wrote, Unmarshal reads back. The lazy
+// readers (StringValue, Key, ...) return them as they are too. With
+// Decoder.StrictUTF8, Unmarshal refuses them with a *DecodeError naming the
+// key path. Extended JSON output (AppendExtJSON, MarshalExtJSON, String)
+// writes each byte that is not part of valid UTF-8 as U+FFFD, so it is
+// always valid JSON (and such a string does not survive a trip through
+// JSON unchanged).
 //
 // Nesting is bounded everywhere, so that no input can exhaust the stack:
 // Validate, Unmarshal and AppendExtJSON refuse documents and arrays nested

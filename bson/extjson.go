@@ -40,16 +40,20 @@ func ExtJSONToRaw(data []byte) (Raw, error) {
 }
 
 // AppendExtJSON appends doc as Extended JSON, canonical or relaxed, and
-// returns the extended buffer. doc is validated first; a *DecodeError
-// reports malformed BSON, and dst comes back unchanged. The output has no
-// insignificant white space and keeps the order of the elements; regular
-// expression flags come out sorted.
+// returns the extended buffer. doc's structure is validated first (as
+// ValidateStructure does); a *DecodeError reports malformed BSON, and dst
+// comes back unchanged. Keys and strings that are not valid UTF-8 (which
+// MongoDB stores and Unmarshal reads) are written with U+FFFD (as \ufffd)
+// in place of each bad byte, so the output is always valid JSON (and
+// reads back as a different string). The output has no insignificant white
+// space and keeps the order of the elements; regular expression flags come
+// out sorted.
 func AppendExtJSON(dst []byte, doc Raw, canonical bool) ([]byte, error) {
 	return appendExtJSON(dst, doc, canonical, false)
 }
 
 func appendExtJSON(dst []byte, doc Raw, canonical, escapeHTML bool) ([]byte, error) {
-	if err := doc.Validate(); err != nil {
+	if err := doc.ValidateStructure(); err != nil {
 		return dst, err
 	}
 	w := ejWriter{canonical: canonical, escapeHTML: escapeHTML}
@@ -73,7 +77,7 @@ func (r Raw) String() string {
 // String returns v as relaxed Extended JSON (a string value comes out
 // quoted), or a description of the error when v is not valid.
 func (v RawValue) String() string {
-	if err := v.Validate(); err != nil {
+	if err := v.validateStructure(); err != nil {
 		return "<invalid BSON: " + err.Error() + ">"
 	}
 	w := ejWriter{}

@@ -3,6 +3,7 @@ package bson
 import (
 	"bytes"
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -47,11 +48,23 @@ func checkNativeDecodeError(t *testing.T, b []byte) {
 	t.Helper()
 	targets := map[string]any{"D": new(D), "M": new(M), "Raw": new(Raw), "any": new(any),
 		"struct{}": new(struct{}), "map[string]any": new(map[string]any)}
+	content := Raw(b).ValidateStructure() == nil // a bad string or boolean, not framing
 	for name, v := range targets {
-		err := Unmarshal(b, v)
+		err := Decoder{StrictUTF8: true}.Unmarshal(b, v)
 		var de *DecodeError
 		if !errors.As(err, &de) {
+			t.Errorf("strict Unmarshal(%X) into %s = %v, want a *DecodeError", b, name, err)
+		}
+		err = Unmarshal(b, v)
+		switch {
+		case !content && !errors.As(err, &de):
 			t.Errorf("Unmarshal(%X) into %s = %v, want a *DecodeError", b, name, err)
+		case content && err == nil && !strings.Contains(Raw(b).Validate().Error(), "UTF-8") &&
+			name != "Raw" && name != "struct{}":
+			// By default only strings that are not UTF-8 decode; a bad
+			// boolean fails wherever it is decoded (not into Raw, nor
+			// where no field takes it).
+			t.Errorf("Unmarshal(%X) into %s accepted a content error other than UTF-8", b, name)
 		}
 	}
 }

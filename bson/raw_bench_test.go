@@ -83,3 +83,29 @@ func BenchmarkAppendDocument(b *testing.B) {
 		buf = d
 	}
 }
+
+// BenchmarkValidate checks the benchmark data sets with Validate (the
+// full check) and ValidateStructure (framing only, no UTF-8), and the
+// tweet-shaped coreBenchDoc.
+func BenchmarkValidate(b *testing.B) {
+	for _, set := range append([]string{"core"}, "flat_bson", "deep_bson", "full_bson") {
+		for _, check := range []struct {
+			name string
+			f    func(Raw) error
+		}{{"Validate", Raw.Validate}, {"Structure", Raw.ValidateStructure}} {
+			b.Run(set+"/"+check.name, func(b *testing.B) {
+				doc := coreBenchDoc(b)
+				if set != "core" {
+					doc = loadBenchDoc(b, set)
+				}
+				b.ReportAllocs()
+				b.SetBytes(int64(len(doc)))
+				for range b.N {
+					if err := check.f(doc); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}

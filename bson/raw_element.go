@@ -52,7 +52,7 @@ func (e RawElement) Validate() error {
 	if n != len(e) {
 		return &DecodeError{Offset: n, Key: e.Key(), Msg: "trailing bytes after the element"}
 	}
-	if err := validateElement(e, k, 0, 1); err != nil {
+	if err := validateElement(e, k, 0, 1, true); err != nil {
 		return err
 	}
 	return nil

@@ -62,6 +62,7 @@ func FuzzRawValidate(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r := Raw(data)
 		err := r.Validate()
+		coreCheckStructure(t, r, err)
 		// The lazy readers must survive anything.
 		_, _ = r.LookupErr("a", "b")
 		_, _ = r.Elements()
@@ -80,6 +81,56 @@ func FuzzRawValidate(f *testing.F) {
 		}
 		coreWalkValid(t, r, 0)
 	})
+}
+
+// coreCheckStructure checks ValidateStructure against Validate (whose
+// error is verr) and the fast scan against the slow walk that explains its
+// errors; on a document whose structure is sound, the lazy readers must
+// walk every element without a framing error.
+func coreCheckStructure(t *testing.T, r Raw, verr error) {
+	serr := r.ValidateStructure()
+	if serr != nil && verr == nil {
+		t.Fatalf("ValidateStructure refused what Validate accepted: %v", serr)
+	}
+	for _, utf := range []bool{true, false} {
+		slow := slowValidate(r, utf)
+		if fast := scanRaw(r, utf); fast != (slow == nil) {
+			t.Fatalf("utf %v: fast scan says %v, slow walk says %v", utf, fast, slow)
+		}
+	}
+	if serr == nil {
+		coreWalkStructure(t, r, 1)
+	}
+}
+
+// slowValidate is validateSlow without its fallback error.
+func slowValidate(r Raw, utf bool) *DecodeError {
+	n, msg := frameDocument(r)
+	if msg != "" || n != len(r) {
+		return decodeErr(0, "framing")
+	}
+	return validateDocument(r, 0, 1, utf)
+}
+
+// coreWalkStructure walks a document that passed ValidateStructure: every
+// reader must find every element, and nested documents are walked in turn.
+func coreWalkStructure(t *testing.T, r Raw, depth int) {
+	els, err := r.Elements()
+	if err != nil {
+		t.Fatalf("Elements after ValidateStructure: %v", err)
+	}
+	for i, el := range els {
+		if _, err := r.Index(i); err != nil {
+			t.Fatalf("Index(%d) after ValidateStructure: %v", i, err)
+		}
+		v := el.Value()
+		_ = v.String()
+		if d, ok := v.Document(); ok {
+			coreWalkStructure(t, d, depth+1)
+		} else if a, ok := v.Array(); ok {
+			coreWalkStructure(t, Raw(a), depth+1)
+		}
+	}
 }
 
 // coreWalkValid walks a validated document: Elements must succeed, All must

@@ -25,7 +25,12 @@ func (v RawValue) Equal(w RawValue) bool {
 
 // Validate checks the value as Raw.Validate checks a document: framing,
 // UTF-8, nested documents.
-func (v RawValue) Validate() error {
+func (v RawValue) Validate() error { return v.validate(true) }
+
+// validateStructure checks the value as ValidateStructure checks a document.
+func (v RawValue) validateStructure() error { return v.validate(false) }
+
+func (v RawValue) validate(utf bool) error {
 	n, msg := frameValue(v.Type, v.Value)
 	if msg != "" {
 		return decodeErr(0, msg)
@@ -33,7 +38,7 @@ func (v RawValue) Validate() error {
 	if n != len(v.Value) {
 		return decodeErr(n, "trailing bytes after the "+v.Type.String()+" value")
 	}
-	if err := validateValue(v.Type, v.Value, 0, 1); err != nil {
+	if err := validateValue(v.Type, v.Value, 0, 1, utf); err != nil {
 		return err
 	}
 	return nil

@@ -14,6 +14,16 @@ type Decoder struct {
 	// DefaultDocumentM makes documents decoded into an interface{} (and the
 	// scopes of code with scope) M instead of D. Arrays stay A.
 	DefaultDocumentM bool
+
+	// StrictUTF8 refuses strings, keys, regexes, JavaScript code and
+	// symbols that are not valid UTF-8 with a *DecodeError naming the key
+	// path, and checks a value decoded into Raw, RawValue or skipped (a key
+	// no struct field takes) as Validate does, booleans included. By
+	// default such strings decode byte for byte (MongoDB stores them as
+	// they are, Marshal writes a Go string as it is, and the official
+	// driver reads them the same way), and those values are checked as
+	// ValidateStructure does.
+	StrictUTF8 bool
 }
 
 // Unmarshal decodes the BSON document data into the value v points to,
@@ -44,7 +54,9 @@ func (rv RawValue) Unmarshal(v any) error { return Decoder{}.UnmarshalValue(rv.T
 //
 // The input is checked as it is read: a truncated or malformed document, or
 // a value that does not fit the Go type, gives a *DecodeError with the byte
-// offset and key path, and Unmarshal succeeds only on valid BSON. It never
+// offset and key path. Strings that are not UTF-8 decode byte for byte
+// unless StrictUTF8 is set, so whatever Marshal wrote, Unmarshal reads
+// back; with StrictUTF8, Unmarshal succeeds only on input Validate accepts. It never
 // allocates more than the input can justify.
 //
 // The result never shares memory with data, with one exception made for

@@ -91,7 +91,7 @@ func (d *decState) collectElements(body []byte) error {
 		body = rest
 		key, err := d.key(k)
 		if err != nil {
-			return err
+			return prefixKey(err, k)
 		}
 		v, err := d.decodeAny(t, val)
 		if err != nil {
@@ -140,7 +140,7 @@ func (d *decState) collectValues(body []byte) error {
 		}
 		body = rest
 		if err := d.checkKey(k); err != nil {
-			return err
+			return prefixKey(err, k)
 		}
 		v, err := d.decodeAny(t, val)
 		if err != nil {

@@ -42,10 +42,15 @@ func FuzzUnmarshal(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var d D
 		if Unmarshal(data, &d) == nil {
-			if err := Raw(data).Validate(); err != nil {
-				t.Fatalf("Unmarshal accepted what Validate refuses: %v", err)
+			if err := Raw(data).ValidateStructure(); err != nil {
+				t.Fatalf("Unmarshal accepted what ValidateStructure refuses: %v", err)
 			}
 			roundTrip(t, &d, func() any { return new(D) })
+		}
+		if (Decoder{StrictUTF8: true}).Unmarshal(data, &d) == nil {
+			if err := Raw(data).Validate(); err != nil {
+				t.Fatalf("strict Unmarshal accepted what Validate refuses: %v", err)
+			}
 		}
 		var s fuzzTarget
 		if Unmarshal(data, &s) == nil {

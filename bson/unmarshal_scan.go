@@ -114,11 +114,12 @@ func (d *decState) countElements(body []byte) (int, error) {
 }
 
 // readStringBytes returns the bytes of a framed string value (without its
-// length and NUL), checking that they are UTF-8. (A BSON string may hold
-// NUL bytes; only keys and regexes, which are C strings, cannot.)
+// length and NUL), checking that they are UTF-8 under StrictUTF8. (A BSON
+// string may hold NUL bytes; only keys and regexes, which are C strings,
+// cannot.)
 func (d *decState) readStringBytes(val []byte) ([]byte, error) {
 	s := val[4 : len(val)-1]
-	if !utf8.Valid(s) {
+	if d.opts.StrictUTF8 && !validUTF8(s) {
 		return nil, d.errAt(val, "string is not valid UTF-8")
 	}
 	return s, nil
@@ -153,9 +154,9 @@ func (d *decState) key(k []byte) (string, error) {
 	return d.str(k), nil
 }
 
-// checkKey checks that an element key is UTF-8.
+// checkKey checks that an element key is UTF-8 under StrictUTF8.
 func (d *decState) checkKey(k []byte) error {
-	if !utf8.Valid(k) {
+	if d.opts.StrictUTF8 && !validUTF8(k) {
 		return d.errAt(k, "key is not valid UTF-8")
 	}
 	return nil
@@ -189,7 +190,7 @@ func (d *decState) readRegex(val []byte) (pattern, options string, err error) {
 		i++
 	}
 	p, o := val[:i], val[i+1:len(val)-1]
-	if !utf8.Valid(p) || !utf8.Valid(o) {
+	if d.opts.StrictUTF8 && (!utf8.Valid(p) || !utf8.Valid(o)) {
 		return "", "", d.errAt(val, "regex is not valid UTF-8")
 	}
 	return d.str(p), d.str(o), nil

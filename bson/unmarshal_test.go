@@ -155,8 +155,8 @@ func TestUnmarshalMalformed(t *testing.T) {
 		msg  string
 	}{
 		{"trailing bytes", append(doc(), 0), "", "1 bytes after the end"},
-		{"bad UTF-8", doc(sub("x", doc(str("s", "\xff")))), "x.s", "UTF-8"},
-		{"bad bool", doc(elem(func(b []byte) []byte { return append(AppendHeader(b, TypeBoolean, "b"), 2) })), "b", "boolean"},
+		{"bad UTF-8 (strict)", doc(sub("x", doc(str("s", "\xff")))), "x.s", "UTF-8"},
+		{"bad bool (strict)", doc(elem(func(b []byte) []byte { return append(AppendHeader(b, TypeBoolean, "b"), 2) })), "b", "boolean"},
 		{"unknown type", doc(elem(func(b []byte) []byte { return AppendHeader(b, 0x42, "q") })), "q", "unknown element type"},
 		{"inner length", doc(elem(func(b []byte) []byte {
 			return append(AppendHeader(b, TypeEmbeddedDocument, "d"), 6, 0, 0, 0, 0, 0)
@@ -164,8 +164,9 @@ func TestUnmarshalMalformed(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			dec := Decoder{StrictUTF8: strings.HasSuffix(c.name, "(strict)")}
 			for _, v := range []any{new(D), new(struct{ X struct{ S string } }), new(struct{}), new(map[string]any)} {
-				err := Unmarshal(c.in, v)
+				err := dec.Unmarshal(c.in, v)
 				var de *DecodeError
 				if !errors.As(err, &de) || !strings.Contains(de.Msg, c.msg) || !strings.HasPrefix(de.Key, c.key) {
 					t.Errorf("into %T: got %v, want a *DecodeError at key %q containing %q", v, err, c.key, c.msg)
