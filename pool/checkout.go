@@ -119,8 +119,10 @@ func (p *Pool) timeoutErrorLocked(cause error, waited time.Duration, ahead int) 
 // interrupting Clear), then ConnectionReady, and returns the connection in
 // use. A checkout whose context ended before it could start hands the
 // permission on and fails as a timeout: dialing with a dead context would
-// only make a connection error of the caller's impatience (and SDAM would
-// clear the pool for it).
+// only make a connection error of the caller's impatience. One whose
+// context ends while the connection is being established closes that
+// connection and fails with a *ConnError marked ContextDone, which SDAM
+// ignores: one operation's impatience never clears the pool for others.
 func (p *Pool) establish(ctx context.Context, pd *pending, start time.Time) (*Conn, error) {
 	if cause := ctx.Err(); cause != nil {
 		p.mu.Lock()
@@ -141,7 +143,10 @@ func (p *Pool) establish(ctx context.Context, pd *pending, start time.Time) (*Co
 
 	c, err := p.connect(ectx, p.addr)
 	if err != nil {
-		return nil, p.establishFailed(pd, err, false)
+		// ContextDone only when the checkout's own context ended: a
+		// handshake cut off by Close or an interrupting Clear is not the
+		// caller's doing.
+		return nil, p.establishFailed(pd, markContext(ctx, err), false)
 	}
 	p.emit(Event{Type: ConnectionReady, ConnectionID: pd.id, Duration: time.Since(pd.created)})
 	p.mu.Lock()

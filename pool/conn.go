@@ -74,8 +74,8 @@ type Description struct {
 	Address             string
 	MinWireVersion      int32
 	MaxWireVersion      int32
-	MaxBSONObjectSize   int32          // default 16 MiB
-	MaxMessageSizeBytes int32          // default 48,000,000
+	MaxBSONObjectSize   int32          // default and upper bound 16 MiB
+	MaxMessageSizeBytes int32          // default and upper bound 48,000,000 (a hello claiming more is not believed)
 	MaxWriteBatchSize   int32          // default 100,000
 	ConnectionID        int64          // the server's id for this connection ("connectionId")
 	ServiceID           *bson.ObjectID // behind a load balancer
@@ -122,6 +122,7 @@ func (c *Conn) setDescription(d Description) {
 	if d.MaxWriteBatchSize <= 0 {
 		d.MaxWriteBatchSize = defaultMaxWriteBatchSize
 	}
+	boundLimits(&d)
 	c.maxMsg = int(d.MaxMessageSizeBytes)
 	if id, ok := wire.ParseCompressor(d.Compressor); ok && d.Compressor != "" {
 		c.compressor, c.compress = id, true
@@ -288,6 +289,10 @@ func (c *Conn) fail(stage Stage, sent bool, err error) error {
 // request without the moreToCome flag makes a reply due: read it with
 // ReadReply before the connection is used for anything else or checked in.
 func (c *Conn) WriteMessage(ctx context.Context, msg []byte) error {
+	return markContext(ctx, c.writeMessage(ctx, msg))
+}
+
+func (c *Conn) writeMessage(ctx context.Context, msg []byte) error {
 	if c.awaiting {
 		return c.fail(StageWrite, false, errors.New("a reply to the previous request is still unread"))
 	}
@@ -335,6 +340,11 @@ func (c *Conn) maybeCompress(msg []byte) ([]byte, error) {
 // bytes are the connection's buffer: valid until the next read on c or
 // its check-in.
 func (c *Conn) ReadMessage(ctx context.Context) (wire.Header, []byte, error) {
+	h, msg, err := c.readMessage(ctx)
+	return h, msg, markContext(ctx, err)
+}
+
+func (c *Conn) readMessage(ctx context.Context) (wire.Header, []byte, error) {
 	stop, err := c.watch(ctx)
 	if err != nil {
 		return wire.Header{}, nil, c.fail(StageRead, true, err)
@@ -364,7 +374,7 @@ func (c *Conn) ReadMessage(ctx context.Context) (wire.Header, []byte, error) {
 // (exhaust streaming): keep reading.
 func (c *Conn) ReadReply(ctx context.Context) (wire.Msg, error) {
 	_, m, err := c.readReply(ctx)
-	return m, err
+	return m, markContext(ctx, err)
 }
 
 func (c *Conn) readReply(ctx context.Context) (wire.Header, wire.Msg, error) {
@@ -392,7 +402,7 @@ func (c *Conn) readReply(ctx context.Context) (wire.Header, wire.Msg, error) {
 func (c *Conn) RoundTrip(ctx context.Context, msg []byte) (wire.Msg, error) {
 	stop, err := c.watch(ctx)
 	if err != nil {
-		return wire.Msg{}, &ConnError{Addr: c.addr, ConnID: c.id, Generation: c.generation, Stage: StageWrite, Err: err}
+		return wire.Msg{}, markContext(ctx, &ConnError{Addr: c.addr, ConnID: c.id, Generation: c.generation, Stage: StageWrite, Err: err})
 	}
 	c.watching = true
 	m, err := c.roundTrip(ctx, msg)
@@ -400,7 +410,7 @@ func (c *Conn) RoundTrip(ctx context.Context, msg []byte) (wire.Msg, error) {
 	if stop != nil && !stop() {
 		c.expired(ctx)
 	}
-	return m, err
+	return m, markContext(ctx, err)
 }
 
 func (c *Conn) roundTrip(ctx context.Context, msg []byte) (wire.Msg, error) {

@@ -18,7 +18,15 @@ var defaultDialer = &net.Dialer{KeepAlive: 120 * time.Second}
 // ctx and cfg.ConnectTimeout. Errors are *ConnError whose Stage says which
 // step failed. Topology monitors use Dial for their own connections; pools
 // call it for theirs.
+//
+// A *ConnError has ContextDone set when ctx (not ConnectTimeout) ended:
+// the caller gave up, and the server is not to blame.
 func Dial(ctx context.Context, addr string, cfg *ConnConfig) (*Conn, error) {
+	c, err := dialHandshake(ctx, addr, cfg)
+	return c, markContext(ctx, err)
+}
+
+func dialHandshake(ctx context.Context, addr string, cfg *ConnConfig) (*Conn, error) {
 	if cfg == nil {
 		cfg = &ConnConfig{}
 	}

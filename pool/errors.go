@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"time"
 )
 
 // Stage names the step of a connection's life in which an error happened.
@@ -37,15 +38,24 @@ func (s Stage) Handshake() bool {
 // through: context.DeadlineExceeded, *net.OpError, *wire.Error,
 // *auth.AuthError, *CommandError).
 //
+// ContextDone says the failure is the caller's own: the context of the
+// operation (or of the checkout that was establishing the connection)
+// was cancelled or passed its deadline. Such an error says nothing about
+// the server: it is not a network error (Network is false), and SDAM must
+// not hear of it. A connectTimeoutMS expiry, a pool's Close or Clear, and
+// a socket error are never ContextDone.
+//
 // After a ConnError from a round trip the connection is dead and is closed
-// when it is checked in.
+// when it is checked in (unless nothing was sent: a context that ended
+// before the first byte leaves the connection usable).
 type ConnError struct {
-	Addr       string // the server address
-	ConnID     int64  // the pool's id for the connection; 0 before it had one
-	Generation uint64 // the pool generation the connection belongs to
-	Stage      Stage
-	Sent       bool // some byte of the request was written
-	Err        error
+	Addr        string // the server address
+	ConnID      int64  // the pool's id for the connection; 0 before it had one
+	Generation  uint64 // the pool generation the connection belongs to
+	Stage       Stage
+	Sent        bool // some byte of the request was written
+	ContextDone bool // the caller's context ended: not the server's failure
+	Err         error
 }
 
 func (e *ConnError) Error() string {
@@ -76,13 +86,47 @@ func (e *ConnError) Timeout() bool {
 
 // Network reports whether the error came from the network or from bytes
 // that made no sense (the SDAM "network error" class), as opposed to a
-// server's refusal (*CommandError) or an authentication failure.
+// server's refusal (*CommandError), an authentication failure, or the
+// caller's own context ending (ContextDone).
 func (e *ConnError) Network() bool {
+	if e.ContextDone {
+		return false
+	}
 	var ce *CommandError
 	if errors.As(e.Err, &ce) {
 		return false
 	}
 	return e.Stage != StageAuth || errors.As(e.Err, new(net.Error)) || errors.Is(e.Err, net.ErrClosed)
+}
+
+// markContext sets ContextDone on the *ConnError in err (if any) when
+// the failure came from ctx ending: ctx is done and the error wraps a
+// context error. The outermost layer that knows which context is the
+// caller's calls it last, so its judgement wins (Dial's connectTimeoutMS
+// is a context too, but not the caller's).
+func markContext(ctx context.Context, err error) error {
+	var ce *ConnError
+	if errors.As(err, &ce) {
+		ce.ContextDone = contextEnded(ctx) && isContextError(err)
+	}
+	return err
+}
+
+// contextEnded reports whether ctx is done, or past its deadline: the
+// socket's deadline, which is ctx's, may fire a moment before ctx itself
+// reports it.
+func contextEnded(ctx context.Context) bool {
+	if ctx.Err() != nil {
+		return true
+	}
+	dl, ok := ctx.Deadline()
+	return ok && !time.Now().Before(dl)
+}
+
+// isContextError reports whether err wraps a context's error (the net
+// package's own cancellation and timeout errors match too).
+func isContextError(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // CommandError is a server's refusal (ok: 0) of the handshake's hello. The

@@ -248,6 +248,21 @@ func parseHello(reply bson.Raw, cfg *ConnConfig) (Description, error) {
 	return d, nil
 }
 
+// The largest limits a hello may claim: MongoDB's own. A server that
+// claims more is not believed (a lying maxMessageSizeBytes would let one
+// reply make the connection allocate up to 2 GB).
+const (
+	maxHelloMessageSize = wire.DefaultMaxMessageSize // 48,000,000
+	maxHelloBSONSize    = defaultMaxBSONObjectSize   // 16 MiB
+)
+
+// boundLimits caps the limits of a hello reply at MongoDB's own; zero or
+// negative ones become the defaults later (setDescription).
+func boundLimits(d *Description) {
+	d.MaxMessageSizeBytes = min(d.MaxMessageSizeBytes, maxHelloMessageSize)
+	d.MaxBSONObjectSize = min(d.MaxBSONObjectSize, maxHelloBSONSize)
+}
+
 // chooseCompressor returns the first of ours that the server also lists.
 func chooseCompressor(ours []string, theirs bson.RawValue) string {
 	arr, ok := theirs.Array()

@@ -23,10 +23,14 @@ func ConnError(c *pool.Conn, err error) AppError {
 	return e
 }
 
-// connAppError classifies a pool.ConnError.
+// connAppError classifies a pool.ConnError. One the caller's own context
+// caused (ContextDone) gets no Kind: HandleError ignores it.
 func connAppError(ce *pool.ConnError, c *pool.Conn) AppError {
 	e := AppError{Generation: ce.Generation, Err: ce}
 	fromConn(&e, c)
+	if ce.ContextDone {
+		return e
+	}
 	switch {
 	case ce.Stage == pool.StageAuth:
 		e.Phase = DuringAuth

@@ -217,3 +217,34 @@ func reselect(t *testing.T, topo *Topology) {
 	}
 	s.Release()
 }
+
+// A connection whose authentication is cut off by the checkout's own
+// deadline is closed, and that is all: the server stays known and its pool
+// is not cleared (issue 13, item 2b).
+func TestCheckoutDeadlineDuringAuthChangesNothing(t *testing.T) {
+	srv := mockserver.New(t, mockserver.Options{})
+	srv.FailCommand(mockserver.FailPoint{Commands: []string{"saslStart"}, Action: mockserver.Hang})
+	opts := Options{Seeds: seeds(srv.Addr()), HeartbeatFrequency: longHeartbeat}
+	opts.Pool.Conn.Credential = &auth.Credential{Mechanism: auth.MechanismSCRAMSHA256, Source: "admin",
+		Username: "u", Password: "p", PasswordSet: true}
+	topo, _ := openTest(t, opts)
+	sel, err := topo.SelectServer(context.Background(), Criteria{Write: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sel.Release()
+	s := sel.(*Server)
+	gen := s.Pool().Generation()
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	_, err = s.Checkout(ctx)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Checkout = %v, want the context's deadline", err)
+	}
+	if typ := s.Description().Type; typ == ServerUnknown {
+		t.Error("the checkout's own deadline marked the server Unknown")
+	}
+	if got := s.Pool().Generation(); got != gen {
+		t.Errorf("pool generation %d, want %d: the checkout's own deadline cleared the pool", got, gen)
+	}
+}

@@ -39,7 +39,7 @@ const (
 // AppError is an error from an application connection, as SDAM sees it.
 type AppError struct {
 	Addr  Address
-	Kind  ErrorKind
+	Kind  ErrorKind // zero: nothing SDAM should act on
 	Phase ErrorPhase
 
 	// Overloaded is set when the error carries the SystemOverloadedError
@@ -93,13 +93,15 @@ type ErrorAction struct {
 //     a check; it clears the pool for a shutdown or a server below 4.2;
 //   - a network error on an established connection, and any error of the
 //     authentication step, mark the server Unknown and clear its pool;
+//   - an error of no Kind changes nothing: it says nothing about the
+//     server (the operation's own context ended, for one);
 //   - network errors and timeouts while connecting or running the first
 //     hello change nothing (the pool's backoff handles them), nor do
 //     timeouts after the handshake, other command errors, errors labelled
 //     SystemOverloadedError, or errors from an older pool generation.
 func HandleError(td TopologyDescription, poolGeneration uint64, e AppError) (TopologyDescription, ErrorAction) {
 	cur, ok := td.Server(e.Addr)
-	if !ok || e.Generation < poolGeneration {
+	if !ok || e.Generation < poolGeneration || e.Kind == 0 {
 		return td, ErrorAction{}
 	}
 	if e.Kind == CommandError && IsStateChange(e.Code, e.Message) {

@@ -105,8 +105,10 @@ func AppendCompressed(dst []byte, requestID, responseTo int32, c *Compressed) ([
 // Decompress unwraps the OP_COMPRESSED msg and appends the original message,
 // with a rebuilt header (same requestID and responseTo, the original opcode,
 // the uncompressed length), to dst. The uncompressed size is checked against
-// maxSize (DefaultMaxMessageSize when <= 0) before anything is decompressed or
-// allocated, and the data must decompress to exactly that size.
+// maxSize (DefaultMaxMessageSize when <= 0), and against what the bytes that
+// arrived can decompress to at most (maxExpansion), before anything is
+// decompressed or allocated: a 34-byte reply that claims 47 MB cannot make
+// it allocate 47 MB. The data must decompress to exactly that size.
 func Decompress(dst, msg []byte, maxSize int) ([]byte, error) {
 	if maxSize <= 0 {
 		maxSize = DefaultMaxMessageSize
@@ -119,6 +121,10 @@ func Decompress(dst, msg []byte, maxSize int) ([]byte, error) {
 	total := int64(HeaderLen) + int64(c.UncompressedSize)
 	if total > int64(maxSize) {
 		return dst, errorf(OpCompressed, 20, "uncompressedSize", "%d-byte message would exceed the maximum message size %d", total, maxSize)
+	}
+	if limit := maxExpansion(c.Compressor, len(c.Data)); int64(c.UncompressedSize) > limit {
+		return dst, errorf(OpCompressed, 20, "uncompressedSize", "%d bytes of %s data cannot decompress to %d bytes (at most %d)",
+			len(c.Data), c.Compressor, c.UncompressedSize, limit)
 	}
 	start := len(dst)
 	dst = slices.Grow(dst, int(total))
@@ -144,4 +150,23 @@ func Decompress(dst, msg []byte, maxSize int) ([]byte, error) {
 		return dst[:start], err
 	}
 	return dst[:len(dst)+len(out)], nil
+}
+
+// maxExpansion is the most that n bytes compressed with id can decompress
+// to, from each format's largest ratio: Snappy's longest copy (64 bytes)
+// takes at least 3 bytes (32 is generous); Deflate's best is 258 bytes for
+// a little over 2 bits (1032:1); a Zstandard block yields at most 128 KiB
+// and takes at least 4 bytes (an RLE block), plus a frame header. The slack
+// covers the formats' fixed overhead.
+func maxExpansion(id CompressorID, n int) int64 {
+	const slack = 1 << 10
+	switch id {
+	case CompressorNoop:
+		return int64(n)
+	case CompressorSnappy:
+		return 32*int64(n) + slack
+	case CompressorZlib:
+		return 1032*int64(n) + slack
+	}
+	return 32768*int64(n) + 128<<10 // CompressorZstd (ParseCompressed refused unknown ids)
 }

@@ -30,7 +30,14 @@
 //	classify         {ok: 0} -> *Error; writeErrors/writeConcernError ->
 //	                 *WriteException; transport failures -> *NetworkError;
 //	                 SDAM hears of every one (Server.HandleError); cluster and
-//	                 operation times are recorded (session.Clock, Finish)
+//	                 operation times are recorded (session.Clock, Finish).
+//	                 Two failures are the operation's alone, never network
+//	                 errors, never SDAM input, never retried: the operation's
+//	                 own context ending (cancelled or past its deadline: the
+//	                 context's error comes back, the connection goes back to
+//	                 its pool, which closes it if the stream was cut), and a
+//	                 reply that arrived whole but cannot be read (*ReplyError
+//	                 wrapping the *bson.DecodeError; the connection is fine)
 //	runBatches       splits Batch by maxWriteBatchSize and maxMessageSizeBytes,
 //	                 one txnNumber and one retry per batch, write errors merged
 //	                 with indexes counted from the operation's first document
@@ -87,7 +94,8 @@
 //	batch.go       runBatches: split writes
 //	reply.go       reading replies: ok, errors, write errors, $clusterTime
 //	errors.go      Error, WriteError, WriteConcernError, WriteException,
-//	               NetworkError, ServerSelectionError, label helpers, AppError
+//	               NetworkError, ReplyError, ServerSelectionError, label
+//	               helpers, AppError
 //	concern.go     writeConcern and $readPreference encoding and rules
 //	monitor.go     command events, redaction, slog
 //	transaction.go mongos pinning, transaction error labels; Classified for

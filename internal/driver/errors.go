@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/session"
@@ -136,6 +137,36 @@ func (e *NetworkError) Unwrap() error { return e.Err }
 
 // Timeout reports whether the failure was a deadline.
 func (e *NetworkError) Timeout() bool { return isDeadline(e.Err) }
+
+// ReplyError is a reply that arrived whole but whose content cannot be
+// read: malformed BSON (Err is then a *bson.DecodeError) or a reply
+// without an "ok" field. It is the operation's error: the connection and
+// the server are fine, and it is never retried.
+type ReplyError struct {
+	Command string // the command whose reply it was
+	Err     error
+}
+
+func (e *ReplyError) Error() string {
+	return "reply to " + e.Command + " cannot be read: " + e.Err.Error()
+}
+
+func (e *ReplyError) Unwrap() error { return e.Err }
+
+// isContextError reports whether err wraps a context's error.
+func isContextError(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// contextEnded reports whether ctx is done or past its deadline (a
+// socket deadline set from it may fire a moment before ctx reports it).
+func contextEnded(ctx context.Context) bool {
+	if ctx.Err() != nil {
+		return true
+	}
+	dl, ok := ctx.Deadline()
+	return ok && !time.Now().Before(dl)
+}
 
 // HasLabel reports whether the driver labelled e.
 func (e *NetworkError) HasLabel(label string) bool { return slices.Contains(e.Labels, label) }

@@ -414,17 +414,6 @@ func TestUnacknowledgedWrite(t *testing.T) {
 	}
 }
 
-func TestMalformedReplyClosesConnection(t *testing.T) {
-	d := newFake(topology.ReplicaSetWithPrimary, topology.RSPrimary)
-	d.handle(func(addr topology.Address, cmd bson.Raw) (bson.Raw, bool, error) {
-		return bson.Raw{9, 0, 0, 0, 0x55, 'a', 0, 0, 0}, true, nil
-	})
-	err := newExecutor(d).Execute(context.Background(), simpleOp(t, "ping", Command, bson.D{bson.KV("ping", 1)}))
-	if !IsNetworkError(err) {
-		t.Errorf("err = %v, want a network error (the stream is out of step)", err)
-	}
-}
-
 func TestCheckoutFailureRetried(t *testing.T) {
 	d := newFake(topology.ReplicaSetWithPrimary, topology.RSPrimary, topology.RSPrimary)
 	d.servers[0].connErr = &NetworkError{Addr: "hosta:27017", Err: io.ErrUnexpectedEOF}

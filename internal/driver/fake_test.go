@@ -27,7 +27,8 @@ type fakeDeployment struct {
 type fakeServer struct {
 	d       *fakeDeployment
 	desc    topology.ServerDescription
-	connErr error // Connection fails with it when set
+	connErr error           // Connection fails with it when set
+	onConn  func(*fakeConn) // sees every connection handed out
 	handler func(addr topology.Address, cmd bson.Raw) (reply bson.Raw, sent bool, err error)
 }
 
@@ -94,7 +95,11 @@ func (s *fakeServer) Connection(ctx context.Context) (Conn, error) {
 	if s.connErr != nil {
 		return nil, s.connErr
 	}
-	return &fakeConn{s: s}, nil
+	c := &fakeConn{s: s}
+	if s.onConn != nil {
+		s.onConn(c)
+	}
+	return c, nil
 }
 func (s *fakeServer) HandleError(_ Conn, err error) {
 	s.d.mu.Lock()
@@ -104,15 +109,16 @@ func (s *fakeServer) HandleError(_ Conn, err error) {
 func (s *fakeServer) Done() { s.d.mu.Lock(); s.d.done++; s.d.mu.Unlock() }
 
 type fakeConn struct {
-	s      *fakeServer
-	closed bool
+	s        *fakeServer
+	closed   bool
+	released bool
 }
 
 func (c *fakeConn) ID() string                              { return string(c.s.desc.Addr) + "#1" }
 func (c *fakeConn) ServerConnectionID() int64               { return 42 }
 func (c *fakeConn) Description() topology.ServerDescription { return c.s.desc }
 func (c *fakeConn) Close() error                            { c.closed = true; return nil }
-func (c *fakeConn) Release()                                {}
+func (c *fakeConn) Release()                                { c.released = true }
 
 func (c *fakeConn) RoundTrip(ctx context.Context, msg, dst []byte) ([]byte, bool, error) {
 	m, err := wire.ParseMsg(msg)

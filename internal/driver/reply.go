@@ -19,6 +19,10 @@ type replyFields struct {
 	labels      bson.RawArray
 }
 
+// validateReply checks a reply body on arrival: that it is one well-formed
+// BSON document, so that the executor and the handlers can walk it.
+func validateReply(body bson.Raw) error { return body.Validate() }
+
 // scanReply reads the top-level fields the executor needs.
 func scanReply(doc bson.Raw) (replyFields, error) {
 	var f replyFields

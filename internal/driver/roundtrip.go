@@ -36,6 +36,9 @@ func (x *Executor) roundTrip(ctx context.Context, ex *execution, srv Server, con
 	}
 	if err != nil {
 		wire.PutBuffer(buf)
+		if contextEnded(ctx) && isContextError(err) {
+			return nil, x.contextEnded(ctx, ex, conn, ev, err, sent)
+		}
 		return nil, x.connFailed(ctx, ex, srv, conn, ev, err, sent)
 	}
 	if e.moreToCome {
@@ -45,9 +48,9 @@ func (x *Executor) roundTrip(ctx context.Context, ex *execution, srv Server, con
 		return nil, nil
 	}
 	body := bson.Raw(out)
-	if err := body.Validate(); err != nil {
+	if err := validateReply(body); err != nil {
 		wire.PutBuffer(buf)
-		return nil, x.connFailed(ctx, ex, srv, conn, ev, fmt.Errorf("driver: reply body: %w", err), true)
+		return nil, x.replyInvalid(ex, conn, ev, err)
 	}
 	return x.classify(ex, srv, conn, ev, buf, body)
 }
@@ -86,6 +89,44 @@ func (x *Executor) connFailed(ctx context.Context, ex *execution, srv Server, co
 	return ne
 }
 
+// contextEnded handles a round trip cut short by the operation's own
+// context (cancelled, or past its deadline): the caller's doing, which
+// says nothing about the server. The connection goes back to its pool,
+// which closes it if a reply is still due or the stream was cut, and
+// keeps it if nothing was sent; SDAM hears nothing; the error is not a
+// network error, so nothing retries it. A request that went out leaves
+// the server session in an unknown state: it is marked dirty.
+func (x *Executor) contextEnded(ctx context.Context, ex *execution, conn Conn, ev *event, err error, sent bool) error {
+	x.release(ex, conn)
+	if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
+		err = fmt.Errorf("%w: %w", cerr, err)
+	}
+	if ex.sess != nil {
+		if ss := ex.sess.ServerSession(); sent && ss != nil {
+			ss.MarkDirty()
+		}
+		_ = ex.sess.Finish(ex.op.Kind.sessionKind(), nil, classify(err))
+	}
+	x.failed(ev, err)
+	return err
+}
+
+// replyInvalid handles a reply that arrived whole, framed as it should
+// be, but whose content this driver cannot read: malformed BSON, or no
+// "ok" field. The stream is in step, so the connection goes back to its
+// pool; it is the operation's error (wrapping the *bson.DecodeError, with
+// the command's name), never a network error, never SDAM input, never a
+// reason to retry.
+func (x *Executor) replyInvalid(ex *execution, conn Conn, ev *event, err error) error {
+	x.release(ex, conn)
+	err = &ReplyError{Command: ex.op.Name, Err: err}
+	if ex.sess != nil {
+		_ = ex.sess.Finish(ex.op.Kind.sessionKind(), nil, classify(err))
+	}
+	x.failed(ev, err)
+	return err
+}
+
 // classify reads a reply: it records the cluster and operation times,
 // turns {ok: 0} into an *Error and write errors into a *WriteException,
 // and tells SDAM about state-change errors.
@@ -93,7 +134,7 @@ func (x *Executor) classify(ex *execution, srv Server, conn Conn, ev *event, buf
 	f, err := scanReply(body)
 	if err != nil {
 		wire.PutBuffer(buf)
-		return nil, x.connFailed(context.Background(), ex, srv, conn, ev, err, true)
+		return nil, x.replyInvalid(ex, conn, ev, err)
 	}
 	if !f.ok {
 		e := commandError(body, &f)
