@@ -27,7 +27,7 @@ func TestSCRAMConversation(t *testing.T) {
 				if old {
 					s.done = func(step int, d bool) bool { return d && step != 2 } // ignores skipEmptyExchange
 				}
-				err := authenticate(context.Background(), s, scramCred(mech), mech, newKeyCache(4))
+				err := authenticate(context.Background(), s, scramCred(mech), mech, newKeyCache(4), nil)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -59,7 +59,7 @@ func TestSCRAMWrongPassword(t *testing.T) {
 	s := newFakeServer(t)
 	cred := scramCred(MechanismSCRAMSHA256)
 	cred.Password = "wrong-secret"
-	err := Authenticate(context.Background(), s, cred, nil)
+	err := Authenticate(context.Background(), s, cred, nil, nil)
 	var ae *AuthError
 	var ce *CommandError
 	if !errors.As(err, &ae) || !errors.As(err, &ce) || ce.Code != 18 {
@@ -76,7 +76,7 @@ func TestSCRAMWrongPassword(t *testing.T) {
 func TestCommanderErrorIsWrapped(t *testing.T) {
 	netErr := errors.New("connection reset")
 	c := commanderFunc(func(context.Context, string, []byte) (bson.Raw, error) { return nil, netErr })
-	err := Authenticate(context.Background(), c, scramCred(MechanismSCRAMSHA256), nil)
+	err := Authenticate(context.Background(), c, scramCred(MechanismSCRAMSHA256), nil, nil)
 	var ae *AuthError
 	if !errors.As(err, &ae) || !errors.Is(err, netErr) {
 		t.Fatalf("err = %v; want *AuthError wrapping the Commander's error", err)
@@ -200,7 +200,7 @@ func TestSCRAMMalformedServer(t *testing.T) {
 				cred := scramCred(mech)
 				cred.Password = "pencil-secret"
 				s.password = cred.Password
-				err := wrap(cred, mech, authenticate(context.Background(), s, cred, mech, newKeyCache(4)))
+				err := wrap(cred, mech, authenticate(context.Background(), s, cred, mech, newKeyCache(4), nil))
 				var ae *AuthError
 				if !errors.As(err, &ae) {
 					t.Fatalf("err = %v; want *AuthError", err)
@@ -222,7 +222,7 @@ func TestPLAINConversation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := Authenticate(context.Background(), s, cred, nil); err != nil {
+	if err := Authenticate(context.Background(), s, cred, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	p, _ := s.cmds[0].Lookup("payload").Binary()
@@ -239,7 +239,7 @@ func TestPLAINConversation(t *testing.T) {
 
 	s = newFakeServer(t)
 	cred.Password = "nope"
-	if err := Authenticate(context.Background(), s, cred, nil); err == nil || strings.Contains(err.Error(), "nope") {
+	if err := Authenticate(context.Background(), s, cred, nil, nil); err == nil || strings.Contains(err.Error(), "nope") {
 		t.Fatalf("wrong PLAIN password: err = %v", err)
 	}
 }
@@ -248,7 +248,7 @@ func TestX509Conversation(t *testing.T) {
 	for _, user := range []string{"", "CN=client"} {
 		s := newFakeServer(t)
 		cred := Credential{Mechanism: MechanismX509, Username: user}
-		if err := Authenticate(context.Background(), s, cred, nil); err != nil {
+		if err := Authenticate(context.Background(), s, cred, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 		cmd := s.cmds[0]
@@ -285,7 +285,7 @@ func TestNegotiation(t *testing.T) {
 	}
 	for i, tc := range tests {
 		s := newFakeServer(t)
-		if err := Authenticate(context.Background(), s, Credential{Username: "user", Password: "pencil"}, tc.hello); err != nil {
+		if err := Authenticate(context.Background(), s, Credential{Username: "user", Password: "pencil"}, tc.hello, nil); err != nil {
 			t.Fatalf("case %d: %v", i, err)
 		}
 		if s.mech != tc.want {
@@ -310,7 +310,7 @@ func TestSASLprepdPasswordMatchesServer(t *testing.T) {
 		s := newFakeServer(t)
 		s.user, s.password = "\u2168", "\u2163"
 		cred := Credential{Mechanism: MechanismSCRAMSHA256, Username: "\u2168", Password: pw}
-		if err := authenticate(context.Background(), s, cred, MechanismSCRAMSHA256, newKeyCache(4)); err != nil {
+		if err := authenticate(context.Background(), s, cred, MechanismSCRAMSHA256, newKeyCache(4), nil); err != nil {
 			t.Errorf("password %+q: %v", pw, err)
 		}
 	}
@@ -320,7 +320,7 @@ func TestConversationUsesKeyCache(t *testing.T) {
 	cache := newKeyCache(4)
 	for i := 0; i < 3; i++ {
 		s := newFakeServer(t)
-		if err := authenticate(context.Background(), s, scramCred(MechanismSCRAMSHA256), MechanismSCRAMSHA256, cache); err != nil {
+		if err := authenticate(context.Background(), s, scramCred(MechanismSCRAMSHA256), MechanismSCRAMSHA256, cache, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -340,7 +340,7 @@ func benchmarkConversation(b *testing.B, warm bool) {
 			cache = newKeyCache(4)
 		}
 		s.cmds, s.dbs = s.cmds[:0], s.dbs[:0]
-		if err := authenticate(context.Background(), s, cred, MechanismSCRAMSHA256, cache); err != nil {
+		if err := authenticate(context.Background(), s, cred, MechanismSCRAMSHA256, cache, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -13,6 +13,9 @@ const (
 	MechanismSCRAMSHA256 = "SCRAM-SHA-256"
 	MechanismPLAIN       = "PLAIN"
 	MechanismX509        = "MONGODB-X509"
+	MechanismAWS         = "MONGODB-AWS"
+	MechanismOIDC        = "MONGODB-OIDC"
+	MechanismGSSAPI      = "GSSAPI" // recognised only to refuse it clearly: see ErrGSSAPI
 )
 
 // Default authentication databases.
@@ -31,12 +34,34 @@ const (
 // Credential stored in an unexported field of another struct, so types
 // that hold one should not be printed with %v wholesale.
 type Credential struct {
-	Mechanism   string            // "", SCRAM-SHA-1, SCRAM-SHA-256, PLAIN or MONGODB-X509
-	Source      string            // authentication database; "" means the mechanism's default
-	Username    string            // sent as given: never SASLprep'd
-	Password    string            // secret; see PasswordSet
-	PasswordSet bool              // a password was given, even an empty one
-	Props       map[string]string // authMechanismProperties; none of these mechanisms takes any
+	Mechanism   string // "", SCRAM-SHA-1, SCRAM-SHA-256, PLAIN, MONGODB-X509, MONGODB-AWS or MONGODB-OIDC
+	Source      string // authentication database; "" means the mechanism's default
+	Username    string // sent as given: never SASLprep'd
+	Password    string // secret; see PasswordSet
+	PasswordSet bool   // a password was given, even an empty one
+	// Props are the authMechanismProperties (names case-insensitive):
+	// MONGODB-AWS takes AWS_SESSION_TOKEN, MONGODB-OIDC ENVIRONMENT (test,
+	// azure, gcp, k8s) and TOKEN_RESOURCE; no other mechanism takes any.
+	Props map[string]string
+
+	// AWSCredentialProvider, for MONGODB-AWS, supplies the AWS credentials
+	// instead of the built-in chain (environment, then the providers of
+	// package auth/cloud when it is imported). For MONGODB-AWS, Username
+	// and Password set in code are an access key id and its secret.
+	AWSCredentialProvider AWSCredentialProvider
+	// OIDCMachineCallback and OIDCHumanCallback, for MONGODB-OIDC, return
+	// access tokens (at most one of them, and not with ENVIRONMENT).
+	OIDCMachineCallback OIDCCallback
+	OIDCHumanCallback   OIDCCallback
+	// OIDCAllowedHosts is ALLOWED_HOSTS of the human flow: the hosts
+	// ("*.example.com" matches any subdomain) to which a human callback's
+	// token may be sent. nil means DefaultOIDCAllowedHosts. It cannot come
+	// from a connection string.
+	OIDCAllowedHosts []string
+
+	// state holds the caches of MONGODB-AWS and MONGODB-OIDC, shared by
+	// every copy of a credential that WithDefaults returned (one client).
+	state *mechState
 }
 
 // WithDefaults returns the credential with Mechanism in canonical case and
@@ -51,13 +76,16 @@ func (c Credential) WithDefaults(uriDatabase string) (Credential, error) {
 	}
 	if c.Source == "" {
 		switch c.Mechanism {
-		case MechanismX509:
+		case MechanismX509, MechanismAWS, MechanismOIDC:
 			c.Source = externalSource
 		case MechanismPLAIN:
 			c.Source = firstNonEmpty(uriDatabase, externalSource)
 		default:
 			c.Source = firstNonEmpty(uriDatabase, defaultSCRAMSource)
 		}
+	}
+	if c.state == nil && (c.Mechanism == MechanismAWS || c.Mechanism == MechanismOIDC) {
+		c.state = new(mechState)
 	}
 	return c, c.Validate()
 }
@@ -66,15 +94,22 @@ func (c Credential) WithDefaults(uriDatabase string) (Credential, error) {
 // properties"). Errors name the field, never the password.
 func (c Credential) Validate() error {
 	mech, ok := canonicalMechanism(c.Mechanism)
-	if !ok {
-		return c.invalid(fmt.Sprintf("unsupported mechanism %q (supported: %s, %s, %s, %s)", c.Mechanism,
-			MechanismSCRAMSHA256, MechanismSCRAMSHA1, MechanismPLAIN, MechanismX509))
+	if mech == MechanismGSSAPI {
+		return &AuthError{Mechanism: mech, Source: c.Source, Username: c.Username, Err: ErrGSSAPI}
 	}
-	if len(c.Props) > 0 {
-		return c.invalid("mechanism properties are not allowed for " + mechOrDefault(mech))
+	if !ok {
+		return c.invalid(fmt.Sprintf("unsupported mechanism %q (supported: %s, %s, %s, %s, %s, %s)", c.Mechanism,
+			MechanismSCRAMSHA256, MechanismSCRAMSHA1, MechanismPLAIN, MechanismX509, MechanismAWS, MechanismOIDC))
+	}
+	if msg := c.checkMechanismFields(mech); msg != "" {
+		return c.invalid(msg)
 	}
 	hasPassword := c.PasswordSet || c.Password != ""
 	switch mech {
+	case MechanismAWS:
+		return c.invalidIf(c.validateAWS())
+	case MechanismOIDC:
+		return c.invalidIf(c.validateOIDC())
 	case MechanismX509:
 		if hasPassword {
 			return c.invalid("a password is not allowed for " + MechanismX509)
@@ -93,6 +128,44 @@ func (c Credential) Validate() error {
 	return nil
 }
 
+// checkMechanismFields refuses properties and callbacks given to a
+// mechanism that takes none of them.
+func (c Credential) checkMechanismFields(mech string) string {
+	if mech != MechanismAWS && c.AWSCredentialProvider != nil {
+		return "AWSCredentialProvider is only for " + MechanismAWS
+	}
+	if mech != MechanismOIDC && (c.OIDCMachineCallback != nil || c.OIDCHumanCallback != nil || c.OIDCAllowedHosts != nil) {
+		return "OIDC callbacks and allowed hosts are only for " + MechanismOIDC
+	}
+	if len(c.Props) > 0 && mech != MechanismAWS && mech != MechanismOIDC {
+		return "mechanism properties are not allowed for " + mechOrDefault(mech)
+	}
+	if (mech == MechanismAWS || mech == MechanismOIDC) && c.Source != "" && c.Source != externalSource {
+		return "source must be \"$external\" for " + mech
+	}
+	return ""
+}
+
+func (c Credential) invalidIf(msg string) error {
+	if msg == "" {
+		return nil
+	}
+	return c.invalid(msg)
+}
+
+// prop returns the mechanism property name (case-insensitive).
+func (c Credential) prop(name string) (string, bool) {
+	if v, ok := c.Props[name]; ok {
+		return v, true
+	}
+	for k, v := range c.Props {
+		if strings.EqualFold(k, name) {
+			return v, true
+		}
+	}
+	return "", false
+}
+
 func (c Credential) invalid(msg string) error {
 	return &AuthError{Mechanism: c.Mechanism, Source: c.Source, Username: c.Username, Err: errors.New("invalid credential: " + msg)}
 }
@@ -104,7 +177,7 @@ func (c Credential) source() string {
 		return c.Source
 	}
 	switch strings.ToUpper(c.Mechanism) {
-	case MechanismPLAIN, MechanismX509:
+	case MechanismPLAIN, MechanismX509, MechanismAWS, MechanismOIDC:
 		return externalSource
 	}
 	return defaultSCRAMSource
@@ -112,8 +185,10 @@ func (c Credential) source() string {
 
 func canonicalMechanism(m string) (string, bool) {
 	switch u := strings.ToUpper(m); u {
-	case "", MechanismSCRAMSHA1, MechanismSCRAMSHA256, MechanismPLAIN, MechanismX509:
+	case "", MechanismSCRAMSHA1, MechanismSCRAMSHA256, MechanismPLAIN, MechanismX509, MechanismAWS, MechanismOIDC:
 		return u, true
+	case MechanismGSSAPI:
+		return u, false
 	}
 	return m, false
 }
@@ -147,6 +222,18 @@ func (c Credential) String() string {
 	if len(c.Props) > 0 {
 		b.WriteString(", Props:<" + strconv.Itoa(len(c.Props)) + " redacted>")
 	}
+	if c.AWSCredentialProvider != nil {
+		b.WriteString(", AWSCredentialProvider:set")
+	}
+	if c.OIDCMachineCallback != nil {
+		b.WriteString(", OIDCMachineCallback:set")
+	}
+	if c.OIDCHumanCallback != nil {
+		b.WriteString(", OIDCHumanCallback:set")
+	}
+	if c.OIDCAllowedHosts != nil {
+		b.WriteString(", OIDCAllowedHosts:" + strconv.Quote(strings.Join(c.OIDCAllowedHosts, ",")))
+	}
 	b.WriteString("}")
 	return b.String()
 }
@@ -161,4 +248,39 @@ func (c Credential) Format(f fmt.State, verb rune) {
 		return
 	}
 	fmt.Fprint(f, c.String())
+}
+
+// MarshalJSON writes the fields String shows, the secrets redacted, so that
+// encoding/json (and log/slog's JSON handler) never print a password.
+func (c Credential) MarshalJSON() ([]byte, error) {
+	b := []byte(`{"Mechanism":`)
+	b = appendJSONString(b, c.Mechanism)
+	b = append(b, `,"Source":`...)
+	b = appendJSONString(b, c.Source)
+	b = append(b, `,"Username":`...)
+	b = appendJSONString(b, c.Username)
+	if c.PasswordSet || c.Password != "" {
+		b = append(b, `,"Password":"<redacted>"`...)
+	}
+	if len(c.Props) > 0 {
+		b = append(b, `,"Props":"<redacted>"`...)
+	}
+	return append(b, '}'), nil
+}
+
+// appendJSONString appends s as a JSON string.
+func appendJSONString(b []byte, s string) []byte {
+	const hexDigits = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"' || c == '\\':
+			b = append(b, '\\', c)
+		case c < 0x20 || c == '<' || c == '>' || c == '&':
+			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&15])
+		default:
+			b = append(b, c)
+		}
+	}
+	return append(b, '"')
 }

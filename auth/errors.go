@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 )
@@ -37,3 +38,9 @@ type CommandError struct {
 func (e *CommandError) Error() string {
 	return fmt.Sprintf("server error %d: %s", e.Code, e.Message)
 }
+
+// ErrGSSAPI is the error for the GSSAPI (Kerberos) mechanism, which torque
+// does not implement: Kerberos needs either cgo (libgssapi) or a Kerberos
+// library, and the module is pure Go with two dependencies.
+var ErrGSSAPI = errors.New("GSSAPI (Kerberos) is not supported by torque: it needs cgo or a Kerberos library, " +
+	"and torque is pure Go without them; use SCRAM-SHA-256, MONGODB-X509, MONGODB-AWS or MONGODB-OIDC")

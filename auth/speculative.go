@@ -11,8 +11,10 @@ import (
 // conversation in its speculativeAuthenticate field and a server that
 // supports it answers in the same field of its reply, saving a round trip.
 // SCRAM embeds its saslStart (with "db" for "$db"; SCRAM-SHA-256 when the
-// mechanism is to be negotiated), X.509 its authenticate command. PLAIN has
-// no speculative form.
+// mechanism is to be negotiated), X.509 its authenticate command,
+// MONGODB-OIDC a one-step saslStart with the client's cached access token
+// (none without one). PLAIN and MONGODB-AWS have no speculative form (AWS
+// needs the server's nonce before it can sign).
 //
 // The pool's handshake, in order:
 //
@@ -20,7 +22,7 @@ import (
 //	hello: saslSupportedMechs = auth.SASLSupportedMechs(cred) if not ""
 //	       speculativeAuthenticate = spec.Document() if spec != nil
 //	reply := <hello round trip>
-//	err = spec.Finish(ctx, conn, reply)         // or auth.Authenticate(ctx, conn, cred, reply)
+//	err = spec.Finish(ctx, conn, reply, st)     // or auth.Authenticate(ctx, conn, cred, reply, st)
 
 // Speculative is one connection's speculative authentication. It is used by
 // one goroutine, once.
@@ -28,6 +30,7 @@ type Speculative struct {
 	cred  Credential
 	mech  string
 	scram *scramMechanism // SCRAM only
+	token string          // MONGODB-OIDC: the cached access token sent
 	doc   []byte
 	cache *keyCache
 }
@@ -49,8 +52,13 @@ func speculate(cred Credential, nonce string, cache *keyCache) (*Speculative, er
 	s := &Speculative{cred: cred, mech: mech, cache: cache}
 	var err error
 	switch mech {
-	case MechanismPLAIN:
+	case MechanismPLAIN, MechanismAWS:
 		return nil, nil
+	case MechanismOIDC:
+		if s.token = cred.oidcCache().accessToken(); s.token == "" {
+			return nil, nil
+		}
+		s.doc, err = appendSASLStart(nil, mech, oidcJWTPayload(s.token), "db", externalSource)
 	case MechanismX509:
 		s.doc, err = appendX509Authenticate(nil, cred.Username, "db")
 	default:
@@ -75,15 +83,36 @@ func (s *Speculative) Document() bson.Raw { return s.doc }
 // the reply answers the speculative conversation it continues that one (a
 // failure there is final); otherwise it runs a full conversation, choosing
 // the mechanism from the reply's saslSupportedMechs when the credential
-// names none. Every error is an *AuthError.
-func (s *Speculative) Finish(ctx context.Context, c Commander, hello bson.Raw) error {
+// names none. For MONGODB-OIDC an answer that is not done is not final:
+// the full conversation runs (without invalidating the cached token, as
+// the spec says). st is the connection's state (may be nil). Every error is
+// an *AuthError.
+func (s *Speculative) Finish(ctx context.Context, c Commander, hello bson.Raw, st *ConnState) error {
 	answer, ok := hello.Lookup("speculativeAuthenticate").Document()
-	if !ok {
+	if s.mech == MechanismOIDC && ok && oidcExpectDone(answer) == nil {
+		st.setToken(s.token)
+		s.done(st)
+		return nil
+	}
+	if !ok || s.mech == MechanismOIDC {
 		mech := mechanismFor(s.cred, hello)
-		return wrap(s.cred, mech, authenticate(ctx, c, s.cred, mech, s.cache))
+		return wrap(s.cred, mech, authenticate(ctx, c, s.cred, mech, s.cache, st))
 	}
+	var err error
 	if s.mech == MechanismX509 {
-		return wrap(s.cred, s.mech, checkOK(answer)) // {dbname, user}: already authenticated
+		err = checkOK(answer) // {dbname, user}: already authenticated
+	} else {
+		err = continueSASL(ctx, c, s.cred.source(), s.scram, answer)
 	}
-	return wrap(s.cred, s.mech, continueSASL(ctx, c, s.cred.source(), s.scram, answer))
+	if err == nil {
+		s.done(st)
+	}
+	return wrap(s.cred, s.mech, err)
+}
+
+// done records the mechanism used in st.
+func (s *Speculative) done(st *ConnState) {
+	if st != nil {
+		st.mech = s.mech
+	}
 }

@@ -58,7 +58,7 @@ func TestSpeculativeSCRAM(t *testing.T) {
 
 	s := newFakeServer(t)
 	answer := s.speculativeReply(doc)
-	if err := spec.Finish(context.Background(), s, helloWith(t, answer)); err != nil {
+	if err := spec.Finish(context.Background(), s, helloWith(t, answer), nil); err != nil {
 		t.Fatal(err)
 	}
 	if len(s.cmds) != 1 {
@@ -79,7 +79,7 @@ func TestSpeculativeFallsBack(t *testing.T) {
 	}
 	s := newFakeServer(t)
 	s.mechs = []string{MechanismSCRAMSHA1}
-	if err := spec.Finish(context.Background(), s, helloWith(t, nil, MechanismSCRAMSHA1)); err != nil {
+	if err := spec.Finish(context.Background(), s, helloWith(t, nil, MechanismSCRAMSHA1), nil); err != nil {
 		t.Fatal(err)
 	}
 	if s.mech != MechanismSCRAMSHA1 || len(s.cmds) != 2 {
@@ -95,7 +95,7 @@ func TestSpeculativeFailureIsFinal(t *testing.T) {
 	}
 	s := newFakeServer(t)
 	answer := s.speculativeReply(spec.Document())
-	if err := spec.Finish(context.Background(), s, helloWith(t, answer)); err == nil {
+	if err := spec.Finish(context.Background(), s, helloWith(t, answer), nil); err == nil {
 		t.Fatal("wrong password accepted")
 	}
 	if len(s.cmds) != 1 {
@@ -127,11 +127,11 @@ func TestSpeculativeX509(t *testing.T) {
 		d = bson.AppendStringElement(d, "dbname", "$external")
 		return bson.AppendStringElement(d, "user", "CN=client")
 	})
-	if err := spec.Finish(context.Background(), s, helloWith(t, answer)); err != nil || len(s.cmds) != 0 {
+	if err := spec.Finish(context.Background(), s, helloWith(t, answer), nil); err != nil || len(s.cmds) != 0 {
 		t.Fatalf("err=%v, %d commands; want nil and 0", err, len(s.cmds))
 	}
 	// Not answered: one authenticate command.
-	if err := spec.Finish(context.Background(), s, helloWith(t, nil)); err != nil || len(s.cmds) != 1 {
+	if err := spec.Finish(context.Background(), s, helloWith(t, nil), nil); err != nil || len(s.cmds) != 1 {
 		t.Fatalf("err=%v, %d commands; want nil and 1", err, len(s.cmds))
 	}
 }

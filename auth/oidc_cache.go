@@ -1,0 +1,147 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// oidcCache is the spec's Client Cache: the latest access token, and for
+// the human flow the IdpInfo and refresh token. callMu lets one provider or
+// callback call run at a time; it is never held during a SASL exchange.
+type oidcCache struct {
+	callMu sync.Mutex
+
+	mu      sync.Mutex
+	access  string
+	refreshTok string
+	idp     *IDPInfo
+}
+
+func (c *oidcCache) accessToken() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.access
+}
+
+// invalidate forgets tok if it is still the cached token (a token fetched
+// meanwhile by another connection stays).
+func (c *oidcCache) invalidate(tok string) {
+	c.mu.Lock()
+	if tok != "" && c.access == tok {
+		c.access = ""
+	}
+	c.mu.Unlock()
+}
+
+// token returns the cached access token (cached true), or calls the
+// machine callback or environment for a new one and caches it.
+func (c *oidcCache) token(ctx context.Context, cred Credential) (tok string, cached bool, err error) {
+	c.callMu.Lock()
+	defer c.callMu.Unlock()
+	if tok := c.accessToken(); tok != "" {
+		return tok, true, nil
+	}
+	cb, err := machineCallback(cred)
+	if err != nil {
+		return "", false, err
+	}
+	oc, err := callOIDC(ctx, cb, &OIDCArgs{Version: OIDCCallbackVersion, Username: cred.Username})
+	if err != nil {
+		return "", false, err
+	}
+	c.mu.Lock()
+	c.access = oc.AccessToken
+	c.mu.Unlock()
+	return oc.AccessToken, false, nil
+}
+
+// refresh calls the human callback with the cached refresh token and
+// IdpInfo, if there are both, and caches the new token ("" when there is
+// nothing to refresh with).
+func (c *oidcCache) refresh(ctx context.Context, cred Credential) (string, error) {
+	c.callMu.Lock()
+	defer c.callMu.Unlock()
+	c.mu.Lock()
+	rt, idp, access := c.refreshTok, c.idp, c.access
+	c.mu.Unlock()
+	if access != "" {
+		return access, nil // another connection refreshed meanwhile
+	}
+	if rt == "" || idp == nil {
+		return "", nil
+	}
+	oc, err := callHuman(ctx, cred, &OIDCArgs{Version: OIDCCallbackVersion, Username: cred.Username, IDPInfo: idp, RefreshToken: rt})
+	if err != nil {
+		c.mu.Lock()
+		c.refreshTok = "" // a refresh token the IdP refused is not tried again
+		c.mu.Unlock()
+		return "", err
+	}
+	c.store(oc, idp)
+	return oc.AccessToken, nil
+}
+
+// human calls the human callback for a new two-step conversation: with the
+// server's IdpInfo and, as the spec requires, no refresh token.
+func (c *oidcCache) human(ctx context.Context, cred Credential, idp *IDPInfo) (string, error) {
+	c.callMu.Lock()
+	defer c.callMu.Unlock()
+	oc, err := callHuman(ctx, cred, &OIDCArgs{Version: OIDCCallbackVersion, Username: cred.Username, IDPInfo: idp})
+	if err != nil {
+		return "", err
+	}
+	c.store(oc, idp)
+	return oc.AccessToken, nil
+}
+
+func (c *oidcCache) store(oc *OIDCCredential, idp *IDPInfo) {
+	c.mu.Lock()
+	c.access, c.refreshTok, c.idp = oc.AccessToken, oc.RefreshToken, idp
+	c.mu.Unlock()
+}
+
+// machineCallback is the credential's machine callback or environment.
+func machineCallback(cred Credential) (OIDCCallback, error) {
+	if cred.OIDCMachineCallback != nil {
+		return cred.OIDCMachineCallback, nil
+	}
+	name, _ := cred.prop("ENVIRONMENT")
+	env, ok := oidcEnvironment(name)
+	if !ok {
+		return nil, fmt.Errorf("ENVIRONMENT %q is not available (azure and gcp need package auth/cloud)", name)
+	}
+	res, _ := cred.prop("TOKEN_RESOURCE")
+	return env(res, cred.Username), nil
+}
+
+// callHuman runs the human callback for up to five minutes, ended early
+// only when ctx is cancelled (not when its deadline passes).
+func callHuman(ctx context.Context, cred Credential, args *OIDCArgs) (*OIDCCredential, error) {
+	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), oidcHumanTimeout)
+	defer cancel()
+	stop := context.AfterFunc(ctx, func() {
+		if errors.Is(ctx.Err(), context.Canceled) {
+			cancel()
+		}
+	})
+	defer stop()
+	return callOIDC(hctx, cred.OIDCHumanCallback, args)
+}
+
+// callOIDC calls cb and checks what it returned. The callback's error is
+// kept (errors.Is works) but callbacks should not put tokens in errors.
+func callOIDC(ctx context.Context, cb OIDCCallback, args *OIDCArgs) (*OIDCCredential, error) {
+	oc, err := cb(ctx, args)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("OIDC callback: %w", err)
+	case oc == nil || oc.AccessToken == "":
+		return nil, errors.New("OIDC callback returned no access token")
+	case !oc.ExpiresAt.IsZero() && oc.ExpiresAt.Before(time.Now()):
+		return nil, errors.New("OIDC callback returned an access token that has already expired")
+	}
+	return oc, nil
+}
