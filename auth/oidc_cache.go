@@ -14,10 +14,10 @@ import (
 type oidcCache struct {
 	callMu sync.Mutex
 
-	mu      sync.Mutex
-	access  string
+	mu         sync.Mutex
+	access     string
 	refreshTok string
-	idp     *IDPInfo
+	idp        *IDPInfo
 }
 
 func (c *oidcCache) accessToken() string {
