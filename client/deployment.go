@@ -176,3 +176,9 @@ func (c *conn) Close() error {
 }
 
 func (c *conn) Release() { _ = c.srv.s.CheckIn(c.c) }
+
+// Authenticated and Reauthenticate make conn a driver.Reauthenticator:
+// the executor reauthenticates on ReauthenticationRequired (391).
+func (c *conn) Authenticated() bool { return c.c.Authenticated() }
+
+func (c *conn) Reauthenticate(ctx context.Context) error { return c.c.Reauthenticate(ctx) }

@@ -135,7 +135,7 @@ func TestAuthSpeculativeSavesARoundTrip(t *testing.T) {
 	full := &countingDialer{}
 	c2 := dialT(t, addr, &ConnConfig{Dialer: full})
 	hello := full.writes.Load()
-	if err := auth.Authenticate(testCtx(t), c2, cr, c2.Description().Hello); err != nil {
+	if err := auth.Authenticate(testCtx(t), c2, cr, c2.Description().Hello, nil); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := spec.writes.Load(), full.writes.Load()-1; got != want {

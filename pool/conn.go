@@ -52,6 +52,8 @@ type Conn struct {
 	awaiting bool      // a request was written whose reply has not been read
 	expireFn func()    // c.expire, bound once so that watching allocates less
 
+	auth *connAuth // what reauthentication needs; nil without a credential (reauth.go)
+
 	dead        atomic.Bool
 	failure     error // the first failure (fail), for the errors of later calls; owner only
 	interrupted atomic.Bool

@@ -56,10 +56,11 @@ func (c *Conn) handshake(ctx context.Context, cfg *ConnConfig) error {
 		return c.checkAlive(ctx, StageHello)
 	}
 	cmdr := &handshakeCommander{c: c, api: cfg.ServerAPI}
+	c.auth = &connAuth{cred: cfg.Credential, api: cfg.ServerAPI, state: auth.ConnState{Host: c.addr}}
 	if spec != nil {
-		err = spec.Finish(ctx, cmdr, d.Hello)
+		err = spec.Finish(ctx, cmdr, d.Hello, &c.auth.state)
 	} else {
-		err = auth.Authenticate(ctx, cmdr, *cfg.Credential, d.Hello)
+		err = auth.Authenticate(ctx, cmdr, *cfg.Credential, d.Hello, &c.auth.state)
 	}
 	if err != nil {
 		return &ConnError{Addr: c.addr, Stage: StageAuth, Sent: true, Err: err}

@@ -47,6 +47,7 @@ type execution struct {
 	kept     bool // the handler took the implicit session
 	prepared bool // prepare ran (on the first attempt that got a connection)
 	retry    bool // this operation may be retried
+	reauthed bool // the connection was reauthenticated after a 391 (reauth.go)
 	// sessTimeout is the server's logicalSessionTimeoutMinutes.
 	sessTimeout time.Duration
 	// The batch being sent: the documents [start, start+n) of op.Batch.
@@ -209,7 +210,9 @@ func (x *Executor) attempt(ctx context.Context, ex *execution, srv Server) (*Rep
 			return nil, err
 		}
 	}
-	return x.roundTrip(ctx, ex, srv, conn)
+	ex.reauthed = false
+	r, err := x.roundTrip(ctx, ex, srv, conn)
+	return x.afterReauth(ctx, ex, srv, conn, r, err)
 }
 
 // prepare starts an implicit session when the server supports sessions,

@@ -143,6 +143,10 @@ func (x *Executor) classify(ex *execution, srv Server, conn Conn, ev *event, buf
 		if e.Code == 20 && ex.retry && ex.op.Kind == Write {
 			e.Message = "this MongoDB deployment does not support retryable writes: add retryWrites=false to the connection string (" + e.Message + ")"
 		}
+		if wantsReauth(ex, conn, e) {
+			x.failed(ev, e)
+			return nil, &reauthNeeded{err: e} // conn stays checked out: reauth.go
+		}
 		srv.HandleError(conn, e)
 		x.release(ex, conn)
 		x.failed(ev, e)
