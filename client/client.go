@@ -53,6 +53,9 @@ func Connect(ctx context.Context, uri string, opts ...Options) (*Client, error) 
 	if err := o.validate(); err != nil {
 		return nil, err
 	}
+	if err := o.prepareAuth(); err != nil {
+		return nil, err
+	}
 	dep := &deployment{open: func(ctx context.Context) (*topology.Topology, error) {
 		t, err := o.resolveSRV(ctx)
 		if err != nil {

@@ -237,6 +237,21 @@ func (o *Options) readPrefFrom(cs *connstring.ConnString) error {
 	return o.ReadPreference.Validate()
 }
 
+// prepareAuth gives Options.Auth its defaults and validates it, once per
+// client: the copy made here carries the client's MONGODB-AWS credential
+// cache and MONGODB-OIDC token cache, shared by every connection.
+func (o *Options) prepareAuth() error {
+	if o.Auth == nil {
+		return nil
+	}
+	c, err := o.Auth.WithDefaults("")
+	if err != nil {
+		return err
+	}
+	o.Auth = &c
+	return nil
+}
+
 // merge returns o with every non-zero exported field of over copied in.
 func (o Options) merge(over Options) Options {
 	dst := reflect.ValueOf(&o).Elem()
