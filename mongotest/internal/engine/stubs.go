@@ -6,14 +6,6 @@ func notYet(what string) error {
 	return errorf(CodeNotImplemented, "mongotest engine: %s not implemented yet", what)
 }
 
-// Filter is a compiled query filter.
-type Filter struct{}
-
-func CompileFilter(filter bson.D, vars Vars) (*Filter, error) { return nil, notYet("filters") }
-func (f *Filter) Match(doc bson.D) (MatchInfo, bool, error) {
-	return MatchInfo{}, false, notYet("filters")
-}
-
 // Projection is a compiled find projection.
 type Projection struct{}
 
@@ -48,5 +40,3 @@ func CompilePipeline(stages []bson.D, env Env) (*Pipeline, error) {
 }
 func (p *Pipeline) Run(input []bson.D) ([]bson.D, error) { return nil, notYet("pipelines") }
 func (p *Pipeline) Output() *Output                      { return nil }
-
-func Eval(expr any, doc bson.D, vars Vars) (any, error) { return nil, notYet("expressions") }
