@@ -6,21 +6,7 @@ func notYet(what string) error {
 	return errorf(CodeNotImplemented, "mongotest engine: %s not implemented yet", what)
 }
 
-// Projection is a compiled find projection.
-type Projection struct{}
 
-func CompileProjection(proj bson.D, vars Vars) (*Projection, error) {
-	return nil, notYet("projections")
-}
-func (p *Projection) Apply(doc bson.D, m MatchInfo) (bson.D, error) {
-	return nil, notYet("projections")
-}
-
-// Sort is a compiled sort specification.
-type Sort struct{}
-
-func CompileSort(sort bson.D) (*Sort, error) { return nil, notYet("sort") }
-func (s *Sort) Compare(a, b bson.D) int      { return 0 }
 
 // Update is a compiled update.
 type Update struct{}
