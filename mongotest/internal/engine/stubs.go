@@ -6,8 +6,6 @@ func notYet(what string) error {
 	return errorf(CodeNotImplemented, "mongotest engine: %s not implemented yet", what)
 }
 
-
-
 // Update is a compiled update.
 type Update struct{}
 
