@@ -8,6 +8,7 @@ import (
 
 	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/internal/driver"
+	"github.com/torque-go/torque/pool"
 	"github.com/torque-go/torque/session"
 	"github.com/torque-go/torque/topology"
 	"github.com/torque-go/torque/wire"
@@ -40,17 +41,8 @@ func Connect(ctx context.Context, uri string, opts ...Options) (*Client, error) 
 	if len(opts) > 1 {
 		return nil, errors.New("client: Connect takes at most one Options")
 	}
-	var o Options
-	if uri != "" {
-		var err error
-		if o, err = ParseURI(uri); err != nil {
-			return nil, err
-		}
-	}
-	if len(opts) == 1 {
-		o = o.merge(opts[0])
-	}
-	if err := o.validate(); err != nil {
+	o, err := connectOptions(uri, opts)
+	if err != nil {
 		return nil, err
 	}
 	if err := o.prepareAuth(); err != nil {
@@ -73,6 +65,37 @@ func Connect(ctx context.Context, uri string, opts ...Options) (*Client, error) 
 	c := &Client{opts: o, dep: dep, sessions: session.NewPool(nil), clock: &session.Clock{}}
 	c.x = o.executor(dep, c.sessions, c.clock)
 	return c, nil
+}
+
+// connectOptions merges the URI's options and opts, checks them, reports
+// the URI's warnings (errors with StrictURI) and detects the environment
+// for the handshake.
+func connectOptions(uri string, opts []Options) (Options, error) {
+	var o Options
+	if uri != "" {
+		var err error
+		if o, err = ParseURI(uri); err != nil {
+			return Options{}, err
+		}
+	}
+	if len(opts) == 1 {
+		warnings := append(o.Warnings[:len(o.Warnings):len(o.Warnings)], opts[0].Warnings...)
+		o = o.merge(opts[0])
+		o.Warnings = warnings
+	}
+	if err := o.validate(); err != nil {
+		return Options{}, err
+	}
+	if o.StrictURI && len(o.Warnings) > 0 {
+		return Options{}, errStrictURI(o.Warnings)
+	}
+	if o.Logger != nil {
+		for _, w := range o.Warnings {
+			o.Logger.Warn("URI option ignored", "warning", w)
+		}
+	}
+	o.env = pool.DetectEnv()
+	return o, nil
 }
 
 // Disconnect ends the client's server sessions on the server (one

@@ -16,7 +16,12 @@
 //
 // Options configures a Client: every zero value means the default, so a
 // struct literal works as well as ParseURI(uri); Connect merges the fields
-// set in its Options over those of its URI. Each operation takes at most one
+// set in its Options over those of its URI. Nothing in a URI is ignored
+// silently: an invalid value (readPreference=secondry) is an error naming
+// the option and its offset, an option torque cannot honour
+// (socketTimeoutMS, proxyHost, ...) is refused, and an unknown option is a
+// warning in Options.Warnings that Connect logs (an error with
+// Options.StrictURI). Each operation takes at most one
 // options value of its own type (FindOptions, UpdateOptions, ...), whose
 // zero value is the default; passing two is an error.
 //
@@ -69,7 +74,9 @@
 //
 //	doc.go              this overview
 //	client.go           Client: Connect, Disconnect, Ping, Database, ListDatabases
-//	options.go          Options, ParseURI, read preference and concern types
+//	options.go          Options, read preference and concern types
+//	parse_uri.go        ParseURI: invalid values are errors, unknown options
+//	                    warnings, unsupported options refused
 //	deployment.go       adapters from the topology and its pools to internal/driver
 //	session.go          Session, StartSession, WithSession
 //	database.go         Database: RunCommand, CreateCollection, ListCollections, Drop

@@ -32,6 +32,22 @@ type WriteConcern = session.WriteConcern
 // Credential is what authenticates every connection.
 type Credential = auth.Credential
 
+// DriverInfo names a library that wraps torque (Name, Version, Platform):
+// the handshake's client metadata then says "torque|Name".
+type DriverInfo = pool.DriverInfo
+
+// MonitoringMode is serverMonitoringMode: MonitorAuto (the default:
+// streaming, except on a FaaS platform, where it polls), MonitorStream or
+// MonitorPoll.
+type MonitoringMode = topology.MonitoringMode
+
+// Server monitoring modes.
+const (
+	MonitorAuto   = topology.MonitorAuto
+	MonitorStream = topology.MonitorStream
+	MonitorPoll   = topology.MonitorPoll
+)
+
 // Read preference modes.
 const (
 	Primary            = topology.Primary
@@ -78,10 +94,17 @@ type Options struct {
 	// ServerSelectionTimeout bounds the wait for a suitable server
 	// (default 30s; negative: one attempt without waiting).
 	ServerSelectionTimeout time.Duration
-	// ConnectTimeout bounds establishing a connection (default 10s).
-	ConnectTimeout     time.Duration
-	HeartbeatFrequency time.Duration
-	LocalThreshold     time.Duration
+	// ConnectTimeout bounds establishing a connection (default 10s;
+	// negative: no bound but the context, the URI's connectTimeoutMS=0).
+	ConnectTimeout time.Duration
+	// HeartbeatFrequency is the interval between checks of a server
+	// (default 10s); ServerMonitoringMode how they are made.
+	HeartbeatFrequency   time.Duration
+	ServerMonitoringMode MonitoringMode
+	// LocalThreshold is the latency window of server selection (default
+	// 15ms; negative: a window of width zero, the URI's
+	// localThresholdMS=0).
+	LocalThreshold time.Duration
 
 	// Pool: MaxPoolSize (default 100; pool.Unlimited for none),
 	// MinPoolSize, MaxConnecting (default 2), MaxIdleTime,
@@ -104,6 +127,19 @@ type Options struct {
 	Logger            *slog.Logger
 	MaxDocumentLength int
 
+	// DriverInfo names the libraries that wrap torque, in the handshake's
+	// client metadata. Connect also sends the env document the handshake
+	// spec asks for (FaaS platform, container), read from the process's
+	// environment.
+	DriverInfo []DriverInfo
+
+	// Warnings lists what ParseURI ignored in the URI: unknown options,
+	// options given twice, compressors torque does not know (invalid values
+	// are errors). Connect logs each through Logger at slog.LevelWarn.
+	Warnings []string
+	// StrictURI makes Connect fail when its URI has warnings.
+	StrictURI bool
+
 	// Dialer opens sockets; nil means a net.Dialer.
 	Dialer pool.Dialer
 	// Resolver does the DNS look-ups of a mongodb+srv URI; nil means the
@@ -113,128 +149,8 @@ type Options struct {
 	// srv is the mongodb+srv string ParseURI read: its SRV and TXT
 	// records are looked up by the first operation (Connect does no I/O).
 	srv *connstring.ConnString
-}
-
-// ParseURI reads a mongodb:// connection string into Options. Options the
-// URI cannot express (Monitor, Logger, Dialer) stay zero. The error names
-// the option at fault and never contains the password.
-func ParseURI(uri string) (Options, error) {
-	cs, err := connstring.Parse(uri)
-	if err != nil {
-		return Options{}, err
-	}
-	if err := cs.Validate(); err != nil {
-		return Options{}, err
-	}
-	var o Options
-	if cs.IsSRV() {
-		o.srv = cs
-	} else {
-		for _, h := range cs.Hosts {
-			o.Hosts = append(o.Hosts, h.Addr())
-		}
-	}
-	if err := o.authFrom(cs); err != nil {
-		return Options{}, err
-	}
-	o.AppName, o.ReplicaSet = cs.AppName, cs.ReplicaSet
-	o.Direct = cs.DirectConnection != nil && *cs.DirectConnection
-	o.LoadBalanced = cs.LoadBalanced != nil && *cs.LoadBalanced
-	if err := o.tlsFrom(cs); err != nil {
-		return Options{}, err
-	}
-	o.Compressors, o.ZlibLevel = cs.Compressors, cs.ZlibCompressionLevel
-	if err := o.readPrefFrom(cs); err != nil {
-		return Options{}, err
-	}
-	o.ReadConcern = ReadConcern{Level: cs.ReadConcernLevel}
-	o.WriteConcern = WriteConcern{W: cs.W, Journal: cs.Journal}
-	if cs.WTimeout != nil {
-		o.WriteConcern.WTimeout = *cs.WTimeout
-	}
-	o.RetryWrites, o.RetryReads = cs.RetryWrites, cs.RetryReads
-	o.Timeout = durOr(cs.Timeout, 0)
-	if cs.ServerSelectionTimeout != nil {
-		o.ServerSelectionTimeout = *cs.ServerSelectionTimeout
-		if o.ServerSelectionTimeout == 0 {
-			o.ServerSelectionTimeout = -1 // serverSelectionTimeoutMS=0: do not wait
-		}
-	}
-	o.ConnectTimeout = durOr(cs.ConnectTimeout, 0)
-	o.HeartbeatFrequency = cs.HeartbeatFrequency
-	o.LocalThreshold = durOr(cs.LocalThreshold, 0)
-	if cs.MaxPoolSize != nil {
-		o.MaxPoolSize = *cs.MaxPoolSize
-		if o.MaxPoolSize == 0 {
-			o.MaxPoolSize = pool.Unlimited
-		}
-	}
-	if cs.MinPoolSize != nil {
-		o.MinPoolSize = *cs.MinPoolSize
-	}
-	o.MaxConnecting = cs.MaxConnecting
-	o.MaxIdleTime = durOr(cs.MaxIdleTime, 0)
-	o.WaitQueueTimeout = durOr(cs.WaitQueueTimeout, 0)
-	return o, nil
-}
-
-func durOr(d *time.Duration, def time.Duration) time.Duration {
-	if d == nil {
-		return def
-	}
-	return *d
-}
-
-func (o *Options) authFrom(cs *connstring.ConnString) error {
-	cred, err := cs.Credential()
-	if err != nil || cred == nil {
-		return err
-	}
-	c, err := auth.Credential{Mechanism: cred.Mechanism, Source: cred.Source, Username: cred.Username,
-		Password: cred.Password, PasswordSet: cred.PasswordSet, Props: cred.Props}.WithDefaults(cs.Database)
-	if err != nil {
-		return err
-	}
-	o.Auth = &c
-	return nil
-}
-
-func (o *Options) tlsFrom(cs *connstring.ConnString) error {
-	if cs.TLS == nil && !cs.IsSRV() || cs.TLS != nil && !*cs.TLS { // mongodb+srv means TLS unless tls=false
-		return nil
-	}
-	t := pool.TLSOptions{CAFile: cs.TLSCAFile, CertificateKeyFile: cs.TLSCertificateKeyFile,
-		CertificateKeyFilePassword: cs.TLSCertificateKeyFilePassword}
-	t.Insecure = cs.TLSInsecure != nil && *cs.TLSInsecure
-	t.AllowInvalidCertificates = cs.TLSAllowInvalidCertificates != nil && *cs.TLSAllowInvalidCertificates
-	t.AllowInvalidHostnames = cs.TLSAllowInvalidHostnames != nil && *cs.TLSAllowInvalidHostnames
-	cfg, err := t.Config()
-	if err != nil {
-		return err
-	}
-	o.TLS = cfg
-	return nil
-}
-
-func (o *Options) readPrefFrom(cs *connstring.ConnString) error {
-	if cs.ReadPreference != "" {
-		m, ok := topology.ParseMode(cs.ReadPreference)
-		if !ok {
-			return fmt.Errorf("client: readPreference %q is not a mode", cs.ReadPreference)
-		}
-		o.ReadPreference.Mode = m
-	}
-	for _, tags := range cs.ReadPreferenceTags {
-		var ts topology.TagSet
-		for k, v := range tags {
-			ts = append(ts, topology.Tag{Key: k, Value: v})
-		}
-		o.ReadPreference.TagSets = append(o.ReadPreference.TagSets, ts)
-	}
-	if cs.MaxStaleness != nil && *cs.MaxStaleness > 0 {
-		o.ReadPreference.MaxStaleness = *cs.MaxStaleness
-	}
-	return o.ReadPreference.Validate()
+	// env is the handshake's env document, which Connect detects.
+	env *pool.Env
 }
 
 // prepareAuth gives Options.Auth its defaults and validates it, once per
@@ -280,6 +196,11 @@ func (o *Options) validate() error {
 	if err := o.ReadPreference.Validate(); err != nil {
 		return fmt.Errorf("client: %w", err)
 	}
+	for _, d := range o.DriverInfo {
+		if strings.Contains(d.Name+d.Version+d.Platform, "|") {
+			return fmt.Errorf("client: DriverInfo %q contains '|', the metadata's separator", d.Name)
+		}
+	}
 	if o.WriteConcern.W == "0" && o.WriteConcern.Journal != nil && *o.WriteConcern.Journal {
 		return errors.New("client: write concern w: 0 cannot ask for journal: true")
 	}
@@ -318,6 +239,8 @@ func (o *Options) poolConfig() pool.Config {
 			ConnectTimeout: o.ConnectTimeout,
 			TLS:            o.TLS,
 			AppName:        o.AppName,
+			DriverInfo:     o.DriverInfo,
+			Env:            o.env,
 			Compressors:    o.Compressors,
 			ZlibLevel:      o.ZlibLevel,
 			LoadBalanced:   o.LoadBalanced,
@@ -365,7 +288,8 @@ func (o Options) resolveSRV(ctx context.Context) (topology.Options, error) {
 func (o *Options) topologyOptions() topology.Options {
 	t := topology.Options{SetName: o.ReplicaSet, Direct: o.Direct, LoadBalanced: o.LoadBalanced,
 		HeartbeatFrequency: o.HeartbeatFrequency, LocalThreshold: o.LocalThreshold,
-		ServerSelectionTimeout: o.ServerSelectionTimeout, Pool: o.poolConfig(), Listener: o.SDAMListener}
+		ServerSelectionTimeout: o.ServerSelectionTimeout, Pool: o.poolConfig(), Listener: o.SDAMListener,
+		MonitoringMode: o.ServerMonitoringMode, FaaS: o.env.FaaS()}
 	for _, h := range o.Hosts {
 		t.Seeds = append(t.Seeds, topology.NewAddress(h))
 	}

@@ -174,8 +174,15 @@ type ConnString struct {
 	EnableOverloadRetargeting *bool
 
 	// Warnings lists what Parse ignored: unknown options, invalid values,
-	// repeated keys. They never quote secrets.
+	// repeated keys, compressors it does not know. They never quote
+	// secrets.
 	Warnings []string
+	// Invalid lists the values of known options that Parse ignored
+	// because they are not valid, as errors that name the option and the
+	// offset of the value; each is in Warnings too, as its Error text
+	// followed by "; ignored". The URI options spec makes them
+	// warnings; package client makes them errors.
+	Invalid []*Error
 }
 
 // IsSRV reports whether the string used the mongodb+srv scheme.

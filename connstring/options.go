@@ -142,7 +142,7 @@ func (p *parser) value(o *option, raw string, off int, allowEmpty bool) (string,
 		return "", false, errorf("option "+o.name, off, "malformed percent-encoding in the value")
 	}
 	if v == "" && !allowEmpty {
-		p.warnf("option "+o.name, off, "empty value ignored")
+		p.invalidf("option "+o.name, off, "empty value")
 		return "", false, nil
 	}
 	return v, true, nil
@@ -154,7 +154,15 @@ func (p *parser) invalid(o *option, v string, off int, want string) {
 	if !o.secret {
 		q = p.show(v)
 	}
-	p.warnf("option "+o.name, off, "value %signored: %s", q, want)
+	p.invalidf("option "+o.name, off, "value %sis invalid: %s", q, want)
+}
+
+// invalidf records an invalid value: an Error in Invalid, and the same
+// text followed by "; ignored" in Warnings.
+func (p *parser) invalidf(part string, off int, format string, args ...any) {
+	e := errorf(part, off, format, args...)
+	p.cs.Warnings = append(p.cs.Warnings, e.Error()+"; ignored")
+	p.cs.Invalid = append(p.cs.Invalid, e)
 }
 
 func strOpt(name string, field func(*ConnString) *string, check func(string) string) *option {
@@ -414,7 +422,9 @@ func setCompressors(p *parser, o *option, raw string, off int) error {
 	p.cs.Compressors = nil
 	for _, name := range strings.Split(v, ",") {
 		if !knownCompressors[name] {
-			p.invalid(o, name, off, "unknown compressor (want snappy, zlib or zstd)")
+			// A warning only, never an Invalid value: a compressor torque
+			// does not know is simply not offered.
+			p.warnf("option "+o.name, off, "value %signored: unknown compressor (want snappy, zlib or zstd)", p.show(name))
 			continue
 		}
 		p.cs.Compressors = append(p.cs.Compressors, name)

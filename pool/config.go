@@ -61,6 +61,10 @@ type ConnConfig struct {
 	AppName string
 	// DriverInfo is appended to the client metadata (wrapping libraries).
 	DriverInfo []DriverInfo
+	// Env is the client metadata's env document (FaaS platform,
+	// container); nil sends none. DetectEnv fills one from the process's
+	// environment.
+	Env *Env
 	// Compressors lists the compressors to offer, in order of preference:
 	// "snappy", "zlib", "zstd". Unknown names are not offered.
 	Compressors []string

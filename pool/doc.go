@@ -38,6 +38,7 @@
 //   - handshake.go: the hello (legacy OP_QUERY isMaster or OP_MSG hello), its
 //     reply, compressor choice, then authentication through package auth.
 //   - metadata.go: the client metadata document and its 512-byte budget.
+//   - env.go: Env (client.env: FaaS platform, container) and DetectEnv.
 //   - pool.go: Pool: states, Ready, Clear, Close, CheckIn, dispatching idle
 //     connections and permissions to connect to waiters.
 //   - checkout.go: Checkout: the fast path, waiting, establishing a connection.

@@ -29,6 +29,7 @@ type metadata struct {
 	driverName, driverVersion string
 	osType, osName, osArch    string
 	platform                  string
+	env                       *Env
 }
 
 func newMetadata(cfg *ConnConfig) (metadata, error) {
@@ -43,6 +44,7 @@ func newMetadata(cfg *ConnConfig) (metadata, error) {
 		osName:        runtime.GOOS,
 		osArch:        runtime.GOARCH,
 		platform:      runtime.Version() + " " + runtime.Compiler,
+		env:           cfg.Env,
 	}
 	for _, d := range cfg.DriverInfo {
 		for _, s := range []string{d.Name, d.Version, d.Platform} {
@@ -76,23 +78,28 @@ func osType(goos string) string {
 	return "Unix"
 }
 
+// Steps of the handshake spec's truncation order, each keeping less.
+const (
+	fullMetadata = iota
+	envNameOnly  // env keeps only its name
+	osTypeOnly   // and os only its type
+	noEnv        // and env goes
+)
+
 // appendClientMetadata appends the "client" element of the hello, kept
-// within 512 bytes by the specification's truncation order: first the os
-// document loses all but its type (there is no env document to shrink),
-// then platform is cut.
+// within 512 bytes by the specification's truncation order: the env
+// document loses all but its name, then the os document all but its type,
+// then env goes, then platform is cut.
 func appendClientMetadata(dst []byte, m metadata) ([]byte, error) {
 	start := len(dst)
-	dst, err := m.appendElement(dst, true)
-	if err != nil || len(dst)-start-len("\x03client\x00") <= maxMetadataSize {
-		return dst, err
+	const overhead = len("\x03client\x00")
+	var err error
+	for step := fullMetadata; step <= noEnv; step++ {
+		if dst, err = m.appendElement(dst[:start], step); err != nil || len(dst)-start-overhead <= maxMetadataSize {
+			return dst, err
+		}
 	}
-	if dst, err = m.appendElement(dst[:start], false); err != nil {
-		return dst, err
-	}
-	over := len(dst) - start - len("\x03client\x00") - maxMetadataSize
-	if over <= 0 {
-		return dst, nil
-	}
+	over := len(dst) - start - overhead - maxMetadataSize
 	if over > len(m.platform) {
 		return dst[:start], errors.New("client metadata exceeds 512 bytes even without platform: shorten the appname or driver info")
 	}
@@ -101,10 +108,10 @@ func appendClientMetadata(dst []byte, m metadata) ([]byte, error) {
 		cut--
 	}
 	m.platform = m.platform[:cut]
-	return m.appendElement(dst[:start], false)
+	return m.appendElement(dst[:start], noEnv)
 }
 
-func (m metadata) appendElement(dst []byte, fullOS bool) ([]byte, error) {
+func (m metadata) appendElement(dst []byte, step int) ([]byte, error) {
 	doc, dst := bson.AppendDocumentElementStart(dst, "client")
 	var err error
 	if m.appName != "" {
@@ -123,7 +130,7 @@ func (m metadata) appendElement(dst []byte, fullOS bool) ([]byte, error) {
 	}
 	osDoc, dst := bson.AppendDocumentElementStart(dst, "os")
 	dst = bson.AppendStringElement(dst, "type", m.osType)
-	if fullOS {
+	if step < osTypeOnly {
 		dst = bson.AppendStringElement(dst, "name", m.osName)
 		dst = bson.AppendStringElement(dst, "architecture", m.osArch)
 	}
@@ -133,5 +140,49 @@ func (m metadata) appendElement(dst []byte, fullOS bool) ([]byte, error) {
 	if m.platform != "" {
 		dst = bson.AppendStringElement(dst, "platform", m.platform)
 	}
+	if step < noEnv {
+		if dst, err = appendEnv(dst, m.env, step == fullMetadata); err != nil {
+			return dst, err
+		}
+	}
 	return bson.AppendDocumentEnd(dst, doc)
+}
+
+// appendEnv appends client.env: nothing when e has no field to send; only
+// the name when !full.
+func appendEnv(dst []byte, e *Env, full bool) ([]byte, error) {
+	if e.empty() || !full && e.Name == "" {
+		return dst, nil
+	}
+	env, dst := bson.AppendDocumentElementStart(dst, "env")
+	if e.Name != "" {
+		dst = bson.AppendStringElement(dst, "name", e.Name)
+	}
+	if !full {
+		return bson.AppendDocumentEnd(dst, env)
+	}
+	if e.TimeoutSec != 0 {
+		dst = bson.AppendInt32Element(dst, "timeout_sec", e.TimeoutSec)
+	}
+	if e.MemoryMB != 0 {
+		dst = bson.AppendInt32Element(dst, "memory_mb", e.MemoryMB)
+	}
+	if e.Region != "" {
+		dst = bson.AppendStringElement(dst, "region", e.Region)
+	}
+	if e.ContainerRuntime != "" || e.Orchestrator != "" {
+		var c int
+		c, dst = bson.AppendDocumentElementStart(dst, "container")
+		if e.ContainerRuntime != "" {
+			dst = bson.AppendStringElement(dst, "runtime", e.ContainerRuntime)
+		}
+		if e.Orchestrator != "" {
+			dst = bson.AppendStringElement(dst, "orchestrator", e.Orchestrator)
+		}
+		var err error
+		if dst, err = bson.AppendDocumentEnd(dst, c); err != nil {
+			return dst, err
+		}
+	}
+	return bson.AppendDocumentEnd(dst, env)
 }
