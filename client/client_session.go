@@ -65,6 +65,31 @@ func (s *Session) ID() bson.Raw {
 	return nil
 }
 
+// TransactionState returns where the session is in the transactions
+// specification's state machine: none, starting, in progress, committed
+// or aborted.
+func (s *Session) TransactionState() session.TxnState { return s.cs.TransactionState() }
+
+// PinnedServer returns the address of the mongos the session's sharded
+// transaction is pinned to (or of the load balancer whose connection it
+// holds); ok is false when the session is not pinned.
+func (s *Session) PinnedServer() (addr string, ok bool) {
+	p, ok := s.cs.Pinned()
+	return string(p.Addr), ok
+}
+
+// Dirty reports whether the session's server session saw a network error:
+// it is discarded when the session ends instead of going back to the
+// pool. False before the session's first operation.
+func (s *Session) Dirty() bool {
+	ss := s.cs.ServerSession()
+	return ss != nil && ss.Dirty()
+}
+
+// SnapshotTime returns the atClusterTime of a snapshot session's reads,
+// fixed by its first read; ok is false before it, and for other sessions.
+func (s *Session) SnapshotTime() (ts bson.Timestamp, ok bool) { return s.cs.SnapshotTime() }
+
 // transactionDefaults are the client's read concern, write concern and
 // read preference, as transaction options.
 func (c *Client) transactionDefaults() TransactionOptions {

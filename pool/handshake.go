@@ -240,7 +240,8 @@ func parseHello(reply bson.Raw, cfg *ConnConfig) (Description, error) {
 		d.ServiceID = &oid
 	}
 	if cfg.LoadBalanced && d.ServiceID == nil {
-		return Description{}, errors.New("loadBalanced is set but the server's hello reply has no serviceId: the server is not behind a load balancer that supports it")
+		// The load balancer specification prescribes this message.
+		return Description{}, errors.New("Driver attempted to initialize in load balancing mode, but the server does not support this mode: loadBalanced is set but the hello reply has no serviceId")
 	}
 	if d.MaxWireVersion < 6 {
 		return Description{}, fmt.Errorf("server reports maxWireVersion %d; OP_MSG needs 6 (MongoDB 3.6) or later", d.MaxWireVersion)

@@ -25,6 +25,8 @@ var databaseOps = map[string]func(context.Context, *client.Database, *args) outc
 	// Objects: the spec's optional typed variants; the results are the
 	// same documents.
 	"listCollectionObjects": listCollections,
+	"createChangeStream":    watchDatabase,
+	"dropDatabase":          dropDatabase,
 }
 
 // clientOps are the operations on client entities, by name.
@@ -32,6 +34,7 @@ var clientOps = map[string]func(context.Context, *client.Client, *args) outcome{
 	"listDatabases":       listDatabases,
 	"listDatabaseNames":   listDatabaseNames,
 	"listDatabaseObjects": listDatabases,
+	"createChangeStream":  watchClient,
 }
 
 func dropCollection(ctx context.Context, db *client.Database, a *args) outcome {
@@ -40,6 +43,29 @@ func dropCollection(ctx context.Context, db *client.Database, a *args) outcome {
 		return *bad
 	}
 	return outcome{err: db.Collection(coll).Drop(ctx)}
+}
+
+func dropDatabase(ctx context.Context, db *client.Database, a *args) outcome {
+	if bad := argErr(a); bad != nil {
+		return *bad
+	}
+	return outcome{err: db.Drop(ctx)}
+}
+
+// rename renames a collection with the renameCollection command on admin,
+// as a driver's rename helper does (torque has none).
+func rename(ctx context.Context, c *collEntity, a *args) outcome {
+	to := a.str("to")
+	dropTarget := a.boolPtr("dropTarget")
+	if bad := argErr(a); bad != nil {
+		return *bad
+	}
+	db := c.Database().Name()
+	cmd := bson.D{bson.KV("renameCollection", db+"."+c.Name()), bson.KV("to", db+"."+to)}
+	if dropTarget != nil {
+		cmd = append(cmd, bson.KV("dropTarget", *dropTarget))
+	}
+	return outcome{err: c.Database().Client().Database("admin").RunCommand(ctx, cmd).Err()}
 }
 
 // createCollection creates a collection (or, with viewOn, a view); every

@@ -19,28 +19,33 @@
 //
 // # Suites (FerretDB v1.24.0: 7.0.42, standalone)
 //
-// Counts are leaf tests: passed / skipped by runOnRequirements (whole
-// files in brackets) / skipped because they configure a fail point /
-// skipped by the suite's list. None fails.
+// Counts are leaf tests on the ferretdb backend: passed / skipped by
+// runOnRequirements (whole files in brackets) / skipped because they
+// configure a fail point / skipped by the backend's list. None fails.
 //
-//	TestCRUD                 crud/tests/unified          151 / 89 [23 files] / 6 / 170
+//	TestCRUD                 crud/tests/unified          118 / 74 [23 files] / 6 / 133
 //	TestCollectionManagement collection-management/tests   3 / 1 / 0 / 7
 //	TestCommandMonitoring    command-logging-and-monitoring/tests/monitoring
 //	                                                      28 / 2 [2 files] / 0 / 3
 //	TestGridFS               gridfs/tests                 39 / 0 / 0 / 0
 //	TestIndexManagement      index-management/tests        1 / 1 [6 files] / 0 / 0
 //	TestReadWriteConcern     read-write-concern/tests/operation 8 / 0 / 0 / 3
-//	TestRetryableReads       retryable-reads/tests/unified 15 / [7 files] / 279 / 3
+//	TestRetryableReads       retryable-reads/tests/unified 12 / [7 files] / 222 / 2
 //	TestRetryableWrites      retryable-writes/tests/unified 0 / [35 files]
 //	TestRunCommand           run-command/tests/unified     6 / 6 / 1 / 8
-//	TestSessions             sessions/tests                1 / [5 files] / 0 / 4
+//	TestSessions             sessions/tests                1 / [5 files] / 0 / 3
 //	TestTransactions         transactions/tests/unified    0 / [44 files]
+//	TestTransactionsConvenientAPI transactions-convenient-api/tests/unified 0 / [10 files]
+//	TestChangeStreams        change-streams/tests/unified  0 / 2 [8 files] / 0 / 1
+//	TestCausalConsistency    causal-consistency/tests      0 / [2 files]
+//	TestLoadBalancers        load-balancers/tests          2 / [7 files]
 //
 // Not run here: command-logging-and-monitoring/tests/logging (log
 // messages; torque has no structured logger to observe), and
 // read-write-concern's connection-string and document tests (not in the
-// unified format). Retryable writes and transactions need a replica set
-// or mongos; internal/mockserver and the driver's own tests cover them.
+// unified format). The replica-set suites (transactions, retryable
+// writes, change streams...) need a backend with replica sets and fail
+// points: FerretDB has neither.
 //
 // # What the runner supports
 //
@@ -50,20 +55,24 @@
 //     replicaset, sharded), serverless (the server never is), auth (true
 //     when the URI carries credentials); any other requirement
 //     (serverParameters, csfle, ...) counts as unmet;
-//   - fail points: the runner asks the server once whether it has
-//     configureFailPoint; where it has not (FerretDB), a test that runs
-//     the testRunner's failPoint or targetedFailPoint is skipped, saying
-//     so (where it has, such a test fails: the runner does not implement
-//     failPoint yet);
+//   - fail points: on a backend with FailPoints, failPoint runs
+//     configureFailPoint through the client entity (primary read
+//     preference) and targetedFailPoint on the mongos the session is
+//     pinned to, through a client connected to it alone; both are
+//     recorded and turned off when the test ends, on the server they were
+//     set on (through the client entity behind a load balancer). On other
+//     backends (FerretDB) a test that sets one is skipped, saying so;
 //   - createEntities: client (observeEvents, ignoreCommandMonitoringEvents,
 //     observeSensitiveCommands, uriOptions added to the URI's query;
-//     useMultipleMongoses is moot on one server), database and collection
+//     useMultipleMongoses: true gives a sharded cluster's every mongos,
+//     false or unset one; behind a load balancer false gives the one in
+//     front of a single mongos), database and collection
 //     with readConcern, writeConcern and readPreference options, session
 //     (causalConsistency, snapshot), bucket (gridfs.Bucket: bucketName,
 //     chunkSizeBytes). A client with serverApi (torque has no Stable API)
 //     is recorded as unavailable: only a test that uses it fails;
 //   - initialData (drop, create with createOptions or when empty, insert,
-//     all with w: majority through an internal client) and outcome (the
+//     all with w: majority through the deployment's internal client) and outcome (the
 //     collection read in _id order must match exactly: same types, any key
 //     order);
 //   - collection operations insertOne, insertMany, find (with min, max,
@@ -77,8 +86,17 @@
 //     listDatabases, listDatabaseNames, listDatabaseObjects; bucket
 //     operations upload ($$hexBytes source), download, downloadByName,
 //     delete, deleteByName, rename, renameByName, drop; session
-//     operations endSession, startTransaction, commitTransaction,
-//     abortTransaction; testRunner operations createEntities,
+//     operations endSession, startTransaction (with its options),
+//     commitTransaction, abortTransaction, withTransaction (the callback's
+//     operations run with their own assertions, and their errors go back
+//     to WithTransaction), getSnapshotTime; change streams
+//     (createChangeStream on a client, database or collection) and find
+//     cursors (createFindCursor) as entities, with iterateUntilDocumentOrError,
+//     iterateOnce and close; collection rename (renameCollection on admin,
+//     torque has no helper) and database dropDatabase; testRunner
+//     operations createEntities, failPoint, targetedFailPoint,
+//     assertSessionPinned/Unpinned, assertSessionDirty/NotDirty,
+//     assertSessionTransactionState, assertNumberConnectionsCheckedOut,
 //     assertCollectionExists/NotExists, assertIndexExists/NotExists,
 //     assertSameLsidOnLastTwoCommands, assertDifferentLsidOnLastTwoCommands.
 //     A "session" argument runs any operation under client.WithSession;
@@ -94,10 +112,14 @@
 //     writeConcernErrors, expectResult (a bulk write's partial result);
 //   - expectEvents of command events (started, succeeded, failed) with
 //     command/reply (root-level), commandName, databaseName,
-//     hasServerConnectionId, hasServiceId (always false on a standalone)
-//     and ignoreExtraEvents. Events come from the client's CommandMonitor;
-//     redacted (sensitive) commands and their replies are recorded only
-//     with observeSensitiveCommands.
+//     hasServerConnectionId, hasServiceId (torque's command events carry
+//     no service id: always false), and of CMAP events (eventType cmap:
+//     pool and connection events, with reason, hasServiceId and
+//     interruptInUseConnections), with ignoreExtraEvents. Command events
+//     come from the client's CommandMonitor, CMAP events from its
+//     PoolMonitor; configureFailPoint is never recorded; redacted
+//     (sensitive) commands and their replies are recorded only with
+//     observeSensitiveCommands.
 //
 // The results of writes with w: 0 are left unset, as the format allows.
 // rawData, an 8.2 option drivers must not send to older servers, is
@@ -108,40 +130,47 @@
 //
 // # What it does not support
 //
-// failPoint and the other testRunner assertions on sessions
-// (assertSessionDirty, pinned servers), threads, change streams, cursors
-// as entities (createCommandCursor, runCursorCommand: torque has no such
-// API), clientBulkWrite, log and CMAP/SDAM events, storeEventsAsEntities,
-// the deprecated count and mapReduce helpers, modifyCollection, search
-// indexes, withTransaction, and entity options the suites above do not
-// use. An argument the runner does not read is an error, never ignored.
+// threads, SDAM events and the SDAM test operations, cursors from
+// commands (createCommandCursor, runCursorCommand: torque has no such
+// API), clientBulkWrite, log messages, storeEventsAsEntities, the
+// deprecated count and mapReduce helpers, modifyCollection, search
+// indexes, and entity options the suites above do not use. An argument
+// the runner does not read is an error, never ignored.
 //
 // # Skip policy
 //
-// A suite has one spectest.Skips list (crudSkips, ...) whose entries
-// each name the root cause: what FerretDB lacks, what torque's API lacks,
-// or a bug (torque's bugs are reported, never hidden). skipReason,
-// runOnRequirements and the fail-point check are applied before it, so
-// the list holds only cases the server would allow. Every case that can
+// A suite has one spectest.Skips list per backend (crudFerretDB, ...)
+// whose entries each name the root cause: what the server lacks, what
+// torque's API lacks, or a bug (torque's bugs are reported, never
+// hidden). skipReason, runOnRequirements and the fail-point check are
+// applied before it, so the list holds only cases the server would allow. Every case that can
 // pass must pass: when FerretDB or torque gains a feature, remove its
 // entries.
 //
 // # Files
 //
-//	runner.go        Run: files, tests, initialData, operations, outcome
+//	backend.go       Backend, Deployment, the backends; choosing a deployment
+//	runner.go        Run, Suite: files, tests, initialData, operations, outcome
 //	requirements.go  server version and topology; runOnRequirements
-//	entities.go      the entity map; client, database, collection entities
-//	sessions.go      session entities, $$sessionLsid, lsid assertions
+//	entities.go      the entity map; database, collection entities
+//	client_entity.go client entities, their command and CMAP events
+//	sessions.go      session entities, transactions, withTransaction,
+//	                 $$sessionLsid, lsid and session-state assertions
+//	cursors.go       change streams and find cursors as entities
+//	failpoint.go     failPoint, targetedFailPoint, turning them off
 //	bucket.go        bucket entities (package gridfs), $$matchesHexBytes
 //	args.go          reading operation arguments, refusing unknown ones
 //	operations.go    dispatch; collection reads, inserts, createIndex
 //	writes.go        updates, deletes, findAndModify, bulkWrite
 //	admin_ops.go     runCommand, listings, indexes, createCollection
-//	testrunner.go    testRunner operations; fail-point detection
+//	testrunner.go    testRunner operations
 //	match.go         the matching rules and special operators
 //	expect_error.go  expectError
 //	events.go        expectEvents
-//	*_test.go        one test function and its skip list per suite
+//	*_test.go        one test function and its skip lists per suite;
+//	                 runner_test.go checks the runner itself against
+//	                 internal/mockserver's replica set
+//	                 (testdata/runner-replicaset.json)
 //
 // # Concurrency
 //

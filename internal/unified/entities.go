@@ -1,13 +1,10 @@
 package unified
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/torque-go/torque/bson"
@@ -24,6 +21,7 @@ type entityMap struct {
 	colls    map[string]*collEntity
 	buckets  map[string]*gridfs.Bucket
 	sessions map[string]*client.Session
+	cursors  map[string]cursorEntity
 	// endedLsids keeps the lsids of ended sessions for $$sessionLsid.
 	endedLsids map[string]bson.Raw
 	// unavailable holds the entities torque cannot make (a client with
@@ -35,7 +33,7 @@ type entityMap struct {
 func newEntityMap() *entityMap {
 	return &entityMap{clients: map[string]*clientEntity{}, dbs: map[string]*client.Database{},
 		colls: map[string]*collEntity{}, buckets: map[string]*gridfs.Bucket{},
-		sessions: map[string]*client.Session{}, unavailable: map[string]error{}, endedLsids: map[string]bson.Raw{}, values: map[string]bson.RawValue{}}
+		sessions: map[string]*client.Session{}, cursors: map[string]cursorEntity{}, unavailable: map[string]error{}, endedLsids: map[string]bson.Raw{}, values: map[string]bson.RawValue{}}
 }
 
 // collEntity is a collection and whether its write concern is w: 0,
@@ -71,96 +69,15 @@ func (em *entityMap) unmakeable(spec bson.Raw) error {
 var errNoServerAPI = errors.New("runner: torque API lacks serverApi (the Stable API: apiVersion, apiStrict)")
 
 func (em *entityMap) close(ctx context.Context) {
+	for _, c := range em.cursors {
+		_ = c.Close(ctx)
+	}
 	for _, s := range em.sessions {
 		s.EndSession(ctx)
 	}
 	for _, c := range em.clients {
 		_ = c.Disconnect(ctx)
 	}
-}
-
-// event is one recorded command monitoring event.
-type event struct {
-	kind         string // "commandStartedEvent", "commandSucceededEvent", "commandFailedEvent"
-	commandName  string
-	databaseName string
-	doc          bson.Raw // the command, or the reply; a copy
-	serverConnID int64
-}
-
-// clientEntity is a client whose command events the test observes.
-type clientEntity struct {
-	*client.Client
-	observe map[string]bool // event kinds to record
-	ignore  map[string]bool // command names not to record
-	// sensitive records redacted commands (observeSensitiveCommands).
-	sensitive bool
-
-	mu     sync.Mutex
-	events []event
-	hidden map[int64]bool // request ids of redacted commands not recorded
-}
-
-func (c *clientEntity) record(e event) {
-	if !c.observe[e.kind] || c.ignore[e.commandName] {
-		return
-	}
-	c.mu.Lock()
-	c.events = append(c.events, e)
-	c.mu.Unlock()
-}
-
-func (c *clientEntity) recorded() []event {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return append([]event(nil), c.events...)
-}
-
-// monitor is the CommandMonitor of a client entity. Sensitive commands
-// (redacted to empty documents) and their replies are recorded only with
-// observeSensitiveCommands, as the format asks.
-func (c *clientEntity) monitor() client.CommandMonitor {
-	return client.MonitorFuncs{
-		OnStarted: func(e client.CommandStartedEvent) {
-			if len(e.Command) <= 5 && !c.redact(e.RequestID) {
-				return
-			}
-			c.record(event{"commandStartedEvent", e.CommandName, e.DatabaseName, bytes.Clone(e.Command), e.ServerConnectionID})
-		},
-		OnSucceeded: func(e client.CommandSucceededEvent) {
-			if c.redacted(e.RequestID) {
-				return
-			}
-			c.record(event{"commandSucceededEvent", e.CommandName, e.DatabaseName, bytes.Clone(e.Reply), e.ServerConnectionID})
-		},
-		OnFailed: func(e client.CommandFailedEvent) {
-			if c.redacted(e.RequestID) {
-				return
-			}
-			c.record(event{"commandFailedEvent", e.CommandName, e.DatabaseName, nil, e.ServerConnectionID})
-		},
-	}
-}
-
-// redact notes a redacted command's request id and reports whether its
-// events are recorded.
-func (c *clientEntity) redact(id int64) bool {
-	if c.sensitive {
-		return true
-	}
-	c.mu.Lock()
-	c.hidden[id] = true
-	c.mu.Unlock()
-	return false
-}
-
-// redacted reports (once) whether a reply answers a hidden command.
-func (c *clientEntity) redacted(id int64) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	h := c.hidden[id]
-	delete(c.hidden, id)
-	return h
 }
 
 // createEntities builds the entities of createEntities, in order.
@@ -196,66 +113,6 @@ func (r *run) createEntities(ctx context.Context, list bson.RawArray) error {
 		}
 	}
 	return nil
-}
-
-func (r *run) createClient(ctx context.Context, id string, spec bson.Raw) error {
-	a := newArgs(spec)
-	a.skip("id")
-	multiple := a.boolPtr("useMultipleMongoses")
-	ce := &clientEntity{observe: map[string]bool{}, ignore: map[string]bool{}, hidden: map[int64]bool{}}
-	ce.sensitive = a.boolean("observeSensitiveCommands")
-	for _, v := range a.array("observeEvents").All() {
-		s, _ := v.StringValue()
-		ce.observe[s] = true
-	}
-	for _, v := range a.array("ignoreCommandMonitoringEvents").All() {
-		s, _ := v.StringValue()
-		ce.ignore[s] = true
-	}
-	uri, err := withURIOptions(r.tg.uri(multiple), a.doc("uriOptions"))
-	if err != nil {
-		return err
-	}
-	if err := a.done(); err != nil {
-		return err
-	}
-	c, err := client.Connect(ctx, uri, client.Options{Monitor: ce.monitor()})
-	if err != nil {
-		return err
-	}
-	ce.Client = c
-	r.entities.clients[id] = ce
-	return nil
-}
-
-// withURIOptions adds the uriOptions of a client entity to the URI's
-// query, so that the client parses them as a user's URI would be.
-func withURIOptions(uri string, opts bson.Raw) (string, error) {
-	if len(opts) == 0 {
-		return uri, nil
-	}
-	u, err := url.Parse(uri)
-	if err != nil {
-		return "", fmt.Errorf("test server URI: %w", err)
-	}
-	q := u.Query()
-	for k, v := range opts.All() {
-		switch v.Type {
-		case bson.TypeString:
-			s, _ := v.StringValue()
-			q.Set(k, s)
-		case bson.TypeBoolean:
-			b, _ := v.Boolean()
-			q.Set(k, strconv.FormatBool(b))
-		case bson.TypeInt32, bson.TypeInt64, bson.TypeDouble:
-			n, _ := v.AsInt64()
-			q.Set(k, strconv.FormatInt(n, 10))
-		default:
-			return "", fmt.Errorf("uriOptions.%s: unsupported value %s", k, v)
-		}
-	}
-	u.RawQuery = q.Encode()
-	return u.String(), nil
 }
 
 func (r *run) createDatabase(id string, spec bson.Raw) error {
@@ -312,18 +169,27 @@ func collectionOptions(doc bson.Raw) (o client.CollectionOptions, unack bool, er
 		unack = w.W == "0"
 	}
 	if rp := a.doc("readPreference"); rp != nil {
-		mode, _ := rp.Lookup("mode").StringValue()
-		m, ok := topology.ParseMode(mode)
-		if !ok {
-			return o, false, fmt.Errorf("readPreference: unknown mode %q", mode)
-		}
-		p := client.ReadPref{Mode: m}
-		if s, ok := rp.Lookup("maxStalenessSeconds").AsInt64(); ok {
-			p.MaxStaleness = time.Duration(s) * time.Second
+		p, err := readPref(rp)
+		if err != nil {
+			return o, false, err
 		}
 		o.ReadPreference = &p
 	}
 	return o, unack, a.done()
+}
+
+// readPref reads a readPreference document: mode, maxStalenessSeconds.
+func readPref(rp bson.Raw) (client.ReadPref, error) {
+	mode, _ := rp.Lookup("mode").StringValue()
+	m, ok := topology.ParseMode(mode)
+	if !ok {
+		return client.ReadPref{}, fmt.Errorf("readPreference: unknown mode %q", mode)
+	}
+	p := client.ReadPref{Mode: m}
+	if s, ok := rp.Lookup("maxStalenessSeconds").AsInt64(); ok {
+		p.MaxStaleness = time.Duration(s) * time.Second
+	}
+	return p, nil
 }
 
 func writeConcern(doc bson.Raw) client.WriteConcern {

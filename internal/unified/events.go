@@ -1,7 +1,6 @@
 package unified
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -22,7 +21,11 @@ func (r *run) checkEvents(list bson.RawArray) error {
 		if !ok {
 			return fmt.Errorf("expectEvents[%d]: no client entity %q", i, name)
 		}
-		if kind := a.str("eventType"); kind != "" && kind != "command" {
+		kind := a.str("eventType")
+		if kind == "" {
+			kind = "command"
+		}
+		if kind == "sdam" {
 			return fmt.Errorf("%w: expectEvents eventType %q", errUnsupported, kind)
 		}
 		extra := a.boolean("ignoreExtraEvents")
@@ -30,7 +33,13 @@ func (r *run) checkEvents(list bson.RawArray) error {
 		if err := a.done(); err != nil {
 			return fmt.Errorf("expectEvents[%d]: %w", i, err)
 		}
-		if err := r.matchEvents(exp, c.recorded(), extra); err != nil {
+		var got []event
+		for _, e := range c.recorded() {
+			if eventType(e.kind) == kind {
+				got = append(got, e)
+			}
+		}
+		if err := r.matchEvents(exp, got, extra); err != nil {
 			return fmt.Errorf("expectEvents[%d] (%s): %w", i, name, err)
 		}
 	}
@@ -54,35 +63,46 @@ func (r *run) matchEvents(exp bson.RawArray, got []event, extra bool) error {
 		}
 		g := got[i]
 		if el.Key() != g.kind {
-			return fmt.Errorf("event %d: expected a %s, got a %s of %s", i, el.Key(), g.kind, g.commandName)
+			return fmt.Errorf("event %d: expected a %s, got a %s %s", i, el.Key(), g.kind, g.commandName)
 		}
 		spec, _ := el.Value().Document()
 		for key, v := range spec.All() {
-			var bad error
-			switch key {
-			case "command", "reply":
-				bad = m.match(key, v, docValue(g.doc), true)
-			case "commandName":
-				bad = m.match(key, v, strValue(g.commandName), false)
-			case "databaseName":
-				bad = m.match(key, v, strValue(g.databaseName), false)
-			case "hasServerConnectionId":
-				if want, _ := v.Boolean(); want != (g.serverConnID != 0) {
-					bad = fmt.Errorf("hasServerConnectionId %v, the server connection id is %d", want, g.serverConnID)
-				}
-			case "hasServiceId":
-				if want, _ := v.Boolean(); want {
-					bad = errors.New("hasServiceId true: a standalone server has no service id (load balancers only)")
-				}
-			default:
-				bad = fmt.Errorf("%w: %s.%s", errUnsupported, el.Key(), key)
-			}
-			if bad != nil {
-				return fmt.Errorf("event %d (%s %s): %w", i, g.kind, g.commandName, bad)
+			if err := m.eventField(g, key, v); err != nil {
+				return fmt.Errorf("event %d (%s %s): %w", i, g.kind, g.commandName, err)
 			}
 		}
 	}
 	return nil
+}
+
+// eventField asserts one field of an expected event.
+func (m *matcher) eventField(g event, key string, v bson.RawValue) error {
+	var bad error
+	switch key {
+	case "command", "reply":
+		bad = m.match(key, v, docValue(g.doc), true)
+	case "commandName":
+		bad = m.match(key, v, strValue(g.commandName), false)
+	case "databaseName":
+		bad = m.match(key, v, strValue(g.databaseName), false)
+	case "hasServerConnectionId":
+		if want, _ := v.Boolean(); want != (g.serverConnID != 0) {
+			bad = fmt.Errorf("hasServerConnectionId %v, the server connection id is %d", want, g.serverConnID)
+		}
+	case "hasServiceId":
+		if want, _ := v.Boolean(); want != g.serviceID {
+			bad = fmt.Errorf("hasServiceId %v, the event has a service id: %v", want, g.serviceID)
+		}
+	case "reason":
+		bad = m.match(key, v, strValue(g.reason), false)
+	case "interruptInUseConnections":
+		if want, _ := v.Boolean(); want != g.interrupt {
+			bad = fmt.Errorf("interruptInUseConnections %v, got %v", want, g.interrupt)
+		}
+	default:
+		bad = fmt.Errorf("%w: %s.%s", errUnsupported, g.kind, key)
+	}
+	return bad
 }
 
 func strValue(s string) bson.RawValue {

@@ -16,6 +16,7 @@ import (
 type outcome struct {
 	result bson.RawValue
 	err    error
+	entity cursorEntity // a change stream or find cursor to save
 }
 
 // collectionOps are the operations on collection entities, by name.
@@ -42,6 +43,9 @@ var collectionOps = map[string]func(context.Context, *collEntity, *args) outcome
 	"listIndexNames":         listIndexNames,
 	"dropIndex":              dropIndex,
 	"dropIndexes":            dropIndexes,
+	"createChangeStream":     watchCollection,
+	"createFindCursor":       createFindCursor,
+	"rename":                 rename,
 }
 
 // execute runs one operation on its object.
@@ -60,6 +64,9 @@ func (r *run) execute(ctx context.Context, name, object string, a *args) outcome
 	}
 	if s, ok := r.entities.sessions[object]; ok {
 		return r.sessionOp(ctx, object, s, name, a)
+	}
+	if c, ok := r.entities.cursors[object]; ok {
+		return cursorOp(ctx, c, name, a)
 	}
 	if object == "testRunner" {
 		return r.testRunnerOp(ctx, name, a)

@@ -15,7 +15,7 @@ type serverEnv struct {
 	version       []int  // buildInfo's versionArray or version
 	topology      string // "single", "replicaset", "sharded"
 	authenticated bool
-	failPoints    bool // configureFailPoint exists (probed)
+	failPoints    bool // configureFailPoint exists (the backend says)
 }
 
 // discover asks the server for its version (buildInfo) and topology
@@ -41,7 +41,6 @@ func discover(ctx context.Context, c *client.Client) (serverEnv, error) {
 	default:
 		env.topology = "single"
 	}
-	probeFailPoints(ctx, &env, func(cmd bson.D) error { return admin.RunCommand(ctx, cmd).Err() })
 	return env, nil
 }
 

@@ -2,6 +2,7 @@ package unified
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -140,15 +141,21 @@ func checkSchema(v string) error {
 
 // run is one test's state.
 type run struct {
-	tg       *target
-	file     testFile
-	entities *entityMap
+	tg         *target
+	file       testFile
+	entities   *entityMap
+	failPoints []setFailPoint // to turn off when the test ends
 }
 
-func (r *run) runTest(test bson.Raw) error {
+func (r *run) runTest(test bson.Raw) (failed error) {
 	ctx, cancel := context.WithTimeout(context.Background(), perTest)
 	defer cancel()
 	defer r.entities.close(context.Background())
+	defer func() {
+		if err := r.disableFailPoints(context.Background()); err != nil && failed == nil {
+			failed = err
+		}
+	}()
 	if err := r.dropUnseeded(ctx); err != nil {
 		return err
 	}
@@ -181,37 +188,66 @@ func (r *run) runTest(test bson.Raw) error {
 
 // operation runs one operation and asserts its result or error.
 func (r *run) operation(ctx context.Context, op bson.Raw) error {
+	_, failure := r.runOperation(ctx, op)
+	return failure
+}
+
+// runOperation runs one operation and asserts its result or error; it
+// returns the operation's own error beside the assertion that failed
+// (for withTransaction, whose callback returns the former).
+func (r *run) runOperation(ctx context.Context, op bson.Raw) (opErr, failure error) {
 	name, _ := op.Lookup("name").StringValue()
 	object, _ := op.Lookup("object").StringValue()
 	argDoc, _ := op.Lookup("arguments").Document()
 	out := r.execute(ctx, name, object, newArgs(argDoc))
+	if errors.Is(out.err, errCallback) {
+		return out.err, out.err
+	}
 	if e, ok := op.Lookup("expectError").Document(); ok {
-		return r.checkError(e, out)
+		return out.err, r.checkError(e, out)
 	}
 	if out.err != nil {
 		if b, _ := op.Lookup("ignoreResultAndError").Boolean(); b {
-			return nil
+			return out.err, nil
 		}
-		return fmt.Errorf("unexpected error: %w", out.err)
+		return out.err, fmt.Errorf("unexpected error: %w", out.err)
 	}
 	if exp := op.Lookup("expectResult"); !exp.IsZero() {
-		m := &matcher{entities: r.entities}
-		var err error
-		if arr, ok := exp.Array(); ok && (name == "find" || name == "aggregate") {
-			actArr, ok := out.result.Array()
-			if !ok {
-				return fmt.Errorf("expectResult: expected an array, got %s", describe(out.result))
-			}
-			err = m.matchArray("", arr, actArr, true)
-		} else {
-			err = m.match("", exp, out.result, true)
-		}
-		if err != nil {
-			return fmt.Errorf("expectResult %s: %w; the result: %s", exp, err, describe(out.result))
+		if err := r.checkResult(name, exp, out.result); err != nil {
+			return nil, err
 		}
 	}
-	if id, ok := op.Lookup("saveResultAsEntity").StringValue(); ok {
+	id, save := op.Lookup("saveResultAsEntity").StringValue()
+	switch {
+	case out.entity != nil && save:
+		return nil, r.entities.saveCursor(id, out.entity)
+	case out.entity != nil:
+		_ = out.entity.Close(ctx) // a cursor nobody will read
+	case save:
 		r.entities.values[id] = out.result
+	}
+	return nil, nil
+}
+
+// errCallback marks the failure of an assertion in a withTransaction
+// callback: it fails the test whatever withTransaction expected.
+var errCallback = errors.New("withTransaction callback")
+
+// checkResult asserts expectResult.
+func (r *run) checkResult(name string, exp, got bson.RawValue) error {
+	m := &matcher{entities: r.entities}
+	var err error
+	if arr, ok := exp.Array(); ok && (name == "find" || name == "aggregate") {
+		actArr, ok := got.Array()
+		if !ok {
+			return fmt.Errorf("expectResult: expected an array, got %s", describe(got))
+		}
+		err = m.matchArray("", arr, actArr, true)
+	} else {
+		err = m.match("", exp, got, true)
+	}
+	if err != nil {
+		return fmt.Errorf("expectResult %s: %w; the result: %s", exp, err, describe(got))
 	}
 	return nil
 }

@@ -3,10 +3,12 @@ package unified
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/client"
+	"github.com/torque-go/torque/session"
 )
 
 // Session entities: an operation's "session" argument runs it under
@@ -24,6 +26,13 @@ func (r *run) createSession(id string, spec bson.Raw) error {
 	so := newArgs(a.doc("sessionOptions"))
 	o.CausalConsistency = so.boolPtr("causalConsistency")
 	o.Snapshot = so.boolean("snapshot")
+	if d := so.doc("defaultTransactionOptions"); d != nil {
+		to, err := transactionOptions(newArgs(d))
+		if err != nil {
+			return fmt.Errorf("defaultTransactionOptions: %w", err)
+		}
+		o.DefaultTransactionOptions = to
+	}
 	if err := so.done(); err != nil {
 		return fmt.Errorf("sessionOptions: %w", err)
 	}
@@ -54,6 +63,22 @@ func (r *run) withSession(ctx context.Context, a *args) (context.Context, error)
 
 // sessionOp runs an operation on a session entity.
 func (r *run) sessionOp(ctx context.Context, id string, s *client.Session, name string, a *args) outcome {
+	switch name {
+	case "startTransaction":
+		o, err := transactionOptions(a)
+		if err == nil {
+			err = a.done()
+		}
+		if err != nil {
+			return outcome{err: err}
+		}
+		if o == (client.TransactionOptions{}) {
+			return outcome{err: s.StartTransaction()}
+		}
+		return outcome{err: s.StartTransaction(o)}
+	case "withTransaction":
+		return r.withTransaction(ctx, s, a)
+	}
 	if bad := argErr(a); bad != nil {
 		return *bad
 	}
@@ -64,14 +89,82 @@ func (r *run) sessionOp(ctx context.Context, id string, s *client.Session, name 
 		}
 		s.EndSession(ctx)
 		return outcome{}
-	case "startTransaction":
-		return outcome{err: s.StartTransaction()}
 	case "commitTransaction":
 		return outcome{err: s.CommitTransaction(ctx)}
 	case "abortTransaction":
 		return outcome{err: s.AbortTransaction(ctx)}
+	case "getSnapshotTime":
+		ts, ok := s.SnapshotTime()
+		if !ok {
+			return outcome{err: fmt.Errorf("runner: session %q has no snapshot time", id)}
+		}
+		return result(ts)
 	}
 	return outcome{err: fmt.Errorf("%w: session operation %q", errUnsupportedOp, name)}
+}
+
+// transactionOptions reads the options of startTransaction,
+// withTransaction and defaultTransactionOptions.
+func transactionOptions(a *args) (client.TransactionOptions, error) {
+	var o client.TransactionOptions
+	if rc := a.doc("readConcern"); rc != nil {
+		level, _ := rc.Lookup("level").StringValue()
+		o.ReadConcern = &client.ReadConcern{Level: level}
+	}
+	if wc := a.doc("writeConcern"); wc != nil {
+		w := writeConcern(wc)
+		o.WriteConcern = &w
+	}
+	if rp := a.doc("readPreference"); rp != nil {
+		p, err := readPref(rp)
+		if err != nil {
+			return o, err
+		}
+		o.ReadPreference = &p
+	}
+	if a.has("maxCommitTimeMS") {
+		d := a.millis("maxCommitTimeMS")
+		o.MaxCommitTime = &d
+	}
+	return o, errors.Join(a.errs...)
+}
+
+// withTransaction runs the callback's operations in Session.WithTransaction:
+// each with its own assertions, and any error of theirs goes back to
+// WithTransaction, whatever they expected.
+func (r *run) withTransaction(ctx context.Context, s *client.Session, a *args) outcome {
+	callback := a.array("callback")
+	o, err := transactionOptions(a)
+	if err == nil {
+		err = a.done()
+	}
+	if err != nil {
+		return outcome{err: err}
+	}
+	var opts []client.TransactionOptions
+	if o != (client.TransactionOptions{}) {
+		opts = append(opts, o)
+	}
+	var failure error // an assertion of the callback that failed
+	err = s.WithTransaction(ctx, func(ctx context.Context) error {
+		for i, v := range callback.All() {
+			op, _ := v.Document()
+			opErr, assertErr := r.runOperation(ctx, op)
+			if assertErr != nil {
+				name, _ := op.Lookup("name").StringValue()
+				failure = fmt.Errorf("callback[%d] %s: %w", i, name, assertErr)
+				return assertErr
+			}
+			if opErr != nil {
+				return opErr
+			}
+		}
+		return nil
+	}, opts...)
+	if failure != nil {
+		return outcome{err: fmt.Errorf("%w: %w", errCallback, failure)}
+	}
+	return outcome{err: err}
 }
 
 // sessionLsid returns the lsid of a session entity, for $$sessionLsid.
@@ -117,6 +210,44 @@ func (r *run) assertLsids(a *args, same bool) error {
 	}
 	if bytes.Equal(x.Value, y.Value) != same {
 		return fmt.Errorf("lsids %s and %s: same is %v, want %v", x, y, !same, same)
+	}
+	return nil
+}
+
+// txnStateNames are assertSessionTransactionState's names of the states.
+var txnStateNames = map[session.TxnState]string{
+	session.TxnNone: "none", session.TxnStarting: "starting", session.TxnInProgress: "in_progress",
+	session.TxnCommitted: "committed", session.TxnCommittedEmpty: "committed", session.TxnAborted: "aborted",
+}
+
+// assertSession runs the testRunner's assertions on a session entity:
+// assertSessionPinned/Unpinned, assertSessionDirty/NotDirty and
+// assertSessionTransactionState.
+func (r *run) assertSession(op string, a *args) error {
+	name := a.str("session")
+	state := ""
+	if op == "assertSessionTransactionState" {
+		state = a.str("state")
+	}
+	if err := a.done(); err != nil {
+		return err
+	}
+	s, ok := r.entities.sessions[name]
+	if !ok {
+		return fmt.Errorf("no session entity %q", name)
+	}
+	var got, want any
+	switch op {
+	case "assertSessionPinned", "assertSessionUnpinned":
+		_, pinned := s.PinnedServer()
+		got, want = pinned, op == "assertSessionPinned"
+	case "assertSessionDirty", "assertSessionNotDirty":
+		got, want = s.Dirty(), op == "assertSessionDirty"
+	default:
+		got, want = txnStateNames[s.TransactionState()], state
+	}
+	if got != want {
+		return fmt.Errorf("%s: session %q: got %v, want %v", op, name, got, want)
 	}
 	return nil
 }

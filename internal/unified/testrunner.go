@@ -3,35 +3,7 @@ package unified
 import (
 	"context"
 	"fmt"
-
-	"github.com/torque-go/torque/bson"
 )
-
-// failPointOps are the testRunner operations that configure a fail point
-// on the server (configureFailPoint, a test command mongod offers when
-// started with enableTestCommands).
-var failPointOps = map[string]bool{"failPoint": true, "targetedFailPoint": true}
-
-// usesFailPoint reports whether a test configures a fail point.
-func usesFailPoint(test bson.Raw) bool {
-	ops, _ := test.Lookup("operations").Array()
-	for _, v := range ops.All() {
-		op, _ := v.Document()
-		name, _ := op.Lookup("name").StringValue()
-		obj, _ := op.Lookup("object").StringValue()
-		if obj == "testRunner" && failPointOps[name] {
-			return true
-		}
-	}
-	return false
-}
-
-// probeFailPoints asks the server whether it has configureFailPoint, by
-// turning off a fail point (a no-op where the command exists).
-func probeFailPoints(ctx context.Context, env *serverEnv, run func(cmd bson.D) error) {
-	err := run(bson.D{bson.KV("configureFailPoint", "failCommand"), bson.KV("mode", "off")})
-	env.failPoints = err == nil
-}
 
 // testRunnerOp runs an operation on the testRunner object.
 func (r *run) testRunnerOp(ctx context.Context, name string, a *args) outcome {
@@ -48,6 +20,35 @@ func (r *run) testRunnerOp(ctx context.Context, name string, a *args) outcome {
 		return outcome{err: r.assertLsids(a, name == "assertSameLsidOnLastTwoCommands")}
 	case "assertIndexExists", "assertIndexNotExists":
 		return outcome{err: r.assertIndex(ctx, a, name == "assertIndexExists")}
+	case "failPoint":
+		return outcome{err: r.failPoint(ctx, a)}
+	case "targetedFailPoint":
+		return outcome{err: r.targetedFailPoint(ctx, a)}
+	case "assertSessionPinned", "assertSessionUnpinned", "assertSessionDirty", "assertSessionNotDirty",
+		"assertSessionTransactionState":
+		return outcome{err: r.assertSession(name, a)}
+	case "assertNumberConnectionsCheckedOut":
+		return outcome{err: r.assertCheckedOut(a)}
 	}
 	return outcome{err: fmt.Errorf("%w: testRunner operation %q", errUnsupportedOp, name)}
+}
+
+// assertCheckedOut runs assertNumberConnectionsCheckedOut.
+func (r *run) assertCheckedOut(a *args) error {
+	name := a.str("client")
+	want := a.int64("connections")
+	if err := a.done(); err != nil {
+		return err
+	}
+	c, ok := r.entities.clients[name]
+	if !ok {
+		return fmt.Errorf("no client entity %q", name)
+	}
+	c.mu.Lock()
+	got := c.checkedOut
+	c.mu.Unlock()
+	if int64(got) != want {
+		return fmt.Errorf("client %q has %d connections checked out, want %d", name, got, want)
+	}
+	return nil
 }
