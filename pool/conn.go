@@ -433,7 +433,8 @@ func (c *Conn) roundTrip(ctx context.Context, msg []byte) (wire.Msg, error) {
 }
 
 // Command runs one command document (which must hold "$db") against db and
-// returns the reply's body, validated, in the connection's buffer (valid
+// returns the reply's body, its structure validated (strings are not
+// checked for UTF-8), in the connection's buffer (valid
 // until the next operation or check-in). A reply with ok: 0 is returned as
 // it is, without an error: the caller interprets it. It implements
 // auth.Commander.
@@ -454,7 +455,7 @@ func (c *Conn) Command(ctx context.Context, db string, cmd []byte) (bson.Raw, er
 		return nil, err
 	}
 	body := bson.Raw(m.Body)
-	if err := body.Validate(); err != nil {
+	if err := body.ValidateStructure(); err != nil {
 		return nil, c.fail(StageRead, true, err)
 	}
 	return body, nil

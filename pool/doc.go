@@ -54,7 +54,9 @@
 // internal/mockserver, whose FailPoint plays failCommand) on a virtual
 // clock (vclock_test.go) that advances only when every goroutine of the
 // case is blocked, so that no case depends on the machine's speed;
-// reader_test.go counts the system calls of a round trip; conn_test.go,
+// reader_test.go counts the system calls of a round trip; robust_test.go
+// checks what is the caller's fault (ContextDone) and the bounds on what a
+// lying server can make a connection allocate; conn_test.go,
 // pool_test.go and tls_test.go use the mock server (compression, faults,
 // load balancers, TLS through a local proxy); integration_test.go,
 // auth_integration_test.go and tls_integration_test.go need FerretDB
@@ -72,6 +74,18 @@
 // closes it on check-in, as it closes one with a reply still unread (an
 // exhaust stream aside, while it is being read). A request cancelled before
 // any byte went out leaves the connection usable.
+//
+// A failure caused by the caller's own context (cancelled, or past its
+// deadline) is marked ConnError.ContextDone, in a round trip as in a
+// handshake the checkout's context cut off: it is not a network error and
+// says nothing about the server, so SDAM ignores it (a connectTimeoutMS
+// expiry, by contrast, is the server's slowness: a network timeout).
+//
+// A hello's maxMessageSizeBytes and maxBsonObjectSize are believed up to
+// MongoDB's own limits (48,000,000 and 16 MiB). A read buffer grows with
+// the bytes that actually arrive, and an OP_COMPRESSED's claimed size is
+// checked against what its compressed bytes can expand to
+// (wire.Decompress) before anything is allocated for it.
 //
 // Compression (snappy, zlib, zstd) is used when the handshake negotiated
 // it: the first of ConnConfig.Compressors that the server also lists.

@@ -147,7 +147,7 @@ func legacyReply(h wire.Header, msg []byte, reqID int32) (bson.Raw, error) {
 		return nil, errors.New("OP_REPLY to isMaster holds no document")
 	}
 	reply := bson.Raw(doc)
-	if err := reply.Validate(); err != nil {
+	if err := reply.ValidateStructure(); err != nil {
 		return nil, err
 	}
 	if r.Flags&wire.QueryFailure != 0 {

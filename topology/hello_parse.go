@@ -15,7 +15,7 @@ import (
 // reply: strings and sub-documents are copied.
 func ParseHello(reply bson.Raw) (Hello, error) {
 	var h Hello
-	if err := reply.Validate(); err != nil {
+	if err := reply.ValidateStructure(); err != nil {
 		return h, errors.New("topology: hello reply: " + err.Error())
 	}
 	sawWritable := false

@@ -19,9 +19,12 @@ type replyFields struct {
 	labels      bson.RawArray
 }
 
-// validateReply checks a reply body on arrival: that it is one well-formed
-// BSON document, so that the executor and the handlers can walk it.
-func validateReply(body bson.Raw) error { return body.Validate() }
+// validateReply checks a reply body on arrival: that it is one BSON
+// document whose structure the executor and the handlers can walk. String
+// contents (UTF-8) are not checked here: a reply that frames correctly is
+// a good reply, and a string that is not UTF-8 is the business of
+// whoever decodes it (package bson passes its bytes through by default).
+func validateReply(body bson.Raw) error { return body.ValidateStructure() }
 
 // scanReply reads the top-level fields the executor needs.
 func scanReply(doc bson.Raw) (replyFields, error) {
