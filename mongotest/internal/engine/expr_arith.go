@@ -88,6 +88,10 @@ func mulInt(x, y int64) (int64, bool) {
 	return r, r/y == x && !(x == -1 && y == math.MinInt64) && !(y == -1 && x == math.MinInt64)
 }
 
+func addBig(x, y *big.Float) *big.Float { return new(big.Float).Add(x, y) }
+
+func mulBig(x, y *big.Float) *big.Float { return new(big.Float).Mul(x, y) }
+
 func evalAdd(op string, args []any) (any, error) {
 	var sum any = int32(0)
 	var date *bson.DateTime
@@ -106,8 +110,7 @@ func evalAdd(op string, args []any) (any, error) {
 		if !isNumber(a) {
 			return nil, errorf(CodeTypeMismatch, "$add only supports numeric or date types, not %s", typeName(typeOf(a)))
 		}
-		sum = arith(sum, a, addInt, func(x, y float64) float64 { return x + y },
-			func(x, y *big.Float) *big.Float { return new(big.Float).Add(x, y) })
+		sum = arith(sum, a, addInt, func(x, y float64) float64 { return x + y }, addBig)
 	}
 	if date != nil {
 		f, _ := toFloat(sum)
@@ -125,8 +128,7 @@ func evalMultiply(op string, args []any) (any, error) {
 		if !isNumber(a) {
 			return nil, errorf(CodeTypeMismatch, "$multiply only supports numeric types, not %s", typeName(typeOf(a)))
 		}
-		prod = arith(prod, a, mulInt, func(x, y float64) float64 { return x * y },
-			func(x, y *big.Float) *big.Float { return new(big.Float).Mul(x, y) })
+		prod = arith(prod, a, mulInt, func(x, y float64) float64 { return x * y }, mulBig)
 	}
 	return prod, nil
 }

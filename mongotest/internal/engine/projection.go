@@ -25,8 +25,8 @@ func CompileProjection(proj bson.D, vars Vars) (*Projection, error) {
 func compileProjection(proj bson.D, vars Vars, find bool) (*Projection, error) {
 	p := &Projection{root: &projNode{}, vars: vars, empty: len(proj) == 0}
 	hasInc, hasExc := false, ""
-	for _, e := range proj {
-		n, path, err := compileProjElem(e, vars, find, "")
+	for _, e := range flattenProj(proj, "") {
+		n, path, err := compileProjElem(e, vars, find)
 		if err != nil {
 			return nil, err
 		}
@@ -56,10 +56,23 @@ func compileProjection(proj bson.D, vars Vars, find bool) (*Projection, error) {
 	return p, nil
 }
 
-// compileProjElem compiles one element, flattening nested documents
-// ({a: {b: 1}} is "a.b": 1); it returns the leaf and its full path.
-func compileProjElem(e bson.E, vars Vars, find bool, prefix string) (*projNode, string, error) {
-	path := prefix + e.Key
+// flattenProj turns nested documents into dotted paths: {a: {b: 1}} is
+// "a.b": 1 (a document whose first key is an operator stays a value).
+func flattenProj(d bson.D, prefix string) bson.D {
+	var out bson.D
+	for _, e := range d {
+		if sub, ok := e.Value.(bson.D); ok && len(sub) > 0 && !strings.HasPrefix(sub[0].Key, "$") {
+			out = append(out, flattenProj(sub, prefix+e.Key+".")...)
+			continue
+		}
+		out = append(out, bson.E{Key: prefix + e.Key, Value: e.Value})
+	}
+	return out
+}
+
+// compileProjElem compiles one element; it returns the leaf and its path.
+func compileProjElem(e bson.E, vars Vars, find bool) (*projNode, string, error) {
+	path := e.Key
 	if strings.HasPrefix(e.Key, "$") {
 		return nil, "", errorf(16410, "FieldPath field names may not start with '$'. Consider using $getField or $setField.")
 	}
@@ -76,13 +89,7 @@ func compileProjElem(e bson.E, vars Vars, find bool, prefix string) (*projNode, 
 		if len(x) == 0 {
 			return nil, "", errorf(51270, "An empty sub-projection is not a valid value. Found empty object at path")
 		}
-		if strings.HasPrefix(x[0].Key, "$") {
-			return compileProjOperator(x, vars, find, path)
-		}
-		if len(x) > 1 {
-			return nil, "", errorf(CodeBadValue, "mongotest projects nested documents one field at a time: use dotted paths")
-		}
-		return compileProjElem(x[0], vars, find, path+".")
+		return compileProjOperator(x, vars, find, path)
 	}
 	c, err := compileExpr(v, vars)
 	return &projNode{kind: projExpr, expr: c}, path, err
