@@ -279,8 +279,12 @@ func (s *Stream) Resumes() int { return s.resumes }
 
 // Iter returns an iterator over the events, for a range loop: each event
 // is valid during its iteration only. The loop ends when ctx ends or the
-// stream stops, an error ending it with a last pair (nil, err); breaking
-// out of the loop leaves the stream open (Close it).
+// stream stops, an error ending it with a last pair (nil, err).
+//
+// The rule for Cursor.Iter (package client) and Stream.Iter alike:
+// breaking out of the loop leaves the stream open, so that a later loop
+// or Next goes on where it stopped; Close it when done (defer
+// s.Close(ctx)).
 func (s *Stream) Iter(ctx context.Context) iter.Seq2[bson.Raw, error] {
 	return func(yield func(bson.Raw, error) bool) {
 		for s.Next(ctx) {

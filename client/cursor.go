@@ -152,8 +152,12 @@ func (cur *Cursor) nextDoc() bool {
 // Next moves to the next document, fetching batches as needed, and
 // reports whether there is one. It returns false at the end of the
 // results, on error (see Err), or when ctx ends. A tailable cursor waits
-// for new documents until ctx ends or the cursor dies.
+// for new documents until ctx ends or the cursor dies. After Close it
+// returns false and Err returns ErrCursorClosed.
 func (cur *Cursor) Next(ctx context.Context) bool {
+	if cur.closedErr() {
+		return false
+	}
 	for {
 		if cur.nextDoc() {
 			return true
@@ -173,6 +177,9 @@ func (cur *Cursor) Next(ctx context.Context) bool {
 // returns false when no new document has arrived yet (check Err and ID to
 // tell the end from "nothing yet").
 func (cur *Cursor) TryNext(ctx context.Context) bool {
+	if cur.closedErr() {
+		return false
+	}
 	if cur.nextDoc() {
 		return true
 	}
@@ -181,6 +188,15 @@ func (cur *Cursor) TryNext(ctx context.Context) bool {
 	}
 	cur.finish() // an exhausted or dead cursor gives back its session now
 	return false
+}
+
+// closedErr reports whether the cursor was closed, and makes
+// ErrCursorClosed its error then.
+func (cur *Cursor) closedErr() bool {
+	if cur.done {
+		cur.err = ErrCursorClosed
+	}
+	return cur.done
 }
 
 // getMore fetches the next batch from the cursor's server.
@@ -254,7 +270,9 @@ func (cur *Cursor) Decode(v any) error {
 	return bson.Unmarshal(cur.Current, v)
 }
 
-// Err returns the error that stopped the cursor, nil at a normal end.
+// Err returns the error that stopped the cursor, nil at a normal end;
+// ErrCursorClosed once Next, TryNext, All, ToList or Iter was called
+// after Close.
 func (cur *Cursor) Err() error { return cur.err }
 
 // ID returns the server's cursor id: 0 once the cursor is exhausted.
@@ -291,7 +309,7 @@ func (cur *Cursor) Close(ctx context.Context) error {
 
 // All decodes every remaining document into the slice results points to
 // (a *[]T, appended to) and closes the cursor. For *[]bson.Raw the
-// documents are copied.
+// documents are copied. After Close it returns ErrCursorClosed.
 func (cur *Cursor) All(ctx context.Context, results any) error {
 	defer cur.Close(ctx)
 	if raws, ok := results.(*[]bson.Raw); ok {
@@ -318,7 +336,8 @@ func (cur *Cursor) All(ctx context.Context, results any) error {
 
 // ToList returns at most length documents (copies), reading batches as
 // needed: Motor's to_list(length), which keeps a large result from
-// filling memory. The cursor stays open when documents remain.
+// filling memory. The cursor stays open when documents remain. After
+// Close it returns ErrCursorClosed.
 func (cur *Cursor) ToList(ctx context.Context, length int) ([]bson.Raw, error) {
 	if length <= 0 {
 		return nil, errors.New("client: ToList needs a positive length; All reads everything")
@@ -346,12 +365,16 @@ func (a *arena) copy(doc bson.Raw) bson.Raw {
 
 // Iter returns an iterator over the remaining documents, for a range
 // loop. Each document is valid only during its iteration. An error ends
-// the loop with a last pair (nil, err). Breaking out closes the cursor.
+// the loop with a last pair (nil, err); after Close that error is
+// ErrCursorClosed.
+//
+// The rule for Cursor.Iter and ChangeStream.Iter alike: breaking out of
+// the loop leaves the cursor open, so that a later loop or Next goes on
+// where it stopped; Close it when done (defer cur.Close(ctx)).
 func (cur *Cursor) Iter(ctx context.Context) iter.Seq2[bson.Raw, error] {
 	return func(yield func(bson.Raw, error) bool) {
 		for cur.Next(ctx) {
 			if !yield(cur.Current, nil) {
-				cur.Close(ctx)
 				return
 			}
 		}

@@ -95,8 +95,8 @@ func (db *Database) RunCommand(ctx context.Context, cmd any, opts ...RunCommandO
 	if err != nil {
 		return SingleResult{err: err}
 	}
-	if _, isMap := cmd.(bson.M); isMap {
-		return SingleResult{err: errors.New("client: RunCommand needs an ordered document (bson.D), not bson.M")}
+	if err := checkOrdered(cmd, "RunCommand's command"); err != nil {
+		return SingleResult{err: err} // the command name must come first
 	}
 	var out SingleResult
 	op := &driver.Operation{Name: commandName(cmd), DB: db.name, Kind: driver.Command,

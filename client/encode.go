@@ -65,6 +65,9 @@ func appendHint(dst []byte, hint any) ([]byte, error) {
 	if s, ok := hint.(string); ok {
 		return bson.AppendStringElement(dst, "hint", s), nil
 	}
+	if err := checkOrdered(hint, "hint"); err != nil {
+		return dst, err
+	}
 	return appendDoc(dst, "hint", hint, "hint")
 }
 
@@ -148,6 +151,9 @@ func isPipeline(v any) bool {
 // appendPipeline appends key: pipeline, which must be a slice of stage
 // documents (nil is the empty pipeline).
 func appendPipeline(dst []byte, key string, pipeline any) ([]byte, error) {
+	if err := checkPipelineOrder(pipeline); err != nil {
+		return dst, err
+	}
 	if pipeline == nil {
 		start, out := bson.AppendArrayElementStart(dst, key)
 		return bson.AppendDocumentEnd(out, start)

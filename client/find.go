@@ -82,6 +82,12 @@ func (c *Collection) appendFind(dst []byte, filter any, o *FindOptions) ([]byte,
 		key string
 		v   any
 	}{{"sort", o.Sort}, {"projection", o.Projection}, {"let", o.Let}, {"min", o.Min}, {"max", o.Max}} {
+		if d.key == "sort" || d.key == "min" || d.key == "max" {
+			err = checkOrdered(d.v, d.key)
+		}
+		if err != nil {
+			return dst, err
+		}
 		if dst, err = appendOptionalDoc(dst, d.key, d.v); err != nil {
 			return dst, err
 		}

@@ -140,7 +140,7 @@ func (c *Collection) appendFindAndModify(dst []byte, filter, change any, kind fm
 	if dst, err = appendOptionalDoc(dst, "fields", o.Projection); err != nil {
 		return dst, err
 	}
-	if dst, err = appendOptionalDoc(dst, "sort", o.Sort); err != nil {
+	if dst, err = appendOrderedDoc(dst, "sort", o.Sort); err != nil {
 		return dst, err
 	}
 	return appendCommonOptions(dst, o.Collation, o.Hint, o.Let, o.Comment)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -200,8 +199,8 @@ func indexKeys(keys any) (bson.Raw, error) {
 	if keys == nil {
 		return nil, errors.New("index keys must not be nil")
 	}
-	if v := reflect.ValueOf(keys); v.Kind() == reflect.Map && v.Len() > 1 {
-		return nil, fmt.Errorf("index keys are a %T with %d keys, which has no order: use bson.D", keys, v.Len())
+	if err := checkOrdered(keys, "index keys"); err != nil {
+		return nil, err
 	}
 	doc, err := bson.Marshal(keys)
 	if err != nil {

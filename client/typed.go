@@ -180,11 +180,11 @@ func (tc *TypedCursor[T]) ToList(ctx context.Context, length int) ([]T, error) {
 //
 //	for p, err := range cur.Iter(ctx) { ... }
 //
-// An error ends the loop with a last pair (zero T, err). The cursor is
-// closed when the loop ends, by a break too.
+// An error ends the loop with a last pair (zero T, err). Breaking out
+// leaves the cursor open, as Cursor.Iter does (the rule is stated there):
+// Close it when done.
 func (tc *TypedCursor[T]) Iter(ctx context.Context) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
-		defer tc.Close(ctx)
 		for tc.Next(ctx) {
 			if !yield(tc.value, nil) {
 				return

@@ -109,14 +109,26 @@ func TestTypedIter(t *testing.T) {
 		}
 		titles = append(titles, b.Title)
 		if len(titles) == 3 {
-			break // closes the cursor, whose server-side cursor is still open
+			break // leaves the cursor open (the rule of every Iter)
 		}
 	}
 	if want := []string{"Solaris", "Dune", "Neuromancer"}; !cmp.Equal(titles, want) {
 		t.Errorf("titles = %v, want %v", titles, want)
 	}
-	if cur.ID() != 0 {
-		t.Errorf("cursor id = %d after breaking out of the loop, want 0 (closed)", cur.ID())
+	if cur.ID() == 0 {
+		t.Error("cursor closed by breaking out of the loop, want it open")
+	}
+	for b, err := range cur.Iter(ctx) { // a second loop goes on where the first stopped
+		if err != nil {
+			t.Fatal(err)
+		}
+		titles = append(titles, b.Title)
+	}
+	if len(titles) != len(shelf) {
+		t.Errorf("read %d books in two loops, want %d", len(titles), len(shelf))
+	}
+	if err := cur.Close(ctx); err != nil {
+		t.Fatal(err)
 	}
 
 	// ToList takes at most length documents and leaves the rest.

@@ -57,6 +57,9 @@ func (c *Client) watch(ctx context.Context, t changestream.Target, pipeline any,
 	if err := c.checkConnected(); err != nil {
 		return nil, err
 	}
+	if err := checkPipelineOrder(pipeline); err != nil {
+		return nil, err
+	}
 	if s := sessionFrom(ctx); s != nil {
 		if s.client != c {
 			return nil, errSessionOfOtherClient
