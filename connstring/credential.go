@@ -80,7 +80,7 @@ func (c *ConnString) Credential() (*Credential, error) {
 	if len(c.AuthMechanismProperties) > 0 {
 		cred.Props = make(map[string]string, len(c.AuthMechanismProperties))
 		for k, v := range c.AuthMechanismProperties {
-			cred.Props[k] = v
+			cred.Props[strings.ToUpper(k)] = v // property names are case-insensitive (auth spec)
 		}
 	}
 	if err := cred.checkProps(rules); err != nil {
@@ -105,6 +105,9 @@ func (c *ConnString) source(rules mechanismRules) string {
 // Error messages name keys, never values.
 func (cred *Credential) checkProps(rules mechanismRules) error {
 	for k := range cred.Props {
+		if k == "ALLOWED_HOSTS" && cred.Mechanism == MechOIDC {
+			return errorf("option authMechanismProperties", -1, "ALLOWED_HOSTS cannot come from a connection string (auth spec): set it in code")
+		}
 		if !contains(rules.props, k) {
 			return errorf("option authMechanismProperties", -1, "property %q is not supported by %s", k, mechName(cred.Mechanism))
 		}

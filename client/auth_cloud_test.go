@@ -1,0 +1,208 @@
+package client_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/torque-go/torque/auth"
+	"github.com/torque-go/torque/bson"
+	"github.com/torque-go/torque/client"
+	"github.com/torque-go/torque/internal/mockserver"
+)
+
+// oidcServer scripts MONGODB-OIDC on a mock primary: saslStart with a jwt
+// in valid succeeds; every token sent is recorded.
+type oidcServer struct {
+	*mockserver.Server
+	mu    sync.Mutex
+	valid map[string]bool
+	sent  []string
+}
+
+func newOIDCServer(t *testing.T, valid ...string) *oidcServer {
+	s := &oidcServer{Server: primary(t, mockserver.Hello{}), valid: map[string]bool{}}
+	for _, v := range valid {
+		s.valid[v] = true
+	}
+	s.Handle("saslStart", func(req *mockserver.Request) mockserver.Reply {
+		p, _ := req.Lookup("payload").Binary()
+		tok, _ := bson.Raw(p.Data).Lookup("jwt").StringValue()
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.sent = append(s.sent, tok)
+		if m, _ := req.Lookup("mechanism").StringValue(); m != "MONGODB-OIDC" || req.DB != "$external" || !s.valid[tok] {
+			return mockserver.Error(18, "AuthenticationFailed", "Authentication failed.")
+		}
+		return mockserver.OK(bson.KV("conversationId", int32(1)), bson.KV("done", true),
+			bson.KV("payload", bson.Binary{Data: []byte{}}))
+	})
+	return s
+}
+
+func (s *oidcServer) tokens() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.sent...)
+}
+
+// The auth spec's reauthentication prose tests, against the mock: a 391 on
+// any command makes the driver authenticate the connection again (a new
+// token, SASL only, no hello) and rerun the command, even when retries are
+// off.
+func TestOIDCReauthenticationOn391(t *testing.T) {
+	srv := newOIDCServer(t, "secret-tok1", "secret-tok2", "secret-tok3")
+	var calls atomic.Int32
+	cb := func(ctx context.Context, a *auth.OIDCArgs) (*auth.OIDCCredential, error) {
+		return &auth.OIDCCredential{AccessToken: fmt.Sprintf("secret-tok%d", calls.Add(1))}, nil
+	}
+	var ev events
+	var logs bytes.Buffer
+	off := false
+	c := connect(t, srv.URI(), client.Options{
+		Auth:       &client.Credential{Mechanism: auth.MechanismOIDC, OIDCMachineCallback: cb},
+		Monitor:    ev.monitor(),
+		Logger:     slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		RetryReads: &off, RetryWrites: &off,
+	})
+	ctx := ctxT(t)
+	coll := c.Database("test").Collection("c")
+	if _, err := coll.InsertOne(ctx, bson.D{bson.KV("_id", 1)}); err != nil {
+		t.Fatal(err)
+	}
+	srv.FailCommand(mockserver.FailPoint{Commands: []string{"find"}, Times: 1, Code: 391, CodeName: "ReauthenticationRequired"})
+	var got bson.M
+	if err := coll.FindOne(ctx, bson.D{}).Decode(&got); err != nil {
+		t.Fatalf("find after a 391: %v", err)
+	}
+	if calls.Load() != 2 {
+		t.Fatalf("callback called %d times, want 2 (the reauthentication fetches a new token)", calls.Load())
+	}
+	if toks := srv.tokens(); strings.Join(toks, ",") != "secret-tok1,secret-tok2" {
+		t.Fatalf("tokens sent %v", toks)
+	}
+	// On the wire: find (391), saslStart, find, on one connection, with no
+	// hello in between.
+	var seq []string
+	var conn int64 = -1
+	for _, r := range srv.Requests() {
+		if r.Name == "find" || r.Name == "saslStart" || (conn >= 0 && r.ConnID == conn) {
+			if r.Name == "find" && conn < 0 {
+				conn = r.ConnID
+			}
+			if r.ConnID == conn {
+				seq = append(seq, r.Name)
+			}
+		}
+	}
+	if strings.Join(seq, ",") != "find,saslStart,find" {
+		t.Fatalf("requests on the find's connection: %v", seq)
+	}
+	// The first find failed with 391 in the events; the second succeeded.
+	finds := 0
+	for _, e := range ev.started {
+		if e.CommandName == "find" {
+			finds++
+		}
+	}
+	if finds != 2 || len(ev.failed) != 1 || ev.failed[0].CommandName != "find" {
+		t.Fatalf("%d find events started, failed %v", finds, ev.failed)
+	}
+	// A write too.
+	srv.FailCommand(mockserver.FailPoint{Commands: []string{"insert"}, Times: 1, Code: 391, CodeName: "ReauthenticationRequired"})
+	if _, err := coll.InsertOne(ctx, bson.D{bson.KV("_id", 2)}); err != nil || calls.Load() != 3 {
+		t.Fatalf("insert after a 391: %v (calls %d)", err, calls.Load())
+	}
+	// Nothing of a token in the events or the logs.
+	all := logs.String() + fmt.Sprint(ev.started, ev.succeeded, ev.failed)
+	if strings.Contains(all, "secret-tok") {
+		t.Fatalf("a token leaked into events or logs")
+	}
+}
+
+// Reauthentication that fails is the operation's error; a second 391
+// after a reauthentication is not retried again.
+func TestOIDCReauthenticationFailure(t *testing.T) {
+	srv := newOIDCServer(t, "secret-tok1")
+	var calls atomic.Int32
+	cb := func(ctx context.Context, a *auth.OIDCArgs) (*auth.OIDCCredential, error) {
+		return &auth.OIDCCredential{AccessToken: fmt.Sprintf("secret-tok%d", calls.Add(1))}, nil
+	}
+	c := connect(t, srv.URI(), client.Options{Auth: &client.Credential{Mechanism: auth.MechanismOIDC, OIDCMachineCallback: cb}})
+	ctx := ctxT(t)
+	if err := c.Ping(ctx); err != nil {
+		t.Fatal(err)
+	}
+	srv.FailCommand(mockserver.FailPoint{Commands: []string{"ping"}, Times: 1, Code: 391})
+	err := c.Ping(ctx) // the new token, secret-tok2, is refused
+	if err == nil || strings.Contains(err.Error(), "secret-tok") {
+		t.Fatalf("err = %v, want the reauthentication's failure, without the token", err)
+	}
+	var ae *auth.AuthError
+	if !errorsAs(err, &ae) {
+		t.Fatalf("err = %v (%T), want an *auth.AuthError inside", err, err)
+	}
+}
+
+// Without a credential, a 391 is just the command's error.
+func TestReauthenticationNeedsACredential(t *testing.T) {
+	srv := primary(t, mockserver.Hello{})
+	c := connect(t, srv.URI())
+	ctx := ctxT(t)
+	srv.FailCommand(mockserver.FailPoint{Commands: []string{"ping"}, Times: 1, Code: 391})
+	err := c.Ping(ctx)
+	var se *client.CommandError
+	if !errorsAs(err, &se) || se.Code != 391 || len(srv.CommandsNamed("saslStart")) != 0 {
+		t.Fatalf("err = %v, want the 391 itself", err)
+	}
+}
+
+// MONGODB-AWS end to end through the pool's handshake: the scripted server
+// checks the shape of the conversation (auth's own tests check the
+// signature math); no speculative form is sent in the hello.
+func TestAWSHandshake(t *testing.T) {
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDCLIENT")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "aws-secret-do-not-print")
+	t.Setenv("AWS_SESSION_TOKEN", "aws-token-do-not-print")
+	srv := primary(t, mockserver.Hello{})
+	var clientNonce []byte
+	srv.Handle("saslStart", func(req *mockserver.Request) mockserver.Reply {
+		p, _ := req.Lookup("payload").Binary()
+		r, _ := bson.Raw(p.Data).Lookup("r").Binary()
+		clientNonce = r.Data
+		first, _ := bson.Marshal(bson.D{bson.KV("s", bson.Binary{Data: append(append([]byte(nil), r.Data...), make([]byte, 32)...)}),
+			bson.KV("h", "sts.amazonaws.com")})
+		return mockserver.OK(bson.KV("conversationId", int32(1)), bson.KV("done", false), bson.KV("payload", bson.Binary{Data: first}))
+	})
+	srv.Handle("saslContinue", func(req *mockserver.Request) mockserver.Reply {
+		p, _ := req.Lookup("payload").Binary()
+		msg := bson.Raw(p.Data)
+		a, _ := msg.Lookup("a").StringValue()
+		tok, _ := msg.Lookup("t").StringValue()
+		if !strings.HasPrefix(a, "AWS4-HMAC-SHA256 Credential=AKIDCLIENT/") || !strings.Contains(a, "/us-east-1/sts/aws4_request") ||
+			tok != "aws-token-do-not-print" || strings.Contains(a, "aws-secret") {
+			return mockserver.Error(18, "AuthenticationFailed", "Authentication failed.")
+		}
+		return mockserver.OK(bson.KV("conversationId", int32(1)), bson.KV("done", true), bson.KV("payload", bson.Binary{Data: []byte{}}))
+	})
+	c := connect(t, srv.URI()+"&authMechanism=MONGODB-AWS")
+	if err := c.Ping(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	if len(clientNonce) != 32 || len(srv.CommandsNamed("saslContinue")) != 1 {
+		t.Fatalf("nonce %d bytes, %d saslContinue", len(clientNonce), len(srv.CommandsNamed("saslContinue")))
+	}
+	for _, r := range srv.Requests() {
+		if r.Lookup("speculativeAuthenticate").Type != 0 {
+			t.Fatal("a hello carried speculativeAuthenticate for MONGODB-AWS")
+		}
+	}
+}
+
+func errorsAs(err error, target any) bool { return errors.As(err, target) }
