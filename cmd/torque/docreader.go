@@ -72,7 +72,7 @@ func (n *ndjsonReader) next() (bson.Raw, int, error) {
 		}
 		doc, perr := bson.ExtJSONToRaw(b)
 		if perr != nil {
-			return nil, n.line, &inputError{fmt.Sprintf("line %d", n.line), jsonError(b, perr)}
+			return nil, n.line, &inputError{fmt.Sprintf("line %d", n.line), jsonError(b, perr, 0)}
 		}
 		return doc, n.line, nil
 	}
@@ -96,19 +96,23 @@ func (n *ndjsonReader) readLine() ([]byte, error) {
 	return n.long, err
 }
 
-// jsonError describes an Extended JSON error with the column and the
-// text around it.
-func jsonError(line []byte, err error) error {
+// jsonError describes an Extended JSON error with the place and the text
+// around it: the column in a line, or with base >= 0 the byte offset in
+// the input of text, which starts at byte base.
+func jsonError(text []byte, err error, base int64) error {
 	var je *bson.ExtJSONError
 	if !errors.As(err, &je) {
 		return err
 	}
-	off := min(je.Offset, len(line))
+	off := min(je.Offset, len(text))
 	msg := fmt.Sprintf("not valid Extended JSON at column %d", off+1)
+	if base > 0 {
+		msg = fmt.Sprintf("not valid Extended JSON at byte %d", base+int64(off))
+	}
 	if je.Key != "" {
 		msg += fmt.Sprintf(" (key %q)", je.Key)
 	}
-	return fmt.Errorf("%s: %s; near %s", msg, je.Msg, abbrev(string(line[max(off-10, 0):])))
+	return fmt.Errorf("%s: %s; near %s", msg, je.Msg, abbrev(string(text[max(off-10, 0):])))
 }
 
 // arrayReader reads the elements of a top-level JSON array.
@@ -135,7 +139,7 @@ func (a *arrayReader) next() (bson.Raw, int, error) {
 		return nil, a.n, io.EOF
 	}
 	a.n++
-	where := fmt.Sprintf("element %d of the array (byte %d)", a.n, a.dec.InputOffset())
+	where := fmt.Sprintf("element %d of the array", a.n)
 	a.raw = a.raw[:0]
 	if err := a.dec.Decode(&a.raw); err != nil {
 		// The JSON itself is broken: nothing after it can be read.
@@ -143,7 +147,8 @@ func (a *arrayReader) next() (bson.Raw, int, error) {
 	}
 	doc, err := bson.ExtJSONToRaw(a.raw)
 	if err != nil {
-		return nil, a.n, &inputError{where, jsonError(a.raw, err)}
+		start := a.dec.InputOffset() - int64(len(a.raw))
+		return nil, a.n, &inputError{where, jsonError(a.raw, err, start)}
 	}
 	return doc, a.n, nil
 }

@@ -99,10 +99,12 @@ func runImport(ctx context.Context, args []string) error {
 		bar := startProgress("imported", total, true, st.written.Load, counted.n.Load)
 		err = importAll(ctx, coll, r, &st)
 		bar.stop()
-		report(&st)
 		if err != nil {
-			return fmt.Errorf("%s: %w", name, err)
+			// One message: what and where, and what was done before it.
+			n := st.written.Load()
+			return fmt.Errorf("%s: %w (%d %s written before it)", name, err, n, plural(n, "document"))
 		}
+		report(&st)
 		return nil
 	})
 }
