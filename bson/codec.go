@@ -92,6 +92,9 @@ func buildCodec(t reflect.Type, fl codecFlags) codec {
 	if c, ok := knownTypeCodec(t); ok {
 		return c
 	}
+	if c, ok := stdlibCodec(t, fl); ok {
+		return c
+	}
 	if c, ok := hookCodec(t, fl); ok {
 		return c
 	}
@@ -105,7 +108,7 @@ func buildPlainCodec(t reflect.Type, fl codecFlags) codec {
 		return boolCodec()
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		return intCodec(t, fl)
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
 		return uintCodec(t, fl)
 	case reflect.Float32, reflect.Float64:
 		return floatCodec(t, fl)
@@ -116,11 +119,17 @@ func buildPlainCodec(t reflect.Type, fl codecFlags) codec {
 	case reflect.Interface:
 		return interfaceCodec(t)
 	case reflect.Slice:
-		if t.Elem().Kind() == reflect.Uint8 {
+		switch t.Elem() {
+		case typeByte: // []byte and named types of it; not []myByte
 			return byteSliceCodec()
+		case typeE: // []E and named document types (type Filter D)
+			return namedDCodec(t)
 		}
 		return sliceCodec(t, fl)
 	case reflect.Array:
+		if t.Elem() == typeByte {
+			return byteArrayCodec(t, fl)
+		}
 		return arrayCodec(t, fl)
 	case reflect.Map:
 		return mapCodec(t, fl)

@@ -29,7 +29,26 @@ var (
 	typeRaw      = reflect.TypeFor[Raw]()
 	typeRawArray = reflect.TypeFor[RawArray]()
 	typeRawValue = reflect.TypeFor[RawValue]()
+	typeE        = reflect.TypeFor[E]()
+	typeByte     = reflect.TypeFor[byte]()
 )
+
+// namedDCodec is the codec of []E and of named document types (type Filter
+// D, type Fields []E): documents, as D, by conversion.
+func namedDCodec(t reflect.Type) codec {
+	return codec{
+		encodeDoc: func(dst []byte, v reflect.Value, depth int) ([]byte, error) {
+			return appendD(dst, v.Convert(typeD).Interface().(D), depth)
+		},
+		decode: decodeGeneric(TypeEmbeddedDocument, func(d *decState, val []byte, v reflect.Value) error {
+			x, err := d.decodeD(val)
+			if err == nil {
+				v.Set(reflect.ValueOf(x).Convert(t))
+			}
+			return err
+		}),
+	}
+}
 
 // documentTypeCodec covers D, M, A and the raw types.
 func documentTypeCodec(t reflect.Type) (codec, bool) {
@@ -195,17 +214,18 @@ var scalarCodecs map[reflect.Type]func() codec
 func init() {
 	scalarCodecs = map[reflect.Type]func() codec{
 		reflect.TypeFor[ObjectID](): func() codec {
-			return scalar(TypeObjectID, AppendObjectID, func(d *decState, val []byte) (ObjectID, error) {
+			return convCodec(scalar(TypeObjectID, AppendObjectID, func(d *decState, val []byte) (ObjectID, error) {
 				return ObjectID(val), nil
-			})
+			}), TypeObjectID, (*decState).convObjectID)
 		},
 		reflect.TypeFor[DateTime](): func() codec {
 			return scalar(TypeDateTime, func(dst []byte, x DateTime) []byte { return AppendDateTime(dst, int64(x)) },
 				func(d *decState, val []byte) (DateTime, error) { return DateTime(readInt64LE(val)), nil })
 		},
 		reflect.TypeFor[time.Time](): func() codec {
-			return scalar(TypeDateTime, func(dst []byte, x time.Time) []byte { return AppendDateTime(dst, x.UnixMilli()) },
-				func(d *decState, val []byte) (time.Time, error) { return decodeTime(val), nil })
+			return convCodec(scalar(TypeDateTime, func(dst []byte, x time.Time) []byte { return AppendDateTime(dst, x.UnixMilli()) },
+				func(d *decState, val []byte) (time.Time, error) { return decodeTime(val), nil }),
+				TypeDateTime, (*decState).convTime)
 		},
 		reflect.TypeFor[Decimal128](): func() codec {
 			return scalar(TypeDecimal128, AppendDecimal128, func(d *decState, val []byte) (Decimal128, error) {
@@ -222,7 +242,7 @@ func init() {
 			return scalar(TypeBinary, func(dst []byte, x Binary) []byte { return AppendBinary(dst, x.Subtype, x.Data) },
 				func(d *decState, val []byte) (Binary, error) {
 					sub, data := splitBinary(val)
-					return Binary{Subtype: sub, Data: append([]byte(nil), data...)}, nil
+					return Binary{Subtype: sub, Data: cloneBytes(data)}, nil
 				})
 		},
 		reflect.TypeFor[UUID](): func() codec {

@@ -66,9 +66,10 @@ func pointsToItself(t reflect.Type) bool {
 }
 
 // interfaceCodec writes the dynamic value of an interface (null when nil).
-// It decodes into an empty interface the generic value (D, A, int32, ...);
-// a non-empty interface can only receive a value into the non-nil pointer
-// it already holds.
+// It decodes into the non-nil pointer an interface already holds; into an
+// empty interface that holds anything else, the generic value (D, A,
+// int32, ...); a non-empty interface can only receive a value into the
+// non-nil pointer it holds.
 func interfaceCodec(t reflect.Type) codec {
 	c := codec{
 		encode: func(dst []byte, key string, v reflect.Value, depth int) ([]byte, error) {
@@ -86,6 +87,12 @@ func interfaceCodec(t reflect.Type) codec {
 	}
 	if t.NumMethod() == 0 {
 		c.decode = func(d *decState, bt Type, val []byte, v reflect.Value) error {
+			if !v.IsNil() && v.Elem().Kind() == reflect.Pointer && !v.Elem().IsNil() {
+				// Into the *T it holds, as the official driver does (null
+				// included: that zeroes the T).
+				p := v.Elem()
+				return codecFor(p.Type().Elem(), 0).decode(d, bt, val, p.Elem())
+			}
 			x, err := d.decodeAny(bt, val)
 			if err != nil {
 				return err
@@ -129,6 +136,11 @@ func sliceCodec(t reflect.Type, fl codecFlags) codec {
 				v.SetZero()
 				return nil
 			case TypeArray:
+			case TypeBinary:
+				if t.Elem().Kind() == reflect.Uint8 { // []myByte, as torque wrote it before v0.x
+					return decodeBinaryElems(d, val, v, true)
+				}
+				return d.errType(val, bt, t.String())
 			default:
 				return d.errType(val, bt, t.String())
 			}
@@ -158,7 +170,12 @@ func arrayCodec(t reflect.Type, fl codecFlags) codec {
 			return appendArrayElement(dst, key, elem, v, depth)
 		},
 		decode: func(d *decState, bt Type, val []byte, v reflect.Value) error {
-			if bt != TypeArray {
+			switch bt {
+			case TypeArray:
+			case TypeNull, TypeUndefined:
+				v.SetZero()
+				return nil
+			default:
 				return d.errType(val, bt, t.String())
 			}
 			body, n, err := d.openCounted(val)
@@ -172,6 +189,50 @@ func arrayCodec(t reflect.Type, fl codecFlags) codec {
 			return decodeElements(d, body, elem, v)
 		},
 	}
+}
+
+// byteArrayCodec writes [N]byte as binary subtype 0, as the official driver
+// does, and reads binary (subtype 0 or 2, at most N bytes, the rest zeroed)
+// or an array of numbers.
+func byteArrayCodec(t reflect.Type, fl codecFlags) codec {
+	arr := arrayCodec(t, fl)
+	return codec{
+		encode: func(dst []byte, key string, v reflect.Value, _ int) ([]byte, error) {
+			if !v.CanAddr() {
+				p := reflect.New(t)
+				p.Elem().Set(v)
+				v = p.Elem()
+			}
+			return AppendBinaryElement(dst, key, BinaryGeneric, v.Bytes()), nil
+		},
+		decode: func(d *decState, bt Type, val []byte, v reflect.Value) error {
+			if bt == TypeBinary {
+				return decodeBinaryElems(d, val, v, false)
+			}
+			return arr.decode(d, bt, val, v)
+		},
+	}
+}
+
+// decodeBinaryElems decodes binary data of subtype 0 or 2 into the byte
+// slice (made to measure) or byte array v, element by element, so that the
+// element type may be a named byte type.
+func decodeBinaryElems(d *decState, val []byte, v reflect.Value, slice bool) error {
+	sub, data := splitBinary(val)
+	switch {
+	case sub != BinaryGeneric && sub != BinaryBinaryOld:
+		return d.errAt(val, "cannot decode binary subtype "+strconv.Itoa(int(sub))+" into "+v.Type().String())
+	case slice:
+		v.Set(reflect.MakeSlice(v.Type(), len(data), len(data)))
+	case len(data) > v.Len():
+		return d.errAt(val, "binary of "+strconv.Itoa(len(data))+" bytes does not fit "+v.Type().String())
+	default:
+		v.SetZero()
+	}
+	for i, b := range data {
+		v.Index(i).SetUint(uint64(b))
+	}
+	return nil
 }
 
 // appendArrayElement writes the elements of the slice or array v.
@@ -239,8 +300,14 @@ func byteSliceCodec() codec {
 				if sub != BinaryGeneric && sub != BinaryBinaryOld {
 					return d.errAt(val, "cannot decode binary subtype "+strconv.Itoa(int(sub))+" into "+v.Type().String())
 				}
-				v.SetBytes(append(make([]byte, 0, len(data)), data...))
+				v.SetBytes(cloneBytes(data))
 				return nil
+			}
+			if b, ok, err := d.convBytes(bt, val); ok {
+				if err == nil {
+					v.SetBytes(b)
+				}
+				return err
 			}
 			return d.errType(val, bt, v.Type().String())
 		},
@@ -253,7 +320,7 @@ func byteSliceCodec() codec {
 func mapCodec(t reflect.Type, fl codecFlags) codec {
 	kc, ok := mapKeyCoderFor(t.Key())
 	if !ok {
-		return errorCodec("map key type " + t.Key().String() + " cannot be a BSON key")
+		return badKeyMapCodec(t)
 	}
 	elem := compileCodec(t.Elem(), fl)
 	c := codec{
@@ -282,6 +349,38 @@ func mapCodec(t reflect.Type, fl codecFlags) codec {
 		return appendMapDocument(dst, kc, elem, v, depth)
 	}
 	return c
+}
+
+// badKeyMapCodec is the codec of a map whose key type has no BSON form
+// (map[float64]string): as in the official driver, a nil map is written as
+// null, null and an empty document are read, and anything else is an error.
+func badKeyMapCodec(t reflect.Type) codec {
+	msg := "map key type " + t.Key().String() + " cannot be a BSON key"
+	return codec{
+		encode: func(dst []byte, key string, v reflect.Value, _ int) ([]byte, error) {
+			if v.IsNil() {
+				return AppendNullElement(dst, key), nil
+			}
+			return dst, &MarshalError{Msg: msg}
+		},
+		encodeDoc: func(dst []byte, _ reflect.Value, _ int) ([]byte, error) {
+			return dst, &MarshalError{Msg: msg}
+		},
+		decode: func(d *decState, bt Type, val []byte, v reflect.Value) error {
+			switch bt {
+			case TypeNull, TypeUndefined:
+				v.SetZero()
+				return nil
+			case TypeEmbeddedDocument:
+				if len(val) == 5 {
+					v.Set(reflect.MakeMap(t))
+					return nil
+				}
+				return d.errAt(val, msg)
+			}
+			return d.errType(val, bt, t.String())
+		},
+	}
 }
 
 // appendMapDocument writes the entries of the map v as a document.

@@ -34,6 +34,10 @@ func boolCodec() codec {
 				v.SetBool(false)
 				return nil
 			}
+			if b, ok := d.convBool(t, val); ok {
+				v.SetBool(b)
+				return nil
+			}
 			return d.errType(val, t, v.Type().String())
 		},
 	}
@@ -114,6 +118,10 @@ func stringCodec() codec {
 				v.SetString("")
 				return nil
 			}
+			if s, ok, err := d.convString(t, val); ok {
+				v.SetString(s)
+				return err
+			}
 			return d.errType(val, t, v.Type().String())
 		},
 	}
@@ -129,6 +137,9 @@ func numberAsInt(t Type, val []byte, truncate bool) (i int64, ok bool, msg strin
 		return readInt64LE(val), true, ""
 	case TypeDouble:
 		f := readFloat64(val)
+		if math.IsNaN(f) {
+			return 0, true, "double NaN is not a number an integer can hold"
+		}
 		if f != math.Trunc(f) && !truncate {
 			return 0, true, "double " + strconv.FormatFloat(f, 'g', -1, 64) + " has a fraction; use the truncate tag to allow that"
 		}
@@ -148,7 +159,7 @@ func decodeInt(bits int, truncate bool) func(*decState, Type, []byte, reflect.Va
 			v.SetInt(0)
 			return nil
 		case !ok:
-			return d.errType(val, t, v.Type().String())
+			return d.decodeBoolInto(t, val, v)
 		case msg != "":
 			return d.errAt(val, msg+" (decoding into "+v.Type().String()+")")
 		case bits < 64 && (i < -1<<(bits-1) || i >= 1<<(bits-1)):
@@ -167,7 +178,7 @@ func decodeUint(bits int, truncate bool) func(*decState, Type, []byte, reflect.V
 			v.SetUint(0)
 			return nil
 		case !ok:
-			return d.errType(val, t, v.Type().String())
+			return d.decodeBoolInto(t, val, v)
 		case msg != "":
 			return d.errAt(val, msg+" (decoding into "+v.Type().String()+")")
 		case i < 0 || (bits < 64 && uint64(i) >= 1<<bits):
@@ -197,9 +208,28 @@ func decodeFloat(bits int, truncate bool) func(*decState, Type, []byte, reflect.
 			}
 		case TypeNull, TypeUndefined:
 		default:
-			return d.errType(val, t, v.Type().String())
+			return d.decodeBoolInto(t, val, v)
 		}
 		v.SetFloat(f)
 		return nil
 	}
+}
+
+// decodeBoolInto decodes a bool as 1 or 0 into the integer or float v, the
+// only other BSON type numbers accept (not under StrictTypes).
+func (d *decState) decodeBoolInto(t Type, val []byte, v reflect.Value) error {
+	n, ok, err := d.convFromBool(t, val)
+	switch {
+	case !ok:
+		return d.errType(val, t, v.Type().String())
+	case err != nil:
+		return err
+	case v.CanInt():
+		v.SetInt(n)
+	case v.CanUint():
+		v.SetUint(uint64(n))
+	default:
+		v.SetFloat(float64(n))
+	}
+	return nil
 }

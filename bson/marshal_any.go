@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -89,15 +90,7 @@ func appendRareElement(dst []byte, key string, x any, depth int) ([]byte, error)
 	case float32:
 		return AppendDoubleElement(dst, key, float64(x)), nil
 	}
-	v := reflect.ValueOf(x)
-	if v.Kind() == reflect.Struct || v.Kind() == reflect.Array {
-		// The codecs of these types read them through a pointer: give
-		// them an addressable copy (one allocation that saves one per
-		// field).
-		p := reflect.New(v.Type())
-		p.Elem().Set(v)
-		v = p.Elem()
-	}
+	v := addressable(reflect.ValueOf(x))
 	return codecFor(v.Type(), 0).encode(dst, key, v, depth)
 }
 
@@ -127,12 +120,7 @@ func appendAnyDocument(dst []byte, x any, depth int) ([]byte, error) {
 		return dst, &MarshalError{Msg: "cannot marshal " + v.Type().String() +
 			" as a document: use a struct, a map, D, M, Raw or a pointer to one of those"}
 	}
-	if v.Kind() == reflect.Struct { // as in appendRareElement
-		p := reflect.New(v.Type())
-		p.Elem().Set(v)
-		v = p.Elem()
-	}
-	return c.encodeDoc(dst, v, depth)
+	return c.encodeDoc(dst, addressable(v), depth)
 }
 
 // appendD appends the document doc.
@@ -196,4 +184,42 @@ func checkKey(key string) error {
 		return &MarshalError{Msg: "key " + strconv.Quote(key) + " contains a NUL byte"}
 	}
 	return nil
+}
+
+// addressable returns an addressable copy of the struct or array v, which
+// its codec reads through pointers (one allocation that saves one per
+// field), unless the copy would change what is written: a type with a
+// MarshalBSON or MarshalBSONValue method on its pointer only is written by
+// that method when it is addressable and by its fields when it is not
+// (Marshal(v) and Marshal(&v) differ, as in the official driver).
+func addressable(v reflect.Value) reflect.Value {
+	if (v.Kind() != reflect.Struct && v.Kind() != reflect.Array) || addrSensitive(v.Type()) {
+		return v
+	}
+	p := reflect.New(v.Type())
+	p.Elem().Set(v)
+	return p.Elem()
+}
+
+var addrSensitiveCache sync.Map // reflect.Type -> bool
+
+// addrSensitive reports whether t, or a struct field or array element that
+// t holds by value, has an encoding hook on its pointer only.
+func addrSensitive(t reflect.Type) bool {
+	if b, ok := addrSensitiveCache.Load(t); ok {
+		return b.(bool)
+	}
+	pt := reflect.PointerTo(t)
+	b := (pt.Implements(valueMarshalerType) && !t.Implements(valueMarshalerType)) ||
+		(pt.Implements(marshalerType) && !t.Implements(marshalerType))
+	switch t.Kind() {
+	case reflect.Array:
+		b = b || addrSensitive(t.Elem())
+	case reflect.Struct:
+		for i := 0; i < t.NumField() && !b; i++ {
+			b = addrSensitive(t.Field(i).Type)
+		}
+	}
+	addrSensitiveCache.Store(t, b)
+	return b
 }

@@ -3,6 +3,8 @@ package bson
 import (
 	"reflect"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 )
 
 // structCodec compiles the plan of the struct type t into its codec. A
@@ -34,16 +36,18 @@ func (p *structPlan) encodeFields(dst []byte, v reflect.Value, depth int) ([]byt
 	var err error
 	for i := range p.fields {
 		f := &p.fields[i]
-		fv := fieldByIndex(v, f.index)
-		if f.isEmpty != nil && f.isEmpty(fv) {
-			continue
+		fv, ok := fieldByIndex(v, f.index)
+		if !ok || (f.isEmpty != nil && f.isEmpty(fv)) {
+			continue // inside a nil inlined pointer, or empty
 		}
 		if dst, err = f.codec.encode(dst, f.name, fv, depth+1); err != nil {
 			return dst, withKey(err, f.name)
 		}
 	}
 	if p.inlineMap != nil {
-		return p.encodeInlineMap(dst, fieldByIndex(v, p.inlineMap.index), depth)
+		if m, ok := fieldByIndex(v, p.inlineMap.index); ok {
+			return p.encodeInlineMap(dst, m, depth)
+		}
 	}
 	return dst, nil
 }
@@ -114,12 +118,39 @@ func (p *structPlan) decodeElement(d *decState, t Type, k, val []byte, v reflect
 	if i >= len(p.fields) || p.fields[i].name != string(k) {
 		var ok bool
 		if i, ok = p.byName[string(k)]; !ok {
-			return p.decodeUnknown(d, t, k, val, v)
+			if i, ok = p.byLowerName(k); !ok {
+				return p.decodeUnknown(d, t, k, val, v)
+			}
 		}
 	}
 	*next = i + 1
 	f := &p.fields[i]
-	return f.codec.decode(d, t, val, fieldByIndex(v, f.index))
+	return f.codec.decode(d, t, val, fieldForDecode(v, f.index))
+}
+
+// byLowerName looks the key k up again in lower case, as the official
+// driver does when no field has the key itself: {"Name": ...} fills a field
+// Name whose key is the default "name". Only the key is lowered; a field
+// whose tag says "Name" does not take "name".
+func (p *structPlan) byLowerName(k []byte) (int, bool) {
+	var buf [64]byte
+	lower, changed := buf[:0], false
+	for _, c := range k {
+		if c >= utf8.RuneSelf {
+			i, ok := p.byName[strings.ToLower(string(k))]
+			return i, ok
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+			changed = true
+		}
+		lower = append(lower, c)
+	}
+	if !changed {
+		return 0, false
+	}
+	i, ok := p.byName[string(lower)]
+	return i, ok
 }
 
 // decodeUnknown handles an element that no field claims.
@@ -131,7 +162,7 @@ func (p *structPlan) decodeUnknown(d *decState, t Type, k, val []byte, v reflect
 	if p.inlineMap == nil {
 		return d.validate(t, val)
 	}
-	m := fieldByIndex(v, p.inlineMap.index)
+	m := fieldForDecode(v, p.inlineMap.index)
 	if m.IsNil() {
 		m.Set(reflect.MakeMap(p.inlineMap.typ))
 	}

@@ -71,8 +71,8 @@ func collectFields(t reflect.Type, index []int, depth int, p *structPlan, cands 
 	for i := 0; i < t.NumField(); i++ {
 		sf := t.Field(i)
 		tags := parseStructTags(sf)
-		if tags.Skip || (!sf.IsExported() && !(sf.Anonymous && tags.Inline)) {
-			continue // unexported fields, and embedded unexported structs unless inlined
+		if tags.Skip || !sf.IsExported() {
+			continue // unexported fields, embedded ones too (inline or not), as in the official driver
 		}
 		idx := append(append(make([]int, 0, len(index)+1), index...), i)
 		if tags.Inline {
@@ -108,6 +108,9 @@ func collectInline(t reflect.Type, sf reflect.StructField, idx []int, depth int,
 	switch ft := sf.Type; {
 	case ft.Kind() == reflect.Struct:
 		return collectFields(ft, idx, depth+1, p, cands)
+	case ft.Kind() == reflect.Pointer && ft.Elem().Kind() == reflect.Struct:
+		// Written when non-nil; allocated when one of its keys is read.
+		return collectFields(ft.Elem(), idx, depth+1, p, cands)
 	case ft.Kind() == reflect.Map && ft.Key().Kind() == reflect.String:
 		if p.inlineMap != nil {
 			return &MarshalError{Msg: t.String() + " has more than one inline map"}
@@ -118,13 +121,39 @@ func collectInline(t reflect.Type, sf reflect.StructField, idx []int, depth int,
 	return &MarshalError{Msg: "inline field " + t.String() + "." + sf.Name + " must be a struct or a map with string keys"}
 }
 
-// fieldByIndex returns the field of v at the path index.
-func fieldByIndex(v reflect.Value, index []int) reflect.Value {
+// fieldByIndex returns the field of v at the path index, for reading: it
+// follows the pointers of inlined *struct fields, and ok is false when one
+// of them is nil.
+func fieldByIndex(v reflect.Value, index []int) (f reflect.Value, ok bool) {
+	if len(index) == 1 {
+		return v.Field(index[0]), true
+	}
+	for i, x := range index {
+		if i > 0 && v.Kind() == reflect.Pointer {
+			if v.IsNil() {
+				return v, false
+			}
+			v = v.Elem()
+		}
+		v = v.Field(x)
+	}
+	return v, true
+}
+
+// fieldForDecode returns the field of v at the path index, for writing:
+// the nil pointers of inlined *struct fields on the way are allocated.
+func fieldForDecode(v reflect.Value, index []int) reflect.Value {
 	if len(index) == 1 {
 		return v.Field(index[0])
 	}
-	for _, i := range index {
-		v = v.Field(i)
+	for i, x := range index {
+		if i > 0 && v.Kind() == reflect.Pointer {
+			if v.IsNil() {
+				v.Set(reflect.New(v.Type().Elem()))
+			}
+			v = v.Elem()
+		}
+		v = v.Field(x)
 	}
 	return v
 }
@@ -137,21 +166,24 @@ var zeroerType = reflect.TypeFor[zeroer]()
 // of type t, or nil when the field has neither.
 //
 // omitempty is the official driver's: a type with an IsZero() bool method
-// asks it; strings, slices, maps and arrays are empty when their length is
-// 0; numbers, bools, pointers and interfaces when they are zero or nil;
-// structs never are.
+// on its value (a pointer type counts: nil is empty, else it asks) asks
+// it; strings, slices, maps and arrays are empty when their length is 0;
+// numbers, bools, pointers and interfaces when they are zero or nil;
+// structs never are. An IsZero on the pointer of a value type is not asked
+// (the official driver does not either).
 //
-// omitzero is encoding/json's (Go 1.24): IsZero() bool when the type has
-// it, else the zero value of the type, structs included.
+// omitzero is encoding/json's (Go 1.24): IsZero() bool when the type or
+// its pointer has it, else the zero value of the type, structs included.
 func emptyFunc(t reflect.Type, tags structTags) func(reflect.Value) bool {
-	if !tags.OmitEmpty && !tags.OmitZero {
-		return nil
-	}
-	if hasIsZero := t.Implements(zeroerType) || reflect.PointerTo(t).Implements(zeroerType); hasIsZero {
+	switch {
+	case tags.OmitZero && (t.Implements(zeroerType) || reflect.PointerTo(t).Implements(zeroerType)):
 		return callIsZero(t)
-	}
-	if tags.OmitZero {
+	case tags.OmitZero:
 		return reflect.Value.IsZero
+	case !tags.OmitEmpty:
+		return nil
+	case t.Implements(zeroerType):
+		return callIsZero(t)
 	}
 	switch t.Kind() {
 	case reflect.String, reflect.Slice, reflect.Map, reflect.Array:
@@ -163,20 +195,22 @@ func emptyFunc(t reflect.Type, tags structTags) func(reflect.Value) bool {
 }
 
 // callIsZero calls the IsZero method of values of type t. A nil pointer is
-// zero without asking; a method on the pointer is called only when the
-// value is addressable.
+// zero without asking; a method on the pointer of a value that is not
+// addressable is called on a copy (as encoding/json does).
 func callIsZero(t reflect.Type) func(reflect.Value) bool {
 	onValue := t.Implements(zeroerType)
 	return func(v reflect.Value) bool {
 		if v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
 			return v.IsNil() || v.Interface().(zeroer).IsZero()
 		}
-		if v.CanAddr() {
-			return v.Addr().Interface().(zeroer).IsZero()
-		}
 		if onValue {
 			return v.Interface().(zeroer).IsZero()
 		}
-		return v.IsZero()
+		if !v.CanAddr() {
+			p := reflect.New(t)
+			p.Elem().Set(v)
+			v = p.Elem()
+		}
+		return v.Addr().Interface().(zeroer).IsZero()
 	}
 }

@@ -33,13 +33,12 @@ func parseStructTags(sf reflect.StructField) structTags {
 		st.Skip = true
 		return st
 	}
-	name, opts, _ := strings.Cut(tag, ",")
-	if name != "" {
-		st.Name = name
-	}
-	for opts != "" {
-		var opt string
-		opt, opts, _ = strings.Cut(opts, ",")
+	// As in the official driver, every word is an option, the first one
+	// too: `bson:"inline"` is the key "inline" and inlines the field.
+	for i, opt := range strings.Split(tag, ",") {
+		if i == 0 && opt != "" {
+			st.Name = opt
+		}
 		switch opt {
 		case "omitempty":
 			st.OmitEmpty = true

@@ -24,6 +24,12 @@ type Decoder struct {
 	// driver reads them the same way), and those values are checked as
 	// ValidateStructure does.
 	StrictUTF8 bool
+
+	// StrictTypes refuses the lossless conversions between BSON and Go
+	// types that the official driver makes and Unmarshal makes by default
+	// (see Unmarshal): each Go type then takes only the BSON types that
+	// Marshal writes for it, the numbers, null and undefined.
+	StrictTypes bool
 }
 
 // Unmarshal decodes the BSON document data into the value v points to,
@@ -42,15 +48,28 @@ func (rv RawValue) Unmarshal(v any) error { return Decoder{}.UnmarshalValue(rv.T
 // must be a non-nil pointer. data must be exactly one document.
 //
 // Documents decode into structs (matching keys to fields as Marshal names
-// them), maps, D, M and Raw; arrays into slices, arrays and A; numbers
+// them, and a key that matches no field in lower case, as the official
+// driver does: "Name" fills a field whose key is "name"), maps, D (and
+// named types of it), M and Raw; arrays into slices, arrays and A; numbers
 // into any numeric type when nothing is lost (a double with a fraction
-// into an integer needs the truncate tag; a value out of range is an
-// error); null and undefined into the zero value (nil for pointers, maps,
-// slices). Into an interface{}, documents become D (M with
-// DefaultDocumentM), arrays A, and other values the types Marshal accepts
-// for them (int32, int64, float64, string, bool, ObjectID, DateTime,
-// Binary, ...). Struct fields and map entries absent from the document
-// keep their values; slices are replaced.
+// into an integer needs the truncate tag; a value out of range or NaN is
+// an error); null and undefined into the zero value (nil for pointers,
+// maps, slices; zeroes for arrays). Into an interface{} that holds a
+// non-nil pointer, the value decodes into what it points to; into any
+// other interface{}, documents become D (M with DefaultDocumentM), arrays
+// A, and other values the types Marshal accepts for them (int32, int64,
+// float64, string, bool, ObjectID, DateTime, Binary, ...). Struct fields
+// and map entries absent from the document keep their values; slices are
+// replaced.
+//
+// Unless StrictTypes is set, Unmarshal also makes the lossless conversions
+// the official driver makes: numbers into bool (non-zero is true) and bool
+// into numbers (1, 0); string and symbol into []byte, and binary of
+// subtype 0 or 2 into string; int64 (milliseconds), an RFC 3339 string and
+// a timestamp into time.Time; a string of 24 hex digits or of 12 bytes
+// into ObjectID. []byte and [N]byte take binary of subtype 0 or 2 (an
+// [N]byte at most N bytes, zero-filled), [N]byte and []namedByte arrays of
+// numbers too.
 //
 // The input is checked as it is read: a truncated or malformed document, or
 // a value that does not fit the Go type, gives a *DecodeError with the byte

@@ -168,7 +168,7 @@ func (d *decState) decodeAny(t Type, val []byte) (any, error) {
 		return d.decodeA(val)
 	case TypeBinary:
 		sub, data := splitBinary(val)
-		return Binary{Subtype: sub, Data: append([]byte(nil), data...)}, nil
+		return Binary{Subtype: sub, Data: cloneBytes(data)}, nil
 	case TypeUndefined:
 		return Undefined{}, nil
 	case TypeObjectID:

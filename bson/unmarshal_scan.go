@@ -162,6 +162,10 @@ func (d *decState) checkKey(k []byte) error {
 	return nil
 }
 
+// cloneBytes copies b into a new slice that is never nil: an empty binary
+// decodes to []byte{}, as in the official driver.
+func cloneBytes(b []byte) []byte { return append(make([]byte, 0, len(b)), b...) }
+
 // splitBinary splits a framed binary value into subtype and data; the
 // inner length of subtype 2 (checked by frameBinary) is dropped.
 func splitBinary(val []byte) (byte, []byte) {
