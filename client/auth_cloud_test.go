@@ -14,6 +14,7 @@ import (
 	"github.com/torque-go/torque/auth"
 	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/client"
+	"github.com/torque-go/torque/internal/leakcheck"
 	"github.com/torque-go/torque/internal/mockserver"
 )
 
@@ -57,6 +58,7 @@ func (s *oidcServer) tokens() []string {
 // token, SASL only, no hello) and rerun the command, even when retries are
 // off.
 func TestOIDCReauthenticationOn391(t *testing.T) {
+	leakcheck.Check(t)
 	srv := newOIDCServer(t, "secret-tok1", "secret-tok2", "secret-tok3")
 	var calls atomic.Int32
 	cb := func(ctx context.Context, a *auth.OIDCArgs) (*auth.OIDCCredential, error) {
@@ -145,7 +147,7 @@ func TestOIDCReauthenticationFailure(t *testing.T) {
 		t.Fatalf("err = %v, want the reauthentication's failure, without the token", err)
 	}
 	var ae *auth.AuthError
-	if !errorsAs(err, &ae) {
+	if !errors.As(err, &ae) {
 		t.Fatalf("err = %v (%T), want an *auth.AuthError inside", err, err)
 	}
 }
@@ -158,7 +160,7 @@ func TestReauthenticationNeedsACredential(t *testing.T) {
 	srv.FailCommand(mockserver.FailPoint{Commands: []string{"ping"}, Times: 1, Code: 391})
 	err := c.Ping(ctx)
 	var se *client.CommandError
-	if !errorsAs(err, &se) || se.Code != 391 || len(srv.CommandsNamed("saslStart")) != 0 {
+	if !errors.As(err, &se) || se.Code != 391 || len(srv.CommandsNamed("saslStart")) != 0 {
 		t.Fatalf("err = %v, want the 391 itself", err)
 	}
 }
@@ -205,4 +207,138 @@ func TestAWSHandshake(t *testing.T) {
 	}
 }
 
-func errorsAs(err error, target any) bool { return errors.As(err, target) }
+// oidcClient connects to srv with cb as the machine callback, retryReads
+// off (as the OIDC prose tests require).
+func oidcClient(t *testing.T, srv *oidcServer, cb auth.OIDCCallback) *client.Client {
+	off := false
+	return connect(t, srv.URI(), client.Options{RetryReads: &off,
+		Auth: &client.Credential{Mechanism: auth.MechanismOIDC, OIDCMachineCallback: cb}})
+}
+
+// counted hands out the given tokens in turn (the last one repeatedly).
+func counted(calls *atomic.Int32, tokens ...string) auth.OIDCCallback {
+	return func(context.Context, *auth.OIDCArgs) (*auth.OIDCCredential, error) {
+		n := int(calls.Add(1))
+		return &auth.OIDCCredential{AccessToken: tokens[min(n, len(tokens))-1]}, nil
+	}
+}
+
+// OIDC prose tests 1.1 and 1.2: one callback call for many connections.
+func TestOIDCProseCallbackOnce(t *testing.T) {
+	srv := newOIDCServer(t, "good")
+	var calls atomic.Int32
+	c := oidcClient(t, srv, counted(&calls, "good"))
+	coll := c.Database("test").Collection("c")
+	ctx := ctxT(t)
+	var wg sync.WaitGroup
+	errs := make(chan error, 10)
+	for range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 100 {
+				if err := coll.FindOne(ctx, bson.D{}).Err(); err != nil && !errors.Is(err, client.ErrNoDocuments) {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if calls.Load() != 1 {
+		t.Fatalf("callback called %d times, want 1", calls.Load())
+	}
+}
+
+// OIDC prose tests 2.2 to 2.5: bad callback results and configurations.
+func TestOIDCProseCallbackValidation(t *testing.T) {
+	srv := newOIDCServer(t, "good")
+	for name, cb := range map[string]auth.OIDCCallback{
+		"2.2 nil": func(context.Context, *auth.OIDCArgs) (*auth.OIDCCredential, error) { return nil, nil },
+		"2.3 missing data": func(context.Context, *auth.OIDCArgs) (*auth.OIDCCredential, error) {
+			return &auth.OIDCCredential{RefreshToken: "x"}, nil
+		},
+	} {
+		c := oidcClient(t, srv, cb)
+		if err := c.Database("test").Collection("c").FindOne(ctxT(t), bson.D{}).Err(); err == nil || errors.Is(err, client.ErrNoDocuments) {
+			t.Errorf("%s: find: %v, want an authentication error", name, err)
+		}
+	}
+	bad := []client.Credential{
+		{Mechanism: auth.MechanismOIDC, OIDCMachineCallback: counted(new(atomic.Int32), "x"), Props: map[string]string{"ENVIRONMENT": "test"}},
+		{Mechanism: auth.MechanismOIDC, Props: map[string]string{"ENVIRONMENT": "azure", "TOKEN_RESOURCE": "r", "ALLOWED_HOSTS": ""}},
+	}
+	for i := range bad {
+		if _, err := client.Connect(context.Background(), srv.URI(), client.Options{Auth: &bad[i]}); err == nil {
+			t.Errorf("2.%d: Connect accepted %v", i+4, bad[i])
+		}
+	}
+}
+
+// OIDC prose tests 3.2 and 3.3.
+func TestOIDCProseAuthenticationFailure(t *testing.T) {
+	srv := newOIDCServer(t, "good")
+	var calls atomic.Int32
+	c := oidcClient(t, srv, counted(&calls, "bad"))
+	if err := c.Ping(ctxT(t)); err == nil || calls.Load() != 1 {
+		t.Fatalf("3.2: err %v, calls %d; want a failure after 1 call", err, calls.Load())
+	}
+	// 3.3: an unexpected error code on saslStart fails the operation but
+	// keeps the cached token: the next operation uses it.
+	var calls2 atomic.Int32
+	c2 := oidcClient(t, srv, counted(&calls2, "good"))
+	srv.FailCommand(mockserver.FailPoint{Commands: []string{"saslStart"}, Times: 1, Code: 20, CodeName: "IllegalOperation"})
+	if err := c2.Ping(ctxT(t)); err == nil || calls2.Load() != 1 {
+		t.Fatalf("3.3: err %v, calls %d; want a failure after 1 call", err, calls2.Load())
+	}
+	if err := c2.Ping(ctxT(t)); err != nil || calls2.Load() != 1 {
+		t.Fatalf("3.3: err %v, calls %d; want success with the cached token", err, calls2.Load())
+	}
+}
+
+// OIDC prose tests 4.2, 4.3 and 4.5.
+func TestOIDCProseReauthentication(t *testing.T) {
+	srv := newOIDCServer(t, "good")
+	for _, cmd := range []string{"find", "insert"} {
+		var calls atomic.Int32
+		c := oidcClient(t, srv, counted(&calls, "good", "bad"))
+		coll := c.Database("test").Collection("c")
+		op := func(ctx context.Context) error {
+			if cmd == "find" {
+				if err := coll.FindOne(ctx, bson.D{}).Err(); !errors.Is(err, client.ErrNoDocuments) {
+					return err
+				}
+				return nil
+			}
+			_, err := coll.InsertOne(ctx, bson.D{})
+			return err
+		}
+		if err := op(ctxT(t)); err != nil {
+			t.Fatalf("%s: %v", cmd, err)
+		}
+		srv.FailCommand(mockserver.FailPoint{Commands: []string{cmd}, Times: 1, Code: 391})
+		if err := op(ctxT(t)); err == nil || calls.Load() != 2 {
+			t.Fatalf("%s after a 391 with a bad new token: err %v, calls %d; want a failure after 2 calls", cmd, err, calls.Load())
+		}
+	}
+	// 4.5: in an explicit session.
+	var calls atomic.Int32
+	c := oidcClient(t, srv, counted(&calls, "good"))
+	sess, err := c.StartSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.EndSession(context.Background())
+	srv.FailCommand(mockserver.FailPoint{Commands: []string{"find"}, Times: 1, Code: 391})
+	ctx := client.WithSession(ctxT(t), sess)
+	if err := c.Database("test").Collection("c").FindOne(ctx, bson.D{}).Err(); err != nil && !errors.Is(err, client.ErrNoDocuments) {
+		t.Fatalf("4.5: %v", err)
+	}
+	if calls.Load() != 2 {
+		t.Fatalf("4.5: calls %d, want 2", calls.Load())
+	}
+}

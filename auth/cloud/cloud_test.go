@@ -17,6 +17,7 @@ import (
 
 	"github.com/torque-go/torque/auth"
 	"github.com/torque-go/torque/bson"
+	"github.com/torque-go/torque/internal/leakcheck"
 )
 
 const (
@@ -136,6 +137,7 @@ func ec2Fake(t *testing.T, creds func() string) (*httptest.Server, *atomic.Int32
 }
 
 func TestEC2IMDSv2(t *testing.T) {
+	leakcheck.Check(t) // no keep-alive goroutine outlives the fetch
 	clearEnv(t)
 	srv, n := ec2Fake(t, func() string {
 		return fmt.Sprintf(`{"Code":"Success","Type":"AWS-HMAC","AccessKeyId":"ASIAEC2","SecretAccessKey":%q,"Token":%q,"Expiration":"2030-01-01T00:00:00Z"}`, secret, token)
@@ -249,6 +251,7 @@ func TestErrorsShowNoBody(t *testing.T) {
 }
 
 func TestAzure(t *testing.T) {
+	leakcheck.Check(t)
 	srv, _ := serve(t, func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		if r.Header.Get("Metadata") != "true" || r.Header.Get("Accept") != "application/json" ||

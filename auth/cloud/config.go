@@ -58,11 +58,14 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// defaultClient follows no redirects: metadata endpoints do not redirect,
-// and a redirect must not carry their headers elsewhere.
-var defaultClient = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error {
-	return http.ErrUseLastResponse
-}}
+// defaultClient follows no redirects (metadata endpoints do not redirect,
+// and a redirect must not carry their headers elsewhere) and keeps no idle
+// connections: fetches are rare (their results are cached), and no
+// keep-alive goroutine outlives a request.
+var defaultClient = &http.Client{
+	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	Transport:     &http.Transport{DisableKeepAlives: true, Proxy: nil},
+}
 
 // maxResponse bounds what is read of a response.
 const maxResponse = 1 << 20
