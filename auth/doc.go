@@ -90,8 +90,9 @@
 // their Expiration), AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY /
 // AWS_SESSION_TOKEN (read at every authentication, never cached), then
 // the registered HTTP chain. Any authentication failure clears the cache.
-// The connection string cannot carry AWS keys: the spec tests in
-// /work/shared/specs follow the newer rule, and connstring refuses them.
+// The connection string cannot carry AWS keys (nor AWS_SESSION_TOKEN):
+// the auth spec's newer connection-string cases say so, and connstring
+// refuses them.
 //
 // # MONGODB-OIDC
 //

@@ -38,6 +38,9 @@
 //   - handshake.go: the hello (legacy OP_QUERY isMaster or OP_MSG hello), its
 //     reply, compressor choice, then authentication through package auth.
 //   - metadata.go: the client metadata document and its 512-byte budget.
+//   - reauth.go: Conn.Reauthenticate (SASL again, no hello, after the
+//     server's 391) and Conn.Authenticated; the auth.ConnState each
+//     authenticated connection keeps (mechanism used, OIDC token, host).
 //   - env.go: Env (client.env: FaaS platform, container) and DetectEnv.
 //   - pool.go: Pool: states, Ready, Clear, Close, CheckIn, dispatching idle
 //     connections and permissions to connect to waiters.

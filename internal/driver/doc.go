@@ -91,6 +91,8 @@
 //	executor.go    Executor, Execute, run, selection, prepare, retry rules
 //	encode.go      the OP_MSG and its fields, batches, maxTimeMS
 //	roundtrip.go   the round trip, classification, SDAM feedback, times
+//	reauth.go      ReauthenticationRequired (391): reauthenticate the
+//	               connection (Reauthenticator) and rerun the attempt once
 //	batch.go       runBatches: split writes
 //	reply.go       reading replies: ok, errors, write errors, $clusterTime
 //	errors.go      Error, WriteError, WriteConcernError, WriteException,
