@@ -42,6 +42,8 @@
 //   - speculative.go: Speculate, Speculative.Document, Speculative.Finish.
 //   - sasl.go: Commander, the saslStart/saslContinue loop, reply parsing.
 //   - scram.go: the SCRAM client messages, proof and server signature.
+//   - scram_server.go: SCRAMServerKeys, the keys a server stores for a user
+//     (for package mongotest's server side of SCRAM).
 //   - pbkdf2.go: PBKDF2 (Hi) on crypto/hmac (the module targets Go 1.23).
 //   - keycache.go: the bounded cache of derived ClientKey/ServerKey.
 //   - plain.go, x509.go: the two single-message mechanisms.

@@ -355,3 +355,6 @@ func listen(opts Options, addr string) (net.Listener, error) {
 	}
 	return ln, nil
 }
+
+// TLSEnabled reports whether the host accepts TLS connections only.
+func (s *Server) TLSEnabled() bool { return s.opts.TLS != nil }

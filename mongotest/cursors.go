@@ -1,0 +1,178 @@
+package mongotest
+
+import (
+	"crypto/rand"
+	"encoding/binary"
+	"sync"
+
+	"github.com/torque-go/torque/bson"
+)
+
+// maxBatchBytes bounds a batch, as mongod's 16 MiB reply limit does.
+const maxBatchBytes = 16*1024*1024 - 16*1024
+
+// cursors are the server's open cursors. A cursor holds the documents
+// still to return, computed when it was opened: later writes do not show
+// through it. Safe for concurrent use.
+type cursors struct {
+	mu sync.Mutex
+	m  map[int64]*cursor
+}
+
+type cursor struct {
+	ns   string
+	docs []bson.D
+	user string // who opened it, when authentication is on
+}
+
+func newCursors() *cursors { return &cursors{m: map[int64]*cursor{}} }
+
+// open registers the rest of a result and returns its cursor id (0 when
+// rest is empty: nothing to open).
+func (cs *cursors) open(ns string, rest []bson.D, user string) int64 {
+	if len(rest) == 0 {
+		return 0
+	}
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	for {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		id := int64(binary.LittleEndian.Uint64(b[:]) >> 2)
+		if _, taken := cs.m[id]; id != 0 && !taken {
+			cs.m[id] = &cursor{ns: ns, docs: rest, user: user}
+			return id
+		}
+	}
+}
+
+// next takes the next batch of cursor id (n <= 0: as many as fit) and
+// reports whether the cursor is now exhausted (and closed).
+func (cs *cursors) next(id int64, ns string, n int, user string) (batch bson.A, done bool, err error) {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	c := cs.m[id]
+	if c == nil {
+		return nil, false, cmdErrorf(43, "CursorNotFound", "cursor id %d not found", id)
+	}
+	if c.ns != ns {
+		return nil, false, cmdErrorf(13, "Unauthorized", "Requested getMore on namespace '%s', but cursor belongs to a different namespace %s", ns, c.ns)
+	}
+	if c.user != user {
+		return nil, false, cmdErrorf(13, "Unauthorized", "cursor id %d was not created by the authenticated user", id)
+	}
+	batch, c.docs = takeBatch(c.docs, n)
+	if len(c.docs) == 0 {
+		delete(cs.m, id)
+		return batch, true, nil
+	}
+	return batch, false, nil
+}
+
+// kill closes cursor id; false when there is none.
+func (cs *cursors) kill(id int64, ns string) bool {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	c := cs.m[id]
+	if c == nil || c.ns != ns {
+		return false
+	}
+	delete(cs.m, id)
+	return true
+}
+
+func (cs *cursors) closeAll() {
+	cs.mu.Lock()
+	cs.m = map[int64]*cursor{}
+	cs.mu.Unlock()
+}
+
+// takeBatch splits docs into a batch of at most n documents (n <= 0: no
+// count limit) and at most maxBatchBytes, and the rest. A batch holds at
+// least one document when there is one.
+func takeBatch(docs []bson.D, n int) (bson.A, []bson.D) {
+	batch := bson.A{}
+	size := 0
+	for len(docs) > 0 && (n <= 0 || len(batch) < n) {
+		sz := docSize(docs[0])
+		if len(batch) > 0 && size+sz > maxBatchBytes {
+			break
+		}
+		size += sz
+		batch = append(batch, docs[0])
+		docs = docs[1:]
+	}
+	return batch, docs
+}
+
+// cursorReply is {cursor: {firstBatch|nextBatch, id, ns}}.
+func cursorReply(key string, batch bson.A, id int64, ns string) bson.D {
+	return bson.D{bson.KV("cursor", bson.D{bson.KV(key, batch), bson.KV("id", id), bson.KV("ns", ns)})}
+}
+
+// firstBatch answers a command that opens a cursor over docs.
+func (s *Server) firstBatch(c *command, ns string, docs []bson.D, batchSize int, single bool) bson.D {
+	batch, rest := takeBatch(docs, batchSize)
+	var id int64
+	if !single {
+		id = s.cursors.open(ns, rest, c.conn.user)
+	}
+	return cursorReply("firstBatch", batch, id, ns)
+}
+
+func init() {
+	commands["getMore"] = cmdSpec{run: (*Server).getMore, fields: []string{"collection", "batchSize", "term", "lastKnownCommittedOpTime"}}
+	commands["killCursors"] = cmdSpec{run: (*Server).killCursors, fields: []string{"cursors"}}
+}
+
+func (s *Server) getMore(c *command) (bson.D, error) {
+	id, ok := c.body[0].Value.(int64)
+	if !ok {
+		return nil, typeMismatch("getMore.getMore", "long", c.body[0].Value)
+	}
+	coll, ok := c.get("collection").(string)
+	if !ok {
+		return nil, typeMismatch("getMore.collection", "string", c.get("collection"))
+	}
+	n, err := c.optInt("batchSize", 0)
+	if err != nil {
+		return nil, err
+	}
+	if n < 0 {
+		return nil, badValue("batchSize must be non-negative, but received: %d", n)
+	}
+	ns := c.db + "." + coll
+	batch, done, err := s.cursors.next(id, ns, int(n), c.conn.user)
+	if err != nil {
+		return nil, err
+	}
+	if done {
+		id = 0
+	}
+	return cursorReply("nextBatch", batch, id, ns), nil
+}
+
+func (s *Server) killCursors(c *command) (bson.D, error) {
+	coll, err := c.collName()
+	if err != nil {
+		return nil, err
+	}
+	ids, ok := c.get("cursors").(bson.A)
+	if !ok {
+		return nil, typeMismatch("killCursors.cursors", "array", c.get("cursors"))
+	}
+	killed, notFound := bson.A{}, bson.A{}
+	for _, v := range ids {
+		id, ok := v.(int64)
+		if !ok {
+			return nil, typeMismatch("killCursors.cursors", "long", v)
+		}
+		if s.cursors.kill(id, c.db+"."+coll) {
+			killed = append(killed, id)
+		} else {
+			notFound = append(notFound, id)
+		}
+	}
+	return bson.D{bson.KV("cursorsKilled", killed), bson.KV("cursorsNotFound", notFound),
+		bson.KV("cursorsAlive", bson.A{}), bson.KV("cursorsUnknown", bson.A{})}, nil
+}
