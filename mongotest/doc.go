@@ -1,0 +1,117 @@
+// Package mongotest is an in-process MongoDB server for tests: the
+// MongoDB wire protocol on loopback, served from an in-memory store, with
+// MongoDB's query, update and aggregation languages. Any MongoDB driver
+// can connect to it; it starts in milliseconds and needs nothing on the
+// machine.
+//
+//	srv := mongotest.New(t)                     // closed by t.Cleanup
+//	c, err := client.Connect(ctx, srv.URI())    // or any driver
+//
+// Outside tests, Start(Options) and Close. Options is a plain struct:
+// Users (turns SCRAM authentication on), TLS or GenerateTLS (then
+// CertPool), Addr, Logf.
+//
+// # What it is not
+//
+// A test double, not a database. Nothing is durable (Close forgets
+// everything), nothing is tuned (a find scans the collection unless an
+// equality on _id or on the first field of a single-field index narrows
+// it), no performance is promised, and the subset below is all it does.
+// What lies outside the subset is refused with an error that names it —
+// {ok: 0, code: 59, errmsg: "mongotest does not support ..."}, or the
+// error mongod itself sends for an unknown command or field (40415) — and
+// never answered with something plausible but wrong. It is not
+// mongod: it answers as a standalone MongoDB 8.0 (maxWireVersion 25).
+// There are no roles (every user may do everything), no collation, no
+// text/geo/hashed/wildcard indexes, no time series or clustered
+// collections, no explain, no $jsonSchema, no JavaScript. Transactions,
+// retryable writes (txnNumber), replica sets and change streams are the
+// subject of the next step (issue 12); until then a command with a
+// txnNumber gets the standalone's IllegalOperation (20).
+//
+// # Supported subset
+//
+//	Area              Supported
+//	----------------  -------------------------------------------------------------
+//	wire              OP_MSG (document sequences, moreToCome), OP_COMPRESSED
+//	                  (snappy, zlib, zstd), legacy OP_QUERY hello
+//	handshake         hello/isMaster (awaitable), topologyVersion, connectionId,
+//	                  logicalSessionTimeoutMinutes, compression, saslSupportedMechs,
+//	                  speculativeAuthenticate
+//	auth              SCRAM-SHA-256, SCRAM-SHA-1; createUser, dropUser, logout;
+//	                  code 13 Unauthorized before authentication; TLS
+//	CRUD              insert, find, getMore, killCursors, update, delete,
+//	                  findAndModify, count, distinct, aggregate ($out, $merge)
+//	find options      filter, projection, sort, skip, limit, batchSize,
+//	                  singleBatch, let, hint (checked), allowDiskUse, noCursorTimeout
+//	update options    multi, upsert (upserted with index), arrayFilters,
+//	                  pipelines, hint, c/let; ordered and unordered
+//	collections       create (capped accepted, validator enforced, views viewOn +
+//	                  pipeline resolved at read), drop, dropDatabase, listDatabases,
+//	                  listCollections (filter, nameOnly), renameCollection, collMod
+//	indexes           createIndexes (unique, sparse, partialFilterExpression,
+//	                  expireAfterSeconds accepted without a reaper, hidden),
+//	                  listIndexes, dropIndexes (name, key, "*", list)
+//	admin             ping, buildInfo, serverStatus (minimal), getParameter,
+//	                  connectionStatus, endSessions, killAllSessions, whatsmyuri
+//	query language    see the engine's table: mongotest/internal/engine/doc.go
+//	                  (operators, projections, updates, stages, expressions)
+//
+// # How it is built
+//
+// Three layers. The wire host (package internal/wirehost, shared with
+// the driver's scripted test server internal/mockserver) owns the
+// listener, the connections and their goroutines, framing, compression,
+// the hello handshake, fail points and wire-level faults; it hands every
+// other command to this package's Backend. This package decodes the
+// command into bson.D, checks its fields (an unknown field is mongod's
+// error 40415, a known but unsupported one is refused by name), checks
+// authentication, and runs one handler per command. The handlers read
+// through the store (internal/store) and evaluate with the engine
+// (internal/engine, pure functions); every write goes through
+// store.Write, the single path that records an oplog entry at a cluster
+// time, and that transactions and change streams will build on. Cursors
+// hold the rest of their result, computed when opened.
+//
+// # Files
+//
+//	doc.go              this overview
+//	server.go           Options, User, Server, Start, New, URI, CertPool, Close
+//	backend.go          the wirehost Backend: dispatch, authentication gate, hello fields
+//	command.go          command: decoding a request, field checks, option readers
+//	errors.go           cmdError and its reply; write errors; type names
+//	query.go            compiled filters, index selection, matching
+//	read.go             reading collections and views, the engine's Catalog
+//	find.go             find
+//	cursors.go          cursors, batches, getMore, killCursors
+//	insert.go           insert, the storable-document checks
+//	update.go           update, and the update path findAndModify shares
+//	delete.go           delete, and the remove path findAndModify shares
+//	findandmodify.go    findAndModify
+//	aggregate.go        aggregate ($out, $merge), count, distinct
+//	validate.go         collection validators
+//	collections.go      create, drop, dropDatabase, listDatabases, listCollections,
+//	                    renameCollection, collMod
+//	indexes.go          createIndexes, listIndexes, dropIndexes, hints
+//	admin.go            ping, buildInfo, serverStatus, getParameter, sessions, ...
+//	auth.go             users and the server side of SCRAM
+//	auth_commands.go    saslStart, saslContinue, speculative auth, createUser, dropUser
+//	tls.go              the generated certificate
+//
+// internal/store has its own doc.go: the data structures, the write path,
+// snapshots and the oplog, for whoever builds transactions and change
+// streams on it.
+//
+// # Concurrency
+//
+// Server's methods are safe for concurrent use. Each connection is served
+// by its own goroutine; commands of different connections run
+// concurrently, reads beside each other, writes one at a time. Close ends
+// every goroutine and socket the server started and waits for them.
+//
+// # Security
+//
+// A test server: it listens on loopback by default. Passwords are kept
+// only as SCRAM keys (never in errors or logs); there are no roles, so any
+// authenticated user may do anything.
+package mongotest
