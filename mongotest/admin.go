@@ -44,12 +44,12 @@ func (s *Server) serverStatus(*command) (bson.D, error) {
 
 // parameters are the server parameters getParameter knows.
 var parameters = map[string]any{
-	"featureCompatibilityVersion": bson.D{bson.KV("version", "8.0")},
-	"authenticationMechanisms":    bson.A{"SCRAM-SHA-1", "SCRAM-SHA-256"},
-	"requireApiVersion":           false,
-	"enableTestCommands":          false,
+	"featureCompatibilityVersion":     bson.D{bson.KV("version", "8.0")},
+	"authenticationMechanisms":        bson.A{"SCRAM-SHA-1", "SCRAM-SHA-256"},
+	"requireApiVersion":               false,
+	"enableTestCommands":              false,
 	"transactionLifetimeLimitSeconds": int32(60),
-	"maxBSONDepth":                int32(200),
+	"maxBSONDepth":                    int32(200),
 }
 
 func (s *Server) getParameter(c *command) (bson.D, error) {

@@ -273,5 +273,5 @@ func (s *Server) distinct(c *command) (bson.D, error) {
 		}
 	}
 	slices.SortStableFunc(vals, engine.Compare)
-	return bson.D{bson.KV("values", bson.A(vals))}, nil
+	return bson.D{bson.KV("values", append(bson.A{}, vals...))}, nil
 }

@@ -1,6 +1,8 @@
 package mongotest
 
 import (
+	"strings"
+
 	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/mongotest/internal/store"
 )
@@ -82,6 +84,12 @@ func checkStorable(d bson.D) error {
 		return badValue("can't use a regex for _id")
 	case bson.Undefined:
 		return badValue("can't use a undefined for _id")
+	case bson.D:
+		for _, e := range d[0].Value.(bson.D) {
+			if strings.HasPrefix(e.Key, "$") {
+				return cmdErrorf(52, "DollarPrefixedFieldName", "_id fields may not contain '$'-prefixed fields: %s is not valid for storage.", e.Key)
+			}
+		}
 	}
 	if n := docSize(d); n > maxDocBytes {
 		return cmdErrorf(10334, "BSONObjectTooLarge", "object to insert too large. size in bytes: %d, max size: %d", n, maxDocBytes)
