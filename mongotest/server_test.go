@@ -3,6 +3,7 @@ package mongotest_test
 import (
 	"crypto/tls"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/torque-go/torque/auth"
@@ -37,19 +38,10 @@ func TestCloseLeavesNothing(t *testing.T) {
 	// The client's own goroutines end with its Disconnect (a cleanup of
 	// connect, which has not run yet): only compare the server's.
 	for _, g := range leakcheck.Leaked(before) {
-		if contains(g, "wirehost") || contains(g, "mongotest.") {
+		if strings.Contains(g, "wirehost") || strings.Contains(g, "mongotest.") {
 			t.Errorf("server goroutine left: %s", g)
 		}
 	}
-}
-
-func contains(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return true
-		}
-	}
-	return false
 }
 
 func TestCloseWithoutClientsLeavesNoGoroutine(t *testing.T) {

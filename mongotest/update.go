@@ -160,7 +160,7 @@ func withConstants(vars engine.Vars, consts bson.D) engine.Vars {
 // first only unless multi; the first in sort order with a sort) get the
 // update; with upsert and no match, a new document is inserted. A failure
 // part-way through a multi update keeps what was done, as mongod does.
-func (s *Server) applyUpdate(db, coll string, st updateStmt) (out updateOutcome, err error) {
+func (s *Server) applyUpdate(db, coll string, st updateStmt) (out updateOutcome, stmtErr error) {
 	_, werr := s.store.Write(func(tx *store.Tx) error {
 		c := tx.Reader().Coll(db, coll)
 		limit := 1
@@ -179,7 +179,7 @@ func (s *Server) applyUpdate(db, coll string, st updateStmt) (out updateOutcome,
 			return s.upsert(tx, db, coll, st, &out)
 		}
 		for _, m := range ms {
-			if err = s.updateOne(tx, c, m, st, &out); err != nil {
+			if stmtErr = s.updateOne(tx, c, m, st, &out); stmtErr != nil {
 				break
 			}
 		}
@@ -188,7 +188,7 @@ func (s *Server) applyUpdate(db, coll string, st updateStmt) (out updateOutcome,
 	if werr != nil {
 		return out, werr
 	}
-	return out, err
+	return out, stmtErr
 }
 
 // updateOne applies the update to one matched document.
@@ -202,7 +202,11 @@ func (s *Server) updateOne(tx *store.Tx, c *store.Collection, m match, st update
 	if !res.Modified {
 		return nil
 	}
-	after := withIDFirst(res.Doc)
+	after := res.Doc
+	if !hasField(after, "_id") { // a replacement or pipeline without _id keeps the old one
+		after = append(bson.D{bson.KV("_id", lookup(m.doc, "_id"))}, after...)
+	}
+	after = withIDFirst(after)
 	if !engine.Equal(lookup(after, "_id"), lookup(m.doc, "_id")) {
 		return cmdErrorf(66, "ImmutableField", "After applying the update, the (immutable) field '_id' was found to have been altered to _id: %v", lookup(after, "_id"))
 	}
@@ -249,4 +253,13 @@ func (s *Server) upsert(tx *store.Tx, db, coll string, st updateStmt, out *updat
 	}
 	out.upsertedID, out.after = doc[0].Value, doc
 	return nil
+}
+
+func hasField(d bson.D, key string) bool {
+	for _, e := range d {
+		if e.Key == key {
+			return true
+		}
+	}
+	return false
 }
