@@ -4,8 +4,8 @@ import (
 	"crypto/tls"
 	"errors"
 	"strings"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/torque-go/torque/auth"
 	"github.com/torque-go/torque/bson"
