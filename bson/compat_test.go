@@ -1,6 +1,7 @@
 package bson
 
 import (
+	"bytes"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -389,4 +390,46 @@ func TestCompatEmptyBinary(t *testing.T) {
 func nanBits() float64 {
 	var z float64
 	return z / z
+}
+
+// Item 13: a filter with the $regex query operator beside other operators
+// parses (in relaxed mode, plain numbers included), and so does the
+// legacy regex form and the spec's $regex holding a $regularExpression.
+func TestCompatExtJSONRegexOperator(t *testing.T) {
+	filter := `{"name":{"$regex":"^a","$options":"i","$nin":["ab"]},"n":{"$gt":5}}`
+	got, err := ExtJSONToRaw([]byte(filter))
+	if err != nil {
+		t.Fatalf("ExtJSONToRaw(%s): %v", filter, err)
+	}
+	want := doc(sub("name", doc(str("$regex", "^a"), str("$options", "i"), arr("$nin", doc(str("0", "ab"))))),
+		sub("n", doc(i32("$gt", 5))))
+	if !bytes.Equal(got, want) {
+		t.Errorf("ExtJSONToRaw(%s) = %s, want %s", filter, got, Raw(want))
+	}
+	for js, want := range map[string][]byte{
+		`{"r":{"$regex":"^a","$options":"i"}}`: doc(elem(func(b []byte) []byte { return AppendRegexElement(b, "r", "^a", "i") })),
+		`{"r":{"$regex":"^a"}}`:                doc(elem(func(b []byte) []byte { return AppendRegexElement(b, "r", "^a", "") })),
+		`{"r":{"$regex":{"$regularExpression":{"pattern":"a","options":""}},"$options":"i"}}`: doc(sub("r", doc(
+			elem(func(b []byte) []byte { return AppendRegexElement(b, "$regex", "a", "") }), str("$options", "i")))),
+		`{"r":{"$regex":"a","$options":1}}`: doc(sub("r", doc(str("$regex", "a"), i32("$options", 1)))),
+	} {
+		got, err := ExtJSONToRaw([]byte(js))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("ExtJSONToRaw(%s) = %s, %v; want %s", js, got, err, Raw(want))
+		}
+	}
+	if err := UnmarshalExtJSON([]byte(`{"name":{"$regex":"^a","$nin":["ab"]}}`), true, new(D)); err != nil {
+		t.Errorf("canonical mode: %v", err)
+	}
+}
+
+// Item 14: a Decimal128 exponent that does not fit an int64 is an error.
+func TestCompatDecimalExponent(t *testing.T) {
+	if _, err := ExtJSONToRaw([]byte(`{"d":{"$numberDecimal":"0E-61400000000000000004"}}`)); err == nil {
+		t.Error("0E-61400000000000000004 parsed, want an error")
+	}
+	got, err := ExtJSONToRaw([]byte(`{"d":{"$numberDecimal":"0E-6177"}}`))
+	if d, ok := Raw(got).Lookup("d").Decimal128(); err != nil || !ok || d.String() != "0E-6176" {
+		t.Errorf("0E-6177: %v, %v; want 0E-6176 (zero is clamped)", d, err)
+	}
 }

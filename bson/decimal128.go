@@ -2,6 +2,7 @@ package bson
 
 import (
 	"errors"
+	"math"
 	"math/bits"
 	"strconv"
 )
@@ -236,7 +237,9 @@ func splitDecimal(body string) (digits string, exp int, err error) {
 }
 
 // parseExponent parses "E", an optional sign and digits, saturating at a
-// magnitude of 10^9.
+// magnitude of 10^9 (far outside the range, which only a zero may have,
+// clamped). An exponent whose magnitude does not fit an int64 is an error,
+// as in the official driver: "0E-61400000000000000004" is not a number.
 func parseExponent(s string) (int, error) {
 	if s[0] != 'e' && s[0] != 'E' {
 		return 0, errors.New("unexpected character " + strconv.QuoteRune(rune(s[0])))
@@ -249,12 +252,16 @@ func parseExponent(s string) (int, error) {
 	if len(s) == 0 {
 		return 0, errors.New("exponent has no digits")
 	}
-	e := 0
+	e, wide := 0, uint64(0) // e saturates; wide finds an exponent beyond int64
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c < '0' || c > '9' {
 			return 0, errors.New("unexpected character " + strconv.QuoteRune(rune(c)) + " in exponent")
 		}
+		if wide > (math.MaxInt64-uint64(c-'0'))/10 {
+			return 0, errors.New("exponent " + s + " out of range")
+		}
+		wide = wide*10 + uint64(c-'0')
 		if e < 1e9 {
 			e = e*10 + int(c-'0')
 		}

@@ -23,7 +23,9 @@ import (
 // Two legacy forms are read too, unless the parse is canonical-only:
 // {"$binary": "<base64>", "$type": "<hex>"} and {"$regex": "<pattern>",
 // "$options": "<flags>"}. A "$regex" whose value is not a string (the query
-// operator holding a $regularExpression) stays a document.
+// operator holding a $regularExpression), or that has keys beside
+// "$options" (a filter such as {"$regex": "^a", "$options": "i", "$nin":
+// [...]}), stays a document.
 
 // wrapperKey returns the key that makes obj a type wrapper, or "" when obj
 // is a plain document.
@@ -39,12 +41,27 @@ func (d *ejDecoder) wrapperKey(obj *jsonValue) string {
 			"$regularExpression", "$dbPointer", "$date", "$minKey", "$maxKey", "$undefined":
 			return k
 		case "$regex":
-			if !d.canonicalOnly && obj.members[i].val.kind == jsonString {
+			if !d.canonicalOnly && isLegacyRegex(obj) {
 				return k
 			}
 		}
 	}
 	return ""
+}
+
+// isLegacyRegex reports whether obj, which has a "$regex" key, is the
+// legacy regular expression {"$regex": "<pattern>", "$options": "<flags>"}:
+// a string $regex, alone or with a string $options. Anything else (a
+// $regex holding a $regularExpression, or beside $nin, $not, ...) is the
+// query operator, a plain document, as the Extended JSON spec requires.
+func isLegacyRegex(obj *jsonValue) bool {
+	for i := range obj.members {
+		m := &obj.members[i]
+		if (m.key != "$regex" && m.key != "$options") || m.val.kind != jsonString {
+			return false
+		}
+	}
+	return true
 }
 
 // wrapper appends the value of the type wrapper obj, marked by wk, as the
