@@ -200,6 +200,7 @@ func binElem(key string, sub byte, data []byte) func([]byte) []byte {
 
 // Item 6: into an interface that holds a pointer.
 func TestCompatInterfaceHoldsPointer(t *testing.T) {
+	// The official driver: {"x":{"a":7}} into struct{X any}{&T{}} fills the T.
 	p := &compatInner{}
 	v := struct{ X any }{p}
 	if err := Unmarshal(doc(sub("x", doc(i32("a", 7)))), &v); err != nil || v.X != any(p) || p.A != 7 {
@@ -212,6 +213,10 @@ func TestCompatInterfaceHoldsPointer(t *testing.T) {
 	}
 	if err := Unmarshal(doc(null("x")), &v); err != nil || v.X != any(p) || p.A != 0 {
 		t.Errorf("null into any holding *T: %#v (%+v), %v; want the T zeroed", v.X, p, err)
+	}
+	var top any = p // at the top level too (a deliberate difference: the official driver makes a D)
+	if err := Unmarshal(doc(i32("a", 9)), &top); err != nil || top != any(p) || p.A != 9 {
+		t.Errorf("top-level any holding *T: %#v, %v", top, err)
 	}
 	s := struct{ X any }{compatInner{}} // not a pointer: replaced
 	if err := Unmarshal(doc(sub("x", doc(i32("a", 7)))), &s); err != nil || !reflect.DeepEqual(s.X, D{{"a", int32(7)}}) {

@@ -43,6 +43,9 @@
 //   - codec_numbers.go, codec_collections.go, codec_bsontypes.go: the codecs
 //     of scalars, of containers (pointers, slices, maps, ...) and of this
 //     package's types and time.Time
+//   - codec_stdlib.go: json.Number and url.URL
+//   - codec_convert.go: the official driver's lossless decode conversions
+//     (refused under Decoder.StrictTypes)
 //   - codec_hooks.go: Marshaler, Unmarshaler, ValueMarshaler, ValueUnmarshaler
 //   - struct_tags.go, struct_plan.go, struct_codec.go: struct tags, the
 //     compiled field plan, and struct encoding and decoding
@@ -139,6 +142,52 @@
 // reference to it. Both reuse a pooled scratch buffer internally (buffers
 // grown beyond 1 MiB are dropped). ExtJSONToRaw and MarshalExtJSON return
 // new slices; AppendExtJSON appends to dst.
+//
+// # Compatibility with the official driver
+//
+// Marshal, Unmarshal and the struct tags follow the official Go driver
+// (go.mongodb.org/mongo-driver/v2, checked against v2.10.0 by this
+// package's compat_test.go and by bench/compat_test.go, which imports it),
+// so that structs and stored data written for it move over unchanged: the
+// same tags (a first word that is an option is also the key, as in
+// `bson:"inline"`), the lower-cased key fallback when decoding, the same
+// encodings of []byte and [N]byte (binary), []namedByte (an array),
+// json.Number, url.URL and named document types, the same hook rules
+// (methods on the pointer run only where the value is addressable;
+// omitempty asks IsZero only of the value's own method set), inlined
+// *struct fields, and the official driver's lossless decode conversions.
+//
+// # Differences from the official driver
+//
+// Deliberate, each for a reason:
+//
+//   - Raw.Validate checks the whole tree (UTF-8 of keys and strings,
+//     booleans, no trailing bytes, MaxNestingDepth), as the BSON
+//     specification requires; the official Raw.Validate checks the framing
+//     of the top-level elements only. Raw.ValidateStructure is the cheap
+//     check, and still walks every nested document.
+//   - Unmarshal refuses malformed BSON the official driver may read (a
+//     boolean byte other than 0 or 1, bytes after the document, nesting
+//     beyond MaxNestingDepth), and never loops or panics on any input.
+//   - Lossy number conversions are errors: a double outside an integer's
+//     range (the official driver stores math.MinInt64 for -1e300), NaN into
+//     an integer, an int64 that a float64 cannot hold exactly. A fraction
+//     needs the truncate tag, as in the official driver.
+//   - Decoder options: DefaultDocumentM as in the official driver; truncation
+//     is the per-field truncate tag only; StrictUTF8 and StrictTypes are
+//     torque's own (the defaults behave as the official driver does).
+//   - The omitzero tag option (encoding/json's, Go 1.24) is torque's own;
+//     the official driver ignores it.
+//   - JavaScript code decodes into a string field (the official driver
+//     refuses it); symbols and strings do in both.
+//   - Unmarshal(data, &x) where x is an interface{} holding a non-nil *T
+//     decodes into the T, as for such a struct field; the official driver
+//     replaces x with a D at the top level (but not in a field).
+//   - Extended JSON follows the specification where the official driver
+//     does not: a type wrapper's keys may come in any order, a DBPointer's
+//     namespace and a Decimal128 with a 35-digit coefficient are read as
+//     the spec says, and strings that are not UTF-8 are written with
+//     U+FFFD so that the output is always valid JSON.
 //
 // # Concurrency
 //

@@ -12,18 +12,27 @@ import "sync"
 //   - int8, int16, int32, uint8, uint16: int32; int: int32 when it fits,
 //     else int64; int64, uint, uint32, uint64: int64 (int32 with the minsize
 //     tag when it fits); a uint beyond the int64 range is an error
-//   - []byte: binary subtype 0; time.Time: datetime (milliseconds)
-//   - slices and arrays: array; structs and maps: embedded document
+//   - []byte and [N]byte: binary subtype 0 (a slice or array of a named
+//     byte type is an array of int32, as in the official driver)
+//   - time.Time: datetime (milliseconds); json.Number: int64 when it is an
+//     integer that fits, else double; url.URL: string; uintptr: an error
+//   - other slices and arrays: array; structs and maps: embedded document;
+//     D, []E and named types of them (type Filter D): embedded document
 //   - nil pointers, nil slices, nil maps and nil interfaces: null
 //   - the types of this package: the BSON type each stands for
 //   - Marshaler and ValueMarshaler types: what their method returns
 //
 // Struct fields are written in declaration order, keyed by their bson tag
-// or else the lower-cased field name. The tag options are those of the
-// official Go driver (omitempty, minsize, truncate, inline) plus omitzero,
-// which omits a field whose IsZero() bool method says so, or whose value
-// is the zero value of its type. Maps are written in Go's random map
-// order.
+// or else the lower-cased field name; unexported fields (embedded ones too)
+// are skipped. The tag options are those of the official Go driver
+// (omitempty, minsize, truncate, inline: of a struct, a *struct, which is
+// skipped when nil, or a map with string keys) plus omitzero, which omits a
+// field whose IsZero() bool method says so, or whose value is the zero
+// value of its type. As in the official driver, a tag's first word is the
+// key and also an option when it names one (`bson:"omitempty"`). A
+// MarshalBSON or MarshalBSONValue method on the pointer is called only
+// when the value is addressable (Marshal(&v) calls it for v's fields,
+// Marshal(v) does not). Maps are written in Go's random map order.
 func Marshal(v any) ([]byte, error) {
 	buf := getBuffer()
 	out, err := MarshalAppend(buf.b[:0], v)
