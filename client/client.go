@@ -177,7 +177,8 @@ func (c *Client) execute(ctx context.Context, op *driver.Operation) error {
 // Ping runs {ping: 1} on a server selected by the client's read
 // preference: a quick check that the deployment is reachable.
 func (c *Client) Ping(ctx context.Context) error {
-	return c.Database("admin").RunCommand(ctx, bson.D{bson.KV("ping", 1)}).Err()
+	rp := c.opts.ReadPreference
+	return c.Database("admin").RunCommand(ctx, bson.D{bson.KV("ping", 1)}, RunCommandOptions{ReadPreference: &rp}).Err()
 }
 
 // Database returns a handle for the database name, with the client's read

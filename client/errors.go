@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/torque-go/torque/internal/driver"
+	"github.com/torque-go/torque/topology"
 )
 
 // The driver's error types, inspectable with errors.As:
@@ -17,8 +18,14 @@ type (
 	WriteError           = driver.WriteError
 	WriteConcernError    = driver.WriteConcernError
 	NetworkError         = driver.NetworkError
-	ServerSelectionError = driver.ServerSelectionError
 )
+
+// ServerSelectionError is the one error of a failed server selection,
+// whatever ended it (the context, serverSelectionTimeoutMS, timeoutMS):
+// Op and Criteria say what was wanted, Topology what was there, Err why
+// it failed. IsTimeout and errors.Is(err, context.DeadlineExceeded) are
+// true when a time limit ended it.
+type ServerSelectionError = topology.SelectionError
 
 var (
 	// ErrNoDocuments is FindOne's (and the FindOneAnd* helpers') error when
@@ -37,7 +44,8 @@ var (
 func IsDuplicateKey(err error) bool { return driver.IsDuplicateKey(err) }
 
 // IsTimeout reports whether err is a timeout: the context's deadline, the
-// client's Timeout, a network timeout, or the server's MaxTimeMSExpired.
+// client's Timeout, serverSelectionTimeoutMS, a network timeout, or the
+// server's MaxTimeMSExpired.
 func IsTimeout(err error) bool { return driver.IsTimeout(err) }
 
 // IsNetworkError reports whether err is a network error.

@@ -3,6 +3,7 @@ package topology
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 )
@@ -78,26 +79,44 @@ func (t *Topology) selectServer(ctx context.Context, c Criteria) (*Server, error
 	}
 }
 
-// SelectionError is the failure of SelectServer. Err is
-// ErrSelectionTimeout, the context's error, or why no waiting could help
-// (an incompatible server, an invalid read preference).
+// SelectionError is the failure to find a suitable server: the one error
+// type of server selection, whatever ended the wait. Err is
+// ErrSelectionTimeout (serverSelectionTimeoutMS passed), the context's
+// error, or why no waiting could help (an incompatible server, an invalid
+// read preference, a failed mongodb+srv look-up).
+//
+// Timeout reports whether a time limit ended it, and errors.Is(err,
+// context.DeadlineExceeded) is true then, for the context's deadline and
+// for serverSelectionTimeoutMS alike.
 type SelectionError struct {
+	// Op is the operation's command name ("find", "ping"), when the
+	// driver set it.
+	Op       string
 	Criteria Criteria
 	Topology TopologyDescription // the last description seen
 	Waited   time.Duration
 	Err      error
+	// Labels are the driver's error labels (TransientTransactionError or
+	// UnknownTransactionCommitResult, in a transaction).
+	Labels []string
 }
 
 // Error says what was wanted, from what, and why it failed, e.g.
 //
-//	topology: no server for read preference secondary in
+//	topology: no server for find (read preference secondary) in
 //	ReplicaSetNoPrimary{a:27017 Unknown (connection refused), b:27017 RSArbiter} after 30s
 func (e *SelectionError) Error() string {
 	var b strings.Builder
 	b.WriteString("topology: no server for ")
-	b.WriteString(describeCriteria(e.Criteria))
-	b.WriteString(" in ")
-	b.WriteString(describeTopology(e.Topology))
+	if e.Op != "" {
+		b.WriteString(e.Op + " (" + describeCriteria(e.Criteria) + ")")
+	} else {
+		b.WriteString(describeCriteria(e.Criteria))
+	}
+	if len(e.Topology.Servers) > 0 || e.Topology.Type != TopologyUnknown {
+		b.WriteString(" in ")
+		b.WriteString(describeTopology(e.Topology))
+	}
 	if errors.Is(e.Err, ErrSelectionTimeout) {
 		b.WriteString(" after ")
 		b.WriteString(e.Waited.Round(time.Millisecond).String())
@@ -110,6 +129,22 @@ func (e *SelectionError) Error() string {
 
 // Unwrap returns the cause.
 func (e *SelectionError) Unwrap() error { return e.Err }
+
+// Is makes errors.Is(err, context.DeadlineExceeded) true when
+// serverSelectionTimeoutMS passed (the context's own deadline unwraps to
+// it anyway).
+func (e *SelectionError) Is(target error) bool {
+	return target == context.DeadlineExceeded && errors.Is(e.Err, ErrSelectionTimeout)
+}
+
+// Timeout reports whether a time limit ended the selection: the
+// context's deadline or serverSelectionTimeoutMS.
+func (e *SelectionError) Timeout() bool {
+	return errors.Is(e.Err, ErrSelectionTimeout) || errors.Is(e.Err, context.DeadlineExceeded)
+}
+
+// HasLabel reports whether the driver gave e the label.
+func (e *SelectionError) HasLabel(label string) bool { return slices.Contains(e.Labels, label) }
 
 // describeCriteria names what the operation needed.
 func describeCriteria(c Criteria) string {

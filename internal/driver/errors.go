@@ -276,19 +276,12 @@ func IsDuplicateKey(err error) bool {
 	return false
 }
 
-// ServerSelectionError is the failure to find a suitable server. In a
-// transaction it carries the driver's labels (TransientTransactionError,
-// or UnknownTransactionCommitResult for a commit).
-type ServerSelectionError struct {
-	Err    error
-	Labels []string
-}
-
-func (e *ServerSelectionError) Error() string { return "server selection: " + e.Err.Error() }
-func (e *ServerSelectionError) Unwrap() error { return e.Err }
-
-// HasLabel reports whether the driver labelled e.
-func (e *ServerSelectionError) HasLabel(label string) bool { return slices.Contains(e.Labels, label) }
+// ServerSelectionError is the failure to find a suitable server: the one
+// type, topology.SelectionError, whether the context, serverSelectionTimeoutMS
+// or the topology ended it. In a transaction it carries the driver's labels
+// (TransientTransactionError, or UnknownTransactionCommitResult for a
+// commit).
+type ServerSelectionError = topology.SelectionError
 
 // classified is the view of the driver's errors that package session's
 // retry and label rules read (session.ClassifiedError).
@@ -319,9 +312,11 @@ func (c classified) WriteConcernCode() int32 {
 
 func (c classified) HasErrorLabel(label string) bool { return HasLabel(c.error, label) }
 func (c classified) NetworkError() bool              { return IsNetworkError(c.error) }
+// ServerSelectionError is true for a selection the deployment failed,
+// not one the caller's own context ended (never the server's fault).
 func (c classified) ServerSelectionError() bool {
 	var se *ServerSelectionError
-	return errors.As(c.error, &se)
+	return errors.As(c.error, &se) && !errors.Is(se.Err, context.Canceled) && !errors.Is(se.Err, context.DeadlineExceeded)
 }
 
 // AppError describes err, met on a connection to addr, for SDAM's

@@ -168,7 +168,9 @@ func (x *Executor) selectServer(ctx context.Context, ex *execution, avoid []topo
 		return op.Server, nil
 	}
 	c := topology.Criteria{
-		Write:              op.Kind == Write || op.Kind == Command && op.ReadPref.Mode == topology.Primary,
+		// A command with the primary read preference selects as a read
+		// (the same servers as a write), so that a failure says so.
+		Write:              op.Kind == Write,
 		ReadPref:           op.ReadPref,
 		Deprioritized:      avoid,
 		LocalThreshold:     x.LocalThreshold,
@@ -184,10 +186,12 @@ func (x *Executor) selectServer(ctx context.Context, ex *execution, avoid []topo
 	}
 	srv, err := x.Deployment.SelectServer(ctx, c)
 	if err != nil {
-		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
-			return nil, err
+		var se *ServerSelectionError
+		if !errors.As(err, &se) {
+			se = &ServerSelectionError{Criteria: c, Err: err} // the deployment failed before selecting
 		}
-		return nil, &ServerSelectionError{Err: err}
+		se.Op = op.Name
+		return nil, se
 	}
 	return srv, nil
 }
