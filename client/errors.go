@@ -13,11 +13,11 @@ import (
 //	var we *client.WriteException    // WriteErrors (per index), WriteConcernError
 //	var ne *client.NetworkError      // Addr, Err, Sent (whether the request went out)
 type (
-	CommandError         = driver.Error
-	WriteException       = driver.WriteException
-	WriteError           = driver.WriteError
-	WriteConcernError    = driver.WriteConcernError
-	NetworkError         = driver.NetworkError
+	CommandError      = driver.Error
+	WriteException    = driver.WriteException
+	WriteError        = driver.WriteError
+	WriteConcernError = driver.WriteConcernError
+	NetworkError      = driver.NetworkError
 )
 
 // ServerSelectionError is the one error of a failed server selection,

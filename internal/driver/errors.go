@@ -312,6 +312,7 @@ func (c classified) WriteConcernCode() int32 {
 
 func (c classified) HasErrorLabel(label string) bool { return HasLabel(c.error, label) }
 func (c classified) NetworkError() bool              { return IsNetworkError(c.error) }
+
 // ServerSelectionError is true for a selection the deployment failed,
 // not one the caller's own context ended (never the server's fault).
 func (c classified) ServerSelectionError() bool {
