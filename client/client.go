@@ -48,13 +48,13 @@ func Connect(ctx context.Context, uri string, opts ...Options) (*Client, error) 
 	if err := o.prepareAuth(); err != nil {
 		return nil, err
 	}
-	dep := &deployment{open: func(ctx context.Context) (*topology.Topology, error) {
+	dep := newDeployment(func(ctx context.Context) (*topology.Topology, error) {
 		t, err := o.resolveSRV(ctx)
 		if err != nil {
 			return nil, err
 		}
 		return topology.Open(t)
-	}}
+	}, o.srvTimeout())
 	if o.srv == nil { // opening does no I/O: do it now, so that errors show in Connect
 		t, err := topology.Open(o.topologyOptions())
 		if err != nil {
@@ -98,10 +98,22 @@ func connectOptions(uri string, opts []Options) (Options, error) {
 	return o, nil
 }
 
+// srvTimeout bounds one attempt at the mongodb+srv look-ups:
+// serverSelectionTimeoutMS, or its default when it is zero or negative
+// (DNS has no "do not wait").
+func (o *Options) srvTimeout() time.Duration {
+	if o.ServerSelectionTimeout > 0 {
+		return o.ServerSelectionTimeout
+	}
+	return topology.DefaultServerSelectionTimeout
+}
+
 // Disconnect ends the client's server sessions on the server (one
-// endSessions, errors ignored), closes every connection and waits, within
-// ctx, until every goroutine the client started has returned. Operations
-// after Disconnect fail. Disconnect is idempotent.
+// endSessions, errors ignored), closes every connection (those in use
+// too) and waits, within ctx, until every goroutine the client started has
+// returned. Operations in flight and after Disconnect fail with
+// ErrClientDisconnected; Disconnect never waits for a mongodb+srv DNS
+// look-up. Disconnect is idempotent.
 func (c *Client) Disconnect(ctx context.Context) error {
 	c.mu.Lock()
 	if c.disconnected {

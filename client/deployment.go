@@ -3,9 +3,11 @@ package client
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/torque-go/torque/internal/driver"
 	"github.com/torque-go/torque/pool"
@@ -16,33 +18,103 @@ import (
 // the executor's driver.Deployment seam. For a mongodb+srv URI the
 // topology opens on the first selection, after the DNS look-ups, so that
 // Connect does no I/O.
+//
+// The look-ups run on a goroutine of the deployment's own (one attempt at
+// a time, bounded by serverSelectionTimeoutMS and cancelled by close), not
+// on the first caller's context: every caller waits for the attempt
+// within its own context, none holds a lock while DNS answers, and close
+// never waits on DNS. A failed attempt is reported to the callers that
+// waited for it; the next caller starts another.
 type deployment struct {
-	open func(ctx context.Context) (*topology.Topology, error)
+	open    func(ctx context.Context) (*topology.Topology, error)
+	timeout time.Duration // bounds one opening attempt; <= 0: none
 
-	t      atomic.Pointer[topology.Topology]
-	mu     sync.Mutex // serializes opening and closing
-	closed bool
+	t atomic.Pointer[topology.Topology]
+
+	mu      sync.Mutex // guards closed and opening; never held during I/O
+	closed  bool
+	opening *opening // the attempt in progress, nil when none
+
+	ctx    context.Context // ends with close: cancels an attempt
+	cancel context.CancelFunc
+	wg     sync.WaitGroup // the opening goroutine
 }
 
-// topology returns the running topology, opening it first if needed.
+// opening is one attempt to open the topology; err is set before done
+// closes.
+type opening struct {
+	done chan struct{}
+	err  error
+}
+
+func newDeployment(open func(ctx context.Context) (*topology.Topology, error), timeout time.Duration) *deployment {
+	d := &deployment{open: open, timeout: timeout}
+	d.ctx, d.cancel = context.WithCancel(context.Background())
+	return d
+}
+
+// topology returns the running topology, opening it first if needed; the
+// wait is bounded by ctx.
 func (d *deployment) topology(ctx context.Context) (*topology.Topology, error) {
 	if t := d.t.Load(); t != nil {
 		return t, nil
 	}
 	d.mu.Lock()
-	defer d.mu.Unlock()
 	if d.closed {
+		d.mu.Unlock()
 		return nil, ErrClientDisconnected
 	}
 	if t := d.t.Load(); t != nil {
+		d.mu.Unlock()
 		return t, nil
 	}
-	t, err := d.open(ctx)
-	if err != nil {
-		return nil, err
+	o := d.opening
+	if o == nil {
+		o = &opening{done: make(chan struct{})}
+		d.opening = o
+		d.wg.Add(1)
+		go d.runOpening(o)
 	}
-	d.t.Store(t)
-	return t, nil
+	d.mu.Unlock()
+	select {
+	case <-o.done:
+	case <-ctx.Done():
+		return nil, fmt.Errorf("waiting for the mongodb+srv DNS look-ups: %w", ctx.Err())
+	}
+	if o.err != nil {
+		return nil, o.err
+	}
+	return d.t.Load(), nil
+}
+
+// runOpening is one attempt, on the deployment's goroutine.
+func (d *deployment) runOpening(o *opening) {
+	defer d.wg.Done()
+	ctx := d.ctx
+	if d.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, d.timeout)
+		defer cancel()
+	}
+	t, err := d.open(ctx)
+	var late *topology.Topology
+	d.mu.Lock()
+	d.opening = nil
+	switch {
+	case err != nil && d.closed:
+		o.err = ErrClientDisconnected
+	case err != nil:
+		o.err = err
+	case d.closed:
+		late, o.err = t, ErrClientDisconnected
+	default:
+		d.t.Store(t)
+	}
+	d.mu.Unlock()
+	close(o.done)
+	if late != nil { // opened as the client disconnected: nobody will use it
+		_ = late.Close(context.Background())
+	}
 }
 
 // description is the current topology description; the zero one before
@@ -54,16 +126,24 @@ func (d *deployment) description() topology.TopologyDescription {
 	return topology.TopologyDescription{}
 }
 
-// close closes the topology, if it opened, and waits for its goroutines.
+// close cancels an opening in progress and closes the topology, if it
+// opened, waiting (within ctx) for their goroutines.
 func (d *deployment) close(ctx context.Context) error {
 	d.mu.Lock()
 	d.closed = true
-	t := d.t.Load()
 	d.mu.Unlock()
-	if t == nil {
-		return nil
+	d.cancel()
+	done := make(chan struct{})
+	go func() { d.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		return fmt.Errorf("client: the mongodb+srv DNS look-up did not end: %w", ctx.Err())
 	}
-	return t.Close(ctx)
+	if t := d.t.Load(); t != nil {
+		return t.Close(ctx)
+	}
+	return nil
 }
 
 // SelectServer implements driver.Deployment.
@@ -79,7 +159,24 @@ func (d *deployment) SelectServer(ctx context.Context, c topology.Criteria) (dri
 		}
 		return nil, err
 	}
-	return &selected{s: s, desc: s.Description(), tt: t.Description().Type}, nil
+	return &selected{s: s, desc: s.Description(), tt: t.Description().Type, dep: d}, nil
+}
+
+// isClosed reports whether Disconnect closed the deployment.
+func (d *deployment) isClosed() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.closed
+}
+
+// disconnected wraps err, a failure because a pool closed, in
+// ErrClientDisconnected when Disconnect closed it; a pool closed because
+// its server left the topology is the server's failure, left as it is.
+func (d *deployment) disconnected(err error) error {
+	if errors.Is(err, pool.ErrPoolClosed) && d.isClosed() {
+		return fmt.Errorf("%w: %w", ErrClientDisconnected, err)
+	}
+	return err
 }
 
 // selected is a server chosen for one operation: driver.Server.
@@ -87,6 +184,7 @@ type selected struct {
 	s    topology.SelectedServer
 	desc topology.ServerDescription
 	tt   topology.TopologyType
+	dep  *deployment
 	done bool
 }
 
@@ -108,6 +206,9 @@ func (s *selected) Done() {
 func (s *selected) Connection(ctx context.Context) (driver.Conn, error) {
 	c, err := s.s.Checkout(ctx)
 	if err != nil {
+		if err := s.dep.disconnected(err); errors.Is(err, ErrClientDisconnected) {
+			return nil, err
+		}
 		var ce *pool.ConnError
 		if errors.As(err, &ce) && ce.Network() || errors.Is(err, pool.ErrPoolCleared) {
 			return nil, &driver.NetworkError{Addr: string(s.desc.Addr), Err: err}
@@ -163,7 +264,7 @@ func (c *conn) RoundTrip(ctx context.Context, msg, dst []byte) ([]byte, bool, er
 	if err != nil {
 		var ce *pool.ConnError
 		sent := errors.As(err, &ce) && (ce.Sent || ce.Stage == pool.StageRead)
-		return dst, sent, err
+		return dst, sent, c.srv.dep.disconnected(err)
 	}
 	return append(dst[:0], m.Body...), true, nil
 }

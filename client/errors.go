@@ -31,8 +31,9 @@ var (
 	// ErrNoDocuments is FindOne's (and the FindOneAnd* helpers') error when
 	// nothing matched.
 	ErrNoDocuments = errors.New("client: no documents in result")
-	// ErrClientDisconnected is the error of an operation after Disconnect.
-	ErrClientDisconnected = errors.New("client: the client is disconnected")
+	// ErrClientDisconnected is the error of an operation after Disconnect,
+	// and of one in flight that Disconnect ended.
+	ErrClientDisconnected = driver.ErrClientDisconnected
 	// ErrCursorClosed is the error of a Cursor used after Close.
 	ErrCursorClosed = errors.New("client: cursor is closed")
 )

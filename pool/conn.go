@@ -57,6 +57,7 @@ type Conn struct {
 	dead        atomic.Bool
 	failure     error // the first failure (fail), for the errors of later calls; owner only
 	interrupted atomic.Bool
+	poolClosed  atomic.Bool // interrupted because its pool closed
 	out         atomic.Bool // checked out of its pool: CheckIn takes it back once
 
 	// Owned by the pool, guarded by its mutex.
@@ -180,8 +181,10 @@ func (c *Conn) release() {
 }
 
 // interrupt kills the connection from another goroutine: the operation in
-// progress fails with an error that says the pool was cleared.
-func (c *Conn) interrupt() {
+// progress fails with an error that says the pool was cleared (or, when
+// closing, closed).
+func (c *Conn) interrupt(closing bool) {
+	c.poolClosed.Store(closing)
 	c.interrupted.Store(true)
 	c.dead.Store(true)
 	_ = c.nc.Close()
@@ -261,7 +264,7 @@ func (c *Conn) expired(ctx context.Context) {
 
 func (c *Conn) deadError() error {
 	if c.interrupted.Load() {
-		return &interruptedError{addr: c.addr}
+		return &interruptedError{addr: c.addr, closed: c.poolClosed.Load()}
 	}
 	if c.failure != nil {
 		// Not wrapped: a later call did not fail for the same reason
@@ -280,7 +283,7 @@ func (c *Conn) fail(stage Stage, sent bool, err error) error {
 	if c.interrupted.Load() {
 		var ie *interruptedError
 		if !errors.As(err, &ie) {
-			err = fmt.Errorf("%w: %w", &interruptedError{addr: c.addr}, err)
+			err = fmt.Errorf("%w: %w", &interruptedError{addr: c.addr, closed: c.poolClosed.Load()}, err)
 		}
 	}
 	return &ConnError{Addr: c.addr, ConnID: c.id, Generation: c.generation, Stage: stage, Sent: sent, Err: err}

@@ -192,10 +192,23 @@ func (e *CheckoutError) Unwrap() []error {
 
 // errInterrupted is the cause of a round trip that failed because the pool
 // was cleared with InterruptInUse while the connection was in use.
-type interruptedError struct{ addr string }
+// With closed set, the pool was closed (the client disconnected, or the
+// server left the topology) while the connection was in use.
+type interruptedError struct {
+	addr   string
+	closed bool
+}
 
 func (e *interruptedError) Error() string {
+	if e.closed {
+		return "connection to " + e.addr + " closed because its pool was closed"
+	}
 	return "connection to " + e.addr + " interrupted due to server monitor timeout"
 }
 
-func (e *interruptedError) Is(target error) bool { return target == ErrPoolCleared }
+func (e *interruptedError) Is(target error) bool {
+	if e.closed {
+		return target == ErrPoolClosed
+	}
+	return target == ErrPoolCleared
+}

@@ -237,7 +237,7 @@ func (p *Pool) Clear(opts ClearOptions) {
 		close(w.ready)
 	}
 	for _, c := range interrupt {
-		c.interrupt()
+		c.interrupt(false)
 	}
 	for _, cancel := range cancels {
 		cancel()
@@ -245,9 +245,11 @@ func (p *Pool) Clear(opts ClearOptions) {
 	p.wakeBackground()
 }
 
-// Close closes the pool: idle connections are closed now, checked-out ones
-// when they are checked in, waiting and later checkouts fail with
-// ErrPoolClosed, and establishments in progress are cancelled. It emits
+// Close closes the pool: idle connections are closed now; checked-out
+// ones are closed too, so that an operation blocked on one fails at once
+// with an error that matches ErrPoolClosed (they are discarded when
+// checked in); waiting and later checkouts fail with ErrPoolClosed, and
+// establishments in progress are cancelled. It emits
 // PoolClosed, then waits, bounded by ctx, for the background goroutine
 // and the establishments it started to end. Close is idempotent.
 func (p *Pool) Close(ctx context.Context) error {
@@ -258,6 +260,12 @@ func (p *Pool) Close(ctx context.Context) error {
 		p.idle = nil
 		for _, c := range idle {
 			p.removeLocked(c)
+		}
+		var inUse []*Conn
+		for c := range p.conns {
+			if c.state == connInUse {
+				inUse = append(inUse, c)
+			}
 		}
 		waiters := p.queue.drain()
 		err := p.closedError()
@@ -271,6 +279,9 @@ func (p *Pool) Close(ctx context.Context) error {
 		}
 		for _, c := range idle {
 			p.closeConn(c, ReasonPoolClosed, nil)
+		}
+		for _, c := range inUse {
+			c.interrupt(true)
 		}
 		p.emit(Event{Type: PoolClosed})
 	} else {

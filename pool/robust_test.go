@@ -101,3 +101,36 @@ func TestCompressedClaimDoesNotAllocate(t *testing.T) {
 		})
 	}
 }
+
+// Close closes checked-out connections too: an operation blocked on one
+// fails at once with an error that matches ErrPoolClosed.
+func TestCloseEndsCheckedOutConnections(t *testing.T) {
+	srv := mockserver.New(t, mockserver.Options{})
+	p := New(srv.Addr(), Config{})
+	p.Ready()
+	c, err := p.Checkout(testCtx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.FailCommand(mockserver.FailPoint{Commands: []string{"ping"}, Action: mockserver.Hang})
+	errc := make(chan error, 1)
+	go func() { errc <- tryPing(context.Background(), c) }()
+	if _, err := srv.WaitFor(testCtx(t), "ping", 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Close(testCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-errc:
+		if !errors.Is(err, ErrPoolClosed) {
+			t.Errorf("the blocked ping got %v, want ErrPoolClosed", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the blocked ping outlived Close")
+	}
+	p.CheckIn(c)
+	if !c.Dead() {
+		t.Error("the connection survived Close")
+	}
+}

@@ -138,6 +138,11 @@ func (e *NetworkError) Unwrap() error { return e.Err }
 // Timeout reports whether the failure was a deadline.
 func (e *NetworkError) Timeout() bool { return isDeadline(e.Err) }
 
+// ErrClientDisconnected is the error of an operation that the client's
+// Disconnect ended, or that started after it. The Deployment and Conn
+// seams wrap it; the executor neither retries it nor tells SDAM.
+var ErrClientDisconnected = errors.New("client: the client is disconnected")
+
 // ReplyError is a reply that arrived whole but whose content cannot be
 // read: malformed BSON (Err is then a *bson.DecodeError) or a reply
 // without an "ok" field. It is the operation's error: the connection and

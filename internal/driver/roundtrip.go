@@ -36,8 +36,8 @@ func (x *Executor) roundTrip(ctx context.Context, ex *execution, srv Server, con
 	}
 	if err != nil {
 		wire.PutBuffer(buf)
-		if contextEnded(ctx) && isContextError(err) {
-			return nil, x.contextEnded(ctx, ex, conn, ev, err, sent)
+		if contextEnded(ctx) && isContextError(err) || errors.Is(err, ErrClientDisconnected) {
+			return nil, x.endedByCaller(ctx, ex, conn, ev, err, sent)
 		}
 		return nil, x.connFailed(ctx, ex, srv, conn, ev, err, sent)
 	}
@@ -89,14 +89,14 @@ func (x *Executor) connFailed(ctx context.Context, ex *execution, srv Server, co
 	return ne
 }
 
-// contextEnded handles a round trip cut short by the operation's own
-// context (cancelled, or past its deadline): the caller's doing, which
-// says nothing about the server. The connection goes back to its pool,
+// endedByCaller handles a round trip cut short by the operation's own
+// context (cancelled, or past its deadline) or by the client's Disconnect:
+// the caller's doing, which says nothing about the server. The connection goes back to its pool,
 // which closes it if a reply is still due or the stream was cut, and
 // keeps it if nothing was sent; SDAM hears nothing; the error is not a
 // network error, so nothing retries it. A request that went out leaves
 // the server session in an unknown state: it is marked dirty.
-func (x *Executor) contextEnded(ctx context.Context, ex *execution, conn Conn, ev *event, err error, sent bool) error {
+func (x *Executor) endedByCaller(ctx context.Context, ex *execution, conn Conn, ev *event, err error, sent bool) error {
 	x.release(ex, conn)
 	if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
 		err = fmt.Errorf("%w: %w", cerr, err)
