@@ -35,7 +35,8 @@ func (u *Update) compilePipeline(x any) error {
 	return nil
 }
 
-// runPipeline runs the update pipeline on one document.
+// runPipeline runs the update pipeline on one document. A result without
+// _id keeps the document's _id, in front.
 func (u *Update) runPipeline(doc bson.D) (bson.D, error) {
 	out, err := u.pipeline.Run([]bson.D{doc})
 	if err != nil {
@@ -43,6 +44,11 @@ func (u *Update) runPipeline(doc bson.D) (bson.D, error) {
 	}
 	if len(out) != 1 {
 		return nil, errorf(CodeBadValue, "an update pipeline must produce exactly one document")
+	}
+	if id, had := lookup(doc, "_id"); had {
+		if _, has := lookup(out[0], "_id"); !has {
+			return append(bson.D{{Key: "_id", Value: id}}, out[0]...), nil
+		}
 	}
 	return out[0], nil
 }
