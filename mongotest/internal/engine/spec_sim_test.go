@@ -22,10 +22,10 @@ import (
 // runner.
 
 type simFile struct {
-	RunOnRequirements []json.RawMessage `json:"runOnRequirements"`
-	CreateEntities []map[string]json.RawMessage `json:"createEntities"`
-	InitialData    []simColl                    `json:"initialData"`
-	Tests          []simTest                    `json:"tests"`
+	RunOnRequirements []json.RawMessage            `json:"runOnRequirements"`
+	CreateEntities    []map[string]json.RawMessage `json:"createEntities"`
+	InitialData       []simColl                    `json:"initialData"`
+	Tests             []simTest                    `json:"tests"`
 }
 
 type simColl struct {
