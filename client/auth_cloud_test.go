@@ -28,7 +28,11 @@ type oidcServer struct {
 }
 
 func newOIDCServer(t *testing.T, valid ...string) *oidcServer {
-	s := &oidcServer{Server: primary(t, mockserver.Hello{}), valid: map[string]bool{}}
+	return newOIDCServerHello(t, mockserver.Hello{}, valid...)
+}
+
+func newOIDCServerHello(t *testing.T, h mockserver.Hello, valid ...string) *oidcServer {
+	s := &oidcServer{Server: primary(t, h), valid: map[string]bool{}}
 	for _, v := range valid {
 		s.valid[v] = true
 	}
@@ -340,5 +344,50 @@ func TestOIDCProseReauthentication(t *testing.T) {
 	}
 	if calls.Load() != 2 {
 		t.Fatalf("4.5: calls %d, want 2", calls.Load())
+	}
+}
+
+// OIDC prose test 4.4: a new connection sends the cached token in its
+// hello (speculative authentication, accepted here by a hello that always
+// answers done), and reauthentication after a 391 uses saslStart, not a
+// hello.
+func TestOIDCProseSpeculativeIgnoredOnReauthentication(t *testing.T) {
+	accepted := bson.D{bson.KV("conversationId", int32(1)), bson.KV("done", true), bson.KV("payload", bson.Binary{Data: []byte{}}), bson.KV("ok", 1.0)}
+	srv := newOIDCServerHello(t, mockserver.Hello{Extra: bson.D{bson.KV("speculativeAuthenticate", accepted)}}, "tok1", "tok2")
+	var calls atomic.Int32
+	c := oidcClient(t, srv, counted(&calls, "tok1", "tok2"))
+	coll := c.Database("test").Collection("c")
+	ctx := ctxT(t)
+	if _, err := coll.InsertOne(ctx, bson.D{}); err != nil {
+		t.Fatal(err)
+	}
+	// Drop the connection: the next operation opens a new one.
+	srv.FailCommand(mockserver.FailPoint{Commands: []string{"ping"}, Times: 1, Action: mockserver.CloseAfterRead})
+	_ = c.Ping(ctx)
+	if _, err := coll.InsertOne(ctx, bson.D{}); err != nil {
+		t.Fatal(err)
+	}
+	var lastHello *mockserver.Request
+	for _, r := range srv.Requests() {
+		if r.Lookup("speculativeAuthenticate").Type != 0 {
+			lastHello = r
+		}
+	}
+	if lastHello == nil {
+		t.Fatal("no hello carried speculativeAuthenticate after a token was cached")
+	}
+	p, _ := lastHello.Lookup("speculativeAuthenticate", "payload").Binary()
+	if tok, _ := bson.Raw(p.Data).Lookup("jwt").StringValue(); tok != "tok1" {
+		t.Fatalf("speculative jwt %q, want the cached tok1", tok)
+	}
+	if n := len(srv.CommandsNamed("saslStart")); n != 1 || calls.Load() != 1 {
+		t.Fatalf("%d saslStarts, %d callback calls; want 1 and 1 (the second connection authenticated in its hello)", n, calls.Load())
+	}
+	srv.FailCommand(mockserver.FailPoint{Commands: []string{"insert"}, Times: 1, Code: 391})
+	if _, err := coll.InsertOne(ctx, bson.D{}); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(srv.CommandsNamed("saslStart")); n != 2 || calls.Load() != 2 {
+		t.Fatalf("%d saslStarts, %d callback calls after a 391; want 2 and 2", n, calls.Load())
 	}
 }
