@@ -20,8 +20,8 @@ import (
 	"github.com/torque-go/torque/internal/testenv"
 )
 
-// setup serves a fresh bucket of FerretDB.
-func setup(t *testing.T) *httptest.Server {
+// setup serves a fresh bucket of FerretDB, through wrap when given.
+func setup(t *testing.T, wrap ...func(http.Handler) http.Handler) *httptest.Server {
 	t.Helper()
 	uri := testenv.URI(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -37,7 +37,11 @@ func setup(t *testing.T) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	web := httptest.NewServer(NewHandler(bucket))
+	h := NewHandler(bucket)
+	for _, w := range wrap {
+		h = w(h)
+	}
+	web := httptest.NewServer(h)
 	t.Cleanup(func() {
 		web.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
