@@ -188,10 +188,6 @@ type ConnString struct {
 // IsSRV reports whether the string used the mongodb+srv scheme.
 func (c *ConnString) IsSRV() bool { return c.Scheme == SchemeSRV }
 
-// String returns the connection string rebuilt from the fields, with the
-// password and other secrets replaced by "xxxxx". It is Redacted.
-func (c *ConnString) String() string { return c.Redacted() }
-
 // Redacted rebuilds a connection string from the fields, options in a fixed
 // order, secrets (password, tlsCertificateKeyFilePassword, proxyPassword,
 // authMechanismProperties values) replaced by "xxxxx".

@@ -17,7 +17,9 @@
 // tls=false turns TLS off) are pointers, nil when unset.
 //
 // Files:
-//   - connstring.go: the ConnString and Host types, String and Redacted.
+//   - connstring.go: the ConnString and Host types, Redacted.
+//   - redact.go: String, Format, MarshalJSON and LogValue of ConnString
+//     and Credential, secrets replaced by "xxxxx".
 //   - parse.go: Parse: scheme, user information, hosts, database.
 //   - options.go: the option table: one setter per option, value parsers.
 //   - keyvalue.go: "k:v,k:v" values (authMechanismProperties,
@@ -29,7 +31,10 @@
 //
 // Security: the password (user information), tlsCertificateKeyFilePassword,
 // proxyPassword and authMechanismProperties values are never copied into an
-// error, a warning, String or Redacted. When the string is so malformed that
+// error, a warning, String or Redacted, nor shown by any fmt verb (%#v
+// included), encoding/json or log/slog (redact.go). A port is never quoted
+// in an error: with the '@' missing ("mongodb://user:PW/db") it would be
+// the password. When the string is so malformed that
 // the user information cannot be told apart from the rest (an "@" after the
 // host list), errors and warnings quote nothing from the string at all and
 // name byte offsets instead.

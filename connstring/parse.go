@@ -166,7 +166,9 @@ func (p *parser) host(s string, off int) (Host, error) {
 	if i := strings.LastIndexByte(s, ':'); i >= 0 {
 		name, portText, hasPort = s[:i], s[i+1:], true
 		if strings.IndexByte(name, ':') >= 0 {
-			return Host{}, errorf("host", off, "%shas more than one ':' (IPv6 addresses go in brackets)", p.show(s))
+			// Not quoted: "user:pass:word" with its '@' missing would show
+			// the password.
+			return Host{}, errorf("host", off, "has more than one ':' (IPv6 addresses go in brackets)")
 		}
 	}
 	decoded, ok := unescape(name)
@@ -199,10 +201,16 @@ func (p *parser) host(s string, off int) (Host, error) {
 	return h, nil
 }
 
+// port parses a port. Its text is never quoted in an error: in
+// "mongodb://user:PW/db", with the '@' missing, the "port" is the password.
 func (p *parser) port(s string, off int) (int, error) {
 	n, err := strconv.Atoi(s)
-	if err != nil || s[0] == '+' || s[0] == '-' || n < 1 || n > 65535 {
-		return 0, errorf("host", off, "port %smust be a number from 1 to 65535", p.show(s))
+	if err != nil || s == "" || s[0] == '+' || s[0] == '-' || n < 1 || n > 65535 {
+		hint := ""
+		if err != nil {
+			hint = " (if this is user information, its '@' is missing)"
+		}
+		return 0, errorf("host", off, "port must be a number from 1 to 65535%s", hint)
 	}
 	return n, nil
 }

@@ -51,6 +51,8 @@
 //     CMAP spec runner).
 //   - events.go: Event, the CMAP event types and reasons.
 //   - errors.go: ConnError, CheckoutError, CommandError and the checkout sentinels.
+//   - redact.go: String, Format, MarshalJSON and LogValue of TLSOptions and
+//     ConnConfig, which never show a password or a *tls.Config.
 //
 // Tests: cmap_spec_test.go runs every cmap-format file of the CMAP spec
 // (unit files on fake connections, integration files against
@@ -163,9 +165,10 @@
 //     library cannot decrypt them).
 //   - Passwords never appear in errors or events: authentication errors
 //     come from package auth (mechanism, source and user only), and TLS
-//     errors name options and files, never the key password. Do not print
-//     a ConnConfig with %v: the Credential it points to redacts itself, but
-//     a *tls.Config holds private keys.
+//     errors name options and files, never the key password. TLSOptions
+//     and ConnConfig redact themselves for every fmt verb, for
+//     encoding/json and for log/slog; a ConnConfig shows its *tls.Config
+//     (which holds private keys) only as whether TLS is on.
 //   - The handshake and the authentication conversation are never
 //     compressed (CRIME-style attacks).
 package pool

@@ -78,7 +78,8 @@
 // the request id, the connection's ids, the server address and the duration;
 // the started command shows its document sequences as arrays. Commands and
 // replies of authenticate, saslStart, saslContinue, getnonce, createUser,
-// updateUser, copydb*, and of a hello carrying speculativeAuthenticate, are
+// updateUser, copydb* (names matched in any case, as the server does), and
+// of a hello carrying speculativeAuthenticate, are
 // empty documents, and their failures carry the code only. Logger (slog, at
 // Debug) gets the same as messages with Extended JSON cut to
 // MaxDocumentLength. Both are off when nil.

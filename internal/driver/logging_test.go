@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
@@ -63,3 +64,39 @@ func TestCommandLogging(t *testing.T) {
 		t.Errorf("a sensitive command was logged: %s", buf.String())
 	}
 }
+
+// Sensitive commands are redacted whatever the case of their name, in
+// events and in logs (issue 13, item 6c).
+func TestSensitiveCommandsAnyCase(t *testing.T) {
+	d := newFake(topology.Single, topology.Standalone)
+	d.handle(func(addr topology.Address, cmd bson.Raw) (bson.Raw, bool, error) {
+		return okDoc(t, bson.KV("echo", "S3cretReply")), true, nil
+	})
+	var buf bytes.Buffer
+	var events recordingMonitor
+	x := newExecutor(d)
+	x.Monitor = &events
+	x.Logger = slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	for _, name := range []string{"createuser", "CreateUser", "UPDATEUSER", "saslstart", "SASLContinue", "Authenticate"} {
+		op := simpleOp(t, name, Command, bson.D{bson.KV(name, "u"), bson.KV("pwd", "S3cretPW")})
+		if err := x.Execute(context.Background(), op); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if strings.Contains(buf.String(), "S3cret") {
+		t.Errorf("a sensitive command was logged: %s", buf.String())
+	}
+	for _, s := range events.seen() {
+		if strings.Contains(s, "S3cret") {
+			t.Errorf("a sensitive command reached an event: %s", s)
+		}
+	}
+}
+
+// recordingMonitor keeps the documents of the events it receives.
+type recordingMonitor struct{ docs []string }
+
+func (m *recordingMonitor) Started(e CommandStarted)     { m.docs = append(m.docs, e.Command.String()) }
+func (m *recordingMonitor) Succeeded(e CommandSucceeded) { m.docs = append(m.docs, e.Reply.String()) }
+func (m *recordingMonitor) Failed(e CommandFailed)       { m.docs = append(m.docs, fmt.Sprint(e.Failure)) }
+func (m *recordingMonitor) seen() []string               { return m.docs }

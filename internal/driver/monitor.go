@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/torque-go/torque/bson"
@@ -58,20 +59,24 @@ type Monitor interface {
 }
 
 // sensitiveCommands are those whose commands and replies events and logs
-// show empty (the command monitoring spec's list).
+// show empty (the command monitoring spec's list), lower-cased: the
+// server matches command names case-insensitively, and so does the
+// redaction ({createuser: ...} and {CreateUser: ...} carry a password as
+// much as {createUser: ...}).
 var sensitiveCommands = map[string]bool{
-	"authenticate": true, "saslStart": true, "saslContinue": true, "getnonce": true,
-	"createUser": true, "updateUser": true, "copydbgetnonce": true, "copydbsaslstart": true, "copydb": true,
+	"authenticate": true, "saslstart": true, "saslcontinue": true, "getnonce": true,
+	"createuser": true, "updateuser": true, "copydbgetnonce": true, "copydbsaslstart": true, "copydb": true,
 }
 
 // isSensitive reports whether a command must be redacted; a hello is when
 // it carries speculativeAuthenticate.
 func isSensitive(name string, cmd bson.Raw) bool {
+	name = strings.ToLower(name)
 	if sensitiveCommands[name] {
 		return true
 	}
 	switch name {
-	case "hello", "isMaster", "ismaster":
+	case "hello", "ismaster":
 		return !cmd.Lookup("speculativeAuthenticate").IsZero()
 	}
 	return false
