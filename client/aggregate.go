@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"reflect"
 	"time"
 
 	"github.com/torque-go/torque/bson"
@@ -162,8 +164,34 @@ type DistinctOptions struct {
 }
 
 // Distinct returns the distinct values of field among the documents
-// matching filter. Decode them with RawValue.Unmarshal.
+// matching filter. Decode them with RawValue.Unmarshal, or use DistinctAs
+// to get them as a typed slice in one call.
 func (c *Collection) Distinct(ctx context.Context, field string, filter any, opts ...DistinctOptions) ([]bson.RawValue, error) {
+	arr, err := c.distinct(ctx, field, filter, opts)
+	if err != nil {
+		return nil, err
+	}
+	return arr.Values()
+}
+
+// DistinctAs returns the distinct values of field among the documents
+// matching filter, decoded into a []T with the client's Decoder options:
+//
+//	ages, err := client.DistinctAs[int](ctx, people, "age", bson.D{})
+func DistinctAs[T any](ctx context.Context, c *Collection, field string, filter any, opts ...DistinctOptions) ([]T, error) {
+	arr, err := c.distinct(ctx, field, filter, opts)
+	if err != nil {
+		return nil, err
+	}
+	var out []T
+	if err := c.client().opts.Decoder.UnmarshalValue(bson.TypeArray, arr, &out); err != nil {
+		return nil, fmt.Errorf("client: DistinctAs: decoding the values of %q into []%s: %w", field, reflect.TypeFor[T](), err)
+	}
+	return out, nil
+}
+
+// distinct runs the command and returns the values array (a copy).
+func (c *Collection) distinct(ctx context.Context, field string, filter any, opts []DistinctOptions) (bson.RawArray, error) {
 	o, err := single(opts)
 	if err != nil {
 		return nil, err
@@ -171,7 +199,7 @@ func (c *Collection) Distinct(ctx context.Context, field string, filter any, opt
 	if filter == nil {
 		return nil, errors.New("client: filter must not be nil (bson.D{} matches every document)")
 	}
-	var out []bson.RawValue
+	var out bson.RawArray
 	op := &driver.Operation{Name: "distinct", DB: c.db.name, Kind: driver.Read, Retryable: true, ReadPref: c.rp, ReadConcern: c.rc,
 		MaxTime: o.MaxTime,
 		Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) {
@@ -188,10 +216,8 @@ func (c *Collection) Distinct(ctx context.Context, field string, filter any, opt
 			if !ok {
 				return errors.New("client: distinct reply has no values array")
 			}
-			arr = bytes.Clone(arr)
-			vals, err := arr.Values()
-			out = vals
-			return err
+			out = bytes.Clone(arr)
+			return nil
 		}}
 	return out, c.client().execute(ctx, op)
 }

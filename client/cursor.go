@@ -262,12 +262,12 @@ func (cur *Cursor) releaseBuffer() {
 	}
 }
 
-// Decode unmarshals Current into v.
+// Decode unmarshals Current into v, with the client's Decoder options.
 func (cur *Cursor) Decode(v any) error {
 	if cur.Current == nil {
 		return errors.New("client: Decode with no current document: call Next first")
 	}
-	return bson.Unmarshal(cur.Current, v)
+	return decode(cur.client.opts.Decoder, cur.Current, v, "Decode")
 }
 
 // Err returns the error that stopped the cursor, nil at a normal end;
@@ -307,8 +307,9 @@ func (cur *Cursor) Close(ctx context.Context) error {
 	return err
 }
 
-// All decodes every remaining document into the slice results points to
-// (a *[]T, appended to) and closes the cursor. For *[]bson.Raw the
+// All decodes every remaining document, with the client's Decoder
+// options, into the slice results points to (a *[]T, appended to) and
+// closes the cursor. For *[]bson.Raw the
 // documents are copied. After Close it returns ErrCursorClosed.
 func (cur *Cursor) All(ctx context.Context, results any) error {
 	defer cur.Close(ctx)
@@ -327,8 +328,9 @@ func (cur *Cursor) All(ctx context.Context, results any) error {
 	elem := slice.Type().Elem()
 	for cur.Next(ctx) {
 		slice.Set(reflect.Append(slice, reflect.Zero(elem)))
-		if err := bson.Unmarshal(cur.Current, slice.Index(slice.Len()-1).Addr().Interface()); err != nil {
-			return fmt.Errorf("client: decoding document %d: %w", slice.Len()-1, err)
+		method := fmt.Sprintf("All (document %d)", slice.Len()-1)
+		if err := decode(cur.client.opts.Decoder, cur.Current, slice.Index(slice.Len()-1).Addr().Interface(), method); err != nil {
+			return err
 		}
 	}
 	return cur.Err()

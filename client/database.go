@@ -63,6 +63,7 @@ func (db *Database) Collection(name string, opts ...CollectionOptions) *Collecti
 type SingleResult struct {
 	doc bson.Raw
 	err error
+	dec bson.Decoder // the client's Decoder options
 }
 
 // Err returns the operation's error: ErrNoDocuments when nothing matched.
@@ -71,12 +72,13 @@ func (r SingleResult) Err() error { return r.err }
 // Raw returns the document, or the error.
 func (r SingleResult) Raw() (bson.Raw, error) { return r.doc, r.err }
 
-// Decode unmarshals the document into v, or returns the error.
+// Decode unmarshals the document into v, with the client's Decoder
+// options, or returns the error.
 func (r SingleResult) Decode(v any) error {
 	if r.err != nil {
 		return r.err
 	}
-	return bson.Unmarshal(r.doc, v)
+	return decode(r.dec, r.doc, v, "Decode")
 }
 
 // RunCommandOptions are the options of RunCommand.
@@ -98,7 +100,7 @@ func (db *Database) RunCommand(ctx context.Context, cmd any, opts ...RunCommandO
 	if err := checkOrdered(cmd, "RunCommand's command"); err != nil {
 		return SingleResult{err: err} // the command name must come first
 	}
-	var out SingleResult
+	out := SingleResult{dec: db.client.opts.Decoder}
 	op := &driver.Operation{Name: commandName(cmd), DB: db.name, Kind: driver.Command,
 		Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) {
 			if cmd == nil {

@@ -43,9 +43,15 @@
 // (an {ok: 0} reply: Code, CodeName, Message, Labels, Raw), *WriteException
 // (write errors by document index, and the write-concern error),
 // *NetworkError (Sent says whether the request went out),
-// *ServerSelectionError, ErrNoDocuments (FindOne, FindOneAnd*). The helpers
-// IsDuplicateKey, IsTimeout, IsNetworkError and HasErrorLabel test for what
-// usually matters. Bad arguments — a nil or non-document filter, a
+// *ServerSelectionError (one type whatever ended the wait),
+// ErrNoDocuments (FindOne, FindOneAnd*), ErrCursorClosed. The types are
+// defined in the public packages mongoerr and topology: go doc
+// mongoerr.WriteException shows their fields. The helpers IsDuplicateKey,
+// IsTimeout (true for every time limit: the context's deadline, Timeout,
+// serverSelectionTimeoutMS, a socket deadline, MaxTimeMSExpired),
+// IsNetworkError and HasErrorLabel test for what usually matters. A map
+// (bson.M) with more than one key where order matters (sort, hint, index
+// keys, commands, $sort) is refused before anything is sent. Bad arguments — a nil or non-document filter, a
 // replacement with $-operators, an update without them, a document over
 // 16 MiB — fail before anything is sent, with an error that begins
 // "client:".
@@ -87,13 +93,19 @@
 //	find.go             Find, FindOne and their options
 //	update.go           UpdateOne, UpdateMany, ReplaceOne, DeleteOne, DeleteMany
 //	find_and_modify.go  FindOneAndUpdate, FindOneAndReplace, FindOneAndDelete
-//	aggregate.go        Aggregate, CountDocuments, EstimatedDocumentCount, Distinct
+//	aggregate.go        Aggregate, CountDocuments, EstimatedDocumentCount,
+//	                    Distinct, DistinctAs
 //	cursor.go           Cursor: Next, TryNext, Decode, All, ToList, Iter, Close
+//	ordered.go          the one rule where order matters: no map with more
+//	                    than one key (sort, hint, index keys, commands, $sort)
+//	decode.go           decoding for the user: the client's Decoder options,
+//	                    errors that name the method called
 //	encode.go           user values into commands, with the argument checks
 //	                    (appendInsertDoc: a document with its _id first);
 //	                    the options many commands share
-//	errors.go           error types, sentinels and helpers
-//	monitor.go          CommandMonitor and its events
+//	errors.go           error types (defined in package mongoerr; selection
+//	                    errors are topology.SelectionError), sentinels, helpers
+//	monitor.go          CommandMonitor and its events (package event)
 //	bulk_write.go       BulkWrite and its write models
 //	indexes.go          Indexes: create, list, drop
 //	typed.go            typed generic helpers over Collection

@@ -4,20 +4,23 @@ import (
 	"errors"
 
 	"github.com/torque-go/torque/internal/driver"
+	"github.com/torque-go/torque/mongoerr"
 	"github.com/torque-go/torque/topology"
 )
 
-// The driver's error types, inspectable with errors.As:
+// The driver's error types, defined in the public package mongoerr (go
+// doc mongoerr.CommandError shows their fields; %T prints
+// *mongoerr.CommandError) and inspectable with errors.As:
 //
 //	var ce *client.CommandError      // {ok: 0}: Code, CodeName, Message, Labels, Raw
-//	var we *client.WriteException    // WriteErrors (per index), WriteConcernError
+//	var we *client.WriteException    // WriteErrors (per index), WriteConcernError, Labels
 //	var ne *client.NetworkError      // Addr, Err, Sent (whether the request went out)
 type (
-	CommandError      = driver.Error
-	WriteException    = driver.WriteException
-	WriteError        = driver.WriteError
-	WriteConcernError = driver.WriteConcernError
-	NetworkError      = driver.NetworkError
+	CommandError      = mongoerr.CommandError
+	WriteException    = mongoerr.WriteException
+	WriteError        = mongoerr.WriteError
+	WriteConcernError = mongoerr.WriteConcernError
+	NetworkError      = mongoerr.NetworkError
 )
 
 // ServerSelectionError is the one error of a failed server selection,

@@ -141,7 +141,7 @@ func (c *Collection) FindOne(ctx context.Context, filter any, opts ...FindOneOpt
 	}
 	fo := FindOptions{Sort: o.Sort, Projection: o.Projection, Skip: o.Skip, Limit: -1, Hint: o.Hint,
 		Collation: o.Collation, MaxTime: o.MaxTime, Comment: o.Comment, Let: o.Let}
-	var res SingleResult
+	res := SingleResult{dec: c.client().opts.Decoder}
 	op := &driver.Operation{Name: "find", DB: c.db.name, Kind: driver.Read, Retryable: true,
 		ReadPref: c.rp, ReadConcern: c.rc, MaxTime: o.MaxTime,
 		Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) { return c.appendFind(dst, filter, &fo) },

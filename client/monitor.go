@@ -1,19 +1,23 @@
 package client
 
-import "github.com/torque-go/torque/internal/driver"
+import "github.com/torque-go/torque/event"
 
 // CommandMonitor receives an event before each command is sent and after
-// its reply or failure, synchronously on the operation's goroutine.
-// Commands and replies of authentication and user-management commands
-// (and of a hello carrying speculativeAuthenticate) arrive as empty
-// documents. The documents are valid only during the call.
-type CommandMonitor = driver.Monitor
+// its reply or failure, synchronously on the operation's goroutine
+// (event.CommandMonitor: Started, Succeeded, Failed). Commands and
+// replies of authentication and user-management commands (and of a hello
+// carrying speculativeAuthenticate) arrive as empty documents. The
+// documents are valid only during the call.
+type CommandMonitor = event.CommandMonitor
 
-// The command monitoring events.
+// The command monitoring events, defined in package event (go doc
+// event.CommandStarted shows their fields): the command or reply, the
+// database and command names, the request id, the connection ids, the
+// server's address, and the duration or failure.
 type (
-	CommandStartedEvent   = driver.CommandStarted
-	CommandSucceededEvent = driver.CommandSucceeded
-	CommandFailedEvent    = driver.CommandFailed
+	CommandStartedEvent   = event.CommandStarted
+	CommandSucceededEvent = event.CommandSucceeded
+	CommandFailedEvent    = event.CommandFailed
 )
 
 // MonitorFuncs is a CommandMonitor made of optional functions.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/torque-go/torque/auth"
+	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/connstring"
 	"github.com/torque-go/torque/internal/driver"
 	"github.com/torque-go/torque/pool"
@@ -139,6 +140,11 @@ type Options struct {
 	Warnings []string
 	// StrictURI makes Connect fail when its URI has warnings.
 	StrictURI bool
+
+	// Decoder holds the BSON decoding options (DefaultDocumentM,
+	// StrictUTF8, StrictTypes) of every Decode, All, TypedCursor and
+	// DistinctAs of the client.
+	Decoder bson.Decoder
 
 	// Dialer opens sockets; nil means a net.Dialer.
 	Dialer pool.Dialer

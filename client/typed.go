@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"iter"
-
-	"github.com/torque-go/torque/bson"
 )
 
 // TypedCollection is a Collection whose documents decode into T: its
@@ -137,7 +135,7 @@ func (tc *TypedCursor[T]) Err() error {
 // document survives into this one.
 func (tc *TypedCursor[T]) decode() bool {
 	var v T
-	if err := bson.Unmarshal(tc.Current, &v); err != nil {
+	if err := tc.client.opts.Decoder.Unmarshal(tc.Current, &v); err != nil {
 		tc.err = fmt.Errorf("client: decoding a %T: %w", v, err)
 		var zero T
 		tc.value = zero

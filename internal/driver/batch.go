@@ -26,7 +26,7 @@ func (x *Executor) runBatches(ctx context.Context, ex *execution) error {
 			if all == nil {
 				all = &WriteException{}
 			}
-			all.merge(we)
+			mergeWriteException(all, we)
 			if b.Ordered && len(we.WriteErrors) > 0 {
 				return all
 			}

@@ -96,9 +96,10 @@
 //	               connection (Reauthenticator) and rerun the attempt once
 //	batch.go       runBatches: split writes
 //	reply.go       reading replies: ok, errors, write errors, $clusterTime
-//	errors.go      Error, WriteError, WriteConcernError, WriteException,
-//	               NetworkError, ReplyError, ServerSelectionError, label
-//	               helpers, AppError
+//	errors.go      ReplyError, label helpers, AppError
+//	public_types.go the error types (package mongoerr), the command events
+//	               (package event) and ServerSelectionError
+//	               (topology.SelectionError) under the driver's names
 //	concern.go     writeConcern and $readPreference encoding and rules
 //	monitor.go     command events, redaction, slog
 //	transaction.go mongos pinning, transaction error labels; Classified for

@@ -5,11 +5,9 @@ import (
 	"errors"
 	"net"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
-	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/session"
 	"github.com/torque-go/torque/topology"
 )
@@ -22,121 +20,8 @@ const (
 	LabelUnknownCommit     = "UnknownTransactionCommitResult"
 )
 
-// Error is a server's error reply ({ok: 0}): the one server-error type of
-// the driver. Raw is a copy of the whole reply.
-type Error struct {
-	Code            int32
-	CodeName        string
-	Message         string
-	Labels          []string
-	TopologyVersion *topology.TopologyVersion
-	Raw             bson.Raw
-}
-
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString("server error")
-	if e.CodeName != "" || e.Code != 0 {
-		b.WriteString(" (")
-		b.WriteString(e.CodeName)
-		if e.Code != 0 {
-			if e.CodeName != "" {
-				b.WriteByte(' ')
-			}
-			b.WriteString(strconv.Itoa(int(e.Code)))
-		}
-		b.WriteByte(')')
-	}
-	if e.Message != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Message)
-	}
-	return b.String()
-}
-
-// HasLabel reports whether the server (or the driver) gave e the label.
-func (e *Error) HasLabel(label string) bool { return slices.Contains(e.Labels, label) }
-
-// WriteError is one document's failure in a write command ("writeErrors").
-// Index counts from the first document of the whole operation.
-type WriteError struct {
-	Index    int
-	Code     int32
-	CodeName string
-	Message  string
-	// Details is errInfo (document validation failures), KeyPattern and
-	// KeyValue the duplicate key of an E11000 error when the server gives
-	// them. All three are copies.
-	Details    bson.Raw
-	KeyPattern bson.Raw
-	KeyValue   bson.Raw
-}
-
-func (e WriteError) Error() string {
-	return "write error at index " + strconv.Itoa(e.Index) + " (" + strconv.Itoa(int(e.Code)) + "): " + e.Message
-}
-
-// WriteConcernError is a write that was applied but whose write concern
-// could not be satisfied ("writeConcernError").
-type WriteConcernError struct {
-	Code     int32
-	CodeName string
-	Message  string
-	Details  bson.Raw
-}
-
-func (e *WriteConcernError) Error() string {
-	return "write concern error (" + e.CodeName + " " + strconv.Itoa(int(e.Code)) + "): " + e.Message
-}
-
-// WriteException gathers the write errors and the write-concern error of an
-// acknowledged write (ok: 1 with writeErrors or writeConcernError).
-type WriteException struct {
-	WriteErrors       []WriteError
-	WriteConcernError *WriteConcernError
-	Labels            []string
-}
-
-func (e *WriteException) Error() string {
-	var b strings.Builder
-	b.WriteString("write exception:")
-	for i, we := range e.WriteErrors {
-		if i == 3 {
-			b.WriteString(" ... (" + strconv.Itoa(len(e.WriteErrors)) + " write errors)")
-			break
-		}
-		b.WriteString(" ")
-		b.WriteString(we.Error())
-		b.WriteString(";")
-	}
-	if e.WriteConcernError != nil {
-		b.WriteString(" ")
-		b.WriteString(e.WriteConcernError.Error())
-	}
-	return b.String()
-}
-
-// HasLabel reports whether the reply carried the label.
-func (e *WriteException) HasLabel(label string) bool { return slices.Contains(e.Labels, label) }
-
-// NetworkError is an I/O failure on a connection. Sent reports whether any
-// byte of the request went out, so that a caller knows the server may have
-// run it.
-type NetworkError struct {
-	Addr   string
-	Err    error
-	Sent   bool
-	Labels []string
-}
-
-func (e *NetworkError) Error() string {
-	return "network error with " + e.Addr + ": " + e.Err.Error()
-}
-
-func (e *NetworkError) Unwrap() error { return e.Err }
-
-// Timeout reports whether the failure was a deadline.
-func (e *NetworkError) Timeout() bool { return isDeadline(e.Err) }
+// The error types (Error, WriteError, WriteConcernError, WriteException,
+// NetworkError) are mongoerr's: see public_types.go.
 
 // ErrClientDisconnected is the error of an operation that the client's
 // Disconnect ended, or that started after it. The Deployment and Conn
@@ -172,9 +57,6 @@ func contextEnded(ctx context.Context) bool {
 	dl, ok := ctx.Deadline()
 	return ok && !time.Now().Before(dl)
 }
-
-// HasLabel reports whether the driver labelled e.
-func (e *NetworkError) HasLabel(label string) bool { return slices.Contains(e.Labels, label) }
 
 // labelled is the behaviour the label helpers need.
 type labelled interface{ HasLabel(string) bool }

@@ -12,52 +12,6 @@ import (
 	"github.com/torque-go/torque/wire"
 )
 
-// CommandStarted is published before a command is sent. Command holds the
-// document sequences as arrays, as the server sees them. Its bytes are
-// valid only during the Monitor call.
-type CommandStarted struct {
-	Command            bson.Raw
-	DatabaseName       string
-	CommandName        string
-	RequestID          int64
-	ConnectionID       string
-	ServerConnectionID int64
-	Address            string
-}
-
-// CommandSucceeded is published after an {ok: 1} reply. Reply is valid
-// only during the Monitor call.
-type CommandSucceeded struct {
-	Duration           time.Duration
-	Reply              bson.Raw
-	DatabaseName       string
-	CommandName        string
-	RequestID          int64
-	ConnectionID       string
-	ServerConnectionID int64
-	Address            string
-}
-
-// CommandFailed is published after an error reply or a network error.
-type CommandFailed struct {
-	Duration           time.Duration
-	Failure            error
-	DatabaseName       string
-	CommandName        string
-	RequestID          int64
-	ConnectionID       string
-	ServerConnectionID int64
-	Address            string
-}
-
-// Monitor receives command events, synchronously, on the goroutine that
-// runs the operation: keep it quick.
-type Monitor interface {
-	Started(CommandStarted)
-	Succeeded(CommandSucceeded)
-	Failed(CommandFailed)
-}
-
 // sensitiveCommands are those whose commands and replies events and logs
 // show empty (the command monitoring spec's list), lower-cased: the
 // server matches command names case-insensitively, and so does the

@@ -138,9 +138,9 @@ func stringsOf(arr bson.RawArray) []string {
 	return out
 }
 
-// merge adds next's errors to e (for a split write), keeping the last
-// write-concern error.
-func (e *WriteException) merge(next *WriteException) {
+// mergeWriteException adds next's errors to e (for a split write), keeping
+// the last write-concern error.
+func mergeWriteException(e, next *WriteException) {
 	e.WriteErrors = append(e.WriteErrors, next.WriteErrors...)
 	if next.WriteConcernError != nil {
 		e.WriteConcernError = next.WriteConcernError
