@@ -38,7 +38,7 @@ func (c AWSCredentials) GoString() string { return c.String() }
 // MarshalJSON writes what String shows.
 func (c AWSCredentials) MarshalJSON() ([]byte, error) {
 	b := appendJSONString([]byte(`{"AccessKeyID":`), c.AccessKeyID)
-	return append(b, `,"SecretAccessKey":"<redacted>"}`...), nil
+	return append(b, `,"SecretAccessKey":"[redacted]"}`...), nil
 }
 
 // AWSCredentialProvider returns AWS credentials for MONGODB-AWS. ctx bounds

@@ -260,10 +260,10 @@ func (c Credential) MarshalJSON() ([]byte, error) {
 	b = append(b, `,"Username":`...)
 	b = appendJSONString(b, c.Username)
 	if c.PasswordSet || c.Password != "" {
-		b = append(b, `,"Password":"<redacted>"`...)
+		b = append(b, `,"Password":"[redacted]"`...)
 	}
 	if len(c.Props) > 0 {
-		b = append(b, `,"Props":"<redacted>"`...)
+		b = append(b, `,"Props":"[redacted]"`...)
 	}
 	return append(b, '}'), nil
 }

@@ -1,7 +1,11 @@
 package auth_test
 
 import (
+	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/torque-go/torque/auth"
 )
@@ -27,4 +31,37 @@ func ExampleCredential_WithDefaults() {
 	// auth.Credential{Mechanism:"", Source:"app", Username:"alice", Password:<redacted>} <nil>
 	// app.alice
 	// SCRAM-SHA-256
+}
+
+// A MONGODB-OIDC credential with a machine callback (set it as
+// client.Options.Auth): the callback returns the workload's token.
+func ExampleOIDCCallback() {
+	readToken := func(ctx context.Context, args *auth.OIDCArgs) (*auth.OIDCCredential, error) {
+		return &auth.OIDCCredential{AccessToken: "eyJ...", ExpiresAt: time.Now().Add(time.Hour)}, nil
+	}
+	cred, err := auth.Credential{Mechanism: "MONGODB-OIDC", OIDCMachineCallback: readToken}.WithDefaults("")
+	fmt.Println(cred, err)
+	_, err = auth.Credential{Mechanism: "MONGODB-OIDC", OIDCMachineCallback: readToken,
+		Props: map[string]string{"ENVIRONMENT": "test"}}.WithDefaults("")
+	fmt.Println(err)
+	// Output:
+	// auth.Credential{Mechanism:"MONGODB-OIDC", Source:"$external", Username:"", OIDCMachineCallback:set} <nil>
+	// auth: MONGODB-OIDC as user "" on "$external": invalid credential: MONGODB-OIDC takes one of ENVIRONMENT, OIDCMachineCallback and OIDCHumanCallback
+}
+
+// AWS credentials print (and marshal to JSON) without their secrets.
+func ExampleAWSCredentials() {
+	c := auth.AWSCredentials{AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "wJalrXUtnFEMI", SessionToken: "FwoGZX"}
+	fmt.Println(c)
+	j, _ := json.Marshal(c)
+	fmt.Println(string(j))
+	// Output:
+	// auth.AWSCredentials{AccessKeyID:"AKIDEXAMPLE", SecretAccessKey:<redacted>, SessionToken:<redacted>}
+	// {"AccessKeyID":"AKIDEXAMPLE","SecretAccessKey":"[redacted]"}
+}
+
+func ExampleErrGSSAPI() {
+	_, err := auth.Credential{Mechanism: "GSSAPI", Username: "alice@EXAMPLE.COM"}.WithDefaults("")
+	fmt.Println(errors.Is(err, auth.ErrGSSAPI))
+	// Output: true
 }

@@ -392,7 +392,7 @@ func TestOIDCAzureNeedsCloudPackage(t *testing.T) {
 
 func TestOIDCSecretsNotPrinted(t *testing.T) {
 	oc := OIDCCredential{AccessToken: "access-do-not-print", RefreshToken: "refresh-do-not-print"}
-	j, err := json.Marshal(oc)
+	j, err := json.Marshal([]any{oc, OIDCArgs{Version: 1, RefreshToken: "refresh-do-not-print"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -43,6 +43,13 @@ func (a OIDCArgs) String() string {
 // GoString is String.
 func (a OIDCArgs) GoString() string { return a.String() }
 
+// MarshalJSON writes the version and username, never the refresh token.
+func (a OIDCArgs) MarshalJSON() ([]byte, error) {
+	b := append([]byte(`{"Version":`), strconv.Itoa(a.Version)...)
+	b = append(b, `,"Username":`...)
+	return append(appendJSONString(b, a.Username), '}'), nil
+}
+
 // IDPInfo is the identity provider a server names in the human flow.
 type IDPInfo struct {
 	Issuer        string
@@ -81,7 +88,7 @@ func (c OIDCCredential) GoString() string { return c.String() }
 
 // MarshalJSON writes what String shows.
 func (c OIDCCredential) MarshalJSON() ([]byte, error) {
-	return []byte(`{"AccessToken":"<redacted>"}`), nil
+	return []byte(`{"AccessToken":"[redacted]"}`), nil
 }
 
 // DefaultOIDCAllowedHosts is ALLOWED_HOSTS when Credential.OIDCAllowedHosts

@@ -49,8 +49,10 @@ func (x *Executor) afterReauth(ctx context.Context, ex *execution, srv Server, c
 	}
 	ex.reauthed = true
 	if rerr := conn.(Reauthenticator).Reauthenticate(ctx); rerr != nil {
+		// The connection is closed, and SDAM is not told: this is not the
+		// handshake (whose failure marks the server Unknown), and a token
+		// the identity provider cannot renew says nothing of the server.
 		conn.Close()
-		srv.HandleError(conn, rerr)
 		return nil, rerr
 	}
 	return x.roundTrip(ctx, ex, srv, conn)
