@@ -6,6 +6,7 @@
 #   make bench     every benchmark, with allocations
 #   make ferretdb  build the FerretDB binary only, print its path
 #   make servers   start test servers in the background, print `export` lines
+#   make browser   install Chromium for the browser tests when missing (apt-get)
 #
 # Scripts live in scripts/; the FerretDB binary is cached in
 # $${XDG_CACHE_HOME:-$$HOME/.cache}/torque/, outside the checkout.
@@ -19,9 +20,9 @@ export GO FUZZTIME
 # The race detector needs cgo (a C compiler); without one, tests run without it.
 RACE := $(shell [ "$$($(GO) env CGO_ENABLED)" = 1 ] && echo -race)
 
-.PHONY: test fmt vet ferretdb demo fuzz bench servers
+.PHONY: test fmt vet ferretdb demo fuzz bench servers browser
 
-test: fmt vet
+test: fmt vet browser
 	@[ -n "$(RACE)" ] || echo "make: no C compiler for cgo: running tests without -race" >&2
 	@# The benchmark module (its own go.mod, with the official driver for the
 	@# side-by-side runs): vet it and test its null server and adapters, so an
@@ -61,3 +62,8 @@ bench:
 
 servers:
 	@scripts/testservers.sh start
+
+# browser: the headless Chromium of the browser tests (internal/browsertest);
+# says so clearly, and goes on, where it cannot be installed.
+browser:
+	@scripts/browser.sh
