@@ -318,8 +318,14 @@ func showMaxConnecting(c *ConnString) []string {
 	return []string{strconv.Itoa(c.MaxConnecting)}
 }
 
+// setMaxStaleness takes -1 (no maximum) or a positive number of seconds;
+// 0 is invalid (Max Staleness specification), not "none".
 func setMaxStaleness(p *parser, o *option, raw string, off int) error {
 	n, ok, err := p.parseInt(o, raw, off, -1, maxInt32)
+	if ok && n == 0 {
+		p.invalid(o, raw, off, "must be -1 (no maximum) or a positive number of seconds")
+		return nil
+	}
 	if ok {
 		d := time.Duration(n) * time.Second
 		p.cs.MaxStaleness = &d

@@ -57,12 +57,25 @@ func (ts TagSet) Matches(tags map[string]string) bool {
 }
 
 // ReadPref is a read preference: a mode, tag sets tried in order, and the
-// largest acceptable staleness of a secondary (zero: no limit).
+// largest acceptable staleness of a secondary.
+//
+// MaxStaleness follows the Max Staleness specification's maxStalenessSeconds:
+// a positive duration is the limit; NoMaxStaleness (-1s) means no limit, as
+// the zero value does unless MaxStalenessSet says that zero was given as a
+// value: maxStalenessSeconds 0 is invalid, and so is any other negative
+// duration.
 type ReadPref struct {
 	Mode         Mode
 	TagSets      []TagSet
 	MaxStaleness time.Duration
+	// MaxStalenessSet says MaxStaleness was given (from a URI, a spec test,
+	// a user's option), so that an explicit 0 is refused rather than taken
+	// for "no limit".
+	MaxStalenessSet bool
 }
+
+// NoMaxStaleness is maxStalenessSeconds=-1: no limit on staleness.
+const NoMaxStaleness = -time.Second
 
 // Constants of the Max Staleness specification.
 const (
@@ -88,8 +101,11 @@ func (rp ReadPref) Validate() error {
 			return errors.New("read preference: mode primary cannot have maxStalenessSeconds")
 		}
 	}
-	if rp.MaxStaleness < 0 {
-		return errors.New("read preference: maxStalenessSeconds must be positive")
+	switch {
+	case rp.MaxStaleness == 0 && rp.MaxStalenessSet:
+		return errors.New("read preference: maxStalenessSeconds 0 is invalid: give a positive number of seconds, or -1 for no maximum")
+	case rp.MaxStaleness < 0 && rp.MaxStaleness != NoMaxStaleness:
+		return errors.New("read preference: maxStalenessSeconds must be positive, or -1 for no maximum")
 	}
 	return nil
 }

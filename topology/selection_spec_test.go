@@ -125,8 +125,9 @@ func (f *selectionFile) criteria(t *testing.T) Criteria {
 			}
 			c.ReadPref.TagSets = append(c.ReadPref.TagSets, set)
 		}
-		if rp.MaxStalenessSeconds != nil && *rp.MaxStalenessSeconds != -1 {
+		if rp.MaxStalenessSeconds != nil {
 			c.ReadPref.MaxStaleness = time.Duration(*rp.MaxStalenessSeconds * float64(time.Second))
+			c.ReadPref.MaxStalenessSet = true
 		}
 	}
 	for _, d := range f.Deprioritized {

@@ -48,7 +48,11 @@ func TestMaxStalenessValidation(t *testing.T) {
 		{ReadPref{Mode: Primary, TagSets: []TagSet{{{"dc", "ny"}}}}, 0, "tag sets"},
 		{ReadPref{Mode: Secondary, MaxStaleness: 89 * time.Second}, 0, "at least 90"},
 		{ReadPref{Mode: Secondary, MaxStaleness: 100 * time.Second}, 95 * time.Second, "heartbeatFrequencyMS"},
-		{ReadPref{Mode: Secondary, MaxStaleness: -time.Second}, 0, "positive"},
+		{ReadPref{Mode: Secondary, MaxStaleness: -2 * time.Second}, 0, "positive"},
+		{ReadPref{Mode: Secondary, MaxStaleness: NoMaxStaleness, MaxStalenessSet: true}, 0, ""},
+		{ReadPref{Mode: Primary, MaxStaleness: NoMaxStaleness, MaxStalenessSet: true}, 0, ""},
+		{ReadPref{Mode: Nearest, MaxStaleness: 0, MaxStalenessSet: true}, 0, "0 is invalid"},
+		{ReadPref{Mode: Nearest}, 0, ""},
 		{ReadPref{Mode: Nearest, MaxStaleness: 90 * time.Second}, 0, ""},
 	}
 	for _, c := range cases {
