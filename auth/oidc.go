@@ -183,8 +183,12 @@ func parseIDPInfo(payload []byte) (*IDPInfo, error) {
 	if info.Issuer, ok = doc.Lookup("issuer").StringValue(); !ok || info.Issuer == "" {
 		return nil, errors.New("server's IdpInfo has no issuer string")
 	}
-	if info.ClientID, ok = doc.Lookup("clientId").StringValue(); !ok || info.ClientID == "" {
-		return nil, errors.New("server's IdpInfo has no clientId string")
+	// clientId is absent for a machine identity provider (OIDC prose test
+	// 1.8 of the human flow): the callback gets "".
+	if v := doc.Lookup("clientId"); v.Type != 0 {
+		if info.ClientID, ok = v.StringValue(); !ok {
+			return nil, errors.New("server's IdpInfo: clientId is not a string")
+		}
 	}
 	if v := doc.Lookup("requestScopes"); v.Type != 0 {
 		arr, ok := v.Array()
