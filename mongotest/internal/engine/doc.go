@@ -69,20 +69,28 @@
 //	accumulators $sum $avg $min $max $first $last $push $addToSet     $top $bottom $firstN ...
 //	             $count $mergeObjects $stdDevPop $stdDevSamp          $median $percentile
 //	                                                                  $accumulator
-//	expressions  field paths, $$ROOT $$CURRENT $$REMOVE $$NOW         date parts and formats,
-//	             $$CLUSTER_TIME, let variables; $add $subtract        trigonometry, $regex*,
-//	             $multiply $divide $mod $abs $ceil $floor $round      $trim, set operators,
-//	             $trunc $sqrt $pow $exp $ln $log10; $eq $ne $gt $gte  $sortArray, $zip, $rand,
-//	             $lt $lte $cmp; $and $or $not; $cond $ifNull $switch  $function, ... (all refused
-//	             $literal $let; $concat $toUpper $toLower $substr     as "Unrecognized
+//	expressions  field paths, $$ROOT $$CURRENT $$REMOVE $$NOW         date arithmetic and
+//	             $$CLUSTER_TIME, let variables; $add $subtract        parsing, time zones other
+//	             $multiply $divide $mod $abs $ceil $floor $round      than UTC, trigonometry,
+//	             $trunc $sqrt $pow $exp $ln $log10; $eq $ne $gt $gte  $zip, $rand, $function,
+//	             $lt $lte $cmp; $and $or $not; $cond $ifNull $switch  ... (refused as
+//	             $literal $let; $concat $toUpper $toLower $substr     "Unrecognized
 //	             $substrBytes $substrCP $strLenBytes $strLenCP        expression")
-//	             $strcasecmp $split $indexOfBytes $indexOfCP; $size
-//	             $arrayElemAt $first $last $in $concatArrays $slice
-//	             $reverseArray $isArray $range $indexOfArray $filter
-//	             $map $reduce; $type $isNumber $toString $toInt
-//	             $toLong $toDouble $toDecimal $toBool $toDate
-//	             $toObjectId $convert; $mergeObjects $objectToArray
-//	             $arrayToObject $getField $setField $unsetField
+//	             $strcasecmp $split $indexOfBytes $indexOfCP $trim
+//	             $ltrim $rtrim $replaceOne $replaceAll $regexMatch
+//	             $regexFind $regexFindAll; $size $arrayElemAt $first
+//	             $last $in $concatArrays $slice $reverseArray
+//	             $isArray $range $indexOfArray $filter $map $reduce
+//	             $sortArray; $sum $avg $min $max $stdDevPop
+//	             $stdDevSamp; $setUnion $setIntersection
+//	             $setDifference $setEquals $setIsSubset
+//	             $anyElementTrue $allElementTrue; $type $isNumber
+//	             $toString $toInt $toLong $toDouble $toDecimal
+//	             $toBool $toDate $toObjectId $convert; $mergeObjects
+//	             $objectToArray $arrayToObject $getField $setField
+//	             $unsetField; $year $month $dayOfMonth $hour $minute
+//	             $second $millisecond $dayOfWeek $dayOfYear $isoWeek
+//	             $isoWeekYear $isoDayOfWeek $dateToString (UTC)
 //
 // # Files
 //

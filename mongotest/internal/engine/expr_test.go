@@ -152,3 +152,43 @@ func TestEvalVars(t *testing.T) {
 		t.Error("a variable name must start with a lowercase letter")
 	}
 }
+
+func TestEvalMore(t *testing.T) {
+	root := doc(t, `{"arr": [3, 1, 2], "s": "  hi  ", "d": {"$date": "2021-03-04T05:06:07.089Z"}}`)
+	tests := []struct{ expr, want string }{
+		{`{"$sum": "$arr"}`, `6`},
+		{`{"$sum": [1, 2, "x"]}`, `3`},
+		{`{"$avg": "$arr"}`, `2.0`},
+		{`{"$max": "$arr"}`, `3`},
+		{`{"$min": [5, null, 4]}`, `4`},
+		{`{"$setUnion": [[1, 2], [2, 3]]}`, `[1, 2, 3]`},
+		{`{"$setIntersection": [[1, 2], [2, 3]]}`, `[2]`},
+		{`{"$setDifference": [[1, 2], [2, 3]]}`, `[1]`},
+		{`{"$setEquals": [[1, 2], [2, 1, 1]]}`, `true`},
+		{`{"$setIsSubset": [[1], [2, 1]]}`, `true`},
+		{`{"$anyElementTrue": [[0, 1]]}`, `true`},
+		{`{"$allElementTrue": [[0, 1]]}`, `false`},
+		{`{"$sortArray": {"input": "$arr", "sortBy": -1}}`, `[3, 2, 1]`},
+		{`{"$trim": {"input": "$s"}}`, `"hi"`},
+		{`{"$ltrim": {"input": "xxhix", "chars": "x"}}`, `"hix"`},
+		{`{"$replaceAll": {"input": "a-b-c", "find": "-", "replacement": "+"}}`, `"a+b+c"`},
+		{`{"$regexMatch": {"input": "Hello", "regex": "^h", "options": "i"}}`, `true`},
+		{`{"$regexFind": {"input": "ab12", "regex": "([0-9])"}}`, `{"match": "1", "idx": 2, "captures": ["1"]}`},
+		{`{"$year": "$d"}`, `2021`},
+		{`{"$month": "$d"}`, `3`},
+		{`{"$dayOfWeek": "$d"}`, `5`},
+		{`{"$millisecond": {"date": "$d"}}`, `89`},
+		{`{"$dateToString": {"date": "$d", "format": "%Y/%m/%d %H:%M:%S.%L"}}`, `"2021/03/04 05:06:07.089"`},
+		{`{"$dateToString": {"date": "$d"}}`, `"2021-03-04T05:06:07.089Z"`},
+	}
+	for _, tc := range tests {
+		got, err := Eval(val(t, tc.expr), root, nil)
+		if err != nil {
+			t.Errorf("%s: %v", tc.expr, err)
+			continue
+		}
+		if g, w := js(t, got), js(t, val(t, tc.want)); g != w {
+			t.Errorf("%s = %s, want %s", tc.expr, g, w)
+		}
+	}
+}
