@@ -4,7 +4,7 @@ import (
 	"time"
 )
 
-// configureFailPoint is the built-in handler of the server's test command,
+// ConfigureFailPoint is the built-in handler of the server's test command,
 // so that spec tests which arm failCommand through the client run here:
 //
 //	{configureFailPoint: "failCommand", mode: {times: n} | "alwaysOn" | "off",
@@ -13,7 +13,7 @@ import (
 //	        blockTimeMS, appName}}
 //
 // "off" clears every fail point of the host.
-func (s *Server) configureFailPoint(req *Request) Reply {
+func (s *Server) ConfigureFailPoint(req *Request) Reply {
 	if name, _ := req.Lookup("configureFailPoint").StringValue(); name != "failCommand" {
 		return Error(2, "BadValue", "mockserver: only the failCommand fail point is supported")
 	}

@@ -80,7 +80,7 @@ func (s *Server) builtin(name string) Handler {
 			return Error(18, "AuthenticationFailed", "mockserver: authentication is not scripted (Handle saslStart)")
 		}
 	case "configureFailPoint":
-		return s.configureFailPoint
+		return s.ConfigureFailPoint
 	case "insert", "find", "update", "delete", "count", "findAndModify":
 		return s.crud
 	}
