@@ -7,21 +7,21 @@ import (
 
 	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/client"
-	"github.com/torque-go/torque/internal/mockserver"
+	"github.com/torque-go/torque/mongotest"
 )
 
 // The tutorial flow: connect, insert, find, update, count, disconnect. It
-// runs against the scripted mock server; point Connect at a real server
-// for the same conversation.
+// runs against mongotest, the in-process test server; point Connect at a
+// real server for the same conversation.
 func Example() {
-	srv, err := mockserver.Start(mockserver.Options{})
+	srv, err := mongotest.Start(mongotest.Options{})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
+	defer srv.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	defer srv.Close(ctx)
 
 	c, err := client.Connect(ctx, srv.URI())
 	if err != nil {

@@ -260,3 +260,26 @@ func TestDistinctCountKillCursors(t *testing.T) {
 		t.Errorf("killCursors = %v, %v", reply, err)
 	}
 }
+
+func TestConfigureFailPoint(t *testing.T) {
+	srv := mongotest.New(t)
+	c, ctx := connect(t, srv, client.Options{RetryWrites: ptr(false)})
+	admin := c.Database("admin")
+	_, err := run(ctx, admin, bson.D{kv("configureFailPoint", "failCommand"), kv("mode", bson.D{kv("times", 1)}),
+		kv("data", bson.D{kv("failCommands", bson.A{"insert"}), kv("errorCode", 2), kv("errorLabels", bson.A{"Mine"})})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	coll := c.Database("app").Collection("fp")
+	_, err = coll.InsertOne(ctx, bson.D{kv("x", 1)})
+	if code(err) != 2 || !client.HasErrorLabel(err, "Mine") {
+		t.Errorf("first insert: %v", err)
+	}
+	if _, err := coll.InsertOne(ctx, bson.D{kv("x", 1)}); err != nil {
+		t.Errorf("second insert: %v", err)
+	}
+	_, err = run(ctx, c.Database("app"), bson.D{kv("configureFailPoint", "failCommand"), kv("mode", "off")})
+	if code(err) != 13 {
+		t.Errorf("configureFailPoint outside admin: %v", err)
+	}
+}
