@@ -21,11 +21,17 @@ import (
 	"time"
 
 	"github.com/torque-go/torque/client"
+	"github.com/torque-go/torque/internal/spectest"
 	"github.com/torque-go/torque/internal/testenv"
 )
 
 // torqueBin is the binary the tests run, built by TestMain.
 var torqueBin string
+
+// specDir is the spec corpora as an absolute path, passed to the binary as
+// $MONGO_SPEC_DIR: its own default (../shared/specs) is relative to where it
+// runs, and the tests run in cmd/torque.
+var specDir, _ = filepath.Abs(spectest.Root())
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "torque-cli-test-")
@@ -59,7 +65,7 @@ func torque(t *testing.T, uri, stdin string, args ...string) result {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, torqueBin, args...)
-	cmd.Env = append(os.Environ(), "MONGODB_URI="+uri)
+	cmd.Env = append(os.Environ(), "MONGODB_URI="+uri, "MONGO_SPEC_DIR="+specDir)
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
