@@ -3,6 +3,8 @@ package client
 import (
 	"context"
 	"errors"
+	"fmt"
+	"reflect"
 
 	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/internal/driver"
@@ -114,19 +116,55 @@ func (c *Collection) InsertOne(ctx context.Context, doc any, opts ...InsertOneOp
 	return InsertOneResult{InsertedID: in.ids[0]}, err
 }
 
-// InsertMany inserts docs, split into as many insert commands as the
-// server's limits require.
-func (c *Collection) InsertMany(ctx context.Context, docs []any, opts ...InsertManyOptions) (InsertManyResult, error) {
+// InsertMany inserts docs, any slice of documents ([]any, []User,
+// []*User, []bson.M, []bson.D, ...), split into as many insert commands
+// as the server's limits require. Each document is encoded once, straight
+// into the message; the elements of a slice of structs are read in place,
+// not copied.
+func (c *Collection) InsertMany(ctx context.Context, docs any, opts ...InsertManyOptions) (InsertManyResult, error) {
 	o, err := single(opts)
 	if err != nil {
 		return InsertManyResult{}, err
 	}
-	if len(docs) == 0 {
-		return InsertManyResult{}, errors.New("client: InsertMany with no documents")
+	list, err := documentList(docs)
+	if err != nil {
+		return InsertManyResult{}, err
 	}
-	in := insertion{docs: docs, ordered: !o.Unordered, many: true}
+	in := insertion{docs: list, ordered: !o.Unordered, many: true}
 	err = c.insert(ctx, &in, o.BypassDocumentValidation, o.Comment)
 	return InsertManyResult{InsertedIDs: in.inserted(err), InsertedCount: in.n}, err
+}
+
+// documentList returns the documents of InsertMany's slice as []any: the
+// slice itself when it is one, else one element (a pointer to it, for a
+// struct, so that it is not copied) per document.
+func documentList(docs any) ([]any, error) {
+	if list, ok := docs.([]any); ok {
+		if len(list) == 0 {
+			return nil, errors.New("client: InsertMany with no documents")
+		}
+		return list, nil
+	}
+	rv := reflect.ValueOf(docs)
+	if rv.Kind() != reflect.Slice && rv.Kind() != reflect.Array || docs == nil {
+		return nil, fmt.Errorf("client: InsertMany needs a slice of documents, not %T", docs)
+	}
+	if rv.Type().Elem() == reflect.TypeFor[byte]() {
+		return nil, fmt.Errorf("client: InsertMany needs a slice of documents, not %T (for one encoded document, use InsertOne)", docs)
+	}
+	if rv.Len() == 0 {
+		return nil, errors.New("client: InsertMany with no documents")
+	}
+	list := make([]any, rv.Len())
+	byAddr := rv.Type().Elem().Kind() == reflect.Struct && rv.Kind() == reflect.Slice
+	for i := range list {
+		if byAddr {
+			list[i] = rv.Index(i).Addr().Interface()
+		} else {
+			list[i] = rv.Index(i).Interface()
+		}
+	}
+	return list, nil
 }
 
 // insertion is one InsertOne or InsertMany: its documents, their _ids

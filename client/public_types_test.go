@@ -112,3 +112,30 @@ func TestDistinctAsAndClientDecoder(t *testing.T) {
 		t.Errorf("Cursor.All decoded %T, want bson.M", all[0])
 	}
 }
+
+type idPerson struct {
+	ID   int    `bson:"_id"`
+	Name string `bson:"name"`
+}
+
+// InsertMany takes a typed slice as it is.
+func TestInsertManyTypedSlices(t *testing.T) {
+	srv := primary(t, mockserver.Hello{})
+	c := connect(t, srv.URI())
+	ctx := ctxT(t)
+	coll := c.Database("app").Collection("people")
+	res, err := coll.InsertMany(ctx, []idPerson{{1, "Ada"}, {2, "Alan"}})
+	if err != nil || res.InsertedCount != 2 || !reflect.DeepEqual(res.InsertedIDs, []any{int32(1), int32(2)}) {
+		t.Fatalf("[]person: %+v, %v", res, err)
+	}
+	res, err = coll.InsertMany(ctx, []bson.M{{"name": "Grace"}})
+	if err != nil || res.InsertedCount != 1 {
+		t.Fatalf("[]bson.M: %+v, %v", res, err)
+	}
+	if docs := srv.Store().Docs("app.people"); len(docs) != 3 {
+		t.Errorf("%d documents stored", len(docs))
+	}
+	if _, err := coll.InsertMany(ctx, idPerson{3, "x"}); err == nil {
+		t.Error("InsertMany took a struct")
+	}
+}

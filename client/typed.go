@@ -54,11 +54,7 @@ func (tc TypedCollection[T]) InsertOne(ctx context.Context, doc T, opts ...Inser
 
 // InsertMany inserts docs.
 func (tc TypedCollection[T]) InsertMany(ctx context.Context, docs []T, opts ...InsertManyOptions) (InsertManyResult, error) {
-	anys := make([]any, len(docs))
-	for i := range docs {
-		anys[i] = docs[i]
-	}
-	return tc.Collection.InsertMany(ctx, anys, opts...)
+	return tc.Collection.InsertMany(ctx, docs, opts...)
 }
 
 // FindOneAndUpdate updates the first document matching filter and returns

@@ -61,7 +61,7 @@ func TestInsertFindUpdateDelete(t *testing.T) {
 	if err := coll.FindOne(ctx, bson.D{kv("_id", 1)}).Decode(&ada); err != nil {
 		t.Fatal(err)
 	}
-	if fmt.Sprint(ada) != "[{_id 1} {name Ada} {age 36}]" {
+	if fmt.Sprint(ada) != `{"_id":1,"name":"Ada","age":36}` {
 		t.Errorf("FindOne = %v", ada)
 	}
 	// The generated _id is an ObjectID, stored first.
@@ -75,7 +75,7 @@ func TestInsertFindUpdateDelete(t *testing.T) {
 
 	docs := all(coll.Find(ctx, bson.D{kv("age", bson.D{kv("$gt", 30)})},
 		client.FindOptions{Sort: bson.D{kv("age", -1)}, Projection: bson.D{kv("name", 1), kv("_id", 0)}}))
-	if fmt.Sprint(docs) != "[[{name Grace}] [{name Ada}]]" {
+	if fmt.Sprint(docs) != `[{"name":"Grace"} {"name":"Ada"}]` {
 		t.Errorf("Find sorted/projected = %v", docs)
 	}
 	docs = all(coll.Find(ctx, bson.D{}, client.FindOptions{Sort: bson.D{kv("age", 1)}, Skip: 1, Limit: 1}))
