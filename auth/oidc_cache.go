@@ -9,16 +9,31 @@ import (
 )
 
 // oidcCache is the spec's Client Cache: the latest access token, and for
-// the human flow the IdpInfo and refresh token. callMu lets one provider or
-// callback call run at a time; it is never held during a SASL exchange.
+// the human flow the IdpInfo and refresh token. One provider or callback
+// call runs at a time (acquire: a waiter gives up when its ctx ends); no
+// lock is held during a SASL exchange. The zero value is ready.
 type oidcCache struct {
-	callMu sync.Mutex
+	semOnce sync.Once
+	sem     chan struct{} // holds a token while a callback runs
 
 	mu         sync.Mutex
 	access     string
 	refreshTok string
 	idp        *IDPInfo
 }
+
+// acquire waits for the right to call the provider, or for ctx to end.
+func (c *oidcCache) acquire(ctx context.Context) error {
+	c.semOnce.Do(func() { c.sem = make(chan struct{}, 1) })
+	select {
+	case c.sem <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("waiting for another connection's OIDC callback: %w", ctx.Err())
+	}
+}
+
+func (c *oidcCache) release() { <-c.sem }
 
 func (c *oidcCache) accessToken() string {
 	c.mu.Lock()
@@ -39,8 +54,10 @@ func (c *oidcCache) invalidate(tok string) {
 // token returns the cached access token (cached true), or calls the
 // machine callback or environment for a new one and caches it.
 func (c *oidcCache) token(ctx context.Context, cred Credential) (tok string, cached bool, err error) {
-	c.callMu.Lock()
-	defer c.callMu.Unlock()
+	if err := c.acquire(ctx); err != nil {
+		return "", false, err
+	}
+	defer c.release()
 	if tok := c.accessToken(); tok != "" {
 		return tok, true, nil
 	}
@@ -62,8 +79,10 @@ func (c *oidcCache) token(ctx context.Context, cred Credential) (tok string, cac
 // IdpInfo, if there are both, and caches the new token ("" when there is
 // nothing to refresh with).
 func (c *oidcCache) refresh(ctx context.Context, cred Credential) (string, error) {
-	c.callMu.Lock()
-	defer c.callMu.Unlock()
+	if err := c.acquire(ctx); err != nil {
+		return "", err
+	}
+	defer c.release()
 	c.mu.Lock()
 	rt, idp, access := c.refreshTok, c.idp, c.access
 	c.mu.Unlock()
@@ -87,8 +106,10 @@ func (c *oidcCache) refresh(ctx context.Context, cred Credential) (string, error
 // human calls the human callback for a new two-step conversation: with the
 // server's IdpInfo and, as the spec requires, no refresh token.
 func (c *oidcCache) human(ctx context.Context, cred Credential, idp *IDPInfo) (string, error) {
-	c.callMu.Lock()
-	defer c.callMu.Unlock()
+	if err := c.acquire(ctx); err != nil {
+		return "", err
+	}
+	defer c.release()
 	oc, err := callHuman(ctx, cred, &OIDCArgs{Version: OIDCCallbackVersion, Username: cred.Username, IDPInfo: idp})
 	if err != nil {
 		return "", err

@@ -430,3 +430,30 @@ func TestReauthenticateKeepsNegotiatedMechanism(t *testing.T) {
 		t.Fatalf("err %v, reauthenticated with %q; want SCRAM-SHA-256", err, s2.mech)
 	}
 }
+
+// A connection waiting for another connection's callback gives up when its
+// own context ends.
+func TestOIDCWaitForCallbackHonoursContext(t *testing.T) {
+	release := make(chan struct{})
+	entered := make(chan struct{})
+	slow := func(ctx context.Context, _ *OIDCArgs) (*OIDCCredential, error) {
+		close(entered)
+		<-release
+		return &OIDCCredential{AccessToken: "tok1"}, nil
+	}
+	cred := oidcCred(t, Credential{OIDCMachineCallback: slow})
+	srv := newOIDCFakeServer("tok1")
+	done := make(chan error, 1)
+	go func() { done <- Authenticate(context.Background(), srv, cred, nil, nil) }()
+	<-entered
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := Authenticate(ctx, srv, cred, nil, nil)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want the waiter's context error", err)
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
