@@ -66,24 +66,20 @@ func walkPath(v any, parts []string, idx int, fn func(candidate) bool) bool {
 
 // walkArray continues a path into the array a: by index when the next
 // component is a number, and into each document element.
+// Scalar elements reach nothing: {"a.b": null} matches {a: [{}]} but not
+// {a: [1]} (the manual's "Query for Null or Missing Fields").
 func walkArray(a bson.A, parts []string, idx int, fn func(candidate) bool) bool {
-	any := false
 	if i, ok := arrayIndex(parts[0]); ok && i < len(a) {
-		any = true
 		if walkPath(a[i], parts[1:], idx, fn) {
 			return true
 		}
 	}
 	for i, e := range a {
 		if d, ok := e.(bson.D); ok {
-			any = true
 			if walkPath(d, parts, firstIdx(idx, i), fn) {
 				return true
 			}
 		}
-	}
-	if !any {
-		return fn(candidate{missing: true, arrayIdx: idx})
 	}
 	return false
 }

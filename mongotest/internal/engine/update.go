@@ -141,9 +141,12 @@ func compileModifier(op string, f bson.E) (*modifier, error) {
 		return nil, errorf(CodeEmptyFieldName, "An empty update path is not valid.")
 	}
 	m := &modifier{op: op, path: f.Key, parts: splitPath(f.Key), arg: canon(f.Value)}
-	for _, p := range m.parts {
+	for i, p := range m.parts {
 		if p == "" {
 			return nil, errorf(CodeEmptyFieldName, "The update path '%s' contains an empty field name, which is not allowed.", f.Key)
+		}
+		if _, isFilter := filterRef(p); strings.HasPrefix(p, "$") && p != "$" && !isFilter {
+			return nil, errorf(CodeDollarPrefixedFieldName, "The dollar ($) prefixed field '%s' in '%s' is not valid for storage.", p, strings.Join(m.parts[:i+1], "."))
 		}
 	}
 	return m, m.compileArg()

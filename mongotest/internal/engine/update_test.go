@@ -212,3 +212,10 @@ func TestUpdateDescription(t *testing.T) {
 		t.Error("changing the type is a modification")
 	}
 }
+
+func TestUpdateDollarField(t *testing.T) {
+	_, err := CompileUpdate(doc(t, `{"$set": {"a.$b": 1}}`), UpdateOptions{})
+	if errCode(err) != CodeDollarPrefixedFieldName {
+		t.Errorf("$set of a $-prefixed field: %v", err)
+	}
+}
