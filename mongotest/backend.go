@@ -23,8 +23,15 @@ func state(p *wirehost.Peer) *connState {
 	return st
 }
 
-// Command answers one command: parse, check authentication, dispatch.
-func (b backend) Command(peer *wirehost.Peer, req *wirehost.Request) wirehost.Reply {
+// Command answers one command: parse, check authentication, dispatch. A
+// panic in a handler (a bug of mongotest's) becomes an InternalError reply
+// naming it, so that one bad command cannot take the test process down.
+func (b backend) Command(peer *wirehost.Peer, req *wirehost.Request) (reply wirehost.Reply) {
+	defer func() {
+		if p := recover(); p != nil {
+			reply = errorReply(cmdErrorf(1, "InternalError", "mongotest: internal error in %s: %v", req.Name, p))
+		}
+	}()
 	c, err := parseCommand(req)
 	if err != nil {
 		return errorReply(err)
@@ -43,11 +50,11 @@ func (b backend) Command(peer *wirehost.Peer, req *wirehost.Request) wirehost.Re
 	if err := c.checkGeneric(); err != nil {
 		return errorReply(err)
 	}
-	reply, err := spec.run(b.s, c)
+	out, err := spec.run(b.s, c)
 	if err != nil {
 		return errorReply(err)
 	}
-	return wirehost.Reply{Doc: wirehost.Doc(append(reply, bson.KV("ok", 1.0))...)}
+	return wirehost.Reply{Doc: wirehost.Doc(append(out, bson.KV("ok", 1.0))...)}
 }
 
 // Hello adds what the handshake asks of authentication.

@@ -46,16 +46,25 @@
 //	                  singleBatch, let, hint (checked), allowDiskUse, noCursorTimeout
 //	update options    multi, upsert (upserted with index), arrayFilters,
 //	                  pipelines, hint, c/let; ordered and unordered
-//	collections       create (capped accepted, validator enforced, views viewOn +
+//	collections       create (capped accepted but not bounded, validator enforced
+//	                  without $jsonSchema, views viewOn +
 //	                  pipeline resolved at read), drop, dropDatabase, listDatabases,
 //	                  listCollections (filter, nameOnly), renameCollection, collMod
 //	indexes           createIndexes (unique, sparse, partialFilterExpression,
 //	                  expireAfterSeconds accepted without a reaper, hidden),
 //	                  listIndexes, dropIndexes (name, key, "*", list)
 //	admin             ping, buildInfo, serverStatus (minimal), getParameter,
-//	                  connectionStatus, endSessions, killAllSessions, whatsmyuri
+//	                  connectionStatus, endSessions, killAllSessions, whatsmyuri,
+//	                  configureFailPoint (failCommand: alwaysOn, off, times)
 //	query language    see the engine's table: mongotest/internal/engine/doc.go
 //	                  (operators, projections, updates, stages, expressions)
+//	refused by name   collation, explain, tailable/awaitData cursors, returnKey,
+//	                  showRecordId, min/max, text/geo/hashed/wildcard indexes,
+//	                  time series and clustered collections, collMod of an
+//	                  index, $merge with a whenMatched pipeline, readConcern
+//	                  snapshot/linearizable; txnNumber and transactions get
+//	                  IllegalOperation (20), as from a standalone mongod
+//	unknown commands  CommandNotFound (59), "no such command"
 //
 // # How it is built
 //
@@ -93,7 +102,8 @@
 //	collections.go      create, drop, dropDatabase, listDatabases, listCollections,
 //	                    renameCollection, collMod
 //	indexes.go          createIndexes, listIndexes, dropIndexes, hints
-//	admin.go            ping, buildInfo, serverStatus, getParameter, sessions, ...
+//	admin.go            ping, buildInfo, serverStatus, getParameter, sessions,
+//	                    configureFailPoint (the wire host's failCommand)
 //	auth.go             users and the server side of SCRAM
 //	auth_commands.go    saslStart, saslContinue, speculative auth, createUser, dropUser
 //	tls.go              the generated certificate

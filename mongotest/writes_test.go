@@ -140,3 +140,18 @@ func TestAggregateOutAndMerge(t *testing.T) {
 		t.Errorf("$documents = %v", got)
 	}
 }
+
+// An unacknowledged write (w: 0, OP_MSG moreToCome) is applied and not
+// answered; the connection stays usable.
+func TestUnacknowledgedWrite(t *testing.T) {
+	srv := mongotest.New(t)
+	c, ctx := connect(t, srv, client.Options{WriteConcern: client.WriteConcern{W: "0"}, MaxPoolSize: 1})
+	coll := c.Database("app").Collection("w0")
+	if _, err := coll.InsertOne(ctx, bson.D{kv("_id", 1)}); err != nil {
+		t.Fatal(err)
+	}
+	var d bson.D
+	if err := coll.FindOne(ctx, bson.D{kv("_id", 1)}).Decode(&d); err != nil {
+		t.Errorf("the unacknowledged insert is not there: %v", err)
+	}
+}
