@@ -108,6 +108,17 @@
 //	auth_commands.go    saslStart, saslContinue, speculative auth, createUser, dropUser
 //	tls.go              the generated certificate
 //
+// Where replica sets, sessions and transactions (issue 12) plug in: the
+// wire host already plays replica-set members, mongos and load
+// balancers (wirehost.ReplicaSet, Server.Update); several hosts can share
+// one backend{s}, or each member a Server over a store fed from the
+// primary's oplog. command.checkGeneric is where lsid, txnNumber,
+// autocommit and readConcern arrive (today refused as a standalone
+// does); connState (wirehost.Peer.State) is the per-connection state;
+// every write handler calls store.Write once per statement, so a
+// transaction can collect the same Tx calls against a Snapshot and replay
+// them at commit.
+//
 // internal/store has its own doc.go: the data structures, the write path,
 // snapshots and the oplog, for whoever builds transactions and change
 // streams on it.
