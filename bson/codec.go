@@ -21,6 +21,9 @@ type codec struct {
 	// decode stores the value val of BSON type t into v, which is always
 	// addressable.
 	decode func(d *decState, t Type, val []byte, v reflect.Value) error
+	// addrSensitive is set when the type writes differently addressable
+	// and not (see addressable in marshal_any.go).
+	addrSensitive bool
 }
 
 // codecFlags are struct-tag options that change how a value is coded; they
@@ -79,6 +82,7 @@ func compileCodec(t reflect.Type, fl codecFlags) *codec {
 	c := new(codec)
 	compiling[key] = c
 	*c = buildCodec(t, fl)
+	c.addrSensitive = addrSensitive(t)
 	if c.encode == nil {
 		c.encode = encodeDocElement(c)
 	}

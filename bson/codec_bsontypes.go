@@ -166,7 +166,12 @@ func rawCodec(t Type) codec {
 // ValidateStructure does, and its contents too (as Validate does) under
 // StrictUTF8.
 func (d *decState) validate(t Type, val []byte) error {
-	if err := validateValue(t, val, d.offset(val), d.depth+1, d.opts.StrictUTF8); err != nil {
+	// d.depth counts the documents open around val, so a document val is
+	// at depth d.depth+1, as Validate counts.
+	if (t == TypeEmbeddedDocument || t == TypeArray) && scanElements(val, d.depth+1, d.opts.StrictUTF8) {
+		return nil // the fast path; validateValue below explains a failure
+	}
+	if err := validateValue(t, val, d.offset(val), d.depth, d.opts.StrictUTF8); err != nil {
 		return err
 	}
 	return nil

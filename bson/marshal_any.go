@@ -90,8 +90,9 @@ func appendRareElement(dst []byte, key string, x any, depth int) ([]byte, error)
 	case float32:
 		return AppendDoubleElement(dst, key, float64(x)), nil
 	}
-	v := addressable(reflect.ValueOf(x))
-	return codecFor(v.Type(), 0).encode(dst, key, v, depth)
+	v := reflect.ValueOf(x)
+	c := codecFor(v.Type(), 0)
+	return c.encode(dst, key, addressable(v, c), depth)
 }
 
 // appendAnyDocument appends x, which must marshal to a document.
@@ -120,7 +121,7 @@ func appendAnyDocument(dst []byte, x any, depth int) ([]byte, error) {
 		return dst, &MarshalError{Msg: "cannot marshal " + v.Type().String() +
 			" as a document: use a struct, a map, D, M, Raw or a pointer to one of those"}
 	}
-	return c.encodeDoc(dst, addressable(v), depth)
+	return c.encodeDoc(dst, addressable(v, c), depth)
 }
 
 // appendD appends the document doc.
@@ -192,8 +193,8 @@ func checkKey(key string) error {
 // MarshalBSON or MarshalBSONValue method on its pointer only is written by
 // that method when it is addressable and by its fields when it is not
 // (Marshal(v) and Marshal(&v) differ, as in the official driver).
-func addressable(v reflect.Value) reflect.Value {
-	if (v.Kind() != reflect.Struct && v.Kind() != reflect.Array) || addrSensitive(v.Type()) {
+func addressable(v reflect.Value, c *codec) reflect.Value {
+	if (v.Kind() != reflect.Struct && v.Kind() != reflect.Array) || c.addrSensitive {
 		return v
 	}
 	p := reflect.New(v.Type())

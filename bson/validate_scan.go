@@ -2,6 +2,7 @@ package bson
 
 import (
 	"encoding/binary"
+	"math/bits"
 	"unicode/utf8"
 )
 
@@ -22,14 +23,37 @@ const (
 	scanOther // regex, dbPointer, code with scope
 )
 
-var scanKinds = [256]uint8{
-	TypeDouble: scanFixed, TypeString: scanString, TypeEmbeddedDocument: scanDocument,
-	TypeArray: scanDocument, TypeBinary: scanBinary, TypeUndefined: scanFixed,
-	TypeObjectID: scanFixed, TypeBoolean: scanBoolean, TypeDateTime: scanFixed,
-	TypeNull: scanFixed, TypeRegex: scanOther, TypeDBPointer: scanOther,
-	TypeJavaScript: scanString, TypeSymbol: scanString, TypeCodeWithScope: scanOther,
-	TypeInt32: scanFixed, TypeTimestamp: scanFixed, TypeInt64: scanFixed,
-	TypeDecimal128: scanFixed, TypeMinKey: scanFixed, TypeMaxKey: scanFixed,
+// scanKinds holds the scan kind of each type byte and, for scanFixed, the
+// size of its values (one table, one load per element).
+var scanKinds = [256]struct{ kind, size uint8 }{
+	TypeDouble: {scanFixed, 8}, TypeString: {scanString, 0}, TypeEmbeddedDocument: {scanDocument, 0},
+	TypeArray: {scanDocument, 0}, TypeBinary: {scanBinary, 0}, TypeUndefined: {scanFixed, 0},
+	TypeObjectID: {scanFixed, 12}, TypeBoolean: {scanBoolean, 1}, TypeDateTime: {scanFixed, 8},
+	TypeNull: {scanFixed, 0}, TypeRegex: {scanOther, 0}, TypeDBPointer: {scanOther, 0},
+	TypeJavaScript: {scanString, 0}, TypeSymbol: {scanString, 0}, TypeCodeWithScope: {scanOther, 0},
+	TypeInt32: {scanFixed, 4}, TypeTimestamp: {scanFixed, 8}, TypeInt64: {scanFixed, 8},
+	TypeDecimal128: {scanFixed, 16}, TypeMinKey: {scanFixed, 0}, TypeMaxKey: {scanFixed, 0},
+}
+
+// scanKey finds the NUL that ends the key starting at doc[j], eight bytes
+// at a time, and ORs the key's bytes into high (a byte >= 0x80 there means
+// the key is not ASCII). It returns end when no NUL comes before end.
+func scanKey(doc []byte, j, end int) (int, uint64) {
+	var high uint64
+	for j+8 <= end {
+		w := binary.LittleEndian.Uint64(doc[j:])
+		// The lowest byte flagged here is the first zero byte of w.
+		if z := (w - 0x0101010101010101) &^ w & 0x8080808080808080; z != 0 {
+			n := bits.TrailingZeros64(z) >> 3
+			return j + n, high | w&(1<<(n*8)-1)
+		}
+		high |= w
+		j += 8
+	}
+	for ; j < end && doc[j] != 0; j++ {
+		high |= uint64(doc[j])
+	}
+	return j, high
 }
 
 // scanRaw reports whether r is exactly one sound document; with utf, keys
@@ -51,20 +75,15 @@ func scanElements(doc []byte, depth int, utf bool) bool {
 	end := len(doc) - 1 // the terminator; no element may reach it
 	for i := 4; i < end; {
 		t := doc[i]
-		j := i + 1
-		var high byte
-		for ; j < end && doc[j] != 0; j++ {
-			high |= doc[j]
-		}
-		if j == end || (utf && high >= utf8.RuneSelf && !utf8.Valid(doc[i+1:j])) {
+		j, high := scanKey(doc, i+1, end)
+		if j == end || (utf && high&0x8080808080808080 != 0 && !utf8.Valid(doc[i+1:j])) {
 			return false
 		}
 		v, n := j+1, 0
 		left := end - v
-		switch scanKinds[t] {
+		switch k := scanKinds[t]; k.kind {
 		case scanFixed:
-			n = int(frameFixed[t])
-			if n > left {
+			if n = int(k.size); n > left {
 				return false
 			}
 		case scanBoolean:
@@ -96,10 +115,7 @@ func scanElements(doc []byte, depth int, utf bool) bool {
 			}
 		case scanOther:
 			var msg string
-			if n, msg = frameValue(Type(t), doc[v:end]); msg != "" {
-				return false
-			}
-			if validateValue(Type(t), doc[v:v+n], 0, depth, utf) != nil {
+			if n, msg = frameValue(Type(t), doc[v:end]); msg != "" || !scanOtherValue(Type(t), doc[v:v+n], depth, utf) {
 				return false
 			}
 		default:
@@ -108,6 +124,16 @@ func scanElements(doc []byte, depth int, utf bool) bool {
 		i = v + n
 	}
 	return true
+}
+
+// scanOtherValue checks the contents of a framed regex, dbPointer or code
+// with scope; the scope of code with scope is scanned like any document.
+func scanOtherValue(t Type, val []byte, depth int, utf bool) bool {
+	if t != TypeCodeWithScope {
+		return validateValue(t, val, 0, depth, utf) == nil
+	}
+	s, _ := frameString(val[4:])
+	return (!utf || validUTF8(val[8:4+s-1])) && scanElements(val[4+s:], depth+1, utf)
 }
 
 // validUTF8 is utf8.Valid with the ASCII case inline: eight bytes at a
