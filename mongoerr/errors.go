@@ -81,6 +81,9 @@ type WriteConcernError struct {
 	CodeName string
 	Message  string
 	Details  bson.Raw
+	// TopologyVersion is the reply's, when the server sent one (with a
+	// state-change code): SDAM ignores a stale error.
+	TopologyVersion *topology.TopologyVersion
 }
 
 func (e *WriteConcernError) Error() string {

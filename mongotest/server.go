@@ -56,6 +56,11 @@ type Server struct {
 	pool    *x509.CertPool // of a generated certificate
 	started time.Time
 
+	// Replica sets only: sessions (retryable writes, transactions) and
+	// change streams; nil on a standalone server.
+	sessions *sessions
+	streams  *streams
+
 	closeOnce sync.Once
 	closeErr  error
 }

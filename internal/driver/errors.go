@@ -225,7 +225,8 @@ func AppError(addr topology.Address, err error) topology.AppError {
 		e.Kind, e.Code, e.Message, e.TopologyVersion = topology.CommandError, se.Code, se.Message, se.TopologyVersion
 		e.Overloaded = se.HasLabel("SystemOverloadedError")
 	case errors.As(err, &we) && we.WriteConcernError != nil:
-		e.Kind, e.Code, e.Message = topology.CommandError, we.WriteConcernError.Code, we.WriteConcernError.Message
+		wce := we.WriteConcernError
+		e.Kind, e.Code, e.Message, e.TopologyVersion = topology.CommandError, wce.Code, wce.Message, wce.TopologyVersion
 	}
 	return e
 }

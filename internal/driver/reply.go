@@ -17,6 +17,9 @@ type replyFields struct {
 	writeErrors bson.RawArray
 	wce         bson.Raw
 	labels      bson.RawArray
+	// topologyVersion is the top-level one a server adds to a reply whose
+	// writeConcernError is a state-change error.
+	topologyVersion bson.RawValue
 }
 
 // validateReply checks a reply body on arrival: that it is one BSON
@@ -50,6 +53,8 @@ func scanReply(doc bson.Raw) (replyFields, error) {
 			f.wce, _ = v.Document()
 		case "errorLabels":
 			f.labels, _ = v.Array()
+		case "topologyVersion":
+			f.topologyVersion = v
 		}
 	}
 	if !f.okSeen {
@@ -115,6 +120,9 @@ func writeException(f *replyFields, offset int) *WriteException {
 		c.CodeName, _ = f.wce.Lookup("codeName").StringValue()
 		c.Message, _ = f.wce.Lookup("errmsg").StringValue()
 		c.Details = cloneDoc(f.wce.Lookup("errInfo"))
+		if !f.topologyVersion.IsZero() {
+			c.TopologyVersion, _ = topology.ParseTopologyVersion(f.topologyVersion)
+		}
 		e.WriteConcernError = c
 	}
 	return e

@@ -9,6 +9,7 @@ import (
 	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/client"
 	"github.com/torque-go/torque/internal/testenv"
+	"github.com/torque-go/torque/mongotest"
 )
 
 // Backend is a server the suites run against: each suite's test runs every
@@ -46,7 +47,22 @@ type Deployment struct {
 // backends are the servers every suite runs against, in order. A backend
 // is added here in a few lines: its Deploy, its topologies, and a skip
 // list per suite.
-var backends = []Backend{ferretDB}
+var backends = []Backend{ferretDB, mongoTest}
+
+// mongoTest is package mongotest, in process: a standalone server, and a
+// replica set of three members with fail points for the tests that need
+// one.
+var mongoTest = Backend{
+	Name:       "mongotest",
+	Topologies: []string{"single", "replicaset"},
+	FailPoints: true,
+	Deploy: func(t *testing.T, topology string) (Deployment, error) {
+		if topology == "replicaset" {
+			return Deployment{URI: mongotest.NewReplicaSet(t, mongotest.ReplicaSetOptions{}).URI()}, nil
+		}
+		return Deployment{URI: mongotest.New(t).URI()}, nil
+	},
+}
 
 // ferretDB is FerretDB v1.24 (7.0.42, standalone) at $TORQUE_TEST_URI.
 // It has no configureFailPoint.

@@ -121,6 +121,9 @@ func (s *Server) decorate(doc bson.Raw) bson.Raw {
 	s.mu.Lock()
 	role, ts := s.hello.Role, s.clusterTimeLocked()
 	s.mu.Unlock()
+	if s.opts.ClusterTime != nil {
+		ts = s.opts.ClusterTime()
+	}
 	if role == Standalone || !doc.Lookup("$clusterTime").IsZero() {
 		return doc
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/torque-go/torque/bson"
 )
 
 // ReplicaSetOptions configure a replica set of hosts on loopback.
@@ -20,6 +22,11 @@ type ReplicaSetOptions struct {
 	// setVersion and electionId.
 	Hello Hello
 	Logf  func(format string, args ...any)
+	// Backend, when set, gives member i its Backend (a real command set);
+	// Name and ClusterTime go to every member's Options.
+	Backend     func(member int) Backend
+	Name        string
+	ClusterTime func() bson.Timestamp
 }
 
 // ReplicaSet is several hosts whose hello answers agree: one config
@@ -59,7 +66,12 @@ func StartReplicaSet(opts ReplicaSetOptions) (*ReplicaSet, error) {
 	for i := 0; i < opts.Members+opts.Arbiters; i++ {
 		h := opts.Hello.clone()
 		h.Role, h.SetName = Other, opts.SetName
-		s, err := Start(Options{Hello: h, ClusterLog: rs.log, Store: rs.store, Logf: opts.Logf})
+		o := Options{Hello: h, ClusterLog: rs.log, Store: rs.store, Logf: opts.Logf, Name: opts.Name,
+			ClusterTime: opts.ClusterTime}
+		if opts.Backend != nil {
+			o.Backend = opts.Backend(i)
+		}
+		s, err := Start(o)
 		if err != nil {
 			rs.Close(context.Background())
 			return nil, err

@@ -37,6 +37,10 @@ type Options struct {
 	TLS *tls.Config
 	// Name prefixes the host's log lines and errors; default "mockserver".
 	Name string
+	// ClusterTime, when set, is the cluster time a replica-set member or
+	// mongos puts in $clusterTime and operationTime (a Backend's clock);
+	// nil means the host's own logical clock.
+	ClusterTime func() bson.Timestamp
 }
 
 // Server is one scripted host. Its methods are safe for concurrent use.

@@ -1,0 +1,92 @@
+package mongotest
+
+import (
+	"github.com/torque-go/torque/bson"
+	"github.com/torque-go/torque/internal/wirehost"
+)
+
+// member is the command set of one replica-set member: the server's
+// commands (inner, over the shared core) behind what a member adds: the
+// fail points of configureFailPoint, the primary's exclusive right to
+// write, sessions (retryable writes, transactions) and change streams.
+type member struct {
+	rs    *ReplicaSet
+	index int
+	host  *wirehost.Server
+	inner backend
+	fps   *failPoints
+}
+
+// writeCommands are the commands only a primary runs.
+var writeCommands = map[string]bool{
+	"insert": true, "update": true, "delete": true, "findAndModify": true, "create": true, "drop": true,
+	"dropDatabase": true, "createIndexes": true, "dropIndexes": true, "renameCollection": true,
+	"collMod": true, "commitTransaction": true, "abortTransaction": true, "createUser": true, "dropUser": true,
+}
+
+// readCommands are those a secondary runs only for a read preference
+// other than primary.
+var readCommands = map[string]bool{
+	"find": true, "aggregate": true, "count": true, "distinct": true, "getMore": true,
+	"listCollections": true, "listIndexes": true, "listDatabases": true,
+}
+
+// Command answers one command as the member.
+func (m *member) Command(peer *wirehost.Peer, req *wirehost.Request) wirehost.Reply {
+	if req.Name == "configureFailPoint" {
+		return m.fps.configure(req)
+	}
+	if fp := m.fps.take(req, peer.AppName); fp != nil {
+		return fp.reply(m, req, func() wirehost.Reply { return m.run(peer, req) })
+	}
+	return m.run(peer, req)
+}
+
+// run answers a command that no fail point took.
+func (m *member) run(peer *wirehost.Peer, req *wirehost.Request) wirehost.Reply {
+	role := m.host.Hello().Role
+	if writeCommands[req.Name] && role != wirehost.Primary {
+		labels := []string(nil)
+		if retryableCommand(req) {
+			labels = []string{"RetryableWriteError"}
+		}
+		return m.withTopologyVersion(wirehost.Error(10107, "NotWritablePrimary", "not primary", labels...))
+	}
+	if readCommands[req.Name] && role != wirehost.Primary && !secondaryOK(req) {
+		return m.withTopologyVersion(wirehost.Error(13435, "NotPrimaryNoSecondaryOk", "not primary and secondaryOk=false"))
+	}
+	return m.rs.core.sessionCommand(m, peer, req)
+}
+
+// secondaryOK reports whether a read may run on a secondary: its read
+// preference is other than primary.
+func secondaryOK(req *wirehost.Request) bool {
+	mode, _ := req.Lookup("$readPreference", "mode").StringValue()
+	return mode != "" && mode != "primary"
+}
+
+// withTopologyVersion adds the member's topologyVersion to a state-change
+// error, as MongoDB 4.4+ does, so that a driver can tell a stale error.
+func (m *member) withTopologyVersion(r wirehost.Reply) wirehost.Reply {
+	pid, counter := m.host.TopologyVersion()
+	tv := bson.D{bson.KV("processId", pid), bson.KV("counter", counter)}
+	r.Doc = appendField(r.Doc, bson.KV("topologyVersion", tv))
+	return r
+}
+
+// appendField returns doc with one more field.
+func appendField(doc bson.Raw, e bson.E) bson.Raw {
+	var d bson.D
+	if err := bson.Unmarshal(doc, &d); err != nil {
+		return doc
+	}
+	return wirehost.Doc(append(d, e)...)
+}
+
+// Hello adds what the handshake asks of authentication.
+func (m *member) Hello(peer *wirehost.Peer, req *wirehost.Request) []bson.E {
+	return m.inner.Hello(peer, req)
+}
+
+// ConnClosed forgets the connection.
+func (m *member) ConnClosed(peer *wirehost.Peer) { m.inner.ConnClosed(peer) }
