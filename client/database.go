@@ -239,7 +239,7 @@ func (db *Database) ListCollections(ctx context.Context, filter any, opts ...Lis
 	if err != nil {
 		return nil, err
 	}
-	return db.client.openCursor(ctx, &cursorSpec{name: "listCollections", db: db.name, kind: driver.Read,
+	return db.client.openCursor(ctx, &cursorSpec{name: "listCollections", db: db.name, kind: driver.Read, retryable: true,
 		rp: ReadPref{Mode: topology.Primary}, batchSize: o.BatchSize, comment: o.Comment,
 		build: func(dst []byte) ([]byte, error) {
 			dst = bson.AppendInt32Element(dst, "listCollections", 1)

@@ -107,7 +107,6 @@ func (s *Server) streamStart(st *stream, opts bson.D) error {
 	return nil
 }
 
-
 // before is the timestamp just before ts, so that the events at ts come
 // after it.
 func before(ts bson.Timestamp) bson.Timestamp {
@@ -160,4 +159,3 @@ func (st *stream) compile(db string, rest bson.A) error {
 	st.pipeline = p
 	return nil
 }
-

@@ -14,8 +14,9 @@ import (
 // FailPoint is a failCommand fail point, as the configureFailPoint command
 // sets it: {configureFailPoint: "failCommand", mode, data}.
 type FailPoint struct {
-	// Name is "failCommand" (the default) or "onPrimaryTransactionalWrite":
-	// the latter fires on retryable writes only, after applying the write
+	// Name is "failCommand" (the default), "failGetMoreAfterCursorCheckout"
+	// (failCommand on getMore) or "onPrimaryTransactionalWrite": the
+	// latter fires on retryable writes only, after applying the write
 	// (CloseConnection) or instead of it (ErrorCode, from
 	// failBeforeCommitExceptionCode).
 	Name string
@@ -72,7 +73,10 @@ func (f *failPoints) set(fp FailPoint) {
 // take returns the failCommand fail point that fires on req, if any,
 // and counts it.
 func (f *failPoints) take(req *wirehost.Request, app string) *FailPoint {
-	return f.takeNamed("failCommand", req, app)
+	if fp := f.takeNamed("failCommand", req, app); fp != nil {
+		return fp
+	}
+	return f.takeNamed("failGetMoreAfterCursorCheckout", req, app)
 }
 
 // takeWrite returns the onPrimaryTransactionalWrite fail point that fires
@@ -89,7 +93,7 @@ func (f *failPoints) takeNamed(name string, req *wirehost.Request, app string) *
 		if fp.Name != name {
 			continue
 		}
-		if name == "failCommand" && (!slices.Contains(fp.Commands, req.Name) || fp.AppName != "" && fp.AppName != app) {
+		if name != "onPrimaryTransactionalWrite" && (!slices.Contains(fp.Commands, req.Name) || fp.AppName != "" && fp.AppName != app) {
 			continue
 		}
 		if fp.Namespace != "" && fp.Namespace != commandNS(req) {
@@ -128,14 +132,20 @@ func commandNS(req *wirehost.Request) string {
 // configure runs configureFailPoint: only failCommand.
 func (f *failPoints) configure(req *wirehost.Request) wirehost.Reply {
 	name, _ := req.Lookup("configureFailPoint").StringValue()
-	if name != "failCommand" && name != "onPrimaryTransactionalWrite" {
-		return errorReply(unsupported("the fail point " + name + " (only failCommand and onPrimaryTransactionalWrite)"))
+	switch name {
+	case "failCommand", "onPrimaryTransactionalWrite", "failGetMoreAfterCursorCheckout":
+	default:
+		return errorReply(unsupported("the fail point " + name +
+			" (only failCommand, onPrimaryTransactionalWrite and failGetMoreAfterCursorCheckout)"))
 	}
 	fp, err := parseFailPoint(req.Command)
 	if err != nil {
 		return errorReply(err)
 	}
 	fp.Name = name
+	if name == "failGetMoreAfterCursorCheckout" {
+		fp.Commands = []string{"getMore"}
+	}
 	if name == "onPrimaryTransactionalWrite" {
 		// Its closeConnection defaults to true.
 		data, _ := req.Lookup("data").Document()
@@ -233,8 +243,14 @@ func (fp *FailPoint) reply(m *member, req *wirehost.Request, apply func() wireho
 	switch {
 	case fp.ErrorCode != 0:
 		labels := fp.ErrorLabels
-		if labels == nil && retryableCode[fp.ErrorCode] && retryableCommand(req) {
+		switch {
+		case labels != nil:
+		case retryableCode[fp.ErrorCode] && retryableCommand(req):
 			labels = []string{"RetryableWriteError"}
+		case fp.Name == "failGetMoreAfterCursorCheckout" && resumableCode[fp.ErrorCode]:
+			// The error reaches the getMore of a change stream, which
+			// labels it so (failCommand fires before: no label).
+			labels = []string{"ResumableChangeStreamError"}
 		}
 		r = wirehost.Error(fp.ErrorCode, codeName(fp.ErrorCode), "Failing command via 'failCommand' failpoint", labels...)
 		if stateChangeCode[fp.ErrorCode] {
@@ -275,6 +291,13 @@ func retryableCommand(req *wirehost.Request) bool {
 var retryableCode = map[int32]bool{
 	6: true, 7: true, 89: true, 91: true, 189: true, 262: true, 9001: true, 10107: true,
 	11600: true, 11602: true, 13435: true, 13436: true,
+}
+
+// resumableCode are the codes a change stream's getMore labels
+// ResumableChangeStreamError.
+var resumableCode = map[int32]bool{
+	6: true, 7: true, 43: true, 63: true, 89: true, 91: true, 133: true, 150: true, 189: true, 234: true,
+	262: true, 9001: true, 10107: true, 11600: true, 11602: true, 13388: true, 13435: true, 13436: true,
 }
 
 // stateChangeCode are the "not primary" and "node is recovering" codes,

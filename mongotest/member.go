@@ -5,12 +5,13 @@ import (
 	"github.com/torque-go/torque/internal/wirehost"
 )
 
-// member is the command set of one replica-set member: the server's
-// commands (inner, over the shared core) behind what a member adds: the
-// fail points of configureFailPoint, the primary's exclusive right to
-// write, sessions (retryable writes, transactions) and change streams.
+// member is the command set of a standalone server or of one replica-set
+// member: the server's commands (inner, over the core) behind what a
+// member adds: the fail points of configureFailPoint, the primary's
+// exclusive right to write, sessions (retryable writes, transactions) and
+// change streams.
 type member struct {
-	rs    *ReplicaSet
+	core  *Server // the data and the state the set shares
 	index int
 	host  *wirehost.Server
 	inner backend
@@ -45,6 +46,9 @@ func (m *member) Command(peer *wirehost.Peer, req *wirehost.Request) wirehost.Re
 // run answers a command that no fail point took.
 func (m *member) run(peer *wirehost.Peer, req *wirehost.Request) wirehost.Reply {
 	role := m.host.Hello().Role
+	if role == wirehost.Standalone {
+		return m.core.standaloneCommand(m, peer, req)
+	}
 	if writeCommands[req.Name] && role != wirehost.Primary {
 		labels := []string(nil)
 		if retryableCommand(req) {
@@ -55,7 +59,7 @@ func (m *member) run(peer *wirehost.Peer, req *wirehost.Request) wirehost.Reply 
 	if readCommands[req.Name] && role != wirehost.Primary && !secondaryOK(req) {
 		return m.withTopologyVersion(wirehost.Error(13435, "NotPrimaryNoSecondaryOk", "not primary and secondaryOk=false"))
 	}
-	return m.rs.core.sessionCommand(m, peer, req)
+	return m.core.sessionCommand(m, peer, req)
 }
 
 // secondaryOK reports whether a read may run on a secondary: its read

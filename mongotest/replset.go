@@ -53,7 +53,7 @@ func StartReplicaSet(opts ReplicaSetOptions) (*ReplicaSet, error) {
 	}
 	rs := &ReplicaSet{core: core}
 	for i := 0; i < opts.Members; i++ {
-		rs.members = append(rs.members, &member{rs: rs, index: i, inner: backend{core}, fps: &failPoints{}})
+		rs.members = append(rs.members, &member{core: core, index: i, inner: backend{core}, fps: &failPoints{}})
 	}
 	h := wirehost.Hello{MaxWireVersion: MaxWireVersion, Compressors: []string{"snappy", "zlib", "zstd"}}
 	rs.set, err = wirehost.StartReplicaSet(wirehost.ReplicaSetOptions{SetName: opts.SetName, Members: opts.Members,

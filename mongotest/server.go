@@ -60,6 +60,8 @@ type Server struct {
 	// change streams; nil on a standalone server.
 	sessions *sessions
 	streams  *streams
+	// self is a standalone server's command set with its fail points.
+	self *member
 
 	closeOnce sync.Once
 	closeErr  error
@@ -68,6 +70,7 @@ type Server struct {
 // Start starts a server. Stop it with Close.
 func Start(opts Options) (*Server, error) {
 	s := &Server{store: store.New(), cursors: newCursors(), started: time.Now()}
+	s.self = &member{core: s, inner: backend{s}, fps: &failPoints{}} // standalone.go
 	var err error
 	if s.users, err = newUsers(opts.Users); err != nil {
 		return nil, err
@@ -81,10 +84,11 @@ func Start(opts Options) (*Server, error) {
 	h := wirehost.Hello{MaxWireVersion: MaxWireVersion, MinWireVersion: 0,
 		Compressors: []string{"snappy", "zlib", "zstd"}}
 	s.host, err = wirehost.Start(wirehost.Options{Addr: opts.Addr, Hello: h, Logf: opts.Logf,
-		Backend: backend{s}, TLS: tlsConf, Name: "mongotest"})
+		Backend: s.self, TLS: tlsConf, Name: "mongotest"})
 	if err != nil {
 		return nil, err
 	}
+	s.self.host = s.host
 	return s, nil
 }
 

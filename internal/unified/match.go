@@ -136,6 +136,11 @@ func (m *matcher) special(path, op string, arg, act bson.RawValue, root bool) er
 		if act.IsZero() {
 			return nil
 		}
+		if d, ok := arg.Document(); ok {
+			if op, inner, ok := m.operator(d); ok && op == "$$exists" {
+				return exists(path, inner, act) // {$$unsetOrMatches: {$$exists: ...}}
+			}
+		}
 		return m.match(path, arg, act, root)
 	case "$$exists":
 		return fmt.Errorf("%s: $$exists outside a document", at(path))
