@@ -245,6 +245,8 @@ func (fp *FailPoint) reply(m *member, req *wirehost.Request, apply func() wireho
 		labels := fp.ErrorLabels
 		switch {
 		case labels != nil:
+		case inTransaction(req) && transientCode(fp.ErrorCode, isCommitOrAbort(req)):
+			labels = []string{"TransientTransactionError"}
 		case retryableCode[fp.ErrorCode] && retryableCommand(req):
 			labels = []string{"RetryableWriteError"}
 		case fp.Name == "failGetMoreAfterCursorCheckout" && resumableCode[fp.ErrorCode]:
@@ -285,6 +287,27 @@ func retryableCommand(req *wirehost.Request) bool {
 		return true
 	}
 	return !req.Lookup("txnNumber").IsZero() && req.Lookup("autocommit").IsZero()
+}
+
+// inTransaction reports whether req belongs to a transaction.
+func inTransaction(req *wirehost.Request) bool {
+	return !req.Lookup("autocommit").IsZero() || isCommitOrAbort(req)
+}
+
+func isCommitOrAbort(req *wirehost.Request) bool {
+	return req.Name == "commitTransaction" || req.Name == "abortTransaction"
+}
+
+// transientCode reports whether MongoDB labels an error of a transaction
+// with this code TransientTransactionError: write conflicts, lock and
+// snapshot errors, NoSuchTransaction, and on other commands than commit
+// and abort the retryable errors too.
+func transientCode(code int32, commitOrAbort bool) bool {
+	switch code {
+	case 112, 24, 267, 246, 239, 251:
+		return true
+	}
+	return !commitOrAbort && retryableCode[code]
 }
 
 // retryableCode are the codes of the retryable writes specification.

@@ -59,7 +59,23 @@ func (m *member) run(peer *wirehost.Peer, req *wirehost.Request) wirehost.Reply 
 	if readCommands[req.Name] && role != wirehost.Primary && !secondaryOK(req) {
 		return m.withTopologyVersion(wirehost.Error(13435, "NotPrimaryNoSecondaryOk", "not primary and secondaryOk=false"))
 	}
-	return m.core.sessionCommand(m, peer, req)
+	return m.unsatisfiable(req, m.core.sessionCommand(m, peer, req))
+}
+
+// unsatisfiable adds the writeConcernError of a write concern that asks
+// for more members than the set has, as MongoDB does after the write.
+func (m *member) unsatisfiable(req *wirehost.Request, r wirehost.Reply) wirehost.Reply {
+	w, ok := req.Lookup("writeConcern", "w").AsInt64()
+	if !ok || !writeCommands[req.Name] || int(w) <= len(m.host.Hello().Hosts) || r.Doc == nil {
+		return r
+	}
+	if ok, _ := r.Doc.Lookup("ok").AsFloat64(); ok != 1 {
+		return r
+	}
+	wce := bson.D{bson.KV("code", int32(100)), bson.KV("codeName", "UnsatisfiableWriteConcern"),
+		bson.KV("errmsg", "Not enough data-bearing nodes")}
+	r.Doc = appendField(r.Doc, bson.KV("writeConcernError", wce))
+	return r
 }
 
 // secondaryOK reports whether a read may run on a secondary: its read

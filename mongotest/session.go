@@ -12,8 +12,9 @@ import (
 // members share them, as MongoDB replicates its session table. Safe for
 // concurrent use.
 type sessions struct {
-	mu sync.Mutex
-	m  map[string]*serverSession
+	mu    sync.Mutex
+	m     map[string]*serverSession
+	locks txnLocks // the documents transactions wrote (txn.go)
 }
 
 // serverSession is one lsid's state. mu serializes its commands, as
@@ -27,7 +28,9 @@ type serverSession struct {
 	txn       *transaction // the transaction of txnNumber, if any
 }
 
-func newSessions() *sessions { return &sessions{m: map[string]*serverSession{}} }
+func newSessions() *sessions {
+	return &sessions{m: map[string]*serverSession{}, locks: txnLocks{owner: map[string]*transaction{}}}
+}
 
 // get returns the session of lsid id, made on first use.
 func (ss *sessions) get(id []byte) *serverSession {
@@ -61,6 +64,9 @@ func (ss *sessions) end(ids [][]byte) {
 	ss.mu.Unlock()
 	for _, s := range ended {
 		s.mu.Lock()
+		if s.txn != nil {
+			s.txn.state = txnAborted
+		}
 		s.txn = nil
 		s.mu.Unlock()
 	}
@@ -94,6 +100,7 @@ func (s *Server) sessionCommand(m *member, peer *wirehost.Peer, req *wirehost.Re
 		return s.transactionCommand(m, peer, req, sess, txnNumber)
 	}
 	if txnNumber > sess.txnNumber {
+		s.endTxn(sess.txn)
 		sess.txnNumber, sess.answered, sess.txn = txnNumber, map[string]bson.Raw{}, nil
 	}
 	if sess.txn != nil {

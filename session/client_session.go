@@ -50,6 +50,10 @@ type ClientSession struct {
 	hasSnapshotTime  bool
 
 	txn transaction
+	// skipped counts the transactions started and ended without a
+	// command before the session had a server session: each took a
+	// transaction number all the same, given at Acquire.
+	skipped int64
 }
 
 // NewExplicit starts a session the application asked for.
@@ -100,6 +104,8 @@ func (s *ClientSession) Acquire(timeout time.Duration) error {
 		return errors.New("session: creating a session id: " + err.Error())
 	}
 	s.server = ss
+	ss.txnNumber += s.skipped
+	s.skipped = 0
 	return nil
 }
 

@@ -103,6 +103,9 @@ func (s *ClientSession) StartTransaction(opts *TransactionOptions) error {
 	if o.WriteConcern != nil && !o.WriteConcern.Acknowledged() {
 		return newError(ErrUnacknowledgedTransaction)
 	}
+	if s.server == nil && s.txn.state != TxnNone && !s.txn.numbered {
+		s.skipped++ // the last transaction ran no command
+	}
 	s.txn = transaction{state: TxnStarting, opts: o}
 	if s.server != nil {
 		s.server.txnNumber++

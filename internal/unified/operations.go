@@ -73,6 +73,10 @@ func (r *run) execute(ctx context.Context, name, object string, a *args) outcome
 	}
 	if c, ok := r.entities.colls[object]; ok {
 		if op, ok := collectionOps[name]; ok {
+			if c.unacknowledged && r.inTransaction(a) {
+				// A transaction ignores the collection's w: 0.
+				c = &collEntity{Collection: c.Collection}
+			}
 			return op(ctx, c, a)
 		}
 	}

@@ -156,6 +156,10 @@ func (r *run) runTest(test bson.Raw) (failed error) {
 			failed = err
 		}
 	}()
+	// Transactions an earlier test left open would hold their documents:
+	// kill every session first, as the format advises (errors ignored: a
+	// server may not have the command).
+	_ = r.tg.internal.Database("admin").RunCommand(ctx, bson.D{bson.KV("killAllSessions", bson.A{})}).Err()
 	if err := r.dropUnseeded(ctx); err != nil {
 		return err
 	}

@@ -61,6 +61,14 @@ func (r *run) withSession(ctx context.Context, a *args) (context.Context, error)
 	return client.WithSession(ctx, s), nil
 }
 
+// inTransaction reports whether the operation's session argument names a
+// session in a transaction.
+func (r *run) inTransaction(a *args) bool {
+	name, _ := a.src.Lookup("session").StringValue()
+	s, ok := r.entities.sessions[name]
+	return ok && s.InTransaction()
+}
+
 // sessionOp runs an operation on a session entity.
 func (r *run) sessionOp(ctx context.Context, id string, s *client.Session, name string, a *args) outcome {
 	switch name {

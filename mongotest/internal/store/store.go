@@ -88,7 +88,9 @@ func (st *Store) Snapshot() *Snapshot {
 	defer st.mu.Unlock()
 	c := make(catalog, len(st.colls))
 	for ns, coll := range st.colls {
-		coll.frozen = true
+		if !coll.frozen { // written once: a Fork reads it without st's lock
+			coll.frozen = true
+		}
 		c[ns] = coll
 	}
 	return &Snapshot{catalog: c, TS: st.clock.last}
