@@ -123,6 +123,12 @@ func (db *Database) RunCommand(ctx context.Context, cmd any, opts ...RunCommandO
 	if o.ReadPreference != nil {
 		op.ReadPref = *o.ReadPreference
 	}
+	if s := sessionFrom(ctx); s != nil {
+		// In a transaction the command must go to the primary.
+		if err := s.cs.CheckCommandReadPref(op.ReadPref.Mode); err != nil {
+			return SingleResult{err: err}
+		}
+	}
 	if err := db.client.execute(ctx, op); err != nil {
 		return SingleResult{err: err}
 	}
@@ -157,7 +163,7 @@ func (db *Database) Drop(ctx context.Context) error {
 // simple runs a write-concerned command built by build, ignoring its
 // reply.
 func (db *Database) simple(ctx context.Context, name string, build func(dst []byte) ([]byte, error)) error {
-	op := &driver.Operation{Name: name, DB: db.name, Kind: driver.Command, WriteConcern: db.wc,
+	op := &driver.Operation{Name: name, DB: db.name, Kind: driver.Command, WriteConcern: db.wc, WritesData: true,
 		Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) { return build(dst) }}
 	return db.client.execute(ctx, op)
 }

@@ -125,6 +125,7 @@ func (iv IndexView) CreateMany(ctx context.Context, models []IndexModel, opts ..
 	}
 	c := iv.coll
 	op := &driver.Operation{Name: "createIndexes", DB: c.db.name, Kind: driver.Command, WriteConcern: c.wc, MaxTime: o.MaxTime,
+		WritesData: true,
 		Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) {
 			dst = bson.AppendStringElement(dst, "createIndexes", c.name)
 			dst = append(dst, indexes...)
@@ -303,6 +304,7 @@ func (iv IndexView) drop(ctx context.Context, index string, opts []DropIndexesOp
 	}
 	c := iv.coll
 	op := &driver.Operation{Name: "dropIndexes", DB: c.db.name, Kind: driver.Command, WriteConcern: c.wc, MaxTime: o.MaxTime,
+		WritesData: true,
 		Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) {
 			dst = bson.AppendStringElement(dst, "dropIndexes", c.name)
 			dst = bson.AppendStringElement(dst, "index", index)

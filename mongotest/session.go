@@ -14,7 +14,8 @@ import (
 type sessions struct {
 	mu    sync.Mutex
 	m     map[string]*serverSession
-	locks txnLocks // the documents transactions wrote (txn.go)
+	locks txnLocks  // the documents transactions wrote (txn.go)
+	snaps snapshots // the forks of snapshot reads (snapshot.go)
 }
 
 // serverSession is one lsid's state. mu serializes its commands, as
@@ -147,6 +148,14 @@ func (s *Server) plainCommand(m *member, peer *wirehost.Peer, req *wirehost.Requ
 	if r, ok := s.streamCommand(m, req); ok {
 		return r
 	}
+	switch level, _ := req.Lookup("readConcern", "level").StringValue(); level {
+	case "snapshot":
+		return s.snapshotRead(peer, req)
+	case "linearizable":
+		// One primary that every write reaches at once: the latest data
+		// is what a majority read sees.
+		req = withReadConcern(req, bson.D{bson.KV("level", "majority")})
+	}
 	return m.inner.Command(peer, withoutFields(req, sessionFields))
 }
 
@@ -182,4 +191,20 @@ func idOfLsid(lsid bson.Raw) []byte {
 		return b.Data
 	}
 	return nil
+}
+
+// withReadConcern is req with its readConcern replaced.
+func withReadConcern(req *wirehost.Request, rc bson.D) *wirehost.Request {
+	var d bson.D
+	if err := bson.Unmarshal(req.Command, &d); err != nil {
+		return req
+	}
+	for i := range d {
+		if d[i].Key == "readConcern" {
+			d[i].Value = rc
+		}
+	}
+	c := *req
+	c.Command = wirehost.Doc(d...)
+	return &c
 }

@@ -235,6 +235,22 @@ func (s *ClientSession) StartOperation(kind OpKind) error {
 	return nil
 }
 
+// CheckCommandReadPref refuses a generic command (runCommand) in a
+// transaction whose read preference is not primary: mode is the
+// command's own, and when that is primary the transaction's counts.
+func (s *ClientSession) CheckCommandReadPref(mode topology.Mode) error {
+	if !s.InTransaction() {
+		return nil
+	}
+	if rp := s.txn.opts.ReadPreference; mode == topology.Primary && rp != nil {
+		mode = rp.Mode
+	}
+	if mode != topology.Primary {
+		return newError(ErrTransactionReadPreference)
+	}
+	return nil
+}
+
 // Finish records the outcome of one attempt that sent a command (or tried
 // to): the reply's times and tokens (reply may be nil on error), a network
 // error (the server session turns dirty), the move from "starting

@@ -84,8 +84,12 @@ func (x *Executor) appendSession(dst []byte, ex *execution, desc *topology.Serve
 	if x.Clock != nil {
 		ct = x.Clock.Get()
 	}
+	kind := op.Kind.sessionKind()
+	if op.WritesData && kind == session.OpCommand {
+		kind = session.OpWrite
+	}
 	f, err := ex.sess.Prepare(session.Op{
-		Kind:           op.Kind.sessionKind(),
+		Kind:           kind,
 		ReadConcern:    op.ReadConcern,
 		RetryableWrite: ex.retry && op.Kind == Write,
 		WireVersion:    desc.MaxWireVersion,

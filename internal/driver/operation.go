@@ -83,6 +83,12 @@ type Operation struct {
 	// become an error; nil ignores the reply.
 	Handle func(r *Reply) error
 
+	// WritesData marks a command that is not a CRUD write but changes
+	// data (create, drop, dropDatabase, createIndexes, dropIndexes): a
+	// causally consistent session sends it afterClusterTime, as it does a
+	// write.
+	WritesData bool
+
 	ReadPref     topology.ReadPref
 	ReadConcern  session.ReadConcern
 	WriteConcern session.WriteConcern

@@ -35,6 +35,7 @@ var clientOps = map[string]func(context.Context, *client.Client, *args) outcome{
 	"listDatabaseNames":   listDatabaseNames,
 	"listDatabaseObjects": listDatabases,
 	"createChangeStream":  watchClient,
+	"dropDatabase":        dropDatabaseOfClient,
 }
 
 func dropCollection(ctx context.Context, db *client.Database, a *args) outcome {
@@ -50,6 +51,15 @@ func dropDatabase(ctx context.Context, db *client.Database, a *args) outcome {
 		return *bad
 	}
 	return outcome{err: db.Drop(ctx)}
+}
+
+// dropDatabaseOfClient is the client's dropDatabase(database).
+func dropDatabaseOfClient(ctx context.Context, c *client.Client, a *args) outcome {
+	name := a.str("database")
+	if bad := argErr(a); bad != nil {
+		return *bad
+	}
+	return outcome{err: c.Database(name).Drop(ctx)}
 }
 
 // rename renames a collection with the renameCollection command on admin,
