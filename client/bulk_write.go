@@ -132,7 +132,7 @@ func (c *Collection) BulkWrite(ctx context.Context, models []WriteModel, opts ..
 	}
 	res.Acknowledged = c.wc.Acknowledged()
 	var all *WriteException
-	for _, r := range runs {
+	for k, r := range runs {
 		err := c.client().execute(ctx, c.bulkOperation(r, &o, &res))
 		if err == nil {
 			continue
@@ -143,9 +143,14 @@ func (c *Collection) BulkWrite(ctx context.Context, models []WriteModel, opts ..
 			all = mergeWrite(all, we)
 		}
 		if rest != nil {
+			// The run's inserts may or may not have happened; those of
+			// the runs after it did not: none is reported inserted.
+			res.forgetInserts(runs[k:], nil, !o.Unordered)
 			return res, joinWrite(all, rest)
 		}
+		res.forgetInserts(runs[k:k+1], we, !o.Unordered)
 		if !o.Unordered && len(we.WriteErrors) > 0 {
+			res.forgetInserts(runs[k+1:], nil, true)
 			break
 		}
 	}
@@ -153,6 +158,35 @@ func (c *Collection) BulkWrite(ctx context.Context, models []WriteModel, opts ..
 		return res, all
 	}
 	return res, nil
+}
+
+// forgetInserts removes from InsertedIDs the inserts of runs that did
+// not happen: with we, those of its write errors (and, ordered, every
+// statement after the first); without, all of the runs' inserts.
+func (res *BulkWriteResult) forgetInserts(runs []*bulkRun, we *WriteException, ordered bool) {
+	for _, r := range runs {
+		if r.kind != kindInsert {
+			continue
+		}
+		if we == nil {
+			for _, i := range r.index {
+				delete(res.InsertedIDs, i)
+			}
+			continue
+		}
+		first := -1
+		for _, e := range we.WriteErrors {
+			delete(res.InsertedIDs, e.Index)
+			if first < 0 || e.Index < first {
+				first = e.Index
+			}
+		}
+		for _, i := range r.index {
+			if ordered && first >= 0 && i > first {
+				delete(res.InsertedIDs, i)
+			}
+		}
+	}
 }
 
 // splitWriteException separates the *WriteException of a run's error
