@@ -130,7 +130,10 @@ func (c *Collection) BulkWrite(ctx context.Context, models []WriteModel, opts ..
 	if err != nil {
 		return BulkWriteResult{}, err
 	}
-	res.Acknowledged = c.wc.Acknowledged()
+	// A transaction ignores the collection's w: 0: its writes are
+	// acknowledged.
+	sess := sessionFrom(ctx)
+	res.Acknowledged = c.wc.Acknowledged() || sess != nil && sess.InTransaction()
 	var all *WriteException
 	for k, r := range runs {
 		err := c.client().execute(ctx, c.bulkOperation(r, &o, &res))

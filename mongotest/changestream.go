@@ -155,7 +155,7 @@ func (st *stream) filter(ev bson.D) ([]bson.D, error) {
 	}
 	for _, d := range out {
 		if !engine.Equal(lookup(d, "_id"), lookup(ev, "_id")) {
-			return nil, cmdErrorf(280, "ChangeStreamFatalError",
+			return nil, errChangeStreamFatal(
 				"Encountered an event whose _id field, which contains the resume token, was modified by the pipeline. Modifying the _id field of an event makes it impossible to resume the stream from that point. Only transformations that retain the unmodified _id field are allowed.")
 		}
 	}
@@ -263,4 +263,12 @@ func (s *Server) killStreams(ids bson.RawArray) (bson.D, error) {
 	}
 	return bson.D{bson.KV("cursorsKilled", killed), bson.KV("cursorsNotFound", notFound),
 		bson.KV("cursorsAlive", bson.A{}), bson.KV("cursorsUnknown", bson.A{})}, nil
+}
+
+// errChangeStreamFatal is ChangeStreamFatalError (280), which MongoDB
+// labels NonResumableChangeStreamError.
+func errChangeStreamFatal(format string, args ...any) *cmdError {
+	e := cmdErrorf(280, "ChangeStreamFatalError", format, args...)
+	e.Extra = bson.D{bson.KV("errorLabels", bson.A{"NonResumableChangeStreamError"})}
+	return e
 }

@@ -123,7 +123,7 @@ func (s *stream) postImage(e store.Entry, ec eventCtx) (any, error) {
 			return e.Doc, nil
 		}
 		if s.opts.fullDocument == "required" {
-			return nil, cmdErrorf(280, "ChangeStreamFatalError",
+			return nil, errChangeStreamFatal(
 				"Change stream was configured to require a post-image for all update, delete and replace events, but the post-image was not found for event: %v", e.ID)
 		}
 		return nullValue{}, nil
@@ -140,7 +140,7 @@ func (s *stream) preImage(e store.Entry, ev bson.D, ec eventCtx) (bson.D, error)
 			return append(ev, bson.KV("fullDocumentBeforeChange", e.Pre)), nil
 		}
 		if s.opts.beforeChange == "required" {
-			return nil, cmdErrorf(280, "ChangeStreamFatalError",
+			return nil, errChangeStreamFatal(
 				"Change stream was configured to require a pre-image for all update, delete and replace events, but the pre-image was not found for event: %v", e.ID)
 		}
 		return append(ev, bson.KV("fullDocumentBeforeChange", nullValue{})), nil

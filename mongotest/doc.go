@@ -24,10 +24,57 @@
 // mongod: it answers as a standalone MongoDB 8.0 (maxWireVersion 25).
 // There are no roles (every user may do everything), no collation, no
 // text/geo/hashed/wildcard indexes, no time series or clustered
-// collections, no explain, no $jsonSchema, no JavaScript. Transactions,
-// retryable writes (txnNumber), replica sets and change streams are the
-// subject of the next step (issue 12); until then a command with a
-// txnNumber gets the standalone's IllegalOperation (20).
+// collections, no explain, no $jsonSchema, no JavaScript. A standalone
+// server refuses what a standalone mongod refuses: a txnNumber
+// (IllegalOperation, 20), $changeStream (40573); a ReplicaSet has them.
+//
+// # Replica sets
+//
+//	rs := mongotest.NewReplicaSet(t, mongotest.ReplicaSetOptions{Members: 3})
+//	c, err := client.Connect(ctx, rs.URI())    // mongodb://a,b,c/?replicaSet=rs0
+//	rs.StepDown(); rs.Elect(1); rs.Kill(0); rs.Restart(0)
+//	rs.FailCommand(1, mongotest.FailPoint{Commands: []string{"insert"}, ErrorCode: 91, Times: 1})
+//
+// Each member listens on its own port and answers hello as a member
+// (setName, hosts, primary, me, electionId, setVersion, topologyVersion,
+// awaitable hello that hears of elections at once); every reply carries
+// $clusterTime and operationTime, the cluster time of the oplog. The
+// members share one store, so replication is instant: a secondary reads
+// what the primary wrote (a read needs a read preference other than
+// primary there; a write on a secondary is NotWritablePrimary with
+// RetryableWriteError). What a member adds to the server:
+//
+//	sessions        the memory of retryable writes: a retry (same lsid and
+//	                txnNumber) is answered again without being applied again,
+//	                findAndModify and batches included; TransactionTooOld;
+//	                endSessions, killAllSessions
+//	transactions    startTransaction/autocommit, snapshot isolation (a fork of
+//	                the store per transaction: it reads its snapshot and its
+//	                own writes), commitTransaction (writes appear at once;
+//	                a retried commit answers as the first), abortTransaction,
+//	                WriteConflict and NoSuchTransaction with
+//	                TransientTransactionError; readConcern snapshot outside
+//	                transactions (atClusterTime), linearizable
+//	change streams  $changeStream on a collection, a database, the cluster:
+//	                insert, update (updateDescription), replace, delete, drop,
+//	                rename, dropDatabase, invalidate, and with
+//	                showExpandedEvents create, createIndexes, dropIndexes,
+//	                modify; resumeAfter, startAfter, startAtOperationTime,
+//	                postBatchResumeToken, fullDocument (updateLookup,
+//	                whenAvailable, required), fullDocumentBeforeChange with
+//	                changeStreamPreAndPostImages, awaitData getMore
+//	                (maxTimeMS); resume tokens are {_data: hex}, ordered
+//	fail points     configureFailPoint failCommand (modes alwaysOn, off,
+//	                {times}, {skip}, {activationProbability}; failCommands,
+//	                errorCode, errorLabels (else MongoDB's own:
+//	                RetryableWriteError, TransientTransactionError),
+//	                writeConcernError, closeConnection, blockConnection,
+//	                appName, namespace), onPrimaryTransactionalWrite,
+//	                failGetMoreAfterCursorCheckout; also from Go
+//	                (Server.FailCommand, ReplicaSet.FailCommand)
+//
+// Not there yet: secondaries that lag, sharded clusters (mongos) and
+// load balancers, updateDescription.disambiguatedPaths.
 //
 // # Supported subset
 //
@@ -107,6 +154,17 @@
 //	auth.go             users and the server side of SCRAM
 //	auth_commands.go    saslStart, saslContinue, speculative auth, createUser, dropUser
 //	tls.go              the generated certificate
+//	standalone.go       a standalone's fail points (Server.FailCommand), its refusals
+//	replset.go          ReplicaSet: NewReplicaSet, URI, StepDown, Elect, Kill, Restart
+//	member.go           a member's command set: fail points, primary-only writes,
+//	                    unsatisfiable write concerns, topologyVersion on errors
+//	failpoint.go        FailPoint, configureFailPoint, MongoDB's error labels
+//	session.go          server sessions, the memory of retryable writes
+//	txn.go              transactions on a fork of the store, write conflicts
+//	snapshot.go         readConcern snapshot and linearizable outside transactions
+//	changestream.go     change stream cursors: getMore, killCursors, batches
+//	changestream_open.go  the $changeStream stage and its options
+//	changestream_event.go the events of oplog entries, resume tokens
 //
 // Where replica sets, sessions and transactions (issue 12) plug in: the
 // wire host already plays replica-set members, mongos and load

@@ -7,25 +7,43 @@ import (
 
 	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/client"
+	"github.com/torque-go/torque/internal/leakcheck"
 	"github.com/torque-go/torque/mongotest"
 )
 
+// TestReplicaSetBasics: a client discovers the set, writes to the
+// primary, and nothing is left running after Close.
 func TestReplicaSetBasics(t *testing.T) {
-	rs := mongotest.NewReplicaSet(t, mongotest.ReplicaSetOptions{})
+	defer leakcheck.Check(t)
+	rs, err := mongotest.StartReplicaSet(mongotest.ReplicaSetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	c, err := client.Connect(ctx, rs.URI())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Disconnect(context.Background())
 	hello, err := c.Database("admin").RunCommand(ctx, bson.D{bson.KV("hello", 1)}).Raw()
-	t.Logf("hello %v %v", hello, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if name, _ := hello.Lookup("setName").StringValue(); name != "rs0" {
+		t.Errorf("setName %q, want rs0", name)
+	}
+	if hello.Lookup("$clusterTime").IsZero() || hello.Lookup("operationTime").IsZero() {
+		t.Errorf("hello without $clusterTime or operationTime: %v", hello)
+	}
 	coll := c.Database("db").Collection("c")
 	if _, err := coll.InsertOne(ctx, bson.D{bson.KV("_id", 1)}); err != nil {
 		t.Fatal(err)
 	}
 	if err := coll.Drop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Disconnect(ctx); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -60,7 +60,9 @@ var mongoTest = Backend{
 		if topology == "replicaset" {
 			return Deployment{URI: mongotest.NewReplicaSet(t, mongotest.ReplicaSetOptions{}).URI()}, nil
 		}
-		return Deployment{URI: mongotest.New(t).URI()}, nil
+		// Without directConnection, as a test's uriOptions may add
+		// loadBalanced (a client discovers a lone seed as single anyway).
+		return Deployment{URI: "mongodb://" + mongotest.New(t).Addr() + "/"}, nil
 	},
 }
 

@@ -16,5 +16,11 @@ var causalConsistencyFerretDB = spectest.Skips{}
 // TestCausalConsistency runs the causal-consistency specification's unified tests against
 // every backend.
 func TestCausalConsistency(t *testing.T) {
-	Run(t, Suite{Dir: "causal-consistency/tests", Skips: map[string]spectest.Skips{"ferretdb": causalConsistencyFerretDB}})
+	Run(t, Suite{Dir: "causal-consistency/tests", Skips: map[string]spectest.Skips{"ferretdb": causalConsistencyFerretDB, "mongotest": causalConsistencyMongotest}})
+}
+
+// causalConsistencyMongotest is the mongotest skip list of the suite (a replica set of
+// three members, or a standalone server where the test allows one).
+var causalConsistencyMongotest = spectest.Skips{
+	"causal-consistency-clientBulkWrite/*": torqueNoClientBW,
 }

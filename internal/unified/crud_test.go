@@ -22,6 +22,11 @@ const (
 	torqueNoCount     = "torque has no deprecated count helper (the CRUD spec lets drivers omit it); CountDocuments and EstimatedDocumentCount are tested"
 	torqueNoSort      = "torque API: UpdateOptions/ReplaceOptions and their models have no Sort (an 8.0 option)"
 	torqueNoClientBW  = "torque API: no Client.BulkWrite (the 8.0 bulkWrite command across namespaces)"
+	// Found running the replica-set suites against mongotest.
+	torqueGridFSEq        = "torque gridfs deviates on purpose: it finds files with {_id: {$eq: id}} (gridfs/bucket.go eqFilter, so a document or regex id matches only itself); the test expects the GridFS spec's {_id: id}"
+	torqueNoSnapshotTime  = "torque API: SessionOptions has no SnapshotTime (a snapshot session started at a given cluster time)"
+	torqueNoBackpressure  = "torque lacks the client backpressure retries: errors labeled SystemOverloadedError and RetryableError are not retried with backoff (maxAttempts)"
+	torqueNoSocketTimeout = "torque refuses socketTimeoutMS on purpose (operations are bounded by timeoutMS and contexts)"
 )
 
 // crudFerretDB is the FerretDB skip list of the CRUD suite: "file/description"

@@ -16,5 +16,9 @@ var loadBalancersFerretDB = spectest.Skips{}
 // TestLoadBalancers runs the load-balancers specification's unified tests against
 // every backend.
 func TestLoadBalancers(t *testing.T) {
-	Run(t, Suite{Dir: "load-balancers/tests", Skips: map[string]spectest.Skips{"ferretdb": loadBalancersFerretDB}})
+	Run(t, Suite{Dir: "load-balancers/tests", Skips: map[string]spectest.Skips{"ferretdb": loadBalancersFerretDB, "mongotest": loadBalancersMongotest}})
 }
+
+// loadBalancersMongotest is the mongotest skip list of the suite (a replica set of
+// three members, or a standalone server where the test allows one).
+var loadBalancersMongotest = spectest.Skips{}

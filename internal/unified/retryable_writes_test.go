@@ -17,5 +17,11 @@ var retryableWritesFerretDB = spectest.Skips{}
 // TestRetryableWrites runs the retryable-writes specification's unified
 // tests against every backend.
 func TestRetryableWrites(t *testing.T) {
-	Run(t, Suite{Dir: "retryable-writes/tests/unified", Skips: map[string]spectest.Skips{"ferretdb": retryableWritesFerretDB}})
+	Run(t, Suite{Dir: "retryable-writes/tests/unified", Skips: map[string]spectest.Skips{"ferretdb": retryableWritesFerretDB, "mongotest": retryableWritesMongotest}})
+}
+
+// retryableWritesMongotest is the mongotest skip list of the suite (a replica set of
+// three members, or a standalone server where the test allows one).
+var retryableWritesMongotest = spectest.Skips{
+	"client-bulkWrite-*/*": torqueNoClientBW,
 }

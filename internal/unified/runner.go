@@ -25,7 +25,8 @@ const perTest = 30 * time.Second
 
 // Suite is one specification's unified tests: the directory below the
 // spec corpus ("crud/tests/unified") and one skip list per backend, by
-// backend name (a backend without one skips nothing).
+// backend name. A suite runs on the backends it has a skip list for (an
+// empty one skips nothing); the others skip it, saying so.
 type Suite struct {
 	Dir   string
 	Skips map[string]spectest.Skips
@@ -41,10 +42,14 @@ func Run(t *testing.T, s Suite) {
 	root := spectest.Dir(t, parts...)
 	for _, b := range backends {
 		t.Run(b.Name, func(t *testing.T) {
+			skips, ok := s.Skips[b.Name]
+			if !ok {
+				t.Skipf("the suite has no skip list for backend %s: it does not run there yet", b.Name)
+			}
 			br := &backendRun{b: b, t: t, targets: map[string]*target{}}
 			for _, path := range files {
 				name := strings.TrimSuffix(spectest.Name(root, path), ".json")
-				br.runFile(path, name, s.Skips[b.Name])
+				br.runFile(path, name, skips)
 			}
 		})
 	}

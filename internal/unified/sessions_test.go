@@ -20,5 +20,12 @@ var sessionsFerretDB = spectest.Skips{
 // TestSessions runs the sessions specification's unified tests against
 // FerretDB.
 func TestSessions(t *testing.T) {
-	Run(t, Suite{Dir: "sessions/tests", Skips: map[string]spectest.Skips{"ferretdb": sessionsFerretDB}})
+	Run(t, Suite{Dir: "sessions/tests", Skips: map[string]spectest.Skips{"ferretdb": sessionsFerretDB, "mongotest": sessionsMongotest}})
+}
+
+// sessionsMongotest is the mongotest skip list of the suite (a replica set of
+// three members, or a standalone server where the test allows one).
+var sessionsMongotest = spectest.Skips{
+	"snapshot-sessions/* with snapshot and snapshot time":              torqueNoSnapshotTime,
+	"snapshot-sessions/Mixed operation with snapshot and snapshotTime": torqueNoSnapshotTime,
 }

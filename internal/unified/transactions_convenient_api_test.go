@@ -16,5 +16,9 @@ var transactionsConvenientAPIFerretDB = spectest.Skips{}
 // TestTransactionsConvenientAPI runs the transactions-convenient-api specification's unified tests against
 // every backend.
 func TestTransactionsConvenientAPI(t *testing.T) {
-	Run(t, Suite{Dir: "transactions-convenient-api/tests/unified", Skips: map[string]spectest.Skips{"ferretdb": transactionsConvenientAPIFerretDB}})
+	Run(t, Suite{Dir: "transactions-convenient-api/tests/unified", Skips: map[string]spectest.Skips{"ferretdb": transactionsConvenientAPIFerretDB, "mongotest": transactionsConvenientAPIMongotest}})
 }
+
+// transactionsConvenientAPIMongotest is the mongotest skip list of the suite (a replica set of
+// three members, or a standalone server where the test allows one).
+var transactionsConvenientAPIMongotest = spectest.Skips{}

@@ -17,5 +17,14 @@ var transactionsFerretDB = spectest.Skips{}
 // TestTransactions runs the transactions specification's unified tests
 // against every backend.
 func TestTransactions(t *testing.T) {
-	Run(t, Suite{Dir: "transactions/tests/unified", Skips: map[string]spectest.Skips{"ferretdb": transactionsFerretDB}})
+	Run(t, Suite{Dir: "transactions/tests/unified", Skips: map[string]spectest.Skips{"ferretdb": transactionsFerretDB, "mongotest": transactionsMongotest}})
+}
+
+// transactionsMongotest is the mongotest skip list of the suite (a replica set of
+// three members, or a standalone server where the test allows one).
+var transactionsMongotest = spectest.Skips{
+	"backpressure-*/*":               torqueNoBackpressure,
+	"client-bulkWrite/*":             torqueNoClientBW,
+	"count/count":                    torqueNoCount,
+	"error-labels-blockConnection/*": torqueNoSocketTimeout,
 }

@@ -61,6 +61,7 @@
 //	index.go       IndexSpec, index keys (multikey, sparse, partial), DuplicateKeyError, PathValues
 //	key.go         Key: the canonical equality encoding of a value
 //	oplog.go       Entry, UpdateDesc, the cluster clock
+//	fork.go        Fork: a private copy of the store (transactions, snapshot reads)
 //
 // # Concurrency
 //
