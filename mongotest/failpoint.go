@@ -131,6 +131,9 @@ func commandNS(req *wirehost.Request) string {
 
 // configure runs configureFailPoint: only failCommand.
 func (f *failPoints) configure(req *wirehost.Request) wirehost.Reply {
+	if req.DB != "admin" {
+		return errorReply(cmdErrorf(13, "Unauthorized", "configureFailPoint may only be run against the admin database."))
+	}
 	name, _ := req.Lookup("configureFailPoint").StringValue()
 	switch name {
 	case "failCommand", "onPrimaryTransactionalWrite", "failGetMoreAfterCursorCheckout":

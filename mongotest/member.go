@@ -34,6 +34,9 @@ var readCommands = map[string]bool{
 
 // Command answers one command as the member.
 func (m *member) Command(peer *wirehost.Peer, req *wirehost.Request) wirehost.Reply {
+	if m.core.users.enabled() && state(peer).user == "" && !commands[req.Name].noAuth {
+		return m.inner.Command(peer, req) // refused there before anything else
+	}
 	if req.Name == "configureFailPoint" {
 		return m.fps.configure(req)
 	}
