@@ -33,6 +33,10 @@ type WriteConcern = session.WriteConcern
 // Credential is what authenticates every connection.
 type Credential = auth.Credential
 
+// ServerAPI declares a Stable API version (Version "1"; Strict and
+// DeprecationErrors optional), sent with every command.
+type ServerAPI = pool.ServerAPI
+
 // DriverInfo names a library that wraps torque (Name, Version, Platform):
 // the handshake's client metadata then says "torque|Name".
 type DriverInfo = pool.DriverInfo
@@ -134,6 +138,13 @@ type Options struct {
 	// environment.
 	DriverInfo []DriverInfo
 
+	// ServerAPI declares the Stable API version every command is sent
+	// with (apiVersion, apiStrict, apiDeprecationErrors), the handshake
+	// and getMore included. There is no URI option for it, by the
+	// versioned-api spec. RunCommand adds it too: a command document that
+	// carries its own apiVersion is not supported then.
+	ServerAPI *ServerAPI
+
 	// Warnings lists what ParseURI ignored in the URI: unknown options,
 	// options given twice, compressors torque does not know (invalid values
 	// are errors). Connect logs each through Logger at slog.LevelWarn.
@@ -202,6 +213,9 @@ func (o *Options) validate() error {
 	if err := o.ReadPreference.Validate(); err != nil {
 		return fmt.Errorf("client: %w", err)
 	}
+	if o.ServerAPI != nil && o.ServerAPI.Version != "1" {
+		return fmt.Errorf("client: ServerAPI version %q is not one torque knows (\"1\")", o.ServerAPI.Version)
+	}
 	for _, d := range o.DriverInfo {
 		if strings.Contains(d.Name+d.Version+d.Platform, "|") {
 			return fmt.Errorf("client: DriverInfo %q contains '|', the metadata's separator", d.Name)
@@ -234,6 +248,7 @@ func (o *Options) executor(d driver.Deployment, sessions *session.Pool, clock *s
 		Timeout:            o.Timeout,
 		LocalThreshold:     o.LocalThreshold,
 		HeartbeatFrequency: o.HeartbeatFrequency,
+		ServerAPI:          o.ServerAPI,
 	}
 }
 
@@ -246,6 +261,7 @@ func (o *Options) poolConfig() pool.Config {
 			TLS:            o.TLS,
 			AppName:        o.AppName,
 			DriverInfo:     o.DriverInfo,
+			ServerAPI:      o.ServerAPI,
 			Env:            o.env,
 			Compressors:    o.Compressors,
 			ZlibLevel:      o.ZlibLevel,

@@ -48,6 +48,7 @@ func (x *Executor) encode(ctx context.Context, dst []byte, ex *execution, srv Se
 		return e, err
 	}
 	dst = bson.AppendStringElement(dst, "$db", op.DB)
+	dst = appendServerAPI(dst, x.ServerAPI)
 	if dst, err = x.appendSession(dst, ex, desc); err != nil {
 		return e, err
 	}

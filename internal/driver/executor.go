@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/torque-go/torque/pool"
 	"github.com/torque-go/torque/session"
 	"github.com/torque-go/torque/topology"
 )
@@ -37,6 +38,9 @@ type Executor struct {
 	// LocalThreshold and HeartbeatFrequency go into selection criteria.
 	LocalThreshold     time.Duration
 	HeartbeatFrequency time.Duration
+	// ServerAPI, when set, is the declared Stable API version, sent with
+	// every command (server_api.go).
+	ServerAPI *pool.ServerAPI
 }
 
 // execution is the state of one Execute call.

@@ -173,16 +173,31 @@ func (r *run) createClient(ctx context.Context, id string, spec bson.Raw) error 
 	if err != nil {
 		return err
 	}
+	api, err := serverAPI(a.doc("serverApi"))
+	if err != nil {
+		return err
+	}
 	if err := a.done(); err != nil {
 		return err
 	}
-	c, err := client.Connect(ctx, uri, client.Options{Monitor: ce.monitor(), PoolMonitor: ce.poolMonitor})
+	c, err := client.Connect(ctx, uri, client.Options{Monitor: ce.monitor(), PoolMonitor: ce.poolMonitor, ServerAPI: api})
 	if err != nil {
 		return err
 	}
 	ce.Client = c
 	r.entities.clients[id] = ce
 	return nil
+}
+
+// serverAPI reads a client entity's serverApi: version, strict,
+// deprecationErrors.
+func serverAPI(spec bson.Raw) (*client.ServerAPI, error) {
+	if len(spec) == 0 {
+		return nil, nil
+	}
+	a := newArgs(spec)
+	api := &client.ServerAPI{Version: a.str("version"), Strict: a.boolean("strict"), DeprecationErrors: a.boolean("deprecationErrors")}
+	return api, a.done()
 }
 
 // withURIOptions adds the uriOptions of a client entity to the URI's

@@ -32,7 +32,8 @@
 //	TestReadWriteConcern     read-write-concern/tests/operation 8 / 0 / 0 / 3
 //	TestRetryableReads       retryable-reads/tests/unified 12 / [7 files] / 222 / 2
 //	TestRetryableWrites      retryable-writes/tests/unified 0 / [35 files]
-//	TestRunCommand           run-command/tests/unified     6 / 6 / 1 / 8
+//	TestRunCommand           run-command/tests/unified     7 / 6 / 1 / 7
+//	TestVersionedAPI         versioned-api/tests          31 / 1 [4 files] / 0 / 3
 //	TestSessions             sessions/tests                1 / [5 files] / 0 / 3
 //	TestTransactions         transactions/tests/unified    0 / [44 files]
 //	TestTransactionsConvenientAPI transactions-convenient-api/tests/unified 0 / [10 files]
@@ -153,7 +154,8 @@
 //	runner.go        Run, Suite: files, tests, initialData, operations, outcome
 //	requirements.go  server version and topology; runOnRequirements
 //	entities.go      the entity map; database, collection entities
-//	client_entity.go client entities, their command and CMAP events
+//	client_entity.go client entities (uriOptions, serverApi), their command
+//	                 and CMAP events
 //	sessions.go      session entities, transactions, withTransaction,
 //	                 $$sessionLsid, lsid and session-state assertions
 //	cursors.go       change streams and find cursors as entities

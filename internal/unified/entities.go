@@ -2,7 +2,6 @@ package unified
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -54,9 +53,6 @@ func (em *entityMap) value(name string) (bson.RawValue, error) {
 // unmakeable reports why an entity cannot be made: it asks for what
 // torque lacks, or hangs off such an entity.
 func (em *entityMap) unmakeable(spec bson.Raw) error {
-	if !spec.Lookup("serverApi").IsZero() {
-		return errNoServerAPI
-	}
 	for _, parent := range []string{"client", "database"} {
 		if p, ok := spec.Lookup(parent).StringValue(); ok && em.unavailable[p] != nil {
 			return em.unavailable[p]
@@ -64,9 +60,6 @@ func (em *entityMap) unmakeable(spec bson.Raw) error {
 	}
 	return nil
 }
-
-// errNoServerAPI: torque has no Stable API option.
-var errNoServerAPI = errors.New("runner: torque API lacks serverApi (the Stable API: apiVersion, apiStrict)")
 
 func (em *entityMap) close(ctx context.Context) {
 	for _, c := range em.cursors {

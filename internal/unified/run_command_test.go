@@ -13,7 +13,6 @@ import (
 // configureFailPoint), are skipped before this list is read and are not
 // listed.
 var runCommandFerretDB = spectest.Skips{
-	"runCommand/attaches apiVersion fields to given command when stableApi is configured on the client": "torque API lacks serverApi (the Stable API)",
 	"runCursorCommand/*": "torque API lacks RunCursorCommand (a cursor over any command's reply); the runner has no cursor entities",
 }
 
