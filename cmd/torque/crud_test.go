@@ -30,12 +30,25 @@ func TestCRUD(t *testing.T) {
 	if want := `{"_id":{"$numberInt":"3"},"name":"Cy","age":{"$numberInt":"51"},"born":{"$date":{"$numberLong":"157863845000"}}}` + "\n"; out != want {
 		t.Errorf("find --canonical:\n%s\nwant\n%s", out, want)
 	}
+	out = ok(t, uri, "", "find", ns, `{"_id": 3}`)
+	if want := "{\n  \"_id\": 3,\n  \"name\": \"Cy\",\n  \"age\": 51,\n  \"born\": {\"$date\": \"1975-01-02T03:04:05Z\"}\n}\n"; out != want {
+		t.Errorf("find (human):\n%s\nwant\n%s", out, want)
+	}
 	out = ok(t, uri, "", "find", ns, `{"_id": 1}`, "--projection", `{"_id": 0, "name": 1}`)
 	if want := "{\n  \"name\": \"Ada\"\n}\n"; out != want {
 		t.Errorf("find (human):\n%s\nwant\n%s", out, want)
 	}
 	if out := ok(t, uri, "", "find", ns, "--sort", `{"_id": 1}`, "--skip", "1", "--limit", "1", "--json"); !strings.HasPrefix(out, `{"_id":2,`) || len(lines(out)) != 1 {
 		t.Errorf("find --skip 1 --limit 1: %q", out)
+	}
+
+	// $regex as a query operator, with $options and beside another operator.
+	out = ok(t, uri, "", "find", ns, `{"name": {"$regex": "^[ab]", "$options": "i", "$ne": "Bob"}}`, "--projection", `{"name": 1}`, "--json")
+	if out != `{"_id":1,"name":"Ada"}`+"\n" {
+		t.Errorf("find with $regex: %q", out)
+	}
+	if out := ok(t, uri, "", "count", ns, `{"name": {"$regex": "^b"}}`); out != "0\n" {
+		t.Errorf("count with a case-sensitive $regex: %q", out)
 	}
 
 	if out := ok(t, uri, "", "count", ns, `{"age": {"$lt": 40}}`); out != "2\n" {

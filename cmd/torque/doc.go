@@ -45,6 +45,7 @@
 //	main.go         Command, dispatch, flag parsing, exit statuses, help
 //	connect.go      the connection flags, connect, namespaces
 //	output.go       --json / --canonical, the printer, terminal detection
+//	indent.go       indented Extended JSON for people, type wrappers on one line
 //	extjson.go      Extended JSON arguments and their error messages
 //	progress.go     the progress bar on stderr
 //	docreader.go    input documents: NDJSON and JSON arrays, with their places

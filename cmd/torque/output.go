@@ -2,8 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
-	"encoding/json"
 	"flag"
 	"io"
 	"os"
@@ -32,8 +30,9 @@ func addCanonicalFlag(fs *flag.FlagSet) {
 // --json, else indented for people.
 type printer struct {
 	w    *bufio.Writer
-	json bool
-	buf  []byte
+	json   bool
+	buf    []byte
+	pretty []byte
 }
 
 func newPrinter(w io.Writer) *printer {
@@ -55,12 +54,8 @@ func (p *printer) doc(raw bson.Raw) error {
 		_, err = p.w.Write(p.buf)
 		return err
 	}
-	var out bytes.Buffer
-	if err := json.Indent(&out, p.buf, "", "  "); err != nil {
-		return err
-	}
-	out.WriteByte('\n')
-	_, err = p.w.Write(out.Bytes())
+	p.pretty = append(indentJSON(p.pretty[:0], p.buf), '\n')
+	_, err = p.w.Write(p.pretty)
 	return err
 }
 
