@@ -5,10 +5,11 @@ import (
 	"testing"
 )
 
-// TestCRUD runs each document command against FerretDB and checks its
-// output, human-readable and --json.
-func TestCRUD(t *testing.T) {
-	uri, db := ferret(t)
+// TestCRUD runs each document command against FerretDB and mongotest
+// and checks its output, human-readable and --json.
+func TestCRUD(t *testing.T) { bothServers(t, testCRUD) }
+
+func testCRUD(t *testing.T, uri, db string) {
 	ns := db + ".people"
 	out := ok(t, uri, "", "insert", ns,
 		`{"_id": 1, "name": "Ada", "age": 36}`, `{"_id": 2, "name": "Bob", "age": 20}`)

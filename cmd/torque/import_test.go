@@ -37,8 +37,9 @@ func tweets(t *testing.T, n int, canonical bool) string {
 // TestImportExportTweets: 10,000 tweets imported and exported again come
 // back byte for byte, in relaxed Extended JSON; and in canonical, every
 // type explicit.
-func TestImportExportTweets(t *testing.T) {
-	uri, db := ferret(t)
+func TestImportExportTweets(t *testing.T) { bothServers(t, testImportExportTweets) }
+
+func testImportExportTweets(t *testing.T, uri, db string) {
 	in := tweets(t, 10000, false)
 	file := filepath.Join(t.TempDir(), "tweets.json")
 	if err := os.WriteFile(file, []byte(in), 0o600); err != nil {
@@ -73,8 +74,9 @@ func numbered(n int) []string {
 // TestImportBadLine: a malformed line 7,312 of 10,000 stops the import
 // with one message naming it; the batches before it are written. With
 // --skip-errors the line is reported and every other document written.
-func TestImportBadLine(t *testing.T) {
-	uri, db := ferret(t)
+func TestImportBadLine(t *testing.T) { bothServers(t, testImportBadLine) }
+
+func testImportBadLine(t *testing.T, uri, db string) {
 	docs := numbered(10000)
 	docs[7311] = `{"_id": 7312, "x": "line 7312",}`
 	in := strings.Join(docs, "\n") + "\n"
@@ -100,8 +102,9 @@ func TestImportBadLine(t *testing.T) {
 
 // TestImportModes: insert refuses a duplicate and names its line; upsert
 // replaces by --upsertFields; merge sets fields; ordered=false goes on.
-func TestImportModes(t *testing.T) {
-	uri, db := ferret(t)
+func TestImportModes(t *testing.T) { bothServers(t, testImportModes) }
+
+func testImportModes(t *testing.T, uri, db string) {
 	ns := db + ".modes"
 	ok(t, uri, `{"_id": 1, "k": "a", "v": 1}`+"\n"+`{"_id": 2, "k": "b", "v": 2}`+"\n", "import", ns)
 	r := torque(t, uri, `{"_id": 3, "k": "c"}`+"\n\n"+`{"_id": 1, "k": "dup"}`+"\n"+`{"_id": 4}`+"\n", "import", ns)
@@ -126,8 +129,9 @@ func TestImportModes(t *testing.T) {
 
 // TestImportArrayAndCSV: a JSON array and CSV (with a header line, numbers
 // typed, dotted names nested) import; export writes CSV back.
-func TestImportArrayAndCSV(t *testing.T) {
-	uri, db := ferret(t)
+func TestImportArrayAndCSV(t *testing.T) { bothServers(t, testImportArrayAndCSV) }
+
+func testImportArrayAndCSV(t *testing.T, uri, db string) {
 	ok(t, uri, ` [{"_id": 1, "a": [1, 2]},
 	  {"_id": 2, "a": {"$numberLong": "3"}}]`, "import", db+".arr")
 	if out := ok(t, uri, "", "find", db+".arr", "--json", "--canonical"); out != `{"_id":{"$numberInt":"1"},"a":[{"$numberInt":"1"},{"$numberInt":"2"}]}`+"\n"+

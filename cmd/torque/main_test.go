@@ -23,6 +23,7 @@ import (
 	"github.com/torque-go/torque/client"
 	"github.com/torque-go/torque/internal/spectest"
 	"github.com/torque-go/torque/internal/testenv"
+	"github.com/torque-go/torque/mongotest"
 )
 
 // torqueBin is the binary the tests run, built by TestMain.
@@ -115,6 +116,18 @@ func ferret(t *testing.T) (uri, db string) {
 		c.Database(db).Drop(ctx)
 	})
 	return uri, db
+}
+
+// bothServers runs test against FerretDB and against mongotest, each
+// with a fresh database.
+func bothServers(t *testing.T, test func(t *testing.T, uri, db string)) {
+	t.Run("ferretdb", func(t *testing.T) {
+		uri, db := ferret(t)
+		test(t, uri, db)
+	})
+	t.Run("mongotest", func(t *testing.T) {
+		test(t, mongotest.New(t).URI(), "test")
+	})
 }
 
 // lines splits output into its non-empty lines.

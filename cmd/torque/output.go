@@ -29,7 +29,7 @@ func addCanonicalFlag(fs *flag.FlagSet) {
 // printer writes a command's output to stdout: documents as NDJSON with
 // --json, else indented for people.
 type printer struct {
-	w    *bufio.Writer
+	w      *bufio.Writer
 	json   bool
 	buf    []byte
 	pretty []byte

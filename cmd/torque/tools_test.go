@@ -12,8 +12,9 @@ import (
 )
 
 // TestGridFS: put a file, list it, get it back byte for byte, delete it.
-func TestGridFS(t *testing.T) {
-	uri, db := ferret(t)
+func TestGridFS(t *testing.T) { bothServers(t, testGridFS) }
+
+func testGridFS(t *testing.T, uri, db string) {
 	dir := t.TempDir()
 	data := make([]byte, 600*1024+7) // three chunks, the last short
 	rand.Read(data)
