@@ -78,3 +78,15 @@ func TestCompareOrder(t *testing.T) {
 		t.Error("documents compare field names")
 	}
 }
+
+func TestCompareOtherGoValues(t *testing.T) {
+	if !Equal(bson.M{"b": 1, "a": 2}, bson.D{{Key: "a", Value: 2}, {Key: "b", Value: 1}}) {
+		t.Error("a bson.M compares as the document of its sorted keys")
+	}
+	if !Equal(3, int64(3)) || !Equal(bson.Null{}, nil) || !Equal(float32(1.5), 1.5) {
+		t.Error("Go int, bson.Null and float32 compare as their BSON values")
+	}
+	if identical(bson.M{"a": 1}, bson.D{{Key: "a", Value: int32(1)}}) != true {
+		t.Error("identical accepts bson.M")
+	}
+}

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"math"
+	"slices"
 
 	"github.com/torque-go/torque/bson"
 )
@@ -10,9 +11,21 @@ import (
 // comparison order, and the numeric helpers the operators share.
 
 // canon normalizes the Go values a caller may hand in besides what
-// bson.Unmarshal produces: Go int, bson.Null, bson.M is left alone.
+// bson.Unmarshal produces: Go int, float32, bson.Null, and bson.M (whose
+// keys it sorts, a map having no order).
 func canon(v any) any {
 	switch x := v.(type) {
+	case bson.M:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		d := make(bson.D, len(keys))
+		for i, k := range keys {
+			d[i] = bson.E{Key: k, Value: x[k]}
+		}
+		return d
 	case int:
 		if x >= math.MinInt32 && x <= math.MaxInt32 {
 			return int32(x)
@@ -35,7 +48,7 @@ func typeOf(v any) bson.Type {
 		return bson.TypeDouble
 	case string:
 		return bson.TypeString
-	case bson.D, bson.M:
+	case bson.D:
 		return bson.TypeEmbeddedDocument
 	case bson.A:
 		return bson.TypeArray
