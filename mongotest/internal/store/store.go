@@ -111,8 +111,14 @@ func (st *Store) Tick() bson.Timestamp {
 	return st.clock.next()
 }
 
+// OplogSize is how many oplog entries the store keeps at least: when it
+// holds twice as many, the older half goes (a capped oplog, as mongod's).
+const OplogSize = 100_000
+
 // Oplog returns the entries after ts, oldest first, and a channel closed
-// at the next write (to wait for more).
+// at the next write (to wait for more). Entries older than the last
+// OplogSize may be gone: compare the first entry's TS with what you asked
+// for (change streams answer ChangeStreamHistoryLost then).
 func (st *Store) Oplog(after bson.Timestamp) ([]Entry, <-chan struct{}) {
 	st.mu.RLock()
 	defer st.mu.RUnlock()
@@ -139,6 +145,9 @@ func (st *Store) Write(fn func(tx *Tx) error) ([]Entry, error) {
 		tx.entries[i].TS = st.clock.next()
 	}
 	st.oplog = append(st.oplog, tx.entries...)
+	if len(st.oplog) > 2*OplogSize {
+		st.oplog = slices.Clone(st.oplog[len(st.oplog)-OplogSize:])
+	}
 	for _, c := range tx.touched {
 		c.compact()
 	}
