@@ -6,20 +6,20 @@ import (
 	"time"
 
 	"github.com/torque-go/torque/connstring"
-	"github.com/torque-go/torque/internal/mockserver"
+	"github.com/torque-go/torque/mongotest"
 	"github.com/torque-go/torque/topology"
 )
 
 // A running topology discovers a replica set from its connection string
-// and selects the primary for a write. (The replica set here is the
-// project's mock server; with a real one, only the URI changes.)
+// and selects the primary for a write. (The replica set here is
+// mongotest's, in process; with a real one, only the URI changes.)
 func ExampleOpen() {
-	rs, err := mockserver.StartReplicaSet(mockserver.ReplicaSetOptions{Members: 3})
+	rs, err := mongotest.StartReplicaSet(mongotest.ReplicaSetOptions{Members: 3})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	defer rs.Close(context.Background())
+	defer rs.Close()
 
 	cs, err := connstring.Parse(rs.URI()) // mongodb://a,b,c/?replicaSet=rs0
 	if err != nil {
@@ -46,7 +46,7 @@ func ExampleOpen() {
 		return
 	}
 	defer s.Release()
-	fmt.Println(s.Description().Addr == topology.NewAddress(rs.Primary().Addr()), s.Description().Type)
+	fmt.Println(s.Description().Addr == topology.NewAddress(rs.Hosts()[rs.Primary()]), s.Description().Type)
 	td := topo.Description()
 	fmt.Println(td.Type, td.SetName, len(td.Servers))
 	// Output:
