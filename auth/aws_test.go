@@ -286,7 +286,7 @@ func TestAWSChainOrder(t *testing.T) {
 
 func TestAWSNoSpeculativeForm(t *testing.T) {
 	clearAWSEnv(t)
-	spec, err := Speculate(awsCred(t, Credential{Username: testAKID, Password: testSecret}))
+	spec, err := Speculate(awsCred(t, Credential{Username: testAKID, Password: testSecret}), nil)
 	if err != nil || spec != nil {
 		t.Fatalf("Speculate = %v, %v; MONGODB-AWS has no speculative form", spec, err)
 	}

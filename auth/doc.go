@@ -19,7 +19,7 @@
 //
 //	cred, err := auth.Credential{...}.WithDefaults(uriDatabase) // once per client: it holds the client's caches
 //	st := &auth.ConnState{Host: addr}                           // per connection
-//	spec, err := auth.Speculate(cred)                           // per connection; nil: nothing to embed
+//	spec, err := auth.Speculate(cred, st)                       // per connection; nil: nothing to embed
 //	// hello: add saslSupportedMechs: auth.SASLSupportedMechs(cred) when not "",
 //	//        and speculativeAuthenticate: spec.Document() when spec != nil
 //	err = spec.Finish(ctx, conn, helloReply, st)         // when spec != nil

@@ -59,11 +59,7 @@ func authenticateOIDC(ctx context.Context, c Commander, cred Credential, st *Con
 // authenticateOIDCHuman is the human flow: a cached access token, else a
 // refresh with the cached refresh token, else a two-step conversation.
 func authenticateOIDCHuman(ctx context.Context, c Commander, cred Credential, cache *oidcCache, st *ConnState) error {
-	allowed := cred.OIDCAllowedHosts
-	if allowed == nil {
-		allowed = DefaultOIDCAllowedHosts
-	}
-	if st == nil || !hostAllowed(st.Host, allowed) {
+	if st == nil || !hostAllowed(st.Host, cred.allowedHosts()) {
 		host := ""
 		if st != nil {
 			host = st.Host
@@ -89,6 +85,14 @@ func authenticateOIDCHuman(ctx context.Context, c Commander, cred Credential, ca
 		return err
 	}
 	return oidcTwoStep(ctx, c, cred, cache, st)
+}
+
+// allowedHosts is OIDCAllowedHosts, or the default list when nil.
+func (c Credential) allowedHosts() []string {
+	if c.OIDCAllowedHosts == nil {
+		return DefaultOIDCAllowedHosts
+	}
+	return c.OIDCAllowedHosts
 }
 
 // isServerRefusal reports whether err is the server's {ok: 0} (worth a new

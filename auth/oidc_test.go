@@ -225,13 +225,13 @@ func TestOIDCSpeculative(t *testing.T) {
 	srv := newOIDCFakeServer("tok1")
 	cred := oidcCred(t, Credential{OIDCMachineCallback: ts.callback})
 	ctx := context.Background()
-	if spec, err := Speculate(cred); err != nil || spec != nil {
+	if spec, err := Speculate(cred, nil); err != nil || spec != nil {
 		t.Fatalf("Speculate without a cached token = %v, %v; want nil", spec, err)
 	}
 	if err := Authenticate(ctx, srv, cred, nil, nil); err != nil {
 		t.Fatal(err)
 	}
-	spec, err := Speculate(cred)
+	spec, err := Speculate(cred, nil)
 	if err != nil || spec == nil {
 		t.Fatalf("Speculate with a cached token = %v, %v", spec, err)
 	}
@@ -253,7 +253,7 @@ func TestOIDCSpeculative(t *testing.T) {
 	}
 	// No answer in the hello: the normal conversation, and the cached token
 	// was not invalidated (no callback call).
-	spec, _ = Speculate(cred)
+	spec, _ = Speculate(cred, nil)
 	if err := spec.Finish(ctx, srv, doc(func(d []byte) []byte { return d }), st); err != nil {
 		t.Fatal(err)
 	}
@@ -455,5 +455,24 @@ func TestOIDCWaitForCallbackHonoursContext(t *testing.T) {
 	close(release)
 	if err := <-done; err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A cached human-flow token is embedded in a hello only for a host in
+// ALLOWED_HOSTS.
+func TestOIDCHumanSpeculativeOnlyToAllowedHosts(t *testing.T) {
+	ts := &tokenSource{}
+	cred := oidcCred(t, Credential{OIDCHumanCallback: ts.callback})
+	if err := Authenticate(context.Background(), newOIDCFakeServer("tok1"), cred, nil, &ConnState{Host: "localhost:27017"}); err != nil {
+		t.Fatal(err)
+	}
+	for host, want := range map[string]bool{"localhost:27017": true, "db.evil.example:27017": false, "": false} {
+		spec, err := Speculate(cred, &ConnState{Host: host})
+		if err != nil || (spec != nil) != want {
+			t.Errorf("Speculate for %q = %v, %v; want a speculative document: %v", host, spec, err, want)
+		}
+	}
+	if spec, _ := Speculate(cred, nil); spec != nil {
+		t.Error("Speculate with an unknown host embedded the token")
 	}
 }

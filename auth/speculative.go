@@ -18,7 +18,7 @@ import (
 //
 // The pool's handshake, in order:
 //
-//	spec, err := auth.Speculate(cred)           // nil spec: nothing to embed
+//	spec, err := auth.Speculate(cred, st)       // nil spec: nothing to embed
 //	hello: saslSupportedMechs = auth.SASLSupportedMechs(cred) if not ""
 //	       speculativeAuthenticate = spec.Document() if spec != nil
 //	reply := <hello round trip>
@@ -35,13 +35,17 @@ type Speculative struct {
 	cache *keyCache
 }
 
-// Speculate starts a speculative conversation for cred, or returns nil (and
-// no error) when its mechanism has none. The credential is validated.
-func Speculate(cred Credential) (*Speculative, error) {
-	return speculate(cred, "", defaultKeyCache)
+// Speculate starts a speculative conversation for cred on the connection
+// whose state is st (nil: unknown), or returns nil (and no error) when
+// there is nothing to embed: a mechanism without a speculative form, no
+// cached OIDC token, or (human OIDC flow) a host outside ALLOWED_HOSTS,
+// since a cached token goes only where the human flow may send it. The
+// credential is validated.
+func Speculate(cred Credential, st *ConnState) (*Speculative, error) {
+	return speculate(cred, "", defaultKeyCache, st)
 }
 
-func speculate(cred Credential, nonce string, cache *keyCache) (*Speculative, error) {
+func speculate(cred Credential, nonce string, cache *keyCache, st *ConnState) (*Speculative, error) {
 	if err := cred.Validate(); err != nil {
 		return nil, err
 	}
@@ -55,6 +59,9 @@ func speculate(cred Credential, nonce string, cache *keyCache) (*Speculative, er
 	case MechanismPLAIN, MechanismAWS:
 		return nil, nil
 	case MechanismOIDC:
+		if cred.OIDCHumanCallback != nil && (st == nil || !hostAllowed(st.Host, cred.allowedHosts())) {
+			return nil, nil
+		}
 		if s.token = cred.oidcCache().accessToken(); s.token == "" {
 			return nil, nil
 		}

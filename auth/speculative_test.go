@@ -30,7 +30,7 @@ func helloWith(t *testing.T, answer bson.Raw, mechs ...string) bson.Raw {
 func TestSpeculativeSCRAM(t *testing.T) {
 	// No mechanism given: speculate with SCRAM-SHA-256.
 	cred := Credential{Username: "user", Password: "pencil", Source: "admin"}
-	spec, err := speculate(cred, "rOprNGfwEbeRWgbNEkqO", newKeyCache(4))
+	spec, err := speculate(cred, "rOprNGfwEbeRWgbNEkqO", newKeyCache(4), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func TestSpeculativeFallsBack(t *testing.T) {
 	// The server ignored speculativeAuthenticate and offers only SCRAM-SHA-1
 	// for the user: a full SCRAM-SHA-1 conversation follows.
 	cred := Credential{Username: "user", Password: "pencil"}
-	spec, err := speculate(cred, "", newKeyCache(4))
+	spec, err := speculate(cred, "", newKeyCache(4), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +89,7 @@ func TestSpeculativeFallsBack(t *testing.T) {
 
 func TestSpeculativeFailureIsFinal(t *testing.T) {
 	cred := Credential{Mechanism: MechanismSCRAMSHA256, Username: "user", Password: "bad"}
-	spec, err := speculate(cred, "", newKeyCache(4))
+	spec, err := speculate(cred, "", newKeyCache(4), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +104,7 @@ func TestSpeculativeFailureIsFinal(t *testing.T) {
 }
 
 func TestSpeculativeX509(t *testing.T) {
-	spec, err := Speculate(Credential{Mechanism: MechanismX509})
+	spec, err := Speculate(Credential{Mechanism: MechanismX509}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,14 +137,14 @@ func TestSpeculativeX509(t *testing.T) {
 }
 
 func TestSpeculatePLAINHasNone(t *testing.T) {
-	spec, err := Speculate(Credential{Mechanism: MechanismPLAIN, Username: "u", Password: "p"})
+	spec, err := Speculate(Credential{Mechanism: MechanismPLAIN, Username: "u", Password: "p"}, nil)
 	if spec != nil || err != nil {
 		t.Fatalf("Speculate(PLAIN) = %v, %v; want nil, nil", spec, err)
 	}
 }
 
 func TestSpeculateValidates(t *testing.T) {
-	if _, err := Speculate(Credential{Mechanism: MechanismSCRAMSHA256}); err == nil {
+	if _, err := Speculate(Credential{Mechanism: MechanismSCRAMSHA256}, nil); err == nil {
 		t.Fatal("Speculate accepted a credential without a username")
 	}
 }

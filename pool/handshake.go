@@ -26,7 +26,8 @@ func (c *Conn) handshake(ctx context.Context, cfg *ConnConfig) error {
 	var spec *auth.Speculative
 	if cfg.Credential != nil {
 		var err error
-		if spec, err = auth.Speculate(*cfg.Credential); err != nil {
+		c.auth = &connAuth{cred: cfg.Credential, api: cfg.ServerAPI, state: auth.ConnState{Host: c.addr}}
+		if spec, err = auth.Speculate(*cfg.Credential, &c.auth.state); err != nil {
 			return &ConnError{Addr: c.addr, Stage: StageAuth, Err: err}
 		}
 	}
@@ -56,7 +57,6 @@ func (c *Conn) handshake(ctx context.Context, cfg *ConnConfig) error {
 		return c.checkAlive(ctx, StageHello)
 	}
 	cmdr := &handshakeCommander{c: c, api: cfg.ServerAPI}
-	c.auth = &connAuth{cred: cfg.Credential, api: cfg.ServerAPI, state: auth.ConnState{Host: c.addr}}
 	if spec != nil {
 		err = spec.Finish(ctx, cmdr, d.Hello, &c.auth.state)
 	} else {
