@@ -49,7 +49,13 @@
 // mongoerr.WriteException shows their fields. The helpers IsDuplicateKey,
 // IsTimeout (true for every time limit: the context's deadline, Timeout,
 // serverSelectionTimeoutMS, a socket deadline, MaxTimeMSExpired),
-// IsNetworkError and HasErrorLabel test for what usually matters. A map
+// IsNetworkError and HasErrorLabel test for what usually matters. Three
+// failures are the operation's alone, never a *NetworkError, never
+// retried, and never a reason to clear a pool or doubt a server: the
+// caller's own context ending (errors.Is(err, context.Canceled) or
+// context.DeadlineExceeded), a reply that arrived whole but cannot be read
+// (errors.As finds a *bson.DecodeError), and Disconnect
+// (ErrClientDisconnected, also for operations in flight). A map
 // (bson.M) with more than one key where order matters (sort, hint, index
 // keys, commands, $sort) is refused before anything is sent. Bad arguments — a nil or non-document filter, a
 // replacement with $-operators, an update without them, a document over
