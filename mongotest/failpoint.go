@@ -48,6 +48,12 @@ type FailPoint struct {
 	// WriteConcernError runs the command and adds this writeConcernError
 	// document ({code, codeName, errmsg, errInfo}) to its reply.
 	WriteConcernError bson.D
+
+	// Then, when set (from Go only), runs when the fail point has fired,
+	// after the command was applied if it is, before the answer or the
+	// closed connection reaches the client: a failover at the worst
+	// moment, say (rs.StepDown, rs.Elect).
+	Then func()
 }
 
 // failPoints are one member's armed fail points, by name (MongoDB has
@@ -228,7 +234,16 @@ func parseFailPoint(cmd bson.Raw) (FailPoint, error) {
 }
 
 // reply is what a fired fail point makes of req; apply runs the command.
+// Then runs before the reply leaves.
 func (fp *FailPoint) reply(m *member, req *wirehost.Request, apply func() wirehost.Reply) wirehost.Reply {
+	r := fp.answer(m, req, apply)
+	if fp.Then != nil {
+		fp.Then()
+	}
+	return r
+}
+
+func (fp *FailPoint) answer(m *member, req *wirehost.Request, apply func() wirehost.Reply) wirehost.Reply {
 	if fp.Name == "onPrimaryTransactionalWrite" && fp.ErrorCode == 0 {
 		r := apply() // written; the connection closes before the answer
 		if fp.CloseConnection {
