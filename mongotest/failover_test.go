@@ -120,3 +120,66 @@ func failoverTrials(seed uint64, trials int) (err error) {
 	}
 	return nil
 }
+
+// TestChangeStreamThroughFailovers: a change stream delivers every event
+// once and in order through 10 failovers, each killing the primary that
+// holds its cursor (the driver resumes on the new one with the resume
+// token; the members share the oplog).
+func TestChangeStreamThroughFailovers(t *testing.T) {
+	defer leakcheck.Check(t)
+	rs, err := mongotest.StartReplicaSet(mongotest.ReplicaSetOptions{Members: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	c, err := client.Connect(ctx, rs.URI())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Disconnect(context.Background())
+	coll := c.Database("db").Collection("stream")
+	cs, err := coll.Watch(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cs.Close(context.Background())
+	for i := range 10 {
+		if _, err := coll.InsertOne(ctx, bson.D{bson.KV("_id", i)}); err != nil {
+			t.Fatalf("insert %d: %v", i, err)
+		}
+		p := rs.Primary()
+		if err := rs.Kill(p); err != nil {
+			t.Fatal(err)
+		}
+		if err := rs.Elect((p + 1) % 3); err != nil {
+			t.Fatal(err)
+		}
+		if err := rs.Restart(p); err != nil {
+			t.Fatal(err)
+		}
+		if !cs.Next(ctx) {
+			t.Fatalf("event %d: %v", i, cs.Err())
+		}
+		var ev struct {
+			OperationType string `bson:"operationType"`
+			DocumentKey   struct {
+				ID int `bson:"_id"`
+			} `bson:"documentKey"`
+		}
+		if err := cs.Decode(&ev); err != nil {
+			t.Fatal(err)
+		}
+		if ev.OperationType != "insert" || ev.DocumentKey.ID != i {
+			t.Fatalf("event %d: %s of %d", i, ev.OperationType, ev.DocumentKey.ID)
+		}
+	}
+	if cs.Resumes() < 10 {
+		t.Errorf("the stream resumed %d times through 10 failovers", cs.Resumes())
+	}
+	// Nothing more: no event came twice.
+	if cs.TryNext(ctx) {
+		t.Errorf("an extra event: %s", cs.Current)
+	}
+}
