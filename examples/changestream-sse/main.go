@@ -11,8 +11,12 @@
 // Change streams need a replica set or a sharded cluster.
 //
 // The server comes from -uri, else $MONGODB_URI, else
-// mongodb://localhost:27017. It watches test.events unless -db and -coll
-// say otherwise.
+// mongodb://localhost:27017. With -mem it is an in-process replica set
+// instead (package mongotest): nothing to install, and the log prints its
+// URI for mongosh or another program to write to. It watches test.events
+// unless -db and -coll say otherwise.
+//
+//	go run ./examples/changestream-sse -mem
 package main
 
 import (
@@ -30,6 +34,7 @@ import (
 
 	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/client"
+	"github.com/torque-go/torque/mongotest"
 )
 
 func main() {
@@ -37,7 +42,17 @@ func main() {
 	addr := flag.String("addr", "localhost:8080", "the address to serve HTTP on")
 	dbName := flag.String("db", "test", "the database to watch")
 	collName := flag.String("coll", "events", "the collection to watch")
+	mem := flag.Bool("mem", false, "watch an in-process replica set (package mongotest) instead of -uri")
 	flag.Parse()
+	if *mem {
+		rs, err := mongotest.StartReplicaSet(mongotest.ReplicaSetOptions{Members: 3})
+		if err != nil {
+			log.Fatal(err)
+		}
+		defer rs.Close()
+		*uri = rs.URI()
+		log.Printf("in-process replica set: %s", *uri)
+	}
 	if *uri == "" {
 		*uri = os.Getenv("MONGODB_URI")
 	}
