@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/torque-go/torque/bson"
@@ -153,6 +154,10 @@ func writeKey(b *strings.Builder, v any) {
 	case int32, int64, float64, bson.Decimal128:
 		if isNaN(x) {
 			b.WriteString("n:NaN")
+			return
+		}
+		if i, ok := toInt64Exact(x); ok && numKind(x) < 4 {
+			b.WriteString("n:" + strconv.FormatInt(i, 10))
 			return
 		}
 		b.WriteString("n:" + toBig(x).Text('g', 40))
