@@ -18,7 +18,7 @@ func BenchmarkFilterMatch(b *testing.B) {
 	}
 	d := benchDoc(b)
 	b.ReportAllocs()
-	for b.Loop() {
+	for range b.N {
 		if _, ok, _ := f.Match(d); !ok {
 			b.Fatal("no match")
 		}
@@ -32,7 +32,7 @@ func BenchmarkUpdateApply(b *testing.B) {
 	}
 	d := benchDoc(b)
 	b.ReportAllocs()
-	for b.Loop() {
+	for range b.N {
 		if _, err := u.Apply(d, MatchInfo{}); err != nil {
 			b.Fatal(err)
 		}
@@ -49,7 +49,7 @@ func BenchmarkPipelineGroup(b *testing.B) {
 		in[i] = bson.D{{Key: "k", Value: int32(i % 10)}, {Key: "v", Value: int32(i)}}
 	}
 	b.ReportAllocs()
-	for b.Loop() {
+	for range b.N {
 		if out, err := p.Run(in); err != nil || len(out) != 10 {
 			b.Fatal(out, err)
 		}

@@ -136,3 +136,27 @@ func TestPipelineErrors(t *testing.T) {
 		t.Errorf("$replaceWith of a number: %v", err)
 	}
 }
+
+func TestMergeDocsModes(t *testing.T) {
+	existing, incoming := doc(t, `{"_id": 1, "a": 1, "n": 2}`), doc(t, `{"_id": 1, "b": 2, "n": 5}`)
+	tests := []struct{ stage, want string }{
+		{`{"$merge": {"into": "c", "whenMatched": "replace"}}`, `{"_id": 1, "b": 2, "n": 5}`},
+		{`{"$merge": {"into": "c", "whenMatched": "keepExisting"}}`, `{"_id": 1, "a": 1, "n": 2}`},
+		{`{"$merge": {"into": "c"}}`, `{"_id": 1, "a": 1, "n": 5, "b": 2}`},
+		{`{"$merge": {"into": "c", "whenMatched": [{"$set": {"n": {"$add": ["$n", "$$new.n"]}}}]}}`, `{"_id": 1, "a": 1, "n": 7}`},
+		{`{"$merge": {"into": "c", "let": {"inc": "$n"}, "whenMatched": [{"$set": {"n": {"$add": ["$n", "$$inc"]}}}]}}`, `{"_id": 1, "a": 1, "n": 7}`},
+	}
+	for _, tc := range tests {
+		p, err := CompilePipeline([]bson.D{doc(t, tc.stage)}, Env{DB: "db"})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.stage, err)
+		}
+		got, err := p.Output().MergeDocs(existing, incoming, nil)
+		if err != nil || js(t, got) != js(t, doc(t, tc.want)) {
+			t.Errorf("%s: %v %v, want %s", tc.stage, got, err, tc.want)
+		}
+	}
+	if _, err := CompilePipeline([]bson.D{doc(t, `{"$merge": {"into": "c", "whenMatched": "nope"}}`)}, Env{}); errCode(err) != CodeBadValue {
+		t.Errorf("bad whenMatched: %v", err)
+	}
+}
