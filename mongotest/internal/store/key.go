@@ -1,7 +1,9 @@
 package store
 
 import (
+	"errors"
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 
@@ -100,16 +102,24 @@ func appendFloat(b *strings.Builder, f float64) {
 	b.WriteByte(';')
 }
 
-// appendDecimal keys a Decimal128 by the float64 it is closest to when
-// that is exact in both directions, else by its own text: Decimal128(1.0)
-// and int 1 are one key; a value no float64 holds exactly is its own key.
+// appendDecimal keys a Decimal128 by the float64 nearest to it, so that
+// every decimal equal to a number of another type has that number's key
+// (Decimal128("1E+2") and int 100 are one key). Two values that differ by
+// less than a float64 can tell may share a key: an index lookup then
+// returns a candidate that the filter rejects, never misses one.
 func appendDecimal(b *strings.Builder, d bson.Decimal128) {
 	s := d.String()
-	if f, err := strconv.ParseFloat(s, 64); err == nil {
-		if back, err := bson.ParseDecimal128(strconv.FormatFloat(f, 'g', -1, 64)); err == nil && back.String() == s || f == math.Trunc(f) && !strings.ContainsAny(s, "E") {
-			appendFloat(b, f)
+	if bf, ok := new(big.Float).SetPrec(200).SetString(s); ok && bf.IsInt() {
+		if n, acc := bf.Int64(); acc == big.Exact {
+			appendInt(b, n) // exact, as large int64 values need
 			return
 		}
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	var numErr *strconv.NumError
+	if err == nil || errors.As(err, &numErr) && numErr.Err == strconv.ErrRange {
+		appendFloat(b, f)
+		return
 	}
 	b.WriteString("n#")
 	b.WriteString(s)

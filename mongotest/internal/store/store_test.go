@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"math"
 	"testing"
 
 	"github.com/torque-go/torque/bson"
@@ -305,4 +306,21 @@ func TestRenameDropAndIndexErrors(t *testing.T) {
 			t.Errorf("DBs after dropDatabase: %v", r.DBs())
 		}
 	})
+}
+
+// A decimal equal to an integer or a double has its key: an index never
+// misses it.
+func TestKeyOfDecimals(t *testing.T) {
+	for _, c := range []struct {
+		dec   string
+		other any
+	}{{"1E+2", int32(100)}, {"100", int64(100)}, {"1.0", 1.0}, {"0.5", 0.5}, {"-0", int32(0)}, {"Infinity", math.Inf(1)}, {"9007199254740993", int64(9007199254740993)}} {
+		d, err := bson.ParseDecimal128(c.dec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if Key(d) != Key(c.other) {
+			t.Errorf("Key(Decimal128(%s)) = %q, Key(%v) = %q", c.dec, Key(d), c.other, Key(c.other))
+		}
+	}
 }
