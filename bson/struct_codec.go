@@ -36,9 +36,16 @@ func (p *structPlan) encodeFields(dst []byte, v reflect.Value, depth int) ([]byt
 	var err error
 	for i := range p.fields {
 		f := &p.fields[i]
-		fv, ok := fieldByIndex(v, f.index)
-		if !ok || (f.isEmpty != nil && f.isEmpty(fv)) {
-			continue // inside a nil inlined pointer, or empty
+		var fv reflect.Value
+		if len(f.index) == 1 { // the common case, without a call
+			fv = v.Field(f.index[0])
+		} else if x, ok := fieldByIndex(v, f.index); ok {
+			fv = x
+		} else {
+			continue // inside a nil inlined pointer
+		}
+		if f.isEmpty != nil && f.isEmpty(fv) {
+			continue
 		}
 		if dst, err = f.codec.encode(dst, f.name, fv, depth+1); err != nil {
 			return dst, withKey(err, f.name)
@@ -125,6 +132,9 @@ func (p *structPlan) decodeElement(d *decState, t Type, k, val []byte, v reflect
 	}
 	*next = i + 1
 	f := &p.fields[i]
+	if len(f.index) == 1 { // the common case, without a call
+		return f.codec.decode(d, t, val, v.Field(f.index[0]))
+	}
 	return f.codec.decode(d, t, val, fieldForDecode(v, f.index))
 }
 
