@@ -1,6 +1,8 @@
 package mongotest
 
 import (
+	"sync/atomic"
+
 	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/internal/wirehost"
 )
@@ -13,7 +15,10 @@ import (
 type member struct {
 	core  *Server // the data and the state the set shares
 	index int
-	host  *wirehost.Server
+	// host is set once the host is listening, so read it with Load: its
+	// connections' goroutines have no other happens-before edge with
+	// the goroutine that started it (the race detector sees the gap).
+	host  atomic.Pointer[wirehost.Server]
 	inner backend
 	fps   *failPoints
 }
@@ -48,7 +53,7 @@ func (m *member) Command(peer *wirehost.Peer, req *wirehost.Request) wirehost.Re
 
 // run answers a command that no fail point took.
 func (m *member) run(peer *wirehost.Peer, req *wirehost.Request) wirehost.Reply {
-	role := m.host.Hello().Role
+	role := m.host.Load().Hello().Role
 	if role == wirehost.Standalone {
 		return m.core.standaloneCommand(m, peer, req)
 	}
@@ -69,7 +74,7 @@ func (m *member) run(peer *wirehost.Peer, req *wirehost.Request) wirehost.Reply 
 // for more members than the set has, as MongoDB does after the write.
 func (m *member) unsatisfiable(req *wirehost.Request, r wirehost.Reply) wirehost.Reply {
 	w, ok := req.Lookup("writeConcern", "w").AsInt64()
-	if !ok || !writeCommands[req.Name] || int(w) <= len(m.host.Hello().Hosts) || r.Doc == nil {
+	if !ok || !writeCommands[req.Name] || int(w) <= len(m.host.Load().Hello().Hosts) || r.Doc == nil {
 		return r
 	}
 	if ok, _ := r.Doc.Lookup("ok").AsFloat64(); ok != 1 {
@@ -91,7 +96,7 @@ func secondaryOK(req *wirehost.Request) bool {
 // withTopologyVersion adds the member's topologyVersion to a state-change
 // error, as MongoDB 4.4+ does, so that a driver can tell a stale error.
 func (m *member) withTopologyVersion(r wirehost.Reply) wirehost.Reply {
-	pid, counter := m.host.TopologyVersion()
+	pid, counter := m.host.Load().TopologyVersion()
 	tv := bson.D{bson.KV("processId", pid), bson.KV("counter", counter)}
 	r.Doc = appendField(r.Doc, bson.KV("topologyVersion", tv))
 	return r

@@ -64,7 +64,7 @@ func StartReplicaSet(opts ReplicaSetOptions) (*ReplicaSet, error) {
 		return nil, err
 	}
 	for i, m := range rs.set.Members() {
-		rs.members[i].host = m
+		rs.members[i].host.Store(m)
 	}
 	return rs, nil
 }
@@ -115,7 +115,7 @@ func (rs *ReplicaSet) setName() string { return rs.set.Member(0).Hello().SetName
 func (rs *ReplicaSet) Primary() int {
 	p := rs.set.Primary()
 	for i, m := range rs.members {
-		if m.host == p {
+		if m.host.Load() == p {
 			return i
 		}
 	}

@@ -88,7 +88,7 @@ func Start(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.self.host = s.host
+	s.self.host.Store(s.host)
 	return s, nil
 }
 

@@ -123,7 +123,7 @@ func selection(td topology.TopologyDescription) bson.D {
 		suitable, err := topology.Suitable(td, c)
 		addrs := bson.A{}
 		if err == nil {
-			for _, s := range topology.LatencyWindow(suitable, 0) {
+			for _, s := range topology.LatencyWindow(suitable, topology.DefaultLocalThreshold) {
 				addrs = append(addrs, string(s.Addr))
 			}
 		}
