@@ -20,7 +20,8 @@
 //	reply, err := c.RoundTrip(ctx, msg)        // msg: a whole OP_MSG; *ConnError on failure
 //	p.CheckIn(c)                               // always, also after an error: dead conns are closed
 //	p.Clear(pool.ClearOptions{Cause: err})     // SDAM: after a network error (pauses the pool)
-//	p.Close(ctx)
+//	p.Close(ctx)                               // in-use connections close on check-in
+//	p.Shutdown(ctx)                            // or now (Disconnect): operations in flight fail with ErrPoolClosed
 //
 // Monitors dial their own connections: Dial(ctx, addr, &cfg) gives a Conn
 // whose Description holds the handshake reply, and WriteMessage/ReadReply
@@ -42,7 +43,7 @@
 //     server's 391) and Conn.Authenticated; the auth.ConnState each
 //     authenticated connection keeps (mechanism used, OIDC token, host).
 //   - env.go: Env (client.env: FaaS platform, container) and DetectEnv.
-//   - pool.go: Pool: states, Ready, Clear, Close, CheckIn, dispatching idle
+//   - pool.go: Pool: states, Ready, Clear, Close, Shutdown, CheckIn, dispatching idle
 //     connections and permissions to connect to waiters.
 //   - checkout.go: Checkout: the fast path, waiting, establishing a connection.
 //   - waitqueue.go: the FIFO of waiting checkouts.

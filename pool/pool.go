@@ -245,27 +245,35 @@ func (p *Pool) Clear(opts ClearOptions) {
 	p.wakeBackground()
 }
 
-// Close closes the pool: idle connections are closed now; checked-out
-// ones are closed too, so that an operation blocked on one fails at once
-// with an error that matches ErrPoolClosed (they are discarded when
-// checked in); waiting and later checkouts fail with ErrPoolClosed, and
-// establishments in progress are cancelled. It emits
+// Close closes the pool: idle connections are closed now, checked-out
+// ones when they are checked in (an operation in flight finishes),
+// waiting and later checkouts fail with ErrPoolClosed, and establishments
+// in progress are cancelled. It emits
 // PoolClosed, then waits, bounded by ctx, for the background goroutine
 // and the establishments it started to end. Close is idempotent.
-func (p *Pool) Close(ctx context.Context) error {
+func (p *Pool) Close(ctx context.Context) error { return p.close(ctx, false) }
+
+// Shutdown is Close, and it also closes the checked-out connections, so
+// that an operation blocked on one fails at once with an error that
+// matches ErrPoolClosed: the client's Disconnect, after which nothing may
+// stay open. Closing a pool whose server merely left the topology is
+// Close's job.
+func (p *Pool) Shutdown(ctx context.Context) error { return p.close(ctx, true) }
+
+func (p *Pool) close(ctx context.Context, interrupt bool) error {
 	p.mu.Lock()
+	var inUse []*Conn // closed after the lock, for Shutdown (even of a closed pool)
+	for c := range p.conns {
+		if interrupt && c.state == connInUse {
+			inUse = append(inUse, c)
+		}
+	}
 	if p.state != stateClosed {
 		p.state = stateClosed
 		idle := p.idle
 		p.idle = nil
 		for _, c := range idle {
 			p.removeLocked(c)
-		}
-		var inUse []*Conn
-		for c := range p.conns {
-			if c.state == connInUse {
-				inUse = append(inUse, c)
-			}
 		}
 		waiters := p.queue.drain()
 		err := p.closedError()
@@ -280,12 +288,12 @@ func (p *Pool) Close(ctx context.Context) error {
 		for _, c := range idle {
 			p.closeConn(c, ReasonPoolClosed, nil)
 		}
-		for _, c := range inUse {
-			c.interrupt(true)
-		}
 		p.emit(Event{Type: PoolClosed})
 	} else {
 		p.mu.Unlock()
+	}
+	for _, c := range inUse {
+		c.interrupt(true)
 	}
 	done := make(chan struct{})
 	go func() { p.wg.Wait(); close(done) }()

@@ -102,9 +102,10 @@ func TestCompressedClaimDoesNotAllocate(t *testing.T) {
 	}
 }
 
-// Close closes checked-out connections too: an operation blocked on one
-// fails at once with an error that matches ErrPoolClosed.
-func TestCloseEndsCheckedOutConnections(t *testing.T) {
+// Shutdown closes checked-out connections too: an operation blocked on
+// one fails at once with an error that matches ErrPoolClosed. (Close
+// lets it finish: a server that left the topology.)
+func TestShutdownEndsCheckedOutConnections(t *testing.T) {
 	srv := mockserver.New(t, mockserver.Options{})
 	p := New(srv.Addr(), Config{})
 	p.Ready()
@@ -119,6 +120,14 @@ func TestCloseEndsCheckedOutConnections(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := p.Close(testCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-errc:
+		t.Fatalf("Close ended an operation in flight: %v", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	if err := p.Shutdown(testCtx(t)); err != nil {
 		t.Fatal(err)
 	}
 	select {

@@ -272,7 +272,8 @@ func (t *Topology) Close(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// closeServers stops the monitors and closes the pools of servers.
+// closeServers stops the monitors and shuts the pools of servers down
+// (their checked-out connections too: Close is the client's Disconnect).
 func (t *Topology) closeServers(ctx context.Context, servers map[Address]*Server) error {
 	for _, s := range servers {
 		s.stop()
@@ -284,7 +285,7 @@ func (t *Topology) closeServers(ctx context.Context, servers map[Address]*Server
 		case <-ctx.Done():
 			return errors.Join(append(errs, errors.New("topology: monitor of "+string(s.addr)+" still running: "+ctx.Err().Error()))...)
 		}
-		errs = append(errs, s.pool.Close(ctx))
+		errs = append(errs, s.pool.Shutdown(ctx)) // in-use connections too: nothing stays open
 	}
 	return errors.Join(errs...)
 }
