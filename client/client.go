@@ -89,9 +89,9 @@ func connectOptions(uri string, opts []Options) (Options, error) {
 	if o.StrictURI && len(o.Warnings) > 0 {
 		return Options{}, errStrictURI(o.Warnings)
 	}
-	if o.Logger != nil {
+	if l := o.Logger; l != nil {
 		for _, w := range o.Warnings {
-			o.Logger.Warn("URI option ignored", "warning", w)
+			l.Warn("URI option ignored", "warning", w)
 		}
 	}
 	o.env = pool.DetectEnv()

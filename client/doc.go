@@ -112,6 +112,8 @@
 //	errors.go           error types (defined in package mongoerr; selection
 //	                    errors are topology.SelectionError), sentinels, helpers
 //	monitor.go          CommandMonitor and its events (package event)
+//	logging.go          log/slog logging by component (command, topology,
+//	                    serverSelection, connection); LogOptionsFromEnv
 //	bulk_write.go       BulkWrite and its write models
 //	indexes.go          Indexes: create, list, drop
 //	typed.go            typed generic helpers over Collection

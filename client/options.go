@@ -127,9 +127,17 @@ type Options struct {
 	// pools' events.
 	SDAMListener topology.Listener
 	PoolMonitor  func(pool.Event)
-	// Logger receives command log messages at slog.LevelDebug; nil logs
-	// nothing. MaxDocumentLength cuts logged documents (default 1000).
+	// Logger receives the log messages of the MongoDB logging spec, each
+	// with a "component" attribute (LogCommand, LogTopology,
+	// LogServerSelection, LogConnection), most at slog.LevelDebug; nil
+	// logs nothing. LogLevels sets the lowest level of each component; a
+	// component it does not list logs nothing; nil lets every component
+	// through to Logger's handler, whose level decides.
+	// LogOptionsFromEnv fills these three from the MONGODB_LOG_*
+	// variables, which torque reads only when asked. MaxDocumentLength
+	// cuts logged documents (default 1000).
 	Logger            *slog.Logger
+	LogLevels         map[LogComponent]slog.Level
 	MaxDocumentLength int
 
 	// DriverInfo names the libraries that wrap torque, in the handshake's
@@ -241,7 +249,8 @@ func (o *Options) executor(d driver.Deployment, sessions *session.Pool, clock *s
 		Sessions:           sessions,
 		Clock:              clock,
 		Monitor:            o.Monitor,
-		Logger:             o.Logger,
+		Logger:             o.componentLogger(LogCommand),
+		SelectionLogger:    o.componentLogger(LogServerSelection),
 		MaxDocumentLength:  o.MaxDocumentLength,
 		RetryWrites:        boolOr(o.RetryWrites, true),
 		RetryReads:         boolOr(o.RetryReads, true),
@@ -268,7 +277,7 @@ func (o *Options) poolConfig() pool.Config {
 			LoadBalanced:   o.LoadBalanced,
 			Credential:     o.Auth,
 		},
-		Monitor:          o.PoolMonitor,
+		Monitor:          poolLogger(o.componentLogger(LogConnection), o.PoolMonitor),
 		MaxPoolSize:      o.MaxPoolSize,
 		MinPoolSize:      o.MinPoolSize,
 		MaxConnecting:    o.MaxConnecting,
@@ -310,7 +319,7 @@ func (o Options) resolveSRV(ctx context.Context) (topology.Options, error) {
 func (o *Options) topologyOptions() topology.Options {
 	t := topology.Options{SetName: o.ReplicaSet, Direct: o.Direct, LoadBalanced: o.LoadBalanced,
 		HeartbeatFrequency: o.HeartbeatFrequency, LocalThreshold: o.LocalThreshold,
-		ServerSelectionTimeout: o.ServerSelectionTimeout, Pool: o.poolConfig(), Listener: o.SDAMListener,
+		ServerSelectionTimeout: o.ServerSelectionTimeout, Pool: o.poolConfig(), Listener: topologyLogger(o.componentLogger(LogTopology), o.SDAMListener),
 		MonitoringMode: o.ServerMonitoringMode, FaaS: o.env.FaaS()}
 	for _, h := range o.Hosts {
 		t.Seeds = append(t.Seeds, topology.NewAddress(h))

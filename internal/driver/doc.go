@@ -102,6 +102,8 @@
 //	               (topology.SelectionError) under the driver's names
 //	concern.go     writeConcern and $readPreference encoding and rules
 //	monitor.go     command events, redaction, slog
+//	selection_log.go the serverSelection log messages
+//	server_api.go  the Stable API fields of every command
 //	transaction.go mongos pinning, transaction error labels; Classified for
 //	               session's rules
 //

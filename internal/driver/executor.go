@@ -41,6 +41,9 @@ type Executor struct {
 	// ServerAPI, when set, is the declared Stable API version, sent with
 	// every command (server_api.go).
 	ServerAPI *pool.ServerAPI
+	// SelectionLogger receives the serverSelection component's messages
+	// at slog.LevelDebug (selection_log.go); nil logs nothing.
+	SelectionLogger *slog.Logger
 }
 
 // execution is the state of one Execute call.
@@ -188,6 +191,7 @@ func (x *Executor) selectServer(ctx context.Context, ex *execution, avoid []topo
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	x.logSelection("Server selection started", op, &c)
 	srv, err := x.Deployment.SelectServer(ctx, c)
 	if err != nil {
 		var se *ServerSelectionError
@@ -195,8 +199,10 @@ func (x *Executor) selectServer(ctx context.Context, ex *execution, avoid []topo
 			se = &ServerSelectionError{Criteria: c, Err: err} // the deployment failed before selecting
 		}
 		se.Op = op.Name
+		x.logSelection("Server selection failed", op, &c, slog.String("failure", se.Error()))
 		return nil, se
 	}
+	x.logSelection("Server selection succeeded", op, &c, serverAttrs(srv.Description().Addr)...)
 	return srv, nil
 }
 
