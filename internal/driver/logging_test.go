@@ -57,7 +57,7 @@ func TestCommandLogging(t *testing.T) {
 	if !strings.HasSuffix(cmd, "...") || len(cmd) != 43 {
 		t.Errorf("command not truncated to 40 bytes: %q", cmd)
 	}
-	if msgs[0]["commandName"] != "ping" || msgs[0]["serverPort"] != "27017" || msgs[1]["durationMS"] == nil {
+	if msgs[0]["commandName"] != "ping" || msgs[0]["serverPort"] != 27017.0 || msgs[0]["driverConnectionId"] != 1.0 || msgs[1]["durationMS"] == nil {
 		t.Errorf("fields: %v / %v", msgs[0], msgs[1])
 	}
 	if strings.Contains(buf.String(), "secret") {

@@ -131,10 +131,13 @@ func (x *Executor) failed(ev *event, err error) {
 // attrs are the fields every command log message carries.
 func (ev *event) attrs() []slog.Attr {
 	host, port, _ := net.SplitHostPort(ev.addr)
+	portNum, _ := strconv.Atoi(port)
+	_, connNum, _ := strings.Cut(ev.connID, "#") // "host:port#7": the pool's connection id
+	driverConnID, _ := strconv.ParseInt(connNum, 10, 64)
 	return []slog.Attr{
 		slog.String("commandName", ev.name), slog.String("databaseName", ev.db),
-		slog.Int64("requestId", ev.requestID), slog.String("driverConnectionId", ev.connID),
-		slog.Int64("serverConnectionId", ev.serverID), slog.String("serverHost", host), slog.String("serverPort", port),
+		slog.Int64("requestId", ev.requestID), slog.Int64("driverConnectionId", driverConnID),
+		slog.Int64("serverConnectionId", ev.serverID), slog.String("serverHost", host), slog.Int("serverPort", portNum),
 	}
 }
 

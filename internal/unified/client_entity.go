@@ -54,6 +54,8 @@ type clientEntity struct {
 	checkedOut int
 	// failPointAddr is the server of the last configureFailPoint sent.
 	failPointAddr string
+	// logs records the log messages (observeLogMessages).
+	logs logRecorder
 }
 
 func (c *clientEntity) record(e event) {
@@ -159,7 +161,7 @@ func (r *run) createClient(ctx context.Context, id string, spec bson.Raw) error 
 	a := newArgs(spec)
 	a.skip("id")
 	multiple := a.boolPtr("useMultipleMongoses")
-	ce := &clientEntity{observe: map[string]bool{}, ignore: map[string]bool{}, hidden: map[int64]bool{}}
+	ce := &clientEntity{observe: map[string]bool{}, ignore: map[string]bool{}, hidden: map[int64]bool{}, logs: newLogRecorder()}
 	ce.sensitive = a.boolean("observeSensitiveCommands")
 	for _, v := range a.array("observeEvents").All() {
 		s, _ := v.StringValue()
@@ -177,10 +179,14 @@ func (r *run) createClient(ctx context.Context, id string, spec bson.Raw) error 
 	if err != nil {
 		return err
 	}
+	opts := client.Options{Monitor: ce.monitor(), PoolMonitor: ce.poolMonitor, ServerAPI: api}
+	if err := observeLogMessages(a.doc("observeLogMessages"), ce.logs, &opts); err != nil {
+		return err
+	}
 	if err := a.done(); err != nil {
 		return err
 	}
-	c, err := client.Connect(ctx, uri, client.Options{Monitor: ce.monitor(), PoolMonitor: ce.poolMonitor, ServerAPI: api})
+	c, err := client.Connect(ctx, uri, opts)
 	if err != nil {
 		return err
 	}

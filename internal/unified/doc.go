@@ -34,6 +34,9 @@
 //	TestRetryableWrites      retryable-writes/tests/unified 0 / [35 files]
 //	TestRunCommand           run-command/tests/unified     7 / 6 / 1 / 7
 //	TestVersionedAPI         versioned-api/tests          31 / 1 [4 files] / 0 / 3
+//	TestCommandLogging       command-logging-and-monitoring/tests/logging
+//	                                                      16 / 3 / 7 / 4
+//	TestCMAPLogging          connection-monitoring-and-pooling/tests/logging 0 / 0 / 0 / 7
 //	TestSessions             sessions/tests                1 / [5 files] / 0 / 3
 //	TestTransactions         transactions/tests/unified    0 / [44 files]
 //	TestTransactionsConvenientAPI transactions-convenient-api/tests/unified 0 / [10 files]
@@ -41,9 +44,7 @@
 //	TestCausalConsistency    causal-consistency/tests      0 / [2 files]
 //	TestLoadBalancers        load-balancers/tests          2 / [7 files]
 //
-// Not run here: command-logging-and-monitoring/tests/logging (log
-// messages; torque has no structured logger to observe), and
-// read-write-concern's connection-string and document tests (not in the
+// Not run here: read-write-concern's connection-string and document tests (not in the
 // unified format). The replica-set suites (transactions, retryable
 // writes, change streams...) need a backend with replica sets and fail
 // points: FerretDB has neither.
@@ -156,6 +157,8 @@
 //	entities.go      the entity map; database, collection entities
 //	client_entity.go client entities (uriOptions, serverApi), their command
 //	                 and CMAP events
+//	logs.go          observeLogMessages (a slog handler per client) and
+//	                 expectLogMessages
 //	sessions.go      session entities, transactions, withTransaction,
 //	                 $$sessionLsid, lsid and session-state assertions
 //	cursors.go       change streams and find cursors as entities

@@ -187,6 +187,11 @@ func (r *run) runTest(test bson.Raw) (failed error) {
 			return err
 		}
 	}
+	if lm, ok := test.Lookup("expectLogMessages").Array(); ok {
+		if err := r.checkLogMessages(lm); err != nil {
+			return err
+		}
+	}
 	if oc, ok := test.Lookup("outcome").Array(); ok {
 		if err := r.checkOutcome(ctx, oc); err != nil {
 			return fmt.Errorf("outcome: %w", err)
