@@ -93,6 +93,9 @@ func connectOptions(uri string, opts []Options) (Options, error) {
 		for _, w := range o.Warnings {
 			l.Warn("URI option ignored", "warning", w)
 		}
+		for _, w := range unregisteredCompressors(o.Compressors) {
+			o.Logger.Warn("compressor not offered", "warning", w)
+		}
 	}
 	o.env = pool.DetectEnv()
 	return o, nil

@@ -83,6 +83,10 @@ type Options struct {
 	// TLS turns TLS on when not nil.
 	TLS *tls.Config
 	// Compressors to offer, by preference: "zstd", "zlib", "snappy".
+	// zlib is built in; snappy and zstd are offered only when the program
+	// imports github.com/torque-go/torque/compress/snappy or .../zstd.
+	// Without it Connect logs a warning through Logger and connects
+	// without that compressor (never an error, even with StrictURI).
 	Compressors []string
 	ZlibLevel   *int
 

@@ -66,7 +66,9 @@ type ConnConfig struct {
 	// environment.
 	Env *Env
 	// Compressors lists the compressors to offer, in order of preference:
-	// "snappy", "zlib", "zstd". Unknown names are not offered.
+	// "snappy", "zlib", "zstd". Unknown names, and snappy or zstd when
+	// their package (compress/snappy, compress/zstd) is not imported, are
+	// not offered.
 	Compressors []string
 	// ZlibLevel is zlibCompressionLevel (-1..9); nil means -1 (the
 	// library default).

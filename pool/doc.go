@@ -94,7 +94,9 @@
 // (wire.Decompress) before anything is allocated for it.
 //
 // Compression (snappy, zlib, zstd) is used when the handshake negotiated
-// it: the first of ConnConfig.Compressors that the server also lists.
+// it: the first of ConnConfig.Compressors, registered with wire (zlib
+// always; snappy and zstd once compress/snappy or compress/zstd is
+// imported), that the server also lists.
 // Requests are compressed unless wire.CanCompress excludes their command
 // (hello, the SASL commands, ...); replies are decompressed whatever
 // compressor they name.

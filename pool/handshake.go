@@ -176,7 +176,7 @@ func appendHello(dst []byte, cfg *ConnConfig, legacy bool, spec *auth.Speculativ
 	arr, dst := bson.AppendArrayElementStart(dst, "compression")
 	n := 0
 	for _, name := range cfg.Compressors {
-		if _, ok := wire.ParseCompressor(name); ok {
+		if id, ok := wire.ParseCompressor(name); ok && id.Registered() {
 			dst = bson.AppendStringElement(dst, bson.ArrayKey(n), name)
 			n++
 		}
@@ -265,14 +265,15 @@ func boundLimits(d *Description) {
 	d.MaxBSONObjectSize = min(d.MaxBSONObjectSize, maxHelloBSONSize)
 }
 
-// chooseCompressor returns the first of ours that the server also lists.
+// chooseCompressor returns the first of ours, registered with wire, that
+// the server also lists.
 func chooseCompressor(ours []string, theirs bson.RawValue) string {
 	arr, ok := theirs.Array()
 	if !ok {
 		return ""
 	}
 	for _, name := range ours {
-		if _, known := wire.ParseCompressor(name); !known {
+		if id, known := wire.ParseCompressor(name); !known || !id.Registered() {
 			continue
 		}
 		for _, v := range arr.All() {

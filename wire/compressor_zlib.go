@@ -2,11 +2,14 @@ package wire
 
 import (
 	"bytes"
+	"compress/flate"
+	"compress/zlib"
+	"encoding/binary"
 	"errors"
+	"hash/adler32"
 	"io"
+	"strconv"
 	"sync"
-
-	"github.com/klauspost/compress/zlib"
 )
 
 // zlib writers are expensive to make (hundreds of KB of state), so one
@@ -55,7 +58,7 @@ func appendZlib(dst, src []byte, level int) ([]byte, error) {
 }
 
 type zlibReader struct {
-	r   io.ReadCloser // also a zlib.Resetter
+	fr  io.ReadCloser // a flate reader, also a flate.Resetter
 	src bytes.Reader
 	one [1]byte // for the read past the end
 }
@@ -63,33 +66,41 @@ type zlibReader struct {
 var zlibReaders sync.Pool
 
 // decodeZlib decodes src into dst, which must be exactly as long as the
-// decoded data; the stream must end (checksum verified) right there.
+// decoded data; the stream must end (checksum verified) right there. It
+// reads the zlib frame itself (RFC 1950: a 2-byte header, Deflate data, a
+// big-endian Adler-32) around a pooled compress/flate reader, because
+// compress/zlib's Reset allocates a new checksum each time.
 func decodeZlib(dst, src []byte) error {
+	if len(src) < 2+4 {
+		return errors.New("zlib stream is too short")
+	}
+	cmf, flg := src[0], src[1]
+	if cmf&0x0f != 8 || cmf>>4 > 7 || (uint16(cmf)<<8|uint16(flg))%31 != 0 {
+		return errors.New("zlib header is invalid")
+	}
+	if flg&0x20 != 0 {
+		return errors.New("zlib stream asks for a preset dictionary")
+	}
 	zr, _ := zlibReaders.Get().(*zlibReader)
 	if zr == nil {
 		zr = &zlibReader{}
 	}
-	zr.src.Reset(src)
-	var err error
-	if zr.r == nil {
-		zr.r, err = zlib.NewReader(&zr.src)
-	} else {
-		err = zr.r.(zlib.Resetter).Reset(&zr.src, nil)
-	}
-	if err != nil {
-		zr.r = nil // a reader whose Reset failed is not reused
-		zlibReaders.Put(zr)
+	defer zlibReaders.Put(zr)
+	zr.src.Reset(src[2:])
+	if zr.fr == nil {
+		zr.fr = flate.NewReader(&zr.src)
+	} else if err := zr.fr.(flate.Resetter).Reset(&zr.src, nil); err != nil {
+		zr.fr = nil // a reader whose Reset failed is not reused
 		return err
 	}
-	defer zlibReaders.Put(zr)
-	if _, err := io.ReadFull(zr.r, dst); err != nil {
+	if _, err := io.ReadFull(zr.fr, dst); err != nil {
 		if err == io.EOF || err == io.ErrUnexpectedEOF {
 			return errors.New("zlib stream ends early")
 		}
 		return err
 	}
-	// Read past the end so that the reader checks the Adler-32.
-	switch n, err := zr.r.Read(zr.one[:]); {
+	// Read past the end: the Deflate data must end right there.
+	switch n, err := zr.fr.Read(zr.one[:]); {
 	case n > 0:
 		return errors.New("zlib stream decodes to more bytes than announced")
 	case err != io.EOF:
@@ -97,6 +108,14 @@ func decodeZlib(dst, src []byte) error {
 			err = errors.New("zlib stream does not end")
 		}
 		return err
+	}
+	// The flate reader reads byte by byte from a bytes.Reader, so what
+	// is left is the trailer.
+	switch trailer := src[len(src)-zr.src.Len():]; {
+	case len(trailer) != 4:
+		return errors.New("zlib stream has " + strconv.Itoa(len(trailer)) + " bytes after its data, want a 4-byte checksum")
+	case binary.BigEndian.Uint32(trailer) != adler32.Checksum(dst):
+		return errors.New("zlib checksum does not match the data")
 	}
 	return nil
 }

@@ -18,7 +18,8 @@ type Compressed struct {
 // Compress appends to dst an OP_COMPRESSED that wraps msg, a whole message
 // (header included; it must not itself be an OP_COMPRESSED). The new message
 // keeps msg's requestID and responseTo. zlibLevel (-1..9) is used only by
-// CompressorZlib. Call CanCompressBody first: the handshake and
+// CompressorZlib; snappy and zstd must be registered (RegisterCompressor).
+// Call CanCompressBody first: the handshake and
 // authentication must never be compressed.
 func Compress(dst, msg []byte, id CompressorID, zlibLevel int) ([]byte, error) {
 	h, err := ParseHeader(msg)
@@ -39,14 +40,13 @@ func Compress(dst, msg []byte, id CompressorID, zlibLevel int) ([]byte, error) {
 	switch id {
 	case CompressorNoop:
 		dst = append(dst, src...)
-	case CompressorSnappy:
-		dst = appendSnappy(dst, src)
 	case CompressorZlib:
 		dst, err = appendZlib(dst, src, zlibLevel)
-	case CompressorZstd:
-		dst, err = appendZstd(dst, src)
 	default:
-		err = errorf(OpCompressed, 0, "compressorId", "unknown compressor %d", id)
+		var c *Codec
+		if c, err = codec(id); err == nil {
+			dst, err = c.Append(dst, src)
+		}
 	}
 	if err != nil {
 		return dst[:start], err
@@ -118,6 +118,10 @@ func Decompress(dst, msg []byte, maxSize int) ([]byte, error) {
 	if err != nil {
 		return dst, err
 	}
+	if !c.Compressor.Registered() {
+		_, err := codec(c.Compressor)
+		return dst, err
+	}
 	total := int64(HeaderLen) + int64(c.UncompressedSize)
 	if total > int64(maxSize) {
 		return dst, errorf(OpCompressed, 20, "uncompressedSize", "%d-byte message would exceed the maximum message size %d", total, maxSize)
@@ -136,12 +140,13 @@ func Decompress(dst, msg []byte, maxSize int) ([]byte, error) {
 			err = errorf(OpCompressed, 25, "compressedMessage", "noop payload has %d bytes, uncompressedSize says %d", len(c.Data), len(out))
 		}
 		copy(out, c.Data)
-	case CompressorSnappy:
-		err = decodeSnappy(out, c.Data)
 	case CompressorZlib:
 		err = decodeZlib(out, c.Data)
-	case CompressorZstd:
-		err = decodeZstd(out, c.Data)
+	default:
+		var cd *Codec
+		if cd, err = codec(c.Compressor); err == nil {
+			err = cd.Decode(out, c.Data)
+		}
 	}
 	if err != nil {
 		if _, ok := err.(*Error); !ok {

@@ -138,6 +138,7 @@
 //	doc.go                this overview
 //	backend.go            Backend (mongotest's command set), Peer (one connection's state)
 //	server.go             Server, Options, Start/New, Update, Handle, Queue, FailCommand, Stop/Restart/Close
+//	compressors.go        imports compress/snappy and compress/zstd (they register with wire)
 //	conn.go               one connection: read, decompress, dispatch, act, write
 //	request.go            Request: the recorded, merged view of one message
 //	record.go             Log: requests in order, CommandsNamed, WaitFor

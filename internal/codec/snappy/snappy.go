@@ -1,4 +1,4 @@
-package wire
+package snappy
 
 import (
 	"errors"
@@ -8,21 +8,19 @@ import (
 	"github.com/klauspost/compress/s2"
 )
 
-// Snappy: the s2 package writes the plain Snappy block format with
-// EncodeSnappy, and its decoder reads it. Neither keeps state, so there is
-// nothing to pool.
-
-// appendSnappy appends the Snappy block encoding of src to dst.
-func appendSnappy(dst, src []byte) []byte {
+// Append appends the Snappy block encoding of src to dst. The s2 package
+// writes the plain Snappy block format with EncodeSnappy, and its decoder
+// reads it; neither keeps state, so there is nothing to pool.
+func Append(dst, src []byte) ([]byte, error) {
 	n := len(dst)
 	dst = slices.Grow(dst, s2.MaxEncodedLen(len(src)))
 	enc := s2.EncodeSnappy(dst[n:cap(dst)], src)
-	return dst[:n+len(enc)]
+	return dst[:n+len(enc)], nil
 }
 
-// decodeSnappy decodes src into dst, which must be exactly as long as the
+// Decode decodes src into dst, which must be exactly as long as the
 // decoded data.
-func decodeSnappy(dst, src []byte) error {
+func Decode(dst, src []byte) error {
 	n, err := s2.DecodedLen(src)
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package wire
+package zstd
 
 import (
 	"errors"
@@ -12,30 +12,30 @@ import (
 // DecodeAll are safe for concurrent use and keep their own internal pools.
 // They are built on first use.
 
-var zstdEncoder = sync.OnceValues(func() (*zstd.Encoder, error) {
+var encoder = sync.OnceValues(func() (*zstd.Encoder, error) {
 	return zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault))
 })
 
-var zstdDecoder = sync.OnceValues(func() (*zstd.Decoder, error) {
+var decoder = sync.OnceValues(func() (*zstd.Decoder, error) {
 	// DecodeAllCapLimit makes DecodeAll stop at cap(dst): a frame that
 	// claims more than the message announced cannot make it allocate.
 	return zstd.NewReader(nil, zstd.WithDecodeAllCapLimit(true),
-		zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(zstdMaxMemory))
+		zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(maxMemory))
 })
 
-// appendZstd appends a Zstandard frame holding src to dst.
-func appendZstd(dst, src []byte) ([]byte, error) {
-	enc, err := zstdEncoder()
+// Append appends a Zstandard frame holding src to dst.
+func Append(dst, src []byte) ([]byte, error) {
+	enc, err := encoder()
 	if err != nil {
 		return dst, err
 	}
 	return enc.EncodeAll(src, dst), nil
 }
 
-// decodeZstd decodes src into dst, which must be exactly as long as the
+// Decode decodes src into dst, which must be exactly as long as the
 // decoded data.
-func decodeZstd(dst, src []byte) error {
-	dec, err := zstdDecoder()
+func Decode(dst, src []byte) error {
+	dec, err := decoder()
 	if err != nil {
 		return err
 	}
@@ -52,6 +52,6 @@ func decodeZstd(dst, src []byte) error {
 	return nil
 }
 
-// zstdMaxMemory bounds what one DecodeAll may hold: more than any legal
+// maxMemory bounds what one DecodeAll may hold: more than any legal
 // message (48 MB), far less than the library's 64 GiB default.
-const zstdMaxMemory = 64 << 20
+const maxMemory = 64 << 20
