@@ -81,7 +81,7 @@
 //	Area              Supported
 //	----------------  -------------------------------------------------------------
 //	wire              OP_MSG (document sequences, moreToCome), OP_COMPRESSED
-//	                  (snappy, zlib, zstd), legacy OP_QUERY hello
+//	                  (snappy, zlib, zstd; wirehost imports compress/snappy and compress/zstd), legacy OP_QUERY hello
 //	handshake         hello/isMaster (awaitable), topologyVersion, connectionId,
 //	                  logicalSessionTimeoutMinutes, compression, saslSupportedMechs,
 //	                  speculativeAuthenticate

@@ -5,8 +5,25 @@
 //
 // It knows nothing of BSON beyond a document's framing (an int32 length and a
 // trailing 0x00): documents go in and come out as []byte, which package bson
-// reads as bson.Raw. It imports only the standard library and
-// klauspost/compress.
+// reads as bson.Raw. It imports only the standard library.
+//
+// # Compressors by registration
+//
+// zlib (compress/flate and compress/zlib of the standard library) and noop
+// are built in. snappy and zstd are registered, the way image formats
+// register with package image: packages compress/snappy and compress/zstd
+// of this module call RegisterCompressor from their init, so a program
+// links klauspost/compress only when it imports one of them:
+//
+//	import _ "github.com/torque-go/torque/compress/zstd"
+//
+// CompressorID.Registered says which are usable; Compress and Decompress
+// refuse an unregistered one with an error that names the package to
+// import, and package pool neither offers nor accepts it in the handshake
+// (compression is a negotiation: the connection goes on uncompressed).
+// Their codecs live in internal/codec/snappy and internal/codec/zstd,
+// which do not import wire, so that wire's own tests register them too
+// (codecs_test.go).
 //
 // # Messages
 //
@@ -106,15 +123,16 @@
 //	checksum.go          CRC-32C (Castagnoli) via hash/crc32
 //	op_compressed.go     OP_COMPRESSED: Compress, Decompress, raw fields
 //	compressor.go        CompressorID, names, zlib levels, which commands may be compressed
-//	compressor_snappy.go snappy block format (klauspost/compress/s2, snappy-compatible)
-//	compressor_zlib.go   zlib with pooled writers and readers
-//	compressor_zstd.go   zstd with one shared encoder and decoder
+//	compressor_registry.go Codec, RegisterCompressor, Registered: snappy and zstd by registration
+//	compressor_zlib.go   zlib (standard library) with pooled writers and flate readers
 //	op_query.go          OP_QUERY (the first hello only)
 //	op_reply.go          OP_REPLY (its answer)
 //	read.go              ReadMessage and the buffer pool
 //
 // Tests: golden_test.go holds hand-built hex fixtures of every message kind
 // (they also seed FuzzReadMessage and FuzzParseMsg in fuzz_test.go);
-// allocs_test.go holds the zero-allocation promise; bench_test.go measures
+// allocs_test.go holds the zero-allocation promise; codecs_test.go
+// registers snappy and zstd for the tests; compressor_registry_test.go
+// checks an unregistered compressor; compressor_zlib_test.go the zlib frame; bench_test.go measures
 // framing, reading and each compressor.
 package wire
