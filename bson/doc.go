@@ -57,6 +57,8 @@
 //   - extjson_decode.go, extjson_wrappers.go: JSON tree to BSON, and the
 //     "$"-prefixed type wrappers
 //   - extjson_encode.go: BSON to canonical or relaxed JSON
+//   - stringer.go: D.String, M.String, A.String (relaxed Extended JSON for
+//     fmt, maps' keys sorted)
 //
 // # Untrusted input
 //

@@ -165,6 +165,7 @@
 //	changestream.go     change stream cursors: getMore, killCursors, batches
 //	changestream_open.go  the $changeStream stage and its options
 //	changestream_event.go the events of oplog entries, resume tokens
+//	util.go             the server's clock (timeNow), _id first, document sizes
 //
 // Where replica sets, sessions and transactions (issue 12) plug in: the
 // wire host already plays replica-set members, mongos and load

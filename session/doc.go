@@ -14,7 +14,8 @@
 //		WireVersion: wv}, clock.Get())
 //	cmd = f.Append(cmd)                           // lsid, txnNumber, readConcern, $clusterTime...
 //	// round trip; classify the error (TransactionLabels, NeedsRetryableWriteLabel)
-//	clock.AdvanceFromReply(reply)
+//	ct, err := session.ParseClusterTime(ctField)  // the reply's $clusterTime, read with its other fields
+//	clock.Advance(ct)                             // (Clock.AdvanceFromReply(reply) does both in one call)
 //	sess.Finish(session.OpRead, reply, err)       // times, tokens, state, pin, dirty
 //	sess.End(timeout)                             // implicit sessions, after the operation
 //

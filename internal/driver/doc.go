@@ -38,9 +38,12 @@
 //	                 its pool, which closes it if the stream was cut), and a
 //	                 reply that arrived whole but cannot be read (*ReplyError
 //	                 wrapping the *bson.DecodeError; the connection is fine)
-//	runBatches       splits Batch by maxWriteBatchSize and maxMessageSizeBytes,
-//	                 one txnNumber and one retry per batch, write errors merged
-//	                 with indexes counted from the operation's first document
+//	runBatches       sends Batch as many commands as the limits require, one
+//	                 txnNumber and one retry per batch, write errors merged
+//	                 with indexes counted from the operation's first document;
+//	                 where each batch ends (maxWriteBatchSize,
+//	                 maxMessageSizeBytes) is decided while encoding, by
+//	                 appendBatch in encode.go
 //
 // Retries follow the retryable-writes and retryable-reads specifications:
 // one retry, on a newly selected server (the failed one deprioritized), with
@@ -90,11 +93,13 @@
 //	deployment.go  Deployment, Server, Conn: the seams
 //	operation.go   Operation, Kind, Batch, Reply
 //	executor.go    Executor, Execute, run, selection, prepare, retry rules
-//	encode.go      the OP_MSG and its fields, batches, maxTimeMS
+//	encode.go      the OP_MSG and its fields, maxTimeMS, and the split of
+//	               batches (appendBatch, encodeRest)
+//	server_api.go  appendServerAPI: the Stable API fields
 //	roundtrip.go   the round trip, classification, SDAM feedback, times
 //	reauth.go      ReauthenticationRequired (391): reauthenticate the
 //	               connection (Reauthenticator) and rerun the attempt once
-//	batch.go       runBatches: split writes
+//	batch.go       runBatches: one command per batch, write errors merged
 //	reply.go       reading replies: ok, errors, write errors, $clusterTime
 //	errors.go      ReplyError, label helpers, AppError
 //	public_types.go the error types (package mongoerr), the command events
