@@ -60,6 +60,7 @@
 //	bench_data.go   the benchmark data, read from the spec's tarball
 //
 // The tests (main_test.go) build the binary with CGO_ENABLED=0 and run it
-// as a user would, against FerretDB ($TORQUE_TEST_URI) and, for what
-// FerretDB lacks (change streams, network faults), internal/mockserver.
+// as a user would, against FerretDB ($TORQUE_TEST_URI) and mongotest, and,
+// for change streams and network faults, against mongotest replica sets
+// and internal/mockserver.
 package main
