@@ -39,10 +39,13 @@
 // (setName, hosts, primary, me, electionId, setVersion, topologyVersion,
 // awaitable hello that hears of elections at once); every reply carries
 // $clusterTime and operationTime, the cluster time of the oplog. The
-// members share one store, so replication is instant: a secondary reads
-// what the primary wrote (a read needs a read preference other than
-// primary there; a write on a secondary is NotWritablePrimary with
-// RetryableWriteError). What a member adds to the server:
+// members share one store, so replication is instant unless
+// ReplicaSetOptions.Lag says otherwise: then a secondary shows the data of
+// Lag ago, and a read with afterClusterTime (a causally consistent
+// session) waits until the secondary has caught up. A read on a
+// secondary needs a read preference other than primary; a write there is
+// NotWritablePrimary with RetryableWriteError. What a member adds to the
+// server:
 //
 //	sessions        the memory of retryable writes: a retry (same lsid and
 //	                txnNumber) is answered again without being applied again,
@@ -73,8 +76,8 @@
 //	                failGetMoreAfterCursorCheckout; also from Go
 //	                (Server.FailCommand, ReplicaSet.FailCommand)
 //
-// Not there yet: secondaries that lag, sharded clusters (mongos) and
-// load balancers, updateDescription.disambiguatedPaths.
+// Not there yet: sharded clusters (mongos) and load balancers,
+// updateDescription.disambiguatedPaths.
 //
 // # Supported subset
 //
@@ -162,6 +165,7 @@
 //	session.go          server sessions, the memory of retryable writes
 //	txn.go              transactions on a fork of the store, write conflicts
 //	snapshot.go         readConcern snapshot and linearizable outside transactions
+//	lag.go              lagging secondaries: reads of the past, afterClusterTime waits
 //	changestream.go     change stream cursors: getMore, killCursors, batches
 //	changestream_open.go  the $changeStream stage and its options
 //	changestream_event.go the events of oplog entries, resume tokens

@@ -2,6 +2,7 @@ package mongotest
 
 import (
 	"sync/atomic"
+	"time"
 
 	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/internal/wirehost"
@@ -21,6 +22,7 @@ type member struct {
 	host  atomic.Pointer[wirehost.Server]
 	inner backend
 	fps   *failPoints
+	lag   time.Duration // a secondary's replication lag (lag.go)
 }
 
 // writeCommands are the commands only a primary runs.
@@ -66,6 +68,9 @@ func (m *member) run(peer *wirehost.Peer, req *wirehost.Request) wirehost.Reply 
 	}
 	if readCommands[req.Name] && role != wirehost.Primary && !secondaryOK(req) {
 		return m.withTopologyVersion(wirehost.Error(13435, "NotPrimaryNoSecondaryOk", "not primary and secondaryOk=false"))
+	}
+	if m.lag > 0 && role == wirehost.Secondary && laggedReads[req.Name] && req.Lookup("autocommit").IsZero() {
+		return m.core.laggedRead(m, peer, req, m.lag)
 	}
 	return m.unsatisfiable(req, m.core.sessionCommand(m, peer, req))
 }

@@ -22,6 +22,11 @@ type ReplicaSetOptions struct {
 	SetName string
 	// Users turns authentication on, as Options.Users does.
 	Users []User
+	// Lag is how long after the primary a secondary applies a write: a
+	// read there shows the data of Lag ago, unless it asks for a later
+	// afterClusterTime (a causally consistent session), which waits.
+	// Zero (the default) replicates at once.
+	Lag time.Duration
 	// Logf, when set, reports what the members do; NewReplicaSet sets
 	// t.Logf.
 	Logf func(format string, args ...any)
@@ -53,7 +58,7 @@ func StartReplicaSet(opts ReplicaSetOptions) (*ReplicaSet, error) {
 	}
 	rs := &ReplicaSet{core: core}
 	for i := 0; i < opts.Members; i++ {
-		rs.members = append(rs.members, &member{core: core, index: i, inner: backend{core}, fps: &failPoints{}})
+		rs.members = append(rs.members, &member{core: core, index: i, inner: backend{core}, fps: &failPoints{}, lag: opts.Lag})
 	}
 	h := wirehost.Hello{MaxWireVersion: MaxWireVersion, Compressors: []string{"snappy", "zlib", "zstd"}}
 	rs.set, err = wirehost.StartReplicaSet(wirehost.ReplicaSetOptions{SetName: opts.SetName, Members: opts.Members,

@@ -24,6 +24,9 @@ type Entry struct {
 	Pre      bson.D      // u, d: the document before
 	Update   *UpdateDesc // u: what an operator or pipeline update changed; nil for a replacement
 	Cmd      bson.D      // c
+	// Wall is when the write happened (the oplog's "wall"): lagging
+	// secondaries apply an entry a while after it.
+	Wall time.Time
 }
 
 // UpdateDesc is an update's updateDescription for change streams.

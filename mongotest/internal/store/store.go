@@ -141,8 +141,10 @@ func (st *Store) Write(fn func(tx *Tx) error) ([]Entry, error) {
 		}
 		return nil, err
 	}
+	wall := st.clock.now()
 	for i := range tx.entries {
 		tx.entries[i].TS = st.clock.next()
+		tx.entries[i].Wall = wall
 	}
 	st.oplog = append(st.oplog, tx.entries...)
 	if len(st.oplog) > 2*OplogSize {
