@@ -44,6 +44,21 @@
 //	TestCausalConsistency    causal-consistency/tests      0 / [2 files]
 //	TestLoadBalancers        load-balancers/tests          2 / [7 files]
 //
+// # Suites on mongotest (a replica set of three members; single where allowed)
+//
+// Counts are leaf tests on the mongotest backend: passed / skipped by
+// runOnRequirements (whole files in brackets) / skipped by its list. The
+// other suites have no mongotest skip list yet, so they skip the backend.
+//
+//	TestRetryableWrites      91 / 2 [1 file] / 4
+//	TestRetryableReads      246 / [1 file] / 31
+//	TestTransactions        123 / [7 files] / 11
+//	TestTransactionsConvenientAPI 27 / 0 / 0
+//	TestChangeStreams        54 / 15 [1 file] / 2
+//	TestSessions             20 / [1 file] / 5
+//	TestCausalConsistency    17 / 0 / 1
+//	TestLoadBalancers         2 / [7 files] / 0 (mongotest has no load balancer)
+//
 // Not run here: read-write-concern's connection-string and document tests (not in the
 // unified format). The replica-set suites (transactions, retryable
 // writes, change streams...) need a backend with replica sets and fail
