@@ -1,8 +1,11 @@
 package pool
 
 // waiter is one checkout waiting for a connection. The pool serves waiters
-// strictly in arrival order (dispatchLocked): the one at the front gets
-// the next idle connection or the next permission to open one. Exactly one
+// in arrival order (dispatchLocked): the one at the front gets the next
+// idle connection or the next permission to open one. The one exception: a
+// waiter promised a connection the background goroutine is establishing
+// (minPoolSize) is skipped and waits for it, and those behind it may be
+// served first. Exactly one
 // of conn, pend and err is set when it is served; ready is closed then.
 type waiter struct {
 	prev, next *waiter
