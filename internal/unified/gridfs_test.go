@@ -16,5 +16,9 @@ var gridfsFerretDB = spectest.Skips{}
 // TestGridFS runs the gridfs specification's unified tests against
 // FerretDB.
 func TestGridFS(t *testing.T) {
-	Run(t, Suite{Dir: "gridfs/tests", Skips: map[string]spectest.Skips{"ferretdb": gridfsFerretDB}})
+	Run(t, Suite{Dir: "gridfs/tests", Skips: map[string]spectest.Skips{"ferretdb": gridfsFerretDB, "mongotest": gridfsMongotest}})
 }
+
+// gridfsMongotest is the mongotest (standalone) skip list of the suite, as
+// gridfsFerretDB is FerretDB's.
+var gridfsMongotest = spectest.Skips{}

@@ -24,5 +24,11 @@ var readWriteConcernFerretDB = spectest.Skips{
 // TestReadWriteConcern runs the read-write-concern specification's unified
 // tests against every backend.
 func TestReadWriteConcern(t *testing.T) {
-	Run(t, Suite{Dir: "read-write-concern/tests/operation", Skips: map[string]spectest.Skips{"ferretdb": readWriteConcernFerretDB}})
+	Run(t, Suite{Dir: "read-write-concern/tests/operation", Skips: map[string]spectest.Skips{"ferretdb": readWriteConcernFerretDB, "mongotest": readWriteConcernMongotest}})
+}
+
+// readWriteConcernMongotest is the mongotest (standalone) skip list of the suite, as
+// readWriteConcernFerretDB is FerretDB's.
+var readWriteConcernMongotest = spectest.Skips{
+	"default-write-concern-3.4/MapReduce omits default write concern": torqueNoMapReduce,
 }
