@@ -87,6 +87,7 @@
 //	doc.go              this overview
 //	client.go           Client: Connect, Disconnect, Ping, Database, ListDatabases
 //	options.go          Options, read preference and concern types
+//	compressors.go      warnings for compressors known but not registered with wire
 //	parse_uri.go        ParseURI: invalid values are errors, unknown options
 //	                    warnings, unsupported options refused
 //	deployment.go       adapters from the topology and its pools to internal/driver
