@@ -37,6 +37,9 @@ var (
 // D, type Fields []E): documents, as D, by conversion.
 func namedDCodec(t reflect.Type) codec {
 	return codec{
+		encode: nilAsNull(func(dst []byte, v reflect.Value, depth int) ([]byte, error) {
+			return appendD(dst, v.Convert(typeD).Interface().(D), depth)
+		}),
 		encodeDoc: func(dst []byte, v reflect.Value, depth int) ([]byte, error) {
 			return appendD(dst, v.Convert(typeD).Interface().(D), depth)
 		},
@@ -55,6 +58,9 @@ func documentTypeCodec(t reflect.Type) (codec, bool) {
 	switch t {
 	case typeD:
 		return codec{
+			encode: nilAsNull(func(dst []byte, v reflect.Value, depth int) ([]byte, error) {
+				return appendD(dst, *ptrTo[D](v), depth)
+			}),
 			encodeDoc: func(dst []byte, v reflect.Value, depth int) ([]byte, error) {
 				return appendD(dst, *ptrTo[D](v), depth)
 			},
@@ -65,6 +71,9 @@ func documentTypeCodec(t reflect.Type) (codec, bool) {
 		}, true
 	case typeM:
 		return codec{
+			encode: nilAsNull(func(dst []byte, v reflect.Value, depth int) ([]byte, error) {
+				return appendM(dst, v.Interface().(M), depth)
+			}),
 			encodeDoc: func(dst []byte, v reflect.Value, depth int) ([]byte, error) {
 				return appendM(dst, v.Interface().(M), depth)
 			},
@@ -91,6 +100,19 @@ func documentTypeCodec(t reflect.Type) (codec, bool) {
 		return rawValueCodec(), true
 	}
 	return codec{}, false
+}
+
+// nilAsNull is the element encoder of a document type held in a slice or
+// map (D, M, named D): a nil one is written as null, as the official driver
+// writes it, a non-nil one (empty or not) as the document doc appends. A
+// nil value at the top level of Marshal is still an empty document.
+func nilAsNull(doc func([]byte, reflect.Value, int) ([]byte, error)) func([]byte, string, reflect.Value, int) ([]byte, error) {
+	return func(dst []byte, key string, v reflect.Value, depth int) ([]byte, error) {
+		if v.IsNil() {
+			return AppendHeader(dst, TypeNull, key), nil
+		}
+		return doc(AppendHeader(dst, TypeEmbeddedDocument, key), v, depth)
+	}
 }
 
 // ptrTo returns a pointer to the value v holds, without copying it when v

@@ -185,9 +185,6 @@
 //   - Unmarshal(data, &x) where x is an interface{} holding a non-nil *T
 //     decodes into the T, as for such a struct field; the official driver
 //     replaces x with a D at the top level (but not in a field).
-//   - Not yet aligned: a nil D, M or named document type in a struct field
-//     is written as an empty document; the official driver writes null.
-//     (Inside D, M, A and interface values, nil D and M are null in both.)
 //   - Extended JSON follows the specification where the official driver
 //     does not: a type wrapper's keys may come in any order, a DBPointer's
 //     namespace and a Decimal128 with a 35-digit coefficient are read as
