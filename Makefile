@@ -2,6 +2,7 @@
 #
 #   make test      gofmt + go vet + FerretDB (built once, cached) + every test
 #   make demo      start a local FerretDB and run examples/tutorial against it
+#   make demo-mem  run examples/tutorial against an in-process mongotest server
 #   make fuzz      every Fuzz target, $(FUZZTIME) each
 #   make bench     every benchmark, with allocations
 #   make ferretdb  build the FerretDB binary only, print its path
@@ -20,7 +21,7 @@ export GO FUZZTIME
 # The race detector needs cgo (a C compiler); without one, tests run without it.
 RACE := $(shell [ "$$($(GO) env CGO_ENABLED)" = 1 ] && echo -race)
 
-.PHONY: test fmt vet ferretdb demo fuzz bench servers browser
+.PHONY: test fmt vet ferretdb demo demo-mem fuzz bench servers browser
 
 test: fmt vet browser
 	@[ -n "$(RACE)" ] || echo "make: no C compiler for cgo: running tests without -race" >&2
@@ -47,6 +48,11 @@ ferretdb:
 demo:
 	scripts/testservers.sh run --plain -- \
 		bash -c '$(GO) run ./examples/tutorial -uri "$$TORQUE_TEST_URI"'
+
+# demo-mem: the same tutorial against mongotest, the in-process test server:
+# nothing to build or start.
+demo-mem:
+	$(GO) run ./examples/tutorial -mem
 
 fuzz:
 	scripts/fuzz.sh

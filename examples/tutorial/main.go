@@ -5,10 +5,12 @@
 // doDeleteMany, useCountCommand.
 //
 //	go run ./examples/tutorial -uri mongodb://localhost:27017
+//	go run ./examples/tutorial -mem     (make demo-mem: nothing to install)
 //
 // The server comes from -uri, else $MONGODB_URI, else
-// mongodb://localhost:27017. The program drops and refills the collection
-// test_database.test_collection.
+// mongodb://localhost:27017; with -mem it is an in-process server from
+// package mongotest, started for the run and stopped after it. The program
+// drops and refills the collection test_database.test_collection.
 package main
 
 import (
@@ -23,11 +25,21 @@ import (
 
 	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/client"
+	"github.com/torque-go/torque/mongotest"
 )
 
 func main() {
 	uri := flag.String("uri", "", "the server's connection string (default $MONGODB_URI, else mongodb://localhost:27017)")
+	mem := flag.Bool("mem", false, "run against an in-process server (package mongotest) instead of -uri")
 	flag.Parse()
+	if *mem {
+		srv, err := mongotest.Start(mongotest.Options{})
+		if err != nil {
+			log.Fatal(err)
+		}
+		defer srv.Close()
+		*uri = srv.URI()
+	}
 	if *uri == "" {
 		*uri = os.Getenv("MONGODB_URI")
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/client"
 	"github.com/torque-go/torque/internal/testenv"
+	"github.com/torque-go/torque/mongotest"
 )
 
 // objectID matches the hex of an ObjectID, which differs on every run.
@@ -44,9 +45,19 @@ document is now {"_id":{"$oid":"..."},"i":51,"key":"value"}
 response: {"n":1000,"ok":1.0}
 `
 
+// TestTutorial runs the tutorial against FerretDB (the real server of
+// make test), TestTutorialMem against mongotest (what make demo-mem uses).
 func TestTutorial(t *testing.T) {
-	uri := testenv.URI(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	runTutorial(t, testenv.URI(t))
+}
+
+func TestTutorialMem(t *testing.T) {
+	runTutorial(t, mongotest.New(t).URI())
+}
+
+func runTutorial(t *testing.T, uri string) {
+	// Generous: FerretDB on a loaded 2-core machine took over a minute.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	c, err := client.Connect(ctx, uri)
 	if err != nil {
