@@ -45,7 +45,7 @@ func FuzzUnmarshal(f *testing.F) {
 			if err := Raw(data).ValidateStructure(); err != nil {
 				t.Fatalf("Unmarshal accepted what ValidateStructure refuses: %v", err)
 			}
-			roundTrip(t, &d, func() any { return new(D) })
+			roundTrip(t, &d, func() any { return new(D) }, true)
 		}
 		if (Decoder{StrictUTF8: true}).Unmarshal(data, &d) == nil {
 			if err := Raw(data).Validate(); err != nil {
@@ -54,11 +54,11 @@ func FuzzUnmarshal(f *testing.F) {
 		}
 		var s fuzzTarget
 		if Unmarshal(data, &s) == nil {
-			roundTrip(t, &s, func() any { return new(fuzzTarget) })
+			roundTrip(t, &s, func() any { return new(fuzzTarget) }, s.mapsInOrder())
 		}
 		var m map[string]any
 		if Unmarshal(data, &m) == nil {
-			roundTrip(t, m, func() any { return new(map[string]any) })
+			roundTrip(t, m, func() any { return new(map[string]any) }, len(m) <= 1)
 		}
 		// M, and the documents inside an interface as M too.
 		var gm any
@@ -69,9 +69,22 @@ func FuzzUnmarshal(f *testing.F) {
 	})
 }
 
+// mapsInOrder tells whether s marshals to the same bytes every time: Go
+// maps iterate in random order, so a map field (M, or the inline Ex) with
+// more than one key, at any level, does not.
+func (s *fuzzTarget) mapsInOrder() bool {
+	for ; s != nil; s = s.Sub {
+		if len(s.M) > 1 || len(s.Ex) > 1 {
+			return false
+		}
+	}
+	return true
+}
+
 // roundTrip marshals v, decodes the bytes into a fresh value, and checks
-// that it marshals to the same bytes.
-func roundTrip(t *testing.T, v any, fresh func() any) {
+// that it marshals to the same bytes when exact (v holds no map with more
+// than one key), else to as many bytes.
+func roundTrip(t *testing.T, v any, fresh func() any, exact bool) {
 	b1, err := Marshal(v)
 	if err != nil {
 		t.Fatalf("Marshal of decoded %T: %v", v, err)
@@ -84,7 +97,7 @@ func roundTrip(t *testing.T, v any, fresh func() any) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, isMap := w.(*map[string]any); !isMap && !bytes.Equal(b1, b2) {
+	if exact && !bytes.Equal(b1, b2) {
 		t.Fatalf("not stable:\n%X\n%X", b1, b2)
 	}
 	if len(b1) != len(b2) {
