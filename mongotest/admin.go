@@ -93,30 +93,3 @@ func (s *Server) connectionStatus(c *command) (bson.D, error) {
 func (s *Server) getCmdLineOpts(*command) (bson.D, error) {
 	return bson.D{bson.KV("argv", bson.A{"mongotest"}), bson.KV("parsed", bson.D{})}, nil
 }
-
-func init() {
-	commands["configureFailPoint"] = cmdSpec{run: (*Server).configureFailPoint}
-}
-
-// configureFailPoint arms the failCommand fail point of the wire host (a
-// test command: mongotest always has test commands on). Issue 12 extends
-// the modes; today: alwaysOn, off, {times: n}, and data failCommands,
-// errorCode, errorLabels, closeConnection, writeConcernError,
-// blockConnection/blockTimeMS, appName.
-func (s *Server) configureFailPoint(c *command) (bson.D, error) {
-	if c.db != "admin" {
-		return nil, cmdErrorf(13, "Unauthorized", "configureFailPoint may only be run against the admin database.")
-	}
-	r := s.host.ConfigureFailPoint(c.req)
-	var d bson.D
-	if err := bson.Unmarshal(r.Doc, &d); err != nil {
-		return nil, err
-	}
-	if ok, _ := r.Doc.Lookup("ok").AsFloat64(); ok != 1 {
-		code, _ := r.Doc.Lookup("code").AsInt64()
-		name, _ := r.Doc.Lookup("codeName").StringValue()
-		msg, _ := r.Doc.Lookup("errmsg").StringValue()
-		return nil, cmdErrorf(int32(code), name, "%s", msg)
-	}
-	return bson.D{}, nil
-}

@@ -105,7 +105,7 @@
 //	                  listIndexes, dropIndexes (name, key, "*", list)
 //	admin             ping, buildInfo, serverStatus (minimal), getParameter,
 //	                  connectionStatus, endSessions, killAllSessions, whatsmyuri,
-//	                  configureFailPoint (failCommand: alwaysOn, off, times)
+//	                  configureFailPoint (answered by member.Command, failpoint.go)
 //	query language    see the engine's table: mongotest/internal/engine/doc.go
 //	                  (operators, projections, updates, stages, expressions)
 //	refused by name   collation, explain, tailable/awaitData cursors, returnKey,
@@ -152,8 +152,7 @@
 //	collections.go      create, drop, dropDatabase, listDatabases, listCollections,
 //	                    renameCollection, collMod
 //	indexes.go          createIndexes, listIndexes, dropIndexes, hints
-//	admin.go            ping, buildInfo, serverStatus, getParameter, sessions,
-//	                    configureFailPoint (the wire host's failCommand)
+//	admin.go            ping, buildInfo, serverStatus, getParameter, sessions
 //	auth.go             users and the server side of SCRAM
 //	auth_commands.go    saslStart, saslContinue, speculative auth, createUser, dropUser
 //	tls.go              the generated certificate
