@@ -15,7 +15,7 @@
 //	cmd = f.Append(cmd)                           // lsid, txnNumber, readConcern, $clusterTime...
 //	// round trip; classify the error (TransactionLabels, NeedsRetryableWriteLabel)
 //	ct, err := session.ParseClusterTime(ctField)  // the reply's $clusterTime, read with its other fields
-//	clock.Advance(ct)                             // (Clock.AdvanceFromReply(reply) does both in one call)
+//	clock.Advance(ct)
 //	sess.Finish(session.OpRead, reply, err)       // times, tokens, state, pin, dirty
 //	sess.End(timeout)                             // implicit sessions, after the operation
 //
@@ -47,7 +47,9 @@
 //     BeginCommit, BeginAbort), TransactionOptions, mongos pinning.
 //   - command_fields.go: Op, Prepare and Fields.Append, the fields a
 //     command carries for its session.
-//   - retryable.go: retryable writes and reads, error labels.
+//   - retryable.go: which errors are retryable (reads, writes), which
+//     servers support retryable writes, the labels the driver adds.
+//     The retry decision and loop are internal/driver's (retry.go).
 //   - with_transaction.go: WithTransaction, the convenient API's retry
 //     loop over injected commit and abort functions.
 //

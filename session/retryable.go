@@ -131,29 +131,6 @@ func TransactionLabels(err error, kind OpKind, inTransaction bool) []string {
 	return []string{label}
 }
 
-// WriteCommand is the kind of a write command, for CanRetryWrite.
-type WriteCommand uint8
-
-// The write commands. Only insert, update, delete and findAndModify are
-// retryable writes; WriteOther covers the rest (a writing aggregate, ...).
-const (
-	WriteOther WriteCommand = iota
-	WriteInsert
-	WriteUpdate
-	WriteDelete
-	WriteFindAndModify
-)
-
-// WriteAttempt describes a write command for CanRetryWrite.
-type WriteAttempt struct {
-	RetryWrites    bool // the client's retryWrites option
-	Command        WriteCommand
-	Multi          bool // a statement has multi:true (update) or limit:0 (delete)
-	Unacknowledged bool // the write concern is w:0
-	InTransaction  bool
-	Server         topology.ServerDescription // the server selected for the first attempt
-}
-
 // SupportsRetryableWrites reports whether a server can retry writes: it
 // supports sessions and is not a standalone.
 func SupportsRetryableWrites(sd topology.ServerDescription) bool {
@@ -161,22 +138,4 @@ func SupportsRetryableWrites(sd topology.ServerDescription) bool {
 		return true
 	}
 	return sd.LogicalSessionTimeoutMinutes != nil && sd.Type != topology.Standalone
-}
-
-// CanRetryWrite reports whether a write command carries a txnNumber and may
-// be retried once (retryable-writes specification): retryWrites is on,
-// the command is a single-document insert/update/delete/findAndModify
-// batch, acknowledged, outside a transaction, on a server that supports
-// retryable writes.
-func CanRetryWrite(w WriteAttempt) bool {
-	return w.RetryWrites && w.Command != WriteOther && !w.Multi && !w.Unacknowledged &&
-		!w.InTransaction && SupportsRetryableWrites(w.Server)
-}
-
-// CanRetryRead reports whether a read may be retried once: retryReads is
-// on, the session is not in a transaction, and the command is not a
-// getMore (the generic runCommand and mapReduce are not retried either;
-// the caller does not ask for them).
-func CanRetryRead(retryReads bool, kind OpKind, inTransaction bool) bool {
-	return retryReads && kind == OpRead && !inTransaction
 }

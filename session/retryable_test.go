@@ -97,37 +97,28 @@ func TestTransactionLabels(t *testing.T) {
 	}
 }
 
-func TestCanRetryWrite(t *testing.T) {
+func TestSupportsRetryableWrites(t *testing.T) {
 	rs := topology.ServerDescription{Type: topology.RSPrimary, LogicalSessionTimeoutMinutes: ptr(int64(30))}
-	ok := WriteAttempt{RetryWrites: true, Command: WriteUpdate, Server: rs}
 	tests := []struct {
 		name   string
-		change func(*WriteAttempt)
+		change func(*topology.ServerDescription)
 		want   bool
 	}{
-		{"single update", func(*WriteAttempt) {}, true},
-		{"insert", func(w *WriteAttempt) { w.Command = WriteInsert }, true},
-		{"findAndModify", func(w *WriteAttempt) { w.Command = WriteFindAndModify }, true},
-		{"delete", func(w *WriteAttempt) { w.Command = WriteDelete }, true},
-		{"retryWrites off", func(w *WriteAttempt) { w.RetryWrites = false }, false},
-		{"multi", func(w *WriteAttempt) { w.Multi = true }, false},
-		{"unacknowledged", func(w *WriteAttempt) { w.Unacknowledged = true }, false},
-		{"in transaction", func(w *WriteAttempt) { w.InTransaction = true }, false},
-		{"other command", func(w *WriteAttempt) { w.Command = WriteOther }, false},
-		{"standalone", func(w *WriteAttempt) { w.Server.Type = topology.Standalone }, false},
-		{"no sessions", func(w *WriteAttempt) { w.Server.LogicalSessionTimeoutMinutes = nil }, false},
-		{"mongos", func(w *WriteAttempt) { w.Server.Type = topology.Mongos }, true},
+		{"primary", func(*topology.ServerDescription) {}, true},
+		{"standalone", func(d *topology.ServerDescription) { d.Type = topology.Standalone }, false},
+		{"no sessions", func(d *topology.ServerDescription) { d.LogicalSessionTimeoutMinutes = nil }, false},
+		{"mongos", func(d *topology.ServerDescription) { d.Type = topology.Mongos }, true},
+		{"load balancer", func(d *topology.ServerDescription) {
+			d.Type = topology.LoadBalancer
+			d.LogicalSessionTimeoutMinutes = nil
+		}, true},
 	}
 	for _, tt := range tests {
-		w := ok
-		tt.change(&w)
-		if got := CanRetryWrite(w); got != tt.want {
+		d := rs
+		tt.change(&d)
+		if got := SupportsRetryableWrites(d); got != tt.want {
 			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
 		}
-	}
-	if !CanRetryRead(true, OpRead, false) || CanRetryRead(false, OpRead, false) ||
-		CanRetryRead(true, OpRead, true) || CanRetryRead(true, OpGetMore, false) {
-		t.Error("CanRetryRead")
 	}
 }
 

@@ -14,8 +14,8 @@
 //	attempt          check a connection out (or use Operation.Conn, a
 //	                 load-balanced cursor's); on the first, prepare:
 //	prepare          implicit session (when the server has sessions and the
-//	                 write is acknowledged), server session, retry decision,
-//	                 txnNumber (session.IncrementTxnNumber)
+//	                 write is acknowledged), server session, then the retry
+//	                 decision and txnNumber (decideRetry, retry.go)
 //	roundTrip        encode -> Conn.RoundTrip -> validate -> classify
 //	encode           OP_MSG into a pooled buffer with the bson append API: the
 //	                 command's own fields (Built, else Command), $db, session fields (lsid, txnNumber,
@@ -45,7 +45,9 @@
 //	                 maxMessageSizeBytes) is decided while encoding, by
 //	                 appendBatch in encode.go
 //
-// Retries follow the retryable-writes and retryable-reads specifications:
+// Retries follow the retryable-writes and retryable-reads specifications
+// (retry.go opens with a table: each rule of the specifications and the
+// function that applies it):
 // one retry, on a newly selected server (the failed one deprioritized), with
 // the same txnNumber; a write is retried only on a server that supports
 // retryable writes (sessions, not a standalone); network errors of writes get
@@ -92,7 +94,9 @@
 //	doc.go         this overview
 //	deployment.go  Deployment, Server, Conn: the seams
 //	operation.go   Operation, Kind, Batch, Reply
-//	executor.go    Executor, Execute, run, selection, prepare, retry rules
+//	executor.go    Executor, Execute, run (the attempt loop), selection, attempt
+//	retry.go       the retry rules, a table of them: prepare, decideRetry,
+//	               retryable, labelRetryableWrite
 //	encode.go      the OP_MSG and its fields, maxTimeMS, and the split of
 //	               batches (appendBatch, encodeRest)
 //	server_api.go  appendServerAPI: the Stable API fields
