@@ -22,7 +22,7 @@ func (fakeServer) TopologyType() topology.TopologyType { return topology.Replica
 func (fakeServer) Connection(context.Context) (driver.Conn, error) {
 	return nil, errors.New("fakeServer has no connections")
 }
-func (fakeServer) HandleError(driver.Conn, error) {}
+func (fakeServer) ReportError(driver.Conn, error) {}
 func (fakeServer) Done()                          {}
 
 // step is the scripted answer to one command: a reply document or an

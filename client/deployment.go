@@ -218,17 +218,20 @@ func (s *selected) Connection(ctx context.Context) (driver.Conn, error) {
 	return &conn{c: c, srv: s}, nil
 }
 
-// HandleError gives SDAM an error met on a connection. Errors of the
-// checkout itself were handled by the topology already.
-func (s *selected) HandleError(dc driver.Conn, err error) {
+// ReportError gives SDAM an error an operation met on a connection: what
+// the connection knows (topology.ToAppError) and what the server replied
+// (driver.ReplyAppError) make one topology.AppError, which the server's
+// HandleError applies (topology/app_error.go). Errors of the checkout
+// itself were handled by the topology already.
+func (s *selected) ReportError(dc driver.Conn, err error) {
 	c, ok := dc.(*conn)
 	if !ok {
 		return
 	}
-	app := topology.ConnError(c.c, err)
+	app := topology.ToAppError(c.c, err)
 	var ce *pool.ConnError
 	if !errors.As(err, &ce) {
-		d := driver.AppError(s.desc.Addr, err)
+		d := driver.ReplyAppError(s.desc.Addr, err)
 		if d.Kind == 0 {
 			return // write errors alone say nothing about the server
 		}

@@ -60,7 +60,7 @@ func TestNetworkErrorMarksUnknownAndClearsPool(t *testing.T) {
 		t.Fatal("ping on a connection the server closed succeeded")
 	}
 	gen := s.Pool().Generation()
-	e := ConnError(c, err)
+	e := ToAppError(c, err)
 	if e.Kind != NetworkError || e.Phase != AfterHandshake || e.Generation != c.Generation() {
 		t.Errorf("ConnError = kind %d phase %d generation %d, want a network error after the handshake, generation %d",
 			e.Kind, e.Phase, e.Generation, c.Generation())

@@ -22,7 +22,7 @@ type Deployment interface {
 //	c, err := s.Checkout(ctx)        // handshake errors are handled inside
 //	... round trip on c ...
 //	if err != nil {
-//		e := topology.ConnError(c, err) // fill Code, Message, TopologyVersion for a server error
+//		e := topology.ToAppError(c, err) // fill Code, Message, TopologyVersion for a server error
 //		s.HandleError(e)
 //	}
 //	s.CheckIn(c)
@@ -33,7 +33,8 @@ type SelectedServer interface {
 	Checkout(ctx context.Context) (*pool.Conn, error)
 	// CheckIn gives it back, also after an error.
 	CheckIn(c *pool.Conn) error
-	// HandleError feeds an operation's error back to SDAM.
+	// HandleError feeds an operation's error back to SDAM
+	// (app_error.go).
 	HandleError(e AppError)
 	// Release ends the operation: once per successful SelectServer.
 	Release()

@@ -3,7 +3,7 @@
 // that update them, server selection, and the running Topology that keeps
 // them fresh.
 //
-// It has two halves. The pure half (descriptions, Apply, HandleError,
+// It has two halves. The pure half (descriptions, Apply, ApplyAppError,
 // Select, ...) has no goroutines, no I/O and reads no clock; the spec
 // runners call it directly. The running half builds on it: a Topology
 // (Open) owns the current description, one Server per known server (its
@@ -17,7 +17,7 @@
 //	next := Apply(td, sd)                                   // SDAM rules
 //	events := Diff(id, td, next, addr)                      // what to publish
 //
-// An application error goes through HandleError instead, which returns the
+// An application error goes through ApplyAppError instead, which returns the
 // new description and the actions due (mark Unknown, clear the pool,
 // request or cancel a check). Select picks a server for an operation.
 //
@@ -30,7 +30,6 @@
 //   - topology_description.go: TopologyDescription, Config and New.
 //   - compat.go: wire-version compatibility and the session timeout.
 //   - fsm.go: Apply, the SDAM update rules (updateRSFromPrimary and friends).
-//   - errors_sdam.go: HandleError and the state-change error codes.
 //   - readpref.go: read preference modes, tag sets and validation.
 //   - selection.go: Suitable, LatencyWindow, Pick and Select.
 //   - staleness.go: the max-staleness estimate and filter.
@@ -45,13 +44,13 @@
 //	s, err := topo.SelectServer(ctx, topology.Criteria{Write: true})
 //	defer s.Release()
 //	c, err := s.Checkout(ctx)                      // a *pool.Conn
-//	... round trip on c; on error: s.HandleError(topology.ConnError(c, err)) ...
+//	... round trip on c; on error: s.HandleError(topology.ToAppError(c, err)) ...
 //	s.CheckIn(c)
 //
 // internal/driver codes against the Deployment and SelectedServer
 // interfaces (deployment.go), which *Topology and *Server implement. An
 // operation's error goes back through SelectedServer.HandleError as an
-// AppError: ConnError(conn, err) fills in what the connection knows and
+// AppError: ToAppError(conn, err) fills in what the connection knows and
 // classifies a *pool.ConnError (network error or timeout, during or after
 // the handshake); for a server's error reply set Kind CommandError and
 // Code, Message and TopologyVersion (from the reply or its
@@ -65,8 +64,11 @@
 //   - topology.go: Topology: Open, Update (check outcomes), Close; the
 //     snapshot readers use and the servers' lifecycle.
 //   - server.go: Server: pool, monitor, RTT, in-flight count; Checkout,
-//     CheckIn, HandleError, Release.
-//   - app_error.go: ConnError, an operation's error as an AppError.
+//     CheckIn, Release (HandleError is in app_error.go).
+//   - app_error.go: the whole application-error path: AppError, ToAppError
+//     (an operation's error as an AppError), Server.HandleError (applied
+//     under the lock), ApplyAppError (the pure rule) and the state-change
+//     error codes.
 //   - select_server.go: SelectServer (the selection loop) and
 //     SelectionError.
 //   - deployment.go: the Deployment and SelectedServer interfaces.
@@ -111,7 +113,7 @@
 // readies or clears a pool: it must not call the Topology either.
 //
 // Tests: sdam_spec_test.go runs every file of the SDAM suite
-// (server-discovery-and-monitoring/tests) on Apply and HandleError,
+// (server-discovery-and-monitoring/tests) on Apply and ApplyAppError,
 // skipping only unified/*, which needs a live deployment and the unified
 // runner. selection_spec_test.go runs server-selection/tests (Suitable,
 // LatencyWindow, Select; rtt/ on RTTAverage; in_window/ with seeded

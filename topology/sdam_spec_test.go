@@ -151,7 +151,7 @@ func (c *sdamClient) appError(t *testing.T, ae sdamAppError) {
 	default:
 		t.Fatalf("unknown application error type %q", ae.Type)
 	}
-	next, act := HandleError(c.td, c.pools[a], e)
+	next, act := ApplyAppError(c.td, c.pools[a], e)
 	if act.ClearPool {
 		c.pools[a]++
 	}

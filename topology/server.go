@@ -122,37 +122,3 @@ func (s *Server) handlePoolError(err error) {
 		s.HandleError(connAppError(ce, nil))
 	}
 }
-
-// HandleError applies an application error met on a connection to this
-// server, as the SDAM spec says, all under the topology's lock: stale
-// errors (an older pool generation, an older topologyVersion) are ignored;
-// the server is marked Unknown and its pool cleared (only the service's
-// behind a load balancer), the pool first so that no reader sees the
-// server Unknown with a pool still open; then its monitor is asked for an
-// immediate check (state-change errors) or its check in progress is
-// cancelled (network errors). e.Addr is set to the server's.
-func (s *Server) HandleError(e AppError) {
-	t := s.topo
-	e.Addr = s.addr
-	t.mu.Lock()
-	st := t.state.Load()
-	if st.closed || st.servers[s.addr] != s {
-		t.mu.Unlock()
-		return
-	}
-	next, act := HandleError(t.desc, s.pool.Generation(), e)
-	if act.ClearPool { // before readers see the server Unknown (see Update)
-		s.pool.Clear(pool.ClearOptions{ServiceID: act.ServiceID, Cause: e.err()})
-	}
-	var evs []Event
-	if act.MarkedUnknown {
-		evs = t.installLocked(next, s.addr)
-	}
-	if act.RequestCheck {
-		s.requestCheck()
-	}
-	if act.CancelCheck && s.mon != nil {
-		s.mon.cancelCheck()
-	}
-	t.unlockAndPublish(evs)
-}

@@ -22,7 +22,7 @@ var ErrClosed = errors.New("topology: closed")
 // (Server.HandleError), and SelectServer reads it.
 //
 // The description is replaced, never modified, under one lock, by the pure
-// functions Apply, HandleError and ApplySeedList; readers get the current
+// functions Apply, ApplyAppError and ApplySeedList; readers get the current
 // one without locking. Events go to Options.Listener in order, never while
 // the lock is held.
 //

@@ -70,7 +70,7 @@ func TestLoadBalancedNeedsNoMonitor(t *testing.T) {
 	// stays a LoadBalancer.
 	reset := &pool.ConnError{Addr: lb.Addr(), Generation: c.Generation(), Stage: pool.StageRead, Sent: true,
 		Err: &net.OpError{Op: "read", Err: errors.New("connection reset")}}
-	e := ConnError(c, reset)
+	e := ToAppError(c, reset)
 	if e.ServiceID == nil || *e.ServiceID != *sid || e.Kind != NetworkError {
 		t.Errorf("ConnError = kind %d serviceId %v, want a network error of service %v", e.Kind, e.ServiceID, sid)
 	}

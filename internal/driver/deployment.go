@@ -23,9 +23,14 @@ type Server interface {
 	TopologyType() topology.TopologyType
 	// Connection checks a connection out of the server's pool.
 	Connection(ctx context.Context) (Conn, error)
-	// HandleError feeds SDAM with an error met on conn (nil when the
-	// checkout itself failed): see AppError.
-	HandleError(conn Conn, err error)
+	// ReportError feeds SDAM with an error an operation met on conn (a
+	// checkout's own failure is the deployment's to handle, never
+	// reported here). The client's implementation is selected.ReportError
+	// in client/deployment.go: it builds a topology.AppError
+	// (topology.ToAppError, ReplyAppError) and hands it to the
+	// topology.Server, whose HandleError applies topology.ApplyAppError
+	// (all in topology/app_error.go).
+	ReportError(conn Conn, err error)
 	// Done ends the operation's use of the server.
 	Done()
 }

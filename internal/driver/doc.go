@@ -29,7 +29,7 @@
 //	                 sent) and copied into the later messages
 //	classify         {ok: 0} -> *Error; writeErrors/writeConcernError ->
 //	                 *WriteException; transport failures -> *NetworkError;
-//	                 SDAM hears of every one (Server.HandleError); cluster and
+//	                 SDAM hears of every one (Server.ReportError); cluster and
 //	                 operation times are recorded (session.Clock, Finish).
 //	                 Two failures are the operation's alone, never network
 //	                 errors, never SDAM input, never retried: the operation's
@@ -105,7 +105,8 @@
 //	               connection (Reauthenticator) and rerun the attempt once
 //	batch.go       runBatches: one command per batch, write errors merged
 //	reply.go       reading replies: ok, errors, write errors, $clusterTime
-//	errors.go      ReplyError, label helpers, AppError
+//	errors.go      ReplyError, label helpers, ReplyAppError (a reply's
+//	               error as SDAM sees it)
 //	public_types.go the error types (package mongoerr), the command events
 //	               (package event) and ServerSelectionError
 //	               (topology.SelectionError) under the driver's names

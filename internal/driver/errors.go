@@ -207,10 +207,13 @@ func (c classified) ServerSelectionError() bool {
 	return errors.As(c.error, &se) && !errors.Is(se.Err, context.Canceled) && !errors.Is(se.Err, context.DeadlineExceeded)
 }
 
-// AppError describes err, met on a connection to addr, for SDAM's
-// application-error rules: the Server seam passes it to
-// topology.HandleError with its pool's generation.
-func AppError(addr topology.Address, err error) topology.AppError {
+// ReplyAppError describes err, met on a connection to addr, for SDAM's
+// application-error rules: the kind of error and, for a server's reply
+// (or its writeConcernError), its code, message, topologyVersion and
+// SystemOverloadedError label. The Server seam's implementation merges it
+// with what the connection knows (topology.ToAppError) and passes it on;
+// topology.ApplyAppError applies the rules.
+func ReplyAppError(addr topology.Address, err error) topology.AppError {
 	e := topology.AppError{Addr: addr, Err: err}
 	var ne *NetworkError
 	var se *Error

@@ -213,7 +213,6 @@ func (x *Executor) attempt(ctx context.Context, ex *execution, srv Server) (*Rep
 	if conn == nil {
 		var err error
 		if conn, err = srv.Connection(ctx); err != nil {
-			srv.HandleError(nil, err)
 			return nil, err
 		}
 	}

@@ -101,7 +101,7 @@ func (s *fakeServer) Connection(ctx context.Context) (Conn, error) {
 	}
 	return c, nil
 }
-func (s *fakeServer) HandleError(_ Conn, err error) {
+func (s *fakeServer) ReportError(_ Conn, err error) {
 	s.d.mu.Lock()
 	s.d.sdamErrs = append(s.d.sdamErrs, err)
 	s.d.mu.Unlock()

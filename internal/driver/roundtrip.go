@@ -81,7 +81,7 @@ func (x *Executor) connFailed(ctx context.Context, ex *execution, srv Server, co
 		err = fmt.Errorf("%w: %w", cerr, err)
 	}
 	ne := &NetworkError{Addr: string(conn.Description().Addr), Err: err, Sent: sent}
-	srv.HandleError(conn, ne)
+	srv.ReportError(conn, ne)
 	if ex.sess != nil {
 		_ = ex.sess.Finish(ex.op.Kind.sessionKind(), nil, classify(ne))
 	}
@@ -147,7 +147,7 @@ func (x *Executor) classify(ex *execution, srv Server, conn Conn, ev *event, buf
 			x.failed(ev, e)
 			return nil, &reauthNeeded{err: e} // conn stays checked out: reauth.go
 		}
-		srv.HandleError(conn, e)
+		srv.ReportError(conn, e)
 		x.release(ex, conn)
 		x.failed(ev, e)
 		return nil, e
@@ -161,7 +161,7 @@ func (x *Executor) classify(ex *execution, srv Server, conn Conn, ev *event, buf
 	}
 	r := &Reply{Doc: body, Server: srv, BatchStart: ex.start, BatchLen: ex.n, buf: buf, session: ex.sess, implicit: ex.implicit}
 	if we != nil && we.WriteConcernError != nil {
-		srv.HandleError(conn, we)
+		srv.ReportError(conn, we)
 	}
 	if ex.op.PinConn && ex.op.Conn == nil && srv.Description().Type == topology.LoadBalancer {
 		r.conn = conn // the handler may keep it; Reply.release releases it otherwise

@@ -67,7 +67,7 @@ func TestHandleErrorPhases(t *testing.T) {
 			} else {
 				c.e.Generation = gen
 			}
-			next, act := HandleError(td, gen, c.e)
+			next, act := ApplyAppError(td, gen, c.e)
 			sd, _ := next.Server("a:27017")
 			if (sd.Type == ServerUnknown) != c.unknown || act.MarkedUnknown != c.unknown || act.ClearPool != c.clear {
 				t.Fatalf("server %v, action %+v; want unknown=%v clear=%v", sd.Type, act, c.unknown, c.clear)
@@ -89,15 +89,15 @@ func TestHandleErrorLoadBalanced(t *testing.T) {
 	}
 	td = Apply(td, NewLoadBalancerServer("lb:27017"))
 	svc := bson.ObjectID{5: 5}
-	next, act := HandleError(td, 0, AppError{Addr: "lb:27017", Kind: NetworkError, ServiceID: &svc})
+	next, act := ApplyAppError(td, 0, AppError{Addr: "lb:27017", Kind: NetworkError, ServiceID: &svc})
 	if sd, _ := next.Server("lb:27017"); sd.Type != LoadBalancer || !act.ClearPool || act.ServiceID == nil || *act.ServiceID != svc || act.MarkedUnknown {
 		t.Errorf("network error: server %v, action %+v; want LoadBalancer kept, service pool cleared", sd.Type, act)
 	}
-	next, act = HandleError(td, 0, AppError{Addr: "lb:27017", Kind: CommandError, Code: 91, ServiceID: &svc, MaxWireVersion: 21})
+	next, act = ApplyAppError(td, 0, AppError{Addr: "lb:27017", Kind: CommandError, Code: 91, ServiceID: &svc, MaxWireVersion: 21})
 	if sd, _ := next.Server("lb:27017"); sd.Type != LoadBalancer || !act.ClearPool || act.RequestCheck {
 		t.Errorf("shutdown error: server %v, action %+v", sd.Type, act)
 	}
-	if _, act = HandleError(td, 0, AppError{Addr: "lb:27017", Kind: CommandError, Code: 10107, MaxWireVersion: 21}); act != (ErrorAction{}) {
+	if _, act = ApplyAppError(td, 0, AppError{Addr: "lb:27017", Kind: CommandError, Code: 10107, MaxWireVersion: 21}); act != (ErrorAction{}) {
 		t.Errorf("not-writable-primary on 4.2+ behind a load balancer: %+v, want nothing", act)
 	}
 }
@@ -105,7 +105,7 @@ func TestHandleErrorLoadBalanced(t *testing.T) {
 func TestHandleErrorStateChangeKeepsTopologyVersion(t *testing.T) {
 	td := primaryTopology(t)
 	tv := &TopologyVersion{ProcessID: bson.ObjectID{1}, Counter: 4}
-	next, act := HandleError(td, 0, AppError{Addr: "a:27017", Kind: CommandError, Code: 10107,
+	next, act := ApplyAppError(td, 0, AppError{Addr: "a:27017", Kind: CommandError, Code: 10107,
 		MaxWireVersion: 21, TopologyVersion: tv, Message: "not primary"})
 	sd, _ := next.Server("a:27017")
 	if sd.Type != ServerUnknown || sd.TopologyVersion != tv || !act.RequestCheck || act.ClearPool {
@@ -115,7 +115,7 @@ func TestHandleErrorStateChangeKeepsTopologyVersion(t *testing.T) {
 		t.Errorf("error %v, want the server's message", sd.Err)
 	}
 	// The same error again is stale now: its topologyVersion is not newer.
-	again, act := HandleError(next, 0, AppError{Addr: "a:27017", Kind: CommandError, Code: 10107, TopologyVersion: tv})
+	again, act := ApplyAppError(next, 0, AppError{Addr: "a:27017", Kind: CommandError, Code: 10107, TopologyVersion: tv})
 	if act != (ErrorAction{}) || !again.Equal(next) {
 		t.Errorf("repeated error acted: %+v", act)
 	}
@@ -127,7 +127,7 @@ func TestHandleErrorOldServerClearsPool(t *testing.T) {
 		wire  int32
 		clear bool
 	}{{7, true}, {8, false}} {
-		_, act := HandleError(td, 0, AppError{Addr: "a:27017", Kind: CommandError, Code: 10107, MaxWireVersion: c.wire})
+		_, act := ApplyAppError(td, 0, AppError{Addr: "a:27017", Kind: CommandError, Code: 10107, MaxWireVersion: c.wire})
 		if !act.MarkedUnknown || act.ClearPool != c.clear {
 			t.Errorf("not-writable-primary from wire %d: %+v, want clear=%v", c.wire, act, c.clear)
 		}
