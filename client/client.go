@@ -283,3 +283,13 @@ func single[T any](opts []T) (T, error) {
 	}
 	return zero, errors.New("client: pass at most one options value")
 }
+
+// checkConnected fails after Disconnect.
+func (c *Client) checkConnected() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.disconnected {
+		return ErrClientDisconnected
+	}
+	return nil
+}

@@ -91,7 +91,8 @@
 //	parse_uri.go        ParseURI: invalid values are errors, unknown options
 //	                    warnings, unsupported options refused
 //	deployment.go       adapters from the topology and its pools to internal/driver
-//	session.go          Session, StartSession, WithSession
+//	session.go          Session, StartSession, WithSession; its times,
+//	                    state and the accessors transactions need
 //	database.go         Database: RunCommand, CreateCollection, ListCollections, Drop
 //	collection.go       Collection, WithOptions, Drop, InsertOne, InsertMany
 //	                    (documents encoded once, straight into the message,
@@ -120,5 +121,4 @@
 //	typed.go            typed generic helpers over Collection
 //	watch.go            Watch: change streams (package changestream)
 //	transaction.go      transactions: StartTransaction, Commit, Abort, WithTransaction
-//	client_session.go   the session plumbing transactions need
 package client

@@ -2,7 +2,9 @@ package client
 
 import (
 	"context"
+	"errors"
 
+	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/session"
 )
 
@@ -65,4 +67,96 @@ func WithSession(ctx context.Context, s *Session) context.Context {
 func sessionFrom(ctx context.Context) *Session {
 	s, _ := ctx.Value(sessionKey{}).(*Session)
 	return s
+}
+
+// errSessionOfOtherClient is the error of an operation given a session
+// that another Client started.
+var errSessionOfOtherClient = errors.New("client: the session in the context belongs to another Client")
+
+// ClusterTime returns the highest $clusterTime the session has seen (nil
+// before its first reply from a replica set or mongos). Pass it to
+// another session's AdvanceClusterTime, with OperationTime to its
+// AdvanceOperationTime, to make that session's reads causally follow
+// this one's operations. The bytes are the session's: do not modify.
+func (s *Session) ClusterTime() bson.Raw { return s.cs.ClusterTime().Raw() }
+
+// AdvanceClusterTime raises the session's cluster time to ct, a
+// $clusterTime document from ClusterTime (a lower one is ignored). It is
+// gossiped to the server with the session's next command.
+func (s *Session) AdvanceClusterTime(ct bson.Raw) error {
+	parsed, err := session.ParseClusterTime(ct)
+	if err != nil {
+		return err
+	}
+	s.cs.AdvanceClusterTime(parsed)
+	return nil
+}
+
+// OperationTime returns the operationTime of the session's last reply; ok
+// is false before any.
+func (s *Session) OperationTime() (ts bson.Timestamp, ok bool) { return s.cs.OperationTime() }
+
+// AdvanceOperationTime raises the session's operation time to ts (a lower
+// one is ignored): the session's next read in a causally consistent
+// session waits for (afterClusterTime) ts.
+func (s *Session) AdvanceOperationTime(ts bson.Timestamp) { s.cs.AdvanceOperationTime(ts) }
+
+// CausalConsistency reports whether the session's reads follow its
+// earlier operations.
+func (s *Session) CausalConsistency() bool { return s.cs.CausalConsistency() }
+
+// Snapshot reports whether the session reads from one snapshot.
+func (s *Session) Snapshot() bool { return s.cs.Snapshot() }
+
+// ID returns the session's lsid, {id: UUID}, once its first operation
+// has taken a server session; nil before.
+func (s *Session) ID() bson.Raw {
+	if ss := s.cs.ServerSession(); ss != nil {
+		return ss.ID()
+	}
+	return nil
+}
+
+// TransactionState returns where the session is in the transactions
+// specification's state machine: none, starting, in progress, committed
+// or aborted.
+func (s *Session) TransactionState() session.TxnState { return s.cs.TransactionState() }
+
+// PinnedServer returns the address of the mongos the session's sharded
+// transaction is pinned to (or of the load balancer whose connection it
+// holds); ok is false when the session is not pinned.
+func (s *Session) PinnedServer() (addr string, ok bool) {
+	p, ok := s.cs.Pinned()
+	return string(p.Addr), ok
+}
+
+// Dirty reports whether the session's server session saw a network error:
+// it is discarded when the session ends instead of going back to the
+// pool. False before the session's first operation.
+func (s *Session) Dirty() bool {
+	ss := s.cs.ServerSession()
+	return ss != nil && ss.Dirty()
+}
+
+// SnapshotTime returns the atClusterTime of a snapshot session's reads,
+// fixed by its first read; ok is false before it, and for other sessions.
+func (s *Session) SnapshotTime() (ts bson.Timestamp, ok bool) { return s.cs.SnapshotTime() }
+
+// transactionDefaults are the client's read concern, write concern and
+// read preference, as transaction options.
+func (c *Client) transactionDefaults() TransactionOptions {
+	var o TransactionOptions
+	if c.opts.ReadConcern != (ReadConcern{}) {
+		rc := c.opts.ReadConcern
+		o.ReadConcern = &rc
+	}
+	if !c.opts.WriteConcern.IsServerDefault() {
+		wc := c.opts.WriteConcern
+		o.WriteConcern = &wc
+	}
+	if c.opts.ReadPreference.Mode != 0 {
+		rp := c.opts.ReadPreference
+		o.ReadPreference = &rp
+	}
+	return o
 }

@@ -138,7 +138,7 @@ func (p *Pool) establish(ctx context.Context, pd *pending, start time.Time) (*Co
 	defer cancel()
 	stop := context.AfterFunc(p.ctx, cancel)
 	defer stop()
-	p.startPendingLocking(pd, cancel)
+	p.startPending(pd, cancel)
 	p.emit(Event{Type: ConnectionCreated, ConnectionID: pd.id})
 
 	c, err := p.connect(ectx, p.addr)
@@ -172,9 +172,10 @@ func (p *Pool) establish(ctx context.Context, pd *pending, start time.Time) (*Co
 	return c, nil
 }
 
-// startPendingLocking gives pd its connection id, which is assigned here,
-// when establishing starts, so that ids follow ConnectionCreated events.
-func (p *Pool) startPendingLocking(pd *pending, cancel context.CancelFunc) {
+// startPending (which takes the lock itself) gives pd its connection id,
+// assigned here, when establishing starts, so that ids follow
+// ConnectionCreated events.
+func (p *Pool) startPending(pd *pending, cancel context.CancelFunc) {
 	p.mu.Lock()
 	p.nextID++
 	pd.id = p.nextID
