@@ -39,6 +39,9 @@ type UpdateOneModel struct {
 	ArrayFilters []any
 	Collation    *Collation
 	Hint         any
+	// Sort picks the first of several matches in this order (MongoDB 8.0
+	// and later).
+	Sort any
 }
 
 // UpdateManyModel updates every document matching Filter.
@@ -57,6 +60,9 @@ type ReplaceOneModel struct {
 	Upsert              bool
 	Collation           *Collation
 	Hint                any
+	// Sort picks the first of several matches in this order (MongoDB 8.0
+	// and later).
+	Sort any
 }
 
 // DeleteOneModel deletes the first document matching Filter.
@@ -414,7 +420,7 @@ func (m InsertOneModel) appendStatement(dst, scratch []byte, index int) ([]byte,
 }
 
 func (m UpdateOneModel) appendStatement(dst, scratch []byte, _ int) ([]byte, []byte, statement, error) {
-	o := UpdateOptions{Upsert: m.Upsert, ArrayFilters: m.ArrayFilters, Collation: m.Collation, Hint: m.Hint}
+	o := UpdateOptions{Upsert: m.Upsert, ArrayFilters: m.ArrayFilters, Collation: m.Collation, Hint: m.Hint, Sort: m.Sort}
 	return appendUpdateStatement(dst, scratch, m.Filter, m.Update, false, false, &o)
 }
 
@@ -424,7 +430,7 @@ func (m UpdateManyModel) appendStatement(dst, scratch []byte, _ int) ([]byte, []
 }
 
 func (m ReplaceOneModel) appendStatement(dst, scratch []byte, _ int) ([]byte, []byte, statement, error) {
-	o := UpdateOptions{Upsert: m.Upsert, Collation: m.Collation, Hint: m.Hint}
+	o := UpdateOptions{Upsert: m.Upsert, Collation: m.Collation, Hint: m.Hint, Sort: m.Sort}
 	return appendUpdateStatement(dst, scratch, m.Filter, m.Replacement, false, true, &o)
 }
 

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"errors"
 
 	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/internal/driver"
@@ -14,9 +15,14 @@ type UpdateOptions struct {
 	Upsert bool
 	// ArrayFilters choose the array elements $[<identifier>] updates: a
 	// slice of filter documents.
-	ArrayFilters             []any
-	Collation                *Collation
-	Hint                     any
+	ArrayFilters []any
+	Collation    *Collation
+	Hint         any
+	// Sort, for UpdateOne only, picks the first of several matches in
+	// this order: MongoDB 8.0 and later (an older server refuses it, as
+	// the CRUD spec's tests expect; UpdateMany refuses it before
+	// sending).
+	Sort                     any
 	Let                      any
 	BypassDocumentValidation *bool
 	Comment                  any
@@ -24,9 +30,12 @@ type UpdateOptions struct {
 
 // ReplaceOptions are the options of ReplaceOne.
 type ReplaceOptions struct {
-	Upsert                   bool
-	Collation                *Collation
-	Hint                     any
+	Upsert    bool
+	Collation *Collation
+	Hint      any
+	// Sort picks the first of several matches in this order: MongoDB 8.0
+	// and later (an older server refuses it).
+	Sort                     any
 	Let                      any
 	BypassDocumentValidation *bool
 	Comment                  any
@@ -72,7 +81,7 @@ func (c *Collection) ReplaceOne(ctx context.Context, filter, replacement any, op
 	if err != nil {
 		return UpdateResult{}, err
 	}
-	uo := UpdateOptions{Upsert: o.Upsert, Collation: o.Collation, Hint: o.Hint, Let: o.Let,
+	uo := UpdateOptions{Upsert: o.Upsert, Collation: o.Collation, Hint: o.Hint, Sort: o.Sort, Let: o.Let,
 		BypassDocumentValidation: o.BypassDocumentValidation, Comment: o.Comment}
 	return c.update(ctx, filter, replacement, false, true, []UpdateOptions{uo})
 }
@@ -127,6 +136,14 @@ func appendUpdateStmt(dst []byte, filter, u any, multi, replace bool, o *UpdateO
 	}
 	if dst, err = appendHint(dst, o.Hint); err != nil {
 		return dst[:start], err
+	}
+	if o.Sort != nil {
+		if multi {
+			return dst[:start], errors.New("client: UpdateMany takes no sort (UpdateOne and ReplaceOne do)")
+		}
+		if dst, err = appendOrderedDoc(dst, "sort", o.Sort); err != nil {
+			return dst[:start], err
+		}
 	}
 	return bson.AppendDocumentEnd(dst, start)
 }

@@ -94,7 +94,7 @@
 //	                  findAndModify, count, distinct, aggregate ($out, $merge)
 //	find options      filter, projection, sort, skip, limit, batchSize,
 //	                  singleBatch, let, hint (checked), allowDiskUse, noCursorTimeout
-//	update options    multi, upsert (upserted with index), arrayFilters,
+//	update options    multi, upsert (upserted with index), arrayFilters, sort,
 //	                  pipelines, hint, c/let; ordered and unordered
 //	collections       create (capped accepted but not bounded, validator enforced
 //	                  without $jsonSchema, views viewOn +

@@ -81,7 +81,7 @@ func (s *Server) update(c *command) (bson.D, error) {
 }
 
 var updateStmtFields = map[string]bool{"q": true, "u": true, "multi": true, "upsert": true,
-	"arrayFilters": true, "hint": true, "c": true, "collation": true}
+	"arrayFilters": true, "hint": true, "c": true, "collation": true, "sort": true}
 
 // updateStatement compiles and runs one {q, u, multi, upsert,
 // arrayFilters, hint, c} statement.
@@ -120,8 +120,30 @@ func (s *Server) updateStatement(db, coll string, d bson.D, vars engine.Vars, by
 	if st.multi && st.u.IsReplacement() {
 		return updateOutcome{}, cmdErrorf(9, "FailedToParse", "multi update is not supported for replacement-style update")
 	}
+	if st.sort, err = updateSort(lookup(d, "sort"), st.multi); err != nil {
+		return updateOutcome{}, err
+	}
 	st.bypass = bypass
 	return s.applyUpdate(db, coll, st)
+}
+
+// updateSort compiles a statement's sort (MongoDB 8.0): the first match
+// in its order is the one updated. A multi update cannot have one.
+func updateSort(v any, multi bool) (*engine.Sort, error) {
+	if v == nil {
+		return nil, nil
+	}
+	d, ok := v.(bson.D)
+	if !ok {
+		return nil, typeMismatch("update.updates.sort", "object", v)
+	}
+	if multi {
+		return nil, cmdErrorf(72, "InvalidOptions", "Cannot specify sort with multi=true")
+	}
+	if len(d) == 0 {
+		return nil, nil
+	}
+	return engine.CompileSort(d)
 }
 
 // compileUpdate compiles a statement's filter and update.

@@ -20,7 +20,6 @@ const (
 	ferretFailPoint   = "FerretDB v1.24 has no configureFailPoint; the runner has no failPoint either"
 	ferretUpsertIndex = "FerretDB v1.24 bug: an update's upserted[].index is always 0, not the statement's index"
 	torqueNoCount     = "torque has no deprecated count helper (the CRUD spec lets drivers omit it); CountDocuments and EstimatedDocumentCount are tested"
-	torqueNoSort      = "torque API: UpdateOptions/ReplaceOptions and their models have no Sort (an 8.0 option)"
 	torqueNoClientBW  = "torque API: no Client.BulkWrite (the 8.0 bulkWrite command across namespaces)"
 	// Found running the standalone suites against mongotest.
 	mtCollation          = "mongotest lacks collation (CommandNotFound / write error 59)"
@@ -83,8 +82,7 @@ var crudFerretDB = spectest.Skips{
 	"bulkWrite/BulkWrite with replaceOne operations":                                            ferretUpsertIndex,
 	"count*/Deprecated count*":                                                                  torqueNoCount,
 	"estimatedDocumentCount/estimatedDocumentCount works correctly on views":                    "FerretDB v1.24 lacks views (create with viewOn: NotImplemented)",
-	"*-sort/*":             torqueNoSort,
-	"client-bulkWrite-*/*": torqueNoClientBW,
+	"client-bulkWrite-*/*":                                                                      torqueNoClientBW,
 }
 
 // TestCRUD runs the CRUD specification's unified tests against every backend.
@@ -97,7 +95,6 @@ func TestCRUD(t *testing.T) {
 var crudMongotest = spectest.Skips{
 	"*-collation/*":               mtCollation,
 	"count*/Deprecated count*":    torqueNoCount,
-	"*-sort/*":                    torqueNoSort,
 	"client-bulkWrite-*/*":        torqueNoClientBW,
 	"aggregate-out-readConcern/*": torqueOutReadConcern,
 	"aggregate-merge/Aggregate with $merge and * readConcern":                                     torqueOutReadConcern,

@@ -11,7 +11,7 @@ import (
 
 func updateOptions(a *args) client.UpdateOptions {
 	return client.UpdateOptions{Upsert: a.boolean("upsert"), ArrayFilters: a.docs("arrayFilters"),
-		Collation: a.collation(), Hint: a.hint(), Let: a.docOrNil("let"),
+		Collation: a.collation(), Hint: a.hint(), Sort: a.docOrNil("sort"), Let: a.docOrNil("let"),
 		BypassDocumentValidation: a.boolPtr("bypassDocumentValidation"), Comment: a.value("comment")}
 }
 
@@ -30,7 +30,7 @@ func updateMany(ctx context.Context, c *collEntity, a *args) outcome {
 func replaceOne(ctx context.Context, c *collEntity, a *args) outcome {
 	return updateWith(c, a, "replacement", func(f, u any, o client.UpdateOptions) (client.UpdateResult, error) {
 		return c.ReplaceOne(ctx, f, u, client.ReplaceOptions{Upsert: o.Upsert, Collation: o.Collation,
-			Hint: o.Hint, Let: o.Let, BypassDocumentValidation: o.BypassDocumentValidation, Comment: o.Comment})
+			Hint: o.Hint, Sort: o.Sort, Let: o.Let, BypassDocumentValidation: o.BypassDocumentValidation, Comment: o.Comment})
 	})
 }
 
@@ -186,13 +186,13 @@ func writeModel(v bson.RawValue) (client.WriteModel, error) {
 		m = client.InsertOneModel{Document: a.docOrNil("document")}
 	case "updateOne":
 		m = client.UpdateOneModel{Filter: a.docOrNil("filter"), Update: a.update("update"), Upsert: a.boolean("upsert"),
-			ArrayFilters: a.docs("arrayFilters"), Collation: a.collation(), Hint: a.hint()}
+			ArrayFilters: a.docs("arrayFilters"), Collation: a.collation(), Hint: a.hint(), Sort: a.docOrNil("sort")}
 	case "updateMany":
 		m = client.UpdateManyModel{Filter: a.docOrNil("filter"), Update: a.update("update"), Upsert: a.boolean("upsert"),
 			ArrayFilters: a.docs("arrayFilters"), Collation: a.collation(), Hint: a.hint()}
 	case "replaceOne":
 		m = client.ReplaceOneModel{Filter: a.docOrNil("filter"), Replacement: a.docOrNil("replacement"),
-			Upsert: a.boolean("upsert"), Collation: a.collation(), Hint: a.hint()}
+			Upsert: a.boolean("upsert"), Collation: a.collation(), Hint: a.hint(), Sort: a.docOrNil("sort")}
 	case "deleteOne":
 		m = client.DeleteOneModel{Filter: a.docOrNil("filter"), Collation: a.collation(), Hint: a.hint()}
 	case "deleteMany":
