@@ -68,6 +68,11 @@ const minWireStartAtOperationTime = 7
 // minWireGetMoreComment is MongoDB 4.4's: getMore takes any comment.
 const minWireGetMoreComment = 9
 
+// minWireResumableLabel is MongoDB 4.4's too: from it on the server labels
+// resumable errors ResumableChangeStreamError, and the driver's allow list
+// of codes is for older servers only.
+const minWireResumableLabel = 9
+
 // encodedOptions are the parts of Options that are user values, encoded
 // once when the stream opens.
 type encodedOptions struct {

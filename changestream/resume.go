@@ -35,7 +35,7 @@ func resumable(err error, wire int32) bool {
 		switch {
 		case se.Code == codeCursorNotFound:
 			return true
-		case wire >= minWireGetMoreComment: // 4.4
+		case wire >= minWireResumableLabel:
 			return se.HasLabel(LabelResumable)
 		}
 		return resumableCodes[se.Code]

@@ -210,7 +210,7 @@ func (cur *Cursor) getMore(ctx context.Context) bool {
 			if cur.spec.batchSize > 0 {
 				dst = bson.AppendInt32Element(dst, "batchSize", cur.spec.batchSize)
 			}
-			if cur.spec.comment != nil && desc.MaxWireVersion >= 9 {
+			if cur.spec.comment != nil && desc != nil && desc.MaxWireVersion >= 9 { // 4.4: any comment
 				return appendValue(dst, "comment", cur.spec.comment)
 			}
 			return dst, nil

@@ -159,7 +159,10 @@ func (s *ClientSession) prepareReadConcern(f *Fields, op Op) {
 	switch op.Kind {
 	case OpRead:
 		f.setReadConcern(true, op.ReadConcern, s.afterClusterTime(), bson.Timestamp{})
-	case OpWrite: // causal consistency covers writes too, with no level
+	case OpWrite:
+		// Writes carry afterClusterTime too, with no level: the causal
+		// consistency spec's change of 2026-05-04 (insert, update, delete
+		// and findAndModify accept it; prose test 13).
 		f.setReadConcern(true, ReadConcern{}, s.afterClusterTime(), bson.Timestamp{})
 	}
 }

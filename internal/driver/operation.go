@@ -65,9 +65,14 @@ type Operation struct {
 
 	// Command appends the command's own elements, the name first, inside
 	// the body document. It may be called more than once (a retry, a
-	// second batch) and must append the same thing every time. desc is
-	// the connection's server, or nil when a caller builds the command
-	// ahead of selection (see Built).
+	// second batch) and must append the same thing every time.
+	//
+	// The contract on desc: it is the description of the connection's
+	// server when the executor calls Command (encode.go, on every
+	// attempt), and nil when a caller builds the command ahead of
+	// selection (client.execute does, see Built). Every Command must
+	// accept nil; one whose command depends on the server (a getMore's
+	// comment needs 4.4) is run with Execute directly, never built ahead.
 	Command func(dst []byte, desc *topology.ServerDescription) ([]byte, error)
 	// Built, when set, is what Command appended, built by the caller
 	// ahead of selection (package client does, so that bad arguments fail
