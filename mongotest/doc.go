@@ -76,8 +76,27 @@
 //	                failGetMoreAfterCursorCheckout; also from Go
 //	                (Server.FailCommand, ReplicaSet.FailCommand)
 //
-// Not there yet: sharded clusters (mongos) and load balancers,
-// updateDescription.disambiguatedPaths.
+// # Sharded clusters and load balancers
+//
+//	rs := mongotest.NewReplicaSet(t, mongotest.ReplicaSetOptions{Mongos: 2, LoadBalanced: true})
+//	c, err := client.Connect(ctx, rs.MongosURI())   // mongodb://m0,m1/
+//	lb, err := client.Connect(ctx, rs.LoadBalancerURI()) // ...?loadBalanced=true
+//	rs.FailCommandMongos(1, mongotest.FailPoint{...})
+//
+// ReplicaSetOptions.Mongos puts mongos routers in front of the set, each
+// on its own port: hello answers msg: "isdbgrid" without setName, replies
+// carry $clusterTime and operationTime, and commands go to the set's
+// primary (the cluster's one shard, in process). Each mongos has its own
+// fail points and its own table of transactions, as a mongos does: a
+// transaction belongs to the mongos that started it, another mongos
+// answers its commands NoSuchTransaction, except a commitTransaction
+// with the recoveryToken every reply of a transaction carries, which
+// recovers the decision (committed: success; else NoSuchTransaction).
+// ReplicaSetOptions.LoadBalanced adds one more mongos behind a load
+// balancer port, whose hello with loadBalanced: true carries a serviceId.
+// There is one shard: no shardCollection, no chunks, no balancer.
+//
+// Not there yet: updateDescription.disambiguatedPaths.
 //
 // # Supported subset
 //
@@ -158,6 +177,8 @@
 //	tls.go              the generated certificate
 //	standalone.go       a standalone's fail points (Server.FailCommand), its refusals
 //	replset.go          ReplicaSet: NewReplicaSet, URI, StepDown, Elect, Kill, Restart
+//	mongos.go           mongos routers and the load-balanced mongos: routing,
+//	                    per-mongos transactions, recoveryToken
 //	member.go           a member's command set: fail points, primary-only writes,
 //	                    unsatisfiable write concerns, topologyVersion on errors
 //	failpoint.go        FailPoint, configureFailPoint, MongoDB's error labels

@@ -23,6 +23,8 @@ type member struct {
 	inner backend
 	fps   *failPoints
 	lag   time.Duration // a secondary's replication lag (lag.go)
+	// router, set on a mongos, routes its commands to the shard (mongos.go).
+	router *router
 }
 
 // writeCommands are the commands only a primary runs.
@@ -55,6 +57,9 @@ func (m *member) Command(peer *wirehost.Peer, req *wirehost.Request) wirehost.Re
 
 // run answers a command that no fail point took.
 func (m *member) run(peer *wirehost.Peer, req *wirehost.Request) wirehost.Reply {
+	if m.router != nil {
+		return m.route(peer, req)
+	}
 	role := m.host.Load().Hello().Role
 	if role == wirehost.Standalone {
 		return m.core.standaloneCommand(m, peer, req)

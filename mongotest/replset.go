@@ -27,6 +27,14 @@ type ReplicaSetOptions struct {
 	// afterClusterTime (a causally consistent session), which waits.
 	// Zero (the default) replicates at once.
 	Lag time.Duration
+	// Mongos puts that many mongos routers in front of the set, each on
+	// its own port (MongosURI): the set is then a sharded cluster's one
+	// shard, and clients should connect through the routers.
+	Mongos int
+	// LoadBalanced puts one more mongos behind a load balancer port
+	// (LoadBalancerURI): it answers a hello with loadBalanced: true with
+	// a serviceId, as a mongos behind a load balancer does.
+	LoadBalanced bool
 	// Logf, when set, reports what the members do; NewReplicaSet sets
 	// t.Logf.
 	Logf func(format string, args ...any)
@@ -42,6 +50,7 @@ type ReplicaSet struct {
 	core    *Server // the data every member serves (it has no host of its own)
 	set     *wirehost.ReplicaSet
 	members []*member
+	routers []*member // the mongoses, then the one behind the load balancer
 
 	closeOnce sync.Once
 	closeErr  error
@@ -70,6 +79,10 @@ func StartReplicaSet(opts ReplicaSetOptions) (*ReplicaSet, error) {
 	}
 	for i, m := range rs.set.Members() {
 		rs.members[i].host.Store(m)
+	}
+	if err := rs.startRouters(opts, h); err != nil {
+		rs.Close()
+		return nil, err
 	}
 	return rs, nil
 }
@@ -164,6 +177,11 @@ func (rs *ReplicaSet) Close() error {
 		defer cancel()
 		rs.core.closeStreams() // wakes awaiting getMores first
 		rs.closeErr = rs.set.Close(ctx)
+		for _, r := range rs.routers {
+			if h := r.host.Load(); h != nil {
+				rs.closeErr = errors.Join(rs.closeErr, h.Close(ctx))
+			}
+		}
 		rs.core.cursors.closeAll()
 		if errors.Is(rs.closeErr, context.DeadlineExceeded) {
 			rs.closeErr = errors.New("mongotest: close: the members' goroutines did not end within 10s")

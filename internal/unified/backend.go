@@ -49,16 +49,21 @@ type Deployment struct {
 // list per suite.
 var backends = []Backend{ferretDB, mongoTest}
 
-// mongoTest is package mongotest, in process: a standalone server, and a
+// mongoTest is package mongotest, in process: a standalone server, a
 // replica set of three members with fail points for the tests that need
-// one.
+// one, and that set behind two mongoses for the tests that need a sharded
+// cluster.
 var mongoTest = Backend{
 	Name:       "mongotest",
-	Topologies: []string{"single", "replicaset"},
+	Topologies: []string{"single", "replicaset", "sharded"},
 	FailPoints: true,
 	Deploy: func(t *testing.T, topology string) (Deployment, error) {
-		if topology == "replicaset" {
+		switch topology {
+		case "replicaset":
 			return Deployment{URI: mongotest.NewReplicaSet(t, mongotest.ReplicaSetOptions{}).URI()}, nil
+		case "sharded":
+			rs := mongotest.NewReplicaSet(t, mongotest.ReplicaSetOptions{Mongos: 2})
+			return Deployment{URI: "mongodb://" + rs.MongosHosts()[0] + "/", MultiURI: rs.MongosURI()}, nil
 		}
 		// Without directConnection, as a test's uriOptions may add
 		// loadBalanced (a client discovers a lone seed as single anyway).

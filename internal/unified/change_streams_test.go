@@ -30,4 +30,9 @@ const mongotestNoDisambiguated = "mongotest does not send updateDescription.disa
 var changeStreamsMongotest = spectest.Skips{
 	"change-streams-disambiguatedPaths/disambiguatedPaths is present on updateDescription when an ambiguous path is present": mongotestNoDisambiguated,
 	"change-streams-disambiguatedPaths/disambiguatedPaths returns array indices as integers":                                 mongotestNoDisambiguated,
+	"change-streams-showExpandedEvents/when showExpandedEvents is true, shardCollection events are reported":                 mongotestNoShardCollection,
 }
+
+// mongotestNoShardCollection: mongotest's mongos routes to one replica set
+// and does not shard collections.
+const mongotestNoShardCollection = "mongotest: no shardCollection (its mongos routes to one unsharded replica set)"

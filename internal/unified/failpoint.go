@@ -136,6 +136,7 @@ func (r *run) onServer(ctx context.Context, addr string, cmd any) error {
 		return err
 	}
 	defer c.Disconnect(context.Background())
+	ctx = client.WithSession(ctx, nil) // not the test's session (targetedFailPoint's argument): another client's
 	return c.Database("admin").RunCommand(ctx, cmd).Err()
 }
 
