@@ -110,7 +110,7 @@ func TestMongosRecoveryToken(t *testing.T) {
 
 	s, pinned = startPinnedTxn(ctx, t, rs, c)
 	rs.FailCommandMongos(pinned, mongotest.FailPoint{Commands: []string{"commitTransaction"}, Times: 1,
-		ErrorLabels: []string{"RetryableWriteError"},
+		ErrorLabels:       []string{"RetryableWriteError"},
 		WriteConcernError: bson.D{bson.KV("code", int32(91)), bson.KV("errmsg", "Replication is being shut down")}})
 	if err := s.CommitTransaction(ctx); err != nil {
 		t.Fatalf("commit recovered on the other mongos: %v", err)
