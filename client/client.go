@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -89,12 +90,12 @@ func connectOptions(uri string, opts []Options) (Options, error) {
 	if o.StrictURI && len(o.Warnings) > 0 {
 		return Options{}, errStrictURI(o.Warnings)
 	}
-	if l := o.Logger; l != nil {
+	if l := o.logger(); l != nil {
 		for _, w := range o.Warnings {
-			l.Warn("URI option ignored", "warning", w)
+			l.LogAttrs(context.Background(), slog.LevelWarn, "URI option ignored", slog.String("warning", w))
 		}
 		for _, w := range unregisteredCompressors(o.Compressors) {
-			o.Logger.Warn("compressor not offered", "warning", w)
+			l.LogAttrs(context.Background(), slog.LevelWarn, "compressor not offered", slog.String("warning", w))
 		}
 	}
 	o.env = pool.DetectEnv()

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"os"
 	"strconv"
@@ -29,39 +30,63 @@ const (
 // LevelTrace is the logging spec's trace level, below slog.LevelDebug.
 const LevelTrace = slog.LevelDebug - 4
 
+// Logger is what Options.Logger needs of a logger; *slog.Logger has both
+// methods, so Options{Logger: slog.New(h)} is how a program logs. An
+// interface rather than *slog.Logger, so that a program that sets no
+// logger links none of slog's handlers (about 300 KB of binary, the JSON
+// encoder among them): torque calls the logger only through these two
+// methods.
+type Logger interface {
+	Enabled(ctx context.Context, level slog.Level) bool
+	LogAttrs(ctx context.Context, level slog.Level, msg string, attrs ...slog.Attr)
+}
+
+// logger is Options.Logger, nil when unset or a nil *slog.Logger.
+func (o *Options) logger() Logger {
+	if l, ok := o.Logger.(*slog.Logger); ok && l == nil {
+		return nil
+	}
+	return o.Logger
+}
+
 // componentLogger returns the logger of one component: nil when the
 // options log nothing for it; else Logger with the component attribute,
 // filtered by the component's level from LogLevels when that is set.
-func (o *Options) componentLogger(c LogComponent) *slog.Logger {
-	if o.Logger == nil {
+func (o *Options) componentLogger(c LogComponent) Logger {
+	l := o.logger()
+	if l == nil {
 		return nil
 	}
-	l := o.Logger
+	cl := componentLog{l: l, component: slog.String("component", string(c)), min: slog.Level(math.MinInt)}
 	if o.LogLevels != nil {
 		min, ok := o.LogLevels[c]
 		if !ok {
 			return nil
 		}
-		l = slog.New(levelFilter{min: min, h: l.Handler()})
+		cl.min = min
 	}
-	return l.With(slog.String("component", string(c)))
+	return cl
 }
 
-// levelFilter drops the records below min.
-type levelFilter struct {
-	min slog.Level
-	h   slog.Handler
+// componentLog is one component's Logger: it drops the records below min
+// and puts the component attribute first in every record. (Not
+// Logger.With: converting the *slog.Logger that With returns to Logger
+// would link slog's handlers into every program.)
+type componentLog struct {
+	l         Logger
+	component slog.Attr
+	min       slog.Level
 }
 
-func (f levelFilter) Enabled(ctx context.Context, l slog.Level) bool {
-	return l >= f.min && f.h.Enabled(ctx, l)
+func (c componentLog) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= c.min && c.l.Enabled(ctx, l)
 }
-func (f levelFilter) Handle(ctx context.Context, r slog.Record) error { return f.h.Handle(ctx, r) }
-func (f levelFilter) WithAttrs(as []slog.Attr) slog.Handler {
-	return levelFilter{min: f.min, h: f.h.WithAttrs(as)}
-}
-func (f levelFilter) WithGroup(name string) slog.Handler {
-	return levelFilter{min: f.min, h: f.h.WithGroup(name)}
+
+func (c componentLog) LogAttrs(ctx context.Context, l slog.Level, msg string, attrs ...slog.Attr) {
+	if !c.Enabled(ctx, l) {
+		return
+	}
+	c.l.LogAttrs(ctx, l, msg, append([]slog.Attr{c.component}, attrs...)...)
 }
 
 // specLevels are the logging spec's level names.
@@ -153,7 +178,7 @@ func hostPort(addr string) []slog.Attr {
 
 // poolLogger returns the pool monitor that logs the connection component
 // (CMAP logging) and then calls next.
-func poolLogger(l *slog.Logger, next func(pool.Event)) func(pool.Event) {
+func poolLogger(l Logger, next func(pool.Event)) func(pool.Event) {
 	if l == nil {
 		return next
 	}
@@ -182,7 +207,7 @@ var poolReasons = map[string]string{
 	pool.ReasonConnectionError: "An error occurred while trying to establish a new connection",
 }
 
-func logPoolEvent(l *slog.Logger, e pool.Event) {
+func logPoolEvent(l Logger, e pool.Event) {
 	attrs := hostPort(e.Address)
 	switch e.Type {
 	case pool.PoolCreated:
@@ -213,7 +238,7 @@ func logPoolEvent(l *slog.Logger, e pool.Event) {
 
 // topologyLogger returns the SDAM listener that logs the topology
 // component and then calls next.
-func topologyLogger(l *slog.Logger, next topology.Listener) topology.Listener {
+func topologyLogger(l Logger, next topology.Listener) topology.Listener {
 	if l == nil {
 		return next
 	}
@@ -225,7 +250,7 @@ func topologyLogger(l *slog.Logger, next topology.Listener) topology.Listener {
 	})
 }
 
-func logTopologyEvent(l *slog.Logger, e topology.Event) {
+func logTopologyEvent(l Logger, e topology.Event) {
 	var msg string
 	var attrs []slog.Attr
 	switch e := e.(type) {

@@ -13,7 +13,7 @@ import (
 )
 
 // recorder is a slog.Handler that keeps "component/message" of every
-// record it is given.
+// record it is given (the component from WithAttrs or the record).
 type recorder struct {
 	mu    *sync.Mutex
 	recs  *[]string
@@ -30,6 +30,12 @@ func (r recorder) Handle(_ context.Context, rec slog.Record) error {
 			comp = a.Value.String()
 		}
 	}
+	rec.Attrs(func(a slog.Attr) bool {
+		if a.Key == "component" {
+			comp = a.Value.String()
+		}
+		return true
+	})
 	r.mu.Lock()
 	*r.recs = append(*r.recs, comp+"/"+rec.Message)
 	r.mu.Unlock()

@@ -139,8 +139,9 @@ type Options struct {
 	// through to Logger's handler, whose level decides.
 	// LogOptionsFromEnv fills these three from the MONGODB_LOG_*
 	// variables, which torque reads only when asked. MaxDocumentLength
-	// cuts logged documents (default 1000).
-	Logger            *slog.Logger
+	// cuts logged documents (default 1000). A *slog.Logger is a Logger
+	// (see Logger for why the field is an interface).
+	Logger            Logger
 	LogLevels         map[LogComponent]slog.Level
 	MaxDocumentLength int
 

@@ -27,7 +27,7 @@ type Executor struct {
 	// Logger receives command log messages at slog.LevelDebug; nil logs
 	// nothing. MaxDocumentLength truncates the logged documents (default
 	// 1000 bytes of Extended JSON).
-	Logger            *slog.Logger
+	Logger            Logger
 	MaxDocumentLength int
 
 	RetryWrites bool
@@ -43,7 +43,15 @@ type Executor struct {
 	ServerAPI *pool.ServerAPI
 	// SelectionLogger receives the serverSelection component's messages
 	// at slog.LevelDebug (selection_log.go); nil logs nothing.
-	SelectionLogger *slog.Logger
+	SelectionLogger Logger
+}
+
+// Logger is what the executor needs of a logger (*slog.Logger has it):
+// an interface, so that a program that logs nothing links none of slog's
+// handlers.
+type Logger interface {
+	Enabled(ctx context.Context, level slog.Level) bool
+	LogAttrs(ctx context.Context, level slog.Level, msg string, attrs ...slog.Attr)
 }
 
 // execution is the state of one Execute call.
