@@ -62,7 +62,9 @@ func aggregate(ctx context.Context, cl *Client, db, coll string, rp ReadPref, rc
 			return appendAggregateOptions(dst, &o)
 		}}
 	if writes {
-		spec.kind, spec.retryable, spec.wc, spec.rp = driver.Write, false, wc, ReadPref{}
+		// It keeps rp and rc: the read concern is sent, and the read
+		// preference where every server is 5.0+ (Server Selection).
+		spec.kind, spec.retryable, spec.wc = driver.Write, false, wc
 	}
 	return cl.openCursor(ctx, spec)
 }

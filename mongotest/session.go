@@ -152,11 +152,36 @@ func (s *Server) plainCommand(m *member, peer *wirehost.Peer, req *wirehost.Requ
 	case "snapshot":
 		return s.snapshotRead(peer, req)
 	case "linearizable":
+		if stage := writeStage(req); stage != "" {
+			return errorReply(cmdErrorf(72, "InvalidOptions", "%s cannot be used with a 'linearizable' read concern level", stage))
+		}
 		// One primary that every write reaches at once: the latest data
 		// is what a majority read sees.
 		req = withReadConcern(req, bson.D{bson.KV("level", "majority")})
 	}
 	return m.inner.Command(peer, withoutFields(req, sessionFields))
+}
+
+// writeStage is "$out" or "$merge" when req is an aggregate ending in
+// one, else "".
+func writeStage(req *wirehost.Request) string {
+	if req.Name != "aggregate" {
+		return ""
+	}
+	stages, _ := req.Command.Lookup("pipeline").Array()
+	var last bson.RawValue
+	for _, v := range stages.All() {
+		last = v
+	}
+	d, _ := last.Document()
+	e, err := d.Index(0)
+	if err != nil {
+		return ""
+	}
+	if k := e.Key(); k == "$out" || k == "$merge" {
+		return k
+	}
+	return ""
 }
 
 // withoutFields is req without the body's fields in drop.

@@ -33,8 +33,10 @@ type Op struct {
 	Kind OpKind
 	// ReadConcern is the read concern the operation inherits (from the
 	// collection, database or client). It is sent with OpRead outside
-	// transactions, merged with afterClusterTime. (An OpWrite of a
-	// causally consistent session carries afterClusterTime alone.)
+	// transactions, merged with afterClusterTime. An OpWrite is given one
+	// only when it reads too (an aggregate with $out or $merge, which the
+	// CRUD spec sends it with); otherwise a causally consistent session's
+	// write carries afterClusterTime alone.
 	ReadConcern ReadConcern
 	// RetryableWrite adds txnNumber outside transactions: the write is
 	// retryable and IncrementTxnNumber was called for the operation.
@@ -78,7 +80,7 @@ type Fields struct {
 func (s *ClientSession) Prepare(op Op, clientTime ClusterTime) (Fields, error) {
 	var f Fields
 	if s == nil {
-		f.setReadConcern(op.Kind == OpRead, op.ReadConcern, bson.Timestamp{}, bson.Timestamp{})
+		f.setReadConcern(op.Kind == OpRead || op.Kind == OpWrite, op.ReadConcern, bson.Timestamp{}, bson.Timestamp{})
 		f.ClusterTime = clientTime.Raw()
 		return f, nil
 	}
@@ -162,8 +164,9 @@ func (s *ClientSession) prepareReadConcern(f *Fields, op Op) {
 	case OpWrite:
 		// Writes carry afterClusterTime too, with no level: the causal
 		// consistency spec's change of 2026-05-04 (insert, update, delete
-		// and findAndModify accept it; prose test 13).
-		f.setReadConcern(true, ReadConcern{}, s.afterClusterTime(), bson.Timestamp{})
+		// and findAndModify accept it; prose test 13). A writing aggregate
+		// ($out, $merge) is given its collection's level (CRUD spec).
+		f.setReadConcern(true, op.ReadConcern, s.afterClusterTime(), bson.Timestamp{})
 	}
 }
 

@@ -51,13 +51,16 @@ func TestCausalConsistency(t *testing.T) {
 			false, Op{Kind: OpWrite}, Op{Kind: OpRead},
 			`{}`, `{"readConcern":{"afterClusterTime":{"$timestamp":{"t":100,"i":1}}}}`},
 		{"writes carry afterClusterTime without a level", Options{},
-			false, Op{Kind: OpRead}, Op{Kind: OpWrite, ReadConcern: majority},
+			false, Op{Kind: OpRead}, Op{Kind: OpWrite},
 			`{}`, `{"readConcern":{"afterClusterTime":{"$timestamp":{"t":100,"i":1}}}}`},
+		{"a writing aggregate's level is merged", Options{},
+			false, Op{Kind: OpRead}, Op{Kind: OpWrite, ReadConcern: majority},
+			`{}`, `{"readConcern":{"level":"majority","afterClusterTime":{"$timestamp":{"t":100,"i":1}}}}`},
 		{"first write carries nothing", Options{},
 			false, Op{Kind: OpWrite}, Op{Kind: OpWrite},
 			`{}`, `{"readConcern":{"afterClusterTime":{"$timestamp":{"t":100,"i":1}}}}`},
 		{"not causally consistent write", Options{CausalConsistency: ptr(false)},
-			false, Op{Kind: OpWrite}, Op{Kind: OpWrite, ReadConcern: majority},
+			false, Op{Kind: OpWrite}, Op{Kind: OpWrite},
 			`{}`, `{}`},
 		{"getMore and runCommand carry none", Options{},
 			false, Op{Kind: OpGetMore}, Op{Kind: OpCommand},
@@ -305,6 +308,26 @@ func TestPrepareWithoutSession(t *testing.T) {
 	}
 	if f, _ := s.Prepare(Op{Kind: OpWrite, RetryableWrite: true}, ClusterTime{}); render(f) != `{}` {
 		t.Errorf("nil session write: %s", render(f))
+	}
+}
+
+// A writing aggregate ($out, $merge) is an OpWrite given the read concern
+// of its collection: the CRUD spec has it sent, with or without a session.
+func TestWriteStageReadConcern(t *testing.T) {
+	var none *ClientSession
+	op := Op{Kind: OpWrite, ReadConcern: ReadConcern{Level: "majority"}}
+	f, _ := none.Prepare(op, ClusterTime{})
+	if got := render(f); got != `{"readConcern":{"level":"majority"}}` {
+		t.Errorf("nil session: %s", got)
+	}
+	s, _ := NewExplicit(NewPool(nil), Options{})
+	_ = s.Acquire(timeout30)
+	f, err := s.Prepare(op, ClusterTime{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !f.HasReadConcern || f.ReadConcern.Level != "majority" {
+		t.Errorf("session: readConcern %v %+v, want majority", f.HasReadConcern, f.ReadConcern)
 	}
 }
 

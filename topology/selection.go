@@ -17,6 +17,10 @@ const (
 // Criteria says what an operation needs from a server.
 type Criteria struct {
 	// Write selects a server that takes writes; otherwise ReadPref rules.
+	// A Write with a ReadPref other than primary is an aggregate with a
+	// $out or $merge stage: it goes by the read preference when every
+	// known server is MongoDB 5.0+ (wire version 13), else to the primary
+	// (Server Selection, "Read preferences for aggregate with write stage").
 	Write    bool
 	ReadPref ReadPref
 
@@ -81,6 +85,9 @@ func Suitable(td TopologyDescription, c Criteria) ([]*ServerDescription, error) 
 	if td.CompatibilityErr != nil {
 		return nil, td.CompatibilityErr
 	}
+	if c.Write && c.ReadPref.Mode != Primary && allWireVersion(td, WriteStageReadPrefWireVersion) {
+		c.Write = false
+	}
 	if !c.Write {
 		if err := c.ReadPref.Validate(); err != nil {
 			return nil, err
@@ -104,6 +111,21 @@ func Suitable(td TopologyDescription, c Criteria) ([]*ServerDescription, error) 
 		}
 	}
 	return suitable(td, nil, c), nil
+}
+
+// WriteStageReadPrefWireVersion is the wire version (MongoDB 5.0) from
+// which an aggregate with $out or $merge may run on a secondary.
+const WriteStageReadPrefWireVersion = 13
+
+// allWireVersion reports whether every known server of td has at least
+// maxWireVersion v.
+func allWireVersion(td TopologyDescription, v int32) bool {
+	for i := range td.Servers {
+		if sd := &td.Servers[i]; sd.Type != ServerUnknown && sd.MaxWireVersion < v {
+			return false
+		}
+	}
+	return true
 }
 
 // candidates is the servers that a selection considers: td's servers

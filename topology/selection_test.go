@@ -129,3 +129,25 @@ func pointers(servers []ServerDescription) []*ServerDescription {
 	}
 	return out
 }
+
+// An aggregate with $out or $merge (a Write with a read preference) goes
+// by the read preference only when every known server is 5.0+.
+func TestWriteStageReadPref(t *testing.T) {
+	servers := func(secondaryWire int32) TopologyDescription {
+		return TopologyDescription{Type: ReplicaSetWithPrimary, Servers: []ServerDescription{
+			{Addr: "p:27017", Type: RSPrimary, MaxWireVersion: 21},
+			{Addr: "s:27017", Type: RSSecondary, MaxWireVersion: secondaryWire},
+			{Addr: "u:27017", Type: ServerUnknown},
+		}}
+	}
+	c := Criteria{Write: true, ReadPref: ReadPref{Mode: Secondary}}
+	for wire, want := range map[int32]Address{21: "s:27017", 12: "p:27017"} {
+		got, err := Suitable(servers(wire), c)
+		if err != nil || len(got) != 1 || got[0].Addr != want {
+			t.Errorf("secondary at wire %d: %v %v, want %s", wire, got, err, want)
+		}
+	}
+	if got, _ := Suitable(servers(21), Criteria{Write: true}); len(got) != 1 || got[0].Addr != "p:27017" {
+		t.Errorf("a plain write selected %v, want the primary", got)
+	}
+}

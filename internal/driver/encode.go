@@ -107,10 +107,13 @@ func (x *Executor) appendSession(dst []byte, ex *execution, desc *topology.Serve
 }
 
 // appendReadPrefFor appends $readPreference to a read or a generic
-// command when the topology needs it (see readPrefToSend): never for
-// writes, which always go to a primary.
+// command when the topology needs it (see readPrefToSend); to a write
+// only when it has a read preference (an aggregate with $out or $merge)
+// and the server is MongoDB 5.0+, which may run it on a secondary.
 func (x *Executor) appendReadPrefFor(dst []byte, op *Operation, srv Server, desc *topology.ServerDescription) []byte {
-	if op.Kind == Read || op.Kind == Command {
+	writeStage := op.Kind == Write && op.ReadPref.Mode != topology.Primary &&
+		desc.MaxWireVersion >= topology.WriteStageReadPrefWireVersion
+	if op.Kind == Read || op.Kind == Command || writeStage {
 		if rp, ok := readPrefToSend(op.ReadPref, srv.TopologyType(), desc.Type); ok {
 			dst = appendReadPref(dst, rp)
 		}

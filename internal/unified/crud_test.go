@@ -22,9 +22,8 @@ const (
 	torqueNoCount     = "torque has no deprecated count helper (the CRUD spec lets drivers omit it); CountDocuments and EstimatedDocumentCount are tested"
 	torqueNoClientBW  = "torque API: no Client.BulkWrite (the 8.0 bulkWrite command across namespaces)"
 	// Found running the standalone suites against mongotest.
-	mtCollation          = "mongotest lacks collation (CommandNotFound / write error 59)"
-	mtListLocalSessions  = "mongotest lacks the $listLocalSessions stage (BadValue)"
-	torqueOutReadConcern = "torque/runner gap: an aggregate with $out or $merge on a collection entity with readConcern/readPreference options sends neither (the expected readConcern and $readPreference are absent; linearizable is therefore not refused)"
+	mtCollation         = "mongotest lacks collation (CommandNotFound / write error 59)"
+	mtListLocalSessions = "mongotest lacks the $listLocalSessions stage (BadValue)"
 	// Found running the replica-set suites against mongotest.
 	torqueGridFSEq        = "torque gridfs deviates on purpose: it finds files with {_id: {$eq: id}} (gridfs/bucket.go eqFilter, so a document or regex id matches only itself); the test expects the GridFS spec's {_id: id}"
 	torqueNoSnapshotTime  = "torque API: SessionOptions has no SnapshotTime (a snapshot session started at a given cluster time)"
@@ -93,13 +92,10 @@ func TestCRUD(t *testing.T) {
 // crudMongotest is the mongotest (standalone) skip list of the suite, as
 // crudFerretDB is FerretDB's.
 var crudMongotest = spectest.Skips{
-	"*-collation/*":               mtCollation,
-	"count*/Deprecated count*":    torqueNoCount,
-	"client-bulkWrite-*/*":        torqueNoClientBW,
-	"aggregate-out-readConcern/*": torqueOutReadConcern,
-	"aggregate-merge/Aggregate with $merge and * readConcern":                                     torqueOutReadConcern,
-	"aggregate-write-readPreference/Aggregate with $out includes read preference for 5.0+ server": torqueOutReadConcern,
-	"db-aggregate/*": mtListLocalSessions,
+	"*-collation/*":            mtCollation,
+	"count*/Deprecated count*": torqueNoCount,
+	"client-bulkWrite-*/*":     torqueNoClientBW,
+	"db-aggregate/*":           mtListLocalSessions,
 	"db-aggregate-write-readPreference/Database-level aggregate with $out includes read preference for 5.0+ server": mtListLocalSessions,
 	"findOneAndUpdate-errorResponse/findOneAndUpdate document validation errInfo is accessible":                     "runner lacks modifyCollection (collMod with a validator)",
 }
