@@ -1,9 +1,13 @@
-// Package changestream implements change streams: the $changeStream
-// aggregation, its tailable cursor, resume-token tracking and the
-// automatic resume of the change streams specification. Applications
-// reach it through the client's Watch helpers (Collection.Watch,
-// Database.Watch, Client.Watch), which fill in a Target and call Open;
-// this package runs its commands through internal/driver's executor.
+// Package changestream holds what a change stream gives its user: the
+// options of Watch (Options), the common shape of an event (Event,
+// Namespace, UpdateDescription), ErrMissingResumeToken and the
+// ResumableChangeStreamError label; this overview states the rules of
+// resume-token tracking and automatic resume (the change streams
+// specification's). Streams are opened with the client's Watch helpers
+// (Collection.Watch, Database.Watch, Client.Watch), which return a
+// *client.ChangeStream; the engine behind it (the $changeStream
+// aggregation, its tailable cursor, resume) is internal/stream, which
+// runs its commands through internal/driver's executor.
 //
 // A stream caches the token it would resume from: the start token
 // (StartAfter, else ResumeAfter), then, for each batch, its
@@ -42,17 +46,12 @@
 //
 // # Files
 //
-//   - options.go: Options, Target, the aggregate command and its
-//     $changeStream stage.
-//   - stream.go: Stream, Open, Next/TryNext/Decode/Iter, token caching,
-//     Close.
-//   - cursor.go: the server-side cursor: batches, getMore, killCursors.
-//   - resume.go: which errors are resumable, the resume option, resume.
+//   - options.go: Options, ErrMissingResumeToken, LabelResumable.
 //   - event.go: Event, the common shape of a change event.
 //
 // # Concurrency and buffers
 //
-// A Stream is not safe for concurrent use. It starts no goroutine. Behind
+// A stream is not safe for concurrent use. It starts no goroutine. Behind
 // a load balancer its cursor keeps the connection that opened it (its
 // getMore and killCursors must use it) until the cursor ends. Each
 // batch stays in the pooled buffer its reply was read into: Current is a

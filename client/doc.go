@@ -119,6 +119,7 @@
 //	bulk_write.go       BulkWrite and its write models
 //	indexes.go          Indexes: create, list, drop
 //	typed.go            typed generic helpers over Collection
-//	watch.go            Watch: change streams (package changestream)
+//	watch.go            Watch: change streams (the engine is internal/stream)
+//	change_stream.go    ChangeStream: Next, TryNext, Decode, Iter, Close
 //	transaction.go      transactions: StartTransaction, Commit, Abort, WithTransaction
 package client

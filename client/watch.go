@@ -4,12 +4,8 @@ import (
 	"context"
 
 	"github.com/torque-go/torque/changestream"
+	"github.com/torque-go/torque/internal/stream"
 )
-
-// ChangeStream is a change stream: see package changestream. Iterate it
-// with Next or TryNext (or range over Iter), read Current or Decode,
-// store ResumeToken to restart later, and Close it.
-type ChangeStream = changestream.Stream
 
 // ChangeStreamOptions are the options of Watch: fullDocument,
 // fullDocumentBeforeChange, resumeAfter, startAfter,
@@ -30,26 +26,26 @@ type ChangeEvent = changestream.Event
 // $changeStream to get that. The read concern must be "majority" or
 // the default. Change streams need a replica set or a sharded cluster.
 func (c *Collection) Watch(ctx context.Context, pipeline any, opts ...ChangeStreamOptions) (*ChangeStream, error) {
-	return c.client().watch(ctx, changestream.Target{DB: c.db.name, Coll: c.name, ReadPref: c.rp, ReadConcern: c.rc},
+	return c.client().watch(ctx, stream.Target{DB: c.db.name, Coll: c.name, ReadPref: c.rp, ReadConcern: c.rc},
 		pipeline, opts)
 }
 
 // Watch opens a change stream on every collection of the database
 // (MongoDB 4.0+): see Collection.Watch.
 func (db *Database) Watch(ctx context.Context, pipeline any, opts ...ChangeStreamOptions) (*ChangeStream, error) {
-	return db.client.watch(ctx, changestream.Target{DB: db.name, ReadPref: db.rp, ReadConcern: db.rc}, pipeline, opts)
+	return db.client.watch(ctx, stream.Target{DB: db.name, ReadPref: db.rp, ReadConcern: db.rc}, pipeline, opts)
 }
 
 // Watch opens a change stream on every database of the deployment but
 // admin, local and config (MongoDB 4.0+): see Collection.Watch.
 func (c *Client) Watch(ctx context.Context, pipeline any, opts ...ChangeStreamOptions) (*ChangeStream, error) {
-	return c.watch(ctx, changestream.Target{Cluster: true, ReadPref: c.opts.ReadPreference, ReadConcern: c.opts.ReadConcern},
+	return c.watch(ctx, stream.Target{Cluster: true, ReadPref: c.opts.ReadPreference, ReadConcern: c.opts.ReadConcern},
 		pipeline, opts)
 }
 
 // watch opens the stream with the explicit session of ctx, if any; the
 // stream keeps using that session for its getMores and resumes.
-func (c *Client) watch(ctx context.Context, t changestream.Target, pipeline any, opts []ChangeStreamOptions) (*ChangeStream, error) {
+func (c *Client) watch(ctx context.Context, t stream.Target, pipeline any, opts []ChangeStreamOptions) (*ChangeStream, error) {
 	o, err := single(opts)
 	if err != nil {
 		return nil, err
@@ -66,5 +62,9 @@ func (c *Client) watch(ctx context.Context, t changestream.Target, pipeline any,
 		}
 		t.Session = s.cs
 	}
-	return changestream.Open(ctx, c.x, t, pipeline, o)
+	st, err := stream.Open(ctx, c.x, t, pipeline, o)
+	if err != nil {
+		return nil, err
+	}
+	return &ChangeStream{s: st}, nil
 }

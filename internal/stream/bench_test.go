@@ -1,10 +1,11 @@
-package changestream
+package stream
 
 import (
 	"context"
 	"testing"
 
 	"github.com/torque-go/torque/bson"
+	"github.com/torque-go/torque/changestream"
 )
 
 // BenchmarkNext reads events out of full batches: the per-event cost of
@@ -19,7 +20,7 @@ func BenchmarkNext(b *testing.B) {
 	first := batch(b, "firstBatch", 5, "")
 	next := batch(b, "nextBatch", 5, "pbrt", events...)
 	x := &fakeExecutor{wire: 21, script: map[string][]step{"aggregate": {{reply: first}}}}
-	s, err := Open(context.Background(), x, Target{DB: "db", Coll: "coll"}, nil, Options{})
+	s, err := Open(context.Background(), x, Target{DB: "db", Coll: "coll"}, nil, changestream.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package changestream
+package stream
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/torque-go/torque/bson"
+	"github.com/torque-go/torque/changestream"
 	"github.com/torque-go/torque/internal/driver"
 	"github.com/torque-go/torque/topology"
 )
@@ -134,20 +135,20 @@ func TestResumeOption(t *testing.T) {
 	ts := bson.Timestamp{T: 9, I: 1}
 	cases := []struct {
 		name       string
-		opts       Options
+		opts       changestream.Options
 		wire       int32
 		firstPBRT  string // the first batch's postBatchResumeToken
 		events     int    // events read before the failure
 		wantResume string
 	}{
-		{"startAfter, nothing returned", Options{StartAfter: tok(t, "inv")}, 21, "", 0, `startAfter={"_data":"inv"}`},
-		{"startAfter, an event returned", Options{StartAfter: tok(t, "inv")}, 21, "", 1, `resumeAfter={"_data":"e1"}`},
-		{"resumeAfter", Options{ResumeAfter: tok(t, "r")}, 21, "", 0, `resumeAfter={"_data":"r"}`},
-		{"startAtOperationTime", Options{StartAtOperationTime: &ts}, 21, "", 0, `startAtOperationTime={"$timestamp":{"t":9,"i":1}}`},
-		{"startAtOperationTime, then an event", Options{StartAtOperationTime: &ts}, 21, "", 1, `resumeAfter={"_data":"e1"}`},
-		{"saved operationTime", Options{}, 21, "", 0, `startAtOperationTime={"$timestamp":{"t":42,"i":7}}`},
-		{"postBatchResumeToken wins", Options{}, 21, "p0", 0, `resumeAfter={"_data":"p0"}`},
-		{"server older than 4.0", Options{}, 6, "", 0, ``},
+		{"startAfter, nothing returned", changestream.Options{StartAfter: tok(t, "inv")}, 21, "", 0, `startAfter={"_data":"inv"}`},
+		{"startAfter, an event returned", changestream.Options{StartAfter: tok(t, "inv")}, 21, "", 1, `resumeAfter={"_data":"e1"}`},
+		{"resumeAfter", changestream.Options{ResumeAfter: tok(t, "r")}, 21, "", 0, `resumeAfter={"_data":"r"}`},
+		{"startAtOperationTime", changestream.Options{StartAtOperationTime: &ts}, 21, "", 0, `startAtOperationTime={"$timestamp":{"t":9,"i":1}}`},
+		{"startAtOperationTime, then an event", changestream.Options{StartAtOperationTime: &ts}, 21, "", 1, `resumeAfter={"_data":"e1"}`},
+		{"saved operationTime", changestream.Options{}, 21, "", 0, `startAtOperationTime={"$timestamp":{"t":42,"i":7}}`},
+		{"postBatchResumeToken wins", changestream.Options{}, 21, "p0", 0, `resumeAfter={"_data":"p0"}`},
+		{"server older than 4.0", changestream.Options{}, 6, "", 0, ``},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -198,7 +199,7 @@ func TestMalformedReplies(t *testing.T) {
 	}
 	for _, tc := range cases {
 		x := &fakeExecutor{wire: 21, script: map[string][]step{"aggregate": {{reply: tc.reply}}}}
-		_, err := Open(context.Background(), x, Target{DB: "db", Coll: "c"}, nil, Options{})
+		_, err := Open(context.Background(), x, Target{DB: "db", Coll: "c"}, nil, changestream.Options{})
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err %v, want %q", tc.name, err, tc.want)
 		}
@@ -213,7 +214,7 @@ func TestMalformedReplies(t *testing.T) {
 	}
 	for _, tc := range bad {
 		x := &fakeExecutor{wire: 21, script: map[string][]step{"aggregate": {{reply: batch(t, "firstBatch", 3, "", tc.event)}}}}
-		s, err := Open(context.Background(), x, Target{DB: "db", Coll: "c"}, nil, Options{})
+		s, err := Open(context.Background(), x, Target{DB: "db", Coll: "c"}, nil, changestream.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -224,10 +225,10 @@ func TestMalformedReplies(t *testing.T) {
 			t.Errorf("%s: the stream was not closed", tc.name)
 		}
 	}
-	if _, err := Open(context.Background(), &fakeExecutor{}, Target{DB: "db"}, bson.A{1}, Options{}); err == nil {
+	if _, err := Open(context.Background(), &fakeExecutor{}, Target{DB: "db"}, bson.A{1}, changestream.Options{}); err == nil {
 		t.Error("a pipeline stage that is a number was accepted")
 	}
-	if _, err := Open(context.Background(), &fakeExecutor{}, Target{DB: "db"}, nil, Options{ResumeAfter: bson.Raw{1, 2}}); err == nil {
+	if _, err := Open(context.Background(), &fakeExecutor{}, Target{DB: "db"}, nil, changestream.Options{ResumeAfter: bson.Raw{1, 2}}); err == nil {
 		t.Error("a malformed ResumeAfter was accepted")
 	}
 }
@@ -241,7 +242,7 @@ func FuzzBatch(f *testing.F) {
 			return // the executor validates every reply
 		}
 		x := &fakeExecutor{wire: 21, script: map[string][]step{"aggregate": {{reply: b}}}}
-		s, err := Open(context.Background(), x, Target{DB: "db", Coll: "c"}, nil, Options{})
+		s, err := Open(context.Background(), x, Target{DB: "db", Coll: "c"}, nil, changestream.Options{})
 		if err != nil {
 			return
 		}

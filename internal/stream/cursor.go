@@ -1,4 +1,4 @@
-package changestream
+package stream
 
 import (
 	"bytes"

@@ -1,15 +1,12 @@
-package changestream
+package stream
 
 import (
 	"context"
 	"errors"
 
+	"github.com/torque-go/torque/changestream"
 	"github.com/torque-go/torque/internal/driver"
 )
-
-// LabelResumable is the label a 4.4+ server puts on the errors after which
-// a change stream may resume.
-const LabelResumable = "ResumableChangeStreamError"
 
 // codeCursorNotFound is resumable whatever the server's version: the
 // server cannot tell that the cursor it lost was a change stream's.
@@ -36,7 +33,7 @@ func resumable(err error, wire int32) bool {
 		case se.Code == codeCursorNotFound:
 			return true
 		case wire >= minWireResumableLabel:
-			return se.HasLabel(LabelResumable)
+			return se.HasLabel(changestream.LabelResumable)
 		}
 		return resumableCodes[se.Code]
 	}

@@ -1,4 +1,4 @@
-package changestream
+package stream
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"iter"
 
 	"github.com/torque-go/torque/bson"
+	"github.com/torque-go/torque/changestream"
 	"github.com/torque-go/torque/internal/driver"
 	"github.com/torque-go/torque/session"
 	"github.com/torque-go/torque/topology"
@@ -32,7 +33,7 @@ type Stream struct {
 
 	x      Executor
 	target Target
-	opts   Options
+	opts   changestream.Options
 	enc    encodedOptions
 
 	sess    *session.ClientSession
@@ -54,7 +55,7 @@ type Stream struct {
 // pipeline (stages after $changeStream: $match, $project ...; nil for
 // none) and options. The first aggregate is a retryable read; errors from
 // it are returned as they are, never resumed.
-func Open(ctx context.Context, x Executor, t Target, pipeline any, opts Options) (*Stream, error) {
+func Open(ctx context.Context, x Executor, t Target, pipeline any, opts changestream.Options) (*Stream, error) {
 	if t.Cluster {
 		t.DB = "admin"
 	}
@@ -194,7 +195,7 @@ func (s *Stream) nextEvent() (bool, error) {
 	}
 	id := doc.Lookup("_id")
 	if id.IsZero() {
-		return false, ErrMissingResumeToken
+		return false, changestream.ErrMissingResumeToken
 	}
 	tok, isDoc := id.Document()
 	if !isDoc {

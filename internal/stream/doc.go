@@ -1,0 +1,27 @@
+// Package stream is the engine of change streams behind client's Watch
+// helpers and *client.ChangeStream: the $changeStream aggregation (Open),
+// its tailable cursor (getMore, killCursors, batches in pooled buffers),
+// resume-token caching, and the automatic resume of the change streams
+// specification, as package changestream's overview states the rules. It
+// runs every command through internal/driver's executor (Executor, an
+// interface so that the tests can fake it).
+//
+// # Files
+//
+//   - command.go: Target, the aggregate command and its $changeStream
+//     stage, the options' wire versions.
+//   - stream.go: Stream, Open, Next/TryNext/Decode/Iter, token caching,
+//     Close.
+//   - cursor.go: the server-side cursor: batches, getMore, killCursors.
+//   - resume.go: which errors are resumable, the resume option, resume.
+//
+// # Concurrency and buffers
+//
+// A Stream is not safe for concurrent use. It starts no goroutine. Behind
+// a load balancer its cursor keeps the connection that opened it (its
+// getMore and killCursors must use it) until the cursor ends. Each
+// batch stays in the pooled buffer its reply was read into: Current is a
+// slice of it, valid until the next Next, TryNext or Close. ResumeToken
+// is a slice of the stream's own token buffer, valid until the same
+// calls; clone it to keep it.
+package stream
