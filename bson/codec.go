@@ -6,7 +6,8 @@ import (
 )
 
 // A codec encodes and decodes the values of one Go type. Codecs are compiled
-// once per (type, flags) by codecFor and cached for the life of the program,
+// once per (type, flags) by codecFor and cached for the life of the program
+// (or of the Registry they were compiled with),
 // so Marshal and Unmarshal never look up struct fields or tags per call.
 //
 // Codecs call the codecs of their element types through pointers, at call
@@ -26,14 +27,47 @@ type codec struct {
 	addrSensitive bool
 }
 
-// codecFlags are struct-tag options that change how a value is coded; they
-// apply to the field's value and to the elements inside it.
-type codecFlags uint8
+// codecFlags is what, besides the Go type, decides how a value is coded:
+// the struct-tag options of the field it sits in (tag bits, which apply to
+// the field's value and to the elements inside it, but not to the fields
+// of a struct inside it), the Encoder and Decoder options that change
+// codecs (option bits, which apply everywhere below), and the registry of
+// custom codecs. The zero value is the default of Marshal and Unmarshal.
+type codecFlags struct {
+	bits flagBits
+	reg  *Registry
+}
+
+type flagBits uint16
 
 const (
-	flagMinSize  codecFlags = 1 << iota // write 64-bit integers that fit as int32
-	flagTruncate                        // let a double with a fraction truncate into an integer
+	flagMinSize  flagBits = 1 << iota // tag: write 64-bit integers that fit as int32
+	flagTruncate                      // tag: let a double with a fraction truncate into an integer
+
+	optIntMinSize        // Encoder.IntMinSize
+	optTruncate          // Decoder.AllowTruncatingDoubles
+	optNilSliceEmpty     // Encoder.NilSliceAsEmpty
+	optNilByteSliceEmpty // Encoder.NilByteSliceAsEmpty
+	optNilMapEmpty       // Encoder.NilMapAsEmpty
+	optOmitEmpty         // Encoder.OmitEmpty
+	optOmitZeroStruct    // Encoder.OmitZeroStruct
+	optJSONTags          // Encoder.UseJSONStructTags, Decoder.UseJSONStructTags
+
+	tagBits = flagMinSize | flagTruncate
 )
+
+// has reports whether any of the bits b is set.
+func (f codecFlags) has(b flagBits) bool { return f.bits&b != 0 }
+
+// minSize and truncate combine a tag with the option of the same effect.
+func (f codecFlags) minSize() bool  { return f.has(flagMinSize | optIntMinSize) }
+func (f codecFlags) truncate() bool { return f.has(flagTruncate | optTruncate) }
+
+// options drops the tag bits: what the fields of a struct start from.
+func (f codecFlags) options() codecFlags {
+	f.bits &^= tagBits
+	return f
+}
 
 type codecKey struct {
 	t     reflect.Type
@@ -41,11 +75,20 @@ type codecKey struct {
 }
 
 var (
-	codecCache sync.Map // codecKey -> *codec, complete codecs only
+	codecCache sync.Map // codecKey -> *codec, complete codecs without a registry
 
 	compileMu sync.Mutex
 	compiling = map[codecKey]*codec{} // under compileMu: codecs being built
 )
+
+// cacheOf returns the cache of the codecs compiled with fl: a registry
+// keeps its own, which goes when the registry does.
+func cacheOf(fl codecFlags) *sync.Map {
+	if fl.reg != nil {
+		return &fl.reg.cache
+	}
+	return &codecCache
+}
 
 // maxEncodeDepth bounds how deeply Marshal follows pointers, documents and
 // arrays, so that a cyclic value ends in an error rather than a stack
@@ -55,14 +98,14 @@ const maxEncodeDepth = 1024
 // codecFor returns the codec of t, compiling it (and the codecs of the types
 // it contains) on first use.
 func codecFor(t reflect.Type, fl codecFlags) *codec {
-	if c, ok := codecCache.Load(codecKey{t, fl}); ok {
+	if c, ok := cacheOf(fl).Load(codecKey{t, fl}); ok {
 		return c.(*codec)
 	}
 	compileMu.Lock()
 	defer compileMu.Unlock()
 	c := compileCodec(t, fl)
 	for k, v := range compiling { // publish only once every codec is complete
-		codecCache.Store(k, v)
+		cacheOf(k.flags).Store(k, v)
 	}
 	clear(compiling)
 	return c
@@ -73,7 +116,7 @@ func codecFor(t reflect.Type, fl codecFlags) *codec {
 // which is filled in before anyone can call it.
 func compileCodec(t reflect.Type, fl codecFlags) *codec {
 	key := codecKey{t, fl}
-	if c, ok := codecCache.Load(key); ok {
+	if c, ok := cacheOf(fl).Load(key); ok {
 		return c.(*codec)
 	}
 	if c, ok := compiling[key]; ok {
@@ -89,11 +132,22 @@ func compileCodec(t reflect.Type, fl codecFlags) *codec {
 	return c
 }
 
-// buildCodec picks the codec for t: the types of this package and the
-// standard library that have a BSON meaning of their own first, then hooks
-// (the Marshaler family), then the kinds of reflect.
+// buildCodec picks the codec for t: a custom codec of the registry first,
+// then the types of this package and the standard library that have a BSON
+// meaning of their own, then hooks (the Marshaler family), then the kinds
+// of reflect.
 func buildCodec(t reflect.Type, fl codecFlags) codec {
-	if c, ok := knownTypeCodec(t); ok {
+	if fl.reg != nil {
+		if cc := fl.reg.lookup(t); cc != nil {
+			return cc.codec(t, buildStdCodec(t, fl))
+		}
+	}
+	return buildStdCodec(t, fl)
+}
+
+// buildStdCodec is buildCodec without the registry.
+func buildStdCodec(t reflect.Type, fl codecFlags) codec {
+	if c, ok := knownTypeCodec(t, fl); ok {
 		return c
 	}
 	if c, ok := stdlibCodec(t, fl); ok {
@@ -121,13 +175,13 @@ func buildPlainCodec(t reflect.Type, fl codecFlags) codec {
 	case reflect.Pointer:
 		return pointerCodec(t, fl)
 	case reflect.Interface:
-		return interfaceCodec(t)
+		return interfaceCodec(t, fl.options())
 	case reflect.Slice:
 		switch t.Elem() {
 		case typeByte: // []byte and named types of it; not []myByte
-			return byteSliceCodec()
+			return byteSliceCodec(fl)
 		case typeE: // []E and named document types (type Filter D)
-			return namedDCodec(t)
+			return namedDCodec(t, fl.options())
 		}
 		return sliceCodec(t, fl)
 	case reflect.Array:
@@ -138,7 +192,7 @@ func buildPlainCodec(t reflect.Type, fl codecFlags) codec {
 	case reflect.Map:
 		return mapCodec(t, fl)
 	case reflect.Struct:
-		return structCodec(t)
+		return structCodec(t, fl.options())
 	}
 	return errorCodec("Go type " + t.String() + " has no BSON form")
 }

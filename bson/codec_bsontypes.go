@@ -12,8 +12,8 @@ import (
 // ObjectID, ...) and of time.Time: each of them stands for one BSON type.
 
 // knownTypeCodec returns the codec of t when t is one of those types.
-func knownTypeCodec(t reflect.Type) (codec, bool) {
-	if c, ok := documentTypeCodec(t); ok {
+func knownTypeCodec(t reflect.Type, fl codecFlags) (codec, bool) {
+	if c, ok := documentTypeCodec(t, fl.options()); ok {
 		return c, true
 	}
 	if mk, ok := scalarCodecs[t]; ok {
@@ -35,13 +35,13 @@ var (
 
 // namedDCodec is the codec of []E and of named document types (type Filter
 // D, type Fields []E): documents, as D, by conversion.
-func namedDCodec(t reflect.Type) codec {
+func namedDCodec(t reflect.Type, fl codecFlags) codec {
 	return codec{
-		encode: nilAsNull(func(dst []byte, v reflect.Value, depth int) ([]byte, error) {
-			return appendD(dst, v.Convert(typeD).Interface().(D), depth)
+		encode: nilAsNull(fl.has(optNilSliceEmpty), func(dst []byte, v reflect.Value, depth int) ([]byte, error) {
+			return appendD(dst, v.Convert(typeD).Interface().(D), depth, fl)
 		}),
 		encodeDoc: func(dst []byte, v reflect.Value, depth int) ([]byte, error) {
-			return appendD(dst, v.Convert(typeD).Interface().(D), depth)
+			return appendD(dst, v.Convert(typeD).Interface().(D), depth, fl)
 		},
 		decode: decodeGeneric(TypeEmbeddedDocument, func(d *decState, val []byte, v reflect.Value) error {
 			x, err := d.decodeD(val)
@@ -53,16 +53,17 @@ func namedDCodec(t reflect.Type) codec {
 	}
 }
 
-// documentTypeCodec covers D, M, A and the raw types.
-func documentTypeCodec(t reflect.Type) (codec, bool) {
+// documentTypeCodec covers D, M, A and the raw types; fl holds the options
+// of the values inside D, M and A.
+func documentTypeCodec(t reflect.Type, fl codecFlags) (codec, bool) {
 	switch t {
 	case typeD:
 		return codec{
-			encode: nilAsNull(func(dst []byte, v reflect.Value, depth int) ([]byte, error) {
-				return appendD(dst, *ptrTo[D](v), depth)
+			encode: nilAsNull(fl.has(optNilSliceEmpty), func(dst []byte, v reflect.Value, depth int) ([]byte, error) {
+				return appendD(dst, *ptrTo[D](v), depth, fl)
 			}),
 			encodeDoc: func(dst []byte, v reflect.Value, depth int) ([]byte, error) {
-				return appendD(dst, *ptrTo[D](v), depth)
+				return appendD(dst, *ptrTo[D](v), depth, fl)
 			},
 			decode: decodeGeneric(TypeEmbeddedDocument, func(d *decState, val []byte, v reflect.Value) (err error) {
 				*ptrTo[D](v), err = d.decodeD(val)
@@ -71,11 +72,11 @@ func documentTypeCodec(t reflect.Type) (codec, bool) {
 		}, true
 	case typeM:
 		return codec{
-			encode: nilAsNull(func(dst []byte, v reflect.Value, depth int) ([]byte, error) {
-				return appendM(dst, v.Interface().(M), depth)
+			encode: nilAsNull(fl.has(optNilMapEmpty), func(dst []byte, v reflect.Value, depth int) ([]byte, error) {
+				return appendM(dst, v.Interface().(M), depth, fl)
 			}),
 			encodeDoc: func(dst []byte, v reflect.Value, depth int) ([]byte, error) {
-				return appendM(dst, v.Interface().(M), depth)
+				return appendM(dst, v.Interface().(M), depth, fl)
 			},
 			decode: decodeGeneric(TypeEmbeddedDocument, func(d *decState, val []byte, v reflect.Value) (err error) {
 				*ptrTo[M](v), err = d.decodeM(val)
@@ -85,7 +86,7 @@ func documentTypeCodec(t reflect.Type) (codec, bool) {
 	case typeA:
 		return codec{
 			encode: func(dst []byte, key string, v reflect.Value, depth int) ([]byte, error) {
-				return appendAElement(dst, key, *ptrTo[A](v), depth)
+				return appendAElement(dst, key, *ptrTo[A](v), depth, fl)
 			},
 			decode: decodeGeneric(TypeArray, func(d *decState, val []byte, v reflect.Value) (err error) {
 				*ptrTo[A](v), err = d.decodeA(val)
@@ -104,11 +105,13 @@ func documentTypeCodec(t reflect.Type) (codec, bool) {
 
 // nilAsNull is the element encoder of a document type held in a slice or
 // map (D, M, named D): a nil one is written as null, as the official driver
-// writes it, a non-nil one (empty or not) as the document doc appends. A
-// nil value at the top level of Marshal is still an empty document.
-func nilAsNull(doc func([]byte, reflect.Value, int) ([]byte, error)) func([]byte, string, reflect.Value, int) ([]byte, error) {
+// writes it (an empty document when asEmpty, as with the Encoder's
+// NilSliceAsEmpty for D and NilMapAsEmpty for M), a non-nil one (empty or
+// not) as the document doc appends. A nil value at the top level of
+// Marshal is still an empty document.
+func nilAsNull(asEmpty bool, doc func([]byte, reflect.Value, int) ([]byte, error)) func([]byte, string, reflect.Value, int) ([]byte, error) {
 	return func(dst []byte, key string, v reflect.Value, depth int) ([]byte, error) {
-		if v.IsNil() {
+		if v.IsNil() && !asEmpty {
 			return AppendHeader(dst, TypeNull, key), nil
 		}
 		return doc(AppendHeader(dst, TypeEmbeddedDocument, key), v, depth)
@@ -251,7 +254,7 @@ func init() {
 		},
 		reflect.TypeFor[time.Time](): func() codec {
 			return convCodec(scalar(TypeDateTime, func(dst []byte, x time.Time) []byte { return AppendDateTime(dst, x.UnixMilli()) },
-				func(d *decState, val []byte) (time.Time, error) { return decodeTime(val), nil }),
+				func(d *decState, val []byte) (time.Time, error) { return d.inZone(decodeTime(val)), nil }),
 				TypeDateTime, (*decState).convTime)
 		},
 		reflect.TypeFor[Decimal128](): func() codec {
@@ -380,7 +383,7 @@ func marker[T any](bt Type) codec {
 func codeWithScopeCodec() codec {
 	return codec{
 		encode: func(dst []byte, key string, v reflect.Value, depth int) ([]byte, error) {
-			return appendCodeWithScope(dst, key, ptrTo[CodeWithScope](v), depth)
+			return appendCodeWithScope(dst, key, ptrTo[CodeWithScope](v), depth, codecFlags{})
 		},
 		decode: func(d *decState, t Type, val []byte, v reflect.Value) error {
 			switch t {
@@ -423,7 +426,7 @@ func sortedOptions(o string) string {
 
 // appendCodeWithScope appends the element {key: cws}; a nil Scope is an
 // empty document.
-func appendCodeWithScope(dst []byte, key string, cws *CodeWithScope, depth int) ([]byte, error) {
+func appendCodeWithScope(dst []byte, key string, cws *CodeWithScope, depth int, fl codecFlags) ([]byte, error) {
 	dst = AppendHeader(dst, TypeCodeWithScope, key)
 	start := len(dst)
 	dst = AppendString(append(dst, 0, 0, 0, 0), string(cws.Code))
@@ -431,7 +434,7 @@ func appendCodeWithScope(dst []byte, key string, cws *CodeWithScope, depth int) 
 		dst = append(dst, 5, 0, 0, 0, 0)
 	} else {
 		var err error
-		if dst, err = appendAnyDocument(dst, cws.Scope, depth+1); err != nil {
+		if dst, err = appendAnyDocument(dst, cws.Scope, depth+1, fl); err != nil {
 			return dst, withKey(err, "$scope")
 		}
 	}

@@ -70,19 +70,19 @@ func pointsToItself(t reflect.Type) bool {
 // empty interface that holds anything else, the generic value (D, A,
 // int32, ...); a non-empty interface can only receive a value into the
 // non-nil pointer it holds.
-func interfaceCodec(t reflect.Type) codec {
+func interfaceCodec(t reflect.Type, fl codecFlags) codec {
 	c := codec{
 		encode: func(dst []byte, key string, v reflect.Value, depth int) ([]byte, error) {
 			if v.IsNil() {
 				return AppendNullElement(dst, key), nil
 			}
-			return appendAnyElement(dst, key, v.Elem().Interface(), depth)
+			return appendAnyElement(dst, key, v.Elem().Interface(), depth, fl)
 		},
 		encodeDoc: func(dst []byte, v reflect.Value, depth int) ([]byte, error) {
 			if v.IsNil() {
 				return dst, &MarshalError{Msg: "cannot marshal a nil interface as a document"}
 			}
-			return appendAnyDocument(dst, v.Elem().Interface(), depth)
+			return appendAnyDocument(dst, v.Elem().Interface(), depth, fl)
 		},
 	}
 	if t.NumMethod() == 0 {
@@ -91,7 +91,7 @@ func interfaceCodec(t reflect.Type) codec {
 				// Into the *T it holds, as the official driver does (null
 				// included: that zeroes the T).
 				p := v.Elem()
-				return codecFor(p.Type().Elem(), 0).decode(d, bt, val, p.Elem())
+				return codecFor(p.Type().Elem(), fl).decode(d, bt, val, p.Elem())
 			}
 			x, err := d.decodeAny(bt, val)
 			if err != nil {
@@ -113,19 +113,21 @@ func interfaceCodec(t reflect.Type) codec {
 		}
 		if !v.IsNil() && v.Elem().Kind() == reflect.Pointer && !v.Elem().IsNil() {
 			p := v.Elem()
-			return codecFor(p.Type(), 0).decode(d, bt, val, p)
+			return codecFor(p.Type(), fl).decode(d, bt, val, p)
 		}
 		return d.errType(val, bt, t.String()+" (a nil non-empty interface)")
 	}
 	return c
 }
 
-// sliceCodec writes a nil slice as null and other slices as arrays.
+// sliceCodec writes a nil slice as null (an empty array with
+// Encoder.NilSliceAsEmpty) and other slices as arrays.
 func sliceCodec(t reflect.Type, fl codecFlags) codec {
 	elem := compileCodec(t.Elem(), fl)
+	nilAsEmpty := fl.has(optNilSliceEmpty)
 	return codec{
 		encode: func(dst []byte, key string, v reflect.Value, depth int) ([]byte, error) {
-			if v.IsNil() {
+			if v.IsNil() && !nilAsEmpty {
 				return AppendNullElement(dst, key), nil
 			}
 			return appendArrayElement(dst, key, elem, v, depth)
@@ -280,12 +282,14 @@ func decodeElements(d *decState, body []byte, elem *codec, v reflect.Value) erro
 	return nil
 }
 
-// byteSliceCodec writes []byte as binary subtype 0 (nil as null) and reads
-// binary of subtype 0 or 2 into a copy.
-func byteSliceCodec() codec {
+// byteSliceCodec writes []byte as binary subtype 0 (nil as null, or empty
+// with Encoder.NilByteSliceAsEmpty) and reads binary of subtype 0 or 2
+// into a copy.
+func byteSliceCodec(fl codecFlags) codec {
+	nilAsEmpty := fl.has(optNilByteSliceEmpty)
 	return codec{
 		encode: func(dst []byte, key string, v reflect.Value, _ int) ([]byte, error) {
-			if v.IsNil() {
+			if v.IsNil() && !nilAsEmpty {
 				return AppendNullElement(dst, key), nil
 			}
 			return AppendBinaryElement(dst, key, BinaryGeneric, v.Bytes()), nil
@@ -314,7 +318,8 @@ func byteSliceCodec() codec {
 	}
 }
 
-// mapCodec writes a map as a document (nil as null) in map order. Keys are
+// mapCodec writes a map as a document (nil as null, or empty with
+// Encoder.NilMapAsEmpty) in map order. Keys are
 // strings, integers, or types that implement encoding.TextMarshaler (and
 // TextUnmarshaler to decode).
 func mapCodec(t reflect.Type, fl codecFlags) codec {
@@ -341,8 +346,9 @@ func mapCodec(t reflect.Type, fl codecFlags) codec {
 			return d.errType(val, bt, t.String())
 		},
 	}
+	nilAsEmpty := fl.has(optNilMapEmpty)
 	c.encode = func(dst []byte, key string, v reflect.Value, depth int) ([]byte, error) {
-		if v.IsNil() {
+		if v.IsNil() && !nilAsEmpty {
 			return AppendNullElement(dst, key), nil
 		}
 		dst = AppendHeader(dst, TypeEmbeddedDocument, key)
@@ -423,6 +429,8 @@ func decodeMap(d *decState, kc mapKeyCoder, elem *codec, val []byte, v reflect.V
 	}
 	if v.IsNil() {
 		v.Set(reflect.MakeMapWithSize(v.Type(), n))
+	} else if d.opts.ZeroMaps {
+		v.Clear()
 	}
 	d.depth++
 	defer func() { d.depth-- }()

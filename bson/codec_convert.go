@@ -67,6 +67,9 @@ func (d *decState) convBytes(t Type, val []byte) ([]byte, bool, error) {
 
 // convString converts binary of subtype 0 or 2 to a string.
 func (d *decState) convString(t Type, val []byte) (string, bool, error) {
+	if t == TypeObjectID && d.opts.ObjectIDAsHexString {
+		return ObjectID(val).Hex(), true, nil
+	}
 	if t != TypeBinary || d.opts.StrictTypes {
 		return "", false, nil
 	}
@@ -84,9 +87,9 @@ func (d *decState) convTime(t Type, val []byte) (time.Time, bool, error) {
 	}
 	switch t {
 	case TypeInt64:
-		return decodeTime(val), true, nil
+		return d.inZone(decodeTime(val)), true, nil
 	case TypeTimestamp:
-		return time.Unix(int64(uint32(readInt32LE(val[4:]))), 0).UTC(), true, nil
+		return d.inZone(time.Unix(int64(uint32(readInt32LE(val[4:]))), 0).UTC()), true, nil
 	case TypeString:
 		s, err := d.readStringBytes(val)
 		if err != nil {
@@ -96,7 +99,7 @@ func (d *decState) convTime(t Type, val []byte) (time.Time, bool, error) {
 		if err != nil {
 			return time.Time{}, true, d.errAt(val, "string "+strconv.Quote(string(s))+" is not an RFC 3339 time")
 		}
-		return tm.UTC(), true, nil
+		return d.inZone(tm.UTC()), true, nil
 	}
 	return time.Time{}, false, nil
 }

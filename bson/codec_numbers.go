@@ -45,13 +45,13 @@ func boolCodec() codec {
 
 func intCodec(t reflect.Type, fl codecFlags) codec {
 	bits := t.Bits()
-	c := codec{decode: decodeInt(bits, fl&flagTruncate != 0)}
+	c := codec{decode: decodeInt(bits, fl.truncate())}
 	switch {
 	case bits <= 32:
 		c.encode = func(dst []byte, key string, v reflect.Value, _ int) ([]byte, error) {
 			return AppendInt32Element(dst, key, int32(v.Int())), nil
 		}
-	case t.Kind() == reflect.Int || fl&flagMinSize != 0:
+	case t.Kind() == reflect.Int || fl.minSize():
 		c.encode = func(dst []byte, key string, v reflect.Value, _ int) ([]byte, error) {
 			return appendIntElement(dst, key, v.Int()), nil
 		}
@@ -72,14 +72,14 @@ func appendIntElement(dst []byte, key string, i int64) []byte {
 }
 
 func uintCodec(t reflect.Type, fl codecFlags) codec {
-	c := codec{decode: decodeUint(t.Bits(), fl&flagTruncate != 0)}
+	c := codec{decode: decodeUint(t.Bits(), fl.truncate())}
 	switch k := t.Kind(); {
 	case k == reflect.Uint8 || k == reflect.Uint16:
 		c.encode = func(dst []byte, key string, v reflect.Value, _ int) ([]byte, error) {
 			return AppendInt32Element(dst, key, int32(v.Uint())), nil
 		}
 	default:
-		minSize := fl&flagMinSize != 0
+		minSize := fl.minSize()
 		c.encode = func(dst []byte, key string, v reflect.Value, _ int) ([]byte, error) {
 			u := v.Uint()
 			switch {
@@ -99,7 +99,7 @@ func floatCodec(t reflect.Type, fl codecFlags) codec {
 		encode: func(dst []byte, key string, v reflect.Value, _ int) ([]byte, error) {
 			return AppendDoubleElement(dst, key, v.Float()), nil
 		},
-		decode: decodeFloat(t.Bits(), fl&flagTruncate != 0),
+		decode: decodeFloat(t.Bits(), fl.truncate()),
 	}
 }
 

@@ -36,7 +36,7 @@ func stdlibCodec(t reflect.Type, fl codecFlags) (codec, bool) {
 }
 
 func jsonNumberCodec(fl codecFlags) codec {
-	minSize := fl&flagMinSize != 0
+	minSize := fl.minSize()
 	return codec{
 		encode: func(dst []byte, key string, v reflect.Value, _ int) ([]byte, error) {
 			n := json.Number(v.String())

@@ -34,12 +34,15 @@
 //
 // Marshal and Unmarshal:
 //
-//   - marshal.go: Marshal, MarshalAppend, MarshalValue, the scratch buffer pool
+//   - marshal.go: Marshal, MarshalAppend, MarshalValue, Encoder (their
+//     options), the scratch buffer pool
 //   - marshal_any.go: D, M, A and interface values without reflection
-//   - unmarshal.go: Unmarshal, UnmarshalValue, Decoder
+//   - unmarshal.go: Unmarshal, UnmarshalValue, Decoder (their options)
 //   - unmarshal_scan.go: the checked walk over the input (decState)
 //   - unmarshal_any.go: decoding into D, M, A and interface values
 //   - codec.go: the per-type codec and its cache
+//   - registry.go: Registry, Codec and RegisterCodec: custom codecs for
+//     Go types the user does not own
 //   - codec_numbers.go, codec_collections.go, codec_bsontypes.go: the codecs
 //     of scalars, of containers (pointers, slices, maps, ...) and of this
 //     package's types and time.Time
@@ -175,9 +178,18 @@
 //     range (the official driver stores math.MinInt64 for -1e300), NaN into
 //     an integer, an int64 that a float64 cannot hold exactly. A fraction
 //     needs the truncate tag, as in the official driver.
-//   - Decoder options: DefaultDocumentM as in the official driver; truncation
-//     is the per-field truncate tag only; StrictUTF8 and StrictTypes are
+//   - Encoder and Decoder options: the official driver's, with its names
+//     and effects (checked by bench/compat_options_test.go), as fields of
+//     plain structs rather than methods; StrictUTF8 and StrictTypes are
 //     torque's own (the defaults behave as the official driver does).
+//     StringifyMapKeysWithFmt, ErrorOnInlineDuplicates (torque always
+//     refuses an inline map key that clashes with a field) and
+//     DefaultDocumentMap are not offered.
+//   - Custom codecs: one Registry type with RegisterCodec per Go type (a
+//     typed pair of functions that append and read values), instead of
+//     the official driver's registry of encoder and decoder interfaces
+//     over value readers and writers; codecs by kind or by interface are
+//     not offered (hooks on the type itself cover the types you own).
 //   - The omitzero tag option (encoding/json's, Go 1.24) is torque's own;
 //     the official driver ignores it.
 //   - JavaScript code decodes into a string field (the official driver
@@ -198,6 +210,8 @@
 // bytes. The codec of a Go type is compiled on first use, under a lock, and
 // cached for the life of the program; after that Marshal and Unmarshal only
 // read the cache. A Decoder is a plain value. NewObjectID is safe for
-// concurrent use. The methods of user types (Marshaler, Unmarshaler, ...)
-// are called as they are: their own safety is their author's.
+// concurrent use. A Registry is safe for concurrent use, registering
+// included; Encoder and Decoder are plain values. The methods of user types
+// (Marshaler, Unmarshaler, ...) and custom codecs are called as they are:
+// their own safety is their author's.
 package bson

@@ -33,9 +33,87 @@ import "sync"
 // MarshalBSON or MarshalBSONValue method on the pointer is called only
 // when the value is addressable (Marshal(&v) calls it for v's fields,
 // Marshal(v) does not). Maps are written in Go's random map order.
-func Marshal(v any) ([]byte, error) {
+func Marshal(v any) ([]byte, error) { return Encoder{}.Marshal(v) }
+
+// MarshalAppend appends the BSON document for v to dst, as Marshal does.
+// With a dst of enough capacity, reused from call to call, marshaling
+// allocates nothing for most values. On error it returns dst unchanged.
+func MarshalAppend(dst []byte, v any) ([]byte, error) { return Encoder{}.MarshalAppend(dst, v) }
+
+// MarshalValue returns the BSON type and value bytes for any Go value v,
+// documents and scalars alike: MarshalValue(int32(1)) is (TypeInt32,
+// []byte{1, 0, 0, 0}).
+func MarshalValue(v any) (Type, []byte, error) { return Encoder{}.MarshalValue(v) }
+
+// Encoder holds the options of Marshal. The zero value is the default
+// that Marshal uses; set fields in a literal:
+//
+//	doc, err := bson.Encoder{NilSliceAsEmpty: true}.Marshal(v)
+//
+// The options are those of the official Go driver's Encoder, with the same
+// effect. Each set of options has codecs of its own, compiled once.
+type Encoder struct {
+	// Registry holds custom codecs for Go types (see Registry); nil means
+	// none.
+	Registry *Registry
+
+	// NilSliceAsEmpty writes a nil slice (D and A included) as an empty
+	// array (an empty document for D) instead of null.
+	NilSliceAsEmpty bool
+
+	// NilByteSliceAsEmpty writes a nil []byte as empty binary instead of
+	// null.
+	NilByteSliceAsEmpty bool
+
+	// NilMapAsEmpty writes a nil map (M included) as an empty document
+	// instead of null.
+	NilMapAsEmpty bool
+
+	// OmitEmpty omits the empty fields of every struct, as if each field
+	// were tagged omitempty.
+	OmitEmpty bool
+
+	// OmitZeroStruct makes omitempty (the tag or OmitEmpty) omit a struct
+	// field whose value is the zero value of its type; by default structs
+	// are never empty.
+	OmitZeroStruct bool
+
+	// IntMinSize writes every integer that fits in 32 bits as int32, as
+	// the minsize tag does for one field.
+	IntMinSize bool
+
+	// UseJSONStructTags reads the json tag of a struct field that has no
+	// bson tag (`json:"name,omitempty"`).
+	UseJSONStructTags bool
+}
+
+// codecFlags returns the options of enc that change codecs.
+func (enc *Encoder) codecFlags() codecFlags {
+	fl := codecFlags{reg: enc.Registry}
+	for _, o := range [...]struct {
+		on  bool
+		bit flagBits
+	}{
+		{enc.NilSliceAsEmpty, optNilSliceEmpty},
+		{enc.NilByteSliceAsEmpty, optNilByteSliceEmpty},
+		{enc.NilMapAsEmpty, optNilMapEmpty},
+		{enc.OmitEmpty, optOmitEmpty},
+		{enc.OmitZeroStruct, optOmitZeroStruct},
+		{enc.IntMinSize, optIntMinSize},
+		{enc.UseJSONStructTags, optJSONTags},
+	} {
+		if o.on {
+			fl.bits |= o.bit
+		}
+	}
+	return fl
+}
+
+// Marshal returns the BSON document for v, as the function Marshal does,
+// with the options of enc.
+func (enc Encoder) Marshal(v any) ([]byte, error) {
 	buf := getBuffer()
-	out, err := MarshalAppend(buf.b[:0], v)
+	out, err := enc.MarshalAppend(buf.b[:0], v)
 	if err != nil {
 		putBuffer(buf, out)
 		return nil, err
@@ -45,17 +123,17 @@ func Marshal(v any) ([]byte, error) {
 	return doc, nil
 }
 
-// MarshalAppend appends the BSON document for v to dst, as Marshal does.
-// With a dst of enough capacity, reused from call to call, marshaling
-// allocates nothing for most values. On error it returns dst unchanged.
-func MarshalAppend(dst []byte, v any) ([]byte, error) {
+// MarshalAppend appends the BSON document for v to dst, as the function
+// MarshalAppend does, with the options of enc.
+func (enc Encoder) MarshalAppend(dst []byte, v any) ([]byte, error) {
 	var out []byte
 	var err error
+	fl := enc.codecFlags()
 	switch x := v.(type) {
 	case D: // nil D is an empty document
-		out, err = appendD(dst, x, 0)
+		out, err = appendD(dst, x, 0, fl)
 	default:
-		out, err = appendAnyDocument(dst, v, 0)
+		out, err = appendAnyDocument(dst, v, 0, fl)
 	}
 	if err != nil {
 		return dst, err
@@ -63,12 +141,11 @@ func MarshalAppend(dst []byte, v any) ([]byte, error) {
 	return out, nil
 }
 
-// MarshalValue returns the BSON type and value bytes for any Go value v,
-// documents and scalars alike: MarshalValue(int32(1)) is (TypeInt32,
-// []byte{1, 0, 0, 0}).
-func MarshalValue(v any) (Type, []byte, error) {
+// MarshalValue returns the BSON type and value bytes for v, as the
+// function MarshalValue does, with the options of enc.
+func (enc Encoder) MarshalValue(v any) (Type, []byte, error) {
 	buf := getBuffer()
-	out, err := appendAnyElement(buf.b[:0], "", v, 0)
+	out, err := appendAnyElement(buf.b[:0], "", v, 0, enc.codecFlags())
 	if err != nil {
 		putBuffer(buf, out)
 		return 0, nil, err

@@ -12,8 +12,14 @@ import (
 // with a type switch over the common types, so that the generic
 // containers need no reflection; other types go to their codec.
 
-// appendAnyElement appends the element {key: x}.
-func appendAnyElement(dst []byte, key string, x any, depth int) ([]byte, error) {
+// appendAnyElement appends the element {key: x}, with the options and
+// registry of fl (the zero value when Marshal has none).
+func appendAnyElement(dst []byte, key string, x any, depth int, fl codecFlags) ([]byte, error) {
+	if fl != (codecFlags{}) {
+		if out, ok, err := appendOptElement(dst, key, x, depth, fl); ok {
+			return out, err
+		}
+	}
 	switch x := x.(type) {
 	case nil:
 		return AppendNullElement(dst, key), nil
@@ -33,14 +39,14 @@ func appendAnyElement(dst []byte, key string, x any, depth int) ([]byte, error) 
 		if x == nil {
 			return AppendNullElement(dst, key), nil
 		}
-		return appendD(AppendHeader(dst, TypeEmbeddedDocument, key), x, depth)
+		return appendD(AppendHeader(dst, TypeEmbeddedDocument, key), x, depth, fl)
 	case M:
 		if x == nil {
 			return AppendNullElement(dst, key), nil
 		}
-		return appendM(AppendHeader(dst, TypeEmbeddedDocument, key), x, depth)
+		return appendM(AppendHeader(dst, TypeEmbeddedDocument, key), x, depth, fl)
 	case A:
-		return appendAElement(dst, key, x, depth)
+		return appendAElement(dst, key, x, depth, fl)
 	case ObjectID:
 		return AppendObjectIDElement(dst, key, x), nil
 	case DateTime:
@@ -59,12 +65,50 @@ func appendAnyElement(dst []byte, key string, x any, depth int) ([]byte, error) 
 	case Timestamp:
 		return AppendTimestampElement(dst, key, x.T, x.I), nil
 	}
-	return appendRareElement(dst, key, x, depth)
+	return appendRareElement(dst, key, x, depth, fl)
+}
+
+// appendOptElement handles the values of appendAnyElement's fast path
+// that the options or the registry of fl write differently; ok is false
+// for the others.
+func appendOptElement(dst []byte, key string, x any, depth int, fl codecFlags) (out []byte, ok bool, err error) {
+	if x == nil {
+		return dst, false, nil
+	}
+	if fl.reg != nil && fl.reg.lookup(reflect.TypeOf(x)) != nil {
+		v := reflect.ValueOf(x)
+		c := codecFor(v.Type(), fl)
+		out, err = c.encode(dst, key, addressable(v, c), depth)
+		return out, true, err
+	}
+	switch x := x.(type) {
+	case int64:
+		if fl.minSize() {
+			return appendIntElement(dst, key, x), true, nil
+		}
+	case D:
+		if x == nil && fl.has(optNilSliceEmpty) {
+			return AppendDocumentElement(dst, key, emptyDocument), true, nil
+		}
+	case M:
+		if x == nil && fl.has(optNilMapEmpty) {
+			return AppendDocumentElement(dst, key, emptyDocument), true, nil
+		}
+	case A:
+		if x == nil && fl.has(optNilSliceEmpty) {
+			return AppendArrayElement(dst, key, emptyDocument), true, nil
+		}
+	case []byte:
+		if x == nil && fl.has(optNilByteSliceEmpty) {
+			return AppendBinaryElement(dst, key, BinaryGeneric, nil), true, nil
+		}
+	}
+	return dst, false, nil
 }
 
 // appendRareElement continues appendAnyElement with the less common types
 // of this package, then hands everything else to its codec.
-func appendRareElement(dst []byte, key string, x any, depth int) ([]byte, error) {
+func appendRareElement(dst []byte, key string, x any, depth int, fl codecFlags) ([]byte, error) {
 	switch x := x.(type) {
 	case Null:
 		return AppendNullElement(dst, key), nil
@@ -86,23 +130,26 @@ func appendRareElement(dst []byte, key string, x any, depth int) ([]byte, error)
 		}
 		return AppendRegexElement(dst, key, x.Pattern, sortedOptions(x.Options)), nil
 	case CodeWithScope:
-		return appendCodeWithScope(dst, key, &x, depth)
+		return appendCodeWithScope(dst, key, &x, depth, fl)
 	case float32:
 		return AppendDoubleElement(dst, key, float64(x)), nil
 	}
 	v := reflect.ValueOf(x)
-	c := codecFor(v.Type(), 0)
+	c := codecFor(v.Type(), fl)
 	return c.encode(dst, key, addressable(v, c), depth)
 }
 
 // appendAnyDocument appends x, which must marshal to a document.
-func appendAnyDocument(dst []byte, x any, depth int) ([]byte, error) {
+func appendAnyDocument(dst []byte, x any, depth int, fl codecFlags) ([]byte, error) {
+	if fl.reg != nil && x != nil && fl.reg.lookup(reflect.TypeOf(x)) != nil {
+		return appendCodecDocument(dst, x, depth, fl)
+	}
 	switch x := x.(type) {
 	case D:
-		return appendD(dst, x, depth)
+		return appendD(dst, x, depth, fl)
 	case M:
 		if x != nil {
-			return appendM(dst, x, depth)
+			return appendM(dst, x, depth, fl)
 		}
 	case Raw:
 		if err := checkValue(typeRaw, TypeEmbeddedDocument, x); err != nil {
@@ -112,11 +159,17 @@ func appendAnyDocument(dst []byte, x any, depth int) ([]byte, error) {
 	case nil:
 		return dst, &MarshalError{Msg: "cannot marshal nil as a document"}
 	}
+	return appendCodecDocument(dst, x, depth, fl)
+}
+
+// appendCodecDocument appends x, which must marshal to a document, with
+// the codec of its type.
+func appendCodecDocument(dst []byte, x any, depth int, fl codecFlags) ([]byte, error) {
 	v := reflect.ValueOf(x)
 	if (v.Kind() == reflect.Map || v.Kind() == reflect.Pointer) && v.IsNil() {
 		return dst, &MarshalError{Msg: "cannot marshal a nil " + v.Type().String() + " as a document"}
 	}
-	c := codecFor(v.Type(), 0)
+	c := codecFor(v.Type(), fl)
 	if c.encodeDoc == nil {
 		return dst, &MarshalError{Msg: "cannot marshal " + v.Type().String() +
 			" as a document: use a struct, a map, D, M, Raw or a pointer to one of those"}
@@ -125,7 +178,7 @@ func appendAnyDocument(dst []byte, x any, depth int) ([]byte, error) {
 }
 
 // appendD appends the document doc.
-func appendD(dst []byte, doc D, depth int) ([]byte, error) {
+func appendD(dst []byte, doc D, depth int, fl codecFlags) ([]byte, error) {
 	if depth > maxEncodeDepth {
 		return dst, &MarshalError{Msg: "values nested too deeply (a cycle?)"}
 	}
@@ -136,7 +189,7 @@ func appendD(dst []byte, doc D, depth int) ([]byte, error) {
 		if err = checkKey(e.Key); err != nil {
 			return dst, err
 		}
-		if dst, err = appendAnyElement(dst, e.Key, e.Value, depth+1); err != nil {
+		if dst, err = appendAnyElement(dst, e.Key, e.Value, depth+1, fl); err != nil {
 			return dst, withKey(err, e.Key)
 		}
 	}
@@ -144,7 +197,7 @@ func appendD(dst []byte, doc D, depth int) ([]byte, error) {
 }
 
 // appendM appends the document m, in map order.
-func appendM(dst []byte, m M, depth int) ([]byte, error) {
+func appendM(dst []byte, m M, depth int, fl codecFlags) ([]byte, error) {
 	if depth > maxEncodeDepth {
 		return dst, &MarshalError{Msg: "values nested too deeply (a cycle?)"}
 	}
@@ -154,7 +207,7 @@ func appendM(dst []byte, m M, depth int) ([]byte, error) {
 		if err = checkKey(k); err != nil {
 			return dst, err
 		}
-		if dst, err = appendAnyElement(dst, k, v, depth+1); err != nil {
+		if dst, err = appendAnyElement(dst, k, v, depth+1, fl); err != nil {
 			return dst, withKey(err, k)
 		}
 	}
@@ -162,7 +215,7 @@ func appendM(dst []byte, m M, depth int) ([]byte, error) {
 }
 
 // appendAElement appends the array element {key: a}; a nil A is null.
-func appendAElement(dst []byte, key string, a A, depth int) ([]byte, error) {
+func appendAElement(dst []byte, key string, a A, depth int, fl codecFlags) ([]byte, error) {
 	if a == nil {
 		return AppendNullElement(dst, key), nil
 	}
@@ -172,7 +225,7 @@ func appendAElement(dst []byte, key string, a A, depth int) ([]byte, error) {
 	start, dst := AppendArrayElementStart(dst, key)
 	var err error
 	for i, x := range a {
-		if dst, err = appendAnyElement(dst, ArrayKey(i), x, depth+1); err != nil {
+		if dst, err = appendAnyElement(dst, ArrayKey(i), x, depth+1, fl); err != nil {
 			return dst, withKey(err, ArrayKey(i))
 		}
 	}
@@ -224,3 +277,6 @@ func addrSensitive(t reflect.Type) bool {
 	addrSensitiveCache.Store(t, b)
 	return b
 }
+
+// emptyDocument is the empty document (and the empty array).
+var emptyDocument = []byte{5, 0, 0, 0, 0}

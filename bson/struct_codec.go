@@ -7,11 +7,12 @@ import (
 	"unicode/utf8"
 )
 
-// structCodec compiles the plan of the struct type t into its codec. A
+// structCodec compiles the plan of the struct type t, with the options fl,
+// into its codec. A
 // struct whose tags are contradictory (two fields with one key, a bad
 // inline field) gets a codec that reports that when used.
-func structCodec(t reflect.Type) codec {
-	p, err := buildStructPlan(t)
+func structCodec(t reflect.Type, fl codecFlags) codec {
+	p, err := buildStructPlan(t, fl)
 	if err != nil {
 		return errorCodec(err.(*MarshalError).Msg)
 	}
@@ -100,6 +101,9 @@ func (p *structPlan) decode(d *decState, t Type, val []byte, v reflect.Value) er
 	body, err := d.openDocument(val)
 	if err != nil {
 		return err
+	}
+	if d.opts.ZeroStructs {
+		v.SetZero()
 	}
 	d.depth++
 	next := 0 // the field expected next

@@ -37,11 +37,12 @@ type fieldCandidate struct {
 	depth int
 }
 
-// buildStructPlan compiles the plan of the struct type t.
-func buildStructPlan(t reflect.Type) (*structPlan, error) {
+// buildStructPlan compiles the plan of the struct type t; fl holds the
+// options (no tag bits) its fields are compiled with.
+func buildStructPlan(t reflect.Type, fl codecFlags) (*structPlan, error) {
 	p := &structPlan{byName: map[string]int{}}
 	var cands []fieldCandidate
-	if err := collectFields(t, nil, 0, p, &cands); err != nil {
+	if err := collectFields(t, nil, 0, fl, p, &cands); err != nil {
 		return nil, err
 	}
 	// The shallowest field of a name wins, as with Go's embedded fields;
@@ -67,16 +68,16 @@ func buildStructPlan(t reflect.Type) (*structPlan, error) {
 
 // collectFields walks the fields of t (reached through index) and appends
 // them to cands, descending into inlined structs.
-func collectFields(t reflect.Type, index []int, depth int, p *structPlan, cands *[]fieldCandidate) error {
+func collectFields(t reflect.Type, index []int, depth int, fl codecFlags, p *structPlan, cands *[]fieldCandidate) error {
 	for i := 0; i < t.NumField(); i++ {
 		sf := t.Field(i)
-		tags := parseStructTags(sf)
+		tags := parseStructTags(sf, fl.has(optJSONTags))
 		if tags.Skip || !sf.IsExported() {
 			continue // unexported fields, embedded ones too (inline or not), as in the official driver
 		}
 		idx := append(append(make([]int, 0, len(index)+1), index...), i)
 		if tags.Inline {
-			if err := collectInline(t, sf, idx, depth, p, cands); err != nil {
+			if err := collectInline(t, sf, idx, depth, fl, p, cands); err != nil {
 				return err
 			}
 			continue
@@ -84,18 +85,23 @@ func collectFields(t reflect.Type, index []int, depth int, p *structPlan, cands 
 		if strings.IndexByte(tags.Name, 0) >= 0 {
 			return &MarshalError{Msg: "key of field " + t.String() + "." + sf.Name + " contains a NUL byte"}
 		}
-		var fl codecFlags
+		ffl := fl
 		if tags.MinSize {
-			fl |= flagMinSize
+			ffl.bits |= flagMinSize
 		}
 		if tags.Truncate {
-			fl |= flagTruncate
+			ffl.bits |= flagTruncate
 		}
+		// Encoder.OmitEmpty applies to the fields of this struct, and not
+		// inside them, as in the official driver (whose struct codec does
+		// not pass it on).
+		tags.OmitEmpty = tags.OmitEmpty || fl.has(optOmitEmpty)
+		ffl.bits &^= optOmitEmpty
 		*cands = append(*cands, fieldCandidate{depth: depth, field: structField{
 			name:    tags.Name,
 			index:   idx,
-			codec:   compileCodec(sf.Type, fl),
-			isEmpty: emptyFunc(sf.Type, tags),
+			codec:   compileCodec(sf.Type, ffl),
+			isEmpty: emptyFunc(sf.Type, tags, fl.has(optOmitZeroStruct)),
 		}})
 	}
 	return nil
@@ -104,18 +110,18 @@ func collectFields(t reflect.Type, index []int, depth int, p *structPlan, cands 
 // collectInline handles a field tagged inline: a struct, whose fields join
 // the enclosing document, or a map with string keys, which takes the
 // elements that no field claims.
-func collectInline(t reflect.Type, sf reflect.StructField, idx []int, depth int, p *structPlan, cands *[]fieldCandidate) error {
+func collectInline(t reflect.Type, sf reflect.StructField, idx []int, depth int, fl codecFlags, p *structPlan, cands *[]fieldCandidate) error {
 	switch ft := sf.Type; {
 	case ft.Kind() == reflect.Struct:
-		return collectFields(ft, idx, depth+1, p, cands)
+		return collectFields(ft, idx, depth+1, fl, p, cands)
 	case ft.Kind() == reflect.Pointer && ft.Elem().Kind() == reflect.Struct:
 		// Written when non-nil; allocated when one of its keys is read.
-		return collectFields(ft.Elem(), idx, depth+1, p, cands)
+		return collectFields(ft.Elem(), idx, depth+1, fl, p, cands)
 	case ft.Kind() == reflect.Map && ft.Key().Kind() == reflect.String:
 		if p.inlineMap != nil {
 			return &MarshalError{Msg: t.String() + " has more than one inline map"}
 		}
-		p.inlineMap = &inlineMap{index: idx, typ: ft, elem: compileCodec(ft.Elem(), 0)}
+		p.inlineMap = &inlineMap{index: idx, typ: ft, elem: compileCodec(ft.Elem(), fl)}
 		return nil
 	}
 	return &MarshalError{Msg: "inline field " + t.String() + "." + sf.Name + " must be a struct or a map with string keys"}
@@ -174,7 +180,9 @@ var zeroerType = reflect.TypeFor[zeroer]()
 //
 // omitzero is encoding/json's (Go 1.24): IsZero() bool when the type or
 // its pointer has it, else the zero value of the type, structs included.
-func emptyFunc(t reflect.Type, tags structTags) func(reflect.Value) bool {
+// zeroStruct (Encoder.OmitZeroStruct) makes omitempty take a zero struct
+// as empty too.
+func emptyFunc(t reflect.Type, tags structTags, zeroStruct bool) func(reflect.Value) bool {
 	switch {
 	case tags.OmitZero && (t.Implements(zeroerType) || reflect.PointerTo(t).Implements(zeroerType)):
 		return callIsZero(t)
@@ -189,9 +197,42 @@ func emptyFunc(t reflect.Type, tags structTags) func(reflect.Value) bool {
 	case reflect.String, reflect.Slice, reflect.Map, reflect.Array:
 		return func(v reflect.Value) bool { return v.Len() == 0 }
 	case reflect.Struct:
+		if zeroStruct {
+			return isEmptyStruct
+		}
 		return func(reflect.Value) bool { return false }
 	}
 	return reflect.Value.IsZero
+}
+
+// isEmptyStruct is the official driver's OmitZeroStruct test: a struct is
+// empty when each of its exported fields is, by the omitempty rules
+// (IsZero when the type has it, length 0, zero, or such a struct).
+func isEmptyStruct(v reflect.Value) bool {
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		if sf := t.Field(i); sf.IsExported() || sf.Anonymous {
+			if !isEmptyValue(v.Field(i)) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// isEmptyValue is omitempty's test under OmitZeroStruct, for any value.
+func isEmptyValue(v reflect.Value) bool {
+	k := v.Kind()
+	if v.CanInterface() && (k != reflect.Pointer || !v.IsNil()) && v.Type().Implements(zeroerType) {
+		return v.Interface().(zeroer).IsZero()
+	}
+	switch k {
+	case reflect.Array, reflect.Map, reflect.Slice, reflect.String:
+		return v.Len() == 0
+	case reflect.Struct:
+		return isEmptyStruct(v)
+	}
+	return v.IsZero()
 }
 
 // callIsZero calls the IsZero method of values of type t. A nil pointer is

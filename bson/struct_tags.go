@@ -22,9 +22,13 @@ type structTags struct {
 	Inline    bool // flatten a struct or map field into the enclosing document
 }
 
-// parseStructTags reads the bson tag of sf.
-func parseStructTags(sf reflect.StructField) structTags {
+// parseStructTags reads the bson tag of sf, or with useJSON
+// (UseJSONStructTags) its json tag when it has no bson tag.
+func parseStructTags(sf reflect.StructField, useJSON bool) structTags {
 	tag, ok := sf.Tag.Lookup("bson")
+	if !ok && useJSON {
+		tag, ok = sf.Tag.Lookup("json")
+	}
 	if !ok && len(sf.Tag) > 0 && !strings.Contains(string(sf.Tag), ":") {
 		tag = string(sf.Tag)
 	}

@@ -23,7 +23,7 @@ func TestParseStructTags(t *testing.T) {
 		{"A", `bson:"z,unknownopt"`, structTags{Name: "z"}},
 	}
 	for _, c := range cases {
-		got := parseStructTags(reflect.StructField{Name: c.name, Tag: c.tag})
+		got := parseStructTags(reflect.StructField{Name: c.name, Tag: c.tag}, false)
 		if got != c.want {
 			t.Errorf("%s `%s`: got %+v, want %+v", c.name, c.tag, got, c.want)
 		}
@@ -79,7 +79,7 @@ func TestCodecCacheConcurrent(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if _, ok := codecCache.Load(codecKey{reflect.TypeFor[cyclic](), 0}); !ok {
+	if _, ok := codecCache.Load(codecKey{reflect.TypeFor[cyclic](), codecFlags{}}); !ok {
 		t.Error("the codec of cyclic was not cached")
 	}
 }

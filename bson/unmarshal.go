@@ -30,6 +30,51 @@ type Decoder struct {
 	// (see Unmarshal): each Go type then takes only the BSON types that
 	// Marshal writes for it, the numbers, null and undefined.
 	StrictTypes bool
+
+	// Registry holds custom codecs for Go types (see Registry); nil means
+	// none.
+	Registry *Registry
+
+	// UseJSONStructTags reads the json tag of a struct field that has no
+	// bson tag, as Encoder.UseJSONStructTags writes it.
+	UseJSONStructTags bool
+
+	// UseLocalTimeZone decodes datetimes into time.Time in the local time
+	// zone (time.Local) instead of UTC.
+	UseLocalTimeZone bool
+
+	// AllowTruncatingDoubles lets a double with a fraction decode into an
+	// integer (truncated toward zero), as the truncate tag does for one
+	// field.
+	AllowTruncatingDoubles bool
+
+	// ZeroMaps clears a non-nil map before decoding a document into it,
+	// instead of adding to what it holds.
+	ZeroMaps bool
+
+	// ZeroStructs zeroes a struct before decoding a document into it, so
+	// that fields absent from the document do not keep their values.
+	ZeroStructs bool
+
+	// BinaryAsSlice decodes binary of subtype 0 or 2 into an interface{}
+	// as []byte instead of Binary.
+	BinaryAsSlice bool
+
+	// ObjectIDAsHexString decodes an ObjectID into a string field as its
+	// 24 hex digits; by default that is an error.
+	ObjectIDAsHexString bool
+}
+
+// codecFlags returns the options of dec that change codecs.
+func (dec *Decoder) codecFlags() codecFlags {
+	fl := codecFlags{reg: dec.Registry}
+	if dec.UseJSONStructTags {
+		fl.bits |= optJSONTags
+	}
+	if dec.AllowTruncatingDoubles {
+		fl.bits |= optTruncate
+	}
+	return fl
 }
 
 // Unmarshal decodes the BSON document data into the value v points to,
@@ -100,7 +145,7 @@ func (dec Decoder) Unmarshal(data []byte, v any) error {
 		*p, err = d.decodeD(data)
 		return err
 	}
-	return codecFor(rv.Type(), 0).decode(d, TypeEmbeddedDocument, data, rv)
+	return codecFor(rv.Type(), dec.codecFlags()).decode(d, TypeEmbeddedDocument, data, rv)
 }
 
 // UnmarshalValue decodes one BSON value of type t, whose bytes are data
@@ -120,7 +165,7 @@ func (dec Decoder) UnmarshalValue(t Type, data []byte, v any) error {
 	}
 	d := newDecState(data, dec)
 	defer d.release()
-	return codecFor(rv.Type(), 0).decode(d, t, data, rv)
+	return codecFor(rv.Type(), dec.codecFlags()).decode(d, t, data, rv)
 }
 
 // decodeTarget returns the value the pointer v points to.

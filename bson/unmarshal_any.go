@@ -168,6 +168,9 @@ func (d *decState) decodeAny(t Type, val []byte) (any, error) {
 		return d.decodeA(val)
 	case TypeBinary:
 		sub, data := splitBinary(val)
+		if d.opts.BinaryAsSlice && (sub == BinaryGeneric || sub == BinaryBinaryOld) {
+			return cloneBytes(data), nil
+		}
 		return Binary{Subtype: sub, Data: cloneBytes(data)}, nil
 	case TypeUndefined:
 		return Undefined{}, nil
@@ -230,4 +233,13 @@ func (d *decState) decodeAnyRare(t Type, val []byte) (any, error) {
 // decodeTime decodes a datetime into a time.Time in UTC.
 func decodeTime(val []byte) time.Time {
 	return time.UnixMilli(readInt64LE(val)).UTC()
+}
+
+// inZone returns t in the local time zone under
+// Decoder.UseLocalTimeZone, else as it is (in UTC).
+func (d *decState) inZone(t time.Time) time.Time {
+	if d.opts.UseLocalTimeZone {
+		return t.Local()
+	}
+	return t
 }
