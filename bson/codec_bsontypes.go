@@ -248,6 +248,7 @@ func init() {
 				return ObjectID(val), nil
 			}), TypeObjectID, (*decState).convObjectID)
 		},
+		reflect.TypeFor[Vector](): vectorCodec,
 		reflect.TypeFor[DateTime](): func() codec {
 			return scalar(TypeDateTime, func(dst []byte, x DateTime) []byte { return AppendDateTime(dst, int64(x)) },
 				func(d *decState, val []byte) (DateTime, error) { return DateTime(readInt64LE(val)), nil })

@@ -17,8 +17,9 @@
 //
 //   - types.go: Type and its constants, D, E, M, A, KV and the small value
 //     types (Binary, Regex, Timestamp, ...)
-//   - objectid.go, decimal128.go, uuid.go, datetime.go: the value types with
-//     behaviour of their own
+//   - objectid.go, decimal128.go, uuid.go, datetime.go, vector.go: the value
+//     types with behaviour of their own (vector.go: Vector, binary subtype
+//     9, with the bson-binary-vector specification's checks)
 //   - append.go: Append<T> and Append<T>Element, document start/end helpers
 //   - read.go: Read<T>, ReadElement, ReadValue
 //   - framing.go: where a value ends (the length checks every reader shares)
@@ -190,6 +191,11 @@
 //     the official driver's registry of encoder and decoder interfaces
 //     over value readers and writers; codecs by kind or by interface are
 //     not offered (hooks on the type itself cover the types you own).
+//   - Vector: the official driver's constructors and XxxOK accessors, but
+//     not its Int8, Float32 and PackedBit methods, which panic on the
+//     wrong dtype; non-zero padding bits of a packed-bit vector are
+//     refused when making and when reading one (the specification's
+//     preferred behaviour; the official driver keeps them).
 //   - The omitzero tag option (encoding/json's, Go 1.24) is torque's own;
 //     the official driver ignores it.
 //   - JavaScript code decodes into a string field (the official driver
