@@ -41,7 +41,7 @@ func inRanges(t []runeRange, r rune) bool {
 
 // prohibitedTag returns the table that prohibits r, if any.
 func prohibitedTag(r rune) (uint8, bool) {
-	t := prohibitedTable[:]
+	t := tables().prohibited
 	i := sort.Search(len(t), func(h int) bool { return t[h].hi >= r })
 	if i < len(t) && t[i].lo <= r {
 		return t[i].tag, true
@@ -54,7 +54,7 @@ func combiningClass(r rune) uint8 {
 	if r < 0x300 {
 		return 0
 	}
-	t := cccTable[:]
+	t := tables().ccc
 	i := sort.Search(len(t), func(h int) bool { return t[h].hi >= r })
 	if i < len(t) && t[i].lo <= r {
 		return t[i].ccc
@@ -74,16 +74,17 @@ func appendNFKD(dst []rune, r rune) []rune {
 		}
 		return dst
 	}
-	k := nfkdKeys[:]
-	i := sort.Search(len(k), func(h int) bool { return rune(k[h]) >= r })
-	if i == len(k) || rune(k[i]) != r {
+	t := tables()
+	k := t.nfkdKeys
+	i := sort.Search(len(k), func(h int) bool { return k[h] >= r })
+	if i == len(k) || k[i] != r {
 		return append(dst, r)
 	}
 	start := 0
 	if i > 0 {
-		start = int(nfkdEnds[i-1])
+		start = int(t.nfkdEnds[i-1])
 	}
-	for _, d := range nfkdData[start:nfkdEnds[i]] {
+	for _, d := range nfkdData[start:t.nfkdEnds[i]] {
 		dst = append(dst, d)
 	}
 	return dst
@@ -130,11 +131,10 @@ func composePair(a, b rune) (rune, bool) {
 		}
 		return 0, false
 	}
-	key := uint64(a)<<21 | uint64(b)
-	t := composeTable[:]
-	i := sort.Search(len(t), func(h int) bool { return t[h]>>21 >= key })
-	if i < len(t) && t[i]>>21 == key {
-		return rune(t[i] & (1<<21 - 1)), true
+	t := tables().compose
+	i := sort.Search(len(t), func(h int) bool { return t[h].first > a || t[h].first == a && t[h].second >= b })
+	if i < len(t) && t[i].first == a && t[i].second == b {
+		return t[i].c, true
 	}
 	return 0, false
 }

@@ -95,9 +95,9 @@ func saslprepCheck(s []rune) error {
 			}
 			return &SASLprepError{Pos: i, Reason: what + " (RFC 3454 table " + tagNames[tag] + ")"}
 		}
-		if inRanges(tableD1[:], r) {
+		if inRanges(tables().d1, r) {
 			hasRandAL = true
-		} else if inRanges(tableD2[:], r) {
+		} else if inRanges(tables().d2, r) {
 			hasL = true
 		}
 	}
@@ -107,10 +107,10 @@ func saslprepCheck(s []rune) error {
 	if hasL {
 		return &SASLprepError{Pos: 0, Reason: "bidi: right-to-left text (RFC 3454 table D.1) mixed with left-to-right (table D.2)"}
 	}
-	if !inRanges(tableD1[:], s[0]) {
+	if !inRanges(tables().d1, s[0]) {
 		return &SASLprepError{Pos: 0, Reason: "bidi: right-to-left text must start with a right-to-left character"}
 	}
-	if last := len(s) - 1; !inRanges(tableD1[:], s[last]) {
+	if last := len(s) - 1; !inRanges(tables().d1, s[last]) {
 		return &SASLprepError{Pos: last, Reason: "bidi: right-to-left text must end with a right-to-left character"}
 	}
 	return nil

@@ -34,1218 +34,436 @@ const (
 // tagNames names the tags above.
 var tagNames = [...]string{"C.1.2", "C.2.1", "C.2.2", "C.3", "C.4", "C.5", "C.6", "C.7", "C.8", "C.9", "A.1"}
 
-// prohibitedTable is the union of the tables SASLprep prohibits (C.1.2,
-// C.2.1, C.2.2, C.3-C.9) and A.1 (unassigned in Unicode 3.2).
-var prohibitedTable = [...]taggedRange{
-	{0x0000, 0x001F, tagC21}, {0x007F, 0x007F, tagC21}, {0x0080, 0x009F, tagC22},
-	{0x00A0, 0x00A0, tagC12}, {0x0221, 0x0221, tagA1}, {0x0234, 0x024F, tagA1},
-	{0x02AE, 0x02AF, tagA1}, {0x02EF, 0x02FF, tagA1}, {0x0340, 0x0341, tagC8},
-	{0x0350, 0x035F, tagA1}, {0x0370, 0x0373, tagA1}, {0x0376, 0x0379, tagA1},
-	{0x037B, 0x037D, tagA1}, {0x037F, 0x0383, tagA1}, {0x038B, 0x038B, tagA1},
-	{0x038D, 0x038D, tagA1}, {0x03A2, 0x03A2, tagA1}, {0x03CF, 0x03CF, tagA1},
-	{0x03F7, 0x03FF, tagA1}, {0x0487, 0x0487, tagA1}, {0x04CF, 0x04CF, tagA1},
-	{0x04F6, 0x04F7, tagA1}, {0x04FA, 0x04FF, tagA1}, {0x0510, 0x0530, tagA1},
-	{0x0557, 0x0558, tagA1}, {0x0560, 0x0560, tagA1}, {0x0588, 0x0588, tagA1},
-	{0x058B, 0x0590, tagA1}, {0x05A2, 0x05A2, tagA1}, {0x05BA, 0x05BA, tagA1},
-	{0x05C5, 0x05CF, tagA1}, {0x05EB, 0x05EF, tagA1}, {0x05F5, 0x060B, tagA1},
-	{0x060D, 0x061A, tagA1}, {0x061C, 0x061E, tagA1}, {0x0620, 0x0620, tagA1},
-	{0x063B, 0x063F, tagA1}, {0x0656, 0x065F, tagA1}, {0x06DD, 0x06DD, tagC22},
-	{0x06EE, 0x06EF, tagA1}, {0x06FF, 0x06FF, tagA1}, {0x070E, 0x070E, tagA1},
-	{0x070F, 0x070F, tagC22}, {0x072D, 0x072F, tagA1}, {0x074B, 0x077F, tagA1},
-	{0x07B2, 0x0900, tagA1}, {0x0904, 0x0904, tagA1}, {0x093A, 0x093B, tagA1},
-	{0x094E, 0x094F, tagA1}, {0x0955, 0x0957, tagA1}, {0x0971, 0x0980, tagA1},
-	{0x0984, 0x0984, tagA1}, {0x098D, 0x098E, tagA1}, {0x0991, 0x0992, tagA1},
-	{0x09A9, 0x09A9, tagA1}, {0x09B1, 0x09B1, tagA1}, {0x09B3, 0x09B5, tagA1},
-	{0x09BA, 0x09BB, tagA1}, {0x09BD, 0x09BD, tagA1}, {0x09C5, 0x09C6, tagA1},
-	{0x09C9, 0x09CA, tagA1}, {0x09CE, 0x09D6, tagA1}, {0x09D8, 0x09DB, tagA1},
-	{0x09DE, 0x09DE, tagA1}, {0x09E4, 0x09E5, tagA1}, {0x09FB, 0x0A01, tagA1},
-	{0x0A03, 0x0A04, tagA1}, {0x0A0B, 0x0A0E, tagA1}, {0x0A11, 0x0A12, tagA1},
-	{0x0A29, 0x0A29, tagA1}, {0x0A31, 0x0A31, tagA1}, {0x0A34, 0x0A34, tagA1},
-	{0x0A37, 0x0A37, tagA1}, {0x0A3A, 0x0A3B, tagA1}, {0x0A3D, 0x0A3D, tagA1},
-	{0x0A43, 0x0A46, tagA1}, {0x0A49, 0x0A4A, tagA1}, {0x0A4E, 0x0A58, tagA1},
-	{0x0A5D, 0x0A5D, tagA1}, {0x0A5F, 0x0A65, tagA1}, {0x0A75, 0x0A80, tagA1},
-	{0x0A84, 0x0A84, tagA1}, {0x0A8C, 0x0A8C, tagA1}, {0x0A8E, 0x0A8E, tagA1},
-	{0x0A92, 0x0A92, tagA1}, {0x0AA9, 0x0AA9, tagA1}, {0x0AB1, 0x0AB1, tagA1},
-	{0x0AB4, 0x0AB4, tagA1}, {0x0ABA, 0x0ABB, tagA1}, {0x0AC6, 0x0AC6, tagA1},
-	{0x0ACA, 0x0ACA, tagA1}, {0x0ACE, 0x0ACF, tagA1}, {0x0AD1, 0x0ADF, tagA1},
-	{0x0AE1, 0x0AE5, tagA1}, {0x0AF0, 0x0B00, tagA1}, {0x0B04, 0x0B04, tagA1},
-	{0x0B0D, 0x0B0E, tagA1}, {0x0B11, 0x0B12, tagA1}, {0x0B29, 0x0B29, tagA1},
-	{0x0B31, 0x0B31, tagA1}, {0x0B34, 0x0B35, tagA1}, {0x0B3A, 0x0B3B, tagA1},
-	{0x0B44, 0x0B46, tagA1}, {0x0B49, 0x0B4A, tagA1}, {0x0B4E, 0x0B55, tagA1},
-	{0x0B58, 0x0B5B, tagA1}, {0x0B5E, 0x0B5E, tagA1}, {0x0B62, 0x0B65, tagA1},
-	{0x0B71, 0x0B81, tagA1}, {0x0B84, 0x0B84, tagA1}, {0x0B8B, 0x0B8D, tagA1},
-	{0x0B91, 0x0B91, tagA1}, {0x0B96, 0x0B98, tagA1}, {0x0B9B, 0x0B9B, tagA1},
-	{0x0B9D, 0x0B9D, tagA1}, {0x0BA0, 0x0BA2, tagA1}, {0x0BA5, 0x0BA7, tagA1},
-	{0x0BAB, 0x0BAD, tagA1}, {0x0BB6, 0x0BB6, tagA1}, {0x0BBA, 0x0BBD, tagA1},
-	{0x0BC3, 0x0BC5, tagA1}, {0x0BC9, 0x0BC9, tagA1}, {0x0BCE, 0x0BD6, tagA1},
-	{0x0BD8, 0x0BE6, tagA1}, {0x0BF3, 0x0C00, tagA1}, {0x0C04, 0x0C04, tagA1},
-	{0x0C0D, 0x0C0D, tagA1}, {0x0C11, 0x0C11, tagA1}, {0x0C29, 0x0C29, tagA1},
-	{0x0C34, 0x0C34, tagA1}, {0x0C3A, 0x0C3D, tagA1}, {0x0C45, 0x0C45, tagA1},
-	{0x0C49, 0x0C49, tagA1}, {0x0C4E, 0x0C54, tagA1}, {0x0C57, 0x0C5F, tagA1},
-	{0x0C62, 0x0C65, tagA1}, {0x0C70, 0x0C81, tagA1}, {0x0C84, 0x0C84, tagA1},
-	{0x0C8D, 0x0C8D, tagA1}, {0x0C91, 0x0C91, tagA1}, {0x0CA9, 0x0CA9, tagA1},
-	{0x0CB4, 0x0CB4, tagA1}, {0x0CBA, 0x0CBD, tagA1}, {0x0CC5, 0x0CC5, tagA1},
-	{0x0CC9, 0x0CC9, tagA1}, {0x0CCE, 0x0CD4, tagA1}, {0x0CD7, 0x0CDD, tagA1},
-	{0x0CDF, 0x0CDF, tagA1}, {0x0CE2, 0x0CE5, tagA1}, {0x0CF0, 0x0D01, tagA1},
-	{0x0D04, 0x0D04, tagA1}, {0x0D0D, 0x0D0D, tagA1}, {0x0D11, 0x0D11, tagA1},
-	{0x0D29, 0x0D29, tagA1}, {0x0D3A, 0x0D3D, tagA1}, {0x0D44, 0x0D45, tagA1},
-	{0x0D49, 0x0D49, tagA1}, {0x0D4E, 0x0D56, tagA1}, {0x0D58, 0x0D5F, tagA1},
-	{0x0D62, 0x0D65, tagA1}, {0x0D70, 0x0D81, tagA1}, {0x0D84, 0x0D84, tagA1},
-	{0x0D97, 0x0D99, tagA1}, {0x0DB2, 0x0DB2, tagA1}, {0x0DBC, 0x0DBC, tagA1},
-	{0x0DBE, 0x0DBF, tagA1}, {0x0DC7, 0x0DC9, tagA1}, {0x0DCB, 0x0DCE, tagA1},
-	{0x0DD5, 0x0DD5, tagA1}, {0x0DD7, 0x0DD7, tagA1}, {0x0DE0, 0x0DF1, tagA1},
-	{0x0DF5, 0x0E00, tagA1}, {0x0E3B, 0x0E3E, tagA1}, {0x0E5C, 0x0E80, tagA1},
-	{0x0E83, 0x0E83, tagA1}, {0x0E85, 0x0E86, tagA1}, {0x0E89, 0x0E89, tagA1},
-	{0x0E8B, 0x0E8C, tagA1}, {0x0E8E, 0x0E93, tagA1}, {0x0E98, 0x0E98, tagA1},
-	{0x0EA0, 0x0EA0, tagA1}, {0x0EA4, 0x0EA4, tagA1}, {0x0EA6, 0x0EA6, tagA1},
-	{0x0EA8, 0x0EA9, tagA1}, {0x0EAC, 0x0EAC, tagA1}, {0x0EBA, 0x0EBA, tagA1},
-	{0x0EBE, 0x0EBF, tagA1}, {0x0EC5, 0x0EC5, tagA1}, {0x0EC7, 0x0EC7, tagA1},
-	{0x0ECE, 0x0ECF, tagA1}, {0x0EDA, 0x0EDB, tagA1}, {0x0EDE, 0x0EFF, tagA1},
-	{0x0F48, 0x0F48, tagA1}, {0x0F6B, 0x0F70, tagA1}, {0x0F8C, 0x0F8F, tagA1},
-	{0x0F98, 0x0F98, tagA1}, {0x0FBD, 0x0FBD, tagA1}, {0x0FCD, 0x0FCE, tagA1},
-	{0x0FD0, 0x0FFF, tagA1}, {0x1022, 0x1022, tagA1}, {0x1028, 0x1028, tagA1},
-	{0x102B, 0x102B, tagA1}, {0x1033, 0x1035, tagA1}, {0x103A, 0x103F, tagA1},
-	{0x105A, 0x109F, tagA1}, {0x10C6, 0x10CF, tagA1}, {0x10F9, 0x10FA, tagA1},
-	{0x10FC, 0x10FF, tagA1}, {0x115A, 0x115E, tagA1}, {0x11A3, 0x11A7, tagA1},
-	{0x11FA, 0x11FF, tagA1}, {0x1207, 0x1207, tagA1}, {0x1247, 0x1247, tagA1},
-	{0x1249, 0x1249, tagA1}, {0x124E, 0x124F, tagA1}, {0x1257, 0x1257, tagA1},
-	{0x1259, 0x1259, tagA1}, {0x125E, 0x125F, tagA1}, {0x1287, 0x1287, tagA1},
-	{0x1289, 0x1289, tagA1}, {0x128E, 0x128F, tagA1}, {0x12AF, 0x12AF, tagA1},
-	{0x12B1, 0x12B1, tagA1}, {0x12B6, 0x12B7, tagA1}, {0x12BF, 0x12BF, tagA1},
-	{0x12C1, 0x12C1, tagA1}, {0x12C6, 0x12C7, tagA1}, {0x12CF, 0x12CF, tagA1},
-	{0x12D7, 0x12D7, tagA1}, {0x12EF, 0x12EF, tagA1}, {0x130F, 0x130F, tagA1},
-	{0x1311, 0x1311, tagA1}, {0x1316, 0x1317, tagA1}, {0x131F, 0x131F, tagA1},
-	{0x1347, 0x1347, tagA1}, {0x135B, 0x1360, tagA1}, {0x137D, 0x139F, tagA1},
-	{0x13F5, 0x1400, tagA1}, {0x1677, 0x167F, tagA1}, {0x1680, 0x1680, tagC12},
-	{0x169D, 0x169F, tagA1}, {0x16F1, 0x16FF, tagA1}, {0x170D, 0x170D, tagA1},
-	{0x1715, 0x171F, tagA1}, {0x1737, 0x173F, tagA1}, {0x1754, 0x175F, tagA1},
-	{0x176D, 0x176D, tagA1}, {0x1771, 0x1771, tagA1}, {0x1774, 0x177F, tagA1},
-	{0x17DD, 0x17DF, tagA1}, {0x17EA, 0x17FF, tagA1}, {0x180E, 0x180E, tagC22},
-	{0x180F, 0x180F, tagA1}, {0x181A, 0x181F, tagA1}, {0x1878, 0x187F, tagA1},
-	{0x18AA, 0x1DFF, tagA1}, {0x1E9C, 0x1E9F, tagA1}, {0x1EFA, 0x1EFF, tagA1},
-	{0x1F16, 0x1F17, tagA1}, {0x1F1E, 0x1F1F, tagA1}, {0x1F46, 0x1F47, tagA1},
-	{0x1F4E, 0x1F4F, tagA1}, {0x1F58, 0x1F58, tagA1}, {0x1F5A, 0x1F5A, tagA1},
-	{0x1F5C, 0x1F5C, tagA1}, {0x1F5E, 0x1F5E, tagA1}, {0x1F7E, 0x1F7F, tagA1},
-	{0x1FB5, 0x1FB5, tagA1}, {0x1FC5, 0x1FC5, tagA1}, {0x1FD4, 0x1FD5, tagA1},
-	{0x1FDC, 0x1FDC, tagA1}, {0x1FF0, 0x1FF1, tagA1}, {0x1FF5, 0x1FF5, tagA1},
-	{0x1FFF, 0x1FFF, tagA1}, {0x2000, 0x200B, tagC12}, {0x200C, 0x200D, tagC22},
-	{0x200E, 0x200F, tagC8}, {0x2028, 0x2029, tagC22}, {0x202A, 0x202E, tagC8},
-	{0x202F, 0x202F, tagC12}, {0x2053, 0x2056, tagA1}, {0x2058, 0x205E, tagA1},
-	{0x205F, 0x205F, tagC12}, {0x2060, 0x2063, tagC22}, {0x2064, 0x2069, tagA1},
-	{0x206A, 0x206F, tagC22}, {0x2072, 0x2073, tagA1}, {0x208F, 0x209F, tagA1},
-	{0x20B2, 0x20CF, tagA1}, {0x20EB, 0x20FF, tagA1}, {0x213B, 0x213C, tagA1},
-	{0x214C, 0x2152, tagA1}, {0x2184, 0x218F, tagA1}, {0x23CF, 0x23FF, tagA1},
-	{0x2427, 0x243F, tagA1}, {0x244B, 0x245F, tagA1}, {0x24FF, 0x24FF, tagA1},
-	{0x2614, 0x2615, tagA1}, {0x2618, 0x2618, tagA1}, {0x267E, 0x267F, tagA1},
-	{0x268A, 0x2700, tagA1}, {0x2705, 0x2705, tagA1}, {0x270A, 0x270B, tagA1},
-	{0x2728, 0x2728, tagA1}, {0x274C, 0x274C, tagA1}, {0x274E, 0x274E, tagA1},
-	{0x2753, 0x2755, tagA1}, {0x2757, 0x2757, tagA1}, {0x275F, 0x2760, tagA1},
-	{0x2795, 0x2797, tagA1}, {0x27B0, 0x27B0, tagA1}, {0x27BF, 0x27CF, tagA1},
-	{0x27EC, 0x27EF, tagA1}, {0x2B00, 0x2E7F, tagA1}, {0x2E9A, 0x2E9A, tagA1},
-	{0x2EF4, 0x2EFF, tagA1}, {0x2FD6, 0x2FEF, tagA1}, {0x2FF0, 0x2FFB, tagC7},
-	{0x2FFC, 0x2FFF, tagA1}, {0x3000, 0x3000, tagC12}, {0x3040, 0x3040, tagA1},
-	{0x3097, 0x3098, tagA1}, {0x3100, 0x3104, tagA1}, {0x312D, 0x3130, tagA1},
-	{0x318F, 0x318F, tagA1}, {0x31B8, 0x31EF, tagA1}, {0x321D, 0x321F, tagA1},
-	{0x3244, 0x3250, tagA1}, {0x327C, 0x327E, tagA1}, {0x32CC, 0x32CF, tagA1},
-	{0x32FF, 0x32FF, tagA1}, {0x3377, 0x337A, tagA1}, {0x33DE, 0x33DF, tagA1},
-	{0x33FF, 0x33FF, tagA1}, {0x4DB6, 0x4DFF, tagA1}, {0x9FA6, 0x9FFF, tagA1},
-	{0xA48D, 0xA48F, tagA1}, {0xA4C7, 0xABFF, tagA1}, {0xD7A4, 0xD7FF, tagA1},
-	{0xD800, 0xDFFF, tagC5}, {0xE000, 0xF8FF, tagC3}, {0xFA2E, 0xFA2F, tagA1},
-	{0xFA6B, 0xFAFF, tagA1}, {0xFB07, 0xFB12, tagA1}, {0xFB18, 0xFB1C, tagA1},
-	{0xFB37, 0xFB37, tagA1}, {0xFB3D, 0xFB3D, tagA1}, {0xFB3F, 0xFB3F, tagA1},
-	{0xFB42, 0xFB42, tagA1}, {0xFB45, 0xFB45, tagA1}, {0xFBB2, 0xFBD2, tagA1},
-	{0xFD40, 0xFD4F, tagA1}, {0xFD90, 0xFD91, tagA1}, {0xFDC8, 0xFDCF, tagA1},
-	{0xFDD0, 0xFDEF, tagC4}, {0xFDFD, 0xFDFF, tagA1}, {0xFE10, 0xFE1F, tagA1},
-	{0xFE24, 0xFE2F, tagA1}, {0xFE47, 0xFE48, tagA1}, {0xFE53, 0xFE53, tagA1},
-	{0xFE67, 0xFE67, tagA1}, {0xFE6C, 0xFE6F, tagA1}, {0xFE75, 0xFE75, tagA1},
-	{0xFEFD, 0xFEFE, tagA1}, {0xFEFF, 0xFEFF, tagC22}, {0xFF00, 0xFF00, tagA1},
-	{0xFFBF, 0xFFC1, tagA1}, {0xFFC8, 0xFFC9, tagA1}, {0xFFD0, 0xFFD1, tagA1},
-	{0xFFD8, 0xFFD9, tagA1}, {0xFFDD, 0xFFDF, tagA1}, {0xFFE7, 0xFFE7, tagA1},
-	{0xFFEF, 0xFFF8, tagA1}, {0xFFF9, 0xFFFC, tagC22}, {0xFFFD, 0xFFFD, tagC6},
-	{0xFFFE, 0xFFFF, tagC4}, {0x10000, 0x102FF, tagA1}, {0x1031F, 0x1031F, tagA1},
-	{0x10324, 0x1032F, tagA1}, {0x1034B, 0x103FF, tagA1}, {0x10426, 0x10427, tagA1},
-	{0x1044E, 0x1CFFF, tagA1}, {0x1D0F6, 0x1D0FF, tagA1}, {0x1D127, 0x1D129, tagA1},
-	{0x1D173, 0x1D17A, tagC22}, {0x1D1DE, 0x1D3FF, tagA1}, {0x1D455, 0x1D455, tagA1},
-	{0x1D49D, 0x1D49D, tagA1}, {0x1D4A0, 0x1D4A1, tagA1}, {0x1D4A3, 0x1D4A4, tagA1},
-	{0x1D4A7, 0x1D4A8, tagA1}, {0x1D4AD, 0x1D4AD, tagA1}, {0x1D4BA, 0x1D4BA, tagA1},
-	{0x1D4BC, 0x1D4BC, tagA1}, {0x1D4C1, 0x1D4C1, tagA1}, {0x1D4C4, 0x1D4C4, tagA1},
-	{0x1D506, 0x1D506, tagA1}, {0x1D50B, 0x1D50C, tagA1}, {0x1D515, 0x1D515, tagA1},
-	{0x1D51D, 0x1D51D, tagA1}, {0x1D53A, 0x1D53A, tagA1}, {0x1D53F, 0x1D53F, tagA1},
-	{0x1D545, 0x1D545, tagA1}, {0x1D547, 0x1D549, tagA1}, {0x1D551, 0x1D551, tagA1},
-	{0x1D6A4, 0x1D6A7, tagA1}, {0x1D7CA, 0x1D7CD, tagA1}, {0x1D800, 0x1FFFD, tagA1},
-	{0x1FFFE, 0x1FFFF, tagC4}, {0x2A6D7, 0x2F7FF, tagA1}, {0x2FA1E, 0x2FFFD, tagA1},
-	{0x2FFFE, 0x2FFFF, tagC4}, {0x30000, 0x3FFFD, tagA1}, {0x3FFFE, 0x3FFFF, tagC4},
-	{0x40000, 0x4FFFD, tagA1}, {0x4FFFE, 0x4FFFF, tagC4}, {0x50000, 0x5FFFD, tagA1},
-	{0x5FFFE, 0x5FFFF, tagC4}, {0x60000, 0x6FFFD, tagA1}, {0x6FFFE, 0x6FFFF, tagC4},
-	{0x70000, 0x7FFFD, tagA1}, {0x7FFFE, 0x7FFFF, tagC4}, {0x80000, 0x8FFFD, tagA1},
-	{0x8FFFE, 0x8FFFF, tagC4}, {0x90000, 0x9FFFD, tagA1}, {0x9FFFE, 0x9FFFF, tagC4},
-	{0xA0000, 0xAFFFD, tagA1}, {0xAFFFE, 0xAFFFF, tagC4}, {0xB0000, 0xBFFFD, tagA1},
-	{0xBFFFE, 0xBFFFF, tagC4}, {0xC0000, 0xCFFFD, tagA1}, {0xCFFFE, 0xCFFFF, tagC4},
-	{0xD0000, 0xDFFFD, tagA1}, {0xDFFFE, 0xDFFFF, tagC4}, {0xE0000, 0xE0000, tagA1},
-	{0xE0001, 0xE0001, tagC9}, {0xE0002, 0xE001F, tagA1}, {0xE0020, 0xE007F, tagC9},
-	{0xE0080, 0xEFFFD, tagA1}, {0xEFFFE, 0xEFFFF, tagC4}, {0xF0000, 0xFFFFD, tagC3},
-	{0xFFFFE, 0xFFFFF, tagC4}, {0x100000, 0x10FFFD, tagC3}, {0x10FFFE, 0x10FFFF, tagC4},
-}
+// prohibitedPacked is the union of the tables SASLprep prohibits (C.1.2,
+// C.2.1, C.2.2, C.3-C.9) and A.1 (unassigned in Unicode 3.2), tagged
+// ranges packed as saslprep_packed.go reads them.
+const prohibitedPacked = "" +
+	"\x00\x1f\x01\x5f\x00\x01\x00\x1f\x02\x00\x00\x00\x80\x03\x00\x0a\x12\x1b\x0a\x5e\x01\x0a\x3f\x10\x0a\x40\x01\x08\x0e\x0f\x0a\x10" +
+	"\x03\x0a\x02\x03\x0a\x01\x02\x0a\x01\x04\x0a\x07\x00\x0a\x01\x00\x0a\x14\x00\x0a\x2c\x00\x0a\x27\x08\x0a\x87\x01\x00\x0a\x47\x00" +
+	"\x0a\x26\x01\x0a\x02\x05\x0a\x10\x20\x0a\x26\x01\x0a\x07\x00\x0a\x27\x00\x0a\x02\x05\x0a\x11\x00\x0a\x17\x00\x0a\x0a\x0a\x0a\x1b" +
+	"\x04\x0a\x05\x16\x0a\x01\x0d\x0a\x01\x02\x0a\x01\x00\x0a\x1a\x04\x0a\x16\x09\x0a\x7d\x00\x02\x10\x01\x0a\x0f\x00\x0a\x0e\x00\x0a" +
+	"\x00\x00\x02\x1d\x02\x0a\x1b\x34\x0a\x32\xce\x02\x0a\x03\x00\x0a\x35\x01\x0a\x12\x01\x0a\x05\x02\x0a\x19\x0f\x0a\x03\x00\x0a\x08" +
+	"\x01\x0a\x02\x01\x0a\x16\x00\x0a\x07\x00\x0a\x01\x02\x0a\x04\x01\x0a\x01\x00\x0a\x07\x01\x0a\x02\x01\x0a\x03\x08\x0a\x01\x03\x0a" +
+	"\x02\x00\x0a\x05\x01\x0a\x15\x06\x0a\x01\x01\x0a\x06\x03\x0a\x02\x01\x0a\x16\x00\x0a\x07\x00\x0a\x02\x00\x0a\x02\x00\x0a\x02\x01" +
+	"\x0a\x01\x00\x0a\x05\x03\x0a\x02\x01\x0a\x03\x0a\x0a\x04\x00\x0a\x01\x06\x0a\x0f\x0b\x0a\x03\x00\x0a\x07\x00\x0a\x01\x00\x0a\x03" +
+	"\x00\x0a\x16\x00\x0a\x07\x00\x0a\x02\x00\x0a\x05\x01\x0a\x0a\x00\x0a\x03\x00\x0a\x03\x01\x0a\x01\x0e\x0a\x01\x04\x0a\x0a\x10\x0a" +
+	"\x03\x00\x0a\x08\x01\x0a\x02\x01\x0a\x16\x00\x0a\x07\x00\x0a\x02\x01\x0a\x04\x01\x0a\x08\x02\x0a\x02\x01\x0a\x03\x07\x0a\x02\x03" +
+	"\x0a\x02\x00\x0a\x03\x03\x0a\x0b\x10\x0a\x02\x00\x0a\x06\x02\x0a\x03\x00\x0a\x04\x02\x0a\x02\x00\x0a\x01\x00\x0a\x02\x02\x0a\x02" +
+	"\x02\x0a\x03\x02\x0a\x08\x00\x0a\x03\x03\x0a\x05\x02\x0a\x03\x00\x0a\x04\x08\x0a\x01\x0e\x0a\x0c\x0d\x0a\x03\x00\x0a\x08\x00\x0a" +
+	"\x03\x00\x0a\x17\x00\x0a\x0a\x00\x0a\x05\x03\x0a\x07\x00\x0a\x03\x00\x0a\x04\x06\x0a\x02\x08\x0a\x02\x03\x0a\x0a\x11\x0a\x02\x00" +
+	"\x0a\x08\x00\x0a\x03\x00\x0a\x17\x00\x0a\x0a\x00\x0a\x05\x03\x0a\x07\x00\x0a\x03\x00\x0a\x04\x06\x0a\x02\x06\x0a\x01\x00\x0a\x02" +
+	"\x03\x0a\x0a\x11\x0a\x02\x00\x0a\x08\x00\x0a\x03\x00\x0a\x17\x00\x0a\x10\x03\x0a\x06\x01\x0a\x03\x00\x0a\x04\x08\x0a\x01\x07\x0a" +
+	"\x02\x03\x0a\x0a\x11\x0a\x02\x00\x0a\x12\x02\x0a\x18\x00\x0a\x09\x00\x0a\x01\x01\x0a\x07\x02\x0a\x01\x03\x0a\x06\x00\x0a\x01\x00" +
+	"\x0a\x08\x11\x0a\x03\x0b\x0a\x3a\x03\x0a\x1d\x24\x0a\x02\x00\x0a\x01\x01\x0a\x02\x00\x0a\x01\x01\x0a\x01\x05\x0a\x04\x00\x0a\x07" +
+	"\x00\x0a\x03\x00\x0a\x01\x00\x0a\x01\x01\x0a\x02\x00\x0a\x0d\x00\x0a\x03\x01\x0a\x05\x00\x0a\x01\x00\x0a\x06\x01\x0a\x0a\x01\x0a" +
+	"\x02\x21\x0a\x48\x00\x0a\x22\x05\x0a\x1b\x03\x0a\x08\x00\x0a\x24\x00\x0a\x0f\x01\x0a\x01\x2f\x0a\x22\x00\x0a\x05\x00\x0a\x02\x00" +
+	"\x0a\x07\x02\x0a\x04\x05\x0a\x1a\x45\x0a\x26\x09\x0a\x29\x01\x0a\x01\x03\x0a\x5a\x04\x0a\x44\x04\x0a\x52\x05\x0a\x07\x00\x0a\x3f" +
+	"\x00\x0a\x01\x00\x0a\x04\x01\x0a\x07\x00\x0a\x01\x00\x0a\x04\x01\x0a\x27\x00\x0a\x01\x00\x0a\x04\x01\x0a\x1f\x00\x0a\x01\x00\x0a" +
+	"\x04\x01\x0a\x07\x00\x0a\x01\x00\x0a\x04\x01\x0a\x07\x00\x0a\x07\x00\x0a\x17\x00\x0a\x1f\x00\x0a\x01\x00\x0a\x04\x01\x0a\x07\x00" +
+	"\x0a\x27\x00\x0a\x13\x05\x0a\x1c\x22\x0a\x55\x0b\x0a\xf6\x04\x08\x0a\x00\x00\x00\x1c\x02\x0a\x51\x0e\x0a\x0d\x00\x0a\x07\x0a\x0a" +
+	"\x17\x08\x0a\x14\x0b\x0a\x0d\x00\x0a\x03\x00\x0a\x02\x0b\x0a\x5d\x02\x0a\x0a\x15\x0a\x0e\x00\x02\x00\x00\x0a\x0a\x05\x0a\x58\x07" +
+	"\x0a\x2a\xd5\x0a\x0a\x9c\x01\x03\x0a\x5a\x05\x0a\x16\x01\x0a\x06\x01\x0a\x26\x01\x0a\x06\x01\x0a\x08\x00\x0a\x01\x00\x0a\x01\x00" +
+	"\x0a\x01\x00\x0a\x1f\x01\x0a\x35\x00\x0a\x0f\x00\x0a\x0e\x01\x0a\x06\x00\x0a\x13\x01\x0a\x03\x00\x0a\x09\x00\x0a\x00\x0b\x00\x00" +
+	"\x01\x02\x00\x01\x08\x18\x01\x02\x00\x04\x08\x00\x00\x00\x23\x03\x0a\x01\x06\x0a\x00\x00\x00\x00\x03\x02\x00\x05\x0a\x00\x05\x02" +
+	"\x02\x01\x0a\x1b\x10\x0a\x12\x1d\x0a\x1b\x14\x0a\x3b\x01\x0a\x0f\x06\x0a\x31\x0b\x0a\xbf\x04\x30\x0a\x27\x18\x0a\x0b\x14\x0a\x9f" +
+	"\x01\x00\x0a\x94\x02\x01\x0a\x02\x00\x0a\x65\x01\x0a\x0a\x76\x0a\x04\x00\x0a\x04\x01\x0a\x1c\x00\x0a\x23\x00\x0a\x01\x00\x0a\x04" +
+	"\x02\x0a\x01\x00\x0a\x07\x01\x0a\x34\x02\x0a\x18\x00\x0a\x0e\x10\x0a\x1c\x03\x0a\x90\x06\xff\x06\x0a\x1a\x00\x0a\x59\x0b\x0a\xd6" +
+	"\x01\x19\x0a\x00\x0b\x07\x00\x03\x0a\x00\x00\x00\x3f\x00\x0a\x56\x01\x0a\x67\x04\x0a\x28\x03\x0a\x5e\x00\x0a\x28\x37\x0a\x2d\x02" +
+	"\x0a\x24\x0c\x0a\x2b\x02\x0a\x4d\x03\x0a\x2f\x00\x0a\x77\x03\x0a\x63\x01\x0a\x1f\x00\x0a\xb6\x33\x49\x0a\xa6\xa3\x01\x59\x0a\x8d" +
+	"\x09\x02\x0a\x37\xb8\x0e\x0a\xa4\x57\x5b\x0a\x00\xff\x0f\x05\x00\xff\x31\x03\xae\x02\x01\x0a\x3b\x94\x01\x0a\x07\x0b\x0a\x05\x04" +
+	"\x0a\x1a\x00\x0a\x05\x00\x0a\x01\x00\x0a\x02\x00\x0a\x02\x00\x0a\x6c\x20\x0a\xed\x02\x0f\x0a\x40\x01\x0a\x36\x07\x0a\x00\x1f\x04" +
+	"\x0d\x02\x0a\x10\x0f\x0a\x04\x0b\x0a\x17\x01\x0a\x0a\x00\x0a\x13\x00\x0a\x04\x03\x0a\x05\x00\x0a\x87\x01\x01\x0a\x00\x00\x02\x00" +
+	"\x00\x0a\xbe\x01\x02\x0a\x06\x01\x0a\x06\x01\x0a\x06\x01\x0a\x03\x02\x0a\x07\x00\x0a\x07\x09\x0a\x00\x03\x02\x00\x00\x06\x00\x01" +
+	"\x04\x00\xff\x05\x0a\x1f\x00\x0a\x04\x0b\x0a\x1b\xb4\x01\x0a\x26\x01\x0a\x26\xb1\x97\x03\x0a\xf6\x01\x09\x0a\x27\x02\x0a\x49\x07" +
+	"\x02\x63\xa1\x04\x0a\x55\x00\x0a\x47\x00\x0a\x02\x01\x0a\x01\x01\x0a\x02\x01\x0a\x04\x00\x0a\x0c\x00\x0a\x01\x00\x0a\x04\x00\x0a" +
+	"\x02\x00\x0a\x41\x00\x0a\x04\x01\x0a\x08\x00\x0a\x07\x00\x0a\x1c\x00\x0a\x04\x00\x0a\x05\x00\x0a\x01\x02\x0a\x07\x00\x0a\xd2\x02" +
+	"\x03\x0a\xa2\x02\x03\x0a\x32\xfd\x4f\x0a\x00\x01\x04\xd7\xcd\x02\xa8\xa2\x01\x0a\x9e\x04\xdf\x0b\x0a\x00\x01\x04\x00\xfd\xff\x03" +
+	"\x0a\x00\x01\x04\x00\xfd\xff\x03\x0a\x00\x01\x04\x00\xfd\xff\x03\x0a\x00\x01\x04\x00\xfd\xff\x03\x0a\x00\x01\x04\x00\xfd\xff\x03" +
+	"\x0a\x00\x01\x04\x00\xfd\xff\x03\x0a\x00\x01\x04\x00\xfd\xff\x03\x0a\x00\x01\x04\x00\xfd\xff\x03\x0a\x00\x01\x04\x00\xfd\xff\x03" +
+	"\x0a\x00\x01\x04\x00\xfd\xff\x03\x0a\x00\x01\x04\x00\xfd\xff\x03\x0a\x00\x01\x04\x00\x00\x0a\x00\x00\x09\x00\x1d\x0a\x00\x5f\x09" +
+	"\x00\xfd\xfe\x03\x0a\x00\x01\x04\x00\xfd\xff\x03\x03\x00\x01\x04\x00\xfd\xff\x03\x03\x00\x01\x04"
 
-// tableD1 is RFC 3454 table D.1: characters with bidi property R or AL.
-var tableD1 = [...]runeRange{
-	{0x05BE, 0x05BE}, {0x05C0, 0x05C0}, {0x05C3, 0x05C3}, {0x05D0, 0x05EA},
-	{0x05F0, 0x05F4}, {0x061B, 0x061B}, {0x061F, 0x061F}, {0x0621, 0x063A},
-	{0x0640, 0x064A}, {0x066D, 0x066F}, {0x0671, 0x06D5}, {0x06DD, 0x06DD},
-	{0x06E5, 0x06E6}, {0x06FA, 0x06FE}, {0x0700, 0x070D}, {0x0710, 0x0710},
-	{0x0712, 0x072C}, {0x0780, 0x07A5}, {0x07B1, 0x07B1}, {0x200F, 0x200F},
-	{0xFB1D, 0xFB1D}, {0xFB1F, 0xFB28}, {0xFB2A, 0xFB36}, {0xFB38, 0xFB3C},
-	{0xFB3E, 0xFB3E}, {0xFB40, 0xFB41}, {0xFB43, 0xFB44}, {0xFB46, 0xFBB1},
-	{0xFBD3, 0xFD3D}, {0xFD50, 0xFD8F}, {0xFD92, 0xFDC7}, {0xFDF0, 0xFDFC},
-	{0xFE70, 0xFE74}, {0xFE76, 0xFEFC},
-}
+// tableD1Packed is RFC 3454 table D.1: characters with bidi property R or AL (packed ranges).
+const tableD1Packed = "" +
+	"\xbe\x0b\x00\x01\x00\x02\x00\x0c\x1a\x05\x04\x26\x00\x03\x00\x01\x19\x05\x0a\x22\x02\x01\x64\x07\x00\x07\x01\x13\x04\x01\x0d\x02" +
+	"\x00\x01\x1a\x53\x25\x0b\x00\xdd\x30\x00\x8d\xb6\x03\x00\x01\x09\x01\x0c\x01\x04\x01\x00\x01\x01\x01\x01\x01\x6b\x21\xea\x02\x12" +
+	"\x3f\x02\x35\x28\x0c\x73\x04\x01\x86\x01"
 
-// tableD2 is RFC 3454 table D.2: characters with bidi property L.
-var tableD2 = [...]runeRange{
-	{0x0041, 0x005A}, {0x0061, 0x007A}, {0x00AA, 0x00AA}, {0x00B5, 0x00B5},
-	{0x00BA, 0x00BA}, {0x00C0, 0x00D6}, {0x00D8, 0x00F6}, {0x00F8, 0x0220},
-	{0x0222, 0x0233}, {0x0250, 0x02AD}, {0x02B0, 0x02B8}, {0x02BB, 0x02C1},
-	{0x02D0, 0x02D1}, {0x02E0, 0x02E4}, {0x02EE, 0x02EE}, {0x037A, 0x037A},
-	{0x0386, 0x0386}, {0x0388, 0x038A}, {0x038C, 0x038C}, {0x038E, 0x03A1},
-	{0x03A3, 0x03CE}, {0x03D0, 0x03F5}, {0x0400, 0x0482}, {0x048A, 0x04CE},
-	{0x04D0, 0x04F5}, {0x04F8, 0x04F9}, {0x0500, 0x050F}, {0x0531, 0x0556},
-	{0x0559, 0x055F}, {0x0561, 0x0587}, {0x0589, 0x0589}, {0x0903, 0x0903},
-	{0x0905, 0x0939}, {0x093D, 0x0940}, {0x0949, 0x094C}, {0x0950, 0x0950},
-	{0x0958, 0x0961}, {0x0964, 0x0970}, {0x0982, 0x0983}, {0x0985, 0x098C},
-	{0x098F, 0x0990}, {0x0993, 0x09A8}, {0x09AA, 0x09B0}, {0x09B2, 0x09B2},
-	{0x09B6, 0x09B9}, {0x09BE, 0x09C0}, {0x09C7, 0x09C8}, {0x09CB, 0x09CC},
-	{0x09D7, 0x09D7}, {0x09DC, 0x09DD}, {0x09DF, 0x09E1}, {0x09E6, 0x09F1},
-	{0x09F4, 0x09FA}, {0x0A05, 0x0A0A}, {0x0A0F, 0x0A10}, {0x0A13, 0x0A28},
-	{0x0A2A, 0x0A30}, {0x0A32, 0x0A33}, {0x0A35, 0x0A36}, {0x0A38, 0x0A39},
-	{0x0A3E, 0x0A40}, {0x0A59, 0x0A5C}, {0x0A5E, 0x0A5E}, {0x0A66, 0x0A6F},
-	{0x0A72, 0x0A74}, {0x0A83, 0x0A83}, {0x0A85, 0x0A8B}, {0x0A8D, 0x0A8D},
-	{0x0A8F, 0x0A91}, {0x0A93, 0x0AA8}, {0x0AAA, 0x0AB0}, {0x0AB2, 0x0AB3},
-	{0x0AB5, 0x0AB9}, {0x0ABD, 0x0AC0}, {0x0AC9, 0x0AC9}, {0x0ACB, 0x0ACC},
-	{0x0AD0, 0x0AD0}, {0x0AE0, 0x0AE0}, {0x0AE6, 0x0AEF}, {0x0B02, 0x0B03},
-	{0x0B05, 0x0B0C}, {0x0B0F, 0x0B10}, {0x0B13, 0x0B28}, {0x0B2A, 0x0B30},
-	{0x0B32, 0x0B33}, {0x0B36, 0x0B39}, {0x0B3D, 0x0B3E}, {0x0B40, 0x0B40},
-	{0x0B47, 0x0B48}, {0x0B4B, 0x0B4C}, {0x0B57, 0x0B57}, {0x0B5C, 0x0B5D},
-	{0x0B5F, 0x0B61}, {0x0B66, 0x0B70}, {0x0B83, 0x0B83}, {0x0B85, 0x0B8A},
-	{0x0B8E, 0x0B90}, {0x0B92, 0x0B95}, {0x0B99, 0x0B9A}, {0x0B9C, 0x0B9C},
-	{0x0B9E, 0x0B9F}, {0x0BA3, 0x0BA4}, {0x0BA8, 0x0BAA}, {0x0BAE, 0x0BB5},
-	{0x0BB7, 0x0BB9}, {0x0BBE, 0x0BBF}, {0x0BC1, 0x0BC2}, {0x0BC6, 0x0BC8},
-	{0x0BCA, 0x0BCC}, {0x0BD7, 0x0BD7}, {0x0BE7, 0x0BF2}, {0x0C01, 0x0C03},
-	{0x0C05, 0x0C0C}, {0x0C0E, 0x0C10}, {0x0C12, 0x0C28}, {0x0C2A, 0x0C33},
-	{0x0C35, 0x0C39}, {0x0C41, 0x0C44}, {0x0C60, 0x0C61}, {0x0C66, 0x0C6F},
-	{0x0C82, 0x0C83}, {0x0C85, 0x0C8C}, {0x0C8E, 0x0C90}, {0x0C92, 0x0CA8},
-	{0x0CAA, 0x0CB3}, {0x0CB5, 0x0CB9}, {0x0CBE, 0x0CBE}, {0x0CC0, 0x0CC4},
-	{0x0CC7, 0x0CC8}, {0x0CCA, 0x0CCB}, {0x0CD5, 0x0CD6}, {0x0CDE, 0x0CDE},
-	{0x0CE0, 0x0CE1}, {0x0CE6, 0x0CEF}, {0x0D02, 0x0D03}, {0x0D05, 0x0D0C},
-	{0x0D0E, 0x0D10}, {0x0D12, 0x0D28}, {0x0D2A, 0x0D39}, {0x0D3E, 0x0D40},
-	{0x0D46, 0x0D48}, {0x0D4A, 0x0D4C}, {0x0D57, 0x0D57}, {0x0D60, 0x0D61},
-	{0x0D66, 0x0D6F}, {0x0D82, 0x0D83}, {0x0D85, 0x0D96}, {0x0D9A, 0x0DB1},
-	{0x0DB3, 0x0DBB}, {0x0DBD, 0x0DBD}, {0x0DC0, 0x0DC6}, {0x0DCF, 0x0DD1},
-	{0x0DD8, 0x0DDF}, {0x0DF2, 0x0DF4}, {0x0E01, 0x0E30}, {0x0E32, 0x0E33},
-	{0x0E40, 0x0E46}, {0x0E4F, 0x0E5B}, {0x0E81, 0x0E82}, {0x0E84, 0x0E84},
-	{0x0E87, 0x0E88}, {0x0E8A, 0x0E8A}, {0x0E8D, 0x0E8D}, {0x0E94, 0x0E97},
-	{0x0E99, 0x0E9F}, {0x0EA1, 0x0EA3}, {0x0EA5, 0x0EA5}, {0x0EA7, 0x0EA7},
-	{0x0EAA, 0x0EAB}, {0x0EAD, 0x0EB0}, {0x0EB2, 0x0EB3}, {0x0EBD, 0x0EBD},
-	{0x0EC0, 0x0EC4}, {0x0EC6, 0x0EC6}, {0x0ED0, 0x0ED9}, {0x0EDC, 0x0EDD},
-	{0x0F00, 0x0F17}, {0x0F1A, 0x0F34}, {0x0F36, 0x0F36}, {0x0F38, 0x0F38},
-	{0x0F3E, 0x0F47}, {0x0F49, 0x0F6A}, {0x0F7F, 0x0F7F}, {0x0F85, 0x0F85},
-	{0x0F88, 0x0F8B}, {0x0FBE, 0x0FC5}, {0x0FC7, 0x0FCC}, {0x0FCF, 0x0FCF},
-	{0x1000, 0x1021}, {0x1023, 0x1027}, {0x1029, 0x102A}, {0x102C, 0x102C},
-	{0x1031, 0x1031}, {0x1038, 0x1038}, {0x1040, 0x1057}, {0x10A0, 0x10C5},
-	{0x10D0, 0x10F8}, {0x10FB, 0x10FB}, {0x1100, 0x1159}, {0x115F, 0x11A2},
-	{0x11A8, 0x11F9}, {0x1200, 0x1206}, {0x1208, 0x1246}, {0x1248, 0x1248},
-	{0x124A, 0x124D}, {0x1250, 0x1256}, {0x1258, 0x1258}, {0x125A, 0x125D},
-	{0x1260, 0x1286}, {0x1288, 0x1288}, {0x128A, 0x128D}, {0x1290, 0x12AE},
-	{0x12B0, 0x12B0}, {0x12B2, 0x12B5}, {0x12B8, 0x12BE}, {0x12C0, 0x12C0},
-	{0x12C2, 0x12C5}, {0x12C8, 0x12CE}, {0x12D0, 0x12D6}, {0x12D8, 0x12EE},
-	{0x12F0, 0x130E}, {0x1310, 0x1310}, {0x1312, 0x1315}, {0x1318, 0x131E},
-	{0x1320, 0x1346}, {0x1348, 0x135A}, {0x1361, 0x137C}, {0x13A0, 0x13F4},
-	{0x1401, 0x1676}, {0x1681, 0x169A}, {0x16A0, 0x16F0}, {0x1700, 0x170C},
-	{0x170E, 0x1711}, {0x1720, 0x1731}, {0x1735, 0x1736}, {0x1740, 0x1751},
-	{0x1760, 0x176C}, {0x176E, 0x1770}, {0x1780, 0x17B6}, {0x17BE, 0x17C5},
-	{0x17C7, 0x17C8}, {0x17D4, 0x17DA}, {0x17DC, 0x17DC}, {0x17E0, 0x17E9},
-	{0x1810, 0x1819}, {0x1820, 0x1877}, {0x1880, 0x18A8}, {0x1E00, 0x1E9B},
-	{0x1EA0, 0x1EF9}, {0x1F00, 0x1F15}, {0x1F18, 0x1F1D}, {0x1F20, 0x1F45},
-	{0x1F48, 0x1F4D}, {0x1F50, 0x1F57}, {0x1F59, 0x1F59}, {0x1F5B, 0x1F5B},
-	{0x1F5D, 0x1F5D}, {0x1F5F, 0x1F7D}, {0x1F80, 0x1FB4}, {0x1FB6, 0x1FBC},
-	{0x1FBE, 0x1FBE}, {0x1FC2, 0x1FC4}, {0x1FC6, 0x1FCC}, {0x1FD0, 0x1FD3},
-	{0x1FD6, 0x1FDB}, {0x1FE0, 0x1FEC}, {0x1FF2, 0x1FF4}, {0x1FF6, 0x1FFC},
-	{0x200E, 0x200E}, {0x2071, 0x2071}, {0x207F, 0x207F}, {0x2102, 0x2102},
-	{0x2107, 0x2107}, {0x210A, 0x2113}, {0x2115, 0x2115}, {0x2119, 0x211D},
-	{0x2124, 0x2124}, {0x2126, 0x2126}, {0x2128, 0x2128}, {0x212A, 0x212D},
-	{0x212F, 0x2131}, {0x2133, 0x2139}, {0x213D, 0x213F}, {0x2145, 0x2149},
-	{0x2160, 0x2183}, {0x2336, 0x237A}, {0x2395, 0x2395}, {0x249C, 0x24E9},
-	{0x3005, 0x3007}, {0x3021, 0x3029}, {0x3031, 0x3035}, {0x3038, 0x303C},
-	{0x3041, 0x3096}, {0x309D, 0x309F}, {0x30A1, 0x30FA}, {0x30FC, 0x30FF},
-	{0x3105, 0x312C}, {0x3131, 0x318E}, {0x3190, 0x31B7}, {0x31F0, 0x321C},
-	{0x3220, 0x3243}, {0x3260, 0x327B}, {0x327F, 0x32B0}, {0x32C0, 0x32CB},
-	{0x32D0, 0x32FE}, {0x3300, 0x3376}, {0x337B, 0x33DD}, {0x33E0, 0x33FE},
-	{0x3400, 0x4DB5}, {0x4E00, 0x9FA5}, {0xA000, 0xA48C}, {0xAC00, 0xD7A3},
-	{0xD800, 0xFA2D}, {0xFA30, 0xFA6A}, {0xFB00, 0xFB06}, {0xFB13, 0xFB17},
-	{0xFF21, 0xFF3A}, {0xFF41, 0xFF5A}, {0xFF66, 0xFFBE}, {0xFFC2, 0xFFC7},
-	{0xFFCA, 0xFFCF}, {0xFFD2, 0xFFD7}, {0xFFDA, 0xFFDC}, {0x10300, 0x1031E},
-	{0x10320, 0x10323}, {0x10330, 0x1034A}, {0x10400, 0x10425}, {0x10428, 0x1044D},
-	{0x1D000, 0x1D0F5}, {0x1D100, 0x1D126}, {0x1D12A, 0x1D166}, {0x1D16A, 0x1D172},
-	{0x1D183, 0x1D184}, {0x1D18C, 0x1D1A9}, {0x1D1AE, 0x1D1DD}, {0x1D400, 0x1D454},
-	{0x1D456, 0x1D49C}, {0x1D49E, 0x1D49F}, {0x1D4A2, 0x1D4A2}, {0x1D4A5, 0x1D4A6},
-	{0x1D4A9, 0x1D4AC}, {0x1D4AE, 0x1D4B9}, {0x1D4BB, 0x1D4BB}, {0x1D4BD, 0x1D4C0},
-	{0x1D4C2, 0x1D4C3}, {0x1D4C5, 0x1D505}, {0x1D507, 0x1D50A}, {0x1D50D, 0x1D514},
-	{0x1D516, 0x1D51C}, {0x1D51E, 0x1D539}, {0x1D53B, 0x1D53E}, {0x1D540, 0x1D544},
-	{0x1D546, 0x1D546}, {0x1D54A, 0x1D550}, {0x1D552, 0x1D6A3}, {0x1D6A8, 0x1D7C9},
-	{0x20000, 0x2A6D6}, {0x2F800, 0x2FA1D}, {0xF0000, 0xFFFFD}, {0x100000, 0x10FFFD},
-}
+// tableD2Packed is RFC 3454 table D.2: characters with bidi property L (packed ranges).
+const tableD2Packed = "" +
+	"\x41\x19\x06\x19\x2f\x00\x0a\x00\x04\x00\x05\x16\x01\x1e\x01\xa8\x02\x01\x11\x1c\x5d\x02\x08\x02\x06\x0e\x01\x0e\x04\x09\x00\x8b" +
+	"\x01\x00\x0b\x00\x01\x02\x01\x00\x01\x13\x01\x2b\x01\x25\x0a\x82\x01\x07\x44\x01\x25\x02\x01\x06\x0f\x21\x25\x02\x06\x01\x26\x01" +
+	"\x00\xf9\x06\x00\x01\x34\x03\x03\x08\x03\x03\x00\x07\x09\x02\x0c\x11\x01\x01\x07\x02\x01\x02\x15\x01\x06\x01\x00\x03\x03\x04\x02" +
+	"\x06\x01\x02\x01\x0a\x00\x04\x01\x01\x02\x04\x0b\x02\x06\x0a\x05\x04\x01\x02\x15\x01\x06\x01\x01\x01\x01\x01\x01\x04\x02\x18\x03" +
+	"\x01\x00\x07\x09\x02\x02\x0e\x00\x01\x06\x01\x00\x01\x02\x01\x15\x01\x06\x01\x01\x01\x04\x03\x03\x08\x00\x01\x01\x03\x00\x0f\x00" +
+	"\x05\x09\x12\x01\x01\x07\x02\x01\x02\x15\x01\x06\x01\x01\x02\x03\x03\x01\x01\x00\x06\x01\x02\x01\x0a\x00\x04\x01\x01\x02\x04\x0a" +
+	"\x12\x00\x01\x05\x03\x02\x01\x03\x03\x01\x01\x00\x01\x01\x03\x01\x03\x02\x03\x07\x01\x02\x04\x01\x01\x01\x03\x02\x01\x02\x0a\x00" +
+	"\x0f\x0b\x0e\x02\x01\x07\x01\x02\x01\x16\x01\x09\x01\x04\x07\x03\x1b\x01\x04\x09\x12\x01\x01\x07\x01\x02\x01\x16\x01\x09\x01\x04" +
+	"\x04\x00\x01\x04\x02\x01\x01\x01\x09\x01\x07\x00\x01\x01\x04\x09\x12\x01\x01\x07\x01\x02\x01\x16\x01\x0f\x04\x02\x05\x02\x01\x02" +
+	"\x0a\x00\x08\x01\x04\x09\x12\x01\x01\x11\x03\x17\x01\x08\x01\x00\x02\x06\x08\x02\x06\x07\x12\x02\x0c\x2f\x01\x01\x0c\x06\x08\x0c" +
+	"\x25\x01\x01\x00\x02\x01\x01\x00\x02\x00\x06\x03\x01\x06\x01\x02\x01\x00\x01\x00\x02\x01\x01\x03\x01\x01\x09\x00\x02\x04\x01\x00" +
+	"\x09\x09\x02\x01\x22\x17\x02\x1a\x01\x00\x01\x00\x05\x09\x01\x21\x14\x00\x05\x00\x02\x03\x32\x07\x01\x05\x02\x00\x30\x21\x01\x04" +
+	"\x01\x01\x01\x00\x04\x00\x06\x00\x07\x17\x48\x25\x0a\x28\x02\x00\x04\x59\x05\x43\x05\x51\x06\x06\x01\x3e\x01\x00\x01\x03\x02\x06" +
+	"\x01\x00\x01\x03\x02\x26\x01\x00\x01\x03\x02\x1e\x01\x00\x01\x03\x02\x06\x01\x00\x01\x03\x02\x06\x01\x06\x01\x16\x01\x1e\x01\x00" +
+	"\x01\x03\x02\x06\x01\x26\x01\x12\x06\x1b\x23\x54\x0c\xf5\x04\x0a\x19\x05\x50\x0f\x0c\x01\x03\x0e\x11\x03\x01\x09\x11\x0e\x0c\x01" +
+	"\x02\x0f\x36\x07\x07\x01\x01\x0b\x06\x01\x00\x03\x09\x26\x09\x06\x57\x08\x28\xd7\x0a\x9b\x01\x04\x59\x06\x15\x02\x05\x02\x25\x02" +
+	"\x05\x02\x07\x01\x00\x01\x00\x01\x00\x01\x1e\x02\x34\x01\x06\x01\x00\x03\x02\x01\x06\x03\x03\x02\x05\x04\x0c\x05\x02\x01\x06\x11" +
+	"\x00\x62\x00\x0d\x00\x82\x01\x00\x04\x00\x02\x09\x01\x00\x03\x04\x06\x00\x01\x00\x01\x00\x01\x03\x01\x02\x01\x06\x03\x02\x05\x04" +
+	"\x16\x23\xb2\x03\x44\x1a\x00\x86\x02\x4d\x9b\x16\x02\x19\x08\x07\x04\x02\x04\x04\x55\x06\x02\x01\x59\x01\x03\x05\x27\x04\x5d\x01" +
+	"\x27\x38\x2c\x03\x23\x1c\x1b\x03\x31\x0f\x0b\x04\x2e\x01\x76\x04\x62\x02\x1e\x01\xb5\x33\x4a\xa5\xa3\x01\x5a\x8c\x09\xf3\x0e\xa3" +
+	"\x57\x5c\xad\x44\x02\x3a\x95\x01\x06\x0c\x04\x89\x08\x19\x06\x19\x0b\x58\x03\x05\x02\x05\x02\x05\x02\x02\xa3\x06\x1e\x01\x03\x0c" +
+	"\x1a\xb5\x01\x25\x02\x25\xb2\x97\x03\xf5\x01\x0a\x26\x03\x3c\x03\x08\x10\x01\x07\x1d\x04\x2f\xa2\x04\x54\x01\x46\x01\x01\x02\x00" +
+	"\x02\x01\x02\x03\x01\x0b\x01\x00\x01\x03\x01\x01\x01\x40\x01\x03\x02\x07\x01\x06\x01\x1b\x01\x03\x01\x04\x01\x00\x03\x06\x01\xd1" +
+	"\x02\x04\xa1\x02\xb6\x50\xd6\xcd\x02\xa9\xa2\x01\x9d\x04\xe2\x8b\x30\xfd\xff\x03\x02\xfd\xff\x03"
 
-// cccTable gives the canonical combining class of every code point whose
-// class is not zero.
-var cccTable = [...]cccRange{
-	{0x0300, 0x0314, 230}, {0x0315, 0x0315, 232}, {0x0316, 0x0319, 220},
-	{0x031A, 0x031A, 232}, {0x031B, 0x031B, 216}, {0x031C, 0x0320, 220},
-	{0x0321, 0x0322, 202}, {0x0323, 0x0326, 220}, {0x0327, 0x0328, 202},
-	{0x0329, 0x0333, 220}, {0x0334, 0x0338, 1}, {0x0339, 0x033C, 220},
-	{0x033D, 0x0344, 230}, {0x0345, 0x0345, 240}, {0x0346, 0x0346, 230},
-	{0x0347, 0x0349, 220}, {0x034A, 0x034C, 230}, {0x034D, 0x034E, 220},
-	{0x0360, 0x0361, 234}, {0x0362, 0x0362, 233}, {0x0363, 0x036F, 230},
-	{0x0483, 0x0486, 230}, {0x0591, 0x0591, 220}, {0x0592, 0x0595, 230},
-	{0x0596, 0x0596, 220}, {0x0597, 0x0599, 230}, {0x059A, 0x059A, 222},
-	{0x059B, 0x059B, 220}, {0x059C, 0x05A1, 230}, {0x05A3, 0x05A7, 220},
-	{0x05A8, 0x05A9, 230}, {0x05AA, 0x05AA, 220}, {0x05AB, 0x05AC, 230},
-	{0x05AD, 0x05AD, 222}, {0x05AE, 0x05AE, 228}, {0x05AF, 0x05AF, 230},
-	{0x05B0, 0x05B0, 10}, {0x05B1, 0x05B1, 11}, {0x05B2, 0x05B2, 12},
-	{0x05B3, 0x05B3, 13}, {0x05B4, 0x05B4, 14}, {0x05B5, 0x05B5, 15},
-	{0x05B6, 0x05B6, 16}, {0x05B7, 0x05B7, 17}, {0x05B8, 0x05B8, 18},
-	{0x05B9, 0x05B9, 19}, {0x05BB, 0x05BB, 20}, {0x05BC, 0x05BC, 21},
-	{0x05BD, 0x05BD, 22}, {0x05BF, 0x05BF, 23}, {0x05C1, 0x05C1, 24},
-	{0x05C2, 0x05C2, 25}, {0x05C4, 0x05C4, 230}, {0x064B, 0x064B, 27},
-	{0x064C, 0x064C, 28}, {0x064D, 0x064D, 29}, {0x064E, 0x064E, 30},
-	{0x064F, 0x064F, 31}, {0x0650, 0x0650, 32}, {0x0651, 0x0651, 33},
-	{0x0652, 0x0652, 34}, {0x0653, 0x0654, 230}, {0x0655, 0x0655, 220},
-	{0x0670, 0x0670, 35}, {0x06D6, 0x06DC, 230}, {0x06DF, 0x06E2, 230},
-	{0x06E3, 0x06E3, 220}, {0x06E4, 0x06E4, 230}, {0x06E7, 0x06E8, 230},
-	{0x06EA, 0x06EA, 220}, {0x06EB, 0x06EC, 230}, {0x06ED, 0x06ED, 220},
-	{0x0711, 0x0711, 36}, {0x0730, 0x0730, 230}, {0x0731, 0x0731, 220},
-	{0x0732, 0x0733, 230}, {0x0734, 0x0734, 220}, {0x0735, 0x0736, 230},
-	{0x0737, 0x0739, 220}, {0x073A, 0x073A, 230}, {0x073B, 0x073C, 220},
-	{0x073D, 0x073D, 230}, {0x073E, 0x073E, 220}, {0x073F, 0x0741, 230},
-	{0x0742, 0x0742, 220}, {0x0743, 0x0743, 230}, {0x0744, 0x0744, 220},
-	{0x0745, 0x0745, 230}, {0x0746, 0x0746, 220}, {0x0747, 0x0747, 230},
-	{0x0748, 0x0748, 220}, {0x0749, 0x074A, 230}, {0x093C, 0x093C, 7},
-	{0x094D, 0x094D, 9}, {0x0951, 0x0951, 230}, {0x0952, 0x0952, 220},
-	{0x0953, 0x0954, 230}, {0x09BC, 0x09BC, 7}, {0x09CD, 0x09CD, 9},
-	{0x0A3C, 0x0A3C, 7}, {0x0A4D, 0x0A4D, 9}, {0x0ABC, 0x0ABC, 7},
-	{0x0ACD, 0x0ACD, 9}, {0x0B3C, 0x0B3C, 7}, {0x0B4D, 0x0B4D, 9},
-	{0x0BCD, 0x0BCD, 9}, {0x0C4D, 0x0C4D, 9}, {0x0C55, 0x0C55, 84},
-	{0x0C56, 0x0C56, 91}, {0x0CCD, 0x0CCD, 9}, {0x0D4D, 0x0D4D, 9},
-	{0x0DCA, 0x0DCA, 9}, {0x0E38, 0x0E39, 103}, {0x0E3A, 0x0E3A, 9},
-	{0x0E48, 0x0E4B, 107}, {0x0EB8, 0x0EB9, 118}, {0x0EC8, 0x0ECB, 122},
-	{0x0F18, 0x0F19, 220}, {0x0F35, 0x0F35, 220}, {0x0F37, 0x0F37, 220},
-	{0x0F39, 0x0F39, 216}, {0x0F71, 0x0F71, 129}, {0x0F72, 0x0F72, 130},
-	{0x0F74, 0x0F74, 132}, {0x0F7A, 0x0F7D, 130}, {0x0F80, 0x0F80, 130},
-	{0x0F82, 0x0F83, 230}, {0x0F84, 0x0F84, 9}, {0x0F86, 0x0F87, 230},
-	{0x0FC6, 0x0FC6, 220}, {0x1037, 0x1037, 7}, {0x1039, 0x1039, 9},
-	{0x1714, 0x1714, 9}, {0x1734, 0x1734, 9}, {0x17D2, 0x17D2, 9},
-	{0x18A9, 0x18A9, 228}, {0x20D0, 0x20D1, 230}, {0x20D2, 0x20D3, 1},
-	{0x20D4, 0x20D7, 230}, {0x20D8, 0x20DA, 1}, {0x20DB, 0x20DC, 230},
-	{0x20E1, 0x20E1, 230}, {0x20E5, 0x20E6, 1}, {0x20E7, 0x20E7, 230},
-	{0x20E8, 0x20E8, 220}, {0x20E9, 0x20E9, 230}, {0x20EA, 0x20EA, 1},
-	{0x302A, 0x302A, 218}, {0x302B, 0x302B, 228}, {0x302C, 0x302C, 232},
-	{0x302D, 0x302D, 222}, {0x302E, 0x302F, 224}, {0x3099, 0x309A, 8},
-	{0xFB1E, 0xFB1E, 26}, {0xFE20, 0xFE23, 230}, {0x1D165, 0x1D166, 216},
-	{0x1D167, 0x1D169, 1}, {0x1D16D, 0x1D16D, 226}, {0x1D16E, 0x1D172, 216},
-	{0x1D17B, 0x1D182, 220}, {0x1D185, 0x1D189, 230}, {0x1D18A, 0x1D18B, 220},
-	{0x1D1AA, 0x1D1AD, 230},
-}
+// cccPacked gives the canonical combining class of every code point whose
+// class is not zero (packed tagged ranges).
+const cccPacked = "" +
+	"\x80\x06\x14\xe6\x00\x00\xe8\x00\x03\xdc\x00\x00\xe8\x00\x00\xd8\x00\x04\xdc\x00\x01\xca\x00\x03\xdc\x00\x01\xca\x00\x0a\xdc\x00" +
+	"\x04\x01\x00\x03\xdc\x00\x07\xe6\x00\x00\xf0\x00\x00\xe6\x00\x02\xdc\x00\x02\xe6\x00\x01\xdc\x11\x01\xea\x00\x00\xe9\x00\x0c\xe6" +
+	"\x93\x02\x03\xe6\x8a\x02\x00\xdc\x00\x03\xe6\x00\x00\xdc\x00\x02\xe6\x00\x00\xde\x00\x00\xdc\x00\x05\xe6\x01\x04\xdc\x00\x01\xe6" +
+	"\x00\x00\xdc\x00\x01\xe6\x00\x00\xde\x00\x00\xe4\x00\x00\xe6\x00\x00\x0a\x00\x00\x0b\x00\x00\x0c\x00\x00\x0d\x00\x00\x0e\x00\x00" +
+	"\x0f\x00\x00\x10\x00\x00\x11\x00\x00\x12\x00\x00\x13\x01\x00\x14\x00\x00\x15\x00\x00\x16\x01\x00\x17\x01\x00\x18\x00\x00\x19\x01" +
+	"\x00\xe6\x86\x01\x00\x1b\x00\x00\x1c\x00\x00\x1d\x00\x00\x1e\x00\x00\x1f\x00\x00\x20\x00\x00\x21\x00\x00\x22\x00\x01\xe6\x00\x00" +
+	"\xdc\x1a\x00\x23\x65\x06\xe6\x02\x03\xe6\x00\x00\xdc\x00\x00\xe6\x02\x01\xe6\x01\x00\xdc\x00\x01\xe6\x00\x00\xdc\x23\x00\x24\x1e" +
+	"\x00\xe6\x00\x00\xdc\x00\x01\xe6\x00\x00\xdc\x00\x01\xe6\x00\x02\xdc\x00\x00\xe6\x00\x01\xdc\x00\x00\xe6\x00\x00\xdc\x00\x02\xe6" +
+	"\x00\x00\xdc\x00\x00\xe6\x00\x00\xdc\x00\x00\xe6\x00\x00\xdc\x00\x00\xe6\x00\x00\xdc\x00\x01\xe6\xf1\x03\x00\x07\x10\x00\x09\x03" +
+	"\x00\xe6\x00\x00\xdc\x00\x01\xe6\x67\x00\x07\x10\x00\x09\x6e\x00\x07\x10\x00\x09\x6e\x00\x07\x10\x00\x09\x6e\x00\x07\x10\x00\x09" +
+	"\x7f\x00\x09\x7f\x00\x09\x07\x00\x54\x00\x00\x5b\x76\x00\x09\x7f\x00\x09\x7c\x00\x09\x6d\x01\x67\x00\x00\x09\x0d\x03\x6b\x6c\x01" +
+	"\x76\x0e\x03\x7a\x4c\x01\xdc\x1b\x00\xdc\x01\x00\xdc\x01\x00\xd8\x37\x00\x81\x00\x00\x82\x01\x00\x84\x05\x03\x82\x02\x00\x82\x01" +
+	"\x01\xe6\x00\x00\x09\x01\x01\xe6\x3e\x00\xdc\x70\x00\x07\x01\x00\x09\xda\x0d\x00\x09\x1f\x00\x09\x9d\x01\x00\x09\xd6\x01\x00\xe4" +
+	"\xa6\x10\x01\xe6\x00\x01\x01\x00\x03\xe6\x00\x02\x01\x00\x01\xe6\x04\x00\xe6\x03\x01\x01\x00\x00\xe6\x00\x00\xdc\x00\x00\xe6\x00" +
+	"\x00\x01\xbf\x1e\x00\xda\x00\x00\xe4\x00\x00\xe8\x00\x00\xde\x00\x01\xe0\x69\x01\x08\x83\x95\x03\x00\x1a\x81\x06\x03\xe6\xc1\xa6" +
+	"\x03\x01\xd8\x00\x02\x01\x03\x00\xe2\x00\x04\xd8\x08\x07\xdc\x02\x04\xe6\x00\x01\xdc\x1e\x03\xe6"
 
-// nfkdKeys lists, sorted, the code points with a compatibility or canonical
-// decomposition (Hangul syllables excepted: those decompose by arithmetic).
-// The full decomposition of nfkdKeys[i], already in canonical order, is
-// nfkdData[nfkdEnds[i-1]:nfkdEnds[i]] (from 0 for i == 0).
-var nfkdKeys = [...]uint32{
-	0x00A0, 0x00A8, 0x00AA, 0x00AF, 0x00B2, 0x00B3, 0x00B4, 0x00B5, 0x00B8, 0x00B9,
-	0x00BA, 0x00BC, 0x00BD, 0x00BE, 0x00C0, 0x00C1, 0x00C2, 0x00C3, 0x00C4, 0x00C5,
-	0x00C7, 0x00C8, 0x00C9, 0x00CA, 0x00CB, 0x00CC, 0x00CD, 0x00CE, 0x00CF, 0x00D1,
-	0x00D2, 0x00D3, 0x00D4, 0x00D5, 0x00D6, 0x00D9, 0x00DA, 0x00DB, 0x00DC, 0x00DD,
-	0x00E0, 0x00E1, 0x00E2, 0x00E3, 0x00E4, 0x00E5, 0x00E7, 0x00E8, 0x00E9, 0x00EA,
-	0x00EB, 0x00EC, 0x00ED, 0x00EE, 0x00EF, 0x00F1, 0x00F2, 0x00F3, 0x00F4, 0x00F5,
-	0x00F6, 0x00F9, 0x00FA, 0x00FB, 0x00FC, 0x00FD, 0x00FF, 0x0100, 0x0101, 0x0102,
-	0x0103, 0x0104, 0x0105, 0x0106, 0x0107, 0x0108, 0x0109, 0x010A, 0x010B, 0x010C,
-	0x010D, 0x010E, 0x010F, 0x0112, 0x0113, 0x0114, 0x0115, 0x0116, 0x0117, 0x0118,
-	0x0119, 0x011A, 0x011B, 0x011C, 0x011D, 0x011E, 0x011F, 0x0120, 0x0121, 0x0122,
-	0x0123, 0x0124, 0x0125, 0x0128, 0x0129, 0x012A, 0x012B, 0x012C, 0x012D, 0x012E,
-	0x012F, 0x0130, 0x0132, 0x0133, 0x0134, 0x0135, 0x0136, 0x0137, 0x0139, 0x013A,
-	0x013B, 0x013C, 0x013D, 0x013E, 0x013F, 0x0140, 0x0143, 0x0144, 0x0145, 0x0146,
-	0x0147, 0x0148, 0x0149, 0x014C, 0x014D, 0x014E, 0x014F, 0x0150, 0x0151, 0x0154,
-	0x0155, 0x0156, 0x0157, 0x0158, 0x0159, 0x015A, 0x015B, 0x015C, 0x015D, 0x015E,
-	0x015F, 0x0160, 0x0161, 0x0162, 0x0163, 0x0164, 0x0165, 0x0168, 0x0169, 0x016A,
-	0x016B, 0x016C, 0x016D, 0x016E, 0x016F, 0x0170, 0x0171, 0x0172, 0x0173, 0x0174,
-	0x0175, 0x0176, 0x0177, 0x0178, 0x0179, 0x017A, 0x017B, 0x017C, 0x017D, 0x017E,
-	0x017F, 0x01A0, 0x01A1, 0x01AF, 0x01B0, 0x01C4, 0x01C5, 0x01C6, 0x01C7, 0x01C8,
-	0x01C9, 0x01CA, 0x01CB, 0x01CC, 0x01CD, 0x01CE, 0x01CF, 0x01D0, 0x01D1, 0x01D2,
-	0x01D3, 0x01D4, 0x01D5, 0x01D6, 0x01D7, 0x01D8, 0x01D9, 0x01DA, 0x01DB, 0x01DC,
-	0x01DE, 0x01DF, 0x01E0, 0x01E1, 0x01E2, 0x01E3, 0x01E6, 0x01E7, 0x01E8, 0x01E9,
-	0x01EA, 0x01EB, 0x01EC, 0x01ED, 0x01EE, 0x01EF, 0x01F0, 0x01F1, 0x01F2, 0x01F3,
-	0x01F4, 0x01F5, 0x01F8, 0x01F9, 0x01FA, 0x01FB, 0x01FC, 0x01FD, 0x01FE, 0x01FF,
-	0x0200, 0x0201, 0x0202, 0x0203, 0x0204, 0x0205, 0x0206, 0x0207, 0x0208, 0x0209,
-	0x020A, 0x020B, 0x020C, 0x020D, 0x020E, 0x020F, 0x0210, 0x0211, 0x0212, 0x0213,
-	0x0214, 0x0215, 0x0216, 0x0217, 0x0218, 0x0219, 0x021A, 0x021B, 0x021E, 0x021F,
-	0x0226, 0x0227, 0x0228, 0x0229, 0x022A, 0x022B, 0x022C, 0x022D, 0x022E, 0x022F,
-	0x0230, 0x0231, 0x0232, 0x0233, 0x02B0, 0x02B1, 0x02B2, 0x02B3, 0x02B4, 0x02B5,
-	0x02B6, 0x02B7, 0x02B8, 0x02D8, 0x02D9, 0x02DA, 0x02DB, 0x02DC, 0x02DD, 0x02E0,
-	0x02E1, 0x02E2, 0x02E3, 0x02E4, 0x0340, 0x0341, 0x0343, 0x0344, 0x0374, 0x037A,
-	0x037E, 0x0384, 0x0385, 0x0386, 0x0387, 0x0388, 0x0389, 0x038A, 0x038C, 0x038E,
-	0x038F, 0x0390, 0x03AA, 0x03AB, 0x03AC, 0x03AD, 0x03AE, 0x03AF, 0x03B0, 0x03CA,
-	0x03CB, 0x03CC, 0x03CD, 0x03CE, 0x03D0, 0x03D1, 0x03D2, 0x03D3, 0x03D4, 0x03D5,
-	0x03D6, 0x03F0, 0x03F1, 0x03F2, 0x03F4, 0x03F5, 0x0400, 0x0401, 0x0403, 0x0407,
-	0x040C, 0x040D, 0x040E, 0x0419, 0x0439, 0x0450, 0x0451, 0x0453, 0x0457, 0x045C,
-	0x045D, 0x045E, 0x0476, 0x0477, 0x04C1, 0x04C2, 0x04D0, 0x04D1, 0x04D2, 0x04D3,
-	0x04D6, 0x04D7, 0x04DA, 0x04DB, 0x04DC, 0x04DD, 0x04DE, 0x04DF, 0x04E2, 0x04E3,
-	0x04E4, 0x04E5, 0x04E6, 0x04E7, 0x04EA, 0x04EB, 0x04EC, 0x04ED, 0x04EE, 0x04EF,
-	0x04F0, 0x04F1, 0x04F2, 0x04F3, 0x04F4, 0x04F5, 0x04F8, 0x04F9, 0x0587, 0x0622,
-	0x0623, 0x0624, 0x0625, 0x0626, 0x0675, 0x0676, 0x0677, 0x0678, 0x06C0, 0x06C2,
-	0x06D3, 0x0929, 0x0931, 0x0934, 0x0958, 0x0959, 0x095A, 0x095B, 0x095C, 0x095D,
-	0x095E, 0x095F, 0x09CB, 0x09CC, 0x09DC, 0x09DD, 0x09DF, 0x0A33, 0x0A36, 0x0A59,
-	0x0A5A, 0x0A5B, 0x0A5E, 0x0B48, 0x0B4B, 0x0B4C, 0x0B5C, 0x0B5D, 0x0B94, 0x0BCA,
-	0x0BCB, 0x0BCC, 0x0C48, 0x0CC0, 0x0CC7, 0x0CC8, 0x0CCA, 0x0CCB, 0x0D4A, 0x0D4B,
-	0x0D4C, 0x0DDA, 0x0DDC, 0x0DDD, 0x0DDE, 0x0E33, 0x0EB3, 0x0EDC, 0x0EDD, 0x0F0C,
-	0x0F43, 0x0F4D, 0x0F52, 0x0F57, 0x0F5C, 0x0F69, 0x0F73, 0x0F75, 0x0F76, 0x0F77,
-	0x0F78, 0x0F79, 0x0F81, 0x0F93, 0x0F9D, 0x0FA2, 0x0FA7, 0x0FAC, 0x0FB9, 0x1026,
-	0x1E00, 0x1E01, 0x1E02, 0x1E03, 0x1E04, 0x1E05, 0x1E06, 0x1E07, 0x1E08, 0x1E09,
-	0x1E0A, 0x1E0B, 0x1E0C, 0x1E0D, 0x1E0E, 0x1E0F, 0x1E10, 0x1E11, 0x1E12, 0x1E13,
-	0x1E14, 0x1E15, 0x1E16, 0x1E17, 0x1E18, 0x1E19, 0x1E1A, 0x1E1B, 0x1E1C, 0x1E1D,
-	0x1E1E, 0x1E1F, 0x1E20, 0x1E21, 0x1E22, 0x1E23, 0x1E24, 0x1E25, 0x1E26, 0x1E27,
-	0x1E28, 0x1E29, 0x1E2A, 0x1E2B, 0x1E2C, 0x1E2D, 0x1E2E, 0x1E2F, 0x1E30, 0x1E31,
-	0x1E32, 0x1E33, 0x1E34, 0x1E35, 0x1E36, 0x1E37, 0x1E38, 0x1E39, 0x1E3A, 0x1E3B,
-	0x1E3C, 0x1E3D, 0x1E3E, 0x1E3F, 0x1E40, 0x1E41, 0x1E42, 0x1E43, 0x1E44, 0x1E45,
-	0x1E46, 0x1E47, 0x1E48, 0x1E49, 0x1E4A, 0x1E4B, 0x1E4C, 0x1E4D, 0x1E4E, 0x1E4F,
-	0x1E50, 0x1E51, 0x1E52, 0x1E53, 0x1E54, 0x1E55, 0x1E56, 0x1E57, 0x1E58, 0x1E59,
-	0x1E5A, 0x1E5B, 0x1E5C, 0x1E5D, 0x1E5E, 0x1E5F, 0x1E60, 0x1E61, 0x1E62, 0x1E63,
-	0x1E64, 0x1E65, 0x1E66, 0x1E67, 0x1E68, 0x1E69, 0x1E6A, 0x1E6B, 0x1E6C, 0x1E6D,
-	0x1E6E, 0x1E6F, 0x1E70, 0x1E71, 0x1E72, 0x1E73, 0x1E74, 0x1E75, 0x1E76, 0x1E77,
-	0x1E78, 0x1E79, 0x1E7A, 0x1E7B, 0x1E7C, 0x1E7D, 0x1E7E, 0x1E7F, 0x1E80, 0x1E81,
-	0x1E82, 0x1E83, 0x1E84, 0x1E85, 0x1E86, 0x1E87, 0x1E88, 0x1E89, 0x1E8A, 0x1E8B,
-	0x1E8C, 0x1E8D, 0x1E8E, 0x1E8F, 0x1E90, 0x1E91, 0x1E92, 0x1E93, 0x1E94, 0x1E95,
-	0x1E96, 0x1E97, 0x1E98, 0x1E99, 0x1E9A, 0x1E9B, 0x1EA0, 0x1EA1, 0x1EA2, 0x1EA3,
-	0x1EA4, 0x1EA5, 0x1EA6, 0x1EA7, 0x1EA8, 0x1EA9, 0x1EAA, 0x1EAB, 0x1EAC, 0x1EAD,
-	0x1EAE, 0x1EAF, 0x1EB0, 0x1EB1, 0x1EB2, 0x1EB3, 0x1EB4, 0x1EB5, 0x1EB6, 0x1EB7,
-	0x1EB8, 0x1EB9, 0x1EBA, 0x1EBB, 0x1EBC, 0x1EBD, 0x1EBE, 0x1EBF, 0x1EC0, 0x1EC1,
-	0x1EC2, 0x1EC3, 0x1EC4, 0x1EC5, 0x1EC6, 0x1EC7, 0x1EC8, 0x1EC9, 0x1ECA, 0x1ECB,
-	0x1ECC, 0x1ECD, 0x1ECE, 0x1ECF, 0x1ED0, 0x1ED1, 0x1ED2, 0x1ED3, 0x1ED4, 0x1ED5,
-	0x1ED6, 0x1ED7, 0x1ED8, 0x1ED9, 0x1EDA, 0x1EDB, 0x1EDC, 0x1EDD, 0x1EDE, 0x1EDF,
-	0x1EE0, 0x1EE1, 0x1EE2, 0x1EE3, 0x1EE4, 0x1EE5, 0x1EE6, 0x1EE7, 0x1EE8, 0x1EE9,
-	0x1EEA, 0x1EEB, 0x1EEC, 0x1EED, 0x1EEE, 0x1EEF, 0x1EF0, 0x1EF1, 0x1EF2, 0x1EF3,
-	0x1EF4, 0x1EF5, 0x1EF6, 0x1EF7, 0x1EF8, 0x1EF9, 0x1F00, 0x1F01, 0x1F02, 0x1F03,
-	0x1F04, 0x1F05, 0x1F06, 0x1F07, 0x1F08, 0x1F09, 0x1F0A, 0x1F0B, 0x1F0C, 0x1F0D,
-	0x1F0E, 0x1F0F, 0x1F10, 0x1F11, 0x1F12, 0x1F13, 0x1F14, 0x1F15, 0x1F18, 0x1F19,
-	0x1F1A, 0x1F1B, 0x1F1C, 0x1F1D, 0x1F20, 0x1F21, 0x1F22, 0x1F23, 0x1F24, 0x1F25,
-	0x1F26, 0x1F27, 0x1F28, 0x1F29, 0x1F2A, 0x1F2B, 0x1F2C, 0x1F2D, 0x1F2E, 0x1F2F,
-	0x1F30, 0x1F31, 0x1F32, 0x1F33, 0x1F34, 0x1F35, 0x1F36, 0x1F37, 0x1F38, 0x1F39,
-	0x1F3A, 0x1F3B, 0x1F3C, 0x1F3D, 0x1F3E, 0x1F3F, 0x1F40, 0x1F41, 0x1F42, 0x1F43,
-	0x1F44, 0x1F45, 0x1F48, 0x1F49, 0x1F4A, 0x1F4B, 0x1F4C, 0x1F4D, 0x1F50, 0x1F51,
-	0x1F52, 0x1F53, 0x1F54, 0x1F55, 0x1F56, 0x1F57, 0x1F59, 0x1F5B, 0x1F5D, 0x1F5F,
-	0x1F60, 0x1F61, 0x1F62, 0x1F63, 0x1F64, 0x1F65, 0x1F66, 0x1F67, 0x1F68, 0x1F69,
-	0x1F6A, 0x1F6B, 0x1F6C, 0x1F6D, 0x1F6E, 0x1F6F, 0x1F70, 0x1F71, 0x1F72, 0x1F73,
-	0x1F74, 0x1F75, 0x1F76, 0x1F77, 0x1F78, 0x1F79, 0x1F7A, 0x1F7B, 0x1F7C, 0x1F7D,
-	0x1F80, 0x1F81, 0x1F82, 0x1F83, 0x1F84, 0x1F85, 0x1F86, 0x1F87, 0x1F88, 0x1F89,
-	0x1F8A, 0x1F8B, 0x1F8C, 0x1F8D, 0x1F8E, 0x1F8F, 0x1F90, 0x1F91, 0x1F92, 0x1F93,
-	0x1F94, 0x1F95, 0x1F96, 0x1F97, 0x1F98, 0x1F99, 0x1F9A, 0x1F9B, 0x1F9C, 0x1F9D,
-	0x1F9E, 0x1F9F, 0x1FA0, 0x1FA1, 0x1FA2, 0x1FA3, 0x1FA4, 0x1FA5, 0x1FA6, 0x1FA7,
-	0x1FA8, 0x1FA9, 0x1FAA, 0x1FAB, 0x1FAC, 0x1FAD, 0x1FAE, 0x1FAF, 0x1FB0, 0x1FB1,
-	0x1FB2, 0x1FB3, 0x1FB4, 0x1FB6, 0x1FB7, 0x1FB8, 0x1FB9, 0x1FBA, 0x1FBB, 0x1FBC,
-	0x1FBD, 0x1FBE, 0x1FBF, 0x1FC0, 0x1FC1, 0x1FC2, 0x1FC3, 0x1FC4, 0x1FC6, 0x1FC7,
-	0x1FC8, 0x1FC9, 0x1FCA, 0x1FCB, 0x1FCC, 0x1FCD, 0x1FCE, 0x1FCF, 0x1FD0, 0x1FD1,
-	0x1FD2, 0x1FD3, 0x1FD6, 0x1FD7, 0x1FD8, 0x1FD9, 0x1FDA, 0x1FDB, 0x1FDD, 0x1FDE,
-	0x1FDF, 0x1FE0, 0x1FE1, 0x1FE2, 0x1FE3, 0x1FE4, 0x1FE5, 0x1FE6, 0x1FE7, 0x1FE8,
-	0x1FE9, 0x1FEA, 0x1FEB, 0x1FEC, 0x1FED, 0x1FEE, 0x1FEF, 0x1FF2, 0x1FF3, 0x1FF4,
-	0x1FF6, 0x1FF7, 0x1FF8, 0x1FF9, 0x1FFA, 0x1FFB, 0x1FFC, 0x1FFD, 0x1FFE, 0x2000,
-	0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200A,
-	0x2011, 0x2017, 0x2024, 0x2025, 0x2026, 0x202F, 0x2033, 0x2034, 0x2036, 0x2037,
-	0x203C, 0x203E, 0x2047, 0x2048, 0x2049, 0x2057, 0x205F, 0x2070, 0x2071, 0x2074,
-	0x2075, 0x2076, 0x2077, 0x2078, 0x2079, 0x207A, 0x207B, 0x207C, 0x207D, 0x207E,
-	0x207F, 0x2080, 0x2081, 0x2082, 0x2083, 0x2084, 0x2085, 0x2086, 0x2087, 0x2088,
-	0x2089, 0x208A, 0x208B, 0x208C, 0x208D, 0x208E, 0x20A8, 0x2100, 0x2101, 0x2102,
-	0x2103, 0x2105, 0x2106, 0x2107, 0x2109, 0x210A, 0x210B, 0x210C, 0x210D, 0x210E,
-	0x210F, 0x2110, 0x2111, 0x2112, 0x2113, 0x2115, 0x2116, 0x2119, 0x211A, 0x211B,
-	0x211C, 0x211D, 0x2120, 0x2121, 0x2122, 0x2124, 0x2126, 0x2128, 0x212A, 0x212B,
-	0x212C, 0x212D, 0x212F, 0x2130, 0x2131, 0x2133, 0x2134, 0x2135, 0x2136, 0x2137,
-	0x2138, 0x2139, 0x213D, 0x213E, 0x213F, 0x2140, 0x2145, 0x2146, 0x2147, 0x2148,
-	0x2149, 0x2153, 0x2154, 0x2155, 0x2156, 0x2157, 0x2158, 0x2159, 0x215A, 0x215B,
-	0x215C, 0x215D, 0x215E, 0x215F, 0x2160, 0x2161, 0x2162, 0x2163, 0x2164, 0x2165,
-	0x2166, 0x2167, 0x2168, 0x2169, 0x216A, 0x216B, 0x216C, 0x216D, 0x216E, 0x216F,
-	0x2170, 0x2171, 0x2172, 0x2173, 0x2174, 0x2175, 0x2176, 0x2177, 0x2178, 0x2179,
-	0x217A, 0x217B, 0x217C, 0x217D, 0x217E, 0x217F, 0x219A, 0x219B, 0x21AE, 0x21CD,
-	0x21CE, 0x21CF, 0x2204, 0x2209, 0x220C, 0x2224, 0x2226, 0x222C, 0x222D, 0x222F,
-	0x2230, 0x2241, 0x2244, 0x2247, 0x2249, 0x2260, 0x2262, 0x226D, 0x226E, 0x226F,
-	0x2270, 0x2271, 0x2274, 0x2275, 0x2278, 0x2279, 0x2280, 0x2281, 0x2284, 0x2285,
-	0x2288, 0x2289, 0x22AC, 0x22AD, 0x22AE, 0x22AF, 0x22E0, 0x22E1, 0x22E2, 0x22E3,
-	0x22EA, 0x22EB, 0x22EC, 0x22ED, 0x2329, 0x232A, 0x2460, 0x2461, 0x2462, 0x2463,
-	0x2464, 0x2465, 0x2466, 0x2467, 0x2468, 0x2469, 0x246A, 0x246B, 0x246C, 0x246D,
-	0x246E, 0x246F, 0x2470, 0x2471, 0x2472, 0x2473, 0x2474, 0x2475, 0x2476, 0x2477,
-	0x2478, 0x2479, 0x247A, 0x247B, 0x247C, 0x247D, 0x247E, 0x247F, 0x2480, 0x2481,
-	0x2482, 0x2483, 0x2484, 0x2485, 0x2486, 0x2487, 0x2488, 0x2489, 0x248A, 0x248B,
-	0x248C, 0x248D, 0x248E, 0x248F, 0x2490, 0x2491, 0x2492, 0x2493, 0x2494, 0x2495,
-	0x2496, 0x2497, 0x2498, 0x2499, 0x249A, 0x249B, 0x249C, 0x249D, 0x249E, 0x249F,
-	0x24A0, 0x24A1, 0x24A2, 0x24A3, 0x24A4, 0x24A5, 0x24A6, 0x24A7, 0x24A8, 0x24A9,
-	0x24AA, 0x24AB, 0x24AC, 0x24AD, 0x24AE, 0x24AF, 0x24B0, 0x24B1, 0x24B2, 0x24B3,
-	0x24B4, 0x24B5, 0x24B6, 0x24B7, 0x24B8, 0x24B9, 0x24BA, 0x24BB, 0x24BC, 0x24BD,
-	0x24BE, 0x24BF, 0x24C0, 0x24C1, 0x24C2, 0x24C3, 0x24C4, 0x24C5, 0x24C6, 0x24C7,
-	0x24C8, 0x24C9, 0x24CA, 0x24CB, 0x24CC, 0x24CD, 0x24CE, 0x24CF, 0x24D0, 0x24D1,
-	0x24D2, 0x24D3, 0x24D4, 0x24D5, 0x24D6, 0x24D7, 0x24D8, 0x24D9, 0x24DA, 0x24DB,
-	0x24DC, 0x24DD, 0x24DE, 0x24DF, 0x24E0, 0x24E1, 0x24E2, 0x24E3, 0x24E4, 0x24E5,
-	0x24E6, 0x24E7, 0x24E8, 0x24E9, 0x24EA, 0x2A0C, 0x2A74, 0x2A75, 0x2A76, 0x2ADC,
-	0x2E9F, 0x2EF3, 0x2F00, 0x2F01, 0x2F02, 0x2F03, 0x2F04, 0x2F05, 0x2F06, 0x2F07,
-	0x2F08, 0x2F09, 0x2F0A, 0x2F0B, 0x2F0C, 0x2F0D, 0x2F0E, 0x2F0F, 0x2F10, 0x2F11,
-	0x2F12, 0x2F13, 0x2F14, 0x2F15, 0x2F16, 0x2F17, 0x2F18, 0x2F19, 0x2F1A, 0x2F1B,
-	0x2F1C, 0x2F1D, 0x2F1E, 0x2F1F, 0x2F20, 0x2F21, 0x2F22, 0x2F23, 0x2F24, 0x2F25,
-	0x2F26, 0x2F27, 0x2F28, 0x2F29, 0x2F2A, 0x2F2B, 0x2F2C, 0x2F2D, 0x2F2E, 0x2F2F,
-	0x2F30, 0x2F31, 0x2F32, 0x2F33, 0x2F34, 0x2F35, 0x2F36, 0x2F37, 0x2F38, 0x2F39,
-	0x2F3A, 0x2F3B, 0x2F3C, 0x2F3D, 0x2F3E, 0x2F3F, 0x2F40, 0x2F41, 0x2F42, 0x2F43,
-	0x2F44, 0x2F45, 0x2F46, 0x2F47, 0x2F48, 0x2F49, 0x2F4A, 0x2F4B, 0x2F4C, 0x2F4D,
-	0x2F4E, 0x2F4F, 0x2F50, 0x2F51, 0x2F52, 0x2F53, 0x2F54, 0x2F55, 0x2F56, 0x2F57,
-	0x2F58, 0x2F59, 0x2F5A, 0x2F5B, 0x2F5C, 0x2F5D, 0x2F5E, 0x2F5F, 0x2F60, 0x2F61,
-	0x2F62, 0x2F63, 0x2F64, 0x2F65, 0x2F66, 0x2F67, 0x2F68, 0x2F69, 0x2F6A, 0x2F6B,
-	0x2F6C, 0x2F6D, 0x2F6E, 0x2F6F, 0x2F70, 0x2F71, 0x2F72, 0x2F73, 0x2F74, 0x2F75,
-	0x2F76, 0x2F77, 0x2F78, 0x2F79, 0x2F7A, 0x2F7B, 0x2F7C, 0x2F7D, 0x2F7E, 0x2F7F,
-	0x2F80, 0x2F81, 0x2F82, 0x2F83, 0x2F84, 0x2F85, 0x2F86, 0x2F87, 0x2F88, 0x2F89,
-	0x2F8A, 0x2F8B, 0x2F8C, 0x2F8D, 0x2F8E, 0x2F8F, 0x2F90, 0x2F91, 0x2F92, 0x2F93,
-	0x2F94, 0x2F95, 0x2F96, 0x2F97, 0x2F98, 0x2F99, 0x2F9A, 0x2F9B, 0x2F9C, 0x2F9D,
-	0x2F9E, 0x2F9F, 0x2FA0, 0x2FA1, 0x2FA2, 0x2FA3, 0x2FA4, 0x2FA5, 0x2FA6, 0x2FA7,
-	0x2FA8, 0x2FA9, 0x2FAA, 0x2FAB, 0x2FAC, 0x2FAD, 0x2FAE, 0x2FAF, 0x2FB0, 0x2FB1,
-	0x2FB2, 0x2FB3, 0x2FB4, 0x2FB5, 0x2FB6, 0x2FB7, 0x2FB8, 0x2FB9, 0x2FBA, 0x2FBB,
-	0x2FBC, 0x2FBD, 0x2FBE, 0x2FBF, 0x2FC0, 0x2FC1, 0x2FC2, 0x2FC3, 0x2FC4, 0x2FC5,
-	0x2FC6, 0x2FC7, 0x2FC8, 0x2FC9, 0x2FCA, 0x2FCB, 0x2FCC, 0x2FCD, 0x2FCE, 0x2FCF,
-	0x2FD0, 0x2FD1, 0x2FD2, 0x2FD3, 0x2FD4, 0x2FD5, 0x3000, 0x3036, 0x3038, 0x3039,
-	0x303A, 0x304C, 0x304E, 0x3050, 0x3052, 0x3054, 0x3056, 0x3058, 0x305A, 0x305C,
-	0x305E, 0x3060, 0x3062, 0x3065, 0x3067, 0x3069, 0x3070, 0x3071, 0x3073, 0x3074,
-	0x3076, 0x3077, 0x3079, 0x307A, 0x307C, 0x307D, 0x3094, 0x309B, 0x309C, 0x309E,
-	0x309F, 0x30AC, 0x30AE, 0x30B0, 0x30B2, 0x30B4, 0x30B6, 0x30B8, 0x30BA, 0x30BC,
-	0x30BE, 0x30C0, 0x30C2, 0x30C5, 0x30C7, 0x30C9, 0x30D0, 0x30D1, 0x30D3, 0x30D4,
-	0x30D6, 0x30D7, 0x30D9, 0x30DA, 0x30DC, 0x30DD, 0x30F4, 0x30F7, 0x30F8, 0x30F9,
-	0x30FA, 0x30FE, 0x30FF, 0x3131, 0x3132, 0x3133, 0x3134, 0x3135, 0x3136, 0x3137,
-	0x3138, 0x3139, 0x313A, 0x313B, 0x313C, 0x313D, 0x313E, 0x313F, 0x3140, 0x3141,
-	0x3142, 0x3143, 0x3144, 0x3145, 0x3146, 0x3147, 0x3148, 0x3149, 0x314A, 0x314B,
-	0x314C, 0x314D, 0x314E, 0x314F, 0x3150, 0x3151, 0x3152, 0x3153, 0x3154, 0x3155,
-	0x3156, 0x3157, 0x3158, 0x3159, 0x315A, 0x315B, 0x315C, 0x315D, 0x315E, 0x315F,
-	0x3160, 0x3161, 0x3162, 0x3163, 0x3164, 0x3165, 0x3166, 0x3167, 0x3168, 0x3169,
-	0x316A, 0x316B, 0x316C, 0x316D, 0x316E, 0x316F, 0x3170, 0x3171, 0x3172, 0x3173,
-	0x3174, 0x3175, 0x3176, 0x3177, 0x3178, 0x3179, 0x317A, 0x317B, 0x317C, 0x317D,
-	0x317E, 0x317F, 0x3180, 0x3181, 0x3182, 0x3183, 0x3184, 0x3185, 0x3186, 0x3187,
-	0x3188, 0x3189, 0x318A, 0x318B, 0x318C, 0x318D, 0x318E, 0x3192, 0x3193, 0x3194,
-	0x3195, 0x3196, 0x3197, 0x3198, 0x3199, 0x319A, 0x319B, 0x319C, 0x319D, 0x319E,
-	0x319F, 0x3200, 0x3201, 0x3202, 0x3203, 0x3204, 0x3205, 0x3206, 0x3207, 0x3208,
-	0x3209, 0x320A, 0x320B, 0x320C, 0x320D, 0x320E, 0x320F, 0x3210, 0x3211, 0x3212,
-	0x3213, 0x3214, 0x3215, 0x3216, 0x3217, 0x3218, 0x3219, 0x321A, 0x321B, 0x321C,
-	0x3220, 0x3221, 0x3222, 0x3223, 0x3224, 0x3225, 0x3226, 0x3227, 0x3228, 0x3229,
-	0x322A, 0x322B, 0x322C, 0x322D, 0x322E, 0x322F, 0x3230, 0x3231, 0x3232, 0x3233,
-	0x3234, 0x3235, 0x3236, 0x3237, 0x3238, 0x3239, 0x323A, 0x323B, 0x323C, 0x323D,
-	0x323E, 0x323F, 0x3240, 0x3241, 0x3242, 0x3243, 0x3251, 0x3252, 0x3253, 0x3254,
-	0x3255, 0x3256, 0x3257, 0x3258, 0x3259, 0x325A, 0x325B, 0x325C, 0x325D, 0x325E,
-	0x325F, 0x3260, 0x3261, 0x3262, 0x3263, 0x3264, 0x3265, 0x3266, 0x3267, 0x3268,
-	0x3269, 0x326A, 0x326B, 0x326C, 0x326D, 0x326E, 0x326F, 0x3270, 0x3271, 0x3272,
-	0x3273, 0x3274, 0x3275, 0x3276, 0x3277, 0x3278, 0x3279, 0x327A, 0x327B, 0x3280,
-	0x3281, 0x3282, 0x3283, 0x3284, 0x3285, 0x3286, 0x3287, 0x3288, 0x3289, 0x328A,
-	0x328B, 0x328C, 0x328D, 0x328E, 0x328F, 0x3290, 0x3291, 0x3292, 0x3293, 0x3294,
-	0x3295, 0x3296, 0x3297, 0x3298, 0x3299, 0x329A, 0x329B, 0x329C, 0x329D, 0x329E,
-	0x329F, 0x32A0, 0x32A1, 0x32A2, 0x32A3, 0x32A4, 0x32A5, 0x32A6, 0x32A7, 0x32A8,
-	0x32A9, 0x32AA, 0x32AB, 0x32AC, 0x32AD, 0x32AE, 0x32AF, 0x32B0, 0x32B1, 0x32B2,
-	0x32B3, 0x32B4, 0x32B5, 0x32B6, 0x32B7, 0x32B8, 0x32B9, 0x32BA, 0x32BB, 0x32BC,
-	0x32BD, 0x32BE, 0x32BF, 0x32C0, 0x32C1, 0x32C2, 0x32C3, 0x32C4, 0x32C5, 0x32C6,
-	0x32C7, 0x32C8, 0x32C9, 0x32CA, 0x32CB, 0x32D0, 0x32D1, 0x32D2, 0x32D3, 0x32D4,
-	0x32D5, 0x32D6, 0x32D7, 0x32D8, 0x32D9, 0x32DA, 0x32DB, 0x32DC, 0x32DD, 0x32DE,
-	0x32DF, 0x32E0, 0x32E1, 0x32E2, 0x32E3, 0x32E4, 0x32E5, 0x32E6, 0x32E7, 0x32E8,
-	0x32E9, 0x32EA, 0x32EB, 0x32EC, 0x32ED, 0x32EE, 0x32EF, 0x32F0, 0x32F1, 0x32F2,
-	0x32F3, 0x32F4, 0x32F5, 0x32F6, 0x32F7, 0x32F8, 0x32F9, 0x32FA, 0x32FB, 0x32FC,
-	0x32FD, 0x32FE, 0x3300, 0x3301, 0x3302, 0x3303, 0x3304, 0x3305, 0x3306, 0x3307,
-	0x3308, 0x3309, 0x330A, 0x330B, 0x330C, 0x330D, 0x330E, 0x330F, 0x3310, 0x3311,
-	0x3312, 0x3313, 0x3314, 0x3315, 0x3316, 0x3317, 0x3318, 0x3319, 0x331A, 0x331B,
-	0x331C, 0x331D, 0x331E, 0x331F, 0x3320, 0x3321, 0x3322, 0x3323, 0x3324, 0x3325,
-	0x3326, 0x3327, 0x3328, 0x3329, 0x332A, 0x332B, 0x332C, 0x332D, 0x332E, 0x332F,
-	0x3330, 0x3331, 0x3332, 0x3333, 0x3334, 0x3335, 0x3336, 0x3337, 0x3338, 0x3339,
-	0x333A, 0x333B, 0x333C, 0x333D, 0x333E, 0x333F, 0x3340, 0x3341, 0x3342, 0x3343,
-	0x3344, 0x3345, 0x3346, 0x3347, 0x3348, 0x3349, 0x334A, 0x334B, 0x334C, 0x334D,
-	0x334E, 0x334F, 0x3350, 0x3351, 0x3352, 0x3353, 0x3354, 0x3355, 0x3356, 0x3357,
-	0x3358, 0x3359, 0x335A, 0x335B, 0x335C, 0x335D, 0x335E, 0x335F, 0x3360, 0x3361,
-	0x3362, 0x3363, 0x3364, 0x3365, 0x3366, 0x3367, 0x3368, 0x3369, 0x336A, 0x336B,
-	0x336C, 0x336D, 0x336E, 0x336F, 0x3370, 0x3371, 0x3372, 0x3373, 0x3374, 0x3375,
-	0x3376, 0x337B, 0x337C, 0x337D, 0x337E, 0x337F, 0x3380, 0x3381, 0x3382, 0x3383,
-	0x3384, 0x3385, 0x3386, 0x3387, 0x3388, 0x3389, 0x338A, 0x338B, 0x338C, 0x338D,
-	0x338E, 0x338F, 0x3390, 0x3391, 0x3392, 0x3393, 0x3394, 0x3395, 0x3396, 0x3397,
-	0x3398, 0x3399, 0x339A, 0x339B, 0x339C, 0x339D, 0x339E, 0x339F, 0x33A0, 0x33A1,
-	0x33A2, 0x33A3, 0x33A4, 0x33A5, 0x33A6, 0x33A7, 0x33A8, 0x33A9, 0x33AA, 0x33AB,
-	0x33AC, 0x33AD, 0x33AE, 0x33AF, 0x33B0, 0x33B1, 0x33B2, 0x33B3, 0x33B4, 0x33B5,
-	0x33B6, 0x33B7, 0x33B8, 0x33B9, 0x33BA, 0x33BB, 0x33BC, 0x33BD, 0x33BE, 0x33BF,
-	0x33C0, 0x33C1, 0x33C2, 0x33C3, 0x33C4, 0x33C5, 0x33C6, 0x33C7, 0x33C8, 0x33C9,
-	0x33CA, 0x33CB, 0x33CC, 0x33CD, 0x33CE, 0x33CF, 0x33D0, 0x33D1, 0x33D2, 0x33D3,
-	0x33D4, 0x33D5, 0x33D6, 0x33D7, 0x33D8, 0x33D9, 0x33DA, 0x33DB, 0x33DC, 0x33DD,
-	0x33E0, 0x33E1, 0x33E2, 0x33E3, 0x33E4, 0x33E5, 0x33E6, 0x33E7, 0x33E8, 0x33E9,
-	0x33EA, 0x33EB, 0x33EC, 0x33ED, 0x33EE, 0x33EF, 0x33F0, 0x33F1, 0x33F2, 0x33F3,
-	0x33F4, 0x33F5, 0x33F6, 0x33F7, 0x33F8, 0x33F9, 0x33FA, 0x33FB, 0x33FC, 0x33FD,
-	0x33FE, 0xF900, 0xF901, 0xF902, 0xF903, 0xF904, 0xF905, 0xF906, 0xF907, 0xF908,
-	0xF909, 0xF90A, 0xF90B, 0xF90C, 0xF90D, 0xF90E, 0xF90F, 0xF910, 0xF911, 0xF912,
-	0xF913, 0xF914, 0xF915, 0xF916, 0xF917, 0xF918, 0xF919, 0xF91A, 0xF91B, 0xF91C,
-	0xF91D, 0xF91E, 0xF91F, 0xF920, 0xF921, 0xF922, 0xF923, 0xF924, 0xF925, 0xF926,
-	0xF927, 0xF928, 0xF929, 0xF92A, 0xF92B, 0xF92C, 0xF92D, 0xF92E, 0xF92F, 0xF930,
-	0xF931, 0xF932, 0xF933, 0xF934, 0xF935, 0xF936, 0xF937, 0xF938, 0xF939, 0xF93A,
-	0xF93B, 0xF93C, 0xF93D, 0xF93E, 0xF93F, 0xF940, 0xF941, 0xF942, 0xF943, 0xF944,
-	0xF945, 0xF946, 0xF947, 0xF948, 0xF949, 0xF94A, 0xF94B, 0xF94C, 0xF94D, 0xF94E,
-	0xF94F, 0xF950, 0xF951, 0xF952, 0xF953, 0xF954, 0xF955, 0xF956, 0xF957, 0xF958,
-	0xF959, 0xF95A, 0xF95B, 0xF95C, 0xF95D, 0xF95E, 0xF95F, 0xF960, 0xF961, 0xF962,
-	0xF963, 0xF964, 0xF965, 0xF966, 0xF967, 0xF968, 0xF969, 0xF96A, 0xF96B, 0xF96C,
-	0xF96D, 0xF96E, 0xF96F, 0xF970, 0xF971, 0xF972, 0xF973, 0xF974, 0xF975, 0xF976,
-	0xF977, 0xF978, 0xF979, 0xF97A, 0xF97B, 0xF97C, 0xF97D, 0xF97E, 0xF97F, 0xF980,
-	0xF981, 0xF982, 0xF983, 0xF984, 0xF985, 0xF986, 0xF987, 0xF988, 0xF989, 0xF98A,
-	0xF98B, 0xF98C, 0xF98D, 0xF98E, 0xF98F, 0xF990, 0xF991, 0xF992, 0xF993, 0xF994,
-	0xF995, 0xF996, 0xF997, 0xF998, 0xF999, 0xF99A, 0xF99B, 0xF99C, 0xF99D, 0xF99E,
-	0xF99F, 0xF9A0, 0xF9A1, 0xF9A2, 0xF9A3, 0xF9A4, 0xF9A5, 0xF9A6, 0xF9A7, 0xF9A8,
-	0xF9A9, 0xF9AA, 0xF9AB, 0xF9AC, 0xF9AD, 0xF9AE, 0xF9AF, 0xF9B0, 0xF9B1, 0xF9B2,
-	0xF9B3, 0xF9B4, 0xF9B5, 0xF9B6, 0xF9B7, 0xF9B8, 0xF9B9, 0xF9BA, 0xF9BB, 0xF9BC,
-	0xF9BD, 0xF9BE, 0xF9BF, 0xF9C0, 0xF9C1, 0xF9C2, 0xF9C3, 0xF9C4, 0xF9C5, 0xF9C6,
-	0xF9C7, 0xF9C8, 0xF9C9, 0xF9CA, 0xF9CB, 0xF9CC, 0xF9CD, 0xF9CE, 0xF9CF, 0xF9D0,
-	0xF9D1, 0xF9D2, 0xF9D3, 0xF9D4, 0xF9D5, 0xF9D6, 0xF9D7, 0xF9D8, 0xF9D9, 0xF9DA,
-	0xF9DB, 0xF9DC, 0xF9DD, 0xF9DE, 0xF9DF, 0xF9E0, 0xF9E1, 0xF9E2, 0xF9E3, 0xF9E4,
-	0xF9E5, 0xF9E6, 0xF9E7, 0xF9E8, 0xF9E9, 0xF9EA, 0xF9EB, 0xF9EC, 0xF9ED, 0xF9EE,
-	0xF9EF, 0xF9F0, 0xF9F1, 0xF9F2, 0xF9F3, 0xF9F4, 0xF9F5, 0xF9F6, 0xF9F7, 0xF9F8,
-	0xF9F9, 0xF9FA, 0xF9FB, 0xF9FC, 0xF9FD, 0xF9FE, 0xF9FF, 0xFA00, 0xFA01, 0xFA02,
-	0xFA03, 0xFA04, 0xFA05, 0xFA06, 0xFA07, 0xFA08, 0xFA09, 0xFA0A, 0xFA0B, 0xFA0C,
-	0xFA0D, 0xFA10, 0xFA12, 0xFA15, 0xFA16, 0xFA17, 0xFA18, 0xFA19, 0xFA1A, 0xFA1B,
-	0xFA1C, 0xFA1D, 0xFA1E, 0xFA20, 0xFA22, 0xFA25, 0xFA26, 0xFA2A, 0xFA2B, 0xFA2C,
-	0xFA2D, 0xFA30, 0xFA31, 0xFA32, 0xFA33, 0xFA34, 0xFA35, 0xFA36, 0xFA37, 0xFA38,
-	0xFA39, 0xFA3A, 0xFA3B, 0xFA3C, 0xFA3D, 0xFA3E, 0xFA3F, 0xFA40, 0xFA41, 0xFA42,
-	0xFA43, 0xFA44, 0xFA45, 0xFA46, 0xFA47, 0xFA48, 0xFA49, 0xFA4A, 0xFA4B, 0xFA4C,
-	0xFA4D, 0xFA4E, 0xFA4F, 0xFA50, 0xFA51, 0xFA52, 0xFA53, 0xFA54, 0xFA55, 0xFA56,
-	0xFA57, 0xFA58, 0xFA59, 0xFA5A, 0xFA5B, 0xFA5C, 0xFA5D, 0xFA5E, 0xFA5F, 0xFA60,
-	0xFA61, 0xFA62, 0xFA63, 0xFA64, 0xFA65, 0xFA66, 0xFA67, 0xFA68, 0xFA69, 0xFA6A,
-	0xFB00, 0xFB01, 0xFB02, 0xFB03, 0xFB04, 0xFB05, 0xFB06, 0xFB13, 0xFB14, 0xFB15,
-	0xFB16, 0xFB17, 0xFB1D, 0xFB1F, 0xFB20, 0xFB21, 0xFB22, 0xFB23, 0xFB24, 0xFB25,
-	0xFB26, 0xFB27, 0xFB28, 0xFB29, 0xFB2A, 0xFB2B, 0xFB2C, 0xFB2D, 0xFB2E, 0xFB2F,
-	0xFB30, 0xFB31, 0xFB32, 0xFB33, 0xFB34, 0xFB35, 0xFB36, 0xFB38, 0xFB39, 0xFB3A,
-	0xFB3B, 0xFB3C, 0xFB3E, 0xFB40, 0xFB41, 0xFB43, 0xFB44, 0xFB46, 0xFB47, 0xFB48,
-	0xFB49, 0xFB4A, 0xFB4B, 0xFB4C, 0xFB4D, 0xFB4E, 0xFB4F, 0xFB50, 0xFB51, 0xFB52,
-	0xFB53, 0xFB54, 0xFB55, 0xFB56, 0xFB57, 0xFB58, 0xFB59, 0xFB5A, 0xFB5B, 0xFB5C,
-	0xFB5D, 0xFB5E, 0xFB5F, 0xFB60, 0xFB61, 0xFB62, 0xFB63, 0xFB64, 0xFB65, 0xFB66,
-	0xFB67, 0xFB68, 0xFB69, 0xFB6A, 0xFB6B, 0xFB6C, 0xFB6D, 0xFB6E, 0xFB6F, 0xFB70,
-	0xFB71, 0xFB72, 0xFB73, 0xFB74, 0xFB75, 0xFB76, 0xFB77, 0xFB78, 0xFB79, 0xFB7A,
-	0xFB7B, 0xFB7C, 0xFB7D, 0xFB7E, 0xFB7F, 0xFB80, 0xFB81, 0xFB82, 0xFB83, 0xFB84,
-	0xFB85, 0xFB86, 0xFB87, 0xFB88, 0xFB89, 0xFB8A, 0xFB8B, 0xFB8C, 0xFB8D, 0xFB8E,
-	0xFB8F, 0xFB90, 0xFB91, 0xFB92, 0xFB93, 0xFB94, 0xFB95, 0xFB96, 0xFB97, 0xFB98,
-	0xFB99, 0xFB9A, 0xFB9B, 0xFB9C, 0xFB9D, 0xFB9E, 0xFB9F, 0xFBA0, 0xFBA1, 0xFBA2,
-	0xFBA3, 0xFBA4, 0xFBA5, 0xFBA6, 0xFBA7, 0xFBA8, 0xFBA9, 0xFBAA, 0xFBAB, 0xFBAC,
-	0xFBAD, 0xFBAE, 0xFBAF, 0xFBB0, 0xFBB1, 0xFBD3, 0xFBD4, 0xFBD5, 0xFBD6, 0xFBD7,
-	0xFBD8, 0xFBD9, 0xFBDA, 0xFBDB, 0xFBDC, 0xFBDD, 0xFBDE, 0xFBDF, 0xFBE0, 0xFBE1,
-	0xFBE2, 0xFBE3, 0xFBE4, 0xFBE5, 0xFBE6, 0xFBE7, 0xFBE8, 0xFBE9, 0xFBEA, 0xFBEB,
-	0xFBEC, 0xFBED, 0xFBEE, 0xFBEF, 0xFBF0, 0xFBF1, 0xFBF2, 0xFBF3, 0xFBF4, 0xFBF5,
-	0xFBF6, 0xFBF7, 0xFBF8, 0xFBF9, 0xFBFA, 0xFBFB, 0xFBFC, 0xFBFD, 0xFBFE, 0xFBFF,
-	0xFC00, 0xFC01, 0xFC02, 0xFC03, 0xFC04, 0xFC05, 0xFC06, 0xFC07, 0xFC08, 0xFC09,
-	0xFC0A, 0xFC0B, 0xFC0C, 0xFC0D, 0xFC0E, 0xFC0F, 0xFC10, 0xFC11, 0xFC12, 0xFC13,
-	0xFC14, 0xFC15, 0xFC16, 0xFC17, 0xFC18, 0xFC19, 0xFC1A, 0xFC1B, 0xFC1C, 0xFC1D,
-	0xFC1E, 0xFC1F, 0xFC20, 0xFC21, 0xFC22, 0xFC23, 0xFC24, 0xFC25, 0xFC26, 0xFC27,
-	0xFC28, 0xFC29, 0xFC2A, 0xFC2B, 0xFC2C, 0xFC2D, 0xFC2E, 0xFC2F, 0xFC30, 0xFC31,
-	0xFC32, 0xFC33, 0xFC34, 0xFC35, 0xFC36, 0xFC37, 0xFC38, 0xFC39, 0xFC3A, 0xFC3B,
-	0xFC3C, 0xFC3D, 0xFC3E, 0xFC3F, 0xFC40, 0xFC41, 0xFC42, 0xFC43, 0xFC44, 0xFC45,
-	0xFC46, 0xFC47, 0xFC48, 0xFC49, 0xFC4A, 0xFC4B, 0xFC4C, 0xFC4D, 0xFC4E, 0xFC4F,
-	0xFC50, 0xFC51, 0xFC52, 0xFC53, 0xFC54, 0xFC55, 0xFC56, 0xFC57, 0xFC58, 0xFC59,
-	0xFC5A, 0xFC5B, 0xFC5C, 0xFC5D, 0xFC5E, 0xFC5F, 0xFC60, 0xFC61, 0xFC62, 0xFC63,
-	0xFC64, 0xFC65, 0xFC66, 0xFC67, 0xFC68, 0xFC69, 0xFC6A, 0xFC6B, 0xFC6C, 0xFC6D,
-	0xFC6E, 0xFC6F, 0xFC70, 0xFC71, 0xFC72, 0xFC73, 0xFC74, 0xFC75, 0xFC76, 0xFC77,
-	0xFC78, 0xFC79, 0xFC7A, 0xFC7B, 0xFC7C, 0xFC7D, 0xFC7E, 0xFC7F, 0xFC80, 0xFC81,
-	0xFC82, 0xFC83, 0xFC84, 0xFC85, 0xFC86, 0xFC87, 0xFC88, 0xFC89, 0xFC8A, 0xFC8B,
-	0xFC8C, 0xFC8D, 0xFC8E, 0xFC8F, 0xFC90, 0xFC91, 0xFC92, 0xFC93, 0xFC94, 0xFC95,
-	0xFC96, 0xFC97, 0xFC98, 0xFC99, 0xFC9A, 0xFC9B, 0xFC9C, 0xFC9D, 0xFC9E, 0xFC9F,
-	0xFCA0, 0xFCA1, 0xFCA2, 0xFCA3, 0xFCA4, 0xFCA5, 0xFCA6, 0xFCA7, 0xFCA8, 0xFCA9,
-	0xFCAA, 0xFCAB, 0xFCAC, 0xFCAD, 0xFCAE, 0xFCAF, 0xFCB0, 0xFCB1, 0xFCB2, 0xFCB3,
-	0xFCB4, 0xFCB5, 0xFCB6, 0xFCB7, 0xFCB8, 0xFCB9, 0xFCBA, 0xFCBB, 0xFCBC, 0xFCBD,
-	0xFCBE, 0xFCBF, 0xFCC0, 0xFCC1, 0xFCC2, 0xFCC3, 0xFCC4, 0xFCC5, 0xFCC6, 0xFCC7,
-	0xFCC8, 0xFCC9, 0xFCCA, 0xFCCB, 0xFCCC, 0xFCCD, 0xFCCE, 0xFCCF, 0xFCD0, 0xFCD1,
-	0xFCD2, 0xFCD3, 0xFCD4, 0xFCD5, 0xFCD6, 0xFCD7, 0xFCD8, 0xFCD9, 0xFCDA, 0xFCDB,
-	0xFCDC, 0xFCDD, 0xFCDE, 0xFCDF, 0xFCE0, 0xFCE1, 0xFCE2, 0xFCE3, 0xFCE4, 0xFCE5,
-	0xFCE6, 0xFCE7, 0xFCE8, 0xFCE9, 0xFCEA, 0xFCEB, 0xFCEC, 0xFCED, 0xFCEE, 0xFCEF,
-	0xFCF0, 0xFCF1, 0xFCF2, 0xFCF3, 0xFCF4, 0xFCF5, 0xFCF6, 0xFCF7, 0xFCF8, 0xFCF9,
-	0xFCFA, 0xFCFB, 0xFCFC, 0xFCFD, 0xFCFE, 0xFCFF, 0xFD00, 0xFD01, 0xFD02, 0xFD03,
-	0xFD04, 0xFD05, 0xFD06, 0xFD07, 0xFD08, 0xFD09, 0xFD0A, 0xFD0B, 0xFD0C, 0xFD0D,
-	0xFD0E, 0xFD0F, 0xFD10, 0xFD11, 0xFD12, 0xFD13, 0xFD14, 0xFD15, 0xFD16, 0xFD17,
-	0xFD18, 0xFD19, 0xFD1A, 0xFD1B, 0xFD1C, 0xFD1D, 0xFD1E, 0xFD1F, 0xFD20, 0xFD21,
-	0xFD22, 0xFD23, 0xFD24, 0xFD25, 0xFD26, 0xFD27, 0xFD28, 0xFD29, 0xFD2A, 0xFD2B,
-	0xFD2C, 0xFD2D, 0xFD2E, 0xFD2F, 0xFD30, 0xFD31, 0xFD32, 0xFD33, 0xFD34, 0xFD35,
-	0xFD36, 0xFD37, 0xFD38, 0xFD39, 0xFD3A, 0xFD3B, 0xFD3C, 0xFD3D, 0xFD50, 0xFD51,
-	0xFD52, 0xFD53, 0xFD54, 0xFD55, 0xFD56, 0xFD57, 0xFD58, 0xFD59, 0xFD5A, 0xFD5B,
-	0xFD5C, 0xFD5D, 0xFD5E, 0xFD5F, 0xFD60, 0xFD61, 0xFD62, 0xFD63, 0xFD64, 0xFD65,
-	0xFD66, 0xFD67, 0xFD68, 0xFD69, 0xFD6A, 0xFD6B, 0xFD6C, 0xFD6D, 0xFD6E, 0xFD6F,
-	0xFD70, 0xFD71, 0xFD72, 0xFD73, 0xFD74, 0xFD75, 0xFD76, 0xFD77, 0xFD78, 0xFD79,
-	0xFD7A, 0xFD7B, 0xFD7C, 0xFD7D, 0xFD7E, 0xFD7F, 0xFD80, 0xFD81, 0xFD82, 0xFD83,
-	0xFD84, 0xFD85, 0xFD86, 0xFD87, 0xFD88, 0xFD89, 0xFD8A, 0xFD8B, 0xFD8C, 0xFD8D,
-	0xFD8E, 0xFD8F, 0xFD92, 0xFD93, 0xFD94, 0xFD95, 0xFD96, 0xFD97, 0xFD98, 0xFD99,
-	0xFD9A, 0xFD9B, 0xFD9C, 0xFD9D, 0xFD9E, 0xFD9F, 0xFDA0, 0xFDA1, 0xFDA2, 0xFDA3,
-	0xFDA4, 0xFDA5, 0xFDA6, 0xFDA7, 0xFDA8, 0xFDA9, 0xFDAA, 0xFDAB, 0xFDAC, 0xFDAD,
-	0xFDAE, 0xFDAF, 0xFDB0, 0xFDB1, 0xFDB2, 0xFDB3, 0xFDB4, 0xFDB5, 0xFDB6, 0xFDB7,
-	0xFDB8, 0xFDB9, 0xFDBA, 0xFDBB, 0xFDBC, 0xFDBD, 0xFDBE, 0xFDBF, 0xFDC0, 0xFDC1,
-	0xFDC2, 0xFDC3, 0xFDC4, 0xFDC5, 0xFDC6, 0xFDC7, 0xFDF0, 0xFDF1, 0xFDF2, 0xFDF3,
-	0xFDF4, 0xFDF5, 0xFDF6, 0xFDF7, 0xFDF8, 0xFDF9, 0xFDFA, 0xFDFB, 0xFDFC, 0xFE30,
-	0xFE31, 0xFE32, 0xFE33, 0xFE34, 0xFE35, 0xFE36, 0xFE37, 0xFE38, 0xFE39, 0xFE3A,
-	0xFE3B, 0xFE3C, 0xFE3D, 0xFE3E, 0xFE3F, 0xFE40, 0xFE41, 0xFE42, 0xFE43, 0xFE44,
-	0xFE49, 0xFE4A, 0xFE4B, 0xFE4C, 0xFE4D, 0xFE4E, 0xFE4F, 0xFE50, 0xFE51, 0xFE52,
-	0xFE54, 0xFE55, 0xFE56, 0xFE57, 0xFE58, 0xFE59, 0xFE5A, 0xFE5B, 0xFE5C, 0xFE5D,
-	0xFE5E, 0xFE5F, 0xFE60, 0xFE61, 0xFE62, 0xFE63, 0xFE64, 0xFE65, 0xFE66, 0xFE68,
-	0xFE69, 0xFE6A, 0xFE6B, 0xFE70, 0xFE71, 0xFE72, 0xFE74, 0xFE76, 0xFE77, 0xFE78,
-	0xFE79, 0xFE7A, 0xFE7B, 0xFE7C, 0xFE7D, 0xFE7E, 0xFE7F, 0xFE80, 0xFE81, 0xFE82,
-	0xFE83, 0xFE84, 0xFE85, 0xFE86, 0xFE87, 0xFE88, 0xFE89, 0xFE8A, 0xFE8B, 0xFE8C,
-	0xFE8D, 0xFE8E, 0xFE8F, 0xFE90, 0xFE91, 0xFE92, 0xFE93, 0xFE94, 0xFE95, 0xFE96,
-	0xFE97, 0xFE98, 0xFE99, 0xFE9A, 0xFE9B, 0xFE9C, 0xFE9D, 0xFE9E, 0xFE9F, 0xFEA0,
-	0xFEA1, 0xFEA2, 0xFEA3, 0xFEA4, 0xFEA5, 0xFEA6, 0xFEA7, 0xFEA8, 0xFEA9, 0xFEAA,
-	0xFEAB, 0xFEAC, 0xFEAD, 0xFEAE, 0xFEAF, 0xFEB0, 0xFEB1, 0xFEB2, 0xFEB3, 0xFEB4,
-	0xFEB5, 0xFEB6, 0xFEB7, 0xFEB8, 0xFEB9, 0xFEBA, 0xFEBB, 0xFEBC, 0xFEBD, 0xFEBE,
-	0xFEBF, 0xFEC0, 0xFEC1, 0xFEC2, 0xFEC3, 0xFEC4, 0xFEC5, 0xFEC6, 0xFEC7, 0xFEC8,
-	0xFEC9, 0xFECA, 0xFECB, 0xFECC, 0xFECD, 0xFECE, 0xFECF, 0xFED0, 0xFED1, 0xFED2,
-	0xFED3, 0xFED4, 0xFED5, 0xFED6, 0xFED7, 0xFED8, 0xFED9, 0xFEDA, 0xFEDB, 0xFEDC,
-	0xFEDD, 0xFEDE, 0xFEDF, 0xFEE0, 0xFEE1, 0xFEE2, 0xFEE3, 0xFEE4, 0xFEE5, 0xFEE6,
-	0xFEE7, 0xFEE8, 0xFEE9, 0xFEEA, 0xFEEB, 0xFEEC, 0xFEED, 0xFEEE, 0xFEEF, 0xFEF0,
-	0xFEF1, 0xFEF2, 0xFEF3, 0xFEF4, 0xFEF5, 0xFEF6, 0xFEF7, 0xFEF8, 0xFEF9, 0xFEFA,
-	0xFEFB, 0xFEFC, 0xFF01, 0xFF02, 0xFF03, 0xFF04, 0xFF05, 0xFF06, 0xFF07, 0xFF08,
-	0xFF09, 0xFF0A, 0xFF0B, 0xFF0C, 0xFF0D, 0xFF0E, 0xFF0F, 0xFF10, 0xFF11, 0xFF12,
-	0xFF13, 0xFF14, 0xFF15, 0xFF16, 0xFF17, 0xFF18, 0xFF19, 0xFF1A, 0xFF1B, 0xFF1C,
-	0xFF1D, 0xFF1E, 0xFF1F, 0xFF20, 0xFF21, 0xFF22, 0xFF23, 0xFF24, 0xFF25, 0xFF26,
-	0xFF27, 0xFF28, 0xFF29, 0xFF2A, 0xFF2B, 0xFF2C, 0xFF2D, 0xFF2E, 0xFF2F, 0xFF30,
-	0xFF31, 0xFF32, 0xFF33, 0xFF34, 0xFF35, 0xFF36, 0xFF37, 0xFF38, 0xFF39, 0xFF3A,
-	0xFF3B, 0xFF3C, 0xFF3D, 0xFF3E, 0xFF3F, 0xFF40, 0xFF41, 0xFF42, 0xFF43, 0xFF44,
-	0xFF45, 0xFF46, 0xFF47, 0xFF48, 0xFF49, 0xFF4A, 0xFF4B, 0xFF4C, 0xFF4D, 0xFF4E,
-	0xFF4F, 0xFF50, 0xFF51, 0xFF52, 0xFF53, 0xFF54, 0xFF55, 0xFF56, 0xFF57, 0xFF58,
-	0xFF59, 0xFF5A, 0xFF5B, 0xFF5C, 0xFF5D, 0xFF5E, 0xFF5F, 0xFF60, 0xFF61, 0xFF62,
-	0xFF63, 0xFF64, 0xFF65, 0xFF66, 0xFF67, 0xFF68, 0xFF69, 0xFF6A, 0xFF6B, 0xFF6C,
-	0xFF6D, 0xFF6E, 0xFF6F, 0xFF70, 0xFF71, 0xFF72, 0xFF73, 0xFF74, 0xFF75, 0xFF76,
-	0xFF77, 0xFF78, 0xFF79, 0xFF7A, 0xFF7B, 0xFF7C, 0xFF7D, 0xFF7E, 0xFF7F, 0xFF80,
-	0xFF81, 0xFF82, 0xFF83, 0xFF84, 0xFF85, 0xFF86, 0xFF87, 0xFF88, 0xFF89, 0xFF8A,
-	0xFF8B, 0xFF8C, 0xFF8D, 0xFF8E, 0xFF8F, 0xFF90, 0xFF91, 0xFF92, 0xFF93, 0xFF94,
-	0xFF95, 0xFF96, 0xFF97, 0xFF98, 0xFF99, 0xFF9A, 0xFF9B, 0xFF9C, 0xFF9D, 0xFF9E,
-	0xFF9F, 0xFFA0, 0xFFA1, 0xFFA2, 0xFFA3, 0xFFA4, 0xFFA5, 0xFFA6, 0xFFA7, 0xFFA8,
-	0xFFA9, 0xFFAA, 0xFFAB, 0xFFAC, 0xFFAD, 0xFFAE, 0xFFAF, 0xFFB0, 0xFFB1, 0xFFB2,
-	0xFFB3, 0xFFB4, 0xFFB5, 0xFFB6, 0xFFB7, 0xFFB8, 0xFFB9, 0xFFBA, 0xFFBB, 0xFFBC,
-	0xFFBD, 0xFFBE, 0xFFC2, 0xFFC3, 0xFFC4, 0xFFC5, 0xFFC6, 0xFFC7, 0xFFCA, 0xFFCB,
-	0xFFCC, 0xFFCD, 0xFFCE, 0xFFCF, 0xFFD2, 0xFFD3, 0xFFD4, 0xFFD5, 0xFFD6, 0xFFD7,
-	0xFFDA, 0xFFDB, 0xFFDC, 0xFFE0, 0xFFE1, 0xFFE2, 0xFFE3, 0xFFE4, 0xFFE5, 0xFFE6,
-	0xFFE8, 0xFFE9, 0xFFEA, 0xFFEB, 0xFFEC, 0xFFED, 0xFFEE, 0x1D15E, 0x1D15F, 0x1D160,
-	0x1D161, 0x1D162, 0x1D163, 0x1D164, 0x1D1BB, 0x1D1BC, 0x1D1BD, 0x1D1BE, 0x1D1BF, 0x1D1C0,
-	0x1D400, 0x1D401, 0x1D402, 0x1D403, 0x1D404, 0x1D405, 0x1D406, 0x1D407, 0x1D408, 0x1D409,
-	0x1D40A, 0x1D40B, 0x1D40C, 0x1D40D, 0x1D40E, 0x1D40F, 0x1D410, 0x1D411, 0x1D412, 0x1D413,
-	0x1D414, 0x1D415, 0x1D416, 0x1D417, 0x1D418, 0x1D419, 0x1D41A, 0x1D41B, 0x1D41C, 0x1D41D,
-	0x1D41E, 0x1D41F, 0x1D420, 0x1D421, 0x1D422, 0x1D423, 0x1D424, 0x1D425, 0x1D426, 0x1D427,
-	0x1D428, 0x1D429, 0x1D42A, 0x1D42B, 0x1D42C, 0x1D42D, 0x1D42E, 0x1D42F, 0x1D430, 0x1D431,
-	0x1D432, 0x1D433, 0x1D434, 0x1D435, 0x1D436, 0x1D437, 0x1D438, 0x1D439, 0x1D43A, 0x1D43B,
-	0x1D43C, 0x1D43D, 0x1D43E, 0x1D43F, 0x1D440, 0x1D441, 0x1D442, 0x1D443, 0x1D444, 0x1D445,
-	0x1D446, 0x1D447, 0x1D448, 0x1D449, 0x1D44A, 0x1D44B, 0x1D44C, 0x1D44D, 0x1D44E, 0x1D44F,
-	0x1D450, 0x1D451, 0x1D452, 0x1D453, 0x1D454, 0x1D456, 0x1D457, 0x1D458, 0x1D459, 0x1D45A,
-	0x1D45B, 0x1D45C, 0x1D45D, 0x1D45E, 0x1D45F, 0x1D460, 0x1D461, 0x1D462, 0x1D463, 0x1D464,
-	0x1D465, 0x1D466, 0x1D467, 0x1D468, 0x1D469, 0x1D46A, 0x1D46B, 0x1D46C, 0x1D46D, 0x1D46E,
-	0x1D46F, 0x1D470, 0x1D471, 0x1D472, 0x1D473, 0x1D474, 0x1D475, 0x1D476, 0x1D477, 0x1D478,
-	0x1D479, 0x1D47A, 0x1D47B, 0x1D47C, 0x1D47D, 0x1D47E, 0x1D47F, 0x1D480, 0x1D481, 0x1D482,
-	0x1D483, 0x1D484, 0x1D485, 0x1D486, 0x1D487, 0x1D488, 0x1D489, 0x1D48A, 0x1D48B, 0x1D48C,
-	0x1D48D, 0x1D48E, 0x1D48F, 0x1D490, 0x1D491, 0x1D492, 0x1D493, 0x1D494, 0x1D495, 0x1D496,
-	0x1D497, 0x1D498, 0x1D499, 0x1D49A, 0x1D49B, 0x1D49C, 0x1D49E, 0x1D49F, 0x1D4A2, 0x1D4A5,
-	0x1D4A6, 0x1D4A9, 0x1D4AA, 0x1D4AB, 0x1D4AC, 0x1D4AE, 0x1D4AF, 0x1D4B0, 0x1D4B1, 0x1D4B2,
-	0x1D4B3, 0x1D4B4, 0x1D4B5, 0x1D4B6, 0x1D4B7, 0x1D4B8, 0x1D4B9, 0x1D4BB, 0x1D4BD, 0x1D4BE,
-	0x1D4BF, 0x1D4C0, 0x1D4C2, 0x1D4C3, 0x1D4C5, 0x1D4C6, 0x1D4C7, 0x1D4C8, 0x1D4C9, 0x1D4CA,
-	0x1D4CB, 0x1D4CC, 0x1D4CD, 0x1D4CE, 0x1D4CF, 0x1D4D0, 0x1D4D1, 0x1D4D2, 0x1D4D3, 0x1D4D4,
-	0x1D4D5, 0x1D4D6, 0x1D4D7, 0x1D4D8, 0x1D4D9, 0x1D4DA, 0x1D4DB, 0x1D4DC, 0x1D4DD, 0x1D4DE,
-	0x1D4DF, 0x1D4E0, 0x1D4E1, 0x1D4E2, 0x1D4E3, 0x1D4E4, 0x1D4E5, 0x1D4E6, 0x1D4E7, 0x1D4E8,
-	0x1D4E9, 0x1D4EA, 0x1D4EB, 0x1D4EC, 0x1D4ED, 0x1D4EE, 0x1D4EF, 0x1D4F0, 0x1D4F1, 0x1D4F2,
-	0x1D4F3, 0x1D4F4, 0x1D4F5, 0x1D4F6, 0x1D4F7, 0x1D4F8, 0x1D4F9, 0x1D4FA, 0x1D4FB, 0x1D4FC,
-	0x1D4FD, 0x1D4FE, 0x1D4FF, 0x1D500, 0x1D501, 0x1D502, 0x1D503, 0x1D504, 0x1D505, 0x1D507,
-	0x1D508, 0x1D509, 0x1D50A, 0x1D50D, 0x1D50E, 0x1D50F, 0x1D510, 0x1D511, 0x1D512, 0x1D513,
-	0x1D514, 0x1D516, 0x1D517, 0x1D518, 0x1D519, 0x1D51A, 0x1D51B, 0x1D51C, 0x1D51E, 0x1D51F,
-	0x1D520, 0x1D521, 0x1D522, 0x1D523, 0x1D524, 0x1D525, 0x1D526, 0x1D527, 0x1D528, 0x1D529,
-	0x1D52A, 0x1D52B, 0x1D52C, 0x1D52D, 0x1D52E, 0x1D52F, 0x1D530, 0x1D531, 0x1D532, 0x1D533,
-	0x1D534, 0x1D535, 0x1D536, 0x1D537, 0x1D538, 0x1D539, 0x1D53B, 0x1D53C, 0x1D53D, 0x1D53E,
-	0x1D540, 0x1D541, 0x1D542, 0x1D543, 0x1D544, 0x1D546, 0x1D54A, 0x1D54B, 0x1D54C, 0x1D54D,
-	0x1D54E, 0x1D54F, 0x1D550, 0x1D552, 0x1D553, 0x1D554, 0x1D555, 0x1D556, 0x1D557, 0x1D558,
-	0x1D559, 0x1D55A, 0x1D55B, 0x1D55C, 0x1D55D, 0x1D55E, 0x1D55F, 0x1D560, 0x1D561, 0x1D562,
-	0x1D563, 0x1D564, 0x1D565, 0x1D566, 0x1D567, 0x1D568, 0x1D569, 0x1D56A, 0x1D56B, 0x1D56C,
-	0x1D56D, 0x1D56E, 0x1D56F, 0x1D570, 0x1D571, 0x1D572, 0x1D573, 0x1D574, 0x1D575, 0x1D576,
-	0x1D577, 0x1D578, 0x1D579, 0x1D57A, 0x1D57B, 0x1D57C, 0x1D57D, 0x1D57E, 0x1D57F, 0x1D580,
-	0x1D581, 0x1D582, 0x1D583, 0x1D584, 0x1D585, 0x1D586, 0x1D587, 0x1D588, 0x1D589, 0x1D58A,
-	0x1D58B, 0x1D58C, 0x1D58D, 0x1D58E, 0x1D58F, 0x1D590, 0x1D591, 0x1D592, 0x1D593, 0x1D594,
-	0x1D595, 0x1D596, 0x1D597, 0x1D598, 0x1D599, 0x1D59A, 0x1D59B, 0x1D59C, 0x1D59D, 0x1D59E,
-	0x1D59F, 0x1D5A0, 0x1D5A1, 0x1D5A2, 0x1D5A3, 0x1D5A4, 0x1D5A5, 0x1D5A6, 0x1D5A7, 0x1D5A8,
-	0x1D5A9, 0x1D5AA, 0x1D5AB, 0x1D5AC, 0x1D5AD, 0x1D5AE, 0x1D5AF, 0x1D5B0, 0x1D5B1, 0x1D5B2,
-	0x1D5B3, 0x1D5B4, 0x1D5B5, 0x1D5B6, 0x1D5B7, 0x1D5B8, 0x1D5B9, 0x1D5BA, 0x1D5BB, 0x1D5BC,
-	0x1D5BD, 0x1D5BE, 0x1D5BF, 0x1D5C0, 0x1D5C1, 0x1D5C2, 0x1D5C3, 0x1D5C4, 0x1D5C5, 0x1D5C6,
-	0x1D5C7, 0x1D5C8, 0x1D5C9, 0x1D5CA, 0x1D5CB, 0x1D5CC, 0x1D5CD, 0x1D5CE, 0x1D5CF, 0x1D5D0,
-	0x1D5D1, 0x1D5D2, 0x1D5D3, 0x1D5D4, 0x1D5D5, 0x1D5D6, 0x1D5D7, 0x1D5D8, 0x1D5D9, 0x1D5DA,
-	0x1D5DB, 0x1D5DC, 0x1D5DD, 0x1D5DE, 0x1D5DF, 0x1D5E0, 0x1D5E1, 0x1D5E2, 0x1D5E3, 0x1D5E4,
-	0x1D5E5, 0x1D5E6, 0x1D5E7, 0x1D5E8, 0x1D5E9, 0x1D5EA, 0x1D5EB, 0x1D5EC, 0x1D5ED, 0x1D5EE,
-	0x1D5EF, 0x1D5F0, 0x1D5F1, 0x1D5F2, 0x1D5F3, 0x1D5F4, 0x1D5F5, 0x1D5F6, 0x1D5F7, 0x1D5F8,
-	0x1D5F9, 0x1D5FA, 0x1D5FB, 0x1D5FC, 0x1D5FD, 0x1D5FE, 0x1D5FF, 0x1D600, 0x1D601, 0x1D602,
-	0x1D603, 0x1D604, 0x1D605, 0x1D606, 0x1D607, 0x1D608, 0x1D609, 0x1D60A, 0x1D60B, 0x1D60C,
-	0x1D60D, 0x1D60E, 0x1D60F, 0x1D610, 0x1D611, 0x1D612, 0x1D613, 0x1D614, 0x1D615, 0x1D616,
-	0x1D617, 0x1D618, 0x1D619, 0x1D61A, 0x1D61B, 0x1D61C, 0x1D61D, 0x1D61E, 0x1D61F, 0x1D620,
-	0x1D621, 0x1D622, 0x1D623, 0x1D624, 0x1D625, 0x1D626, 0x1D627, 0x1D628, 0x1D629, 0x1D62A,
-	0x1D62B, 0x1D62C, 0x1D62D, 0x1D62E, 0x1D62F, 0x1D630, 0x1D631, 0x1D632, 0x1D633, 0x1D634,
-	0x1D635, 0x1D636, 0x1D637, 0x1D638, 0x1D639, 0x1D63A, 0x1D63B, 0x1D63C, 0x1D63D, 0x1D63E,
-	0x1D63F, 0x1D640, 0x1D641, 0x1D642, 0x1D643, 0x1D644, 0x1D645, 0x1D646, 0x1D647, 0x1D648,
-	0x1D649, 0x1D64A, 0x1D64B, 0x1D64C, 0x1D64D, 0x1D64E, 0x1D64F, 0x1D650, 0x1D651, 0x1D652,
-	0x1D653, 0x1D654, 0x1D655, 0x1D656, 0x1D657, 0x1D658, 0x1D659, 0x1D65A, 0x1D65B, 0x1D65C,
-	0x1D65D, 0x1D65E, 0x1D65F, 0x1D660, 0x1D661, 0x1D662, 0x1D663, 0x1D664, 0x1D665, 0x1D666,
-	0x1D667, 0x1D668, 0x1D669, 0x1D66A, 0x1D66B, 0x1D66C, 0x1D66D, 0x1D66E, 0x1D66F, 0x1D670,
-	0x1D671, 0x1D672, 0x1D673, 0x1D674, 0x1D675, 0x1D676, 0x1D677, 0x1D678, 0x1D679, 0x1D67A,
-	0x1D67B, 0x1D67C, 0x1D67D, 0x1D67E, 0x1D67F, 0x1D680, 0x1D681, 0x1D682, 0x1D683, 0x1D684,
-	0x1D685, 0x1D686, 0x1D687, 0x1D688, 0x1D689, 0x1D68A, 0x1D68B, 0x1D68C, 0x1D68D, 0x1D68E,
-	0x1D68F, 0x1D690, 0x1D691, 0x1D692, 0x1D693, 0x1D694, 0x1D695, 0x1D696, 0x1D697, 0x1D698,
-	0x1D699, 0x1D69A, 0x1D69B, 0x1D69C, 0x1D69D, 0x1D69E, 0x1D69F, 0x1D6A0, 0x1D6A1, 0x1D6A2,
-	0x1D6A3, 0x1D6A8, 0x1D6A9, 0x1D6AA, 0x1D6AB, 0x1D6AC, 0x1D6AD, 0x1D6AE, 0x1D6AF, 0x1D6B0,
-	0x1D6B1, 0x1D6B2, 0x1D6B3, 0x1D6B4, 0x1D6B5, 0x1D6B6, 0x1D6B7, 0x1D6B8, 0x1D6B9, 0x1D6BA,
-	0x1D6BB, 0x1D6BC, 0x1D6BD, 0x1D6BE, 0x1D6BF, 0x1D6C0, 0x1D6C1, 0x1D6C2, 0x1D6C3, 0x1D6C4,
-	0x1D6C5, 0x1D6C6, 0x1D6C7, 0x1D6C8, 0x1D6C9, 0x1D6CA, 0x1D6CB, 0x1D6CC, 0x1D6CD, 0x1D6CE,
-	0x1D6CF, 0x1D6D0, 0x1D6D1, 0x1D6D2, 0x1D6D3, 0x1D6D4, 0x1D6D5, 0x1D6D6, 0x1D6D7, 0x1D6D8,
-	0x1D6D9, 0x1D6DA, 0x1D6DB, 0x1D6DC, 0x1D6DD, 0x1D6DE, 0x1D6DF, 0x1D6E0, 0x1D6E1, 0x1D6E2,
-	0x1D6E3, 0x1D6E4, 0x1D6E5, 0x1D6E6, 0x1D6E7, 0x1D6E8, 0x1D6E9, 0x1D6EA, 0x1D6EB, 0x1D6EC,
-	0x1D6ED, 0x1D6EE, 0x1D6EF, 0x1D6F0, 0x1D6F1, 0x1D6F2, 0x1D6F3, 0x1D6F4, 0x1D6F5, 0x1D6F6,
-	0x1D6F7, 0x1D6F8, 0x1D6F9, 0x1D6FA, 0x1D6FB, 0x1D6FC, 0x1D6FD, 0x1D6FE, 0x1D6FF, 0x1D700,
-	0x1D701, 0x1D702, 0x1D703, 0x1D704, 0x1D705, 0x1D706, 0x1D707, 0x1D708, 0x1D709, 0x1D70A,
-	0x1D70B, 0x1D70C, 0x1D70D, 0x1D70E, 0x1D70F, 0x1D710, 0x1D711, 0x1D712, 0x1D713, 0x1D714,
-	0x1D715, 0x1D716, 0x1D717, 0x1D718, 0x1D719, 0x1D71A, 0x1D71B, 0x1D71C, 0x1D71D, 0x1D71E,
-	0x1D71F, 0x1D720, 0x1D721, 0x1D722, 0x1D723, 0x1D724, 0x1D725, 0x1D726, 0x1D727, 0x1D728,
-	0x1D729, 0x1D72A, 0x1D72B, 0x1D72C, 0x1D72D, 0x1D72E, 0x1D72F, 0x1D730, 0x1D731, 0x1D732,
-	0x1D733, 0x1D734, 0x1D735, 0x1D736, 0x1D737, 0x1D738, 0x1D739, 0x1D73A, 0x1D73B, 0x1D73C,
-	0x1D73D, 0x1D73E, 0x1D73F, 0x1D740, 0x1D741, 0x1D742, 0x1D743, 0x1D744, 0x1D745, 0x1D746,
-	0x1D747, 0x1D748, 0x1D749, 0x1D74A, 0x1D74B, 0x1D74C, 0x1D74D, 0x1D74E, 0x1D74F, 0x1D750,
-	0x1D751, 0x1D752, 0x1D753, 0x1D754, 0x1D755, 0x1D756, 0x1D757, 0x1D758, 0x1D759, 0x1D75A,
-	0x1D75B, 0x1D75C, 0x1D75D, 0x1D75E, 0x1D75F, 0x1D760, 0x1D761, 0x1D762, 0x1D763, 0x1D764,
-	0x1D765, 0x1D766, 0x1D767, 0x1D768, 0x1D769, 0x1D76A, 0x1D76B, 0x1D76C, 0x1D76D, 0x1D76E,
-	0x1D76F, 0x1D770, 0x1D771, 0x1D772, 0x1D773, 0x1D774, 0x1D775, 0x1D776, 0x1D777, 0x1D778,
-	0x1D779, 0x1D77A, 0x1D77B, 0x1D77C, 0x1D77D, 0x1D77E, 0x1D77F, 0x1D780, 0x1D781, 0x1D782,
-	0x1D783, 0x1D784, 0x1D785, 0x1D786, 0x1D787, 0x1D788, 0x1D789, 0x1D78A, 0x1D78B, 0x1D78C,
-	0x1D78D, 0x1D78E, 0x1D78F, 0x1D790, 0x1D791, 0x1D792, 0x1D793, 0x1D794, 0x1D795, 0x1D796,
-	0x1D797, 0x1D798, 0x1D799, 0x1D79A, 0x1D79B, 0x1D79C, 0x1D79D, 0x1D79E, 0x1D79F, 0x1D7A0,
-	0x1D7A1, 0x1D7A2, 0x1D7A3, 0x1D7A4, 0x1D7A5, 0x1D7A6, 0x1D7A7, 0x1D7A8, 0x1D7A9, 0x1D7AA,
-	0x1D7AB, 0x1D7AC, 0x1D7AD, 0x1D7AE, 0x1D7AF, 0x1D7B0, 0x1D7B1, 0x1D7B2, 0x1D7B3, 0x1D7B4,
-	0x1D7B5, 0x1D7B6, 0x1D7B7, 0x1D7B8, 0x1D7B9, 0x1D7BA, 0x1D7BB, 0x1D7BC, 0x1D7BD, 0x1D7BE,
-	0x1D7BF, 0x1D7C0, 0x1D7C1, 0x1D7C2, 0x1D7C3, 0x1D7C4, 0x1D7C5, 0x1D7C6, 0x1D7C7, 0x1D7C8,
-	0x1D7C9, 0x1D7CE, 0x1D7CF, 0x1D7D0, 0x1D7D1, 0x1D7D2, 0x1D7D3, 0x1D7D4, 0x1D7D5, 0x1D7D6,
-	0x1D7D7, 0x1D7D8, 0x1D7D9, 0x1D7DA, 0x1D7DB, 0x1D7DC, 0x1D7DD, 0x1D7DE, 0x1D7DF, 0x1D7E0,
-	0x1D7E1, 0x1D7E2, 0x1D7E3, 0x1D7E4, 0x1D7E5, 0x1D7E6, 0x1D7E7, 0x1D7E8, 0x1D7E9, 0x1D7EA,
-	0x1D7EB, 0x1D7EC, 0x1D7ED, 0x1D7EE, 0x1D7EF, 0x1D7F0, 0x1D7F1, 0x1D7F2, 0x1D7F3, 0x1D7F4,
-	0x1D7F5, 0x1D7F6, 0x1D7F7, 0x1D7F8, 0x1D7F9, 0x1D7FA, 0x1D7FB, 0x1D7FC, 0x1D7FD, 0x1D7FE,
-	0x1D7FF, 0x2F800, 0x2F801, 0x2F802, 0x2F803, 0x2F804, 0x2F805, 0x2F806, 0x2F807, 0x2F808,
-	0x2F809, 0x2F80A, 0x2F80B, 0x2F80C, 0x2F80D, 0x2F80E, 0x2F80F, 0x2F810, 0x2F811, 0x2F812,
-	0x2F813, 0x2F814, 0x2F815, 0x2F816, 0x2F817, 0x2F818, 0x2F819, 0x2F81A, 0x2F81B, 0x2F81C,
-	0x2F81D, 0x2F81E, 0x2F81F, 0x2F820, 0x2F821, 0x2F822, 0x2F823, 0x2F824, 0x2F825, 0x2F826,
-	0x2F827, 0x2F828, 0x2F829, 0x2F82A, 0x2F82B, 0x2F82C, 0x2F82D, 0x2F82E, 0x2F82F, 0x2F830,
-	0x2F831, 0x2F832, 0x2F833, 0x2F834, 0x2F835, 0x2F836, 0x2F837, 0x2F838, 0x2F839, 0x2F83A,
-	0x2F83B, 0x2F83C, 0x2F83D, 0x2F83E, 0x2F83F, 0x2F840, 0x2F841, 0x2F842, 0x2F843, 0x2F844,
-	0x2F845, 0x2F846, 0x2F847, 0x2F848, 0x2F849, 0x2F84A, 0x2F84B, 0x2F84C, 0x2F84D, 0x2F84E,
-	0x2F84F, 0x2F850, 0x2F851, 0x2F852, 0x2F853, 0x2F854, 0x2F855, 0x2F856, 0x2F857, 0x2F858,
-	0x2F859, 0x2F85A, 0x2F85B, 0x2F85C, 0x2F85D, 0x2F85E, 0x2F85F, 0x2F860, 0x2F861, 0x2F862,
-	0x2F863, 0x2F864, 0x2F865, 0x2F866, 0x2F867, 0x2F868, 0x2F869, 0x2F86A, 0x2F86B, 0x2F86C,
-	0x2F86D, 0x2F86E, 0x2F86F, 0x2F870, 0x2F871, 0x2F872, 0x2F873, 0x2F874, 0x2F875, 0x2F876,
-	0x2F877, 0x2F878, 0x2F879, 0x2F87A, 0x2F87B, 0x2F87C, 0x2F87D, 0x2F87E, 0x2F87F, 0x2F880,
-	0x2F881, 0x2F882, 0x2F883, 0x2F884, 0x2F885, 0x2F886, 0x2F887, 0x2F888, 0x2F889, 0x2F88A,
-	0x2F88B, 0x2F88C, 0x2F88D, 0x2F88E, 0x2F88F, 0x2F890, 0x2F891, 0x2F892, 0x2F893, 0x2F894,
-	0x2F895, 0x2F896, 0x2F897, 0x2F898, 0x2F899, 0x2F89A, 0x2F89B, 0x2F89C, 0x2F89D, 0x2F89E,
-	0x2F89F, 0x2F8A0, 0x2F8A1, 0x2F8A2, 0x2F8A3, 0x2F8A4, 0x2F8A5, 0x2F8A6, 0x2F8A7, 0x2F8A8,
-	0x2F8A9, 0x2F8AA, 0x2F8AB, 0x2F8AC, 0x2F8AD, 0x2F8AE, 0x2F8AF, 0x2F8B0, 0x2F8B1, 0x2F8B2,
-	0x2F8B3, 0x2F8B4, 0x2F8B5, 0x2F8B6, 0x2F8B7, 0x2F8B8, 0x2F8B9, 0x2F8BA, 0x2F8BB, 0x2F8BC,
-	0x2F8BD, 0x2F8BE, 0x2F8BF, 0x2F8C0, 0x2F8C1, 0x2F8C2, 0x2F8C3, 0x2F8C4, 0x2F8C5, 0x2F8C6,
-	0x2F8C7, 0x2F8C8, 0x2F8C9, 0x2F8CA, 0x2F8CB, 0x2F8CC, 0x2F8CD, 0x2F8CE, 0x2F8CF, 0x2F8D0,
-	0x2F8D1, 0x2F8D2, 0x2F8D3, 0x2F8D4, 0x2F8D5, 0x2F8D6, 0x2F8D7, 0x2F8D8, 0x2F8D9, 0x2F8DA,
-	0x2F8DB, 0x2F8DC, 0x2F8DD, 0x2F8DE, 0x2F8DF, 0x2F8E0, 0x2F8E1, 0x2F8E2, 0x2F8E3, 0x2F8E4,
-	0x2F8E5, 0x2F8E6, 0x2F8E7, 0x2F8E8, 0x2F8E9, 0x2F8EA, 0x2F8EB, 0x2F8EC, 0x2F8ED, 0x2F8EE,
-	0x2F8EF, 0x2F8F0, 0x2F8F1, 0x2F8F2, 0x2F8F3, 0x2F8F4, 0x2F8F5, 0x2F8F6, 0x2F8F7, 0x2F8F8,
-	0x2F8F9, 0x2F8FA, 0x2F8FB, 0x2F8FC, 0x2F8FD, 0x2F8FE, 0x2F8FF, 0x2F900, 0x2F901, 0x2F902,
-	0x2F903, 0x2F904, 0x2F905, 0x2F906, 0x2F907, 0x2F908, 0x2F909, 0x2F90A, 0x2F90B, 0x2F90C,
-	0x2F90D, 0x2F90E, 0x2F90F, 0x2F910, 0x2F911, 0x2F912, 0x2F913, 0x2F914, 0x2F915, 0x2F916,
-	0x2F917, 0x2F918, 0x2F919, 0x2F91A, 0x2F91B, 0x2F91C, 0x2F91D, 0x2F91E, 0x2F91F, 0x2F920,
-	0x2F921, 0x2F922, 0x2F923, 0x2F924, 0x2F925, 0x2F926, 0x2F927, 0x2F928, 0x2F929, 0x2F92A,
-	0x2F92B, 0x2F92C, 0x2F92D, 0x2F92E, 0x2F92F, 0x2F930, 0x2F931, 0x2F932, 0x2F933, 0x2F934,
-	0x2F935, 0x2F936, 0x2F937, 0x2F938, 0x2F939, 0x2F93A, 0x2F93B, 0x2F93C, 0x2F93D, 0x2F93E,
-	0x2F93F, 0x2F940, 0x2F941, 0x2F942, 0x2F943, 0x2F944, 0x2F945, 0x2F946, 0x2F947, 0x2F948,
-	0x2F949, 0x2F94A, 0x2F94B, 0x2F94C, 0x2F94D, 0x2F94E, 0x2F94F, 0x2F950, 0x2F951, 0x2F952,
-	0x2F953, 0x2F954, 0x2F955, 0x2F956, 0x2F957, 0x2F958, 0x2F959, 0x2F95A, 0x2F95B, 0x2F95C,
-	0x2F95D, 0x2F95E, 0x2F95F, 0x2F960, 0x2F961, 0x2F962, 0x2F963, 0x2F964, 0x2F965, 0x2F966,
-	0x2F967, 0x2F968, 0x2F969, 0x2F96A, 0x2F96B, 0x2F96C, 0x2F96D, 0x2F96E, 0x2F96F, 0x2F970,
-	0x2F971, 0x2F972, 0x2F973, 0x2F974, 0x2F975, 0x2F976, 0x2F977, 0x2F978, 0x2F979, 0x2F97A,
-	0x2F97B, 0x2F97C, 0x2F97D, 0x2F97E, 0x2F97F, 0x2F980, 0x2F981, 0x2F982, 0x2F983, 0x2F984,
-	0x2F985, 0x2F986, 0x2F987, 0x2F988, 0x2F989, 0x2F98A, 0x2F98B, 0x2F98C, 0x2F98D, 0x2F98E,
-	0x2F98F, 0x2F990, 0x2F991, 0x2F992, 0x2F993, 0x2F994, 0x2F995, 0x2F996, 0x2F997, 0x2F998,
-	0x2F999, 0x2F99A, 0x2F99B, 0x2F99C, 0x2F99D, 0x2F99E, 0x2F99F, 0x2F9A0, 0x2F9A1, 0x2F9A2,
-	0x2F9A3, 0x2F9A4, 0x2F9A5, 0x2F9A6, 0x2F9A7, 0x2F9A8, 0x2F9A9, 0x2F9AA, 0x2F9AB, 0x2F9AC,
-	0x2F9AD, 0x2F9AE, 0x2F9AF, 0x2F9B0, 0x2F9B1, 0x2F9B2, 0x2F9B3, 0x2F9B4, 0x2F9B5, 0x2F9B6,
-	0x2F9B7, 0x2F9B8, 0x2F9B9, 0x2F9BA, 0x2F9BB, 0x2F9BC, 0x2F9BD, 0x2F9BE, 0x2F9BF, 0x2F9C0,
-	0x2F9C1, 0x2F9C2, 0x2F9C3, 0x2F9C4, 0x2F9C5, 0x2F9C6, 0x2F9C7, 0x2F9C8, 0x2F9C9, 0x2F9CA,
-	0x2F9CB, 0x2F9CC, 0x2F9CD, 0x2F9CE, 0x2F9CF, 0x2F9D0, 0x2F9D1, 0x2F9D2, 0x2F9D3, 0x2F9D4,
-	0x2F9D5, 0x2F9D6, 0x2F9D7, 0x2F9D8, 0x2F9D9, 0x2F9DA, 0x2F9DB, 0x2F9DC, 0x2F9DD, 0x2F9DE,
-	0x2F9DF, 0x2F9E0, 0x2F9E1, 0x2F9E2, 0x2F9E3, 0x2F9E4, 0x2F9E5, 0x2F9E6, 0x2F9E7, 0x2F9E8,
-	0x2F9E9, 0x2F9EA, 0x2F9EB, 0x2F9EC, 0x2F9ED, 0x2F9EE, 0x2F9EF, 0x2F9F0, 0x2F9F1, 0x2F9F2,
-	0x2F9F3, 0x2F9F4, 0x2F9F5, 0x2F9F6, 0x2F9F7, 0x2F9F8, 0x2F9F9, 0x2F9FA, 0x2F9FB, 0x2F9FC,
-	0x2F9FD, 0x2F9FE, 0x2F9FF, 0x2FA00, 0x2FA01, 0x2FA02, 0x2FA03, 0x2FA04, 0x2FA05, 0x2FA06,
-	0x2FA07, 0x2FA08, 0x2FA09, 0x2FA0A, 0x2FA0B, 0x2FA0C, 0x2FA0D, 0x2FA0E, 0x2FA0F, 0x2FA10,
-	0x2FA11, 0x2FA12, 0x2FA13, 0x2FA14, 0x2FA15, 0x2FA16, 0x2FA17, 0x2FA18, 0x2FA19, 0x2FA1A,
-	0x2FA1B, 0x2FA1C, 0x2FA1D,
-}
-
-var nfkdEnds = [...]uint16{
-	1, 4, 5, 8, 9, 10, 13, 15, 18, 19, 20, 25, 30, 35,
-	38, 41, 44, 47, 50, 53, 56, 59, 62, 65, 68, 71, 74, 77,
-	80, 83, 86, 89, 92, 95, 98, 101, 104, 107, 110, 113, 116, 119,
-	122, 125, 128, 131, 134, 137, 140, 143, 146, 149, 152, 155, 158, 161,
-	164, 167, 170, 173, 176, 179, 182, 185, 188, 191, 194, 197, 200, 203,
-	206, 209, 212, 215, 218, 221, 224, 227, 230, 233, 236, 239, 242, 245,
-	248, 251, 254, 257, 260, 263, 266, 269, 272, 275, 278, 281, 284, 287,
-	290, 293, 296, 299, 302, 305, 308, 311, 314, 317, 320, 323, 326, 329,
-	331, 333, 336, 339, 342, 345, 348, 351, 354, 357, 360, 363, 366, 369,
-	372, 375, 378, 381, 384, 387, 390, 393, 396, 399, 402, 405, 408, 411,
-	414, 417, 420, 423, 426, 429, 432, 435, 438, 441, 444, 447, 450, 453,
-	456, 459, 462, 465, 468, 471, 474, 477, 480, 483, 486, 489, 492, 495,
-	498, 501, 504, 507, 510, 513, 516, 519, 522, 525, 528, 531, 532, 535,
-	538, 541, 544, 548, 552, 556, 558, 560, 562, 564, 566, 568, 571, 574,
-	577, 580, 583, 586, 589, 592, 597, 602, 607, 612, 617, 622, 627, 632,
-	637, 642, 647, 652, 656, 660, 663, 666, 669, 672, 675, 678, 683, 688,
-	692, 696, 699, 701, 703, 705, 708, 711, 714, 717, 722, 727, 731, 735,
-	739, 743, 746, 749, 752, 755, 758, 761, 764, 767, 770, 773, 776, 779,
-	782, 785, 788, 791, 794, 797, 800, 803, 806, 809, 812, 815, 818, 821,
-	824, 827, 830, 833, 836, 839, 842, 845, 850, 855, 860, 865, 868, 871,
-	876, 881, 884, 887, 888, 890, 891, 892, 894, 896, 898, 899, 900, 903,
-	906, 909, 912, 915, 918, 920, 921, 922, 923, 925, 927, 929, 931, 935,
-	937, 940, 941, 944, 949, 953, 955, 959, 963, 967, 971, 975, 979, 985,
-	989, 993, 997, 1001, 1005, 1009, 1015, 1019, 1023, 1027, 1031, 1035, 1037, 1039,
-	1041, 1045, 1049, 1051, 1053, 1055, 1057, 1059, 1061, 1063, 1067, 1071, 1075, 1079,
-	1083, 1087, 1091, 1095, 1099, 1103, 1107, 1111, 1115, 1119, 1123, 1127, 1131, 1135,
-	1139, 1143, 1147, 1151, 1155, 1159, 1163, 1167, 1171, 1175, 1179, 1183, 1187, 1191,
-	1195, 1199, 1203, 1207, 1211, 1215, 1219, 1223, 1227, 1231, 1235, 1239, 1243, 1247,
-	1251, 1255, 1259, 1263, 1267, 1271, 1275, 1279, 1283, 1287, 1291, 1295, 1299, 1303,
-	1307, 1311, 1315, 1319, 1323, 1329, 1335, 1341, 1347, 1353, 1359, 1365, 1371, 1377,
-	1383, 1389, 1395, 1401, 1407, 1413, 1419, 1425, 1431, 1437, 1443, 1449, 1455, 1461,
-	1467, 1473, 1479, 1485, 1491, 1497, 1503, 1509, 1515, 1521, 1527, 1533, 1539, 1548,
-	1554, 1560, 1566, 1572, 1578, 1587, 1593, 1599, 1605, 1611, 1617, 1620, 1626, 1632,
-	1638, 1644, 1650, 1656, 1662, 1668, 1674, 1683, 1689, 1698, 1704, 1710, 1716, 1722,
-	1728, 1734, 1740, 1746, 1749, 1752, 1755, 1758, 1761, 1764, 1767, 1770, 1775, 1780,
-	1783, 1786, 1789, 1792, 1795, 1798, 1801, 1804, 1807, 1810, 1815, 1820, 1825, 1830,
-	1833, 1836, 1839, 1842, 1847, 1852, 1855, 1858, 1861, 1864, 1867, 1870, 1873, 1876,
-	1879, 1882, 1885, 1888, 1891, 1894, 1897, 1900, 1905, 1910, 1913, 1916, 1919, 1922,
-	1925, 1928, 1931, 1934, 1939, 1944, 1947, 1950, 1953, 1956, 1959, 1962, 1965, 1968,
-	1971, 1974, 1977, 1980, 1983, 1986, 1989, 1992, 1995, 1998, 2003, 2008, 2013, 2018,
-	2023, 2028, 2033, 2038, 2041, 2044, 2047, 2050, 2053, 2056, 2059, 2062, 2067, 2072,
-	2075, 2078, 2081, 2084, 2087, 2090, 2095, 2100, 2105, 2110, 2115, 2120, 2123, 2126,
-	2129, 2132, 2135, 2138, 2141, 2144, 2147, 2150, 2153, 2156, 2159, 2162, 2167, 2172,
-	2177, 2182, 2185, 2188, 2191, 2194, 2197, 2200, 2203, 2206, 2209, 2212, 2215, 2218,
-	2221, 2224, 2227, 2230, 2233, 2236, 2239, 2242, 2245, 2248, 2251, 2254, 2257, 2260,
-	2263, 2266, 2269, 2272, 2275, 2278, 2281, 2284, 2287, 2290, 2295, 2300, 2305, 2310,
-	2315, 2320, 2325, 2330, 2335, 2340, 2345, 2350, 2355, 2360, 2365, 2370, 2375, 2380,
-	2385, 2390, 2393, 2396, 2399, 2402, 2405, 2408, 2413, 2418, 2423, 2428, 2433, 2438,
-	2443, 2448, 2453, 2458, 2461, 2464, 2467, 2470, 2473, 2476, 2479, 2482, 2487, 2492,
-	2497, 2502, 2507, 2512, 2517, 2522, 2527, 2532, 2537, 2542, 2547, 2552, 2557, 2562,
-	2567, 2572, 2577, 2582, 2585, 2588, 2591, 2594, 2599, 2604, 2609, 2614, 2619, 2624,
-	2629, 2634, 2639, 2644, 2647, 2650, 2653, 2656, 2659, 2662, 2665, 2668, 2672, 2676,
-	2682, 2688, 2694, 2700, 2706, 2712, 2716, 2720, 2726, 2732, 2738, 2744, 2750, 2756,
-	2760, 2764, 2770, 2776, 2782, 2788, 2792, 2796, 2802, 2808, 2814, 2820, 2824, 2828,
-	2834, 2840, 2846, 2852, 2858, 2864, 2868, 2872, 2878, 2884, 2890, 2896, 2902, 2908,
-	2912, 2916, 2922, 2928, 2934, 2940, 2946, 2952, 2956, 2960, 2966, 2972, 2978, 2984,
-	2990, 2996, 3000, 3004, 3010, 3016, 3022, 3028, 3032, 3036, 3042, 3048, 3054, 3060,
-	3064, 3068, 3074, 3080, 3086, 3092, 3098, 3104, 3108, 3114, 3120, 3126, 3130, 3134,
-	3140, 3146, 3152, 3158, 3164, 3170, 3174, 3178, 3184, 3190, 3196, 3202, 3208, 3214,
-	3218, 3222, 3226, 3230, 3234, 3238, 3242, 3246, 3250, 3254, 3258, 3262, 3266, 3270,
-	3276, 3282, 3290, 3298, 3306, 3314, 3322, 3330, 3336, 3342, 3350, 3358, 3366, 3374,
-	3382, 3390, 3396, 3402, 3410, 3418, 3426, 3434, 3442, 3450, 3456, 3462, 3470, 3478,
-	3486, 3494, 3502, 3510, 3516, 3522, 3530, 3538, 3546, 3554, 3562, 3570, 3576, 3582,
-	3590, 3598, 3606, 3614, 3622, 3630, 3634, 3638, 3644, 3648, 3654, 3658, 3664, 3668,
-	3672, 3676, 3680, 3684, 3687, 3689, 3692, 3695, 3700, 3706, 3710, 3716, 3720, 3726,
-	3730, 3734, 3738, 3742, 3746, 3751, 3756, 3761, 3765, 3769, 3775, 3781, 3785, 3791,
-	3795, 3799, 3803, 3807, 3812, 3817, 3822, 3826, 3830, 3836, 3842, 3846, 3850, 3854,
-	3860, 3864, 3868, 3872, 3876, 3880, 3885, 3890, 3891, 3897, 3901, 3907, 3911, 3917,
-	3921, 3925, 3929, 3933, 3937, 3940, 3943, 3944, 3945, 3946, 3947, 3948, 3949, 3950,
-	3951, 3952, 3953, 3954, 3957, 3960, 3961, 3963, 3966, 3967, 3973, 3982, 3988, 3997,
-	3999, 4002, 4004, 4006, 4008, 4020, 4021, 4022, 4023, 4024, 4025, 4026, 4027, 4028,
-	4029, 4030, 4033, 4034, 4035, 4036, 4037, 4038, 4039, 4040, 4041, 4042, 4043, 4044,
-	4045, 4046, 4047, 4048, 4051, 4052, 4053, 4054, 4056, 4059, 4062, 4063, 4066, 4069,
-	4072, 4074, 4077, 4078, 4079, 4080, 4081, 4082, 4084, 4085, 4086, 4087, 4088, 4089,
-	4091, 4092, 4093, 4094, 4095, 4096, 4098, 4101, 4103, 4104, 4106, 4107, 4108, 4111,
-	4112, 4113, 4114, 4115, 4116, 4117, 4118, 4120, 4122, 4124, 4126, 4127, 4129, 4131,
-	4133, 4136, 4137, 4138, 4139, 4140, 4141, 4146, 4151, 4156, 4161, 4166, 4171, 4176,
-	4181, 4186, 4191, 4196, 4201, 4205, 4206, 4208, 4211, 4213, 4214, 4216, 4219, 4223,
-	4225, 4226, 4228, 4231, 4232, 4233, 4234, 4235, 4236, 4238, 4241, 4243, 4244, 4246,
-	4249, 4253, 4255, 4256, 4258, 4261, 4262, 4263, 4264, 4265, 4270, 4275, 4280, 4285,
-	4290, 4295, 4300, 4305, 4310, 4315, 4320, 4326, 4335, 4341, 4350, 4355, 4360, 4365,
-	4370, 4373, 4378, 4383, 4386, 4389, 4394, 4399, 4404, 4409, 4414, 4419, 4424, 4429,
-	4434, 4439, 4444, 4449, 4454, 4459, 4464, 4469, 4474, 4479, 4484, 4489, 4494, 4499,
-	4504, 4509, 4512, 4515, 4516, 4517, 4518, 4519, 4520, 4521, 4522, 4523, 4524, 4526,
-	4528, 4530, 4532, 4534, 4536, 4538, 4540, 4542, 4544, 4546, 4549, 4552, 4555, 4558,
-	4561, 4564, 4567, 4570, 4573, 4577, 4581, 4585, 4589, 4593, 4597, 4601, 4605, 4609,
-	4613, 4617, 4619, 4621, 4623, 4625, 4627, 4629, 4631, 4633, 4635, 4638, 4641, 4644,
-	4647, 4650, 4653, 4656, 4659, 4662, 4665, 4668, 4671, 4674, 4677, 4680, 4683, 4686,
-	4689, 4692, 4695, 4698, 4701, 4704, 4707, 4710, 4713, 4716, 4719, 4722, 4725, 4728,
-	4731, 4734, 4737, 4740, 4743, 4746, 4747, 4748, 4749, 4750, 4751, 4752, 4753, 4754,
-	4755, 4756, 4757, 4758, 4759, 4760, 4761, 4762, 4763, 4764, 4765, 4766, 4767, 4768,
-	4769, 4770, 4771, 4772, 4773, 4774, 4775, 4776, 4777, 4778, 4779, 4780, 4781, 4782,
-	4783, 4784, 4785, 4786, 4787, 4788, 4789, 4790, 4791, 4792, 4793, 4794, 4795, 4796,
-	4797, 4798, 4799, 4811, 4814, 4816, 4819, 4824, 4827, 4830, 4833, 4836, 4839, 4842,
-	4845, 4848, 4851, 4854, 4857, 4860, 4863, 4866, 4869, 4872, 4875, 4878, 4881, 4884,
-	4887, 4890, 4893, 4896, 4899, 4902, 4905, 4908, 4911, 4914, 4917, 4920, 4923, 4926,
-	4929, 4932, 4935, 4938, 4941, 4944, 4947, 4950, 4953, 4956, 4959, 4962, 4965, 4968,
-	4971, 4974, 4977, 4980, 4983, 4986, 4989, 4992, 4995, 4998, 5001, 5004, 5007, 5010,
-	5013, 5016, 5019, 5022, 5025, 5028, 5031, 5034, 5037, 5040, 5043, 5046, 5049, 5052,
-	5055, 5058, 5061, 5064, 5067, 5070, 5073, 5076, 5079, 5082, 5085, 5088, 5091, 5094,
-	5097, 5100, 5103, 5106, 5109, 5112, 5115, 5118, 5121, 5124, 5127, 5130, 5133, 5136,
-	5139, 5142, 5145, 5148, 5151, 5154, 5157, 5160, 5163, 5166, 5169, 5172, 5175, 5178,
-	5181, 5184, 5187, 5190, 5193, 5196, 5199, 5202, 5205, 5208, 5211, 5214, 5217, 5220,
-	5223, 5226, 5229, 5232, 5235, 5238, 5241, 5244, 5247, 5250, 5253, 5256, 5259, 5262,
-	5265, 5268, 5271, 5274, 5277, 5280, 5283, 5286, 5289, 5292, 5295, 5298, 5301, 5304,
-	5307, 5310, 5313, 5316, 5319, 5322, 5325, 5328, 5331, 5334, 5337, 5340, 5343, 5346,
-	5349, 5352, 5355, 5358, 5361, 5364, 5367, 5370, 5373, 5376, 5379, 5382, 5385, 5388,
-	5391, 5394, 5397, 5400, 5403, 5406, 5409, 5412, 5415, 5418, 5421, 5424, 5427, 5430,
-	5433, 5436, 5439, 5442, 5445, 5448, 5451, 5454, 5457, 5460, 5463, 5466, 5469, 5472,
-	5473, 5476, 5479, 5482, 5485, 5491, 5497, 5503, 5509, 5515, 5521, 5527, 5533, 5539,
-	5545, 5551, 5557, 5563, 5569, 5575, 5581, 5587, 5593, 5599, 5605, 5611, 5617, 5623,
-	5629, 5635, 5641, 5645, 5649, 5655, 5661, 5667, 5673, 5679, 5685, 5691, 5697, 5703,
-	5709, 5715, 5721, 5727, 5733, 5739, 5745, 5751, 5757, 5763, 5769, 5775, 5781, 5787,
-	5793, 5799, 5805, 5811, 5817, 5823, 5829, 5835, 5841, 5847, 5853, 5856, 5859, 5862,
-	5865, 5868, 5871, 5874, 5877, 5880, 5883, 5886, 5889, 5892, 5895, 5898, 5901, 5904,
-	5907, 5910, 5913, 5916, 5919, 5922, 5925, 5928, 5931, 5934, 5937, 5940, 5943, 5946,
-	5949, 5952, 5955, 5958, 5961, 5964, 5967, 5970, 5973, 5976, 5979, 5982, 5985, 5988,
-	5991, 5994, 5997, 6000, 6003, 6006, 6009, 6012, 6015, 6018, 6021, 6024, 6027, 6030,
-	6033, 6036, 6039, 6042, 6045, 6048, 6051, 6054, 6057, 6060, 6063, 6066, 6069, 6072,
-	6075, 6078, 6081, 6084, 6087, 6090, 6093, 6096, 6099, 6102, 6105, 6108, 6111, 6114,
-	6117, 6120, 6123, 6126, 6129, 6132, 6135, 6138, 6141, 6144, 6147, 6150, 6153, 6156,
-	6159, 6162, 6165, 6168, 6171, 6174, 6177, 6182, 6187, 6192, 6197, 6202, 6207, 6212,
-	6217, 6222, 6227, 6232, 6237, 6242, 6247, 6255, 6263, 6271, 6279, 6287, 6295, 6303,
-	6311, 6319, 6327, 6335, 6343, 6351, 6359, 6367, 6372, 6377, 6382, 6387, 6392, 6397,
-	6402, 6407, 6412, 6417, 6422, 6427, 6432, 6437, 6442, 6447, 6452, 6457, 6462, 6467,
-	6472, 6477, 6482, 6487, 6492, 6497, 6502, 6507, 6512, 6517, 6522, 6527, 6532, 6537,
-	6542, 6547, 6549, 6551, 6553, 6555, 6557, 6559, 6561, 6563, 6565, 6567, 6569, 6571,
-	6573, 6575, 6577, 6580, 6583, 6586, 6589, 6592, 6595, 6598, 6601, 6604, 6607, 6610,
-	6613, 6616, 6619, 6625, 6631, 6637, 6643, 6649, 6655, 6661, 6667, 6673, 6679, 6685,
-	6691, 6697, 6703, 6706, 6709, 6712, 6715, 6718, 6721, 6724, 6727, 6730, 6733, 6736,
-	6739, 6742, 6745, 6748, 6751, 6754, 6757, 6760, 6763, 6766, 6769, 6772, 6775, 6778,
-	6781, 6784, 6787, 6790, 6793, 6796, 6799, 6802, 6805, 6808, 6811, 6814, 6817, 6820,
-	6823, 6826, 6829, 6832, 6835, 6838, 6841, 6844, 6847, 6850, 6852, 6854, 6856, 6858,
-	6860, 6862, 6864, 6866, 6868, 6870, 6872, 6874, 6876, 6878, 6880, 6884, 6888, 6892,
-	6896, 6900, 6904, 6908, 6912, 6916, 6921, 6926, 6931, 6934, 6937, 6940, 6943, 6946,
-	6949, 6952, 6955, 6958, 6961, 6964, 6967, 6970, 6973, 6976, 6979, 6982, 6985, 6988,
-	6991, 6994, 6997, 7000, 7003, 7006, 7009, 7012, 7015, 7018, 7021, 7024, 7027, 7030,
-	7033, 7036, 7039, 7042, 7045, 7048, 7051, 7054, 7057, 7060, 7063, 7066, 7069, 7072,
-	7087, 7099, 7114, 7123, 7138, 7147, 7156, 7174, 7186, 7195, 7204, 7213, 7225, 7237,
-	7249, 7261, 7273, 7285, 7297, 7315, 7321, 7339, 7357, 7372, 7384, 7402, 7420, 7432,
-	7441, 7450, 7462, 7474, 7489, 7504, 7513, 7522, 7534, 7543, 7552, 7558, 7564, 7573,
-	7582, 7600, 7612, 7627, 7645, 7657, 7666, 7675, 7693, 7705, 7723, 7732, 7747, 7756,
-	7768, 7777, 7789, 7804, 7816, 7831, 7843, 7849, 7864, 7873, 7882, 7894, 7903, 7912,
-	7921, 7936, 7948, 7954, 7972, 7981, 7996, 8008, 8020, 8029, 8038, 8050, 8056, 8068,
-	8083, 8089, 8107, 8116, 8120, 8124, 8128, 8132, 8136, 8140, 8144, 8148, 8152, 8156,
-	8161, 8166, 8171, 8176, 8181, 8186, 8191, 8196, 8201, 8206, 8211, 8216, 8221, 8226,
-	8231, 8234, 8236, 8238, 8241, 8243, 8245, 8251, 8257, 8263, 8269, 8281, 8283, 8285,
-	8288, 8290, 8292, 8294, 8296, 8298, 8301, 8305, 8307, 8309, 8312, 8315, 8317, 8319,
-	8321, 8324, 8327, 8330, 8333, 8336, 8338, 8340, 8342, 8344, 8346, 8349, 8351, 8353,
-	8355, 8358, 8361, 8363, 8366, 8369, 8372, 8374, 8377, 8382, 8388, 8390, 8393, 8396,
-	8399, 8402, 8409, 8417, 8419, 8421, 8424, 8426, 8428, 8430, 8433, 8435, 8437, 8439,
-	8441, 8443, 8446, 8448, 8450, 8452, 8455, 8458, 8462, 8464, 8466, 8468, 8474, 8477,
-	8479, 8481, 8483, 8485, 8487, 8489, 8491, 8493, 8495, 8497, 8500, 8502, 8504, 8507,
-	8510, 8512, 8516, 8519, 8521, 8523, 8525, 8527, 8531, 8535, 8539, 8543, 8547, 8551,
-	8555, 8559, 8563, 8568, 8573, 8578, 8583, 8588, 8593, 8598, 8603, 8608, 8613, 8618,
-	8623, 8628, 8633, 8638, 8643, 8648, 8653, 8658, 8663, 8668, 8673, 8676, 8679, 8682,
-	8685, 8688, 8691, 8694, 8697, 8700, 8703, 8706, 8709, 8712, 8715, 8718, 8721, 8724,
-	8727, 8730, 8733, 8736, 8739, 8742, 8745, 8748, 8751, 8754, 8757, 8760, 8763, 8766,
-	8769, 8772, 8775, 8778, 8781, 8784, 8787, 8790, 8793, 8796, 8799, 8802, 8805, 8808,
-	8811, 8814, 8817, 8820, 8823, 8826, 8829, 8832, 8835, 8838, 8841, 8844, 8847, 8850,
-	8853, 8856, 8859, 8862, 8865, 8868, 8871, 8874, 8877, 8880, 8883, 8886, 8889, 8892,
-	8895, 8898, 8901, 8904, 8907, 8910, 8913, 8916, 8919, 8922, 8925, 8928, 8931, 8934,
-	8937, 8940, 8943, 8946, 8949, 8952, 8955, 8958, 8961, 8964, 8967, 8970, 8973, 8976,
-	8979, 8982, 8985, 8988, 8991, 8994, 8997, 9000, 9003, 9006, 9009, 9012, 9015, 9018,
-	9021, 9024, 9027, 9030, 9033, 9036, 9039, 9042, 9045, 9048, 9051, 9054, 9057, 9060,
-	9063, 9066, 9069, 9072, 9075, 9078, 9081, 9084, 9087, 9090, 9093, 9096, 9099, 9102,
-	9105, 9108, 9111, 9114, 9117, 9120, 9123, 9126, 9129, 9132, 9135, 9138, 9141, 9144,
-	9147, 9150, 9153, 9156, 9159, 9162, 9165, 9168, 9171, 9174, 9177, 9180, 9183, 9186,
-	9189, 9192, 9195, 9198, 9201, 9204, 9207, 9210, 9213, 9216, 9219, 9222, 9225, 9228,
-	9231, 9234, 9237, 9240, 9243, 9246, 9249, 9252, 9255, 9258, 9261, 9264, 9267, 9270,
-	9273, 9276, 9279, 9282, 9285, 9288, 9291, 9294, 9297, 9300, 9303, 9306, 9309, 9312,
-	9315, 9318, 9321, 9324, 9327, 9330, 9333, 9336, 9339, 9342, 9345, 9348, 9351, 9354,
-	9357, 9360, 9363, 9366, 9369, 9372, 9375, 9378, 9381, 9384, 9387, 9390, 9393, 9396,
-	9399, 9402, 9405, 9408, 9411, 9414, 9417, 9420, 9423, 9426, 9429, 9432, 9435, 9438,
-	9441, 9444, 9447, 9450, 9453, 9456, 9459, 9462, 9465, 9468, 9471, 9474, 9477, 9480,
-	9483, 9486, 9489, 9492, 9495, 9498, 9501, 9504, 9507, 9510, 9513, 9516, 9519, 9522,
-	9525, 9528, 9531, 9534, 9537, 9540, 9543, 9546, 9549, 9552, 9555, 9558, 9561, 9564,
-	9567, 9570, 9573, 9576, 9579, 9582, 9585, 9588, 9591, 9594, 9597, 9600, 9603, 9606,
-	9609, 9612, 9615, 9618, 9621, 9624, 9627, 9630, 9633, 9636, 9639, 9642, 9645, 9648,
-	9651, 9654, 9657, 9660, 9663, 9666, 9669, 9672, 9675, 9678, 9681, 9684, 9687, 9690,
-	9693, 9696, 9699, 9702, 9705, 9708, 9711, 9714, 9717, 9720, 9722, 9724, 9726, 9729,
-	9732, 9734, 9736, 9740, 9744, 9748, 9752, 9756, 9760, 9764, 9766, 9768, 9770, 9772,
-	9774, 9776, 9778, 9780, 9782, 9783, 9787, 9791, 9797, 9803, 9807, 9811, 9815, 9819,
-	9823, 9827, 9831, 9835, 9839, 9843, 9847, 9851, 9855, 9859, 9863, 9867, 9871, 9875,
-	9879, 9883, 9887, 9891, 9895, 9899, 9903, 9907, 9911, 9915, 9919, 9921, 9923, 9925,
-	9927, 9929, 9931, 9933, 9935, 9937, 9939, 9941, 9943, 9945, 9947, 9949, 9951, 9953,
-	9955, 9957, 9959, 9961, 9963, 9965, 9967, 9969, 9971, 9973, 9975, 9977, 9979, 9981,
-	9983, 9985, 9987, 9989, 9991, 9993, 9995, 9997, 9999, 10001, 10003, 10005, 10007, 10009,
-	10011, 10013, 10015, 10017, 10019, 10021, 10023, 10025, 10027, 10029, 10031, 10033, 10035, 10037,
-	10039, 10041, 10043, 10045, 10047, 10049, 10051, 10053, 10055, 10057, 10059, 10061, 10063, 10065,
-	10067, 10069, 10071, 10073, 10075, 10077, 10079, 10081, 10083, 10085, 10087, 10091, 10095, 10097,
-	10099, 10101, 10103, 10105, 10107, 10109, 10111, 10113, 10115, 10119, 10123, 10125, 10127, 10129,
-	10131, 10133, 10135, 10137, 10139, 10141, 10143, 10147, 10149, 10151, 10153, 10155, 10157, 10159,
-	10161, 10163, 10165, 10167, 10169, 10171, 10177, 10183, 10189, 10195, 10201, 10207, 10213, 10219,
-	10225, 10231, 10237, 10243, 10249, 10255, 10261, 10267, 10273, 10279, 10281, 10283, 10285, 10287,
-	10293, 10299, 10305, 10311, 10317, 10321, 10325, 10329, 10333, 10337, 10341, 10345, 10349, 10353,
-	10357, 10361, 10365, 10369, 10373, 10377, 10381, 10385, 10389, 10393, 10397, 10401, 10405, 10409,
-	10413, 10417, 10421, 10425, 10429, 10433, 10437, 10441, 10445, 10449, 10453, 10457, 10461, 10465,
-	10469, 10473, 10477, 10481, 10485, 10489, 10493, 10497, 10501, 10505, 10509, 10513, 10517, 10521,
-	10525, 10529, 10533, 10537, 10541, 10545, 10549, 10553, 10557, 10561, 10565, 10569, 10573, 10577,
-	10581, 10585, 10589, 10593, 10597, 10601, 10605, 10609, 10613, 10617, 10621, 10625, 10629, 10633,
-	10637, 10641, 10645, 10649, 10653, 10657, 10661, 10665, 10669, 10673, 10678, 10683, 10688, 10693,
-	10698, 10703, 10709, 10715, 10721, 10727, 10733, 10739, 10743, 10747, 10751, 10755, 10759, 10763,
-	10767, 10771, 10775, 10779, 10783, 10787, 10791, 10795, 10799, 10803, 10807, 10811, 10815, 10819,
-	10823, 10827, 10831, 10835, 10839, 10843, 10847, 10851, 10855, 10859, 10863, 10867, 10871, 10875,
-	10879, 10883, 10887, 10891, 10895, 10899, 10903, 10907, 10911, 10915, 10919, 10925, 10931, 10937,
-	10943, 10949, 10953, 10957, 10961, 10965, 10969, 10973, 10977, 10981, 10985, 10989, 10993, 10997,
-	11001, 11005, 11009, 11013, 11017, 11021, 11025, 11029, 11033, 11037, 11041, 11045, 11049, 11053,
-	11057, 11061, 11065, 11069, 11073, 11077, 11081, 11085, 11089, 11093, 11097, 11101, 11105, 11109,
-	11113, 11117, 11121, 11125, 11129, 11133, 11137, 11141, 11145, 11149, 11153, 11157, 11161, 11165,
-	11169, 11173, 11177, 11181, 11185, 11189, 11193, 11197, 11201, 11205, 11209, 11213, 11217, 11223,
-	11229, 11233, 11237, 11241, 11245, 11249, 11253, 11257, 11261, 11265, 11269, 11273, 11277, 11281,
-	11285, 11289, 11293, 11297, 11303, 11309, 11315, 11319, 11323, 11327, 11331, 11335, 11339, 11343,
-	11347, 11351, 11355, 11359, 11363, 11367, 11371, 11375, 11379, 11383, 11387, 11391, 11395, 11399,
-	11403, 11407, 11411, 11415, 11419, 11423, 11427, 11431, 11435, 11439, 11443, 11447, 11451, 11455,
-	11459, 11463, 11467, 11471, 11475, 11479, 11483, 11487, 11491, 11495, 11499, 11503, 11507, 11511,
-	11515, 11519, 11523, 11527, 11531, 11535, 11539, 11543, 11547, 11551, 11555, 11559, 11563, 11567,
-	11571, 11575, 11579, 11583, 11587, 11591, 11595, 11599, 11603, 11607, 11613, 11619, 11625, 11631,
-	11637, 11643, 11649, 11655, 11661, 11667, 11673, 11679, 11685, 11691, 11697, 11703, 11709, 11715,
-	11721, 11727, 11733, 11739, 11745, 11751, 11757, 11763, 11769, 11775, 11781, 11787, 11793, 11799,
-	11805, 11811, 11817, 11823, 11829, 11835, 11841, 11847, 11853, 11859, 11865, 11871, 11877, 11883,
-	11889, 11895, 11901, 11907, 11913, 11919, 11925, 11931, 11937, 11943, 11949, 11955, 11961, 11967,
-	11973, 11979, 11985, 11991, 11997, 12003, 12009, 12015, 12021, 12027, 12033, 12039, 12045, 12051,
-	12057, 12063, 12069, 12075, 12081, 12087, 12093, 12099, 12105, 12111, 12117, 12123, 12129, 12135,
-	12141, 12147, 12153, 12159, 12165, 12171, 12177, 12183, 12189, 12195, 12201, 12207, 12213, 12219,
-	12225, 12231, 12237, 12243, 12249, 12255, 12261, 12267, 12273, 12279, 12285, 12291, 12297, 12303,
-	12309, 12315, 12321, 12327, 12335, 12343, 12351, 12359, 12367, 12375, 12383, 12389, 12422, 12437,
-	12445, 12447, 12450, 12453, 12454, 12455, 12456, 12457, 12458, 12459, 12462, 12465, 12468, 12471,
-	12474, 12477, 12480, 12483, 12486, 12489, 12492, 12495, 12498, 12501, 12504, 12507, 12508, 12509,
-	12510, 12511, 12514, 12515, 12516, 12517, 12518, 12519, 12522, 12523, 12524, 12525, 12526, 12529,
-	12532, 12533, 12534, 12535, 12536, 12537, 12538, 12539, 12540, 12541, 12542, 12543, 12544, 12547,
-	12551, 12554, 12557, 12560, 12564, 12567, 12571, 12574, 12578, 12581, 12585, 12588, 12592, 12594,
-	12598, 12602, 12606, 12610, 12614, 12618, 12622, 12626, 12630, 12634, 12638, 12642, 12644, 12646,
-	12648, 12650, 12652, 12654, 12656, 12658, 12660, 12662, 12664, 12666, 12668, 12670, 12672, 12674,
-	12676, 12678, 12680, 12682, 12684, 12686, 12688, 12690, 12692, 12694, 12696, 12698, 12700, 12702,
-	12704, 12706, 12708, 12710, 12712, 12714, 12716, 12718, 12720, 12722, 12724, 12726, 12728, 12730,
-	12732, 12734, 12736, 12738, 12740, 12742, 12744, 12746, 12748, 12750, 12752, 12754, 12756, 12758,
-	12760, 12762, 12764, 12766, 12768, 12770, 12772, 12774, 12776, 12778, 12780, 12782, 12784, 12786,
-	12788, 12790, 12792, 12794, 12796, 12798, 12800, 12802, 12804, 12806, 12808, 12810, 12812, 12814,
-	12816, 12818, 12820, 12822, 12824, 12826, 12828, 12830, 12832, 12834, 12836, 12838, 12840, 12842,
-	12844, 12846, 12848, 12850, 12856, 12862, 12868, 12874, 12880, 12886, 12890, 12894, 12895, 12896,
-	12897, 12898, 12899, 12900, 12901, 12902, 12903, 12904, 12905, 12906, 12907, 12908, 12909, 12910,
-	12911, 12912, 12913, 12914, 12915, 12916, 12917, 12918, 12919, 12920, 12921, 12922, 12923, 12924,
-	12925, 12926, 12927, 12928, 12929, 12930, 12931, 12932, 12933, 12934, 12935, 12936, 12937, 12938,
-	12939, 12940, 12941, 12942, 12943, 12944, 12945, 12946, 12947, 12948, 12949, 12950, 12951, 12952,
-	12953, 12954, 12955, 12956, 12957, 12958, 12959, 12960, 12961, 12962, 12963, 12964, 12965, 12966,
-	12967, 12968, 12969, 12970, 12971, 12972, 12973, 12974, 12975, 12976, 12977, 12978, 12979, 12980,
-	12981, 12982, 12983, 12984, 12985, 12986, 12987, 12988, 12991, 12994, 12997, 13000, 13003, 13006,
-	13009, 13012, 13015, 13018, 13021, 13024, 13027, 13030, 13033, 13036, 13039, 13042, 13045, 13048,
-	13051, 13054, 13057, 13060, 13063, 13066, 13069, 13072, 13075, 13078, 13081, 13084, 13087, 13090,
-	13093, 13096, 13099, 13102, 13105, 13108, 13111, 13114, 13117, 13120, 13123, 13126, 13129, 13132,
-	13135, 13138, 13141, 13144, 13147, 13150, 13153, 13156, 13159, 13162, 13165, 13168, 13171, 13174,
-	13177, 13180, 13183, 13186, 13189, 13192, 13195, 13198, 13201, 13204, 13207, 13210, 13213, 13216,
-	13219, 13222, 13225, 13228, 13231, 13234, 13237, 13240, 13243, 13246, 13249, 13252, 13255, 13258,
-	13261, 13264, 13267, 13270, 13273, 13276, 13279, 13282, 13285, 13288, 13291, 13294, 13297, 13300,
-	13303, 13306, 13309, 13312, 13315, 13318, 13321, 13324, 13327, 13330, 13333, 13336, 13339, 13341,
-	13343, 13345, 13348, 13350, 13352, 13355, 13358, 13361, 13364, 13367, 13370, 13373, 13376, 13384,
-	13392, 13404, 13416, 13428, 13440, 13452, 13460, 13468, 13480, 13492, 13504, 13516, 13517, 13518,
-	13519, 13520, 13521, 13522, 13523, 13524, 13525, 13526, 13527, 13528, 13529, 13530, 13531, 13532,
-	13533, 13534, 13535, 13536, 13537, 13538, 13539, 13540, 13541, 13542, 13543, 13544, 13545, 13546,
-	13547, 13548, 13549, 13550, 13551, 13552, 13553, 13554, 13555, 13556, 13557, 13558, 13559, 13560,
-	13561, 13562, 13563, 13564, 13565, 13566, 13567, 13568, 13569, 13570, 13571, 13572, 13573, 13574,
-	13575, 13576, 13577, 13578, 13579, 13580, 13581, 13582, 13583, 13584, 13585, 13586, 13587, 13588,
-	13589, 13590, 13591, 13592, 13593, 13594, 13595, 13596, 13597, 13598, 13599, 13600, 13601, 13602,
-	13603, 13604, 13605, 13606, 13607, 13608, 13609, 13610, 13611, 13612, 13613, 13614, 13615, 13616,
-	13617, 13618, 13619, 13620, 13621, 13622, 13623, 13624, 13625, 13626, 13627, 13628, 13629, 13630,
-	13631, 13632, 13633, 13634, 13635, 13636, 13637, 13638, 13639, 13640, 13641, 13642, 13643, 13644,
-	13645, 13646, 13647, 13648, 13649, 13650, 13651, 13652, 13653, 13654, 13655, 13656, 13657, 13658,
-	13659, 13660, 13661, 13662, 13663, 13664, 13665, 13666, 13667, 13668, 13669, 13670, 13671, 13672,
-	13673, 13674, 13675, 13676, 13677, 13678, 13679, 13680, 13681, 13682, 13683, 13684, 13685, 13686,
-	13687, 13688, 13689, 13690, 13691, 13692, 13693, 13694, 13695, 13696, 13697, 13698, 13699, 13700,
-	13701, 13702, 13703, 13704, 13705, 13706, 13707, 13708, 13709, 13710, 13711, 13712, 13713, 13714,
-	13715, 13716, 13717, 13718, 13719, 13720, 13721, 13722, 13723, 13724, 13725, 13726, 13727, 13728,
-	13729, 13730, 13731, 13732, 13733, 13734, 13735, 13736, 13737, 13738, 13739, 13740, 13741, 13742,
-	13743, 13744, 13745, 13746, 13747, 13748, 13749, 13750, 13751, 13752, 13753, 13754, 13755, 13756,
-	13757, 13758, 13759, 13760, 13761, 13762, 13763, 13764, 13765, 13766, 13767, 13768, 13769, 13770,
-	13771, 13772, 13773, 13774, 13775, 13776, 13777, 13778, 13779, 13780, 13781, 13782, 13783, 13784,
-	13785, 13786, 13787, 13788, 13789, 13790, 13791, 13792, 13793, 13794, 13795, 13796, 13797, 13798,
-	13799, 13800, 13801, 13802, 13803, 13804, 13805, 13806, 13807, 13808, 13809, 13810, 13811, 13812,
-	13813, 13814, 13815, 13816, 13817, 13818, 13819, 13820, 13821, 13822, 13823, 13824, 13825, 13826,
-	13827, 13828, 13829, 13830, 13831, 13832, 13833, 13834, 13835, 13836, 13837, 13838, 13839, 13840,
-	13841, 13842, 13843, 13844, 13845, 13846, 13847, 13848, 13849, 13850, 13851, 13852, 13853, 13854,
-	13855, 13856, 13857, 13858, 13859, 13860, 13861, 13862, 13863, 13864, 13865, 13866, 13867, 13868,
-	13869, 13870, 13871, 13872, 13873, 13874, 13875, 13876, 13877, 13878, 13879, 13880, 13881, 13882,
-	13883, 13884, 13885, 13886, 13887, 13888, 13889, 13890, 13891, 13892, 13893, 13894, 13895, 13896,
-	13897, 13898, 13899, 13900, 13901, 13902, 13903, 13904, 13905, 13906, 13907, 13908, 13909, 13910,
-	13911, 13912, 13913, 13914, 13915, 13916, 13917, 13918, 13919, 13920, 13921, 13922, 13923, 13924,
-	13925, 13926, 13927, 13928, 13929, 13930, 13931, 13932, 13933, 13934, 13935, 13936, 13937, 13938,
-	13939, 13940, 13941, 13942, 13943, 13944, 13945, 13946, 13947, 13948, 13949, 13950, 13951, 13952,
-	13953, 13954, 13955, 13956, 13957, 13958, 13959, 13960, 13961, 13962, 13963, 13964, 13965, 13966,
-	13967, 13968, 13969, 13970, 13971, 13972, 13973, 13974, 13975, 13976, 13977, 13978, 13979, 13980,
-	13981, 13982, 13983, 13984, 13985, 13986, 13987, 13988, 13989, 13990, 13991, 13992, 13993, 13994,
-	13995, 13996, 13997, 13998, 13999, 14000, 14001, 14002, 14003, 14004, 14005, 14006, 14007, 14008,
-	14009, 14010, 14011, 14012, 14013, 14014, 14015, 14016, 14017, 14018, 14019, 14020, 14021, 14022,
-	14023, 14024, 14025, 14026, 14027, 14028, 14029, 14030, 14031, 14032, 14033, 14034, 14035, 14036,
-	14037, 14038, 14039, 14040, 14041, 14042, 14043, 14044, 14045, 14046, 14047, 14048, 14049, 14050,
-	14051, 14052, 14053, 14054, 14055, 14056, 14057, 14058, 14059, 14060, 14061, 14062, 14063, 14064,
-	14065, 14066, 14067, 14068, 14069, 14070, 14071, 14072, 14073, 14074, 14075, 14076, 14077, 14078,
-	14079, 14080, 14081, 14082, 14083, 14084, 14085, 14086, 14087, 14088, 14089, 14090, 14091, 14092,
-	14093, 14094, 14095, 14096, 14097, 14098, 14099, 14100, 14101, 14102, 14103, 14104, 14105, 14106,
-	14107, 14108, 14109, 14110, 14111, 14112, 14113, 14114, 14115, 14116, 14117, 14118, 14119, 14120,
-	14121, 14122, 14123, 14124, 14125, 14126, 14127, 14128, 14129, 14130, 14131, 14132, 14133, 14134,
-	14135, 14136, 14137, 14138, 14139, 14140, 14141, 14142, 14143, 14144, 14145, 14146, 14147, 14148,
-	14149, 14150, 14151, 14152, 14153, 14154, 14155, 14156, 14157, 14158, 14159, 14160, 14161, 14162,
-	14163, 14164, 14165, 14166, 14167, 14169, 14171, 14173, 14175, 14177, 14179, 14181, 14183, 14185,
-	14187, 14189, 14191, 14193, 14195, 14197, 14199, 14201, 14203, 14205, 14207, 14209, 14211, 14213,
-	14215, 14217, 14220, 14222, 14224, 14226, 14228, 14230, 14232, 14234, 14236, 14238, 14240, 14242,
-	14244, 14246, 14248, 14250, 14252, 14254, 14256, 14258, 14260, 14262, 14264, 14266, 14268, 14270,
-	14273, 14275, 14277, 14279, 14281, 14283, 14285, 14287, 14289, 14291, 14293, 14295, 14297, 14299,
-	14301, 14303, 14305, 14307, 14309, 14311, 14313, 14315, 14317, 14319, 14321, 14323, 14325, 14327,
-	14329, 14331, 14333, 14335, 14338, 14340, 14342, 14344, 14346, 14348, 14350, 14352, 14354, 14356,
-	14358, 14360, 14362, 14364, 14366, 14368, 14370, 14372, 14374, 14376, 14378, 14380, 14382, 14384,
-	14386, 14388, 14391, 14393, 14395, 14397, 14399, 14401, 14403, 14405, 14407, 14409, 14411, 14413,
-	14415, 14417, 14419, 14421, 14423, 14425, 14427, 14429, 14431, 14433, 14435, 14437, 14439, 14441,
-	14443, 14445, 14447, 14449, 14451, 14453, 14456, 14458, 14460, 14462, 14464, 14466, 14468, 14470,
-	14472, 14474, 14476, 14478, 14480, 14482, 14484, 14486, 14488, 14490, 14492, 14494, 14496, 14498,
-	14500, 14502, 14504, 14506, 14509, 14511, 14513, 14515, 14517, 14519, 14521, 14523, 14525, 14527,
-	14529, 14531, 14533, 14535, 14537, 14539, 14541, 14543, 14545, 14547, 14549, 14551, 14553, 14555,
-	14557, 14559, 14561, 14563, 14565, 14567, 14569, 14571, 14574, 14576, 14578, 14580, 14582, 14584,
-	14586, 14588, 14590, 14592, 14594, 14596, 14598, 14600, 14602, 14604, 14606, 14608, 14610, 14612,
-	14614, 14616, 14618, 14620, 14622, 14624, 14627, 14629, 14631, 14633, 14635, 14637, 14639, 14641,
-	14643, 14645, 14647, 14649, 14651, 14653, 14655, 14657, 14659, 14661, 14663, 14665, 14667, 14669,
-	14671, 14673, 14675, 14677, 14679, 14681, 14683, 14685, 14687, 14689, 14692, 14694, 14696, 14698,
-	14700, 14702, 14704, 14706, 14708, 14710, 14712, 14714, 14716, 14718, 14720, 14722, 14724, 14726,
-	14728, 14730, 14732, 14734, 14736, 14738, 14740, 14742, 14745, 14747, 14749, 14751, 14753, 14755,
-	14757, 14758, 14759, 14760, 14761, 14762, 14763, 14764, 14765, 14766, 14767, 14768, 14769, 14770,
-	14771, 14772, 14773, 14774, 14775, 14776, 14777, 14778, 14779, 14780, 14781, 14782, 14783, 14784,
-	14785, 14786, 14787, 14788, 14789, 14790, 14791, 14792, 14793, 14794, 14795, 14796, 14797, 14798,
-	14799, 14800, 14801, 14802, 14803, 14804, 14805, 14806, 14807, 14810, 14813, 14816, 14820, 14823,
-	14826, 14829, 14832, 14835, 14838, 14841, 14844, 14847, 14851, 14854, 14857, 14860, 14863, 14867,
-	14870, 14873, 14876, 14880, 14883, 14886, 14889, 14892, 14895, 14899, 14902, 14905, 14908, 14911,
-	14914, 14917, 14920, 14923, 14926, 14929, 14932, 14935, 14938, 14941, 14944, 14947, 14950, 14953,
-	14956, 14959, 14962, 14965, 14968, 14972, 14975, 14978, 14981, 14985, 14988, 14991, 14994, 14997,
-	15000, 15003, 15006, 15009, 15012, 15015, 15018, 15021, 15024, 15027, 15030, 15033, 15036, 15039,
-	15042, 15045, 15048, 15051, 15054, 15057, 15060, 15063, 15066, 15069, 15072, 15075, 15078, 15081,
-	15085, 15088, 15091, 15094, 15097, 15100, 15103, 15107, 15111, 15114, 15117, 15120, 15123, 15126,
-	15129, 15133, 15136, 15139, 15142, 15146, 15149, 15152, 15155, 15158, 15162, 15165, 15168, 15171,
-	15174, 15177, 15180, 15183, 15186, 15189, 15193, 15196, 15200, 15203, 15206, 15209, 15212, 15215,
-	15218, 15221, 15224, 15227, 15230, 15233, 15237, 15240, 15243, 15246, 15249, 15252, 15256, 15259,
-	15263, 15267, 15270, 15273, 15276, 15279, 15283, 15287, 15290, 15293, 15296, 15299, 15302, 15305,
-	15308, 15311, 15314, 15317, 15320, 15324, 15327, 15330, 15333, 15336, 15339, 15342, 15345, 15348,
-	15351, 15354, 15357, 15360, 15363, 15366, 15369, 15372, 15375, 15378, 15381, 15385, 15388, 15391,
-	15394, 15397, 15400, 15404, 15407, 15410, 15413, 15416, 15419, 15422, 15425, 15428, 15431, 15434,
-	15437, 15441, 15444, 15447, 15450, 15453, 15456, 15459, 15462, 15465, 15468, 15471, 15474, 15477,
-	15480, 15483, 15486, 15489, 15492, 15495, 15499, 15502, 15505, 15508, 15511, 15514, 15518, 15521,
-	15524, 15527, 15530, 15533, 15536, 15539, 15542, 15546, 15549, 15552, 15555, 15559, 15562, 15565,
-	15568, 15571, 15574, 15577, 15581, 15585, 15589, 15592, 15596, 15599, 15602, 15605, 15608, 15611,
-	15614, 15617, 15620, 15623, 15626, 15630, 15633, 15636, 15639, 15642, 15645, 15648, 15652, 15655,
-	15658, 15662, 15666, 15669, 15672, 15675, 15678, 15681, 15684, 15687, 15690, 15693, 15697, 15700,
-	15704, 15707, 15710, 15713, 15716, 15719, 15723, 15726, 15729, 15733, 15737, 15740, 15743, 15746,
-	15749, 15752, 15755, 15758, 15761, 15764, 15767, 15770, 15773, 15776, 15780, 15783, 15787, 15790,
-	15794, 15797, 15801, 15805, 15809, 15812, 15815, 15818, 15822, 15826, 15830, 15834, 15837, 15840,
-	15843, 15846, 15849, 15852, 15855, 15858, 15862, 15865, 15868, 15871, 15874, 15878, 15881, 15885,
-	15889, 15892, 15895, 15898, 15901, 15904, 15907, 15911, 15915, 15919, 15922, 15925, 15929, 15932,
-	15935, 15938, 15942, 15945, 15948, 15951, 15954, 15957, 15961, 15964, 15967, 15970, 15973, 15976,
-	15979, 15983, 15987, 15990, 15994, 15997, 16001, 16004, 16007, 16010, 16014, 16018, 16021, 16025,
-	16028, 16032, 16035, 16038, 16041, 16044, 16047, 16050, 16054, 16058, 16062, 16066, 16069, 16072,
-	16075, 16078, 16081, 16084, 16087, 16090, 16093, 16096, 16099, 16102, 16106, 16109, 16112, 16115,
-	16118, 16121, 16124, 16127, 16130, 16133, 16136, 16139, 16142, 16146, 16150, 16154, 16157, 16160,
-	16163, 16166, 16170, 16173, 16177, 16180, 16183, 16187, 16191, 16194, 16197, 16200, 16203, 16206,
-	16209, 16212, 16215, 16218, 16221, 16224, 16227, 16230, 16233, 16236, 16239, 16242, 16245, 16248,
-	16252, 16255, 16258, 16261, 16264, 16267, 16271, 16275, 16278, 16281, 16284, 16287, 16290, 16293,
-	16297, 16300, 16303, 16306, 16309, 16313, 16317, 16320, 16323, 16326, 16330, 16333, 16336, 16340,
-	16344, 16347, 16350, 16353, 16357, 16360, 16363, 16366, 16369, 16372, 16375, 16378, 16382, 16385,
-	16388, 16391, 16395, 16398, 16401, 16404, 16407, 16411, 16415, 16418, 16421, 16424, 16428, 16431,
-	16435, 16438, 16441, 16444, 16448, 16451, 16454, 16457, 16460, 16463, 16466, 16469, 16473, 16476,
-	16479, 16482, 16485, 16488, 16491, 16495, 16498, 16502, 16506, 16510, 16513, 16516, 16519, 16522,
-	16525, 16528, 16531, 16534, 16538,
-}
+// nfkdPacked lists, sorted, the code points with a compatibility or canonical
+// decomposition (Hangul syllables excepted: those decompose by arithmetic):
+// for each, uvarint(code point - previous one) and the byte length of its
+// full decomposition, the next bytes of nfkdData (already in canonical order).
+const nfkdPacked = "" +
+	"\xa0\x01\x01\x08\x03\x02\x01\x05\x03\x03\x01\x01\x01\x01\x03\x01\x02\x03\x03\x01\x01\x01\x01\x02\x05\x01\x05\x01\x05\x02\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x02\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x02\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x03\x03\x01\x03\x01\x03\x01\x03\x01\x03\x03\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x02\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x02\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x03\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x02\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x03\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x03\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x02\x02\x01\x02\x01\x03\x01\x03\x01\x03\x01\x03\x02\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x03\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x03\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x03\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x03\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x01\x21\x03\x01\x03\x0e\x03\x01\x03\x14\x04\x01\x04\x01\x04\x01\x02\x01\x02\x01\x02\x01" +
+	"\x02\x01\x02\x01\x02\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01" +
+	"\x05\x01\x05\x01\x05\x02\x05\x01\x05\x01\x05\x01\x05\x01\x04\x01\x04\x03\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x05\x01" +
+	"\x05\x01\x04\x01\x04\x01\x03\x01\x02\x01\x02\x01\x02\x01\x03\x01\x03\x03\x03\x01\x03\x01\x05\x01\x05\x01\x04\x01\x04\x01\x04\x01" +
+	"\x04\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x03\x03\x01\x03\x07\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x05\x01\x05\x01\x05\x01\x05\x01\x03\x01\x03\x01\x05\x01\x05\x01\x03\x01\x03\x7d\x01\x01\x02\x01\x01\x01" +
+	"\x01\x01\x02\x01\x02\x01\x02\x01\x01\x01\x01\x20\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x03\x02\x01\x01\x01\x01\x01\x01\x01" +
+	"\x02\x5c\x02\x01\x02\x02\x02\x01\x04\x30\x02\x06\x03\x04\x01\x06\x03\x01\x05\x01\x04\x01\x02\x01\x04\x01\x04\x01\x04\x02\x04\x02" +
+	"\x04\x01\x04\x01\x06\x1a\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x06\x1a\x04\x01\x04\x01\x04\x01\x04\x01\x04\x02\x02\x01" +
+	"\x02\x01\x02\x01\x04\x01\x04\x01\x02\x01\x02\x1a\x02\x01\x02\x01\x02\x02\x02\x01\x02\x0b\x04\x01\x04\x02\x04\x04\x04\x05\x04\x01" +
+	"\x04\x01\x04\x0b\x04\x20\x04\x17\x04\x01\x04\x02\x04\x04\x04\x05\x04\x01\x04\x01\x04\x18\x04\x01\x04\x4a\x04\x01\x04\x0e\x04\x01" +
+	"\x04\x01\x04\x01\x04\x03\x04\x01\x04\x03\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x03\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01" +
+	"\x04\x03\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x03\x04\x01\x04\x8e\x01\x04" +
+	"\x9b\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x4f\x04\x01\x04\x01\x04\x01\x04\x48\x04\x02\x04\x11\x04\xd6\x04\x06\x08\x06\x03\x06" +
+	"\x24\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x6c\x06\x01\x06\x10\x06\x01\x06\x02\x06\x54\x06\x03\x06\x23\x06" +
+	"\x01\x06\x01\x06\x03\x06\xea\x01\x06\x03\x06\x01\x06\x10\x06\x01\x06\x37\x06\x36\x06\x01\x06\x01\x06\x7c\x06\x78\x06\x07\x06\x01" +
+	"\x06\x02\x06\x01\x09\x7f\x06\x01\x06\x01\x06\x8e\x01\x06\x02\x06\x01\x09\x01\x06\x55\x06\x80\x01\x06\x29\x06\x01\x06\x2f\x03\x37" +
+	"\x06\x0a\x06\x05\x06\x05\x06\x05\x06\x0d\x06\x0a\x06\x02\x06\x01\x06\x01\x09\x01\x06\x01\x09\x08\x06\x12\x06\x0a\x06\x05\x06\x05" +
+	"\x06\x05\x06\x0d\x06\x6d\x06\xda\x1b\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x05\x01\x05\x01\x03\x01\x03" +
+	"\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x05\x01\x05\x01\x05\x01\x05\x01\x03\x01\x03\x01\x03\x01\x03" +
+	"\x01\x05\x01\x05\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03" +
+	"\x01\x03\x01\x03\x01\x05\x01\x05\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x05\x01\x05\x01\x03\x01\x03" +
+	"\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03" +
+	"\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03" +
+	"\x01\x05\x01\x05\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x03\x01\x03" +
+	"\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x05\x01\x05\x01\x05\x01\x05" +
+	"\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03" +
+	"\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03" +
+	"\x05\x03\x01\x03\x01\x03\x01\x03\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05" +
+	"\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x05\x01\x05" +
+	"\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03" +
+	"\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05" +
+	"\x01\x05\x01\x05\x01\x05\x01\x05\x01\x03\x01\x03\x01\x03\x01\x03\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05" +
+	"\x01\x05\x01\x05\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x07\x04\x01\x04\x01\x06\x01\x06\x01\x06\x01\x06" +
+	"\x01\x06\x01\x06\x01\x04\x01\x04\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x04\x01\x04\x01\x06\x01\x06\x01\x06\x01\x06" +
+	"\x03\x04\x01\x04\x01\x06\x01\x06\x01\x06\x01\x06\x03\x04\x01\x04\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x04\x01\x04" +
+	"\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x04\x01\x04\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x04\x01\x04" +
+	"\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x04\x01\x04\x01\x06\x01\x06\x01\x06\x01\x06\x03\x04\x01\x04\x01\x06\x01\x06" +
+	"\x01\x06\x01\x06\x03\x04\x01\x04\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x02\x04\x02\x06\x02\x06\x02\x06\x01\x04\x01\x04" +
+	"\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x04\x01\x04\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x04\x01\x04" +
+	"\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x03\x06\x01\x06\x01\x08\x01\x08" +
+	"\x01\x08\x01\x08\x01\x08\x01\x08\x01\x06\x01\x06\x01\x08\x01\x08\x01\x08\x01\x08\x01\x08\x01\x08\x01\x06\x01\x06\x01\x08\x01\x08" +
+	"\x01\x08\x01\x08\x01\x08\x01\x08\x01\x06\x01\x06\x01\x08\x01\x08\x01\x08\x01\x08\x01\x08\x01\x08\x01\x06\x01\x06\x01\x08\x01\x08" +
+	"\x01\x08\x01\x08\x01\x08\x01\x08\x01\x06\x01\x06\x01\x08\x01\x08\x01\x08\x01\x08\x01\x08\x01\x08\x01\x04\x01\x04\x01\x06\x01\x04" +
+	"\x01\x06\x02\x04\x01\x06\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x03\x01\x02\x01\x03\x01\x03\x01\x05\x01\x06\x01\x04\x01\x06" +
+	"\x02\x04\x01\x06\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x05\x01\x05\x01\x05\x01\x04\x01\x04\x01\x06\x01\x06\x03\x04\x01\x06" +
+	"\x01\x04\x01\x04\x01\x04\x01\x04\x02\x05\x01\x05\x01\x05\x01\x04\x01\x04\x01\x06\x01\x06\x01\x04\x01\x04\x01\x04\x01\x06\x01\x04" +
+	"\x01\x04\x01\x04\x01\x04\x01\x04\x01\x05\x01\x05\x01\x01\x03\x06\x01\x04\x01\x06\x02\x04\x01\x06\x01\x04\x01\x04\x01\x04\x01\x04" +
+	"\x01\x04\x01\x03\x01\x03\x02\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x07\x03\x06\x03" +
+	"\x0d\x01\x01\x02\x01\x03\x09\x01\x04\x06\x01\x09\x02\x06\x01\x09\x05\x02\x02\x03\x09\x02\x01\x02\x01\x02\x0e\x0c\x08\x01\x11\x01" +
+	"\x01\x01\x03\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x03\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x03\x01\x01\x01\x01\x01\x01\x1a\x02\x58\x03\x01\x03\x01\x01" +
+	"\x01\x03\x02\x03\x01\x03\x01\x02\x02\x03\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x01\x01\x02\x01" +
+	"\x01\x02\x03\x01\x01\x01\x01\x01\x01\x01\x01\x01\x03\x02\x01\x03\x01\x02\x02\x01\x02\x02\x02\x01\x02\x01\x01\x03\x01\x01\x01\x01" +
+	"\x02\x01\x01\x01\x01\x01\x02\x01\x01\x01\x01\x02\x01\x02\x01\x02\x01\x02\x01\x01\x04\x02\x01\x02\x01\x02\x01\x03\x05\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x0a\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x04" +
+	"\x01\x01\x01\x02\x01\x03\x01\x02\x01\x01\x01\x02\x01\x03\x01\x04\x01\x02\x01\x01\x01\x02\x01\x03\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x02\x01\x03\x01\x02\x01\x01\x01\x02\x01\x03\x01\x04\x01\x02\x01\x01\x01\x02\x01\x03\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x1b\x05\x01\x05\x13\x05\x1f\x05\x01\x05\x01\x05\x35\x05\x05\x05\x03\x05\x18\x05\x02\x05\x06\x06\x01\x09\x02\x06\x01\x09\x11\x05" +
+	"\x03\x05\x03\x05\x02\x05\x17\x03\x02\x05\x0b\x05\x01\x03\x01\x03\x01\x05\x01\x05\x03\x05\x01\x05\x03\x05\x01\x05\x07\x05\x01\x05" +
+	"\x03\x05\x01\x05\x03\x05\x01\x05\x23\x05\x01\x05\x01\x05\x01\x05\x31\x05\x01\x05\x01\x05\x01\x05\x07\x05\x01\x05\x01\x05\x01\x05" +
+	"\x3c\x03\x01\x03\xb6\x02\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x02\x01\x02\x01\x02\x01\x02\x01" +
+	"\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01" +
+	"\x02\x01\x02\x01\x02\x01\x02\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\xa2\x0a\x0c\x68\x03" +
+	"\x01\x02\x01\x03\x66\x05\xc3\x07\x03\x54\x03\x0d\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x2b\x01\x36\x03\x02\x03\x01\x03\x01" +
+	"\x03\x12\x06\x02\x06\x02\x06\x02\x06\x02\x06\x02\x06\x02\x06\x02\x06\x02\x06\x02\x06\x02\x06\x02\x06\x03\x06\x02\x06\x02\x06\x07" +
+	"\x06\x01\x06\x02\x06\x01\x06\x02\x06\x01\x06\x02\x06\x01\x06\x02\x06\x01\x06\x17\x06\x07\x04\x01\x04\x02\x06\x01\x06\x0d\x06\x02" +
+	"\x06\x02\x06\x02\x06\x02\x06\x02\x06\x02\x06\x02\x06\x02\x06\x02\x06\x02\x06\x02\x06\x03\x06\x02\x06\x02\x06\x07\x06\x01\x06\x02" +
+	"\x06\x01\x06\x02\x06\x01\x06\x02\x06\x01\x06\x02\x06\x01\x06\x17\x06\x03\x06\x01\x06\x01\x06\x01\x06\x04\x06\x01\x06\x32\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x04\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x61\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01" +
+	"\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x08\x01\x08\x01\x08\x01\x08\x01\x08\x01\x08\x01\x08\x01" +
+	"\x08\x01\x08\x01\x08\x01\x08\x01\x08\x01\x08\x01\x08\x01\x08\x04\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01" +
+	"\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01" +
+	"\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x0e\x02\x01\x02\x01\x02\x01\x02\x01" +
+	"\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01" +
+	"\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x05\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01" +
+	"\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01" +
+	"\x05\x01\x05\x01\x05\x05\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x02\x0f\x01\x0c\x01\x0f\x01\x09\x01\x0f\x01\x09\x01\x09\x01\x12\x01\x0c\x01\x09\x01\x09\x01\x09\x01\x0c\x01\x0c\x01" +
+	"\x0c\x01\x0c\x01\x0c\x01\x0c\x01\x0c\x01\x12\x01\x06\x01\x12\x01\x12\x01\x0f\x01\x0c\x01\x12\x01\x12\x01\x0c\x01\x09\x01\x09\x01" +
+	"\x0c\x01\x0c\x01\x0f\x01\x0f\x01\x09\x01\x09\x01\x0c\x01\x09\x01\x09\x01\x06\x01\x06\x01\x09\x01\x09\x01\x12\x01\x0c\x01\x0f\x01" +
+	"\x12\x01\x0c\x01\x09\x01\x09\x01\x12\x01\x0c\x01\x12\x01\x09\x01\x0f\x01\x09\x01\x0c\x01\x09\x01\x0c\x01\x0f\x01\x0c\x01\x0f\x01" +
+	"\x0c\x01\x06\x01\x0f\x01\x09\x01\x09\x01\x0c\x01\x09\x01\x09\x01\x09\x01\x0f\x01\x0c\x01\x06\x01\x12\x01\x09\x01\x0f\x01\x0c\x01" +
+	"\x0c\x01\x09\x01\x09\x01\x0c\x01\x06\x01\x0c\x01\x0f\x01\x06\x01\x12\x01\x09\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01" +
+	"\x04\x01\x04\x01\x04\x01\x04\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01" +
+	"\x05\x01\x05\x01\x05\x01\x03\x01\x02\x01\x02\x01\x03\x01\x02\x01\x02\x05\x06\x01\x06\x01\x06\x01\x06\x01\x0c\x01\x02\x01\x02\x01" +
+	"\x03\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x03\x01\x04\x01\x02\x01\x02\x01\x03\x01\x03\x01\x02\x01\x02\x01\x02\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x03\x01\x02\x01\x02\x01\x02\x01\x03\x01\x03\x01\x02\x01" +
+	"\x03\x01\x03\x01\x03\x01\x02\x01\x03\x01\x05\x01\x06\x01\x02\x01\x03\x01\x03\x01\x03\x01\x03\x01\x07\x01\x08\x01\x02\x01\x02\x01" +
+	"\x03\x01\x02\x01\x02\x01\x02\x01\x03\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x03\x01\x02\x01\x02\x01\x02\x01\x03\x01\x03\x01" +
+	"\x04\x01\x02\x01\x02\x01\x02\x01\x06\x01\x03\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01" +
+	"\x03\x01\x02\x01\x02\x01\x03\x01\x03\x01\x02\x01\x04\x01\x03\x01\x02\x01\x02\x01\x02\x01\x02\x03\x04\x01\x04\x01\x04\x01\x04\x01" +
+	"\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01" +
+	"\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x82\x8a\x03\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x03\x03\x02\x03\x03\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x02\x03\x02\x03\x03\x03\x01\x03\x04\x03\x01\x03\x01\x03\x01\x03\x03\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x96\x01\x02\x01\x02\x01\x02\x01\x03\x01\x03\x01\x02\x01\x02" +
+	"\x0d\x04\x01\x04\x01\x04\x01\x04\x01\x04\x06\x04\x02\x04\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02" +
+	"\x01\x01\x01\x04\x01\x04\x01\x06\x01\x06\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x02\x04\x01\x04" +
+	"\x01\x04\x01\x04\x01\x04\x02\x04\x02\x04\x01\x04\x02\x04\x01\x04\x02\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04" +
+	"\x01\x04\x01\x04\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02" +
+	"\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02" +
+	"\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02" +
+	"\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02" +
+	"\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02" +
+	"\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x04\x01\x04\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02" +
+	"\x01\x02\x01\x02\x01\x04\x01\x04\x22\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x04\x01\x02" +
+	"\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06" +
+	"\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x02\x01\x02\x01\x02" +
+	"\x01\x02\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04" +
+	"\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04" +
+	"\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04" +
+	"\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04" +
+	"\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04" +
+	"\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x05" +
+	"\x01\x05\x01\x05\x01\x05\x01\x05\x01\x05\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04" +
+	"\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04" +
+	"\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04" +
+	"\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x04\x01\x04\x01\x04" +
+	"\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04" +
+	"\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04" +
+	"\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04" +
+	"\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04" +
+	"\x01\x06\x01\x06\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04" +
+	"\x01\x04\x01\x04\x01\x04\x01\x06\x01\x06\x01\x06\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04" +
+	"\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04" +
+	"\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04" +
+	"\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04" +
+	"\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x13\x06" +
+	"\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06" +
+	"\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06" +
+	"\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06" +
+	"\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x03\x06" +
+	"\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06" +
+	"\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06" +
+	"\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06" +
+	"\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06\x29\x06\x01\x06\x01\x08\x01\x08\x01\x08\x01\x08\x01\x08\x01\x08\x01\x08\x01\x06\x01\x21" +
+	"\x01\x0f\x01\x08\x34\x02\x01\x03\x01\x03\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03" +
+	"\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x05\x03\x01\x03\x01\x03\x01\x03\x01\x01\x01\x01\x01\x01\x01\x01\x01\x03" +
+	"\x01\x01\x02\x01\x01\x01\x01\x01\x01\x01\x01\x03\x01\x01\x01\x01\x01\x01\x01\x01\x01\x03\x01\x03\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x01\x05\x03\x01\x04\x01\x03\x02\x03\x02\x03\x01\x04\x01\x03\x01\x04" +
+	"\x01\x03\x01\x04\x01\x03\x01\x04\x01\x03\x01\x04\x01\x02\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04\x01\x04" +
+	"\x01\x04\x01\x04\x01\x04\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02" +
+	"\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02" +
+	"\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02" +
+	"\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02" +
+	"\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02" +
+	"\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02" +
+	"\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x06\x01\x06\x01\x06\x01\x06\x01\x06" +
+	"\x01\x06\x01\x04\x01\x04\x05\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03" +
+	"\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03" +
+	"\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03" +
+	"\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03" +
+	"\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03" +
+	"\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03" +
+	"\x01\x03\x04\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x03\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x03\x03\x01\x03\x01\x03" +
+	"\x01\x03\x01\x03\x01\x03\x03\x03\x01\x03\x01\x03\x04\x02\x01\x02\x01\x02\x01\x03\x01\x02\x01\x02\x01\x03\x02\x03\x01\x03\x01\x03" +
+	"\x01\x03\x01\x03\x01\x03\x01\x03\xf0\xa2\x03\x08\x01\x08\x01\x0c\x01\x0c\x01\x0c\x01\x0c\x01\x0c\x57\x08\x01\x08\x01\x0c\x01\x0c" +
+	"\x01\x0c\x01\x0c\xc0\x04\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x02\x01\x01" +
+	"\x01\x03\x01\x03\x01\x01\x01\x03\x01\x01\x01\x01\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x02\x01\x02\x01\x01\x01\x01\x01\x01\x01\x02\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x01\x03" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x02\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x01\x02\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x02\x01\x04\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x02\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x05\x02\x01\x02\x01" +
+	"\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01" +
+	"\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x03\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01" +
+	"\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01" +
+	"\x02\x01\x03\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01" +
+	"\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01" +
+	"\x02\x01\x03\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01" +
+	"\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x03\x01\x02\x01\x02\x01\x02\x01\x02\x01" +
+	"\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01" +
+	"\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x03\x01\x02\x01\x02\x01\x02\x01\x02\x01" +
+	"\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01" +
+	"\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x03\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01" +
+	"\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01" +
+	"\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x03\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01" +
+	"\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x03\x01" +
+	"\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01" +
+	"\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x03\x01" +
+	"\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01" +
+	"\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x03\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x01\x02\x05" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" +
+	"\x01\x01\x01\x81\xc0\x04\x03\x01\x03\x01\x03\x01\x04\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x04\x01\x03\x01\x03\x01\x03\x01\x03\x01\x04\x01\x03\x01\x03\x01\x03\x01\x04\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x04\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x04\x01\x03\x01\x03\x01\x03\x01\x04\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x04\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x04\x01\x04\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x04\x01\x03\x01\x03\x01\x03\x01\x04\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x04\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x04\x01\x03\x01" +
+	"\x04\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x04\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x04\x01\x03\x01\x04\x01\x04\x01\x03\x01\x03\x01\x03\x01\x03\x01\x04\x01\x04\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x04\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x04\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x04\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x04\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x04\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x04\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x04\x01" +
+	"\x03\x01\x03\x01\x03\x01\x04\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x04\x01\x04\x01\x04\x01\x03\x01\x04\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x04\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x04\x01\x03\x01\x03\x01\x04\x01\x04\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x04\x01\x03\x01" +
+	"\x04\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x04\x01\x03\x01\x03\x01\x04\x01\x04\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x04\x01\x03\x01\x04\x01\x03\x01\x04\x01\x03\x01\x04\x01\x04\x01" +
+	"\x04\x01\x03\x01\x03\x01\x03\x01\x04\x01\x04\x01\x04\x01\x04\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x04\x01\x03\x01\x03\x01\x03\x01\x03\x01\x04\x01\x03\x01\x04\x01\x04\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x04\x01" +
+	"\x04\x01\x04\x01\x03\x01\x03\x01\x04\x01\x03\x01\x03\x01\x03\x01\x04\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x04\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x04\x01\x04\x01\x03\x01\x04\x01\x03\x01\x04\x01\x03\x01\x03\x01\x03\x01\x04\x01\x04\x01" +
+	"\x03\x01\x04\x01\x03\x01\x04\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x04\x01\x04\x01\x04\x01\x04\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x04\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x04\x01\x04\x01\x04\x01\x03\x01\x03\x01\x03\x01\x03\x01\x04\x01\x03\x01" +
+	"\x04\x01\x03\x01\x03\x01\x04\x01\x04\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x04\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x04\x01\x04\x01" +
+	"\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x04\x01\x03\x01\x03\x01\x03\x01\x03\x01\x04\x01\x04\x01\x03\x01\x03\x01\x03\x01" +
+	"\x04\x01\x03\x01\x03\x01\x04\x01\x04\x01\x03\x01\x03\x01\x03\x01\x04\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x04\x01\x03\x01\x03\x01\x03\x01\x04\x01\x03\x01\x03\x01\x03\x01\x03\x01\x04\x01\x04\x01\x03\x01\x03\x01\x03\x01\x04\x01\x03\x01" +
+	"\x04\x01\x03\x01\x03\x01\x03\x01\x04\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x04\x01\x03\x01\x03\x01\x03\x01" +
+	"\x03\x01\x03\x01\x03\x01\x04\x01\x03\x01\x04\x01\x04\x01\x04\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01\x03\x01" +
+	"\x04"
 
 const nfkdData = "" +
 	"  \u0308a \u030423 \u0301\u03BC \u03271o1\u204441\u204423\u20444A\u0300A\u0301A\u0302" +
@@ -1710,313 +928,150 @@ const nfkdData = "" +
 	"\U0002A0CE\u4CF8\U0002A105\U0002A20E\U0002A291\u9EBB\u4D56\u9EF9\u9EFE\u9F05\u9F0F\u9F16" +
 	"\u9F3B\U0002A600"
 
-// composeTable lists the primary composites, sorted: each entry is
-// first<<42 | second<<21 | composite.
-var composeTable = [...]uint64{
-	0x003C<<42 | 0x0338<<21 | 0x226E, 0x003D<<42 | 0x0338<<21 | 0x2260, 0x003E<<42 | 0x0338<<21 | 0x226F,
-	0x0041<<42 | 0x0300<<21 | 0x00C0, 0x0041<<42 | 0x0301<<21 | 0x00C1, 0x0041<<42 | 0x0302<<21 | 0x00C2,
-	0x0041<<42 | 0x0303<<21 | 0x00C3, 0x0041<<42 | 0x0304<<21 | 0x0100, 0x0041<<42 | 0x0306<<21 | 0x0102,
-	0x0041<<42 | 0x0307<<21 | 0x0226, 0x0041<<42 | 0x0308<<21 | 0x00C4, 0x0041<<42 | 0x0309<<21 | 0x1EA2,
-	0x0041<<42 | 0x030A<<21 | 0x00C5, 0x0041<<42 | 0x030C<<21 | 0x01CD, 0x0041<<42 | 0x030F<<21 | 0x0200,
-	0x0041<<42 | 0x0311<<21 | 0x0202, 0x0041<<42 | 0x0323<<21 | 0x1EA0, 0x0041<<42 | 0x0325<<21 | 0x1E00,
-	0x0041<<42 | 0x0328<<21 | 0x0104, 0x0042<<42 | 0x0307<<21 | 0x1E02, 0x0042<<42 | 0x0323<<21 | 0x1E04,
-	0x0042<<42 | 0x0331<<21 | 0x1E06, 0x0043<<42 | 0x0301<<21 | 0x0106, 0x0043<<42 | 0x0302<<21 | 0x0108,
-	0x0043<<42 | 0x0307<<21 | 0x010A, 0x0043<<42 | 0x030C<<21 | 0x010C, 0x0043<<42 | 0x0327<<21 | 0x00C7,
-	0x0044<<42 | 0x0307<<21 | 0x1E0A, 0x0044<<42 | 0x030C<<21 | 0x010E, 0x0044<<42 | 0x0323<<21 | 0x1E0C,
-	0x0044<<42 | 0x0327<<21 | 0x1E10, 0x0044<<42 | 0x032D<<21 | 0x1E12, 0x0044<<42 | 0x0331<<21 | 0x1E0E,
-	0x0045<<42 | 0x0300<<21 | 0x00C8, 0x0045<<42 | 0x0301<<21 | 0x00C9, 0x0045<<42 | 0x0302<<21 | 0x00CA,
-	0x0045<<42 | 0x0303<<21 | 0x1EBC, 0x0045<<42 | 0x0304<<21 | 0x0112, 0x0045<<42 | 0x0306<<21 | 0x0114,
-	0x0045<<42 | 0x0307<<21 | 0x0116, 0x0045<<42 | 0x0308<<21 | 0x00CB, 0x0045<<42 | 0x0309<<21 | 0x1EBA,
-	0x0045<<42 | 0x030C<<21 | 0x011A, 0x0045<<42 | 0x030F<<21 | 0x0204, 0x0045<<42 | 0x0311<<21 | 0x0206,
-	0x0045<<42 | 0x0323<<21 | 0x1EB8, 0x0045<<42 | 0x0327<<21 | 0x0228, 0x0045<<42 | 0x0328<<21 | 0x0118,
-	0x0045<<42 | 0x032D<<21 | 0x1E18, 0x0045<<42 | 0x0330<<21 | 0x1E1A, 0x0046<<42 | 0x0307<<21 | 0x1E1E,
-	0x0047<<42 | 0x0301<<21 | 0x01F4, 0x0047<<42 | 0x0302<<21 | 0x011C, 0x0047<<42 | 0x0304<<21 | 0x1E20,
-	0x0047<<42 | 0x0306<<21 | 0x011E, 0x0047<<42 | 0x0307<<21 | 0x0120, 0x0047<<42 | 0x030C<<21 | 0x01E6,
-	0x0047<<42 | 0x0327<<21 | 0x0122, 0x0048<<42 | 0x0302<<21 | 0x0124, 0x0048<<42 | 0x0307<<21 | 0x1E22,
-	0x0048<<42 | 0x0308<<21 | 0x1E26, 0x0048<<42 | 0x030C<<21 | 0x021E, 0x0048<<42 | 0x0323<<21 | 0x1E24,
-	0x0048<<42 | 0x0327<<21 | 0x1E28, 0x0048<<42 | 0x032E<<21 | 0x1E2A, 0x0049<<42 | 0x0300<<21 | 0x00CC,
-	0x0049<<42 | 0x0301<<21 | 0x00CD, 0x0049<<42 | 0x0302<<21 | 0x00CE, 0x0049<<42 | 0x0303<<21 | 0x0128,
-	0x0049<<42 | 0x0304<<21 | 0x012A, 0x0049<<42 | 0x0306<<21 | 0x012C, 0x0049<<42 | 0x0307<<21 | 0x0130,
-	0x0049<<42 | 0x0308<<21 | 0x00CF, 0x0049<<42 | 0x0309<<21 | 0x1EC8, 0x0049<<42 | 0x030C<<21 | 0x01CF,
-	0x0049<<42 | 0x030F<<21 | 0x0208, 0x0049<<42 | 0x0311<<21 | 0x020A, 0x0049<<42 | 0x0323<<21 | 0x1ECA,
-	0x0049<<42 | 0x0328<<21 | 0x012E, 0x0049<<42 | 0x0330<<21 | 0x1E2C, 0x004A<<42 | 0x0302<<21 | 0x0134,
-	0x004B<<42 | 0x0301<<21 | 0x1E30, 0x004B<<42 | 0x030C<<21 | 0x01E8, 0x004B<<42 | 0x0323<<21 | 0x1E32,
-	0x004B<<42 | 0x0327<<21 | 0x0136, 0x004B<<42 | 0x0331<<21 | 0x1E34, 0x004C<<42 | 0x0301<<21 | 0x0139,
-	0x004C<<42 | 0x030C<<21 | 0x013D, 0x004C<<42 | 0x0323<<21 | 0x1E36, 0x004C<<42 | 0x0327<<21 | 0x013B,
-	0x004C<<42 | 0x032D<<21 | 0x1E3C, 0x004C<<42 | 0x0331<<21 | 0x1E3A, 0x004D<<42 | 0x0301<<21 | 0x1E3E,
-	0x004D<<42 | 0x0307<<21 | 0x1E40, 0x004D<<42 | 0x0323<<21 | 0x1E42, 0x004E<<42 | 0x0300<<21 | 0x01F8,
-	0x004E<<42 | 0x0301<<21 | 0x0143, 0x004E<<42 | 0x0303<<21 | 0x00D1, 0x004E<<42 | 0x0307<<21 | 0x1E44,
-	0x004E<<42 | 0x030C<<21 | 0x0147, 0x004E<<42 | 0x0323<<21 | 0x1E46, 0x004E<<42 | 0x0327<<21 | 0x0145,
-	0x004E<<42 | 0x032D<<21 | 0x1E4A, 0x004E<<42 | 0x0331<<21 | 0x1E48, 0x004F<<42 | 0x0300<<21 | 0x00D2,
-	0x004F<<42 | 0x0301<<21 | 0x00D3, 0x004F<<42 | 0x0302<<21 | 0x00D4, 0x004F<<42 | 0x0303<<21 | 0x00D5,
-	0x004F<<42 | 0x0304<<21 | 0x014C, 0x004F<<42 | 0x0306<<21 | 0x014E, 0x004F<<42 | 0x0307<<21 | 0x022E,
-	0x004F<<42 | 0x0308<<21 | 0x00D6, 0x004F<<42 | 0x0309<<21 | 0x1ECE, 0x004F<<42 | 0x030B<<21 | 0x0150,
-	0x004F<<42 | 0x030C<<21 | 0x01D1, 0x004F<<42 | 0x030F<<21 | 0x020C, 0x004F<<42 | 0x0311<<21 | 0x020E,
-	0x004F<<42 | 0x031B<<21 | 0x01A0, 0x004F<<42 | 0x0323<<21 | 0x1ECC, 0x004F<<42 | 0x0328<<21 | 0x01EA,
-	0x0050<<42 | 0x0301<<21 | 0x1E54, 0x0050<<42 | 0x0307<<21 | 0x1E56, 0x0052<<42 | 0x0301<<21 | 0x0154,
-	0x0052<<42 | 0x0307<<21 | 0x1E58, 0x0052<<42 | 0x030C<<21 | 0x0158, 0x0052<<42 | 0x030F<<21 | 0x0210,
-	0x0052<<42 | 0x0311<<21 | 0x0212, 0x0052<<42 | 0x0323<<21 | 0x1E5A, 0x0052<<42 | 0x0327<<21 | 0x0156,
-	0x0052<<42 | 0x0331<<21 | 0x1E5E, 0x0053<<42 | 0x0301<<21 | 0x015A, 0x0053<<42 | 0x0302<<21 | 0x015C,
-	0x0053<<42 | 0x0307<<21 | 0x1E60, 0x0053<<42 | 0x030C<<21 | 0x0160, 0x0053<<42 | 0x0323<<21 | 0x1E62,
-	0x0053<<42 | 0x0326<<21 | 0x0218, 0x0053<<42 | 0x0327<<21 | 0x015E, 0x0054<<42 | 0x0307<<21 | 0x1E6A,
-	0x0054<<42 | 0x030C<<21 | 0x0164, 0x0054<<42 | 0x0323<<21 | 0x1E6C, 0x0054<<42 | 0x0326<<21 | 0x021A,
-	0x0054<<42 | 0x0327<<21 | 0x0162, 0x0054<<42 | 0x032D<<21 | 0x1E70, 0x0054<<42 | 0x0331<<21 | 0x1E6E,
-	0x0055<<42 | 0x0300<<21 | 0x00D9, 0x0055<<42 | 0x0301<<21 | 0x00DA, 0x0055<<42 | 0x0302<<21 | 0x00DB,
-	0x0055<<42 | 0x0303<<21 | 0x0168, 0x0055<<42 | 0x0304<<21 | 0x016A, 0x0055<<42 | 0x0306<<21 | 0x016C,
-	0x0055<<42 | 0x0308<<21 | 0x00DC, 0x0055<<42 | 0x0309<<21 | 0x1EE6, 0x0055<<42 | 0x030A<<21 | 0x016E,
-	0x0055<<42 | 0x030B<<21 | 0x0170, 0x0055<<42 | 0x030C<<21 | 0x01D3, 0x0055<<42 | 0x030F<<21 | 0x0214,
-	0x0055<<42 | 0x0311<<21 | 0x0216, 0x0055<<42 | 0x031B<<21 | 0x01AF, 0x0055<<42 | 0x0323<<21 | 0x1EE4,
-	0x0055<<42 | 0x0324<<21 | 0x1E72, 0x0055<<42 | 0x0328<<21 | 0x0172, 0x0055<<42 | 0x032D<<21 | 0x1E76,
-	0x0055<<42 | 0x0330<<21 | 0x1E74, 0x0056<<42 | 0x0303<<21 | 0x1E7C, 0x0056<<42 | 0x0323<<21 | 0x1E7E,
-	0x0057<<42 | 0x0300<<21 | 0x1E80, 0x0057<<42 | 0x0301<<21 | 0x1E82, 0x0057<<42 | 0x0302<<21 | 0x0174,
-	0x0057<<42 | 0x0307<<21 | 0x1E86, 0x0057<<42 | 0x0308<<21 | 0x1E84, 0x0057<<42 | 0x0323<<21 | 0x1E88,
-	0x0058<<42 | 0x0307<<21 | 0x1E8A, 0x0058<<42 | 0x0308<<21 | 0x1E8C, 0x0059<<42 | 0x0300<<21 | 0x1EF2,
-	0x0059<<42 | 0x0301<<21 | 0x00DD, 0x0059<<42 | 0x0302<<21 | 0x0176, 0x0059<<42 | 0x0303<<21 | 0x1EF8,
-	0x0059<<42 | 0x0304<<21 | 0x0232, 0x0059<<42 | 0x0307<<21 | 0x1E8E, 0x0059<<42 | 0x0308<<21 | 0x0178,
-	0x0059<<42 | 0x0309<<21 | 0x1EF6, 0x0059<<42 | 0x0323<<21 | 0x1EF4, 0x005A<<42 | 0x0301<<21 | 0x0179,
-	0x005A<<42 | 0x0302<<21 | 0x1E90, 0x005A<<42 | 0x0307<<21 | 0x017B, 0x005A<<42 | 0x030C<<21 | 0x017D,
-	0x005A<<42 | 0x0323<<21 | 0x1E92, 0x005A<<42 | 0x0331<<21 | 0x1E94, 0x0061<<42 | 0x0300<<21 | 0x00E0,
-	0x0061<<42 | 0x0301<<21 | 0x00E1, 0x0061<<42 | 0x0302<<21 | 0x00E2, 0x0061<<42 | 0x0303<<21 | 0x00E3,
-	0x0061<<42 | 0x0304<<21 | 0x0101, 0x0061<<42 | 0x0306<<21 | 0x0103, 0x0061<<42 | 0x0307<<21 | 0x0227,
-	0x0061<<42 | 0x0308<<21 | 0x00E4, 0x0061<<42 | 0x0309<<21 | 0x1EA3, 0x0061<<42 | 0x030A<<21 | 0x00E5,
-	0x0061<<42 | 0x030C<<21 | 0x01CE, 0x0061<<42 | 0x030F<<21 | 0x0201, 0x0061<<42 | 0x0311<<21 | 0x0203,
-	0x0061<<42 | 0x0323<<21 | 0x1EA1, 0x0061<<42 | 0x0325<<21 | 0x1E01, 0x0061<<42 | 0x0328<<21 | 0x0105,
-	0x0062<<42 | 0x0307<<21 | 0x1E03, 0x0062<<42 | 0x0323<<21 | 0x1E05, 0x0062<<42 | 0x0331<<21 | 0x1E07,
-	0x0063<<42 | 0x0301<<21 | 0x0107, 0x0063<<42 | 0x0302<<21 | 0x0109, 0x0063<<42 | 0x0307<<21 | 0x010B,
-	0x0063<<42 | 0x030C<<21 | 0x010D, 0x0063<<42 | 0x0327<<21 | 0x00E7, 0x0064<<42 | 0x0307<<21 | 0x1E0B,
-	0x0064<<42 | 0x030C<<21 | 0x010F, 0x0064<<42 | 0x0323<<21 | 0x1E0D, 0x0064<<42 | 0x0327<<21 | 0x1E11,
-	0x0064<<42 | 0x032D<<21 | 0x1E13, 0x0064<<42 | 0x0331<<21 | 0x1E0F, 0x0065<<42 | 0x0300<<21 | 0x00E8,
-	0x0065<<42 | 0x0301<<21 | 0x00E9, 0x0065<<42 | 0x0302<<21 | 0x00EA, 0x0065<<42 | 0x0303<<21 | 0x1EBD,
-	0x0065<<42 | 0x0304<<21 | 0x0113, 0x0065<<42 | 0x0306<<21 | 0x0115, 0x0065<<42 | 0x0307<<21 | 0x0117,
-	0x0065<<42 | 0x0308<<21 | 0x00EB, 0x0065<<42 | 0x0309<<21 | 0x1EBB, 0x0065<<42 | 0x030C<<21 | 0x011B,
-	0x0065<<42 | 0x030F<<21 | 0x0205, 0x0065<<42 | 0x0311<<21 | 0x0207, 0x0065<<42 | 0x0323<<21 | 0x1EB9,
-	0x0065<<42 | 0x0327<<21 | 0x0229, 0x0065<<42 | 0x0328<<21 | 0x0119, 0x0065<<42 | 0x032D<<21 | 0x1E19,
-	0x0065<<42 | 0x0330<<21 | 0x1E1B, 0x0066<<42 | 0x0307<<21 | 0x1E1F, 0x0067<<42 | 0x0301<<21 | 0x01F5,
-	0x0067<<42 | 0x0302<<21 | 0x011D, 0x0067<<42 | 0x0304<<21 | 0x1E21, 0x0067<<42 | 0x0306<<21 | 0x011F,
-	0x0067<<42 | 0x0307<<21 | 0x0121, 0x0067<<42 | 0x030C<<21 | 0x01E7, 0x0067<<42 | 0x0327<<21 | 0x0123,
-	0x0068<<42 | 0x0302<<21 | 0x0125, 0x0068<<42 | 0x0307<<21 | 0x1E23, 0x0068<<42 | 0x0308<<21 | 0x1E27,
-	0x0068<<42 | 0x030C<<21 | 0x021F, 0x0068<<42 | 0x0323<<21 | 0x1E25, 0x0068<<42 | 0x0327<<21 | 0x1E29,
-	0x0068<<42 | 0x032E<<21 | 0x1E2B, 0x0068<<42 | 0x0331<<21 | 0x1E96, 0x0069<<42 | 0x0300<<21 | 0x00EC,
-	0x0069<<42 | 0x0301<<21 | 0x00ED, 0x0069<<42 | 0x0302<<21 | 0x00EE, 0x0069<<42 | 0x0303<<21 | 0x0129,
-	0x0069<<42 | 0x0304<<21 | 0x012B, 0x0069<<42 | 0x0306<<21 | 0x012D, 0x0069<<42 | 0x0308<<21 | 0x00EF,
-	0x0069<<42 | 0x0309<<21 | 0x1EC9, 0x0069<<42 | 0x030C<<21 | 0x01D0, 0x0069<<42 | 0x030F<<21 | 0x0209,
-	0x0069<<42 | 0x0311<<21 | 0x020B, 0x0069<<42 | 0x0323<<21 | 0x1ECB, 0x0069<<42 | 0x0328<<21 | 0x012F,
-	0x0069<<42 | 0x0330<<21 | 0x1E2D, 0x006A<<42 | 0x0302<<21 | 0x0135, 0x006A<<42 | 0x030C<<21 | 0x01F0,
-	0x006B<<42 | 0x0301<<21 | 0x1E31, 0x006B<<42 | 0x030C<<21 | 0x01E9, 0x006B<<42 | 0x0323<<21 | 0x1E33,
-	0x006B<<42 | 0x0327<<21 | 0x0137, 0x006B<<42 | 0x0331<<21 | 0x1E35, 0x006C<<42 | 0x0301<<21 | 0x013A,
-	0x006C<<42 | 0x030C<<21 | 0x013E, 0x006C<<42 | 0x0323<<21 | 0x1E37, 0x006C<<42 | 0x0327<<21 | 0x013C,
-	0x006C<<42 | 0x032D<<21 | 0x1E3D, 0x006C<<42 | 0x0331<<21 | 0x1E3B, 0x006D<<42 | 0x0301<<21 | 0x1E3F,
-	0x006D<<42 | 0x0307<<21 | 0x1E41, 0x006D<<42 | 0x0323<<21 | 0x1E43, 0x006E<<42 | 0x0300<<21 | 0x01F9,
-	0x006E<<42 | 0x0301<<21 | 0x0144, 0x006E<<42 | 0x0303<<21 | 0x00F1, 0x006E<<42 | 0x0307<<21 | 0x1E45,
-	0x006E<<42 | 0x030C<<21 | 0x0148, 0x006E<<42 | 0x0323<<21 | 0x1E47, 0x006E<<42 | 0x0327<<21 | 0x0146,
-	0x006E<<42 | 0x032D<<21 | 0x1E4B, 0x006E<<42 | 0x0331<<21 | 0x1E49, 0x006F<<42 | 0x0300<<21 | 0x00F2,
-	0x006F<<42 | 0x0301<<21 | 0x00F3, 0x006F<<42 | 0x0302<<21 | 0x00F4, 0x006F<<42 | 0x0303<<21 | 0x00F5,
-	0x006F<<42 | 0x0304<<21 | 0x014D, 0x006F<<42 | 0x0306<<21 | 0x014F, 0x006F<<42 | 0x0307<<21 | 0x022F,
-	0x006F<<42 | 0x0308<<21 | 0x00F6, 0x006F<<42 | 0x0309<<21 | 0x1ECF, 0x006F<<42 | 0x030B<<21 | 0x0151,
-	0x006F<<42 | 0x030C<<21 | 0x01D2, 0x006F<<42 | 0x030F<<21 | 0x020D, 0x006F<<42 | 0x0311<<21 | 0x020F,
-	0x006F<<42 | 0x031B<<21 | 0x01A1, 0x006F<<42 | 0x0323<<21 | 0x1ECD, 0x006F<<42 | 0x0328<<21 | 0x01EB,
-	0x0070<<42 | 0x0301<<21 | 0x1E55, 0x0070<<42 | 0x0307<<21 | 0x1E57, 0x0072<<42 | 0x0301<<21 | 0x0155,
-	0x0072<<42 | 0x0307<<21 | 0x1E59, 0x0072<<42 | 0x030C<<21 | 0x0159, 0x0072<<42 | 0x030F<<21 | 0x0211,
-	0x0072<<42 | 0x0311<<21 | 0x0213, 0x0072<<42 | 0x0323<<21 | 0x1E5B, 0x0072<<42 | 0x0327<<21 | 0x0157,
-	0x0072<<42 | 0x0331<<21 | 0x1E5F, 0x0073<<42 | 0x0301<<21 | 0x015B, 0x0073<<42 | 0x0302<<21 | 0x015D,
-	0x0073<<42 | 0x0307<<21 | 0x1E61, 0x0073<<42 | 0x030C<<21 | 0x0161, 0x0073<<42 | 0x0323<<21 | 0x1E63,
-	0x0073<<42 | 0x0326<<21 | 0x0219, 0x0073<<42 | 0x0327<<21 | 0x015F, 0x0074<<42 | 0x0307<<21 | 0x1E6B,
-	0x0074<<42 | 0x0308<<21 | 0x1E97, 0x0074<<42 | 0x030C<<21 | 0x0165, 0x0074<<42 | 0x0323<<21 | 0x1E6D,
-	0x0074<<42 | 0x0326<<21 | 0x021B, 0x0074<<42 | 0x0327<<21 | 0x0163, 0x0074<<42 | 0x032D<<21 | 0x1E71,
-	0x0074<<42 | 0x0331<<21 | 0x1E6F, 0x0075<<42 | 0x0300<<21 | 0x00F9, 0x0075<<42 | 0x0301<<21 | 0x00FA,
-	0x0075<<42 | 0x0302<<21 | 0x00FB, 0x0075<<42 | 0x0303<<21 | 0x0169, 0x0075<<42 | 0x0304<<21 | 0x016B,
-	0x0075<<42 | 0x0306<<21 | 0x016D, 0x0075<<42 | 0x0308<<21 | 0x00FC, 0x0075<<42 | 0x0309<<21 | 0x1EE7,
-	0x0075<<42 | 0x030A<<21 | 0x016F, 0x0075<<42 | 0x030B<<21 | 0x0171, 0x0075<<42 | 0x030C<<21 | 0x01D4,
-	0x0075<<42 | 0x030F<<21 | 0x0215, 0x0075<<42 | 0x0311<<21 | 0x0217, 0x0075<<42 | 0x031B<<21 | 0x01B0,
-	0x0075<<42 | 0x0323<<21 | 0x1EE5, 0x0075<<42 | 0x0324<<21 | 0x1E73, 0x0075<<42 | 0x0328<<21 | 0x0173,
-	0x0075<<42 | 0x032D<<21 | 0x1E77, 0x0075<<42 | 0x0330<<21 | 0x1E75, 0x0076<<42 | 0x0303<<21 | 0x1E7D,
-	0x0076<<42 | 0x0323<<21 | 0x1E7F, 0x0077<<42 | 0x0300<<21 | 0x1E81, 0x0077<<42 | 0x0301<<21 | 0x1E83,
-	0x0077<<42 | 0x0302<<21 | 0x0175, 0x0077<<42 | 0x0307<<21 | 0x1E87, 0x0077<<42 | 0x0308<<21 | 0x1E85,
-	0x0077<<42 | 0x030A<<21 | 0x1E98, 0x0077<<42 | 0x0323<<21 | 0x1E89, 0x0078<<42 | 0x0307<<21 | 0x1E8B,
-	0x0078<<42 | 0x0308<<21 | 0x1E8D, 0x0079<<42 | 0x0300<<21 | 0x1EF3, 0x0079<<42 | 0x0301<<21 | 0x00FD,
-	0x0079<<42 | 0x0302<<21 | 0x0177, 0x0079<<42 | 0x0303<<21 | 0x1EF9, 0x0079<<42 | 0x0304<<21 | 0x0233,
-	0x0079<<42 | 0x0307<<21 | 0x1E8F, 0x0079<<42 | 0x0308<<21 | 0x00FF, 0x0079<<42 | 0x0309<<21 | 0x1EF7,
-	0x0079<<42 | 0x030A<<21 | 0x1E99, 0x0079<<42 | 0x0323<<21 | 0x1EF5, 0x007A<<42 | 0x0301<<21 | 0x017A,
-	0x007A<<42 | 0x0302<<21 | 0x1E91, 0x007A<<42 | 0x0307<<21 | 0x017C, 0x007A<<42 | 0x030C<<21 | 0x017E,
-	0x007A<<42 | 0x0323<<21 | 0x1E93, 0x007A<<42 | 0x0331<<21 | 0x1E95, 0x00A8<<42 | 0x0300<<21 | 0x1FED,
-	0x00A8<<42 | 0x0301<<21 | 0x0385, 0x00A8<<42 | 0x0342<<21 | 0x1FC1, 0x00C2<<42 | 0x0300<<21 | 0x1EA6,
-	0x00C2<<42 | 0x0301<<21 | 0x1EA4, 0x00C2<<42 | 0x0303<<21 | 0x1EAA, 0x00C2<<42 | 0x0309<<21 | 0x1EA8,
-	0x00C4<<42 | 0x0304<<21 | 0x01DE, 0x00C5<<42 | 0x0301<<21 | 0x01FA, 0x00C6<<42 | 0x0301<<21 | 0x01FC,
-	0x00C6<<42 | 0x0304<<21 | 0x01E2, 0x00C7<<42 | 0x0301<<21 | 0x1E08, 0x00CA<<42 | 0x0300<<21 | 0x1EC0,
-	0x00CA<<42 | 0x0301<<21 | 0x1EBE, 0x00CA<<42 | 0x0303<<21 | 0x1EC4, 0x00CA<<42 | 0x0309<<21 | 0x1EC2,
-	0x00CF<<42 | 0x0301<<21 | 0x1E2E, 0x00D4<<42 | 0x0300<<21 | 0x1ED2, 0x00D4<<42 | 0x0301<<21 | 0x1ED0,
-	0x00D4<<42 | 0x0303<<21 | 0x1ED6, 0x00D4<<42 | 0x0309<<21 | 0x1ED4, 0x00D5<<42 | 0x0301<<21 | 0x1E4C,
-	0x00D5<<42 | 0x0304<<21 | 0x022C, 0x00D5<<42 | 0x0308<<21 | 0x1E4E, 0x00D6<<42 | 0x0304<<21 | 0x022A,
-	0x00D8<<42 | 0x0301<<21 | 0x01FE, 0x00DC<<42 | 0x0300<<21 | 0x01DB, 0x00DC<<42 | 0x0301<<21 | 0x01D7,
-	0x00DC<<42 | 0x0304<<21 | 0x01D5, 0x00DC<<42 | 0x030C<<21 | 0x01D9, 0x00E2<<42 | 0x0300<<21 | 0x1EA7,
-	0x00E2<<42 | 0x0301<<21 | 0x1EA5, 0x00E2<<42 | 0x0303<<21 | 0x1EAB, 0x00E2<<42 | 0x0309<<21 | 0x1EA9,
-	0x00E4<<42 | 0x0304<<21 | 0x01DF, 0x00E5<<42 | 0x0301<<21 | 0x01FB, 0x00E6<<42 | 0x0301<<21 | 0x01FD,
-	0x00E6<<42 | 0x0304<<21 | 0x01E3, 0x00E7<<42 | 0x0301<<21 | 0x1E09, 0x00EA<<42 | 0x0300<<21 | 0x1EC1,
-	0x00EA<<42 | 0x0301<<21 | 0x1EBF, 0x00EA<<42 | 0x0303<<21 | 0x1EC5, 0x00EA<<42 | 0x0309<<21 | 0x1EC3,
-	0x00EF<<42 | 0x0301<<21 | 0x1E2F, 0x00F4<<42 | 0x0300<<21 | 0x1ED3, 0x00F4<<42 | 0x0301<<21 | 0x1ED1,
-	0x00F4<<42 | 0x0303<<21 | 0x1ED7, 0x00F4<<42 | 0x0309<<21 | 0x1ED5, 0x00F5<<42 | 0x0301<<21 | 0x1E4D,
-	0x00F5<<42 | 0x0304<<21 | 0x022D, 0x00F5<<42 | 0x0308<<21 | 0x1E4F, 0x00F6<<42 | 0x0304<<21 | 0x022B,
-	0x00F8<<42 | 0x0301<<21 | 0x01FF, 0x00FC<<42 | 0x0300<<21 | 0x01DC, 0x00FC<<42 | 0x0301<<21 | 0x01D8,
-	0x00FC<<42 | 0x0304<<21 | 0x01D6, 0x00FC<<42 | 0x030C<<21 | 0x01DA, 0x0102<<42 | 0x0300<<21 | 0x1EB0,
-	0x0102<<42 | 0x0301<<21 | 0x1EAE, 0x0102<<42 | 0x0303<<21 | 0x1EB4, 0x0102<<42 | 0x0309<<21 | 0x1EB2,
-	0x0103<<42 | 0x0300<<21 | 0x1EB1, 0x0103<<42 | 0x0301<<21 | 0x1EAF, 0x0103<<42 | 0x0303<<21 | 0x1EB5,
-	0x0103<<42 | 0x0309<<21 | 0x1EB3, 0x0112<<42 | 0x0300<<21 | 0x1E14, 0x0112<<42 | 0x0301<<21 | 0x1E16,
-	0x0113<<42 | 0x0300<<21 | 0x1E15, 0x0113<<42 | 0x0301<<21 | 0x1E17, 0x014C<<42 | 0x0300<<21 | 0x1E50,
-	0x014C<<42 | 0x0301<<21 | 0x1E52, 0x014D<<42 | 0x0300<<21 | 0x1E51, 0x014D<<42 | 0x0301<<21 | 0x1E53,
-	0x015A<<42 | 0x0307<<21 | 0x1E64, 0x015B<<42 | 0x0307<<21 | 0x1E65, 0x0160<<42 | 0x0307<<21 | 0x1E66,
-	0x0161<<42 | 0x0307<<21 | 0x1E67, 0x0168<<42 | 0x0301<<21 | 0x1E78, 0x0169<<42 | 0x0301<<21 | 0x1E79,
-	0x016A<<42 | 0x0308<<21 | 0x1E7A, 0x016B<<42 | 0x0308<<21 | 0x1E7B, 0x017F<<42 | 0x0307<<21 | 0x1E9B,
-	0x01A0<<42 | 0x0300<<21 | 0x1EDC, 0x01A0<<42 | 0x0301<<21 | 0x1EDA, 0x01A0<<42 | 0x0303<<21 | 0x1EE0,
-	0x01A0<<42 | 0x0309<<21 | 0x1EDE, 0x01A0<<42 | 0x0323<<21 | 0x1EE2, 0x01A1<<42 | 0x0300<<21 | 0x1EDD,
-	0x01A1<<42 | 0x0301<<21 | 0x1EDB, 0x01A1<<42 | 0x0303<<21 | 0x1EE1, 0x01A1<<42 | 0x0309<<21 | 0x1EDF,
-	0x01A1<<42 | 0x0323<<21 | 0x1EE3, 0x01AF<<42 | 0x0300<<21 | 0x1EEA, 0x01AF<<42 | 0x0301<<21 | 0x1EE8,
-	0x01AF<<42 | 0x0303<<21 | 0x1EEE, 0x01AF<<42 | 0x0309<<21 | 0x1EEC, 0x01AF<<42 | 0x0323<<21 | 0x1EF0,
-	0x01B0<<42 | 0x0300<<21 | 0x1EEB, 0x01B0<<42 | 0x0301<<21 | 0x1EE9, 0x01B0<<42 | 0x0303<<21 | 0x1EEF,
-	0x01B0<<42 | 0x0309<<21 | 0x1EED, 0x01B0<<42 | 0x0323<<21 | 0x1EF1, 0x01B7<<42 | 0x030C<<21 | 0x01EE,
-	0x01EA<<42 | 0x0304<<21 | 0x01EC, 0x01EB<<42 | 0x0304<<21 | 0x01ED, 0x0226<<42 | 0x0304<<21 | 0x01E0,
-	0x0227<<42 | 0x0304<<21 | 0x01E1, 0x0228<<42 | 0x0306<<21 | 0x1E1C, 0x0229<<42 | 0x0306<<21 | 0x1E1D,
-	0x022E<<42 | 0x0304<<21 | 0x0230, 0x022F<<42 | 0x0304<<21 | 0x0231, 0x0292<<42 | 0x030C<<21 | 0x01EF,
-	0x0391<<42 | 0x0300<<21 | 0x1FBA, 0x0391<<42 | 0x0301<<21 | 0x0386, 0x0391<<42 | 0x0304<<21 | 0x1FB9,
-	0x0391<<42 | 0x0306<<21 | 0x1FB8, 0x0391<<42 | 0x0313<<21 | 0x1F08, 0x0391<<42 | 0x0314<<21 | 0x1F09,
-	0x0391<<42 | 0x0345<<21 | 0x1FBC, 0x0395<<42 | 0x0300<<21 | 0x1FC8, 0x0395<<42 | 0x0301<<21 | 0x0388,
-	0x0395<<42 | 0x0313<<21 | 0x1F18, 0x0395<<42 | 0x0314<<21 | 0x1F19, 0x0397<<42 | 0x0300<<21 | 0x1FCA,
-	0x0397<<42 | 0x0301<<21 | 0x0389, 0x0397<<42 | 0x0313<<21 | 0x1F28, 0x0397<<42 | 0x0314<<21 | 0x1F29,
-	0x0397<<42 | 0x0345<<21 | 0x1FCC, 0x0399<<42 | 0x0300<<21 | 0x1FDA, 0x0399<<42 | 0x0301<<21 | 0x038A,
-	0x0399<<42 | 0x0304<<21 | 0x1FD9, 0x0399<<42 | 0x0306<<21 | 0x1FD8, 0x0399<<42 | 0x0308<<21 | 0x03AA,
-	0x0399<<42 | 0x0313<<21 | 0x1F38, 0x0399<<42 | 0x0314<<21 | 0x1F39, 0x039F<<42 | 0x0300<<21 | 0x1FF8,
-	0x039F<<42 | 0x0301<<21 | 0x038C, 0x039F<<42 | 0x0313<<21 | 0x1F48, 0x039F<<42 | 0x0314<<21 | 0x1F49,
-	0x03A1<<42 | 0x0314<<21 | 0x1FEC, 0x03A5<<42 | 0x0300<<21 | 0x1FEA, 0x03A5<<42 | 0x0301<<21 | 0x038E,
-	0x03A5<<42 | 0x0304<<21 | 0x1FE9, 0x03A5<<42 | 0x0306<<21 | 0x1FE8, 0x03A5<<42 | 0x0308<<21 | 0x03AB,
-	0x03A5<<42 | 0x0314<<21 | 0x1F59, 0x03A9<<42 | 0x0300<<21 | 0x1FFA, 0x03A9<<42 | 0x0301<<21 | 0x038F,
-	0x03A9<<42 | 0x0313<<21 | 0x1F68, 0x03A9<<42 | 0x0314<<21 | 0x1F69, 0x03A9<<42 | 0x0345<<21 | 0x1FFC,
-	0x03AC<<42 | 0x0345<<21 | 0x1FB4, 0x03AE<<42 | 0x0345<<21 | 0x1FC4, 0x03B1<<42 | 0x0300<<21 | 0x1F70,
-	0x03B1<<42 | 0x0301<<21 | 0x03AC, 0x03B1<<42 | 0x0304<<21 | 0x1FB1, 0x03B1<<42 | 0x0306<<21 | 0x1FB0,
-	0x03B1<<42 | 0x0313<<21 | 0x1F00, 0x03B1<<42 | 0x0314<<21 | 0x1F01, 0x03B1<<42 | 0x0342<<21 | 0x1FB6,
-	0x03B1<<42 | 0x0345<<21 | 0x1FB3, 0x03B5<<42 | 0x0300<<21 | 0x1F72, 0x03B5<<42 | 0x0301<<21 | 0x03AD,
-	0x03B5<<42 | 0x0313<<21 | 0x1F10, 0x03B5<<42 | 0x0314<<21 | 0x1F11, 0x03B7<<42 | 0x0300<<21 | 0x1F74,
-	0x03B7<<42 | 0x0301<<21 | 0x03AE, 0x03B7<<42 | 0x0313<<21 | 0x1F20, 0x03B7<<42 | 0x0314<<21 | 0x1F21,
-	0x03B7<<42 | 0x0342<<21 | 0x1FC6, 0x03B7<<42 | 0x0345<<21 | 0x1FC3, 0x03B9<<42 | 0x0300<<21 | 0x1F76,
-	0x03B9<<42 | 0x0301<<21 | 0x03AF, 0x03B9<<42 | 0x0304<<21 | 0x1FD1, 0x03B9<<42 | 0x0306<<21 | 0x1FD0,
-	0x03B9<<42 | 0x0308<<21 | 0x03CA, 0x03B9<<42 | 0x0313<<21 | 0x1F30, 0x03B9<<42 | 0x0314<<21 | 0x1F31,
-	0x03B9<<42 | 0x0342<<21 | 0x1FD6, 0x03BF<<42 | 0x0300<<21 | 0x1F78, 0x03BF<<42 | 0x0301<<21 | 0x03CC,
-	0x03BF<<42 | 0x0313<<21 | 0x1F40, 0x03BF<<42 | 0x0314<<21 | 0x1F41, 0x03C1<<42 | 0x0313<<21 | 0x1FE4,
-	0x03C1<<42 | 0x0314<<21 | 0x1FE5, 0x03C5<<42 | 0x0300<<21 | 0x1F7A, 0x03C5<<42 | 0x0301<<21 | 0x03CD,
-	0x03C5<<42 | 0x0304<<21 | 0x1FE1, 0x03C5<<42 | 0x0306<<21 | 0x1FE0, 0x03C5<<42 | 0x0308<<21 | 0x03CB,
-	0x03C5<<42 | 0x0313<<21 | 0x1F50, 0x03C5<<42 | 0x0314<<21 | 0x1F51, 0x03C5<<42 | 0x0342<<21 | 0x1FE6,
-	0x03C9<<42 | 0x0300<<21 | 0x1F7C, 0x03C9<<42 | 0x0301<<21 | 0x03CE, 0x03C9<<42 | 0x0313<<21 | 0x1F60,
-	0x03C9<<42 | 0x0314<<21 | 0x1F61, 0x03C9<<42 | 0x0342<<21 | 0x1FF6, 0x03C9<<42 | 0x0345<<21 | 0x1FF3,
-	0x03CA<<42 | 0x0300<<21 | 0x1FD2, 0x03CA<<42 | 0x0301<<21 | 0x0390, 0x03CA<<42 | 0x0342<<21 | 0x1FD7,
-	0x03CB<<42 | 0x0300<<21 | 0x1FE2, 0x03CB<<42 | 0x0301<<21 | 0x03B0, 0x03CB<<42 | 0x0342<<21 | 0x1FE7,
-	0x03CE<<42 | 0x0345<<21 | 0x1FF4, 0x03D2<<42 | 0x0301<<21 | 0x03D3, 0x03D2<<42 | 0x0308<<21 | 0x03D4,
-	0x0406<<42 | 0x0308<<21 | 0x0407, 0x0410<<42 | 0x0306<<21 | 0x04D0, 0x0410<<42 | 0x0308<<21 | 0x04D2,
-	0x0413<<42 | 0x0301<<21 | 0x0403, 0x0415<<42 | 0x0300<<21 | 0x0400, 0x0415<<42 | 0x0306<<21 | 0x04D6,
-	0x0415<<42 | 0x0308<<21 | 0x0401, 0x0416<<42 | 0x0306<<21 | 0x04C1, 0x0416<<42 | 0x0308<<21 | 0x04DC,
-	0x0417<<42 | 0x0308<<21 | 0x04DE, 0x0418<<42 | 0x0300<<21 | 0x040D, 0x0418<<42 | 0x0304<<21 | 0x04E2,
-	0x0418<<42 | 0x0306<<21 | 0x0419, 0x0418<<42 | 0x0308<<21 | 0x04E4, 0x041A<<42 | 0x0301<<21 | 0x040C,
-	0x041E<<42 | 0x0308<<21 | 0x04E6, 0x0423<<42 | 0x0304<<21 | 0x04EE, 0x0423<<42 | 0x0306<<21 | 0x040E,
-	0x0423<<42 | 0x0308<<21 | 0x04F0, 0x0423<<42 | 0x030B<<21 | 0x04F2, 0x0427<<42 | 0x0308<<21 | 0x04F4,
-	0x042B<<42 | 0x0308<<21 | 0x04F8, 0x042D<<42 | 0x0308<<21 | 0x04EC, 0x0430<<42 | 0x0306<<21 | 0x04D1,
-	0x0430<<42 | 0x0308<<21 | 0x04D3, 0x0433<<42 | 0x0301<<21 | 0x0453, 0x0435<<42 | 0x0300<<21 | 0x0450,
-	0x0435<<42 | 0x0306<<21 | 0x04D7, 0x0435<<42 | 0x0308<<21 | 0x0451, 0x0436<<42 | 0x0306<<21 | 0x04C2,
-	0x0436<<42 | 0x0308<<21 | 0x04DD, 0x0437<<42 | 0x0308<<21 | 0x04DF, 0x0438<<42 | 0x0300<<21 | 0x045D,
-	0x0438<<42 | 0x0304<<21 | 0x04E3, 0x0438<<42 | 0x0306<<21 | 0x0439, 0x0438<<42 | 0x0308<<21 | 0x04E5,
-	0x043A<<42 | 0x0301<<21 | 0x045C, 0x043E<<42 | 0x0308<<21 | 0x04E7, 0x0443<<42 | 0x0304<<21 | 0x04EF,
-	0x0443<<42 | 0x0306<<21 | 0x045E, 0x0443<<42 | 0x0308<<21 | 0x04F1, 0x0443<<42 | 0x030B<<21 | 0x04F3,
-	0x0447<<42 | 0x0308<<21 | 0x04F5, 0x044B<<42 | 0x0308<<21 | 0x04F9, 0x044D<<42 | 0x0308<<21 | 0x04ED,
-	0x0456<<42 | 0x0308<<21 | 0x0457, 0x0474<<42 | 0x030F<<21 | 0x0476, 0x0475<<42 | 0x030F<<21 | 0x0477,
-	0x04D8<<42 | 0x0308<<21 | 0x04DA, 0x04D9<<42 | 0x0308<<21 | 0x04DB, 0x04E8<<42 | 0x0308<<21 | 0x04EA,
-	0x04E9<<42 | 0x0308<<21 | 0x04EB, 0x0627<<42 | 0x0653<<21 | 0x0622, 0x0627<<42 | 0x0654<<21 | 0x0623,
-	0x0627<<42 | 0x0655<<21 | 0x0625, 0x0648<<42 | 0x0654<<21 | 0x0624, 0x064A<<42 | 0x0654<<21 | 0x0626,
-	0x06C1<<42 | 0x0654<<21 | 0x06C2, 0x06D2<<42 | 0x0654<<21 | 0x06D3, 0x06D5<<42 | 0x0654<<21 | 0x06C0,
-	0x0928<<42 | 0x093C<<21 | 0x0929, 0x0930<<42 | 0x093C<<21 | 0x0931, 0x0933<<42 | 0x093C<<21 | 0x0934,
-	0x09C7<<42 | 0x09BE<<21 | 0x09CB, 0x09C7<<42 | 0x09D7<<21 | 0x09CC, 0x0B47<<42 | 0x0B3E<<21 | 0x0B4B,
-	0x0B47<<42 | 0x0B56<<21 | 0x0B48, 0x0B47<<42 | 0x0B57<<21 | 0x0B4C, 0x0B92<<42 | 0x0BD7<<21 | 0x0B94,
-	0x0BC6<<42 | 0x0BBE<<21 | 0x0BCA, 0x0BC6<<42 | 0x0BD7<<21 | 0x0BCC, 0x0BC7<<42 | 0x0BBE<<21 | 0x0BCB,
-	0x0C46<<42 | 0x0C56<<21 | 0x0C48, 0x0CBF<<42 | 0x0CD5<<21 | 0x0CC0, 0x0CC6<<42 | 0x0CC2<<21 | 0x0CCA,
-	0x0CC6<<42 | 0x0CD5<<21 | 0x0CC7, 0x0CC6<<42 | 0x0CD6<<21 | 0x0CC8, 0x0CCA<<42 | 0x0CD5<<21 | 0x0CCB,
-	0x0D46<<42 | 0x0D3E<<21 | 0x0D4A, 0x0D46<<42 | 0x0D57<<21 | 0x0D4C, 0x0D47<<42 | 0x0D3E<<21 | 0x0D4B,
-	0x0DD9<<42 | 0x0DCA<<21 | 0x0DDA, 0x0DD9<<42 | 0x0DCF<<21 | 0x0DDC, 0x0DD9<<42 | 0x0DDF<<21 | 0x0DDE,
-	0x0DDC<<42 | 0x0DCA<<21 | 0x0DDD, 0x1025<<42 | 0x102E<<21 | 0x1026, 0x1E36<<42 | 0x0304<<21 | 0x1E38,
-	0x1E37<<42 | 0x0304<<21 | 0x1E39, 0x1E5A<<42 | 0x0304<<21 | 0x1E5C, 0x1E5B<<42 | 0x0304<<21 | 0x1E5D,
-	0x1E62<<42 | 0x0307<<21 | 0x1E68, 0x1E63<<42 | 0x0307<<21 | 0x1E69, 0x1EA0<<42 | 0x0302<<21 | 0x1EAC,
-	0x1EA0<<42 | 0x0306<<21 | 0x1EB6, 0x1EA1<<42 | 0x0302<<21 | 0x1EAD, 0x1EA1<<42 | 0x0306<<21 | 0x1EB7,
-	0x1EB8<<42 | 0x0302<<21 | 0x1EC6, 0x1EB9<<42 | 0x0302<<21 | 0x1EC7, 0x1ECC<<42 | 0x0302<<21 | 0x1ED8,
-	0x1ECD<<42 | 0x0302<<21 | 0x1ED9, 0x1F00<<42 | 0x0300<<21 | 0x1F02, 0x1F00<<42 | 0x0301<<21 | 0x1F04,
-	0x1F00<<42 | 0x0342<<21 | 0x1F06, 0x1F00<<42 | 0x0345<<21 | 0x1F80, 0x1F01<<42 | 0x0300<<21 | 0x1F03,
-	0x1F01<<42 | 0x0301<<21 | 0x1F05, 0x1F01<<42 | 0x0342<<21 | 0x1F07, 0x1F01<<42 | 0x0345<<21 | 0x1F81,
-	0x1F02<<42 | 0x0345<<21 | 0x1F82, 0x1F03<<42 | 0x0345<<21 | 0x1F83, 0x1F04<<42 | 0x0345<<21 | 0x1F84,
-	0x1F05<<42 | 0x0345<<21 | 0x1F85, 0x1F06<<42 | 0x0345<<21 | 0x1F86, 0x1F07<<42 | 0x0345<<21 | 0x1F87,
-	0x1F08<<42 | 0x0300<<21 | 0x1F0A, 0x1F08<<42 | 0x0301<<21 | 0x1F0C, 0x1F08<<42 | 0x0342<<21 | 0x1F0E,
-	0x1F08<<42 | 0x0345<<21 | 0x1F88, 0x1F09<<42 | 0x0300<<21 | 0x1F0B, 0x1F09<<42 | 0x0301<<21 | 0x1F0D,
-	0x1F09<<42 | 0x0342<<21 | 0x1F0F, 0x1F09<<42 | 0x0345<<21 | 0x1F89, 0x1F0A<<42 | 0x0345<<21 | 0x1F8A,
-	0x1F0B<<42 | 0x0345<<21 | 0x1F8B, 0x1F0C<<42 | 0x0345<<21 | 0x1F8C, 0x1F0D<<42 | 0x0345<<21 | 0x1F8D,
-	0x1F0E<<42 | 0x0345<<21 | 0x1F8E, 0x1F0F<<42 | 0x0345<<21 | 0x1F8F, 0x1F10<<42 | 0x0300<<21 | 0x1F12,
-	0x1F10<<42 | 0x0301<<21 | 0x1F14, 0x1F11<<42 | 0x0300<<21 | 0x1F13, 0x1F11<<42 | 0x0301<<21 | 0x1F15,
-	0x1F18<<42 | 0x0300<<21 | 0x1F1A, 0x1F18<<42 | 0x0301<<21 | 0x1F1C, 0x1F19<<42 | 0x0300<<21 | 0x1F1B,
-	0x1F19<<42 | 0x0301<<21 | 0x1F1D, 0x1F20<<42 | 0x0300<<21 | 0x1F22, 0x1F20<<42 | 0x0301<<21 | 0x1F24,
-	0x1F20<<42 | 0x0342<<21 | 0x1F26, 0x1F20<<42 | 0x0345<<21 | 0x1F90, 0x1F21<<42 | 0x0300<<21 | 0x1F23,
-	0x1F21<<42 | 0x0301<<21 | 0x1F25, 0x1F21<<42 | 0x0342<<21 | 0x1F27, 0x1F21<<42 | 0x0345<<21 | 0x1F91,
-	0x1F22<<42 | 0x0345<<21 | 0x1F92, 0x1F23<<42 | 0x0345<<21 | 0x1F93, 0x1F24<<42 | 0x0345<<21 | 0x1F94,
-	0x1F25<<42 | 0x0345<<21 | 0x1F95, 0x1F26<<42 | 0x0345<<21 | 0x1F96, 0x1F27<<42 | 0x0345<<21 | 0x1F97,
-	0x1F28<<42 | 0x0300<<21 | 0x1F2A, 0x1F28<<42 | 0x0301<<21 | 0x1F2C, 0x1F28<<42 | 0x0342<<21 | 0x1F2E,
-	0x1F28<<42 | 0x0345<<21 | 0x1F98, 0x1F29<<42 | 0x0300<<21 | 0x1F2B, 0x1F29<<42 | 0x0301<<21 | 0x1F2D,
-	0x1F29<<42 | 0x0342<<21 | 0x1F2F, 0x1F29<<42 | 0x0345<<21 | 0x1F99, 0x1F2A<<42 | 0x0345<<21 | 0x1F9A,
-	0x1F2B<<42 | 0x0345<<21 | 0x1F9B, 0x1F2C<<42 | 0x0345<<21 | 0x1F9C, 0x1F2D<<42 | 0x0345<<21 | 0x1F9D,
-	0x1F2E<<42 | 0x0345<<21 | 0x1F9E, 0x1F2F<<42 | 0x0345<<21 | 0x1F9F, 0x1F30<<42 | 0x0300<<21 | 0x1F32,
-	0x1F30<<42 | 0x0301<<21 | 0x1F34, 0x1F30<<42 | 0x0342<<21 | 0x1F36, 0x1F31<<42 | 0x0300<<21 | 0x1F33,
-	0x1F31<<42 | 0x0301<<21 | 0x1F35, 0x1F31<<42 | 0x0342<<21 | 0x1F37, 0x1F38<<42 | 0x0300<<21 | 0x1F3A,
-	0x1F38<<42 | 0x0301<<21 | 0x1F3C, 0x1F38<<42 | 0x0342<<21 | 0x1F3E, 0x1F39<<42 | 0x0300<<21 | 0x1F3B,
-	0x1F39<<42 | 0x0301<<21 | 0x1F3D, 0x1F39<<42 | 0x0342<<21 | 0x1F3F, 0x1F40<<42 | 0x0300<<21 | 0x1F42,
-	0x1F40<<42 | 0x0301<<21 | 0x1F44, 0x1F41<<42 | 0x0300<<21 | 0x1F43, 0x1F41<<42 | 0x0301<<21 | 0x1F45,
-	0x1F48<<42 | 0x0300<<21 | 0x1F4A, 0x1F48<<42 | 0x0301<<21 | 0x1F4C, 0x1F49<<42 | 0x0300<<21 | 0x1F4B,
-	0x1F49<<42 | 0x0301<<21 | 0x1F4D, 0x1F50<<42 | 0x0300<<21 | 0x1F52, 0x1F50<<42 | 0x0301<<21 | 0x1F54,
-	0x1F50<<42 | 0x0342<<21 | 0x1F56, 0x1F51<<42 | 0x0300<<21 | 0x1F53, 0x1F51<<42 | 0x0301<<21 | 0x1F55,
-	0x1F51<<42 | 0x0342<<21 | 0x1F57, 0x1F59<<42 | 0x0300<<21 | 0x1F5B, 0x1F59<<42 | 0x0301<<21 | 0x1F5D,
-	0x1F59<<42 | 0x0342<<21 | 0x1F5F, 0x1F60<<42 | 0x0300<<21 | 0x1F62, 0x1F60<<42 | 0x0301<<21 | 0x1F64,
-	0x1F60<<42 | 0x0342<<21 | 0x1F66, 0x1F60<<42 | 0x0345<<21 | 0x1FA0, 0x1F61<<42 | 0x0300<<21 | 0x1F63,
-	0x1F61<<42 | 0x0301<<21 | 0x1F65, 0x1F61<<42 | 0x0342<<21 | 0x1F67, 0x1F61<<42 | 0x0345<<21 | 0x1FA1,
-	0x1F62<<42 | 0x0345<<21 | 0x1FA2, 0x1F63<<42 | 0x0345<<21 | 0x1FA3, 0x1F64<<42 | 0x0345<<21 | 0x1FA4,
-	0x1F65<<42 | 0x0345<<21 | 0x1FA5, 0x1F66<<42 | 0x0345<<21 | 0x1FA6, 0x1F67<<42 | 0x0345<<21 | 0x1FA7,
-	0x1F68<<42 | 0x0300<<21 | 0x1F6A, 0x1F68<<42 | 0x0301<<21 | 0x1F6C, 0x1F68<<42 | 0x0342<<21 | 0x1F6E,
-	0x1F68<<42 | 0x0345<<21 | 0x1FA8, 0x1F69<<42 | 0x0300<<21 | 0x1F6B, 0x1F69<<42 | 0x0301<<21 | 0x1F6D,
-	0x1F69<<42 | 0x0342<<21 | 0x1F6F, 0x1F69<<42 | 0x0345<<21 | 0x1FA9, 0x1F6A<<42 | 0x0345<<21 | 0x1FAA,
-	0x1F6B<<42 | 0x0345<<21 | 0x1FAB, 0x1F6C<<42 | 0x0345<<21 | 0x1FAC, 0x1F6D<<42 | 0x0345<<21 | 0x1FAD,
-	0x1F6E<<42 | 0x0345<<21 | 0x1FAE, 0x1F6F<<42 | 0x0345<<21 | 0x1FAF, 0x1F70<<42 | 0x0345<<21 | 0x1FB2,
-	0x1F74<<42 | 0x0345<<21 | 0x1FC2, 0x1F7C<<42 | 0x0345<<21 | 0x1FF2, 0x1FB6<<42 | 0x0345<<21 | 0x1FB7,
-	0x1FBF<<42 | 0x0300<<21 | 0x1FCD, 0x1FBF<<42 | 0x0301<<21 | 0x1FCE, 0x1FBF<<42 | 0x0342<<21 | 0x1FCF,
-	0x1FC6<<42 | 0x0345<<21 | 0x1FC7, 0x1FF6<<42 | 0x0345<<21 | 0x1FF7, 0x1FFE<<42 | 0x0300<<21 | 0x1FDD,
-	0x1FFE<<42 | 0x0301<<21 | 0x1FDE, 0x1FFE<<42 | 0x0342<<21 | 0x1FDF, 0x2190<<42 | 0x0338<<21 | 0x219A,
-	0x2192<<42 | 0x0338<<21 | 0x219B, 0x2194<<42 | 0x0338<<21 | 0x21AE, 0x21D0<<42 | 0x0338<<21 | 0x21CD,
-	0x21D2<<42 | 0x0338<<21 | 0x21CF, 0x21D4<<42 | 0x0338<<21 | 0x21CE, 0x2203<<42 | 0x0338<<21 | 0x2204,
-	0x2208<<42 | 0x0338<<21 | 0x2209, 0x220B<<42 | 0x0338<<21 | 0x220C, 0x2223<<42 | 0x0338<<21 | 0x2224,
-	0x2225<<42 | 0x0338<<21 | 0x2226, 0x223C<<42 | 0x0338<<21 | 0x2241, 0x2243<<42 | 0x0338<<21 | 0x2244,
-	0x2245<<42 | 0x0338<<21 | 0x2247, 0x2248<<42 | 0x0338<<21 | 0x2249, 0x224D<<42 | 0x0338<<21 | 0x226D,
-	0x2261<<42 | 0x0338<<21 | 0x2262, 0x2264<<42 | 0x0338<<21 | 0x2270, 0x2265<<42 | 0x0338<<21 | 0x2271,
-	0x2272<<42 | 0x0338<<21 | 0x2274, 0x2273<<42 | 0x0338<<21 | 0x2275, 0x2276<<42 | 0x0338<<21 | 0x2278,
-	0x2277<<42 | 0x0338<<21 | 0x2279, 0x227A<<42 | 0x0338<<21 | 0x2280, 0x227B<<42 | 0x0338<<21 | 0x2281,
-	0x227C<<42 | 0x0338<<21 | 0x22E0, 0x227D<<42 | 0x0338<<21 | 0x22E1, 0x2282<<42 | 0x0338<<21 | 0x2284,
-	0x2283<<42 | 0x0338<<21 | 0x2285, 0x2286<<42 | 0x0338<<21 | 0x2288, 0x2287<<42 | 0x0338<<21 | 0x2289,
-	0x2291<<42 | 0x0338<<21 | 0x22E2, 0x2292<<42 | 0x0338<<21 | 0x22E3, 0x22A2<<42 | 0x0338<<21 | 0x22AC,
-	0x22A8<<42 | 0x0338<<21 | 0x22AD, 0x22A9<<42 | 0x0338<<21 | 0x22AE, 0x22AB<<42 | 0x0338<<21 | 0x22AF,
-	0x22B2<<42 | 0x0338<<21 | 0x22EA, 0x22B3<<42 | 0x0338<<21 | 0x22EB, 0x22B4<<42 | 0x0338<<21 | 0x22EC,
-	0x22B5<<42 | 0x0338<<21 | 0x22ED, 0x3046<<42 | 0x3099<<21 | 0x3094, 0x304B<<42 | 0x3099<<21 | 0x304C,
-	0x304D<<42 | 0x3099<<21 | 0x304E, 0x304F<<42 | 0x3099<<21 | 0x3050, 0x3051<<42 | 0x3099<<21 | 0x3052,
-	0x3053<<42 | 0x3099<<21 | 0x3054, 0x3055<<42 | 0x3099<<21 | 0x3056, 0x3057<<42 | 0x3099<<21 | 0x3058,
-	0x3059<<42 | 0x3099<<21 | 0x305A, 0x305B<<42 | 0x3099<<21 | 0x305C, 0x305D<<42 | 0x3099<<21 | 0x305E,
-	0x305F<<42 | 0x3099<<21 | 0x3060, 0x3061<<42 | 0x3099<<21 | 0x3062, 0x3064<<42 | 0x3099<<21 | 0x3065,
-	0x3066<<42 | 0x3099<<21 | 0x3067, 0x3068<<42 | 0x3099<<21 | 0x3069, 0x306F<<42 | 0x3099<<21 | 0x3070,
-	0x306F<<42 | 0x309A<<21 | 0x3071, 0x3072<<42 | 0x3099<<21 | 0x3073, 0x3072<<42 | 0x309A<<21 | 0x3074,
-	0x3075<<42 | 0x3099<<21 | 0x3076, 0x3075<<42 | 0x309A<<21 | 0x3077, 0x3078<<42 | 0x3099<<21 | 0x3079,
-	0x3078<<42 | 0x309A<<21 | 0x307A, 0x307B<<42 | 0x3099<<21 | 0x307C, 0x307B<<42 | 0x309A<<21 | 0x307D,
-	0x309D<<42 | 0x3099<<21 | 0x309E, 0x30A6<<42 | 0x3099<<21 | 0x30F4, 0x30AB<<42 | 0x3099<<21 | 0x30AC,
-	0x30AD<<42 | 0x3099<<21 | 0x30AE, 0x30AF<<42 | 0x3099<<21 | 0x30B0, 0x30B1<<42 | 0x3099<<21 | 0x30B2,
-	0x30B3<<42 | 0x3099<<21 | 0x30B4, 0x30B5<<42 | 0x3099<<21 | 0x30B6, 0x30B7<<42 | 0x3099<<21 | 0x30B8,
-	0x30B9<<42 | 0x3099<<21 | 0x30BA, 0x30BB<<42 | 0x3099<<21 | 0x30BC, 0x30BD<<42 | 0x3099<<21 | 0x30BE,
-	0x30BF<<42 | 0x3099<<21 | 0x30C0, 0x30C1<<42 | 0x3099<<21 | 0x30C2, 0x30C4<<42 | 0x3099<<21 | 0x30C5,
-	0x30C6<<42 | 0x3099<<21 | 0x30C7, 0x30C8<<42 | 0x3099<<21 | 0x30C9, 0x30CF<<42 | 0x3099<<21 | 0x30D0,
-	0x30CF<<42 | 0x309A<<21 | 0x30D1, 0x30D2<<42 | 0x3099<<21 | 0x30D3, 0x30D2<<42 | 0x309A<<21 | 0x30D4,
-	0x30D5<<42 | 0x3099<<21 | 0x30D6, 0x30D5<<42 | 0x309A<<21 | 0x30D7, 0x30D8<<42 | 0x3099<<21 | 0x30D9,
-	0x30D8<<42 | 0x309A<<21 | 0x30DA, 0x30DB<<42 | 0x3099<<21 | 0x30DC, 0x30DB<<42 | 0x309A<<21 | 0x30DD,
-	0x30EF<<42 | 0x3099<<21 | 0x30F7, 0x30F0<<42 | 0x3099<<21 | 0x30F8, 0x30F1<<42 | 0x3099<<21 | 0x30F9,
-	0x30F2<<42 | 0x3099<<21 | 0x30FA, 0x30FD<<42 | 0x3099<<21 | 0x30FE,
-}
+// composePacked lists the primary composites, sorted by (first, second):
+// uvarint(first - previous first), uvarint(second), uvarint(composite).
+const composePacked = "" +
+	"\x3c\xb8\x06\xee\x44\x01\xb8\x06\xe0\x44\x01\xb8\x06\xef\x44\x03\x80\x06\xc0\x01\x00\x81\x06\xc1\x01\x00\x82\x06\xc2\x01\x00\x83" +
+	"\x06\xc3\x01\x00\x84\x06\x80\x02\x00\x86\x06\x82\x02\x00\x87\x06\xa6\x04\x00\x88\x06\xc4\x01\x00\x89\x06\xa2\x3d\x00\x8a\x06\xc5" +
+	"\x01\x00\x8c\x06\xcd\x03\x00\x8f\x06\x80\x04\x00\x91\x06\x82\x04\x00\xa3\x06\xa0\x3d\x00\xa5\x06\x80\x3c\x00\xa8\x06\x84\x02\x01" +
+	"\x87\x06\x82\x3c\x00\xa3\x06\x84\x3c\x00\xb1\x06\x86\x3c\x01\x81\x06\x86\x02\x00\x82\x06\x88\x02\x00\x87\x06\x8a\x02\x00\x8c\x06" +
+	"\x8c\x02\x00\xa7\x06\xc7\x01\x01\x87\x06\x8a\x3c\x00\x8c\x06\x8e\x02\x00\xa3\x06\x8c\x3c\x00\xa7\x06\x90\x3c\x00\xad\x06\x92\x3c" +
+	"\x00\xb1\x06\x8e\x3c\x01\x80\x06\xc8\x01\x00\x81\x06\xc9\x01\x00\x82\x06\xca\x01\x00\x83\x06\xbc\x3d\x00\x84\x06\x92\x02\x00\x86" +
+	"\x06\x94\x02\x00\x87\x06\x96\x02\x00\x88\x06\xcb\x01\x00\x89\x06\xba\x3d\x00\x8c\x06\x9a\x02\x00\x8f\x06\x84\x04\x00\x91\x06\x86" +
+	"\x04\x00\xa3\x06\xb8\x3d\x00\xa7\x06\xa8\x04\x00\xa8\x06\x98\x02\x00\xad\x06\x98\x3c\x00\xb0\x06\x9a\x3c\x01\x87\x06\x9e\x3c\x01" +
+	"\x81\x06\xf4\x03\x00\x82\x06\x9c\x02\x00\x84\x06\xa0\x3c\x00\x86\x06\x9e\x02\x00\x87\x06\xa0\x02\x00\x8c\x06\xe6\x03\x00\xa7\x06" +
+	"\xa2\x02\x01\x82\x06\xa4\x02\x00\x87\x06\xa2\x3c\x00\x88\x06\xa6\x3c\x00\x8c\x06\x9e\x04\x00\xa3\x06\xa4\x3c\x00\xa7\x06\xa8\x3c" +
+	"\x00\xae\x06\xaa\x3c\x01\x80\x06\xcc\x01\x00\x81\x06\xcd\x01\x00\x82\x06\xce\x01\x00\x83\x06\xa8\x02\x00\x84\x06\xaa\x02\x00\x86" +
+	"\x06\xac\x02\x00\x87\x06\xb0\x02\x00\x88\x06\xcf\x01\x00\x89\x06\xc8\x3d\x00\x8c\x06\xcf\x03\x00\x8f\x06\x88\x04\x00\x91\x06\x8a" +
+	"\x04\x00\xa3\x06\xca\x3d\x00\xa8\x06\xae\x02\x00\xb0\x06\xac\x3c\x01\x82\x06\xb4\x02\x01\x81\x06\xb0\x3c\x00\x8c\x06\xe8\x03\x00" +
+	"\xa3\x06\xb2\x3c\x00\xa7\x06\xb6\x02\x00\xb1\x06\xb4\x3c\x01\x81\x06\xb9\x02\x00\x8c\x06\xbd\x02\x00\xa3\x06\xb6\x3c\x00\xa7\x06" +
+	"\xbb\x02\x00\xad\x06\xbc\x3c\x00\xb1\x06\xba\x3c\x01\x81\x06\xbe\x3c\x00\x87\x06\xc0\x3c\x00\xa3\x06\xc2\x3c\x01\x80\x06\xf8\x03" +
+	"\x00\x81\x06\xc3\x02\x00\x83\x06\xd1\x01\x00\x87\x06\xc4\x3c\x00\x8c\x06\xc7\x02\x00\xa3\x06\xc6\x3c\x00\xa7\x06\xc5\x02\x00\xad" +
+	"\x06\xca\x3c\x00\xb1\x06\xc8\x3c\x01\x80\x06\xd2\x01\x00\x81\x06\xd3\x01\x00\x82\x06\xd4\x01\x00\x83\x06\xd5\x01\x00\x84\x06\xcc" +
+	"\x02\x00\x86\x06\xce\x02\x00\x87\x06\xae\x04\x00\x88\x06\xd6\x01\x00\x89\x06\xce\x3d\x00\x8b\x06\xd0\x02\x00\x8c\x06\xd1\x03\x00" +
+	"\x8f\x06\x8c\x04\x00\x91\x06\x8e\x04\x00\x9b\x06\xa0\x03\x00\xa3\x06\xcc\x3d\x00\xa8\x06\xea\x03\x01\x81\x06\xd4\x3c\x00\x87\x06" +
+	"\xd6\x3c\x02\x81\x06\xd4\x02\x00\x87\x06\xd8\x3c\x00\x8c\x06\xd8\x02\x00\x8f\x06\x90\x04\x00\x91\x06\x92\x04\x00\xa3\x06\xda\x3c" +
+	"\x00\xa7\x06\xd6\x02\x00\xb1\x06\xde\x3c\x01\x81\x06\xda\x02\x00\x82\x06\xdc\x02\x00\x87\x06\xe0\x3c\x00\x8c\x06\xe0\x02\x00\xa3" +
+	"\x06\xe2\x3c\x00\xa6\x06\x98\x04\x00\xa7\x06\xde\x02\x01\x87\x06\xea\x3c\x00\x8c\x06\xe4\x02\x00\xa3\x06\xec\x3c\x00\xa6\x06\x9a" +
+	"\x04\x00\xa7\x06\xe2\x02\x00\xad\x06\xf0\x3c\x00\xb1\x06\xee\x3c\x01\x80\x06\xd9\x01\x00\x81\x06\xda\x01\x00\x82\x06\xdb\x01\x00" +
+	"\x83\x06\xe8\x02\x00\x84\x06\xea\x02\x00\x86\x06\xec\x02\x00\x88\x06\xdc\x01\x00\x89\x06\xe6\x3d\x00\x8a\x06\xee\x02\x00\x8b\x06" +
+	"\xf0\x02\x00\x8c\x06\xd3\x03\x00\x8f\x06\x94\x04\x00\x91\x06\x96\x04\x00\x9b\x06\xaf\x03\x00\xa3\x06\xe4\x3d\x00\xa4\x06\xf2\x3c" +
+	"\x00\xa8\x06\xf2\x02\x00\xad\x06\xf6\x3c\x00\xb0\x06\xf4\x3c\x01\x83\x06\xfc\x3c\x00\xa3\x06\xfe\x3c\x01\x80\x06\x80\x3d\x00\x81" +
+	"\x06\x82\x3d\x00\x82\x06\xf4\x02\x00\x87\x06\x86\x3d\x00\x88\x06\x84\x3d\x00\xa3\x06\x88\x3d\x01\x87\x06\x8a\x3d\x00\x88\x06\x8c" +
+	"\x3d\x01\x80\x06\xf2\x3d\x00\x81\x06\xdd\x01\x00\x82\x06\xf6\x02\x00\x83\x06\xf8\x3d\x00\x84\x06\xb2\x04\x00\x87\x06\x8e\x3d\x00" +
+	"\x88\x06\xf8\x02\x00\x89\x06\xf6\x3d\x00\xa3\x06\xf4\x3d\x01\x81\x06\xf9\x02\x00\x82\x06\x90\x3d\x00\x87\x06\xfb\x02\x00\x8c\x06" +
+	"\xfd\x02\x00\xa3\x06\x92\x3d\x00\xb1\x06\x94\x3d\x07\x80\x06\xe0\x01\x00\x81\x06\xe1\x01\x00\x82\x06\xe2\x01\x00\x83\x06\xe3\x01" +
+	"\x00\x84\x06\x81\x02\x00\x86\x06\x83\x02\x00\x87\x06\xa7\x04\x00\x88\x06\xe4\x01\x00\x89\x06\xa3\x3d\x00\x8a\x06\xe5\x01\x00\x8c" +
+	"\x06\xce\x03\x00\x8f\x06\x81\x04\x00\x91\x06\x83\x04\x00\xa3\x06\xa1\x3d\x00\xa5\x06\x81\x3c\x00\xa8\x06\x85\x02\x01\x87\x06\x83" +
+	"\x3c\x00\xa3\x06\x85\x3c\x00\xb1\x06\x87\x3c\x01\x81\x06\x87\x02\x00\x82\x06\x89\x02\x00\x87\x06\x8b\x02\x00\x8c\x06\x8d\x02\x00" +
+	"\xa7\x06\xe7\x01\x01\x87\x06\x8b\x3c\x00\x8c\x06\x8f\x02\x00\xa3\x06\x8d\x3c\x00\xa7\x06\x91\x3c\x00\xad\x06\x93\x3c\x00\xb1\x06" +
+	"\x8f\x3c\x01\x80\x06\xe8\x01\x00\x81\x06\xe9\x01\x00\x82\x06\xea\x01\x00\x83\x06\xbd\x3d\x00\x84\x06\x93\x02\x00\x86\x06\x95\x02" +
+	"\x00\x87\x06\x97\x02\x00\x88\x06\xeb\x01\x00\x89\x06\xbb\x3d\x00\x8c\x06\x9b\x02\x00\x8f\x06\x85\x04\x00\x91\x06\x87\x04\x00\xa3" +
+	"\x06\xb9\x3d\x00\xa7\x06\xa9\x04\x00\xa8\x06\x99\x02\x00\xad\x06\x99\x3c\x00\xb0\x06\x9b\x3c\x01\x87\x06\x9f\x3c\x01\x81\x06\xf5" +
+	"\x03\x00\x82\x06\x9d\x02\x00\x84\x06\xa1\x3c\x00\x86\x06\x9f\x02\x00\x87\x06\xa1\x02\x00\x8c\x06\xe7\x03\x00\xa7\x06\xa3\x02\x01" +
+	"\x82\x06\xa5\x02\x00\x87\x06\xa3\x3c\x00\x88\x06\xa7\x3c\x00\x8c\x06\x9f\x04\x00\xa3\x06\xa5\x3c\x00\xa7\x06\xa9\x3c\x00\xae\x06" +
+	"\xab\x3c\x00\xb1\x06\x96\x3d\x01\x80\x06\xec\x01\x00\x81\x06\xed\x01\x00\x82\x06\xee\x01\x00\x83\x06\xa9\x02\x00\x84\x06\xab\x02" +
+	"\x00\x86\x06\xad\x02\x00\x88\x06\xef\x01\x00\x89\x06\xc9\x3d\x00\x8c\x06\xd0\x03\x00\x8f\x06\x89\x04\x00\x91\x06\x8b\x04\x00\xa3" +
+	"\x06\xcb\x3d\x00\xa8\x06\xaf\x02\x00\xb0\x06\xad\x3c\x01\x82\x06\xb5\x02\x00\x8c\x06\xf0\x03\x01\x81\x06\xb1\x3c\x00\x8c\x06\xe9" +
+	"\x03\x00\xa3\x06\xb3\x3c\x00\xa7\x06\xb7\x02\x00\xb1\x06\xb5\x3c\x01\x81\x06\xba\x02\x00\x8c\x06\xbe\x02\x00\xa3\x06\xb7\x3c\x00" +
+	"\xa7\x06\xbc\x02\x00\xad\x06\xbd\x3c\x00\xb1\x06\xbb\x3c\x01\x81\x06\xbf\x3c\x00\x87\x06\xc1\x3c\x00\xa3\x06\xc3\x3c\x01\x80\x06" +
+	"\xf9\x03\x00\x81\x06\xc4\x02\x00\x83\x06\xf1\x01\x00\x87\x06\xc5\x3c\x00\x8c\x06\xc8\x02\x00\xa3\x06\xc7\x3c\x00\xa7\x06\xc6\x02" +
+	"\x00\xad\x06\xcb\x3c\x00\xb1\x06\xc9\x3c\x01\x80\x06\xf2\x01\x00\x81\x06\xf3\x01\x00\x82\x06\xf4\x01\x00\x83\x06\xf5\x01\x00\x84" +
+	"\x06\xcd\x02\x00\x86\x06\xcf\x02\x00\x87\x06\xaf\x04\x00\x88\x06\xf6\x01\x00\x89\x06\xcf\x3d\x00\x8b\x06\xd1\x02\x00\x8c\x06\xd2" +
+	"\x03\x00\x8f\x06\x8d\x04\x00\x91\x06\x8f\x04\x00\x9b\x06\xa1\x03\x00\xa3\x06\xcd\x3d\x00\xa8\x06\xeb\x03\x01\x81\x06\xd5\x3c\x00" +
+	"\x87\x06\xd7\x3c\x02\x81\x06\xd5\x02\x00\x87\x06\xd9\x3c\x00\x8c\x06\xd9\x02\x00\x8f\x06\x91\x04\x00\x91\x06\x93\x04\x00\xa3\x06" +
+	"\xdb\x3c\x00\xa7\x06\xd7\x02\x00\xb1\x06\xdf\x3c\x01\x81\x06\xdb\x02\x00\x82\x06\xdd\x02\x00\x87\x06\xe1\x3c\x00\x8c\x06\xe1\x02" +
+	"\x00\xa3\x06\xe3\x3c\x00\xa6\x06\x99\x04\x00\xa7\x06\xdf\x02\x01\x87\x06\xeb\x3c\x00\x88\x06\x97\x3d\x00\x8c\x06\xe5\x02\x00\xa3" +
+	"\x06\xed\x3c\x00\xa6\x06\x9b\x04\x00\xa7\x06\xe3\x02\x00\xad\x06\xf1\x3c\x00\xb1\x06\xef\x3c\x01\x80\x06\xf9\x01\x00\x81\x06\xfa" +
+	"\x01\x00\x82\x06\xfb\x01\x00\x83\x06\xe9\x02\x00\x84\x06\xeb\x02\x00\x86\x06\xed\x02\x00\x88\x06\xfc\x01\x00\x89\x06\xe7\x3d\x00" +
+	"\x8a\x06\xef\x02\x00\x8b\x06\xf1\x02\x00\x8c\x06\xd4\x03\x00\x8f\x06\x95\x04\x00\x91\x06\x97\x04\x00\x9b\x06\xb0\x03\x00\xa3\x06" +
+	"\xe5\x3d\x00\xa4\x06\xf3\x3c\x00\xa8\x06\xf3\x02\x00\xad\x06\xf7\x3c\x00\xb0\x06\xf5\x3c\x01\x83\x06\xfd\x3c\x00\xa3\x06\xff\x3c" +
+	"\x01\x80\x06\x81\x3d\x00\x81\x06\x83\x3d\x00\x82\x06\xf5\x02\x00\x87\x06\x87\x3d\x00\x88\x06\x85\x3d\x00\x8a\x06\x98\x3d\x00\xa3" +
+	"\x06\x89\x3d\x01\x87\x06\x8b\x3d\x00\x88\x06\x8d\x3d\x01\x80\x06\xf3\x3d\x00\x81\x06\xfd\x01\x00\x82\x06\xf7\x02\x00\x83\x06\xf9" +
+	"\x3d\x00\x84\x06\xb3\x04\x00\x87\x06\x8f\x3d\x00\x88\x06\xff\x01\x00\x89\x06\xf7\x3d\x00\x8a\x06\x99\x3d\x00\xa3\x06\xf5\x3d\x01" +
+	"\x81\x06\xfa\x02\x00\x82\x06\x91\x3d\x00\x87\x06\xfc\x02\x00\x8c\x06\xfe\x02\x00\xa3\x06\x93\x3d\x00\xb1\x06\x95\x3d\x2e\x80\x06" +
+	"\xed\x3f\x00\x81\x06\x85\x07\x00\xc2\x06\xc1\x3f\x1a\x80\x06\xa6\x3d\x00\x81\x06\xa4\x3d\x00\x83\x06\xaa\x3d\x00\x89\x06\xa8\x3d" +
+	"\x02\x84\x06\xde\x03\x01\x81\x06\xfa\x03\x01\x81\x06\xfc\x03\x00\x84\x06\xe2\x03\x01\x81\x06\x88\x3c\x03\x80\x06\xc0\x3d\x00\x81" +
+	"\x06\xbe\x3d\x00\x83\x06\xc4\x3d\x00\x89\x06\xc2\x3d\x05\x81\x06\xae\x3c\x05\x80\x06\xd2\x3d\x00\x81\x06\xd0\x3d\x00\x83\x06\xd6" +
+	"\x3d\x00\x89\x06\xd4\x3d\x01\x81\x06\xcc\x3c\x00\x84\x06\xac\x04\x00\x88\x06\xce\x3c\x01\x84\x06\xaa\x04\x02\x81\x06\xfe\x03\x04" +
+	"\x80\x06\xdb\x03\x00\x81\x06\xd7\x03\x00\x84\x06\xd5\x03\x00\x8c\x06\xd9\x03\x06\x80\x06\xa7\x3d\x00\x81\x06\xa5\x3d\x00\x83\x06" +
+	"\xab\x3d\x00\x89\x06\xa9\x3d\x02\x84\x06\xdf\x03\x01\x81\x06\xfb\x03\x01\x81\x06\xfd\x03\x00\x84\x06\xe3\x03\x01\x81\x06\x89\x3c" +
+	"\x03\x80\x06\xc1\x3d\x00\x81\x06\xbf\x3d\x00\x83\x06\xc5\x3d\x00\x89\x06\xc3\x3d\x05\x81\x06\xaf\x3c\x05\x80\x06\xd3\x3d\x00\x81" +
+	"\x06\xd1\x3d\x00\x83\x06\xd7\x3d\x00\x89\x06\xd5\x3d\x01\x81\x06\xcd\x3c\x00\x84\x06\xad\x04\x00\x88\x06\xcf\x3c\x01\x84\x06\xab" +
+	"\x04\x02\x81\x06\xff\x03\x04\x80\x06\xdc\x03\x00\x81\x06\xd8\x03\x00\x84\x06\xd6\x03\x00\x8c\x06\xda\x03\x06\x80\x06\xb0\x3d\x00" +
+	"\x81\x06\xae\x3d\x00\x83\x06\xb4\x3d\x00\x89\x06\xb2\x3d\x01\x80\x06\xb1\x3d\x00\x81\x06\xaf\x3d\x00\x83\x06\xb5\x3d\x00\x89\x06" +
+	"\xb3\x3d\x0f\x80\x06\x94\x3c\x00\x81\x06\x96\x3c\x01\x80\x06\x95\x3c\x00\x81\x06\x97\x3c\x39\x80\x06\xd0\x3c\x00\x81\x06\xd2\x3c" +
+	"\x01\x80\x06\xd1\x3c\x00\x81\x06\xd3\x3c\x0d\x87\x06\xe4\x3c\x01\x87\x06\xe5\x3c\x05\x87\x06\xe6\x3c\x01\x87\x06\xe7\x3c\x07\x81" +
+	"\x06\xf8\x3c\x01\x81\x06\xf9\x3c\x01\x88\x06\xfa\x3c\x01\x88\x06\xfb\x3c\x14\x87\x06\x9b\x3d\x21\x80\x06\xdc\x3d\x00\x81\x06\xda" +
+	"\x3d\x00\x83\x06\xe0\x3d\x00\x89\x06\xde\x3d\x00\xa3\x06\xe2\x3d\x01\x80\x06\xdd\x3d\x00\x81\x06\xdb\x3d\x00\x83\x06\xe1\x3d\x00" +
+	"\x89\x06\xdf\x3d\x00\xa3\x06\xe3\x3d\x0e\x80\x06\xea\x3d\x00\x81\x06\xe8\x3d\x00\x83\x06\xee\x3d\x00\x89\x06\xec\x3d\x00\xa3\x06" +
+	"\xf0\x3d\x01\x80\x06\xeb\x3d\x00\x81\x06\xe9\x3d\x00\x83\x06\xef\x3d\x00\x89\x06\xed\x3d\x00\xa3\x06\xf1\x3d\x07\x8c\x06\xee\x03" +
+	"\x33\x84\x06\xec\x03\x01\x84\x06\xed\x03\x3b\x84\x06\xe0\x03\x01\x84\x06\xe1\x03\x01\x86\x06\x9c\x3c\x01\x86\x06\x9d\x3c\x05\x84" +
+	"\x06\xb0\x04\x01\x84\x06\xb1\x04\x63\x8c\x06\xef\x03\xff\x01\x80\x06\xba\x3f\x00\x81\x06\x86\x07\x00\x84\x06\xb9\x3f\x00\x86\x06" +
+	"\xb8\x3f\x00\x93\x06\x88\x3e\x00\x94\x06\x89\x3e\x00\xc5\x06\xbc\x3f\x04\x80\x06\xc8\x3f\x00\x81\x06\x88\x07\x00\x93\x06\x98\x3e" +
+	"\x00\x94\x06\x99\x3e\x02\x80\x06\xca\x3f\x00\x81\x06\x89\x07\x00\x93\x06\xa8\x3e\x00\x94\x06\xa9\x3e\x00\xc5\x06\xcc\x3f\x02\x80" +
+	"\x06\xda\x3f\x00\x81\x06\x8a\x07\x00\x84\x06\xd9\x3f\x00\x86\x06\xd8\x3f\x00\x88\x06\xaa\x07\x00\x93\x06\xb8\x3e\x00\x94\x06\xb9" +
+	"\x3e\x06\x80\x06\xf8\x3f\x00\x81\x06\x8c\x07\x00\x93\x06\xc8\x3e\x00\x94\x06\xc9\x3e\x02\x94\x06\xec\x3f\x04\x80\x06\xea\x3f\x00" +
+	"\x81\x06\x8e\x07\x00\x84\x06\xe9\x3f\x00\x86\x06\xe8\x3f\x00\x88\x06\xab\x07\x00\x94\x06\xd9\x3e\x04\x80\x06\xfa\x3f\x00\x81\x06" +
+	"\x8f\x07\x00\x93\x06\xe8\x3e\x00\x94\x06\xe9\x3e\x00\xc5\x06\xfc\x3f\x03\xc5\x06\xb4\x3f\x02\xc5\x06\xc4\x3f\x03\x80\x06\xf0\x3e" +
+	"\x00\x81\x06\xac\x07\x00\x84\x06\xb1\x3f\x00\x86\x06\xb0\x3f\x00\x93\x06\x80\x3e\x00\x94\x06\x81\x3e\x00\xc2\x06\xb6\x3f\x00\xc5" +
+	"\x06\xb3\x3f\x04\x80\x06\xf2\x3e\x00\x81\x06\xad\x07\x00\x93\x06\x90\x3e\x00\x94\x06\x91\x3e\x02\x80\x06\xf4\x3e\x00\x81\x06\xae" +
+	"\x07\x00\x93\x06\xa0\x3e\x00\x94\x06\xa1\x3e\x00\xc2\x06\xc6\x3f\x00\xc5\x06\xc3\x3f\x02\x80\x06\xf6\x3e\x00\x81\x06\xaf\x07\x00" +
+	"\x84\x06\xd1\x3f\x00\x86\x06\xd0\x3f\x00\x88\x06\xca\x07\x00\x93\x06\xb0\x3e\x00\x94\x06\xb1\x3e\x00\xc2\x06\xd6\x3f\x06\x80\x06" +
+	"\xf8\x3e\x00\x81\x06\xcc\x07\x00\x93\x06\xc0\x3e\x00\x94\x06\xc1\x3e\x02\x93\x06\xe4\x3f\x00\x94\x06\xe5\x3f\x04\x80\x06\xfa\x3e" +
+	"\x00\x81\x06\xcd\x07\x00\x84\x06\xe1\x3f\x00\x86\x06\xe0\x3f\x00\x88\x06\xcb\x07\x00\x93\x06\xd0\x3e\x00\x94\x06\xd1\x3e\x00\xc2" +
+	"\x06\xe6\x3f\x04\x80\x06\xfc\x3e\x00\x81\x06\xce\x07\x00\x93\x06\xe0\x3e\x00\x94\x06\xe1\x3e\x00\xc2\x06\xf6\x3f\x00\xc5\x06\xf3" +
+	"\x3f\x01\x80\x06\xd2\x3f\x00\x81\x06\x90\x07\x00\xc2\x06\xd7\x3f\x01\x80\x06\xe2\x3f\x00\x81\x06\xb0\x07\x00\xc2\x06\xe7\x3f\x03" +
+	"\xc5\x06\xf4\x3f\x04\x81\x06\xd3\x07\x00\x88\x06\xd4\x07\x34\x88\x06\x87\x08\x0a\x86\x06\xd0\x09\x00\x88\x06\xd2\x09\x03\x81\x06" +
+	"\x83\x08\x02\x80\x06\x80\x08\x00\x86\x06\xd6\x09\x00\x88\x06\x81\x08\x01\x86\x06\xc1\x09\x00\x88\x06\xdc\x09\x01\x88\x06\xde\x09" +
+	"\x01\x80\x06\x8d\x08\x00\x84\x06\xe2\x09\x00\x86\x06\x99\x08\x00\x88\x06\xe4\x09\x02\x81\x06\x8c\x08\x04\x88\x06\xe6\x09\x05\x84" +
+	"\x06\xee\x09\x00\x86\x06\x8e\x08\x00\x88\x06\xf0\x09\x00\x8b\x06\xf2\x09\x04\x88\x06\xf4\x09\x04\x88\x06\xf8\x09\x02\x88\x06\xec" +
+	"\x09\x03\x86\x06\xd1\x09\x00\x88\x06\xd3\x09\x03\x81\x06\xd3\x08\x02\x80\x06\xd0\x08\x00\x86\x06\xd7\x09\x00\x88\x06\xd1\x08\x01" +
+	"\x86\x06\xc2\x09\x00\x88\x06\xdd\x09\x01\x88\x06\xdf\x09\x01\x80\x06\xdd\x08\x00\x84\x06\xe3\x09\x00\x86\x06\xb9\x08\x00\x88\x06" +
+	"\xe5\x09\x02\x81\x06\xdc\x08\x04\x88\x06\xe7\x09\x05\x84\x06\xef\x09\x00\x86\x06\xde\x08\x00\x88\x06\xf1\x09\x00\x8b\x06\xf3\x09" +
+	"\x04\x88\x06\xf5\x09\x04\x88\x06\xf9\x09\x02\x88\x06\xed\x09\x09\x88\x06\xd7\x08\x1e\x8f\x06\xf6\x08\x01\x8f\x06\xf7\x08\x63\x88" +
+	"\x06\xda\x09\x01\x88\x06\xdb\x09\x0f\x88\x06\xea\x09\x01\x88\x06\xeb\x09\xbe\x02\xd3\x0c\xa2\x0c\x00\xd4\x0c\xa3\x0c\x00\xd5\x0c" +
+	"\xa5\x0c\x21\xd4\x0c\xa4\x0c\x02\xd4\x0c\xa6\x0c\x77\xd4\x0c\xc2\x0d\x11\xd4\x0c\xd3\x0d\x03\xd4\x0c\xc0\x0d\xd3\x04\xbc\x12\xa9" +
+	"\x12\x08\xbc\x12\xb1\x12\x03\xbc\x12\xb4\x12\x94\x01\xbe\x13\xcb\x13\x00\xd7\x13\xcc\x13\x80\x03\xbe\x16\xcb\x16\x00\xd6\x16\xc8" +
+	"\x16\x00\xd7\x16\xcc\x16\x4b\xd7\x17\x94\x17\x34\xbe\x17\xca\x17\x00\xd7\x17\xcc\x17\x01\xbe\x17\xcb\x17\x7f\xd6\x18\xc8\x18\x79" +
+	"\xd5\x19\xc0\x19\x07\xc2\x19\xca\x19\x00\xd5\x19\xc7\x19\x00\xd6\x19\xc8\x19\x04\xd5\x19\xcb\x19\x7c\xbe\x1a\xca\x1a\x00\xd7\x1a" +
+	"\xcc\x1a\x01\xbe\x1a\xcb\x1a\x92\x01\xca\x1b\xda\x1b\x00\xcf\x1b\xdc\x1b\x00\xdf\x1b\xde\x1b\x03\xca\x1b\xdd\x1b\xc9\x04\xae\x20" +
+	"\xa6\x20\x91\x1c\x84\x06\xb8\x3c\x01\x84\x06\xb9\x3c\x23\x84\x06\xdc\x3c\x01\x84\x06\xdd\x3c\x07\x87\x06\xe8\x3c\x01\x87\x06\xe9" +
+	"\x3c\x3d\x82\x06\xac\x3d\x00\x86\x06\xb6\x3d\x01\x82\x06\xad\x3d\x00\x86\x06\xb7\x3d\x17\x82\x06\xc6\x3d\x01\x82\x06\xc7\x3d\x13" +
+	"\x82\x06\xd8\x3d\x01\x82\x06\xd9\x3d\x33\x80\x06\x82\x3e\x00\x81\x06\x84\x3e\x00\xc2\x06\x86\x3e\x00\xc5\x06\x80\x3f\x01\x80\x06" +
+	"\x83\x3e\x00\x81\x06\x85\x3e\x00\xc2\x06\x87\x3e\x00\xc5\x06\x81\x3f\x01\xc5\x06\x82\x3f\x01\xc5\x06\x83\x3f\x01\xc5\x06\x84\x3f" +
+	"\x01\xc5\x06\x85\x3f\x01\xc5\x06\x86\x3f\x01\xc5\x06\x87\x3f\x01\x80\x06\x8a\x3e\x00\x81\x06\x8c\x3e\x00\xc2\x06\x8e\x3e\x00\xc5" +
+	"\x06\x88\x3f\x01\x80\x06\x8b\x3e\x00\x81\x06\x8d\x3e\x00\xc2\x06\x8f\x3e\x00\xc5\x06\x89\x3f\x01\xc5\x06\x8a\x3f\x01\xc5\x06\x8b" +
+	"\x3f\x01\xc5\x06\x8c\x3f\x01\xc5\x06\x8d\x3f\x01\xc5\x06\x8e\x3f\x01\xc5\x06\x8f\x3f\x01\x80\x06\x92\x3e\x00\x81\x06\x94\x3e\x01" +
+	"\x80\x06\x93\x3e\x00\x81\x06\x95\x3e\x07\x80\x06\x9a\x3e\x00\x81\x06\x9c\x3e\x01\x80\x06\x9b\x3e\x00\x81\x06\x9d\x3e\x07\x80\x06" +
+	"\xa2\x3e\x00\x81\x06\xa4\x3e\x00\xc2\x06\xa6\x3e\x00\xc5\x06\x90\x3f\x01\x80\x06\xa3\x3e\x00\x81\x06\xa5\x3e\x00\xc2\x06\xa7\x3e" +
+	"\x00\xc5\x06\x91\x3f\x01\xc5\x06\x92\x3f\x01\xc5\x06\x93\x3f\x01\xc5\x06\x94\x3f\x01\xc5\x06\x95\x3f\x01\xc5\x06\x96\x3f\x01\xc5" +
+	"\x06\x97\x3f\x01\x80\x06\xaa\x3e\x00\x81\x06\xac\x3e\x00\xc2\x06\xae\x3e\x00\xc5\x06\x98\x3f\x01\x80\x06\xab\x3e\x00\x81\x06\xad" +
+	"\x3e\x00\xc2\x06\xaf\x3e\x00\xc5\x06\x99\x3f\x01\xc5\x06\x9a\x3f\x01\xc5\x06\x9b\x3f\x01\xc5\x06\x9c\x3f\x01\xc5\x06\x9d\x3f\x01" +
+	"\xc5\x06\x9e\x3f\x01\xc5\x06\x9f\x3f\x01\x80\x06\xb2\x3e\x00\x81\x06\xb4\x3e\x00\xc2\x06\xb6\x3e\x01\x80\x06\xb3\x3e\x00\x81\x06" +
+	"\xb5\x3e\x00\xc2\x06\xb7\x3e\x07\x80\x06\xba\x3e\x00\x81\x06\xbc\x3e\x00\xc2\x06\xbe\x3e\x01\x80\x06\xbb\x3e\x00\x81\x06\xbd\x3e" +
+	"\x00\xc2\x06\xbf\x3e\x07\x80\x06\xc2\x3e\x00\x81\x06\xc4\x3e\x01\x80\x06\xc3\x3e\x00\x81\x06\xc5\x3e\x07\x80\x06\xca\x3e\x00\x81" +
+	"\x06\xcc\x3e\x01\x80\x06\xcb\x3e\x00\x81\x06\xcd\x3e\x07\x80\x06\xd2\x3e\x00\x81\x06\xd4\x3e\x00\xc2\x06\xd6\x3e\x01\x80\x06\xd3" +
+	"\x3e\x00\x81\x06\xd5\x3e\x00\xc2\x06\xd7\x3e\x08\x80\x06\xdb\x3e\x00\x81\x06\xdd\x3e\x00\xc2\x06\xdf\x3e\x07\x80\x06\xe2\x3e\x00" +
+	"\x81\x06\xe4\x3e\x00\xc2\x06\xe6\x3e\x00\xc5\x06\xa0\x3f\x01\x80\x06\xe3\x3e\x00\x81\x06\xe5\x3e\x00\xc2\x06\xe7\x3e\x00\xc5\x06" +
+	"\xa1\x3f\x01\xc5\x06\xa2\x3f\x01\xc5\x06\xa3\x3f\x01\xc5\x06\xa4\x3f\x01\xc5\x06\xa5\x3f\x01\xc5\x06\xa6\x3f\x01\xc5\x06\xa7\x3f" +
+	"\x01\x80\x06\xea\x3e\x00\x81\x06\xec\x3e\x00\xc2\x06\xee\x3e\x00\xc5\x06\xa8\x3f\x01\x80\x06\xeb\x3e\x00\x81\x06\xed\x3e\x00\xc2" +
+	"\x06\xef\x3e\x00\xc5\x06\xa9\x3f\x01\xc5\x06\xaa\x3f\x01\xc5\x06\xab\x3f\x01\xc5\x06\xac\x3f\x01\xc5\x06\xad\x3f\x01\xc5\x06\xae" +
+	"\x3f\x01\xc5\x06\xaf\x3f\x01\xc5\x06\xb2\x3f\x04\xc5\x06\xc2\x3f\x08\xc5\x06\xf2\x3f\x3a\xc5\x06\xb7\x3f\x09\x80\x06\xcd\x3f\x00" +
+	"\x81\x06\xce\x3f\x00\xc2\x06\xcf\x3f\x07\xc5\x06\xc7\x3f\x30\xc5\x06\xf7\x3f\x08\x80\x06\xdd\x3f\x00\x81\x06\xde\x3f\x00\xc2\x06" +
+	"\xdf\x3f\x92\x03\xb8\x06\x9a\x43\x02\xb8\x06\x9b\x43\x02\xb8\x06\xae\x43\x3c\xb8\x06\xcd\x43\x02\xb8\x06\xcf\x43\x02\xb8\x06\xce" +
+	"\x43\x2f\xb8\x06\x84\x44\x05\xb8\x06\x89\x44\x03\xb8\x06\x8c\x44\x18\xb8\x06\xa4\x44\x02\xb8\x06\xa6\x44\x17\xb8\x06\xc1\x44\x07" +
+	"\xb8\x06\xc4\x44\x02\xb8\x06\xc7\x44\x03\xb8\x06\xc9\x44\x05\xb8\x06\xed\x44\x14\xb8\x06\xe2\x44\x03\xb8\x06\xf0\x44\x01\xb8\x06" +
+	"\xf1\x44\x0d\xb8\x06\xf4\x44\x01\xb8\x06\xf5\x44\x03\xb8\x06\xf8\x44\x01\xb8\x06\xf9\x44\x03\xb8\x06\x80\x45\x01\xb8\x06\x81\x45" +
+	"\x01\xb8\x06\xe0\x45\x01\xb8\x06\xe1\x45\x05\xb8\x06\x84\x45\x01\xb8\x06\x85\x45\x03\xb8\x06\x88\x45\x01\xb8\x06\x89\x45\x0a\xb8" +
+	"\x06\xe2\x45\x01\xb8\x06\xe3\x45\x10\xb8\x06\xac\x45\x06\xb8\x06\xad\x45\x01\xb8\x06\xae\x45\x02\xb8\x06\xaf\x45\x07\xb8\x06\xea" +
+	"\x45\x01\xb8\x06\xeb\x45\x01\xb8\x06\xec\x45\x01\xb8\x06\xed\x45\x91\x1b\x99\x61\x94\x61\x05\x99\x61\xcc\x60\x02\x99\x61\xce\x60" +
+	"\x02\x99\x61\xd0\x60\x02\x99\x61\xd2\x60\x02\x99\x61\xd4\x60\x02\x99\x61\xd6\x60\x02\x99\x61\xd8\x60\x02\x99\x61\xda\x60\x02\x99" +
+	"\x61\xdc\x60\x02\x99\x61\xde\x60\x02\x99\x61\xe0\x60\x02\x99\x61\xe2\x60\x03\x99\x61\xe5\x60\x02\x99\x61\xe7\x60\x02\x99\x61\xe9" +
+	"\x60\x07\x99\x61\xf0\x60\x00\x9a\x61\xf1\x60\x03\x99\x61\xf3\x60\x00\x9a\x61\xf4\x60\x03\x99\x61\xf6\x60\x00\x9a\x61\xf7\x60\x03" +
+	"\x99\x61\xf9\x60\x00\x9a\x61\xfa\x60\x03\x99\x61\xfc\x60\x00\x9a\x61\xfd\x60\x22\x99\x61\x9e\x61\x09\x99\x61\xf4\x61\x05\x99\x61" +
+	"\xac\x61\x02\x99\x61\xae\x61\x02\x99\x61\xb0\x61\x02\x99\x61\xb2\x61\x02\x99\x61\xb4\x61\x02\x99\x61\xb6\x61\x02\x99\x61\xb8\x61" +
+	"\x02\x99\x61\xba\x61\x02\x99\x61\xbc\x61\x02\x99\x61\xbe\x61\x02\x99\x61\xc0\x61\x02\x99\x61\xc2\x61\x03\x99\x61\xc5\x61\x02\x99" +
+	"\x61\xc7\x61\x02\x99\x61\xc9\x61\x07\x99\x61\xd0\x61\x00\x9a\x61\xd1\x61\x03\x99\x61\xd3\x61\x00\x9a\x61\xd4\x61\x03\x99\x61\xd6" +
+	"\x61\x00\x9a\x61\xd7\x61\x03\x99\x61\xd9\x61\x00\x9a\x61\xda\x61\x03\x99\x61\xdc\x61\x00\x9a\x61\xdd\x61\x14\x99\x61\xf7\x61\x01" +
+	"\x99\x61\xf8\x61\x01\x99\x61\xf9\x61\x01\x99\x61\xfa\x61\x0b\x99\x61\xfe\x61"

@@ -176,9 +176,9 @@ func BenchmarkSASLprep(b *testing.B) {
 }
 
 func TestComposeTableFastPath(t *testing.T) {
-	for _, e := range composeTable {
-		if second := rune(e >> 21 & (1<<21 - 1)); second < minComposeSecond {
-			t.Fatalf("composeTable has second code point %U below minComposeSecond", second)
+	for _, e := range tables().compose {
+		if e.second < minComposeSecond {
+			t.Fatalf("composePacked has second code point %U below minComposeSecond", e.second)
 		}
 	}
 	if hangulVBase < minComposeSecond || hangulTBase < minComposeSecond {
@@ -190,13 +190,49 @@ func TestComposeTableFastPath(t *testing.T) {
 	for r := rune(0x20); r < 0x7F; r++ {
 		isLetter := r|0x20 >= 'a' && r|0x20 <= 'z'
 		_, prohibited := prohibitedTag(r)
-		if prohibited || inRanges(tableD1[:], r) || inRanges(tableD2[:], r) != isLetter {
+		if prohibited || inRanges(tables().d1, r) || inRanges(tables().d2, r) != isLetter {
 			t.Fatalf("%U: tables disagree with the ASCII fast path", r)
 		}
 	}
 	for r := rune(0); r < 0xA0; r++ {
 		if inRanges(tableC12[:], r) || inRanges(tableB1[:], r) {
 			t.Fatalf("%U is mapped but below the mapping fast path", r)
+		}
+	}
+}
+
+// The unpacked tables are what the lookups' binary searches need: sorted,
+// disjoint ranges and keys (testdata/nfkc.txt checks their content).
+func TestUnpackedTablesSorted(t *testing.T) {
+	tb := tables()
+	for name, rs := range map[string][]runeRange{"D.1": tb.d1, "D.2": tb.d2} {
+		for i := 1; i < len(rs); i++ {
+			if rs[i].lo > rs[i].hi || rs[i].lo <= rs[i-1].hi {
+				t.Fatalf("table %s: range %d (%U-%U) after %U", name, i, rs[i].lo, rs[i].hi, rs[i-1].hi)
+			}
+		}
+	}
+	for i := 1; i < len(tb.prohibited); i++ {
+		if p, r := tb.prohibited[i-1], tb.prohibited[i]; r.lo > r.hi || r.lo <= p.hi || int(r.tag) >= len(tagNames) {
+			t.Fatalf("prohibited range %d: %+v after %+v", i, r, p)
+		}
+	}
+	for i := 1; i < len(tb.ccc); i++ {
+		if p, r := tb.ccc[i-1], tb.ccc[i]; r.lo > r.hi || r.lo <= p.hi || r.ccc == 0 {
+			t.Fatalf("ccc range %d: %+v after %+v", i, r, p)
+		}
+	}
+	for i := 1; i < len(tb.nfkdKeys); i++ {
+		if tb.nfkdKeys[i] <= tb.nfkdKeys[i-1] || tb.nfkdEnds[i] <= tb.nfkdEnds[i-1] {
+			t.Fatalf("nfkd key %d: %U after %U", i, tb.nfkdKeys[i], tb.nfkdKeys[i-1])
+		}
+	}
+	if n := len(tb.nfkdEnds); n == 0 || int(tb.nfkdEnds[n-1]) != len(nfkdData) {
+		t.Fatalf("the decompositions end at %d of nfkdData's %d bytes", tb.nfkdEnds[n-1], len(nfkdData))
+	}
+	for i := 1; i < len(tb.compose); i++ {
+		if p, c := tb.compose[i-1], tb.compose[i]; c.first < p.first || c.first == p.first && c.second <= p.second {
+			t.Fatalf("composite %d: %+v after %+v", i, c, p)
 		}
 	}
 }

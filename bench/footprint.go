@@ -35,6 +35,7 @@ func Footprint(ctx context.Context, w io.Writer) error {
 	type result struct {
 		size, stripped int64
 		mods           []string
+		full           string // the unstripped binary
 		err            error
 	}
 	results := map[string]*result{}
@@ -43,6 +44,7 @@ func Footprint(ctx context.Context, w io.Writer) error {
 		results[name] = r
 		pkg := "./" + filepath.Join("footprint", name)
 		full, stripped := filepath.Join(tmp, name), filepath.Join(tmp, name+"-stripped")
+		r.full = full
 		if r.size, r.err = build(ctx, root, pkg, full, ""); r.err != nil {
 			continue
 		}
@@ -70,7 +72,31 @@ func Footprint(ctx context.Context, w io.Writer) error {
 		}
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", name, mib(r.size), mib(r.stripped), vs, mods)
 	}
-	fmt.Fprintln(w, "\nTargets: torque stripped ≤ 40% of official; torque links at most klauspost/compress and golang.org/x/sync.")
+	fmt.Fprintln(w, "\nTargets: torque stripped ≤ 5.6 MiB and ≤ 1.2 MiB over tls; torque links no module outside the"+
+		" standard library (klauspost/compress only in a program that imports torque's compress/snappy or compress/zstd).")
+	return packageBreakdown(ctx, w, results["torque"].full, results["tls"].full, results["torque"].err, results["tls"].err)
+}
+
+// packageBreakdown writes what each package adds to the torque program
+// over the TLS dial, from the symbol sizes of the unstripped binaries.
+func packageBreakdown(ctx context.Context, w io.Writer, prog, base string, errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return nil // the table above shows the error
+		}
+	}
+	ps, err := PackageSizes(ctx, prog)
+	if err != nil {
+		return err
+	}
+	bs, err := PackageSizes(ctx, base)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "\nWhat each package adds to torque over tls (symbol sizes of the unstripped binaries, `go tool nm -size`;"+
+		" the function tables, .gopclntab, grow with the code on top of this):")
+	fmt.Fprintln(w)
+	writePackageTable(w, ps, bs, 30)
 	return nil
 }
 

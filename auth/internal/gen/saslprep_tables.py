@@ -12,7 +12,10 @@ Run from the auth directory:  go generate   (or: python3 internal/gen/saslprep_t
 It writes:
   saslprep_tables.go      range tables (B.1, C.1.2, C.*, A.1, D.1, D.2) and
                           the NFKC data: full compatibility decompositions,
-                          canonical combining classes, primary composites.
+                          canonical combining classes, primary composites;
+                          the big ones packed (varint deltas in a string,
+                          about a third of their size as Go arrays), which
+                          saslprep_packed.go unpacks on first use.
   testdata/nfkc.txt       reference NFKC results computed by Python for every
                           code point whose NFKC form differs from itself, plus
                           sequences that exercise reordering and composition.
@@ -100,6 +103,39 @@ def go_string_lit(s):
     return "".join(out)
 
 
+def uvarint(n):
+    """n as a Go binary.Uvarint."""
+    assert n >= 0
+    out = bytearray()
+    while n >= 0x80:
+        out.append(n & 0x7F | 0x80)
+        n >>= 7
+    out.append(n)
+    return bytes(out)
+
+
+def emit_packed(w, name, data):
+    """A string constant holding data, 32 bytes a line."""
+    w("const %s = \"\" +\n" % name)
+    lines = []
+    for i in range(0, len(data), 32):
+        lines.append('\t"' + "".join("\\x%02x" % b for b in data[i:i + 32]) + '"')
+    w(" +\n".join(lines) + "\n\n")
+
+
+def pack_ranges(rs):
+    """Ranges (lo, hi[, tag]) as uvarint(lo - end of the previous range),
+    uvarint(hi - lo)[, tag byte]: see unpackRanges in saslprep_packed.go."""
+    out, end = bytearray(), 0
+    for r in rs:
+        lo, hi = r[0], r[1]
+        out += uvarint(lo - end) + uvarint(hi - lo)
+        if len(r) > 2:
+            out.append(r[2])
+        end = hi + 1
+    return bytes(out)
+
+
 def emit_list(w, items, per_line):
     for i in range(0, len(items), per_line):
         w("\t" + " ".join(x + "," for x in items[i:i + per_line]) + "\n")
@@ -145,32 +181,24 @@ def emit_stringprep(w):
     w(")\n\n")
     w("// tagNames names the tags above.\n")
     w("var tagNames = [...]string{%s}\n\n" % ", ".join('"%s"' % t for t in TAGS))
-    w("// prohibitedTable is the union of the tables SASLprep prohibits (C.1.2,\n")
-    w("// C.2.1, C.2.2, C.3-C.9) and A.1 (unassigned in Unicode 3.2).\n")
-    w("var prohibitedTable = [...]taggedRange{\n")
-    emit_list(w, ["{%s, %s, tag%s}" % (go_rune(a), go_rune(b), t.replace(".", ""))
-                  for a, b, t in tagged_ranges(prohibited)], 3)
-    w("}\n\n")
+    w("// prohibitedPacked is the union of the tables SASLprep prohibits (C.1.2,\n")
+    w("// C.2.1, C.2.2, C.3-C.9) and A.1 (unassigned in Unicode 3.2), tagged\n")
+    w("// ranges packed as saslprep_packed.go reads them.\n")
+    emit_packed(w, "prohibitedPacked", pack_ranges([(a, b, TAGS.index(t)) for a, b, t in tagged_ranges(prohibited)]))
 
     # Bidi.
     for name, fn, doc in [("tableD1", stringprep.in_table_d1, "D.1: characters with bidi property R or AL"),
                           ("tableD2", stringprep.in_table_d2, "D.2: characters with bidi property L")]:
-        w("// %s is RFC 3454 table %s.\n" % (name, doc))
-        w("var %s = [...]runeRange{\n" % name)
-        emit_list(w, ["{%s, %s}" % (go_rune(a), go_rune(b))
-                      for a, b in ranges(lambda cp: fn(chr(cp)))], 4)
-        w("}\n\n")
+        w("// %sPacked is RFC 3454 table %s (packed ranges).\n" % (name, doc))
+        emit_packed(w, name + "Packed", pack_ranges(ranges(lambda cp: fn(chr(cp)))))
 
 
 def emit_nfkc(w):
     """Unicode 3.2 NFKC data: combining classes, decompositions, composites."""
     # NFKC: combining classes.
-    w("// cccTable gives the canonical combining class of every code point whose\n")
-    w("// class is not zero.\n")
-    w("var cccTable = [...]cccRange{\n")
-    emit_list(w, ["{%s, %s, %d}" % (go_rune(a), go_rune(b), t)
-                  for a, b, t in tagged_ranges(lambda cp: ucd.combining(chr(cp)) or None)], 3)
-    w("}\n\n")
+    w("// cccPacked gives the canonical combining class of every code point whose\n")
+    w("// class is not zero (packed tagged ranges).\n")
+    emit_packed(w, "cccPacked", pack_ranges(tagged_ranges(lambda cp: ucd.combining(chr(cp)) or None)))
 
     # NFKC: full compatibility decompositions (Hangul is algorithmic).
     keys, ends, data, nbytes = [], [], [], 0
@@ -185,16 +213,17 @@ def emit_nfkc(w):
             nbytes += len(d.encode("utf-8"))
             ends.append(nbytes)
     assert nbytes < 1 << 16
-    w("// nfkdKeys lists, sorted, the code points with a compatibility or canonical\n")
-    w("// decomposition (Hangul syllables excepted: those decompose by arithmetic).\n")
-    w("// The full decomposition of nfkdKeys[i], already in canonical order, is\n")
-    w("// nfkdData[nfkdEnds[i-1]:nfkdEnds[i]] (from 0 for i == 0).\n")
-    w("var nfkdKeys = [...]uint32{\n")
-    emit_list(w, [go_rune(k) for k in keys], 10)
-    w("}\n\n")
-    w("var nfkdEnds = [...]uint16{\n")
-    emit_list(w, [str(e) for e in ends], 14)
-    w("}\n\n")
+    w("// nfkdPacked lists, sorted, the code points with a compatibility or canonical\n")
+    w("// decomposition (Hangul syllables excepted: those decompose by arithmetic):\n")
+    w("// for each, uvarint(code point - previous one) and the byte length of its\n")
+    w("// full decomposition, the next bytes of nfkdData (already in canonical order).\n")
+    packed, prev, start = bytearray(), 0, 0
+    for k, e in zip(keys, ends):
+        assert e - start < 256
+        packed += uvarint(k - prev)
+        packed.append(e - start)
+        prev, start = k, e
+    emit_packed(w, "nfkdPacked", bytes(packed))
     w("const nfkdData = \"\" +\n")
     line = ""
     lines = []
@@ -219,11 +248,18 @@ def emit_nfkc(w):
         if len(parts) == 2 and ucd.normalize("NFC", chr(cp)) == chr(cp):
             pairs.append((parts[0], parts[1], cp))
     pairs.sort()
-    w("// composeTable lists the primary composites, sorted: each entry is\n")
-    w("// first<<42 | second<<21 | composite.\n")
-    w("var composeTable = [...]uint64{\n")
-    emit_list(w, ["%s<<42 | %s<<21 | %s" % (go_rune(a), go_rune(b), go_rune(c)) for a, b, c in pairs], 3)
-    w("}\n")
+    w("// composePacked lists the primary composites, sorted by (first, second):\n")
+    w("// uvarint(first - previous first), uvarint(second), uvarint(composite).\n")
+    packed, prev = bytearray(), 0
+    for a, b, c in pairs:
+        packed += uvarint(a - prev) + uvarint(b) + uvarint(c)
+        prev = a
+    data = bytes(packed)
+    w("const composePacked = \"\" +\n")
+    lines = []
+    for i in range(0, len(data), 32):
+        lines.append('\t"' + "".join("\\x%02x" % x for x in data[i:i + 32]) + '"')
+    w(" +\n".join(lines) + "\n")
 
 
 def write_testdata():
