@@ -35,6 +35,8 @@
 //   - report.go: runs the tasks with testing.Benchmark, prints the table
 //   - footprint.go: builds footprint/{hello,tls,torque,official} with and
 //     without -s -w and prints sizes and linked modules
+//   - footprint_pkgs.go: what each package adds to the torque program over
+//     the TLS dial, summed from `go tool nm -size`
 //
 // # Concurrency
 //
