@@ -57,10 +57,57 @@ func appendCollation(dst []byte, c *Collation) ([]byte, error) {
 	return appendDoc(dst, "collation", c, "collation")
 }
 
-// Drop drops the collection; a collection that does not exist is no error.
-func (c *Collection) Drop(ctx context.Context) error {
-	err := c.db.simple(ctx, "drop", func(dst []byte) ([]byte, error) {
-		return bson.AppendStringElement(dst, "drop", c.name), nil
+// DropCollectionOptions are the options of Collection.Drop.
+type DropCollectionOptions struct {
+	// EncryptedFields, the collection's Queryable Encryption field map
+	// (as given to CreateCollection), makes Drop also drop the
+	// collection's metadata collections, as the official drivers do:
+	// escCollection and ecocCollection when the map names them, else
+	// enxcol_.<name>.esc and enxcol_.<name>.ecoc.
+	EncryptedFields any
+}
+
+// Drop drops the collection; a collection that does not exist is no
+// error.
+func (c *Collection) Drop(ctx context.Context, opts ...DropCollectionOptions) error {
+	o, err := single(opts)
+	if err != nil {
+		return err
+	}
+	names := []string{c.name}
+	if o.EncryptedFields != nil {
+		ef, err := marshalDoc(o.EncryptedFields, "EncryptedFields")
+		if err != nil {
+			return err
+		}
+		names = append(encryptedFieldsCollections(c.name, ef), c.name)
+	}
+	for _, name := range names {
+		if err := c.db.dropCollection(ctx, name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// encryptedFieldsCollections returns the names of the metadata
+// collections of a Queryable Encryption collection.
+func encryptedFieldsCollections(coll string, ef bson.Raw) []string {
+	var out []string
+	for _, f := range []struct{ key, suffix string }{{"escCollection", "esc"}, {"ecocCollection", "ecoc"}} {
+		name, ok := ef.Lookup(f.key).StringValue()
+		if !ok {
+			name = "enxcol_." + coll + "." + f.suffix
+		}
+		out = append(out, name)
+	}
+	return out
+}
+
+// dropCollection drops one collection, ignoring NamespaceNotFound.
+func (db *Database) dropCollection(ctx context.Context, name string) error {
+	err := db.simple(ctx, "drop", func(dst []byte) ([]byte, error) {
+		return bson.AppendStringElement(dst, "drop", name), nil
 	})
 	var ce *CommandError
 	if errors.As(err, &ce) && (ce.Code == 26 || ce.Message == "ns not found") {

@@ -278,6 +278,34 @@ func (cur *Cursor) Err() error { return cur.err }
 // ID returns the server's cursor id: 0 once the cursor is exhausted.
 func (cur *Cursor) ID() int64 { return cur.id }
 
+// RemainingBatchLength returns how many documents of the current batch
+// Next can still hand out without a getMore. It walks the batch's
+// element headers (no decoding, no allocation).
+func (cur *Cursor) RemainingBatchLength() int {
+	n := 0
+	for b := cur.rest; len(b) > 0; n++ {
+		k := bytes.IndexByte(b, 0)
+		if k < 0 || len(b) < k+5 {
+			break // malformed: Next will say so
+		}
+		size := int(binary.LittleEndian.Uint32(b[k+1:]))
+		if size < 5 || len(b) < k+1+size {
+			break
+		}
+		b = b[k+1+size:]
+	}
+	return n
+}
+
+// SetBatchSize sets the batchSize of the cursor's next getMores (0: the
+// server's default).
+func (cur *Cursor) SetBatchSize(n int32) { cur.spec.batchSize = n }
+
+// SetMaxAwaitTime sets the maxTimeMS of the cursor's next getMores: how
+// long a tailable awaitData cursor waits for new documents (0: the
+// server's default, one second).
+func (cur *Cursor) SetMaxAwaitTime(d time.Duration) { cur.spec.maxAwait = d }
+
 // Close kills the server-side cursor if it is still open (killCursors),
 // ends the cursor's implicit session and returns its buffer. Current is
 // invalid afterwards. Close is idempotent.

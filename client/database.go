@@ -168,66 +168,22 @@ func (db *Database) simple(ctx context.Context, name string, build func(dst []by
 	return db.client.execute(ctx, op)
 }
 
-// CreateCollectionOptions are the options of CreateCollection.
-type CreateCollectionOptions struct {
-	Capped       bool
-	SizeInBytes  int64
-	MaxDocuments int64
-	Validator    any
-	// ValidationLevel: "off", "strict", "moderate"; ValidationAction:
-	// "error", "warn".
-	ValidationLevel  string
-	ValidationAction string
-	Collation        *Collation
-	// TimeSeries, ClusteredIndex, ...: give them raw in Extra.
-	Extra bson.D
-}
-
-// CreateCollection creates the collection name.
-func (db *Database) CreateCollection(ctx context.Context, name string, opts ...CreateCollectionOptions) error {
-	o, err := single(opts)
-	if err != nil {
-		return err
-	}
-	return db.simple(ctx, "create", func(dst []byte) ([]byte, error) {
-		dst = bson.AppendStringElement(dst, "create", name)
-		if o.Capped {
-			dst = bson.AppendBooleanElement(dst, "capped", true)
-		}
-		if o.SizeInBytes > 0 {
-			dst = bson.AppendInt64Element(dst, "size", o.SizeInBytes)
-		}
-		if o.MaxDocuments > 0 {
-			dst = bson.AppendInt64Element(dst, "max", o.MaxDocuments)
-		}
-		dst, err := appendOptionalDoc(dst, "validator", o.Validator)
-		if err != nil {
-			return dst, err
-		}
-		if o.ValidationLevel != "" {
-			dst = bson.AppendStringElement(dst, "validationLevel", o.ValidationLevel)
-		}
-		if o.ValidationAction != "" {
-			dst = bson.AppendStringElement(dst, "validationAction", o.ValidationAction)
-		}
-		if dst, err = appendCollation(dst, o.Collation); err != nil {
-			return dst, err
-		}
-		for _, e := range o.Extra {
-			if dst, err = appendValue(dst, e.Key, e.Value); err != nil {
-				return dst, err
-			}
-		}
-		return dst, nil
-	})
-}
-
 // CollectionSpec describes one collection in ListCollections.
 type CollectionSpec struct {
-	Name    string   `bson:"name"`
-	Type    string   `bson:"type"`
+	Name string `bson:"name"`
+	// Type is "collection", "view" or "timeseries".
+	Type string `bson:"type"`
+	// Options are the collection's create options (capped, validator,
+	// viewOn, timeseries, clusteredIndex ...).
 	Options bson.Raw `bson:"options"`
 	Info    bson.Raw `bson:"info"`
+	// IDIndex is the collection's index on _id (nil for views and
+	// clustered collections).
+	IDIndex *IndexSpecification `bson:"idIndex"`
+	// ReadOnly and UUID are read from Info by
+	// ListCollectionSpecifications (UUID is nil for views).
+	ReadOnly bool       `bson:"-"`
+	UUID     *bson.UUID `bson:"-"`
 }
 
 // ListCollectionsOptions are the options of ListCollections.
@@ -261,6 +217,29 @@ func (db *Database) ListCollections(ctx context.Context, filter any, opts ...Lis
 			}
 			return appendCursorDoc(dst, o.BatchSize), nil
 		}})
+}
+
+// ListCollectionSpecifications returns the collections matching filter
+// (nil for all), decoded, with ReadOnly and UUID filled from their info.
+func (db *Database) ListCollectionSpecifications(ctx context.Context, filter any, opts ...ListCollectionsOptions) ([]CollectionSpec, error) {
+	cur, err := db.ListCollections(ctx, filter, opts...)
+	if err != nil {
+		return nil, err
+	}
+	var specs []CollectionSpec
+	if err := cur.All(ctx, &specs); err != nil {
+		return nil, err
+	}
+	for i := range specs {
+		s := &specs[i]
+		s.ReadOnly, _ = s.Info.Lookup("readOnly").Boolean()
+		if b, ok := s.Info.Lookup("uuid").Binary(); ok {
+			if u, err := b.UUID(); err == nil {
+				s.UUID = &u
+			}
+		}
+	}
+	return specs, nil
 }
 
 // ListCollectionNames returns the names of the collections matching

@@ -297,7 +297,19 @@ func (iv IndexView) DropAll(ctx context.Context, opts ...DropIndexesOptions) err
 	return iv.drop(ctx, "*", opts)
 }
 
-func (iv IndexView) drop(ctx context.Context, index string, opts []DropIndexesOptions) error {
+// DropWithKey drops the index whose key pattern is keys (an ordered
+// document: bson.D, bson.Raw or a struct; a map only with one key), for
+// an index whose name is not known.
+func (iv IndexView) DropWithKey(ctx context.Context, keys any, opts ...DropIndexesOptions) error {
+	doc, err := indexKeys(keys)
+	if err != nil {
+		return fmt.Errorf("client: DropWithKey: %w", err)
+	}
+	return iv.drop(ctx, doc, opts)
+}
+
+// drop runs dropIndexes; index is a name ("*" for all) or a key pattern.
+func (iv IndexView) drop(ctx context.Context, index any, opts []DropIndexesOptions) error {
 	o, err := single(opts)
 	if err != nil {
 		return err
@@ -307,7 +319,12 @@ func (iv IndexView) drop(ctx context.Context, index string, opts []DropIndexesOp
 		WritesData: true,
 		Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) {
 			dst = bson.AppendStringElement(dst, "dropIndexes", c.name)
-			dst = bson.AppendStringElement(dst, "index", index)
+			switch ix := index.(type) {
+			case string:
+				dst = bson.AppendStringElement(dst, "index", ix)
+			case bson.Raw:
+				dst = bson.AppendDocumentElement(dst, "index", ix)
+			}
 			return appendValue(dst, "comment", o.Comment)
 		}}
 	return c.client().execute(ctx, op)

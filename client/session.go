@@ -25,6 +25,12 @@ type SessionOptions struct {
 	CausalConsistency *bool
 	// Snapshot reads every read of the session from one snapshot.
 	Snapshot bool
+	// SnapshotTime, with Snapshot, makes every read of the session read
+	// at that cluster time (readConcern atClusterTime) instead of the
+	// time the server picks for its first read: pass another snapshot
+	// session's SnapshotTime to read what it read. Setting it without
+	// Snapshot is an error.
+	SnapshotTime *bson.Timestamp
 	// DefaultTransactionOptions are the defaults of the session's
 	// transactions; nil fields take the client's read concern, write
 	// concern and read preference.
@@ -38,6 +44,7 @@ func (c *Client) StartSession(opts ...SessionOptions) (*Session, error) {
 		return nil, err
 	}
 	cs, err := session.NewExplicit(c.sessions, session.Options{CausalConsistency: o.CausalConsistency, Snapshot: o.Snapshot,
+		SnapshotTime:              o.SnapshotTime,
 		DefaultTransactionOptions: o.DefaultTransactionOptions.Inherit(c.transactionDefaults())})
 	if err != nil {
 		return nil, err
@@ -54,6 +61,25 @@ func (s *Session) EndSession(ctx context.Context) {
 	}
 	s.cs.End(0)
 }
+
+// UseSession starts a session with opts, runs fn with a context that
+// carries it (WithSession) and ends it when fn returns, whatever fn
+// returns (a transaction fn left open is aborted). It returns fn's error,
+// or StartSession's.
+func (c *Client) UseSession(ctx context.Context, fn func(ctx context.Context, s *Session) error, opts ...SessionOptions) error {
+	s, err := c.StartSession(opts...)
+	if err != nil {
+		return err
+	}
+	defer s.EndSession(ctx)
+	return fn(WithSession(ctx, s), s)
+}
+
+// NumberSessionsInProgress returns the number of server sessions in use:
+// those of explicit sessions that have run a command and are not ended,
+// and those of the operations and open cursors that use implicit ones.
+// Ended sessions go back to the client's pool and are not counted.
+func (c *Client) NumberSessionsInProgress() int { return c.sessions.CheckedOut() }
 
 type sessionKey struct{}
 

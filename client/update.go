@@ -69,6 +69,15 @@ func (c *Collection) UpdateOne(ctx context.Context, filter, update any, opts ...
 	return c.update(ctx, filter, update, false, false, opts)
 }
 
+// UpdateByID updates the document whose _id is id: UpdateOne with the
+// filter {_id: id}. A nil id is refused before anything is sent.
+func (c *Collection) UpdateByID(ctx context.Context, id, update any, opts ...UpdateOptions) (UpdateResult, error) {
+	if id == nil {
+		return UpdateResult{}, errors.New("client: UpdateByID needs an id (nil given)")
+	}
+	return c.UpdateOne(ctx, bson.D{bson.KV("_id", id)}, update, opts...)
+}
+
 // UpdateMany updates every document matching filter.
 func (c *Collection) UpdateMany(ctx context.Context, filter, update any, opts ...UpdateOptions) (UpdateResult, error) {
 	return c.update(ctx, filter, update, true, false, opts)

@@ -30,6 +30,9 @@ func (s *Server) aggregate(c *command) (bson.D, error) {
 		return nil, unsupported("explain")
 	}
 	stages, err := pipelineStages(c.get("pipeline"), "aggregate.pipeline")
+	if err == nil {
+		err = searchStages(stages) // search_indexes.go
+	}
 	if err != nil {
 		return nil, err
 	}

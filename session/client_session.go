@@ -17,6 +17,11 @@ type Options struct {
 	// Snapshot makes every read of the session read from one snapshot
 	// (MongoDB 5.0+). Snapshot sessions cannot run transactions.
 	Snapshot bool
+	// SnapshotTime, with Snapshot, is the atClusterTime of every read of
+	// the session, instead of the one the server picks for its first read
+	// (the SnapshotTime of another snapshot session, say, to read what it
+	// read). Setting it without Snapshot is an error.
+	SnapshotTime *bson.Timestamp
 	// DefaultTransactionOptions are used where StartTransaction's options
 	// leave a field nil. The client fills its own defaults (its read and
 	// write concern and read preference) into the nil fields before
@@ -65,8 +70,15 @@ func NewExplicit(pool *Pool, opts Options) (*ClientSession, error) {
 		}
 		causal = *opts.CausalConsistency
 	}
-	return &ClientSession{pool: pool, causal: causal, snapshot: opts.Snapshot,
-		defaults: opts.DefaultTransactionOptions}, nil
+	s := &ClientSession{pool: pool, causal: causal, snapshot: opts.Snapshot,
+		defaults: opts.DefaultTransactionOptions}
+	if opts.SnapshotTime != nil {
+		if !opts.Snapshot {
+			return nil, newError(ErrSnapshotTimeWithoutSnapshot)
+		}
+		s.snapshotTime, s.hasSnapshotTime = *opts.SnapshotTime, true
+	}
+	return s, nil
 }
 
 // NewImplicit starts the session of one operation that the application
@@ -165,7 +177,8 @@ func (s *ClientSession) AdvanceOperationTime(ts bson.Timestamp) {
 	}
 }
 
-// SnapshotTime returns the atClusterTime of a snapshot session's reads.
+// SnapshotTime returns the atClusterTime of a snapshot session's reads:
+// Options.SnapshotTime, or the one its first read's reply gave.
 func (s *ClientSession) SnapshotTime() (bson.Timestamp, bool) {
 	return s.snapshotTime, s.hasSnapshotTime
 }

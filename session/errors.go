@@ -7,33 +7,35 @@ type ErrorKind uint8
 // The client-side session errors. Their messages contain the strings the
 // specifications require, so that spec tests matching on them pass.
 const (
-	ErrSessionEnded              ErrorKind = iota + 1 // the session was ended
-	ErrTransactionInProgress                          // startTransaction twice
-	ErrNoTransactionStarted                           // commit/abort with no transaction
-	ErrCommitAfterAbort                               // commitTransaction after abortTransaction
-	ErrAbortAfterCommit                               // abortTransaction after commitTransaction
-	ErrAbortTwice                                     // abortTransaction twice
-	ErrSnapshotAndCausal                              // snapshot and causalConsistency both true
-	ErrSnapshotTransaction                            // startTransaction on a snapshot session
-	ErrSnapshotWireVersion                            // snapshot reads on a server older than 5.0
-	ErrUnacknowledgedTransaction                      // w:0 write concern for a transaction
-	ErrTransactionReadPreference                      // a read in a transaction with a non-primary read preference
-	ErrNoServerSession                                // Prepare before Acquire
+	ErrSessionEnded                ErrorKind = iota + 1 // the session was ended
+	ErrTransactionInProgress                            // startTransaction twice
+	ErrNoTransactionStarted                             // commit/abort with no transaction
+	ErrCommitAfterAbort                                 // commitTransaction after abortTransaction
+	ErrAbortAfterCommit                                 // abortTransaction after commitTransaction
+	ErrAbortTwice                                       // abortTransaction twice
+	ErrSnapshotAndCausal                                // snapshot and causalConsistency both true
+	ErrSnapshotTransaction                              // startTransaction on a snapshot session
+	ErrSnapshotWireVersion                              // snapshot reads on a server older than 5.0
+	ErrUnacknowledgedTransaction                        // w:0 write concern for a transaction
+	ErrTransactionReadPreference                        // a read in a transaction with a non-primary read preference
+	ErrNoServerSession                                  // Prepare before Acquire
+	ErrSnapshotTimeWithoutSnapshot                      // Options.SnapshotTime on a session that is not a snapshot session
 )
 
 var errorMessages = [...]string{
-	ErrSessionEnded:              "Attempted to use an ended session",
-	ErrTransactionInProgress:     "Transaction already in progress",
-	ErrNoTransactionStarted:      "No transaction started",
-	ErrCommitAfterAbort:          "Cannot call commitTransaction after calling abortTransaction",
-	ErrAbortAfterCommit:          "Cannot call abortTransaction after calling commitTransaction",
-	ErrAbortTwice:                "Cannot call abortTransaction twice",
-	ErrSnapshotAndCausal:         "causalConsistency and snapshot cannot both be true",
-	ErrSnapshotTransaction:       "Transactions are not supported in snapshot sessions",
-	ErrSnapshotWireVersion:       "Snapshot reads require MongoDB 5.0 or later",
-	ErrUnacknowledgedTransaction: "transactions do not support unacknowledged write concerns",
-	ErrTransactionReadPreference: "read preference in a transaction must be primary",
-	ErrNoServerSession:           "no server session: call Acquire after checking out a connection",
+	ErrSessionEnded:                "Attempted to use an ended session",
+	ErrTransactionInProgress:       "Transaction already in progress",
+	ErrNoTransactionStarted:        "No transaction started",
+	ErrCommitAfterAbort:            "Cannot call commitTransaction after calling abortTransaction",
+	ErrAbortAfterCommit:            "Cannot call abortTransaction after calling commitTransaction",
+	ErrAbortTwice:                  "Cannot call abortTransaction twice",
+	ErrSnapshotAndCausal:           "causalConsistency and snapshot cannot both be true",
+	ErrSnapshotTransaction:         "Transactions are not supported in snapshot sessions",
+	ErrSnapshotWireVersion:         "Snapshot reads require MongoDB 5.0 or later",
+	ErrUnacknowledgedTransaction:   "transactions do not support unacknowledged write concerns",
+	ErrTransactionReadPreference:   "read preference in a transaction must be primary",
+	ErrNoServerSession:             "no server session: call Acquire after checking out a connection",
+	ErrSnapshotTimeWithoutSnapshot: "snapshotTime can only be set on a snapshot session (snapshot: true)",
 }
 
 // String returns the message of the kind.

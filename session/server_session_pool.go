@@ -69,6 +69,7 @@ type Pool struct {
 	mu         sync.Mutex
 	sessions   []*ServerSession // the top of the stack (most recent) is the end
 	generation uint64
+	checkedOut int // sessions Get gave out and Put has not taken back
 }
 
 // NewPool returns an empty pool. now is the clock (nil: time.Now).
@@ -86,6 +87,7 @@ func NewPool(now func() time.Time) *Pool {
 func (p *Pool) Get(timeout time.Duration) (*ServerSession, error) {
 	now := p.now()
 	p.mu.Lock()
+	p.checkedOut++
 	for n := len(p.sessions); n > 0; n = len(p.sessions) {
 		s := p.sessions[n-1]
 		p.sessions[n-1] = nil
@@ -97,7 +99,13 @@ func (p *Pool) Get(timeout time.Duration) (*ServerSession, error) {
 	}
 	gen := p.generation
 	p.mu.Unlock()
-	return newServerSession(now, gen)
+	s, err := newServerSession(now, gen)
+	if err != nil {
+		p.mu.Lock()
+		p.checkedOut--
+		p.mu.Unlock()
+	}
+	return s, err
 }
 
 // Put returns a session to the pool. It first drops expiring sessions from
@@ -111,6 +119,7 @@ func (p *Pool) Put(s *ServerSession, timeout time.Duration) {
 	now := p.now()
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.checkedOut--
 	drop := 0
 	for drop < len(p.sessions) && p.sessions[drop].staleWithin(now, timeout) {
 		drop++
@@ -131,6 +140,15 @@ func (p *Pool) Len() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return len(p.sessions)
+}
+
+// CheckedOut returns the number of server sessions in use: given out by
+// Get and not yet returned with Put (by the explicit sessions that have
+// run a command, and the operations and cursors in flight).
+func (p *Pool) CheckedOut() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.checkedOut
 }
 
 // Drain empties the pool and returns the ids of its sessions in batches of

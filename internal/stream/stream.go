@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"iter"
+	"time"
 
 	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/changestream"
@@ -274,6 +275,15 @@ func (s *Stream) Err() error { return s.err }
 
 // ID returns the server's cursor id, 0 once the stream is closed.
 func (s *Stream) ID() int64 { return s.cursor.id }
+
+// SetMaxAwaitTime sets the maxTimeMS of the stream's next getMores: how
+// long the server waits for new events before it answers with an empty
+// batch (Options.MaxAwaitTime; 0: the server's default, one second).
+func (s *Stream) SetMaxAwaitTime(d time.Duration) { s.opts.MaxAwaitTime = d }
+
+// SetBatchSize sets the batchSize of the stream's next getMores and of
+// the aggregate of its next resume (Options.BatchSize).
+func (s *Stream) SetBatchSize(n int32) { s.opts.BatchSize = n }
 
 // Resumes returns how many times the stream resumed after an error.
 func (s *Stream) Resumes() int { return s.resumes }
