@@ -27,6 +27,9 @@ var databaseOps = map[string]func(context.Context, *client.Database, *args) outc
 	"listCollectionObjects": listCollections,
 	"createChangeStream":    watchDatabase,
 	"dropDatabase":          dropDatabase,
+	"runCursorCommand":      runCursorCommand,
+	"createCommandCursor":   createCommandCursor,
+	"modifyCollection":      modifyCollection,
 }
 
 // clientOps are the operations on client entities, by name.
@@ -92,7 +95,10 @@ func createCollection(ctx context.Context, db *client.Database, a *args) outcome
 	if bad := argErr(a); bad != nil {
 		return *bad
 	}
-	return outcome{err: db.CreateCollection(ctx, name, o)}
+	if err := db.CreateCollection(ctx, name, o); err != nil {
+		return outcome{err: err}
+	}
+	return outcome{coll: &collEntity{Collection: db.Collection(name)}} // saveResultAsEntity may keep it
 }
 
 func runCommand(ctx context.Context, db *client.Database, a *args) outcome {

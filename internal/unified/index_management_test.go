@@ -22,6 +22,4 @@ func TestIndexManagement(t *testing.T) {
 
 // indexManagementMongotest is the mongotest (standalone) skip list of the suite, as
 // indexManagementFerretDB is FerretDB's.
-var indexManagementMongotest = spectest.Skips{
-	"*earchIndex*/*": "runner has no search-index operations (createSearchIndex(es), dropSearchIndex, listSearchIndexes, updateSearchIndex: Atlas Search)",
-}
+var indexManagementMongotest = spectest.Skips{}

@@ -17,6 +17,7 @@ type outcome struct {
 	result bson.RawValue
 	err    error
 	entity cursorEntity // a change stream or find cursor to save
+	coll   *collEntity  // createCollection's collection, to save
 }
 
 // collectionOps are the operations on collection entities, by name.
@@ -46,6 +47,11 @@ var collectionOps = map[string]func(context.Context, *collEntity, *args) outcome
 	"createChangeStream":     watchCollection,
 	"createFindCursor":       createFindCursor,
 	"rename":                 rename,
+	"createSearchIndex":      createSearchIndex,
+	"createSearchIndexes":    createSearchIndexes,
+	"listSearchIndexes":      listSearchIndexes,
+	"updateSearchIndex":      updateSearchIndex,
+	"dropSearchIndex":        dropSearchIndex,
 }
 
 // execute runs one operation on its object.

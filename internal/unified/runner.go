@@ -237,6 +237,8 @@ func (r *run) runOperation(ctx context.Context, op bson.Raw) (opErr, failure err
 		return nil, r.entities.saveCursor(id, out.entity)
 	case out.entity != nil:
 		_ = out.entity.Close(ctx) // a cursor nobody will read
+	case out.coll != nil && save:
+		r.entities.colls[id] = out.coll
 	case save:
 		r.entities.values[id] = out.result
 	}

@@ -26,6 +26,17 @@ func (r *run) createSession(id string, spec bson.Raw) error {
 	so := newArgs(a.doc("sessionOptions"))
 	o.CausalConsistency = so.boolPtr("causalConsistency")
 	o.Snapshot = so.boolean("snapshot")
+	if so.has("snapshotTime") { // the name of a saved entity
+		v, err := r.entities.value(so.str("snapshotTime"))
+		if err != nil {
+			return fmt.Errorf("sessionOptions.snapshotTime: %w", err)
+		}
+		t, i, ok := v.Timestamp()
+		if !ok {
+			return fmt.Errorf("sessionOptions.snapshotTime: entity is a %s, not a timestamp", v.Type)
+		}
+		o.SnapshotTime = &bson.Timestamp{T: t, I: i}
+	}
 	if d := so.doc("defaultTransactionOptions"); d != nil {
 		to, err := transactionOptions(newArgs(d))
 		if err != nil {

@@ -25,7 +25,4 @@ func TestSessions(t *testing.T) {
 
 // sessionsMongotest is the mongotest skip list of the suite (a replica set of
 // three members, or a standalone server where the test allows one).
-var sessionsMongotest = spectest.Skips{
-	"snapshot-sessions/* with snapshot and snapshot time":              torqueNoSnapshotTime,
-	"snapshot-sessions/Mixed operation with snapshot and snapshotTime": torqueNoSnapshotTime,
-}
+var sessionsMongotest = spectest.Skips{}
