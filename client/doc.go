@@ -31,6 +31,11 @@
 // sess). Every operation reads it from there; without one, the driver uses
 // an implicit session per operation (a cursor keeps its own until it is
 // exhausted or closed). Disconnect ends the pooled sessions on the server.
+// UseSession starts a session, runs a function with it and ends it. To
+// make one client's reads follow another's writes, pass the writer
+// session's ClusterTime and OperationTime to the reader session's
+// AdvanceClusterTime and AdvanceOperationTime; to read another snapshot
+// session's snapshot, start one with SessionOptions.SnapshotTime.
 //
 // A transaction (Session.StartTransaction, or WithTransaction) runs every
 // operation whose context carries its session; on a sharded cluster all
@@ -91,19 +96,28 @@
 //	parse_uri.go        ParseURI: invalid values are errors, unknown options
 //	                    warnings, unsupported options refused
 //	deployment.go       adapters from the topology and its pools to internal/driver
-//	session.go          Session, StartSession, WithSession; its times,
-//	                    state and the accessors transactions need
-//	database.go         Database: RunCommand, CreateCollection, ListCollections, Drop
-//	collection.go       Collection, WithOptions, Drop, InsertOne, InsertMany
+//	session.go          Session, StartSession, WithSession, UseSession,
+//	                    NumberSessionsInProgress; its times, state and the
+//	                    accessors transactions need
+//	database.go         Database: RunCommand, ListCollections,
+//	                    ListCollectionSpecifications, Drop
+//	run_command_cursor.go  RunCommandCursor: a cursor over any command's reply
+//	create_collection.go   CreateCollection and its typed options (time
+//	                    series, clustered index, TTL, pre- and post-images,
+//	                    encryptedFields), CreateView
+//	collection.go       Collection, WithOptions, Drop (with EncryptedFields),
+//	                    InsertOne, InsertMany
 //	                    (documents encoded once, straight into the message,
 //	                    with the partial result beside a write error); the
 //	                    one builder of insert, update and delete commands
 //	find.go             Find, FindOne and their options
-//	update.go           UpdateOne, UpdateMany, ReplaceOne, DeleteOne, DeleteMany
+//	update.go           UpdateOne, UpdateByID, UpdateMany, ReplaceOne, DeleteOne,
+//	                    DeleteMany
 //	find_and_modify.go  FindOneAndUpdate, FindOneAndReplace, FindOneAndDelete
 //	aggregate.go        Aggregate, CountDocuments, EstimatedDocumentCount,
 //	                    Distinct, DistinctAs
-//	cursor.go           Cursor: Next, TryNext, Decode, All, ToList, Iter, Close
+//	cursor.go           Cursor: Next, TryNext, Decode, All, ToList, Iter, Close,
+//	                    RemainingBatchLength, SetBatchSize, SetMaxAwaitTime
 //	ordered.go          the one rule where order matters: no map with more
 //	                    than one key (sort, hint, index keys, commands, $sort)
 //	decode.go           decoding for the user: the client's Decoder options,
@@ -117,7 +131,8 @@
 //	logging.go          log/slog logging by component (command, topology,
 //	                    serverSelection, connection); LogOptionsFromEnv
 //	bulk_write.go       BulkWrite and its write models
-//	indexes.go          Indexes: create, list, drop
+//	indexes.go          Indexes: create, list, drop (by name, by key pattern)
+//	search_indexes.go   SearchIndexes: Atlas Search and Vector Search indexes
 //	typed.go            typed generic helpers over Collection
 //	watch.go            Watch: change streams (the engine is internal/stream)
 //	change_stream.go    ChangeStream: Next, TryNext, Decode, Iter, Close

@@ -122,6 +122,10 @@
 //	indexes           createIndexes (unique, sparse, partialFilterExpression,
 //	                  expireAfterSeconds accepted without a reaper, hidden),
 //	                  listIndexes, dropIndexes (name, key, "*", list)
+//	search indexes    createSearchIndexes, updateSearchIndex, dropSearchIndex
+//	                  and the $listSearchIndexes, $search, $searchMeta and
+//	                  $vectorSearch stages answer SearchNotEnabled (31082), as
+//	                  a mongod outside Atlas does
 //	admin             ping, buildInfo, serverStatus (minimal), getParameter,
 //	                  connectionStatus, endSessions, killAllSessions, whatsmyuri,
 //	                  configureFailPoint (answered by member.Command, failpoint.go)
@@ -171,6 +175,7 @@
 //	collections.go      create, drop, dropDatabase, listDatabases, listCollections,
 //	                    renameCollection, collMod
 //	indexes.go          createIndexes, listIndexes, dropIndexes, hints
+//	search_indexes.go   the Atlas Search commands and stages, refused as mongod does
 //	admin.go            ping, buildInfo, serverStatus, getParameter, sessions
 //	auth.go             users and the server side of SCRAM
 //	auth_commands.go    saslStart, saslContinue, speculative auth, createUser, dropUser

@@ -32,7 +32,7 @@
 //	TestReadWriteConcern     read-write-concern/tests/operation 8 / 0 / 0 / 3
 //	TestRetryableReads       retryable-reads/tests/unified 12 / [7 files] / 222 / 2
 //	TestRetryableWrites      retryable-writes/tests/unified 0 / [35 files]
-//	TestRunCommand           run-command/tests/unified     7 / 6 / 1 / 7
+//	TestRunCommand           run-command/tests/unified    12 / 6 / 1 / 2
 //	TestVersionedAPI         versioned-api/tests          31 / 1 [4 files] / 0 / 3
 //	TestCommandLogging       command-logging-and-monitoring/tests/logging
 //	                                                      16 / 3 / 7 / 4
@@ -55,7 +55,7 @@
 //	TestTransactions        123 / [7 files] / 11
 //	TestTransactionsConvenientAPI 27 / 0 / 0
 //	TestChangeStreams        54 / 15 [1 file] / 2
-//	TestSessions             20 / [1 file] / 5
+//	TestSessions             25 / [1 file] / 0
 //	TestCausalConsistency    17 / 0 / 1
 //	TestLoadBalancers         2 / [7 files] / 0 (mongotest has no load balancer)
 //
@@ -63,12 +63,12 @@
 // same way (runOnRequirements and fail-point skips together, none fails):
 //
 //	TestCRUD                 231 / 75 / 70
-//	TestCollectionManagement   2 /  1 /  8
+//	TestCollectionManagement   3 /  1 /  7
 //	TestCommandMonitoring     30 /  2 /  3
 //	TestGridFS                39 /  0 /  0
-//	TestIndexManagement        1 /  1 / 17
+//	TestIndexManagement       18 /  1 /  0 (search indexes on the replica set)
 //	TestReadWriteConcern      10 /  0 /  1
-//	TestRunCommand            11 /  3 /  7
+//	TestRunCommand            17 /  3 /  1
 //
 // Not run here: read-write-concern's connection-string and document tests (not in the
 // unified format). The replica-set suites (transactions, retryable
@@ -96,7 +96,7 @@
 //     false or unset one; behind a load balancer false gives the one in
 //     front of a single mongos), database and collection
 //     with readConcern, writeConcern and readPreference options, session
-//     (causalConsistency, snapshot), bucket (gridfs.Bucket: bucketName,
+//     (causalConsistency, snapshot, snapshotTime), bucket (gridfs.Bucket: bucketName,
 //     chunkSizeBytes). A client with serverApi (torque has no Stable API)
 //     is recorded as unavailable: only a test that uses it fails;
 //   - initialData (drop, create with createOptions or when empty, insert,
@@ -108,8 +108,12 @@
 //     estimatedDocumentCount, distinct, updateOne, updateMany, replaceOne,
 //     deleteOne, deleteMany, findOneAndUpdate/Replace/Delete, bulkWrite,
 //     createIndex, listIndexes, listIndexNames, dropIndex, dropIndexes;
+//     createSearchIndex, createSearchIndexes, listSearchIndexes,
+//     updateSearchIndex, dropSearchIndex;
 //     database operations aggregate, createCollection (every argument is
-//     a create field), dropCollection, runCommand, listCollections,
+//     a create field; saveResultAsEntity keeps the collection),
+//     dropCollection, runCommand, runCursorCommand, createCommandCursor,
+//     modifyCollection (collMod through RunCommand), listCollections,
 //     listCollectionNames, listCollectionObjects; client operations
 //     listDatabases, listDatabaseNames, listDatabaseObjects; bucket
 //     operations upload ($$hexBytes source), download, downloadByName,
@@ -118,8 +122,9 @@
 //     commitTransaction, abortTransaction, withTransaction (the callback's
 //     operations run with their own assertions, and their errors go back
 //     to WithTransaction), getSnapshotTime; change streams
-//     (createChangeStream on a client, database or collection) and find
-//     cursors (createFindCursor) as entities, with iterateUntilDocumentOrError,
+//     (createChangeStream on a client, database or collection), find
+//     cursors (createFindCursor) and command cursors (createCommandCursor)
+//     as entities, with iterateUntilDocumentOrError,
 //     iterateOnce and close; collection rename (renameCollection on admin,
 //     torque has no helper) and database dropDatabase; testRunner
 //     operations createEntities, failPoint, targetedFailPoint,
@@ -158,11 +163,10 @@
 //
 // # What it does not support
 //
-// threads, SDAM events and the SDAM test operations, cursors from
-// commands (createCommandCursor, runCursorCommand: torque has no such
-// API), clientBulkWrite, log messages, storeEventsAsEntities, the
-// deprecated count and mapReduce helpers, modifyCollection, search
-// indexes, and entity options the suites above do not use. An argument
+// threads, SDAM events and the SDAM test operations, clientBulkWrite,
+// log messages, storeEventsAsEntities, the deprecated count and mapReduce
+// helpers, a cursor's timeoutMode, and entity options the suites above
+// do not use. An argument
 // the runner does not read is an error, never ignored.
 //
 // # Skip policy
@@ -194,6 +198,9 @@
 //	operations.go    dispatch; collection reads, inserts, createIndex
 //	writes.go        updates, deletes, findAndModify, bulkWrite
 //	admin_ops.go     runCommand, listings, indexes, createCollection
+//	command_cursor.go runCursorCommand, createCommandCursor
+//	search_indexes.go the search index operations
+//	modify_collection.go modifyCollection (collMod)
 //	testrunner.go    testRunner operations
 //	match.go         the matching rules and special operators
 //	expect_error.go  expectError
