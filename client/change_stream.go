@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"iter"
+	"time"
 
 	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/internal/stream"
@@ -66,6 +67,16 @@ func (cs *ChangeStream) ID() int64 { return cs.s.ID() }
 
 // Resumes returns how many times the stream resumed after an error.
 func (cs *ChangeStream) Resumes() int { return cs.s.Resumes() }
+
+// SetMaxAwaitTime sets the maxTimeMS of the stream's next getMores: how
+// long the server waits for new events before it answers with an empty
+// batch (ChangeStreamOptions.MaxAwaitTime; 0: the server's default, one
+// second).
+func (cs *ChangeStream) SetMaxAwaitTime(d time.Duration) { cs.s.SetMaxAwaitTime(d) }
+
+// SetBatchSize sets the batchSize of the stream's next getMores and of
+// the aggregate of its next resume (ChangeStreamOptions.BatchSize).
+func (cs *ChangeStream) SetBatchSize(n int32) { cs.s.SetBatchSize(n) }
 
 // Iter returns an iterator over the events, for a range loop: each event
 // is valid during its iteration only (Current is set to it too). The loop

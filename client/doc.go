@@ -135,6 +135,7 @@
 //	search_indexes.go   SearchIndexes: Atlas Search and Vector Search indexes
 //	typed.go            typed generic helpers over Collection
 //	watch.go            Watch: change streams (the engine is internal/stream)
-//	change_stream.go    ChangeStream: Next, TryNext, Decode, Iter, Close
+//	change_stream.go    ChangeStream: Next, TryNext, Decode, Iter, Close,
+//	                    SetMaxAwaitTime, SetBatchSize
 //	transaction.go      transactions: StartTransaction, Commit, Abort, WithTransaction
 package client
