@@ -10,9 +10,9 @@ import (
 
 func init() {
 	commands["aggregate"] = cmdSpec{run: (*Server).aggregate, fields: []string{"pipeline", "cursor", "allowDiskUse",
-		"bypassDocumentValidation", "hint", "let", "explain"}}
-	commands["count"] = cmdSpec{run: (*Server).count, fields: []string{"query", "limit", "skip", "hint", "fields"}}
-	commands["distinct"] = cmdSpec{run: (*Server).distinct, fields: []string{"key", "query", "hint"}}
+		"bypassDocumentValidation", "hint", "let", "explain", "collation"}}
+	commands["count"] = cmdSpec{run: (*Server).count, fields: []string{"query", "limit", "skip", "hint", "fields", "collation"}}
+	commands["distinct"] = cmdSpec{run: (*Server).distinct, fields: []string{"key", "query", "hint", "collation"}}
 }
 
 func (s *Server) aggregate(c *command) (bson.D, error) {
@@ -216,7 +216,11 @@ func (s *Server) count(c *command) (bson.D, error) {
 	if err := s.checkHint(c, coll); err != nil {
 		return nil, err
 	}
-	q, err := compileQuery(filter, engine.Vars{})
+	vars, err := c.vars(s)
+	if err != nil {
+		return nil, err
+	}
+	q, err := compileQuery(filter, vars)
 	if err != nil {
 		return nil, err
 	}
@@ -254,7 +258,11 @@ func (s *Server) distinct(c *command) (bson.D, error) {
 	if err != nil {
 		return nil, err
 	}
-	q, err := compileQuery(filter, engine.Vars{})
+	vars, err := c.vars(s)
+	if err != nil {
+		return nil, err
+	}
+	q, err := compileQuery(filter, vars)
 	if err != nil {
 		return nil, err
 	}
@@ -275,6 +283,10 @@ func (s *Server) distinct(c *command) (bson.D, error) {
 			}
 		}
 	}
-	slices.SortStableFunc(vals, engine.Compare)
+	collation := vars.Collation()
+	slices.SortStableFunc(vals, func(a, b any) int { return engine.CompareWith(collation, a, b) })
+	if collation != nil { // values equal under the collation: the first one seen
+		vals = slices.CompactFunc(vals, func(a, b any) bool { return engine.EqualWith(collation, a, b) })
+	}
 	return bson.D{bson.KV("values", append(bson.A{}, vals...))}, nil
 }

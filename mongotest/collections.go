@@ -11,7 +11,7 @@ import (
 func init() {
 	commands["create"] = cmdSpec{run: (*Server).create, fields: []string{"capped", "size", "max", "validator",
 		"validationLevel", "validationAction", "viewOn", "pipeline", "changeStreamPreAndPostImages",
-		"storageEngine", "indexOptionDefaults", "expireAfterSeconds", "clusteredIndex", "timeseries", "autoIndexId"}}
+		"storageEngine", "indexOptionDefaults", "expireAfterSeconds", "clusteredIndex", "timeseries", "autoIndexId", "collation"}}
 	commands["drop"] = cmdSpec{run: (*Server).drop, fields: []string{}}
 	commands["dropDatabase"] = cmdSpec{run: (*Server).dropDatabase, fields: []string{}}
 	commands["listDatabases"] = cmdSpec{run: (*Server).listDatabases, fields: []string{"filter", "nameOnly", "authorizedDatabases"}}
@@ -38,6 +38,9 @@ func (s *Server) create(c *command) (bson.D, error) {
 		if !genericFields[e.Key] {
 			clean = append(clean, e)
 		}
+	}
+	if clean, _, err = normalizeCollation(clean); err != nil {
+		return nil, err
 	}
 	if on := c.get("viewOn"); on != nil {
 		if _, ok := on.(string); !ok {

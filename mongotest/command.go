@@ -96,7 +96,7 @@ func (c *command) checkFields(spec cmdSpec) error {
 }
 
 // refused are options of MongoDB that mongotest refuses by name.
-var refused = map[string]bool{"collation": true, "encryptionInformation": true, "runtimeConstants": true}
+var refused = map[string]bool{"encryptionInformation": true, "runtimeConstants": true}
 
 // checkGeneric refuses what a standalone server refuses among the
 // generic fields: transactions and retryable writes need a replica set.
@@ -231,7 +231,11 @@ func (c *command) vars(s *Server) (engine.Vars, error) {
 		}
 		v[e.Key] = val
 	}
-	return v, nil
+	coll, err := s.collation(c, c.get("collation"))
+	if err != nil || coll == nil {
+		return v, err
+	}
+	return v.WithCollation(coll), nil
 }
 
 func lookup(d bson.D, key string) any {

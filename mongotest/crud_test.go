@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -183,8 +184,8 @@ func TestUnsupportedIsRefusedByName(t *testing.T) {
 	if !errors.As(err, &ce) || ce.Code != 59 {
 		t.Fatalf("err = %v", err)
 	}
-	_, err = c.Database("app").Collection("x").Find(ctx, bson.D{}, client.FindOptions{Collation: &client.Collation{Locale: "fr"}})
-	if !errors.As(err, &ce) || ce.Code != 59 || ce.Message != "mongotest does not support the collation option of find" {
+	_, err = c.Database("app").Collection("x").Find(ctx, bson.D{}, client.FindOptions{Collation: &client.Collation{Locale: "sv"}})
+	if !errors.As(err, &ce) || ce.Code != 2 || !strings.HasPrefix(ce.Message, "mongotest does not support collation locale sv") {
 		t.Fatalf("collation: %v", err)
 	}
 }

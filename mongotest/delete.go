@@ -59,8 +59,9 @@ func (s *Server) deleteStatement(db, coll string, d bson.D, vars engine.Vars) (i
 			return 0, cmdErrorf(40415, "Location40415", "BSON field 'delete.deletes.%s' is an unknown field.", e.Key)
 		}
 	}
-	if lookup(d, "collation") != nil {
-		return 0, unsupported("collation")
+	vars, err := s.statementVars(vars, lookup(d, "collation"))
+	if err != nil {
+		return 0, err
 	}
 	filter, ok := lookup(d, "q").(bson.D)
 	if !ok {

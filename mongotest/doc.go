@@ -22,7 +22,7 @@
 // error mongod itself sends for an unknown command or field (40415) — and
 // never answered with something plausible but wrong. It is not
 // mongod: it answers as a standalone MongoDB 8.0 (maxWireVersion 25).
-// There are no roles (every user may do everything), no collation, no
+// There are no roles (every user may do everything), no
 // text/geo/hashed/wildcard indexes, no time series or clustered
 // collections, no explain, no $jsonSchema, no JavaScript. A standalone
 // server refuses what a standalone mongod refuses: a txnNumber
@@ -131,7 +131,12 @@
 //	                  configureFailPoint (answered by member.Command, failpoint.go)
 //	query language    see the engine's table: mongotest/internal/engine/doc.go
 //	                  (operators, projections, updates, stages, expressions)
-//	refused by name   collation, explain, tailable/awaitData cursors, returnKey,
+//	collation         on find, aggregate, count, distinct, findAndModify, update
+//	                  and delete statements, a collection's default (create), an
+//	                  index's (shown; a unique one is refused); locales en, de, fr,
+//	                  it, nl, pt, id, ms approximate ICU's root order (see the
+//	                  engine's doc); _id stays unique binary under a default collation
+//	refused by name   explain, tailable/awaitData cursors, returnKey,
 //	                  showRecordId, min/max, text/geo/hashed/wildcard indexes,
 //	                  time series and clustered collections, collMod of an
 //	                  index, $merge with a whenMatched pipeline, readConcern
@@ -172,6 +177,7 @@
 //	findandmodify.go    findAndModify
 //	aggregate.go        aggregate ($out, $merge), count, distinct
 //	validate.go         collection validators
+//	collation.go        a command's, a statement's, a collection's and an index's collation
 //	collections.go      create, drop, dropDatabase, listDatabases, listCollections,
 //	                    renameCollection, collMod
 //	indexes.go          createIndexes, listIndexes, dropIndexes, hints

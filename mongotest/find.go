@@ -8,7 +8,7 @@ import (
 func init() {
 	commands["find"] = cmdSpec{run: (*Server).find, fields: []string{"filter", "projection", "sort", "skip",
 		"limit", "batchSize", "singleBatch", "let", "hint", "allowDiskUse", "noCursorTimeout",
-		"allowPartialResults", "readOnce", "maxScan"}}
+		"allowPartialResults", "readOnce", "maxScan", "collation"}}
 	refused["returnKey"], refused["showRecordId"], refused["min"], refused["max"] = true, true, true, true
 	refused["tailable"], refused["awaitData"], refused["oplogReplay"] = true, true, true
 }
@@ -97,6 +97,7 @@ func (s *Server) runFind(db, coll string, a findArgs, vars engine.Vars) ([]bson.
 		if sortSpec, err = engine.CompileSort(a.sort); err != nil {
 			return nil, err
 		}
+		sortSpec = sortSpec.WithCollation(vars.Collation())
 	}
 	var proj *engine.Projection
 	if len(a.projection) > 0 {

@@ -7,7 +7,7 @@ import (
 
 func init() {
 	commands["findAndModify"] = cmdSpec{run: (*Server).findAndModify, fields: []string{"query", "sort", "remove",
-		"update", "new", "fields", "upsert", "bypassDocumentValidation", "arrayFilters", "hint", "let"}}
+		"update", "new", "fields", "upsert", "bypassDocumentValidation", "arrayFilters", "hint", "let", "collation"}}
 	commands["findandmodify"] = commands["findAndModify"]
 }
 
@@ -114,6 +114,7 @@ func (s *Server) famArgs(c *command) (a famArgs, err error) {
 		if a.st.sort, err = engine.CompileSort(sortDoc); err != nil {
 			return a, err
 		}
+		a.st.sort = a.st.sort.WithCollation(vars.Collation())
 	}
 	if len(fields) > 0 {
 		if a.proj, err = engine.CompileProjection(fields, vars); err != nil {

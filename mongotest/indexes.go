@@ -22,7 +22,7 @@ func init() {
 // accepted as mongod accepts them and have no effect here.
 var indexOptions = map[string]bool{"unique": true, "sparse": true, "partialFilterExpression": true,
 	"expireAfterSeconds": true, "background": true, "hidden": true, "storageEngine": true,
-	"wildcardProjection": false, "collation": false, "weights": false, "default_language": false,
+	"wildcardProjection": false, "collation": true, "weights": false, "default_language": false,
 	"language_override": false, "textIndexVersion": false, "2dsphereIndexVersion": false, "bits": false,
 	"min": false, "max": false, "v": true}
 
@@ -41,6 +41,9 @@ func (s *Server) createIndexes(c *command) (bson.D, error) {
 	specs := make([]store.IndexSpec, len(raw))
 	for i, d := range raw {
 		if specs[i], err = parseIndexSpec(d); err != nil {
+			return nil, err
+		}
+		if err := s.indexCollation(c.db, coll, &specs[i]); err != nil {
 			return nil, err
 		}
 	}

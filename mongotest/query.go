@@ -31,6 +31,12 @@ func compileQuery(filter bson.D, vars engine.Vars) (*query, error) {
 	}
 	q := &query{filter: filter, f: f}
 	q.eqPath, q.eqValue = indexableEquality(filter)
+	switch q.eqValue.(type) {
+	case string, bson.Symbol:
+		if vars.Collation() != nil { // index keys are binary
+			q.eqPath, q.eqValue = "", nil
+		}
+	}
 	return q, nil
 }
 

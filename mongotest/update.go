@@ -91,8 +91,9 @@ func (s *Server) updateStatement(db, coll string, d bson.D, vars engine.Vars, by
 			return updateOutcome{}, cmdErrorf(40415, "Location40415", "BSON field 'update.updates.%s' is an unknown field.", e.Key)
 		}
 	}
-	if lookup(d, "collation") != nil {
-		return updateOutcome{}, unsupported("collation")
+	vars, err := s.statementVars(vars, lookup(d, "collation"))
+	if err != nil {
+		return updateOutcome{}, err
 	}
 	if h := lookup(d, "hint"); h != nil {
 		if err := s.hintExists(db, coll, h); err != nil {
@@ -104,7 +105,6 @@ func (s *Server) updateStatement(db, coll string, d bson.D, vars engine.Vars, by
 		return updateOutcome{}, typeMismatch("update.updates.q", "object", lookup(d, "q"))
 	}
 	var st updateStmt
-	var err error
 	if st.multi, err = asBool("update.updates.multi", lookup(d, "multi"), false); err != nil {
 		return updateOutcome{}, err
 	}
@@ -120,7 +120,7 @@ func (s *Server) updateStatement(db, coll string, d bson.D, vars engine.Vars, by
 	if st.multi && st.u.IsReplacement() {
 		return updateOutcome{}, cmdErrorf(9, "FailedToParse", "multi update is not supported for replacement-style update")
 	}
-	if st.sort, err = updateSort(lookup(d, "sort"), st.multi); err != nil {
+	if st.sort, err = updateSort(lookup(d, "sort"), st.multi, vars.Collation()); err != nil {
 		return updateOutcome{}, err
 	}
 	st.bypass = bypass
@@ -129,7 +129,7 @@ func (s *Server) updateStatement(db, coll string, d bson.D, vars engine.Vars, by
 
 // updateSort compiles a statement's sort (MongoDB 8.0): the first match
 // in its order is the one updated. A multi update cannot have one.
-func updateSort(v any, multi bool) (*engine.Sort, error) {
+func updateSort(v any, multi bool, coll *engine.Collation) (*engine.Sort, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -143,7 +143,11 @@ func updateSort(v any, multi bool) (*engine.Sort, error) {
 	if len(d) == 0 {
 		return nil, nil
 	}
-	return engine.CompileSort(d)
+	sort, err := engine.CompileSort(d)
+	if err != nil {
+		return nil, err
+	}
+	return sort.WithCollation(coll), nil
 }
 
 // compileUpdate compiles a statement's filter and update.

@@ -22,7 +22,6 @@ const (
 	torqueNoCount     = "torque has no deprecated count helper (the CRUD spec lets drivers omit it); CountDocuments and EstimatedDocumentCount are tested"
 	torqueNoClientBW  = "torque API: no Client.BulkWrite (the 8.0 bulkWrite command across namespaces)"
 	// Found running the standalone suites against mongotest.
-	mtCollation         = "mongotest lacks collation (CommandNotFound / write error 59)"
 	mtListLocalSessions = "mongotest lacks the $listLocalSessions stage (BadValue)"
 	// Found running the replica-set suites against mongotest.
 	torqueGridFSEq        = "torque gridfs deviates on purpose: it finds files with {_id: {$eq: id}} (gridfs/bucket.go eqFilter, so a document or regex id matches only itself); the test expects the GridFS spec's {_id: id}"
@@ -92,7 +91,6 @@ func TestCRUD(t *testing.T) {
 // crudMongotest is the mongotest (standalone) skip list of the suite, as
 // crudFerretDB is FerretDB's.
 var crudMongotest = spectest.Skips{
-	"*-collation/*":            mtCollation,
 	"count*/Deprecated count*": torqueNoCount,
 	"client-bulkWrite-*/*":     torqueNoClientBW,
 	"db-aggregate/*":           mtListLocalSessions,

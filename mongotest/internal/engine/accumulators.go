@@ -13,6 +13,19 @@ type accumulator interface {
 	result() any
 }
 
+// newAccumulator returns accumulator op (a key of newAccumulators) that
+// compares strings by coll ($min, $max, $addToSet).
+func newAccumulator(op string, coll *Collation) accumulator {
+	a := newAccumulators[op]()
+	switch x := a.(type) {
+	case *minMaxAcc:
+		x.coll = coll
+	case *pushAcc:
+		x.coll = coll
+	}
+	return a
+}
+
 // newAccumulators are the $group accumulators, by name.
 var newAccumulators = map[string]func() accumulator{
 	"$sum":          func() accumulator { return &sumAcc{sum: int32(0)} },
@@ -63,13 +76,14 @@ type minMaxAcc struct {
 	best any
 	seen bool
 	max  bool
+	coll *Collation
 }
 
 func (a *minMaxAcc) add(v any) error {
 	if nullish(v) {
 		return nil
 	}
-	if c := Compare(v, a.best); !a.seen || (a.max && c > 0) || (!a.max && c < 0) {
+	if c := CompareWith(a.coll, v, a.best); !a.seen || (a.max && c > 0) || (!a.max && c < 0) {
 		a.best, a.seen = v, true
 	}
 	return nil
@@ -98,8 +112,9 @@ func (a *firstLastAcc) result() any { return a.v }
 
 // pushAcc is $push and $addToSet (missing values are skipped).
 type pushAcc struct {
-	out bson.A
-	set bool
+	out  bson.A
+	set  bool
+	coll *Collation
 }
 
 func (a *pushAcc) add(v any) error {
@@ -108,7 +123,7 @@ func (a *pushAcc) add(v any) error {
 	}
 	if a.set {
 		for _, x := range a.out {
-			if Equal(x, v) {
+			if EqualWith(a.coll, x, v) {
 				return nil
 			}
 		}

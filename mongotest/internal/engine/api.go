@@ -52,11 +52,13 @@ type Catalog interface {
 
 // Env is what a pipeline runs in: the database of the aggregate command
 // (for stages that name other collections), the variables from let and
-// the system, and the catalog.
+// the system, the catalog, and the collation ($match, $sort, $group,
+// comparisons in expressions; nil is simple).
 type Env struct {
-	DB      string
-	Vars    Vars
-	Catalog Catalog
+	DB        string
+	Vars      Vars
+	Catalog   Catalog
+	Collation *Collation
 }
 
 // Output describes the $out or $merge stage that ends a pipeline: Run

@@ -13,7 +13,12 @@ import (
 // then by value. Numbers of the four numeric types compare by value;
 // documents compare element by element (type rank, then name, then value),
 // arrays element by element, a shorter prefix first.
-func Compare(a, b any) int {
+func Compare(a, b any) int { return CompareWith(nil, a, b) }
+
+// CompareWith is Compare with strings (and symbols) ordered by the
+// collation c (binary when c is nil), inside documents and arrays too;
+// field names compare binary.
+func CompareWith(c *Collation, a, b any) int {
 	a, b = canon(a), canon(b)
 	ra, rb := rank(typeOf(a)), rank(typeOf(b))
 	if ra != rb {
@@ -23,17 +28,20 @@ func Compare(a, b any) int {
 	case 10:
 		return compareNumbers(a, b)
 	case 15:
-		return cmp3(stringOf(a), stringOf(b))
+		return c.CompareStrings(stringOf(a), stringOf(b))
 	case 20:
-		return compareDocs(a.(bson.D), b.(bson.D))
+		return compareDocs(c, a.(bson.D), b.(bson.D))
 	case 25:
-		return compareArrays(a.(bson.A), b.(bson.A))
+		return compareArrays(c, a.(bson.A), b.(bson.A))
 	}
 	return compareScalars(a, b)
 }
 
 // Equal reports whether Compare(a, b) == 0: 1, int64(1) and 1.0 are equal.
 func Equal(a, b any) bool { return Compare(a, b) == 0 }
+
+// EqualWith reports whether CompareWith(c, a, b) == 0.
+func EqualWith(c *Collation, a, b any) bool { return CompareWith(c, a, b) == 0 }
 
 // stringOf returns the text of a string or symbol.
 func stringOf(v any) string {
@@ -44,7 +52,7 @@ func stringOf(v any) string {
 	return s
 }
 
-func compareDocs(a, b bson.D) int {
+func compareDocs(coll *Collation, a, b bson.D) int {
 	for i := 0; i < len(a) && i < len(b); i++ {
 		ra, rb := rank(typeOf(a[i].Value)), rank(typeOf(b[i].Value))
 		if ra != rb {
@@ -53,20 +61,20 @@ func compareDocs(a, b bson.D) int {
 		if c := cmp3(a[i].Key, b[i].Key); c != 0 {
 			return c
 		}
-		if c := Compare(a[i].Value, b[i].Value); c != 0 {
+		if c := CompareWith(coll, a[i].Value, b[i].Value); c != 0 {
 			return c
 		}
 	}
 	return cmp3(len(a), len(b))
 }
 
-func compareArrays(a, b bson.A) int {
+func compareArrays(coll *Collation, a, b bson.A) int {
 	for i := 0; i < len(a) && i < len(b); i++ {
 		ra, rb := rank(typeOf(a[i])), rank(typeOf(b[i]))
 		if ra != rb {
 			return cmp3(ra, rb)
 		}
-		if c := Compare(a[i], b[i]); c != 0 {
+		if c := CompareWith(coll, a[i], b[i]); c != 0 {
 			return c
 		}
 	}

@@ -33,9 +33,10 @@
 // # Supported subset
 //
 //	Area         Supported                                           Refused (mongotest does not support)
-//	comparison   the full BSON order; numbers of all four types       collation
-//	             by value; NaN equal to NaN and below all numbers;
-//	             documents field by field, arrays element by element
+//	comparison   the full BSON order; numbers of all four types       locales other than en,
+//	             by value; NaN equal to NaN and below all numbers;    de, fr, it, nl, pt, id,
+//	             documents field by field, arrays element by element; ms (and their regions
+//	             collations (see below)                               but fr_CA)
 //	filters      $eq $ne $gt $gte $lt $lte $in $nin $exists $type     $where $text $jsonSchema $near
 //	             (numbers, aliases, "number", arrays of them) $and    $nearSphere $geoWithin
 //	             $or $nor $not $regex ($options i m s x, bson.Regex)  $geoIntersects $bits*
@@ -92,11 +93,34 @@
 //	             $second $millisecond $dayOfWeek $dayOfYear $isoWeek
 //	             $isoWeekYear $isoDayOfWeek $dateToString (UTC)
 //
+// # Collation
+//
+// A command's collation (ParseCollation; nil is "simple", binary) travels
+// with its Vars (Vars.WithCollation), as mongod's ExpressionContext
+// carries both, and reaches every string comparison compiled with them:
+// filters ($eq $ne $gt... $in $nin $all $elemMatch, not $regex), $sort
+// and Sort.WithCollation, $group keys, $min $max $addToSet, and the
+// expressions $eq $ne $gt $gte $lt $lte $cmp $in $indexOfArray. It is
+// an approximation of ICU's root collation, honest about its limits:
+// strengths 1 to 5 (base letters, accents, case, shifted punctuation,
+// code points), caseLevel, caseFirst, numericOrdering, alternate and
+// maxVariable, backwards; accents come from the canonical decompositions
+// of Latin letters (collation_table.go, generated) and combining marks;
+// letters order case-insensitively by their lower case, with
+// whitespace < punctuation < symbols < digits < letters and other scripts
+// by code point. ICU's contractions and most expansions (only "ß" is one)
+// are not modeled, nor where ICU places letters such as "æ", "ø" or "ł",
+// which compare here by code point after "z". Not collated yet (they
+// compare binary, unlike mongod): the update operators $addToSet, $pull,
+// $pullAll, $min, $max and $push's $sort, the set expressions ($setUnion
+// ...), and $lookup's localField/foreignField match.
+//
 // # Files
 //
 //   - api.go: the shared types (Vars, MatchInfo, UpdateOptions,
 //     UpdateResult, Truncated, Catalog, Env, Output)
 //   - errors.go: Error, the codes
+//   - collation.go, collation_table.go: Collation, sort keys, Vars.WithCollation
 //   - values.go, numbers.go: type ranks, $type aliases, truthiness;
 //     exact numeric comparison and conversions
 //   - compare.go: Compare, Equal, identical (type-exact equality)

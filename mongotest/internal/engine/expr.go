@@ -227,7 +227,7 @@ func compileOperator(d bson.D, vars Vars) (expr, error) {
 		if err := checkArity(op, f, len(args)); err != nil {
 			return nil, err
 		}
-		return fnExpr{op: op, args: args, f: f.f}, nil
+		return fnExpr{op: op, args: args, f: f.f, fc: collatedOps[op]}, nil
 	}
 	return nil, errorf(CodeInvalidPipelineOperator, "Unrecognized expression '%s'", op)
 }
@@ -254,6 +254,7 @@ type fnExpr struct {
 	op   string
 	args []expr
 	f    func(op string, args []any) (any, error)
+	fc   func(c *Collation, op string, args []any) (any, error)
 }
 
 func (f fnExpr) eval(s *scope) (any, error) {
@@ -264,6 +265,9 @@ func (f fnExpr) eval(s *scope) (any, error) {
 			return nil, err
 		}
 		vals[i] = v
+	}
+	if f.fc != nil {
+		return f.fc(s.vars.Collation(), f.op, vals)
 	}
 	return f.f(f.op, vals)
 }
@@ -298,4 +302,7 @@ func nullish(v any) bool {
 var (
 	specialOps = map[string]func(arg any, vars Vars) (expr, error){}
 	fnOps      = map[string]fnOp{}
+	// collatedOps replace the f of their fnOps entry: they compare values
+	// and get the command's collation.
+	collatedOps = map[string]func(c *Collation, op string, args []any) (any, error){}
 )

@@ -12,16 +12,17 @@ func init() {
 		"$arrayElemAt":  {2, 2, evalArrayElemAt},
 		"$first":        {1, 1, evalFirstLast},
 		"$last":         {1, 1, evalFirstLast},
-		"$in":           {2, 2, evalIn},
+		"$in":           {2, 2, nil},
 		"$concatArrays": {0, -1, evalConcatArrays},
 		"$slice":        {2, 3, evalSlice},
 		"$reverseArray": {1, 1, evalReverse},
 		"$isArray":      {1, 1, func(_ string, a []any) (any, error) { return isArray(a[0]), nil }},
 		"$range":        {2, 3, evalRange},
-		"$indexOfArray": {2, 4, evalIndexOfArray},
+		"$indexOfArray": {2, 4, nil},
 	} {
 		fnOps[op] = f
 	}
+	collatedOps["$in"], collatedOps["$indexOfArray"] = evalIn, evalIndexOfArray
 }
 
 func evalSize(op string, args []any) (any, error) {
@@ -72,13 +73,13 @@ func evalFirstLast(op string, args []any) (any, error) {
 	return elemAt(a, -1), nil
 }
 
-func evalIn(op string, args []any) (any, error) {
+func evalIn(coll *Collation, op string, args []any) (any, error) {
 	a, ok := args[1].(bson.A)
 	if !ok {
 		return nil, errorf(40081, "$in requires an array as a second argument, found: %s", typeName(typeOf(cmpValue(args[1]))))
 	}
 	for _, e := range a {
-		if Compare(cmpValue(args[0]), e) == 0 {
+		if CompareWith(coll, cmpValue(args[0]), e) == 0 {
 			return true, nil
 		}
 	}
@@ -181,7 +182,7 @@ func evalRange(op string, args []any) (any, error) {
 	return out, nil
 }
 
-func evalIndexOfArray(op string, args []any) (any, error) {
+func evalIndexOfArray(coll *Collation, op string, args []any) (any, error) {
 	if nullish(args[0]) {
 		return nil, nil
 	}
@@ -197,7 +198,7 @@ func evalIndexOfArray(op string, args []any) (any, error) {
 		end, _ = toInt64Exact(args[3])
 	}
 	for i := start; i < end && i < int64(len(a)); i++ {
-		if Compare(a[i], cmpValue(args[1])) == 0 {
+		if CompareWith(coll, a[i], cmpValue(args[1])) == 0 {
 			return int32(i), nil
 		}
 	}

@@ -8,7 +8,7 @@ import (
 
 func init() {
 	for _, op := range []string{"$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$cmp"} {
-		fnOps[op] = fnOp{2, 2, evalCmp}
+		fnOps[op], collatedOps[op] = fnOp{2, 2, nil}, evalCmp
 	}
 	fnOps["$not"] = fnOp{1, 1, func(_ string, a []any) (any, error) { return !truthy(a[0]), nil }}
 	specialOps["$and"] = compileAndOr(true)
@@ -26,8 +26,8 @@ func cmpValue(v any) any {
 	return v
 }
 
-func evalCmp(op string, args []any) (any, error) {
-	c := Compare(cmpValue(args[0]), cmpValue(args[1]))
+func evalCmp(coll *Collation, op string, args []any) (any, error) {
+	c := CompareWith(coll, cmpValue(args[0]), cmpValue(args[1]))
 	switch op {
 	case "$eq":
 		return c == 0, nil

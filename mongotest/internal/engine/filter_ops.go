@@ -37,20 +37,20 @@ func compileOps(d bson.D, vars Vars) ([]pathTest, error) {
 
 // compileOp compiles one field operator other than $regex.
 func compileOp(e bson.E, vars Vars) (pathTest, error) {
-	v := canon(e.Value)
+	v, coll := canon(e.Value), vars.Collation()
 	switch e.Key {
 	case "$eq":
-		return anyOf(eqPred(v)), nil
+		return anyOf(eqPred(v, coll)), nil
 	case "$ne":
-		return notAll([]pathTest{anyOf(eqPred(v))}), nil
+		return notAll([]pathTest{anyOf(eqPred(v, coll))}), nil
 	case "$gt", "$gte", "$lt", "$lte":
-		return anyOf(cmpPred(e.Key, v)), nil
+		return anyOf(cmpPred(e.Key, v, coll)), nil
 	case "$in", "$nin":
 		arr, ok := v.(bson.A)
 		if !ok {
 			return nil, errorf(CodeBadValue, "$in needs an array")
 		}
-		p, err := inPred(arr)
+		p, err := inPred(arr, coll)
 		if err != nil {
 			return nil, err
 		}
@@ -92,8 +92,8 @@ func unknownOp(op string) error {
 
 // cmpPred is $gt, $gte, $lt or $lte against v: only values of v's type
 // rank compare (MinKey and MaxKey compare with everything); a missing
-// field counts as null; NaN equals only NaN.
-func cmpPred(op string, v any) candPred {
+// field counts as null; NaN equals only NaN; strings compare by coll.
+func cmpPred(op string, v any, coll *Collation) candPred {
 	vr := rank(typeOf(v))
 	cross := vr == rank(bson.TypeMinKey) || vr == rank(bson.TypeMaxKey)
 	return func(c candidate) (bool, error) {
@@ -108,7 +108,7 @@ func cmpPred(op string, v any) candPred {
 			both := isNaN(val) && isNaN(v)
 			return both && (op == "$gte" || op == "$lte"), nil
 		}
-		return cmpHolds(op, Compare(val, v)), nil
+		return cmpHolds(op, CompareWith(coll, val, v)), nil
 	}
 }
 

@@ -90,11 +90,12 @@ func compileFieldCond(v any, vars Vars) ([]pathTest, error) {
 		}
 		return []pathTest{anyOf(p)}, nil
 	}
-	return []pathTest{anyOf(eqPred(v))}, nil
+	return []pathTest{anyOf(eqPred(v, vars.Collation()))}, nil
 }
 
-// eqPred is equality with v; null also matches a missing field.
-func eqPred(v any) candPred {
+// eqPred is equality with v (strings by coll); null also matches a
+// missing field.
+func eqPred(v any, coll *Collation) candPred {
 	if v == nil {
 		return func(c candidate) (bool, error) {
 			if c.missing {
@@ -105,13 +106,13 @@ func eqPred(v any) candPred {
 		}
 	}
 	return func(c candidate) (bool, error) {
-		return !c.missing && Compare(c.val, v) == 0, nil
+		return !c.missing && CompareWith(coll, c.val, v) == 0, nil
 	}
 }
 
 // inPred matches a value equal to one of list (regular expressions in
 // list match strings).
-func inPred(list bson.A) (candPred, error) {
+func inPred(list bson.A, coll *Collation) (candPred, error) {
 	preds := make([]candPred, 0, len(list))
 	for _, v := range list {
 		v = canon(v)
@@ -126,7 +127,7 @@ func inPred(list bson.A) (candPred, error) {
 		if d, ok := v.(bson.D); ok && len(d) > 0 && strings.HasPrefix(d[0].Key, "$") {
 			return nil, errorf(CodeBadValue, "cannot nest $ under $in")
 		}
-		preds = append(preds, eqPred(v))
+		preds = append(preds, eqPred(v, coll))
 	}
 	return func(c candidate) (bool, error) {
 		for _, p := range preds {

@@ -32,6 +32,9 @@ var stageCompilers = map[string]func(arg any, env Env) (stage, error){}
 // not run: Output describes it and Run returns the documents to write.
 func CompilePipeline(stages []bson.D, env Env) (*Pipeline, error) {
 	env.Vars = withSystemVars(env.Vars)
+	if env.Collation != nil {
+		env.Vars[collationVar] = env.Collation
+	}
 	p := &Pipeline{env: env}
 	for i, d := range stages {
 		if len(d) != 1 {

@@ -8,6 +8,7 @@ import (
 // concurrent use.
 type Sort struct {
 	keys []sortKey
+	coll *Collation // how strings compare; nil is binary
 }
 
 type sortKey struct {
@@ -45,7 +46,7 @@ func CompileSort(sort bson.D) (*Sort, error) {
 // sorts as null, an empty array before null.
 func (s *Sort) Compare(a, b bson.D) int {
 	for _, k := range s.keys {
-		c := Compare(sortValue(a, k), sortValue(b, k))
+		c := CompareWith(s.coll, sortValue(a, k, s.coll), sortValue(b, k, s.coll))
 		if k.desc {
 			c = -c
 		}
@@ -56,12 +57,19 @@ func (s *Sort) Compare(a, b bson.D) int {
 	return 0
 }
 
+// WithCollation returns a copy of s that orders strings by c.
+func (s *Sort) WithCollation(c *Collation) *Sort {
+	out := *s
+	out.coll = c
+	return &out
+}
+
 // Empty reports whether the sort has no keys (or only $natural).
 func (s *Sort) Empty() bool { return len(s.keys) == 0 }
 
 // sortValue is the key of doc for k: the smallest (ascending) or largest
 // (descending) value the path reaches.
-func sortValue(doc bson.D, k sortKey) any {
+func sortValue(doc bson.D, k sortKey, coll *Collation) any {
 	var best any
 	found := false
 	walkPath(doc, k.parts, -1, func(c candidate) bool {
@@ -79,7 +87,7 @@ func sortValue(doc bson.D, k sortKey) any {
 			best, found = v, true
 			return false
 		}
-		if cmp := Compare(v, best); (cmp < 0 && !k.desc) || (cmp > 0 && k.desc) {
+		if cmp := CompareWith(coll, v, best); (cmp < 0 && !k.desc) || (cmp > 0 && k.desc) {
 			best = v
 		}
 		return false

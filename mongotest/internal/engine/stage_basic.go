@@ -103,6 +103,7 @@ func compileSortStage(arg any, env Env) (stage, error) {
 	if err != nil {
 		return nil, err
 	}
+	s = s.WithCollation(env.Vars.Collation())
 	return stageFunc(func(in []bson.D) ([]bson.D, error) {
 		out := slices.Clone(in)
 		slices.SortStableFunc(out, s.Compare)

@@ -95,12 +95,12 @@ func (g *groupStage) run(in []bson.D) ([]bson.D, error) {
 		if id == missing {
 			id = nil
 		}
-		k := groupKey(id)
+		k := groupKey(id, g.vars.Collation())
 		gr, ok := index[k]
 		if !ok {
 			gr = &group{id: id}
 			for _, f := range g.fields {
-				gr.accs = append(gr.accs, newAccumulators[f.op]())
+				gr.accs = append(gr.accs, newAccumulator(f.op, g.vars.Collation()))
 			}
 			index[k] = gr
 			order = append(order, gr)
@@ -127,27 +127,27 @@ func (g *groupStage) run(in []bson.D) ([]bson.D, error) {
 }
 
 // groupKey is a string equal for values that compare equal (1, 1.0 and
-// int64(1) are one group).
-func groupKey(v any) string {
+// int64(1) are one group; strings equal under coll too).
+func groupKey(v any, coll *Collation) string {
 	var b strings.Builder
-	writeKey(&b, v)
+	writeKey(&b, v, coll)
 	return b.String()
 }
 
-func writeKey(b *strings.Builder, v any) {
+func writeKey(b *strings.Builder, v any, coll *Collation) {
 	switch x := canon(v).(type) {
 	case bson.D:
 		b.WriteString("{")
 		for _, e := range x {
 			b.WriteString(itoa(rank(typeOf(e.Value))) + ":" + e.Key + "=")
-			writeKey(b, e.Value)
+			writeKey(b, e.Value, coll)
 			b.WriteString(",")
 		}
 		b.WriteString("}")
 	case bson.A:
 		b.WriteString("[")
 		for _, e := range x {
-			writeKey(b, e)
+			writeKey(b, e, coll)
 			b.WriteString(",")
 		}
 		b.WriteString("]")
@@ -161,6 +161,12 @@ func writeKey(b *strings.Builder, v any) {
 			return
 		}
 		b.WriteString("n:" + toBig(x).Text('g', 40))
+	case string, bson.Symbol:
+		if coll != nil {
+			b.WriteString("s:" + coll.Key(stringOf(x)))
+			return
+		}
+		b.WriteString(itoa(rank(typeOf(x))) + ":" + shortJSON(x))
 	default:
 		b.WriteString(itoa(rank(typeOf(x))) + ":" + shortJSON(x))
 	}
