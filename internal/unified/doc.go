@@ -68,7 +68,7 @@
 //	TestGridFS                39 /  0 /  0
 //	TestIndexManagement       18 /  1 /  0 (search indexes on the replica set)
 //	TestReadWriteConcern      10 /  0 /  1
-//	TestRunCommand            17 /  3 /  1
+//	TestRunCommand            17 /  2 /  2
 //
 // Not run here: read-write-concern's connection-string and document tests (not in the
 // unified format). The replica-set suites (transactions, retryable
