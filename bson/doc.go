@@ -17,6 +17,8 @@
 //
 //   - types.go: Type and its constants, D, E, M, A, KV and the small value
 //     types (Binary, Regex, Timestamp, ...)
+//   - decimal128_big.go: Decimal128 to and from big.Int (exact) and
+//     big.Float (rounded, with its big.Accuracy)
 //   - objectid.go, decimal128.go, uuid.go, datetime.go, vector.go: the value
 //     types with behaviour of their own (vector.go: Vector, binary subtype
 //     9, with the bson-binary-vector specification's checks)
