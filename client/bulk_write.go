@@ -22,6 +22,9 @@ type WriteModel interface {
 	// insert, {q, u, ...} of an update, {q, limit, ...} of a delete) to
 	// dst. scratch is a buffer it may reuse.
 	appendStatement(dst, scratch []byte, index int) (out, scratchOut []byte, st statement, err error)
+	// appendOp appends the elements of the model's entry in the ops of
+	// Client.BulkWrite's command after its first.
+	appendOp(dst, scratch []byte, index int) (out, scratchOut []byte, op clientOp, err error)
 }
 
 // InsertOneModel inserts Document, adding an ObjectID _id when it has

@@ -32,6 +32,7 @@ var writeCommands = map[string]bool{
 	"insert": true, "update": true, "delete": true, "findAndModify": true, "create": true, "drop": true,
 	"dropDatabase": true, "createIndexes": true, "dropIndexes": true, "renameCollection": true,
 	"collMod": true, "commitTransaction": true, "abortTransaction": true, "createUser": true, "dropUser": true,
+	"bulkWrite": true,
 }
 
 // readCommands are those a secondary runs only for a read preference

@@ -40,6 +40,9 @@ func (x *Executor) runBatches(ctx context.Context, ex *execution) error {
 			break // nothing was sent: unacknowledged, or an error above
 		}
 		ex.start += ex.n
+		if b.Continue != nil && ex.start < b.count() && !b.Continue() {
+			break
+		}
 	}
 	if all != nil {
 		return all

@@ -154,6 +154,19 @@ func (x *Executor) appendBatch(dst []byte, ex *execution, desc *topology.ServerD
 	maxCount := int(orDefault(desc.MaxWriteBatchSize, topology.DefaultMaxWriteBatchSize))
 	maxMsg := int(orDefault(desc.MaxMessageSizeBytes, topology.DefaultMaxMessageSizeBytes))
 	maxDoc := int(orDefault(desc.MaxBSONObjectSize, topology.DefaultMaxBSONObjectSize))
+	if b.Sequences != nil {
+		lim := Limits{MaxMessageSizeBytes: maxMsg, MaxWriteBatchSize: maxCount, MaxBSONObjectSize: maxDoc, MessageSoFar: msgLen}
+		at := len(dst)
+		dst, n, err := b.Sequences(dst, ex.start, ex.n, lim)
+		if err == nil && (n <= 0 || n > b.Len-ex.start || ex.n > 0 && n != ex.n) {
+			err = fmt.Errorf("driver: %s: the batch from document %d has %d documents", ex.op.Name, ex.start, n)
+		}
+		if err != nil {
+			return dst[:at], err
+		}
+		ex.n = n
+		return dst, nil
+	}
 	if b.Identifier != "documents" {
 		maxDoc += commandOverhead
 	}

@@ -139,11 +139,33 @@ type Batch struct {
 	Len    int
 	// Ordered stops after the first batch that has a write error.
 	Ordered bool
+
+	// Sequences, when set, appends the batch's document sequences itself,
+	// for a command with more than one (bulkWrite's ops and nsInfo) or
+	// whose documents depend on the batch they are in; Identifier, Docs
+	// and Append are then unused and Len is the number of documents. It
+	// appends those of documents [start, start+n) when n > 0 (a retry
+	// resends the batch of its first attempt), else of as many documents
+	// from start as lim allows, and returns how many it put in (at least
+	// one, or an error).
+	Sequences func(dst []byte, start, n int, lim Limits) ([]byte, int, error)
+	// Continue, when set, is asked after each batch (but the last) that
+	// went out without an error whether to send the next: a reply whose
+	// errors only the handler can see (bulkWrite's results cursor) can
+	// end an ordered write.
+	Continue func() bool
+}
+
+// Limits are the selected server's limits (defaults filled in) and the
+// size of the message before the batch's sequences, for Batch.Sequences.
+type Limits struct {
+	MaxMessageSizeBytes, MaxWriteBatchSize, MaxBSONObjectSize int
+	MessageSoFar                                              int
 }
 
 // count is the number of documents in the batch.
 func (b *Batch) count() int {
-	if b.Append != nil {
+	if b.Append != nil || b.Sequences != nil {
 		return b.Len
 	}
 	return len(b.Docs)

@@ -39,6 +39,7 @@ var clientOps = map[string]func(context.Context, *client.Client, *args) outcome{
 	"listDatabaseObjects": listDatabases,
 	"createChangeStream":  watchClient,
 	"dropDatabase":        dropDatabaseOfClient,
+	"clientBulkWrite":     clientBulkWrite,
 }
 
 func dropCollection(ctx context.Context, db *client.Database, a *args) outcome {

@@ -21,6 +21,4 @@ func TestCausalConsistency(t *testing.T) {
 
 // causalConsistencyMongotest is the mongotest skip list of the suite (a replica set of
 // three members, or a standalone server where the test allows one).
-var causalConsistencyMongotest = spectest.Skips{
-	"causal-consistency-clientBulkWrite/*": torqueNoClientBW,
-}
+var causalConsistencyMongotest = spectest.Skips{}

@@ -32,5 +32,4 @@ func TestCommandMonitoring(t *testing.T) {
 var commandMonitoringMongotest = spectest.Skips{
 	"find/A successful find with options":                    "mongotest lacks find's min and max options (CommandNotFound)",
 	"find/A successful find with showRecordId and returnKey": "mongotest lacks find's returnKey and showRecordId (CommandNotFound)",
-	"unacknowledged-client-bulkWrite/*":                      torqueNoClientBW,
 }

@@ -20,7 +20,6 @@ const (
 	ferretFailPoint   = "FerretDB v1.24 has no configureFailPoint; the runner has no failPoint either"
 	ferretUpsertIndex = "FerretDB v1.24 bug: an update's upserted[].index is always 0, not the statement's index"
 	torqueNoCount     = "torque has no deprecated count helper (the CRUD spec lets drivers omit it); CountDocuments and EstimatedDocumentCount are tested"
-	torqueNoClientBW  = "torque API: no Client.BulkWrite (the 8.0 bulkWrite command across namespaces)"
 	// Found running the standalone suites against mongotest.
 	mtListLocalSessions = "mongotest lacks the $listLocalSessions stage (BadValue)"
 	// Found running the replica-set suites against mongotest.
@@ -80,7 +79,6 @@ var crudFerretDB = spectest.Skips{
 	"bulkWrite/BulkWrite with replaceOne operations":                                            ferretUpsertIndex,
 	"count*/Deprecated count*":                                                                  torqueNoCount,
 	"estimatedDocumentCount/estimatedDocumentCount works correctly on views":                    "FerretDB v1.24 lacks views (create with viewOn: NotImplemented)",
-	"client-bulkWrite-*/*":                                                                      torqueNoClientBW,
 }
 
 // TestCRUD runs the CRUD specification's unified tests against every backend.
@@ -92,7 +90,6 @@ func TestCRUD(t *testing.T) {
 // crudFerretDB is FerretDB's.
 var crudMongotest = spectest.Skips{
 	"count*/Deprecated count*": torqueNoCount,
-	"client-bulkWrite-*/*":     torqueNoClientBW,
 	"db-aggregate/*":           mtListLocalSessions,
 	"db-aggregate-write-readPreference/Database-level aggregate with $out includes read preference for 5.0+ server": mtListLocalSessions,
 	"findOneAndUpdate-errorResponse/findOneAndUpdate document validation errInfo is accessible":                     "runner lacks modifyCollection (collMod with a validator)",

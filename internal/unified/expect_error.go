@@ -23,6 +23,14 @@ func (r *run) checkError(exp bson.Raw, out outcome) error {
 	var ce *client.CommandError
 	var we *client.WriteException
 	isServer := errors.As(err, &ce) || errors.As(err, &we)
+	var wces []client.WriteConcernError
+	if we != nil && we.WriteConcernError != nil {
+		wces = append(wces, *we.WriteConcernError)
+	}
+	if bulkWE, bulkWCEs, ok := clientBulkErrorView(err); ok { // Client.BulkWrite's error
+		isServer = isServer || len(bulkWE.WriteErrors) > 0 || len(bulkWCEs) > 0
+		we, wces = bulkWE, bulkWCEs
+	}
 	m := &matcher{entities: r.entities}
 	for key, v := range exp.All() {
 		var bad error
@@ -65,7 +73,7 @@ func (r *run) checkError(exp bson.Raw, out outcome) error {
 		case "writeErrors":
 			bad = matchWriteErrors(m, v, we)
 		case "writeConcernErrors":
-			bad = matchWriteConcernErrors(m, v, we)
+			bad = matchWriteConcernErrors(m, v, wces)
 		case "expectResult":
 			bad = m.match("expectError.expectResult", v, out.result, true)
 		default:
@@ -157,13 +165,13 @@ func matchWriteErrors(m *matcher, exp bson.RawValue, we *client.WriteException) 
 	return nil
 }
 
-func matchWriteConcernErrors(m *matcher, exp bson.RawValue, we *client.WriteException) error {
+func matchWriteConcernErrors(m *matcher, exp bson.RawValue, wces []client.WriteConcernError) error {
 	got := bson.A{}
-	if we != nil && we.WriteConcernError != nil {
-		e := we.WriteConcernError
-		d := bson.D{bson.KV("code", e.Code), bson.KV("codeName", e.CodeName), bson.KV("errmsg", e.Message)}
+	for _, e := range wces {
+		// The unified format names them message and details.
+		d := bson.D{bson.KV("code", e.Code), bson.KV("codeName", e.CodeName), bson.KV("message", e.Message)}
 		if e.Details != nil {
-			d = append(d, bson.KV("errInfo", e.Details))
+			d = append(d, bson.KV("details", e.Details))
 		}
 		got = append(got, d)
 	}

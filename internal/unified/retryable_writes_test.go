@@ -22,6 +22,4 @@ func TestRetryableWrites(t *testing.T) {
 
 // retryableWritesMongotest is the mongotest skip list of the suite (a replica set of
 // three members, or a standalone server where the test allows one).
-var retryableWritesMongotest = spectest.Skips{
-	"client-bulkWrite-*/*": torqueNoClientBW,
-}
+var retryableWritesMongotest = spectest.Skips{}
