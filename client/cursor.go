@@ -228,6 +228,9 @@ func (cur *Cursor) getMore(ctx context.Context) bool {
 		}
 		return false
 	}
+	if cur.id == 0 {
+		cur.finish() // drained: its connection (load-balanced) and implicit session go back now
+	}
 	return true
 }
 

@@ -259,6 +259,9 @@ func (c *conn) Description() topology.ServerDescription {
 	d := c.c.Description()
 	sd.MaxBSONObjectSize, sd.MaxMessageSizeBytes, sd.MaxWriteBatchSize = d.MaxBSONObjectSize, d.MaxMessageSizeBytes, d.MaxWriteBatchSize
 	sd.MaxWireVersion = d.MaxWireVersion
+	if d.ServiceID != nil {
+		sd.ServiceID = d.ServiceID // behind a load balancer: the mongos this connection reaches
+	}
 	return sd
 }
 

@@ -19,6 +19,9 @@ type CommandStarted struct {
 	ConnectionID       string
 	ServerConnectionID int64
 	Address            string
+	// ServiceID is the serviceId of the connection's hello behind a load
+	// balancer (the mongos it reaches); nil otherwise.
+	ServiceID *bson.ObjectID
 }
 
 // CommandSucceeded is published after an {ok: 1} reply. Reply is valid
@@ -32,6 +35,7 @@ type CommandSucceeded struct {
 	ConnectionID       string
 	ServerConnectionID int64
 	Address            string
+	ServiceID          *bson.ObjectID // behind a load balancer
 }
 
 // CommandFailed is published after an error reply or a network error.
@@ -44,6 +48,7 @@ type CommandFailed struct {
 	ConnectionID       string
 	ServerConnectionID int64
 	Address            string
+	ServiceID          *bson.ObjectID // behind a load balancer
 }
 
 // CommandMonitor receives command events, synchronously, on the goroutine

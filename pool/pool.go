@@ -137,6 +137,22 @@ func (p *Pool) Generation() uint64 {
 	return p.generation
 }
 
+// GenerationOf returns the generation of a load-balanced service's
+// connections (the one a connection to it must have to be current), or
+// the pool's generation when serviceID is nil or the pool is not
+// load-balanced. A service with no connection left is at generation 0.
+func (p *Pool) GenerationOf(serviceID *bson.ObjectID) uint64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if serviceID == nil || !p.cfg.Conn.LoadBalanced {
+		return p.generation
+	}
+	if sg := p.services[*serviceID]; sg != nil {
+		return sg.generation
+	}
+	return 0
+}
+
 // Stats is a snapshot of the pool's counters.
 type Stats struct {
 	Total, Idle, InUse, Pending, Waiting int
@@ -383,7 +399,9 @@ func (p *Pool) removeLocked(c *Conn) {
 	p.total--
 	if sid := c.desc.ServiceID; sid != nil {
 		if sg := p.services[*sid]; sg != nil {
-			if sg.conns--; sg.conns <= 0 {
+			// A cleared service keeps its generation, so that an error
+			// reported after its last connection closed is still stale.
+			if sg.conns--; sg.conns <= 0 && sg.generation == 0 {
 				delete(p.services, *sid)
 			}
 		}

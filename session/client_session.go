@@ -147,7 +147,7 @@ func (s *ClientSession) End(timeout time.Duration) {
 		return
 	}
 	s.ended = true
-	s.txn.pin = Pin{}
+	s.setPin(Pin{})
 	if s.server != nil {
 		s.pool.Put(s.server, timeout)
 		s.server = nil
@@ -244,7 +244,7 @@ func (s *ClientSession) StartOperation(kind OpKind) error {
 		}
 		return nil
 	}
-	s.txn.pin = Pin{}
+	s.setPin(Pin{})
 	return nil
 }
 
@@ -287,17 +287,17 @@ func (s *ClientSession) Finish(kind OpKind, reply bson.Raw, err error) error {
 	has := func(label string) bool { return err != nil && (HasErrorLabel(err, label) || contains(added, label)) }
 	switch {
 	case kind == OpAbort:
-		s.txn.pin = Pin{}
+		s.setPin(Pin{})
 	case kind == OpCommit:
 		if has(LabelTransientTransaction) || has(LabelUnknownTransactionCommitResult) {
-			s.txn.pin = Pin{}
+			s.setPin(Pin{})
 		}
 	case inTxn:
 		if s.txn.state == TxnStarting {
 			s.txn.state = TxnInProgress
 		}
 		if has(LabelTransientTransaction) {
-			s.txn.pin = Pin{}
+			s.setPin(Pin{})
 		}
 	}
 	return uerr

@@ -62,9 +62,15 @@ func (o TransactionOptions) Inherit(from TransactionOptions) TransactionOptions 
 // Pin is the mongos (and, behind a load balancer, the connection) that
 // every command of a sharded transaction goes to.
 type Pin struct {
-	Addr         topology.Address
-	ConnectionID int64 // load-balanced mode: the pinned connection's id; 0 otherwise
+	Addr topology.Address
+	// Conn, behind a load balancer, is the connection the transaction
+	// holds (the driver's): the session releases it when it unpins.
+	Conn Releaser
 }
+
+// Releaser is a connection the session holds for its transaction; Release
+// gives it back to its pool.
+type Releaser interface{ Release() }
 
 // transaction is a session's transaction state.
 type transaction struct {
@@ -106,6 +112,7 @@ func (s *ClientSession) StartTransaction(opts *TransactionOptions) error {
 	if s.server == nil && s.txn.state != TxnNone && !s.txn.numbered {
 		s.skipped++ // the last transaction ran no command
 	}
+	s.setPin(Pin{}) // a new transaction gives back the last one's mongos or connection
 	s.txn = transaction{state: TxnStarting, opts: o}
 	if s.server != nil {
 		s.server.txnNumber++
@@ -173,14 +180,23 @@ func (s *ClientSession) BeginAbort() (send bool, err error) {
 	send = s.txn.state == TxnInProgress
 	s.txn.state = TxnAborted
 	if !send {
-		s.txn.pin = Pin{}
+		s.setPin(Pin{})
 	}
 	return send, nil
 }
 
 // Pin records the mongos (or load-balanced connection) the first command of
 // a sharded transaction went to.
-func (s *ClientSession) Pin(p Pin) { s.txn.pin = p }
+func (s *ClientSession) Pin(p Pin) { s.setPin(p) }
+
+// setPin replaces the pin, releasing the connection of the old one.
+func (s *ClientSession) setPin(p Pin) {
+	old := s.txn.pin
+	s.txn.pin = p
+	if old.Conn != nil && old.Conn != p.Conn {
+		old.Conn.Release()
+	}
+}
 
 // Pinned returns the pin, if any: server selection for the commands of a
 // transaction must return that server.
@@ -188,11 +204,12 @@ func (s *ClientSession) Pinned() (Pin, bool) { return s.txn.pin, s.txn.pin != Pi
 
 // Unpin forgets the pin (before selecting a server for a retried commit or
 // abort, say).
-func (s *ClientSession) Unpin() { s.txn.pin = Pin{} }
+func (s *ClientSession) Unpin() { s.setPin(Pin{}) }
 
 // resetTransaction returns to "no transaction", dropping the recovery
 // token and the pin.
 func (s *ClientSession) resetTransaction() {
+	s.setPin(Pin{})
 	s.txn = transaction{opts: s.txn.opts}
 }
 

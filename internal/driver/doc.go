@@ -114,8 +114,9 @@
 //	monitor.go     command events, redaction, slog
 //	selection_log.go the serverSelection log messages
 //	server_api.go  the Stable API fields of every command
-//	transaction.go mongos pinning, transaction error labels; Classified for
-//	               session's rules
+//	transaction.go mongos pinning, the connection a load-balanced
+//	               transaction holds (pinnedConn), transaction error labels;
+//	               Classified for session's rules
 //
 // # Concurrency and lifetimes
 //
@@ -125,7 +126,10 @@
 // buffer with wire.PutBuffer. Behind a load balancer, an operation with
 // PinConn lets its handler keep the connection (Reply.KeepConn) for the
 // cursor's getMore and killCursors (Operation.Conn); the executor never
-// releases such a connection, but closes it on a network error. Batch documents are read, never modified or
+// releases such a connection, but closes it on a network error. A
+// transaction behind a load balancer holds the connection of its first
+// command in its session (session.Pin.Conn) until the session unpins;
+// its cursors share it without owning it. Batch documents are read, never modified or
 // kept (but for a copy of the one carried to the next batch, during
 // Execute). A message buffer grown for a large batch goes back to the
 // pool with the reply, up to the pool's size limit. Events' documents are valid only during the Monitor call.

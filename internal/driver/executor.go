@@ -218,11 +218,19 @@ func (x *Executor) selectServer(ctx context.Context, ex *execution, avoid []topo
 // first attempt, and runs one round trip.
 func (x *Executor) attempt(ctx context.Context, ex *execution, srv Server) (*Reply, error) {
 	conn := ex.op.Conn
+	if pc := txnConn(ex); conn == nil && pc != nil {
+		conn = pc
+	}
 	if conn == nil {
 		var err error
 		if conn, err = srv.Connection(ctx); err != nil {
 			return nil, err
 		}
+		conn = pinConn(ex, srv, conn)
+	}
+	if pc, ok := conn.(*pinnedConn); ok {
+		pc.busy = true
+		defer pc.idle()
 	}
 	if !ex.prepared {
 		desc := conn.Description()

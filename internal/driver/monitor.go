@@ -54,6 +54,7 @@ type event struct {
 	connID    string
 	serverID  int64
 	addr      string
+	serviceID *bson.ObjectID // behind a load balancer
 	sensitive bool
 }
 
@@ -71,6 +72,7 @@ func (x *Executor) started(ex *execution, conn Conn, e *encoded) *event {
 	ev := &event{
 		start: time.Now(), name: ex.op.Name, db: ex.op.DB, requestID: int64(e.requestID),
 		connID: conn.ID(), serverID: conn.ServerConnectionID(), addr: string(conn.Description().Addr),
+		serviceID: conn.Description().ServiceID,
 	}
 	ev.sensitive = isSensitive(ev.name, e.body)
 	cmd := emptyDoc
@@ -79,7 +81,7 @@ func (x *Executor) started(ex *execution, conn Conn, e *encoded) *event {
 	}
 	if x.Monitor != nil {
 		x.Monitor.Started(CommandStarted{Command: cmd, DatabaseName: ev.db, CommandName: ev.name, RequestID: ev.requestID,
-			ConnectionID: ev.connID, ServerConnectionID: ev.serverID, Address: ev.addr})
+			ConnectionID: ev.connID, ServerConnectionID: ev.serverID, Address: ev.addr, ServiceID: ev.serviceID})
 	}
 	if x.Logger != nil {
 		x.Logger.LogAttrs(context.Background(), slog.LevelDebug, "Command started",
@@ -98,7 +100,7 @@ func (x *Executor) succeeded(ev *event, reply bson.Raw) {
 	}
 	if x.Monitor != nil {
 		x.Monitor.Succeeded(CommandSucceeded{Duration: d, Reply: reply, DatabaseName: ev.db, CommandName: ev.name,
-			RequestID: ev.requestID, ConnectionID: ev.connID, ServerConnectionID: ev.serverID, Address: ev.addr})
+			RequestID: ev.requestID, ConnectionID: ev.connID, ServerConnectionID: ev.serverID, Address: ev.addr, ServiceID: ev.serviceID})
 	}
 	if x.Logger != nil {
 		x.Logger.LogAttrs(context.Background(), slog.LevelDebug, "Command succeeded",
@@ -120,7 +122,7 @@ func (x *Executor) failed(ev *event, err error) {
 	}
 	if x.Monitor != nil {
 		x.Monitor.Failed(CommandFailed{Duration: d, Failure: err, DatabaseName: ev.db, CommandName: ev.name,
-			RequestID: ev.requestID, ConnectionID: ev.connID, ServerConnectionID: ev.serverID, Address: ev.addr})
+			RequestID: ev.requestID, ConnectionID: ev.connID, ServerConnectionID: ev.serverID, Address: ev.addr, ServiceID: ev.serviceID})
 	}
 	if x.Logger != nil {
 		x.Logger.LogAttrs(context.Background(), slog.LevelDebug, "Command failed",
@@ -134,11 +136,15 @@ func (ev *event) attrs() []slog.Attr {
 	portNum, _ := strconv.Atoi(port)
 	_, connNum, _ := strings.Cut(ev.connID, "#") // "host:port#7": the pool's connection id
 	driverConnID, _ := strconv.ParseInt(connNum, 10, 64)
-	return []slog.Attr{
+	attrs := []slog.Attr{
 		slog.String("commandName", ev.name), slog.String("databaseName", ev.db),
 		slog.Int64("requestId", ev.requestID), slog.Int64("driverConnectionId", driverConnID),
 		slog.Int64("serverConnectionId", ev.serverID), slog.String("serverHost", host), slog.Int("serverPort", portNum),
 	}
+	if ev.serviceID != nil {
+		attrs = append(attrs, slog.String("serviceId", ev.serviceID.Hex()))
+	}
+	return attrs
 }
 
 // truncated renders doc as relaxed Extended JSON cut to MaxDocumentLength

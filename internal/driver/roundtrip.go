@@ -56,9 +56,9 @@ func (x *Executor) roundTrip(ctx context.Context, ex *execution, srv Server, con
 }
 
 // release returns a healthy connection to its pool, unless it is the
-// operation's own (Operation.Conn).
+// operation's own (Operation.Conn) or its transaction's (pinnedConn).
 func (x *Executor) release(ex *execution, conn Conn) {
-	if ex.op.Conn == nil {
+	if _, pinned := conn.(*pinnedConn); ex.op.Conn == nil && !pinned {
 		conn.Release()
 	}
 }
@@ -75,13 +75,15 @@ var okReply = func() bson.Raw {
 // is closed (a reply may still be due: closing is how this driver keeps a
 // stream in step, and no goroutine is left to drain it), the error becomes
 // a *NetworkError, SDAM hears of it and the session is marked dirty.
+// SDAM hears first, as the load-balancers tests require (the pool is
+// cleared before the connection goes back to it).
 func (x *Executor) connFailed(ctx context.Context, ex *execution, srv Server, conn Conn, ev *event, err error, sent bool) error {
-	conn.Close()
 	if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
 		err = fmt.Errorf("%w: %w", cerr, err)
 	}
 	ne := &NetworkError{Addr: string(conn.Description().Addr), Err: err, Sent: sent}
-	srv.ReportError(conn, ne)
+	srv.ReportError(bareConn(conn), ne)
+	conn.Close()
 	if ex.sess != nil {
 		_ = ex.sess.Finish(ex.op.Kind.sessionKind(), nil, classify(ne))
 	}
@@ -147,7 +149,7 @@ func (x *Executor) classify(ex *execution, srv Server, conn Conn, ev *event, buf
 			x.failed(ev, e)
 			return nil, &reauthNeeded{err: e} // conn stays checked out: reauth.go
 		}
-		srv.ReportError(conn, e)
+		srv.ReportError(bareConn(conn), e)
 		x.release(ex, conn)
 		x.failed(ev, e)
 		return nil, e
@@ -161,9 +163,9 @@ func (x *Executor) classify(ex *execution, srv Server, conn Conn, ev *event, buf
 	}
 	r := &Reply{Doc: body, Server: srv, BatchStart: ex.start, BatchLen: ex.n, buf: buf, session: ex.sess, implicit: ex.implicit}
 	if we != nil && we.WriteConcernError != nil {
-		srv.ReportError(conn, we)
+		srv.ReportError(bareConn(conn), we)
 	}
-	if ex.op.PinConn && ex.op.Conn == nil && srv.Description().Type == topology.LoadBalancer {
+	if _, txn := conn.(*pinnedConn); ex.op.PinConn && ex.op.Conn == nil && !txn && srv.Description().Type == topology.LoadBalancer {
 		r.conn = conn // the handler may keep it; Reply.release releases it otherwise
 	} else {
 		x.release(ex, conn)

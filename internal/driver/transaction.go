@@ -70,3 +70,82 @@ func Unclassified(err error) error {
 type classifiedError struct{ classified }
 
 func (c classifiedError) Unwrap() error { return c.error }
+
+// pinnedConn is the connection a transaction behind a load balancer holds
+// from its first command to its end (the load-balancers specification:
+// every command of the transaction must reach the same mongos, and only
+// that connection is sure to). The session owns it (session.Pin.Conn) and
+// releases it when it unpins; the executor never releases it itself. A
+// release that comes while an attempt still uses the connection (the
+// session unpins inside Finish) waits until the attempt ends.
+type pinnedConn struct {
+	Conn
+	busy     bool // an attempt is using it
+	released bool // the session let go of it while busy
+	closed   bool // Close gave it back already (a network error)
+}
+
+// Close discards the connection (which gives it back to its pool).
+func (p *pinnedConn) Close() error {
+	p.closed = true
+	return p.Conn.Close()
+}
+
+// Release gives the connection back to its pool, at the end of the
+// attempt using it, if any.
+func (p *pinnedConn) Release() {
+	if p.closed {
+		return
+	}
+	if p.busy {
+		p.released = true
+		return
+	}
+	p.Conn.Release()
+}
+
+// idle ends an attempt's use of the connection.
+func (p *pinnedConn) idle() {
+	p.busy = false
+	if p.released && !p.closed {
+		p.released = false
+		p.Conn.Release()
+	}
+}
+
+// txnConn returns the connection the session's load-balanced transaction
+// is pinned to, if any.
+func txnConn(ex *execution) *pinnedConn {
+	if ex.sess == nil {
+		return nil
+	}
+	if p, ok := ex.sess.Pinned(); ok {
+		pc, _ := p.Conn.(*pinnedConn)
+		return pc
+	}
+	return nil
+}
+
+// pinConn pins the session of a transaction's first command behind a
+// load balancer to the connection checked out for it, and returns the
+// connection to use: the pinned one, or conn itself.
+func pinConn(ex *execution, srv Server, conn Conn) Conn {
+	if ex.sess == nil || !ex.sess.InTransaction() || srv.Description().Type != topology.LoadBalancer {
+		return conn
+	}
+	if _, ok := ex.sess.Pinned(); ok {
+		return conn
+	}
+	pc := &pinnedConn{Conn: conn}
+	ex.sess.Pin(session.Pin{Addr: srv.Description().Addr, Conn: pc})
+	return pc
+}
+
+// bareConn is the deployment's own connection under a pinnedConn, for the
+// deployment's methods that take one back (ReportError).
+func bareConn(conn Conn) Conn {
+	if pc, ok := conn.(*pinnedConn); ok {
+		return pc.Conn
+	}
+	return conn
+}

@@ -51,11 +51,12 @@ var backends = []Backend{ferretDB, mongoTest}
 
 // mongoTest is package mongotest, in process: a standalone server, a
 // replica set of three members with fail points for the tests that need
-// one, and that set behind two mongoses for the tests that need a sharded
-// cluster.
+// one, that set behind two mongoses for the tests that need a sharded
+// cluster, and behind a load-balanced mongos for those that need a load
+// balancer.
 var mongoTest = Backend{
 	Name:       "mongotest",
-	Topologies: []string{"single", "replicaset", "sharded"},
+	Topologies: []string{"single", "replicaset", "sharded", "load-balanced"},
 	FailPoints: true,
 	Deploy: func(t *testing.T, topology string) (Deployment, error) {
 		switch topology {
@@ -64,6 +65,9 @@ var mongoTest = Backend{
 		case "sharded":
 			rs := mongotest.NewReplicaSet(t, mongotest.ReplicaSetOptions{Mongos: 2})
 			return Deployment{URI: "mongodb://" + rs.MongosHosts()[0] + "/", MultiURI: rs.MongosURI()}, nil
+		case "load-balanced":
+			rs := mongotest.NewReplicaSet(t, mongotest.ReplicaSetOptions{LoadBalanced: true})
+			return Deployment{URI: rs.LoadBalancerURI()}, nil
 		}
 		// Without directConnection, as a test's uriOptions may add
 		// loadBalanced (a client discovers a lone seed as single anyway).

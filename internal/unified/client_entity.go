@@ -23,7 +23,7 @@ type event struct {
 	serverConnID int64
 	address      string
 	reason       string // connectionClosedEvent, connectionCheckOutFailedEvent
-	serviceID    bool   // poolClearedEvent: the event names a service
+	serviceID    bool   // command events, poolClearedEvent: the event names a service
 	interrupt    bool   // poolClearedEvent: interruptInUseConnections
 }
 
@@ -90,21 +90,21 @@ func (c *clientEntity) monitor() client.CommandMonitor {
 				return
 			}
 			c.record(event{kind: "commandStartedEvent", commandName: e.CommandName, databaseName: e.DatabaseName,
-				doc: bytes.Clone(e.Command), serverConnID: e.ServerConnectionID, address: e.Address})
+				doc: bytes.Clone(e.Command), serverConnID: e.ServerConnectionID, address: e.Address, serviceID: e.ServiceID != nil})
 		},
 		OnSucceeded: func(e client.CommandSucceededEvent) {
 			if c.redacted(e.RequestID) {
 				return
 			}
 			c.record(event{kind: "commandSucceededEvent", commandName: e.CommandName, databaseName: e.DatabaseName,
-				doc: bytes.Clone(e.Reply), serverConnID: e.ServerConnectionID, address: e.Address})
+				doc: bytes.Clone(e.Reply), serverConnID: e.ServerConnectionID, address: e.Address, serviceID: e.ServiceID != nil})
 		},
 		OnFailed: func(e client.CommandFailedEvent) {
 			if c.redacted(e.RequestID) {
 				return
 			}
 			c.record(event{kind: "commandFailedEvent", commandName: e.CommandName, databaseName: e.DatabaseName,
-				serverConnID: e.ServerConnectionID, address: e.Address})
+				serverConnID: e.ServerConnectionID, address: e.Address, serviceID: e.ServiceID != nil})
 		},
 	}
 }

@@ -145,8 +145,8 @@
 //     writeConcernErrors, expectResult (a bulk write's partial result);
 //   - expectEvents of command events (started, succeeded, failed) with
 //     command/reply (root-level), commandName, databaseName,
-//     hasServerConnectionId, hasServiceId (torque's command events carry
-//     no service id: always false), and of CMAP events (eventType cmap:
+//     hasServerConnectionId, hasServiceId (the event's ServiceID, set
+//     behind a load balancer), and of CMAP events (eventType cmap:
 //     pool and connection events, with reason, hasServiceId and
 //     interruptInUseConnections), with ignoreExtraEvents. Command events
 //     come from the client's CommandMonitor, CMAP events from its
