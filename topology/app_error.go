@@ -228,7 +228,7 @@ func (s *Server) HandleError(e AppError) {
 		return
 	}
 	next, act := ApplyAppError(t.desc, s.pool.GenerationOf(e.ServiceID), e) // behind a load balancer, the service's
-	if act.ClearPool { // before readers see the server Unknown (see Update)
+	if act.ClearPool {                                                      // before readers see the server Unknown (see Update)
 		s.pool.Clear(pool.ClearOptions{ServiceID: act.ServiceID, Cause: e.err()})
 	}
 	var evs []Event
