@@ -2,6 +2,7 @@ package session
 
 import (
 	"testing"
+	"time"
 
 	"github.com/torque-go/torque/bson"
 )
@@ -34,5 +35,19 @@ func BenchmarkPrepareAppend(b *testing.B) {
 		buf, _ = bson.AppendDocumentEnd(dst, start)
 		_ = s.Finish(OpWrite, nil, nil)
 		s.End(timeout30)
+	}
+}
+
+// BenchmarkPoolGetPut is the pool's part of every operation with an
+// implicit session: one Get and one Put.
+func BenchmarkPoolGetPut(b *testing.B) {
+	p := NewPool(nil)
+	b.ReportAllocs()
+	for range b.N {
+		s, err := p.Get(30 * time.Minute)
+		if err != nil {
+			b.Fatal(err)
+		}
+		p.Put(s, 30*time.Minute)
 	}
 }
