@@ -17,12 +17,14 @@ const (
 // Criteria says what an operation needs from a server.
 type Criteria struct {
 	// Write selects a server that takes writes; otherwise ReadPref rules.
-	// A Write with a ReadPref other than primary is an aggregate with a
-	// $out or $merge stage: it goes by the read preference when every
-	// known server is MongoDB 5.0+ (wire version 13), else to the primary
-	// (Server Selection, "Read preferences for aggregate with write stage").
 	Write    bool
 	ReadPref ReadPref
+	// WriteStage marks a Write that is an aggregate with a $out or $merge
+	// stage: it goes by ReadPref when every known server is MongoDB 5.0+
+	// (wire version 13), else to the primary (Server Selection, "Read
+	// preferences for aggregate with write stage"). Any other Write
+	// ignores ReadPref.
+	WriteStage bool
 
 	// Deprioritized servers (those a retried operation failed on) are
 	// avoided while any other server is suitable.
@@ -85,7 +87,7 @@ func Suitable(td TopologyDescription, c Criteria) ([]*ServerDescription, error) 
 	if td.CompatibilityErr != nil {
 		return nil, td.CompatibilityErr
 	}
-	if c.Write && c.ReadPref.Mode != Primary && allWireVersion(td, WriteStageReadPrefWireVersion) {
+	if c.Write && c.WriteStage && c.ReadPref.Mode != Primary && allWireVersion(td, WriteStageReadPrefWireVersion) {
 		c.Write = false
 	}
 	if !c.Write {

@@ -140,7 +140,7 @@ func TestWriteStageReadPref(t *testing.T) {
 			{Addr: "u:27017", Type: ServerUnknown},
 		}}
 	}
-	c := Criteria{Write: true, ReadPref: ReadPref{Mode: Secondary}}
+	c := Criteria{Write: true, WriteStage: true, ReadPref: ReadPref{Mode: Secondary}}
 	for wire, want := range map[int32]Address{21: "s:27017", 12: "p:27017"} {
 		got, err := Suitable(servers(wire), c)
 		if err != nil || len(got) != 1 || got[0].Addr != want {

@@ -185,8 +185,11 @@ func (x *Executor) selectServer(ctx context.Context, ex *execution, avoid []topo
 	c := topology.Criteria{
 		// A command with the primary read preference selects as a read
 		// (the same servers as a write), so that a failure says so.
-		Write:              op.Kind == Write,
-		ReadPref:           op.ReadPref,
+		Write:    op.Kind == Write,
+		ReadPref: op.ReadPref,
+		// Only an aggregate with $out or $merge is a write with a read
+		// preference (Operation.ReadPref).
+		WriteStage:         op.Kind == Write && op.ReadPref.Mode != topology.Primary,
 		Deprioritized:      avoid,
 		LocalThreshold:     x.LocalThreshold,
 		HeartbeatFrequency: x.HeartbeatFrequency,

@@ -94,6 +94,9 @@ type Operation struct {
 	// write.
 	WritesData bool
 
+	// ReadPref selects the server of a read or a command. A Write has
+	// none, but for an aggregate with $out or $merge, whose read
+	// preference applies on MongoDB 5.0+ (topology.Criteria.WriteStage).
 	ReadPref     topology.ReadPref
 	ReadConcern  session.ReadConcern
 	WriteConcern session.WriteConcern
