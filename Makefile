@@ -5,6 +5,7 @@
 #   make demo-mem  run examples/tutorial against an in-process mongotest server
 #   make fuzz      every Fuzz target, $(FUZZTIME) each
 #   make bench     every benchmark, with allocations
+#   make scaling   how costs grow with the work: tables, plots in docs/scaling/
 #   make ferretdb  build the FerretDB binary only, print its path
 #   make servers   start test servers in the background, print `export` lines
 #   make browser   install Chromium for the browser tests when missing (apt-get)
@@ -21,7 +22,7 @@ export GO FUZZTIME
 # The race detector needs cgo (a C compiler); without one, tests run without it.
 RACE := $(shell [ "$$($(GO) env CGO_ENABLED)" = 1 ] && echo -race)
 
-.PHONY: test fmt vet ferretdb demo demo-mem fuzz bench servers browser
+.PHONY: test fmt vet ferretdb demo demo-mem fuzz bench scaling servers browser
 
 test: fmt vet browser
 	@[ -n "$(RACE)" ] || echo "make: no C compiler for cgo: running tests without -race" >&2
@@ -65,6 +66,12 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	@ferretdb=$$([ -n "$${TORQUE_TEST_URI:-}" ] || scripts/ferretdb-build.sh) && \
 		cd bench && TORQUE_FERRETDB="$${TORQUE_FERRETDB:-$$ferretdb}" $(GO) run ./cmd/benchcmp $(BENCHFLAGS)
+
+# scaling: document size, result size, concurrency and topology size against
+# the null server (bench.Scaling); Markdown tables on stdout, PNG plots into
+# docs/scaling/. A few minutes; `make test` runs only its smoke test.
+scaling:
+	cd bench && $(GO) run ./cmd/benchcmp -scaling -scaling-results 1000000 -plots ../docs/scaling
 
 servers:
 	@scripts/testservers.sh start

@@ -35,6 +35,13 @@
 //   - report.go: runs the tasks with testing.Benchmark, prints the table
 //   - footprint.go: builds footprint/{hello,tls,torque,official} with and
 //     without -s -w and prints sizes and linked modules
+//   - scaling.go: Scaling (benchcmp -scaling, make scaling): how costs grow
+//     with the work, each measurement a table and a PNG plot; the
+//     measurements in scaling_docsize.go (document size),
+//     scaling_results.go (result size: Next, Iter, All and peak heap),
+//     scaling_concurrency.go (goroutines on pools of 10 and 100),
+//     scaling_topology.go (server selection on 1-50 members); the plots in
+//     scaling_plot.go (gonum.org/v1/plot, a dependency of this module only)
 //   - footprint_pkgs.go: what each package adds to the torque program over
 //     the TLS dial, summed from `go tool nm -size`
 //

@@ -37,6 +37,9 @@ func main() {
 	footprint := flag.Bool("footprint", true, "build the footprint programs and print their sizes")
 	large := flag.Bool("ferretdb-large", false, "also run the large-document inserts against FerretDB (minutes per op)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	scaling := flag.Bool("scaling", false, "measure how costs grow with the work (bench.Scaling) instead of the tasks")
+	scalingResults := flag.Int("scaling-results", 100_000, "with -scaling: the largest result size, in documents")
+	plots := flag.String("plots", "", "with -scaling: the directory for the PNG plots (none when empty)")
 	flag.Parse()
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -50,6 +53,15 @@ func main() {
 	}
 	if err := flag.Set("test.benchtime", benchtime.String()); err != nil {
 		log.Fatal(err)
+	}
+	if *scaling {
+		fmt.Printf("## How cost grows with the work\n\n%s %s/%s, %s, GOMAXPROCS %d\n", runtime.Version(), runtime.GOOS,
+			runtime.GOARCH, cpuModel(), runtime.GOMAXPROCS(0))
+		o := bench.ScalingOptions{MaxResults: *scalingResults, RunTime: *benchtime, PlotDir: *plots}
+		if err := bench.Scaling(context.Background(), os.Stdout, o); err != nil {
+			log.Fatalf("benchcmp: %v", err)
+		}
+		return
 	}
 	re, err := regexp.Compile(*tasksRE)
 	if err != nil {
