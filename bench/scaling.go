@@ -123,7 +123,9 @@ func fmtBytes(v float64) string {
 	return fmt.Sprintf("%.0f B", v)
 }
 
-func fmtDuration(ns float64) string { return time.Duration(ns).Round(time.Duration(precision(ns))).String() }
+func fmtDuration(ns float64) string {
+	return time.Duration(ns).Round(time.Duration(precision(ns))).String()
+}
 
 func precision(ns float64) float64 {
 	p := 1.0
