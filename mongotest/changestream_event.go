@@ -104,6 +104,9 @@ func (s *stream) writeEvent(e store.Entry, head, ns bson.D, ec eventCtx) (bson.D
 		}
 		desc := bson.D{bson.KV("updatedFields", orEmpty(e.Update.UpdatedFields)),
 			bson.KV("removedFields", strArray(e.Update.RemovedFields)), bson.KV("truncatedArrays", truncated(e.Update.TruncatedArrays))}
+		if dp := disambiguatedPaths(e); s.opts.expanded && len(dp) > 0 {
+			desc = append(desc, bson.KV("disambiguatedPaths", dp))
+		}
 		ev = append(head, bson.KV("ns", ns), bson.KV("documentKey", key), bson.KV("updateDescription", desc))
 	}
 	return s.preImage(e, ev, ec)

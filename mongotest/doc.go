@@ -62,7 +62,7 @@
 //	                insert, update (updateDescription), replace, delete, drop,
 //	                rename, dropDatabase, invalidate, and with
 //	                showExpandedEvents create, createIndexes, dropIndexes,
-//	                modify; resumeAfter, startAfter, startAtOperationTime,
+//	                modify and updateDescription.disambiguatedPaths; resumeAfter, startAfter, startAtOperationTime,
 //	                postBatchResumeToken, fullDocument (updateLookup,
 //	                whenAvailable, required), fullDocumentBeforeChange with
 //	                changeStreamPreAndPostImages, awaitData getMore
@@ -95,8 +95,6 @@
 // ReplicaSetOptions.LoadBalanced adds one more mongos behind a load
 // balancer port, whose hello with loadBalanced: true carries a serviceId.
 // There is one shard: no shardCollection, no chunks, no balancer.
-//
-// Not there yet: updateDescription.disambiguatedPaths.
 //
 // # Supported subset
 //
@@ -200,6 +198,7 @@
 //	changestream.go     change stream cursors: getMore, killCursors, batches
 //	changestream_open.go  the $changeStream stage and its options
 //	changestream_event.go the events of oplog entries, resume tokens
+//	changestream_paths.go updateDescription.disambiguatedPaths
 //	util.go             the server's clock (timeNow), _id first, document sizes
 //
 // Where replica sets, sessions and transactions (issue 12) plug in: the

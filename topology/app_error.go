@@ -227,8 +227,9 @@ func (s *Server) HandleError(e AppError) {
 		t.mu.Unlock()
 		return
 	}
-	next, act := ApplyAppError(t.desc, s.pool.GenerationOf(e.ServiceID), e) // behind a load balancer, the service's
-	if act.ClearPool {                                                      // before readers see the server Unknown (see Update)
+	// The pool's generation; behind a load balancer, the service's.
+	next, act := ApplyAppError(t.desc, s.pool.GenerationOf(e.ServiceID), e)
+	if act.ClearPool { // before readers see the server Unknown (see Update)
 		s.pool.Clear(pool.ClearOptions{ServiceID: act.ServiceID, Cause: e.err()})
 	}
 	var evs []Event

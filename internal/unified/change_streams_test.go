@@ -23,14 +23,8 @@ func TestChangeStreams(t *testing.T) {
 
 // changeStreamsMongotest is the mongotest skip list of the suite (a replica set of
 // three members, or a standalone server where the test allows one).
-// mongotestNoDisambiguated: an update event's updateDescription has no
-// disambiguatedPaths.
-const mongotestNoDisambiguated = "mongotest does not send updateDescription.disambiguatedPaths (showExpandedEvents, MongoDB 6.1+)"
-
 var changeStreamsMongotest = spectest.Skips{
-	"change-streams-disambiguatedPaths/disambiguatedPaths is present on updateDescription when an ambiguous path is present": mongotestNoDisambiguated,
-	"change-streams-disambiguatedPaths/disambiguatedPaths returns array indices as integers":                                 mongotestNoDisambiguated,
-	"change-streams-showExpandedEvents/when showExpandedEvents is true, shardCollection events are reported":                 mongotestNoShardCollection,
+	"change-streams-showExpandedEvents/when showExpandedEvents is true, shardCollection events are reported": mongotestNoShardCollection,
 }
 
 // mongotestNoShardCollection: mongotest's mongos routes to one replica set
