@@ -138,7 +138,7 @@ func (c *Client) planClientBulk(ctx context.Context, models []ClientWriteModel, 
 		b.free()
 		return nil, err
 	}
-	b.cmdLen = len(own) + 5 + len("\x02$db\x00\x00\x00\x00\x00admin\x00")
+	b.cmdLen = len(own) + 5 // as a document, as the spec counts it
 	return b, nil
 }
 

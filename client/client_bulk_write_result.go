@@ -69,14 +69,19 @@ func (b *clientBulk) handle(ctx context.Context, r *driver.Reply) error {
 	if wce, ok := d.Lookup("writeConcernError").Document(); ok {
 		b.wces = append(b.wces, writeConcernErrorOf(wce))
 	}
+	// Some write of the batch succeeded: none failed, or (unordered)
+	// fewer than all, or (ordered) not the first (read from the cursor).
 	nErrors, _ := d.Lookup("nErrors").AsInt64()
+	if nErrors == 0 || b.opts.Unordered && int(nErrors) < r.BatchLen {
+		b.success = true
+	}
 	first, err := b.readResults(ctx, r)
+	if first > 0 {
+		b.success = true
+	}
 	if err != nil {
 		b.topErr = err
 		return err
-	}
-	if nErrors == 0 || !b.opts.Unordered && first > 0 || b.opts.Unordered && int(nErrors) < r.BatchLen {
-		b.success = true
 	}
 	return nil
 }
@@ -126,6 +131,7 @@ func (b *clientBulk) record(start, n int, doc bson.Raw) (int, bool, error) {
 		b.errs[i] = writeErrorOf(i, doc)
 		return int(idx), true, nil
 	}
+	b.success = true
 	if !b.res.HasVerboseResults {
 		return int(idx), false, nil
 	}

@@ -131,6 +131,11 @@
 //	logging.go          log/slog logging by component (command, topology,
 //	                    serverSelection, connection); LogOptionsFromEnv
 //	bulk_write.go       BulkWrite and its write models
+//	client_bulk_write.go        Client.BulkWrite: models across namespaces,
+//	                    options, result (the bulkWrite command of 8.0)
+//	client_bulk_write_ops.go    its ops entries and the batches: ops and
+//	                    nsInfo sequences within the server's limits
+//	client_bulk_write_result.go its results cursor, ClientBulkWriteException
 //	indexes.go          Indexes: create, list, drop (by name, by key pattern)
 //	search_indexes.go   SearchIndexes: Atlas Search and Vector Search indexes
 //	typed.go            typed generic helpers over Collection

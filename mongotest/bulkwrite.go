@@ -74,7 +74,9 @@ func (s *Server) bulkWrite(c *command) (bson.D, error) {
 			results = append(results, res.entry(i))
 		}
 	}
-	reply := s.firstBatch(c, bulkWriteNS, results, a.batchSize, false)
+	batch, rest := takeBatch(results, a.batchSize)
+	id := s.cursors.open(bulkWriteNS, rest, c.conn.user)
+	reply := bson.D{bson.KV("cursor", bson.D{bson.KV("id", id), bson.KV("firstBatch", batch), bson.KV("ns", bulkWriteNS)})}
 	return append(reply, bson.KV("nErrors", n.nErrors), bson.KV("nInserted", n.nInserted),
 		bson.KV("nMatched", n.nMatched), bson.KV("nModified", n.nModified), bson.KV("nUpserted", n.nUpserted),
 		bson.KV("nDeleted", n.nDeleted)), nil
@@ -181,8 +183,9 @@ func bulkError(i int, err error) bson.D {
 	if ce.CodeName != "" {
 		d = append(d, bson.KV("codeName", ce.CodeName))
 	}
+	d = append(d, bson.KV("errmsg", ce.Msg))
 	d = append(d, ce.Extra...)
-	return append(d, bson.KV("errmsg", ce.Msg), bson.KV("n", int32(0)))
+	return append(d, bson.KV("n", int32(0)))
 }
 
 // topLevel marks an error that fails the whole command rather than one

@@ -108,7 +108,9 @@
 //	auth              SCRAM-SHA-256, SCRAM-SHA-1; createUser, dropUser, logout;
 //	                  code 13 Unauthorized before authentication; TLS
 //	CRUD              insert, find, getMore, killCursors, update, delete,
-//	                  findAndModify, count, distinct, aggregate ($out, $merge)
+//	                  findAndModify, count, distinct, aggregate ($out, $merge),
+//	                  bulkWrite (8.0: ops across namespaces, errorsOnly,
+//	                  results cursor with cursor.batchSize)
 //	find options      filter, projection, sort, skip, limit, batchSize,
 //	                  singleBatch, let, hint (checked), allowDiskUse, noCursorTimeout
 //	update options    multi, upsert (upserted with index), arrayFilters, sort,
@@ -172,6 +174,7 @@
 //	insert.go           insert, the storable-document checks
 //	update.go           update, and the update path findAndModify shares
 //	delete.go           delete, and the remove path findAndModify shares
+//	bulkwrite.go        bulkWrite: ops of any namespace on the paths above
 //	findandmodify.go    findAndModify
 //	aggregate.go        aggregate ($out, $merge), count, distinct
 //	validate.go         collection validators

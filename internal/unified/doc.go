@@ -163,7 +163,7 @@
 //
 // # What it does not support
 //
-// threads, SDAM events and the SDAM test operations, clientBulkWrite,
+// threads, SDAM events and the SDAM test operations,
 // log messages, storeEventsAsEntities, the deprecated count and mapReduce
 // helpers, a cursor's timeoutMode, and entity options the suites above
 // do not use. An argument
@@ -197,6 +197,8 @@
 //	args.go          reading operation arguments, refusing unknown ones
 //	operations.go    dispatch; collection reads, inserts, createIndex
 //	writes.go        updates, deletes, findAndModify, bulkWrite
+//	client_bulkwrite.go clientBulkWrite (Client.BulkWrite), its result and
+//	                 its error's writeErrors / writeConcernErrors view
 //	admin_ops.go     runCommand, listings, indexes, createCollection
 //	command_cursor.go runCursorCommand, createCommandCursor
 //	search_indexes.go the search index operations
