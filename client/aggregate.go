@@ -31,11 +31,11 @@ type AggregateOptions struct {
 // returns a cursor over its results. A pipeline ending in $out or $merge
 // runs on the primary with the write concern.
 func (c *Collection) Aggregate(ctx context.Context, pipeline any, opts ...AggregateOptions) (*Cursor, error) {
-	return aggregate(ctx, c.client(), c.db.name, c.name, c.rp, c.rc, c.wc, pipeline, opts)
+	return aggregate(ctx, c.client(), c.db.name, c.name, c.rp, c.rc, c.wc, c.timeout, pipeline, opts)
 }
 
 // aggregate runs {aggregate: coll (or 1), pipeline, cursor, ...}.
-func aggregate(ctx context.Context, cl *Client, db, coll string, rp ReadPref, rc ReadConcern, wc WriteConcern, pipeline any, opts []AggregateOptions) (*Cursor, error) {
+func aggregate(ctx context.Context, cl *Client, db, coll string, rp ReadPref, rc ReadConcern, wc WriteConcern, timeout *time.Duration, pipeline any, opts []AggregateOptions) (*Cursor, error) {
 	o, err := single(opts)
 	if err != nil {
 		return nil, err
@@ -66,6 +66,7 @@ func aggregate(ctx context.Context, cl *Client, db, coll string, rp ReadPref, rc
 		// preference where every server is 5.0+ (Server Selection).
 		spec.kind, spec.retryable, spec.wc = driver.Write, false, wc
 	}
+	spec.timeout = timeout
 	return cl.openCursor(ctx, spec)
 }
 
@@ -154,7 +155,7 @@ func (c *Collection) EstimatedDocumentCount(ctx context.Context, opts ...Estimat
 			}
 			return nil
 		}}
-	return n, c.client().execute(ctx, op)
+	return n, c.execute(ctx, op)
 }
 
 // DistinctOptions are the options of Distinct.
@@ -221,5 +222,5 @@ func (c *Collection) distinct(ctx context.Context, field string, filter any, opt
 			out = bytes.Clone(arr)
 			return nil
 		}}
-	return out, c.client().execute(ctx, op)
+	return out, c.execute(ctx, op)
 }

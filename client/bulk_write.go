@@ -145,7 +145,7 @@ func (c *Collection) BulkWrite(ctx context.Context, models []WriteModel, opts ..
 	res.Acknowledged = c.wc.Acknowledged() || sess != nil && sess.InTransaction()
 	var all *WriteException
 	for k, r := range runs {
-		err := c.client().execute(ctx, c.bulkOperation(r, &o, &res))
+		err := c.execute(ctx, c.bulkOperation(r, &o, &res))
 		if err == nil {
 			continue
 		}

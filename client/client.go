@@ -24,6 +24,8 @@ type Client struct {
 	sessions *session.Pool
 	clock    *session.Clock
 	x        *driver.Executor
+	// timeout is timeoutMS (nil: unset), which databases inherit.
+	timeout *time.Duration
 
 	mu           sync.Mutex
 	disconnected bool
@@ -63,7 +65,7 @@ func Connect(ctx context.Context, uri string, opts ...Options) (*Client, error) 
 		}
 		dep.t.Store(t)
 	}
-	c := &Client{opts: o, dep: dep, sessions: session.NewPool(nil), clock: &session.Clock{}}
+	c := &Client{opts: o, dep: dep, sessions: session.NewPool(nil), clock: &session.Clock{}, timeout: clientTimeout(o.Timeout)}
 	c.x = o.executor(dep, c.sessions, c.clock)
 	return c, nil
 }
@@ -160,12 +162,26 @@ func hasDataBearing(td topology.TopologyDescription) bool {
 	return false
 }
 
-// execute runs op with the explicit session of ctx, if any. It builds the
+// execute runs op with the client's timeoutMS (see executeWith).
+func (c *Client) execute(ctx context.Context, op *driver.Operation) error {
+	return c.executeWith(ctx, op, c.timeout)
+}
+
+// executeWith runs op with the timeoutMS that applies (timeout.go), handle
+// being that of the database or collection it runs on.
+func (c *Client) executeWith(ctx context.Context, op *driver.Operation, handle *time.Duration) error {
+	if err := applyTimeout(ctx, op, handle); err != nil {
+		return err
+	}
+	return c.run(ctx, op)
+}
+
+// run runs op with the explicit session of ctx, if any. It builds the
 // command first, before any I/O, so that bad arguments (a filter that is
 // not a document, say) fail at once, even with no server reachable; the
 // executor sends the built bytes (Operation.Built) with each attempt and
 // batch.
-func (c *Client) execute(ctx context.Context, op *driver.Operation) error {
+func (c *Client) run(ctx context.Context, op *driver.Operation) error {
 	if err := c.checkConnected(); err != nil {
 		return err
 	}
@@ -200,9 +216,10 @@ func (c *Client) Ping(ctx context.Context) error {
 // Database returns a handle for the database name, with the client's read
 // preference and concerns unless opts say otherwise. No I/O.
 func (c *Client) Database(name string, opts ...CollectionOptions) *Database {
-	db := &Database{client: c, name: name, rp: c.opts.ReadPreference, rc: c.opts.ReadConcern, wc: c.opts.WriteConcern}
+	db := &Database{client: c, name: name, rp: c.opts.ReadPreference, rc: c.opts.ReadConcern, wc: c.opts.WriteConcern, timeout: c.timeout}
 	if len(opts) > 0 {
 		db.rp, db.rc, db.wc = opts[0].apply(db.rp, db.rc, db.wc)
+		db.timeout = opts[0].timeoutOr(db.timeout)
 	}
 	return db
 }

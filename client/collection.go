@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"time"
 
 	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/internal/driver"
@@ -19,6 +20,8 @@ type Collection struct {
 	rp   ReadPref
 	rc   ReadConcern
 	wc   WriteConcern
+	// timeout is timeoutMS (nil: unset).
+	timeout *time.Duration
 }
 
 // Name returns the collection's name.
@@ -32,10 +35,20 @@ func (c *Collection) Database() *Database { return c.db }
 func (c *Collection) WithOptions(o CollectionOptions) *Collection {
 	cp := *c
 	cp.rp, cp.rc, cp.wc = o.apply(c.rp, c.rc, c.wc)
+	cp.timeout = o.timeoutOr(c.timeout)
 	return &cp
 }
 
 func (c *Collection) client() *Client { return c.db.client }
+
+// Timeout returns the collection's timeoutMS and whether one is set (on
+// it, its database or its client).
+func (c *Collection) Timeout() (time.Duration, bool) { return derefTimeout(c.timeout) }
+
+// execute runs op with the collection's timeoutMS.
+func (c *Collection) execute(ctx context.Context, op *driver.Operation) error {
+	return c.db.client.executeWith(ctx, op, c.timeout)
+}
 
 // Collation is a collation document: language-aware string comparison.
 type Collation struct {
@@ -244,7 +257,7 @@ func (c *Collection) insert(ctx context.Context, in *insertion, bypass *bool, co
 	}
 	op := c.writeOperation(writeCommand{name: "insert", seq: "documents", ordered: in.ordered, retryable: true,
 		bypass: bypass, comment: comment}, &in.batch, handle)
-	return c.client().execute(ctx, op)
+	return c.execute(ctx, op)
 }
 
 // record adds up what an insert reply acknowledges.

@@ -46,6 +46,9 @@ type Cursor struct {
 	rest []byte  // the unread elements of the batch array
 	err  error
 	done bool // closed or exhausted and cleaned up
+
+	// tm is the cursor's timeoutMS and mode (cursor_timeout.go).
+	tm cursorTimeout
 }
 
 // cursorSpec is a command that opens a cursor.
@@ -61,6 +64,10 @@ type cursorSpec struct {
 	maxAwait  time.Duration
 	comment   any
 	build     func(dst []byte) ([]byte, error)
+	// timeout is the timeoutMS of the handle that opens the cursor (nil:
+	// unset); tailable and awaitData decide its default timeout mode.
+	timeout             *time.Duration
+	tailable, awaitData bool
 }
 
 // appendCursorDoc appends "cursor: {batchSize}" (an empty document for the
@@ -78,6 +85,11 @@ func appendCursorDoc(dst []byte, batchSize int32) []byte {
 // batch.
 func (c *Client) openCursor(ctx context.Context, spec *cursorSpec) (*Cursor, error) {
 	cur := &Cursor{client: c, spec: spec}
+	tm, err := spec.cursorTimeout(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cur.tm = tm
 	op := &driver.Operation{Name: spec.name, DB: spec.db, Kind: spec.kind, Retryable: spec.retryable,
 		ReadPref: spec.rp, ReadConcern: spec.rc, WriteConcern: spec.wc, MaxTime: spec.maxTime, KeepSession: true, PinConn: true,
 		Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) { return spec.build(dst) },
@@ -94,7 +106,8 @@ func (c *Client) openCursor(ctx context.Context, spec *cursorSpec) (*Cursor, err
 			}
 			return nil
 		}}
-	if err := c.execute(ctx, op); err != nil {
+	tm.opening(op)
+	if err := c.run(ctx, op); err != nil {
 		_ = cur.Close(ctx) // the handler may have kept a batch, a cursor and a session
 		return nil, err
 	}
@@ -158,6 +171,7 @@ func (cur *Cursor) Next(ctx context.Context) bool {
 	if cur.closedErr() {
 		return false
 	}
+	var deadline *time.Time // one for every getMore of this call
 	for {
 		if cur.nextDoc() {
 			return true
@@ -166,7 +180,10 @@ func (cur *Cursor) Next(ctx context.Context) bool {
 			cur.finish()
 			return false
 		}
-		if !cur.getMore(ctx) {
+		if deadline == nil {
+			deadline = cur.tm.nextDeadline()
+		}
+		if !cur.getMore(ctx, *deadline) {
 			cur.finish() // a dead cursor gives back its session now
 			return false
 		}
@@ -183,7 +200,7 @@ func (cur *Cursor) TryNext(ctx context.Context) bool {
 	if cur.nextDoc() {
 		return true
 	}
-	if cur.err == nil && cur.id != 0 && !cur.done && cur.getMore(ctx) && cur.nextDoc() {
+	if cur.err == nil && cur.id != 0 && !cur.done && cur.getMore(ctx, *cur.tm.nextDeadline()) && cur.nextDoc() {
 		return true
 	}
 	cur.finish() // an exhausted or dead cursor gives back its session now
@@ -199,11 +216,12 @@ func (cur *Cursor) closedErr() bool {
 	return cur.done
 }
 
-// getMore fetches the next batch from the cursor's server.
-func (cur *Cursor) getMore(ctx context.Context) bool {
+// getMore fetches the next batch from the cursor's server, by deadline
+// when the cursor has a timeoutMS (zero: no limit).
+func (cur *Cursor) getMore(ctx context.Context, deadline time.Time) bool {
 	cur.Current = nil
 	op := &driver.Operation{Name: "getMore", DB: cur.db, Kind: driver.GetMore, Server: cur.srv, Conn: cur.conn, Session: cur.sess,
-		OmitMaxTime: true, MaxTime: cur.spec.maxAwait,
+		OmitMaxTime: true, MaxTime: cur.spec.maxAwait, CSOT: cur.tm.set, Deadline: deadline,
 		Command: func(dst []byte, desc *topology.ServerDescription) ([]byte, error) {
 			dst = bson.AppendInt64Element(dst, "getMore", cur.id)
 			dst = bson.AppendStringElement(dst, "collection", cur.coll)
@@ -321,7 +339,7 @@ func (cur *Cursor) Close(ctx context.Context) error {
 	if cur.id != 0 && cur.srv != nil {
 		id := cur.id
 		op := &driver.Operation{Name: "killCursors", DB: cur.db, Kind: driver.GetMore, Server: cur.srv, Conn: cur.conn, Session: cur.sess,
-			OmitMaxTime: true,
+			OmitMaxTime: true, CSOT: cur.tm.set, Deadline: cur.tm.closeDeadline(ctx),
 			Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) {
 				dst = bson.AppendStringElement(dst, "killCursors", cur.coll)
 				start, dst := bson.AppendArrayElementStart(dst, "cursors")

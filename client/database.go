@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/internal/driver"
@@ -19,14 +20,28 @@ type Database struct {
 	rp     ReadPref
 	rc     ReadConcern
 	wc     WriteConcern
+	// timeout is timeoutMS (nil: unset), which collections inherit.
+	timeout *time.Duration
 }
 
-// CollectionOptions override the read preference and concerns a Database
-// or Collection inherits; nil fields inherit.
+// CollectionOptions override the read preference, concerns and timeoutMS
+// a Database or Collection inherits; nil fields inherit.
 type CollectionOptions struct {
 	ReadPreference *ReadPref
 	ReadConcern    *ReadConcern
 	WriteConcern   *WriteConcern
+	// Timeout is timeoutMS for the operations on the handle (0: no
+	// limit; see WithTimeout for one operation). Negative is an error
+	// when an operation runs.
+	Timeout *time.Duration
+}
+
+// timeoutOr returns o's timeoutMS, else the inherited one.
+func (o CollectionOptions) timeoutOr(inherited *time.Duration) *time.Duration {
+	if o.Timeout != nil {
+		return optTimeout(*o.Timeout)
+	}
+	return inherited
 }
 
 func (o CollectionOptions) apply(rp ReadPref, rc ReadConcern, wc WriteConcern) (ReadPref, ReadConcern, WriteConcern) {
@@ -50,11 +65,21 @@ func (db *Database) Client() *Client { return db.client }
 
 // Collection returns a handle for the collection name. No I/O.
 func (db *Database) Collection(name string, opts ...CollectionOptions) *Collection {
-	c := &Collection{db: db, name: name, rp: db.rp, rc: db.rc, wc: db.wc}
+	c := &Collection{db: db, name: name, rp: db.rp, rc: db.rc, wc: db.wc, timeout: db.timeout}
 	if len(opts) > 0 {
 		c.rp, c.rc, c.wc = opts[0].apply(c.rp, c.rc, c.wc)
+		c.timeout = opts[0].timeoutOr(c.timeout)
 	}
 	return c
+}
+
+// Timeout returns the database's timeoutMS and whether one is set (on it
+// or on its client).
+func (db *Database) Timeout() (time.Duration, bool) { return derefTimeout(db.timeout) }
+
+// execute runs op with the database's timeoutMS.
+func (db *Database) execute(ctx context.Context, op *driver.Operation) error {
+	return db.client.executeWith(ctx, op, db.timeout)
 }
 
 // SingleResult is the outcome of an operation that returns one document:
@@ -129,7 +154,7 @@ func (db *Database) RunCommand(ctx context.Context, cmd any, opts ...RunCommandO
 			return SingleResult{err: err}
 		}
 	}
-	if err := db.client.execute(ctx, op); err != nil {
+	if err := db.execute(ctx, op); err != nil {
 		return SingleResult{err: err}
 	}
 	return out
@@ -165,7 +190,7 @@ func (db *Database) Drop(ctx context.Context) error {
 func (db *Database) simple(ctx context.Context, name string, build func(dst []byte) ([]byte, error)) error {
 	op := &driver.Operation{Name: name, DB: db.name, Kind: driver.Command, WriteConcern: db.wc, WritesData: true,
 		Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) { return build(dst) }}
-	return db.client.execute(ctx, op)
+	return db.execute(ctx, op)
 }
 
 // CollectionSpec describes one collection in ListCollections.
@@ -202,7 +227,7 @@ func (db *Database) ListCollections(ctx context.Context, filter any, opts ...Lis
 		return nil, err
 	}
 	return db.client.openCursor(ctx, &cursorSpec{name: "listCollections", db: db.name, kind: driver.Read, retryable: true,
-		rp: ReadPref{Mode: topology.Primary}, batchSize: o.BatchSize, comment: o.Comment,
+		rp: ReadPref{Mode: topology.Primary}, batchSize: o.BatchSize, comment: o.Comment, timeout: db.timeout,
 		build: func(dst []byte) ([]byte, error) {
 			dst = bson.AppendInt32Element(dst, "listCollections", 1)
 			dst, err := appendOptionalDoc(dst, "filter", filter)
@@ -264,5 +289,5 @@ func (db *Database) ListCollectionNames(ctx context.Context, filter any) ([]stri
 // Aggregate runs a database-level aggregation ({aggregate: 1}), such as
 // $currentOp or $documents.
 func (db *Database) Aggregate(ctx context.Context, pipeline any, opts ...AggregateOptions) (*Cursor, error) {
-	return aggregate(ctx, db.client, db.name, "", db.rp, db.rc, db.wc, pipeline, opts)
+	return aggregate(ctx, db.client, db.name, "", db.rp, db.rc, db.wc, db.timeout, pipeline, opts)
 }

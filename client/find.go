@@ -68,6 +68,7 @@ func (c *Collection) Find(ctx context.Context, filter any, opts ...FindOptions) 
 	if o.AwaitData {
 		spec.maxAwait = o.MaxAwaitTime
 	}
+	spec.timeout, spec.tailable, spec.awaitData = c.timeout, o.Tailable, o.Tailable && o.AwaitData
 	return c.client().openCursor(ctx, spec)
 }
 
@@ -162,7 +163,7 @@ func (c *Collection) FindOne(ctx context.Context, filter any, opts ...FindOneOpt
 			res.doc = bson.Raw(bytes.Clone(doc))
 			return nil
 		}}
-	if err := c.client().execute(ctx, op); err != nil {
+	if err := c.execute(ctx, op); err != nil {
 		return SingleResult{err: err}
 	}
 	return res

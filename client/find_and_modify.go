@@ -98,7 +98,7 @@ func (c *Collection) findAndModify(ctx context.Context, filter, change any, kind
 			res.doc = bson.Raw(bytes.Clone(doc))
 			return nil
 		}}
-	if err := c.client().execute(ctx, op); err != nil {
+	if err := c.execute(ctx, op); err != nil {
 		return SingleResult{err: err}
 	}
 	return res

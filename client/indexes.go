@@ -135,7 +135,7 @@ func (iv IndexView) CreateMany(ctx context.Context, models []IndexModel, opts ..
 			}
 			return appendValue(dst, "comment", o.Comment)
 		}}
-	if err := c.client().execute(ctx, op); err != nil {
+	if err := c.execute(ctx, op); err != nil {
 		return nil, err
 	}
 	return names, nil
@@ -260,6 +260,7 @@ func (iv IndexView) List(ctx context.Context, opts ...ListIndexesOptions) (*Curs
 			dst = appendCursorDoc(dst, o.BatchSize)
 			return appendValue(dst, "comment", o.Comment)
 		}}
+	spec.timeout = c.timeout
 	cur, err := c.client().openCursor(ctx, spec)
 	var ce *CommandError
 	if errors.As(err, &ce) && ce.Code == 26 { // NamespaceNotFound
@@ -327,5 +328,5 @@ func (iv IndexView) drop(ctx context.Context, index any, opts []DropIndexesOptio
 			}
 			return appendValue(dst, "comment", o.Comment)
 		}}
-	return c.client().execute(ctx, op)
+	return c.execute(ctx, op)
 }

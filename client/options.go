@@ -97,8 +97,14 @@ type Options struct {
 	RetryWrites *bool
 	RetryReads  *bool
 
-	// Timeout is timeoutMS: the budget of every operation whose context
-	// has no deadline; it also sets maxTimeMS on commands. Zero is none.
+	// Timeout is timeoutMS, the client-side operation timeout: the budget
+	// of each operation, its retries included (a context deadline still
+	// applies: the earlier wins); maxTimeMS is derived from the time left.
+	// Databases, collections, sessions and single operations inherit it
+	// or override it (timeout.go: CollectionOptions.Timeout,
+	// SessionOptions.DefaultTimeout, WithTimeout). Zero is none;
+	// negative is the URI's timeoutMS=0: the rules of timeoutMS
+	// (retries until success) without a time limit.
 	Timeout time.Duration
 	// ServerSelectionTimeout bounds the wait for a suitable server
 	// (default 30s; negative: one attempt without waiting).
@@ -259,7 +265,6 @@ func (o *Options) executor(d driver.Deployment, sessions *session.Pool, clock *s
 		MaxDocumentLength:  o.MaxDocumentLength,
 		RetryWrites:        boolOr(o.RetryWrites, true),
 		RetryReads:         boolOr(o.RetryReads, true),
-		Timeout:            o.Timeout,
 		LocalThreshold:     o.LocalThreshold,
 		HeartbeatFrequency: o.HeartbeatFrequency,
 		ServerAPI:          o.ServerAPI,

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/session"
@@ -16,6 +17,15 @@ import (
 type Session struct {
 	client *Client
 	cs     *session.ClientSession
+	// defaultTimeout is defaultTimeoutMS (nil: unset): the timeoutMS of
+	// commitTransaction, abortTransaction, WithTransaction and EndSession.
+	defaultTimeout *time.Duration
+	// txnCSOT is set during a WithTransaction with a timeoutMS: the
+	// operations of its callback end by txnDeadline (zero: no limit), and
+	// txnTimeout is the timeoutMS an abort gets afresh.
+	txnCSOT     bool
+	txnDeadline time.Time
+	txnTimeout  time.Duration
 }
 
 // SessionOptions configure StartSession; the zero value is a causally
@@ -35,6 +45,10 @@ type SessionOptions struct {
 	// transactions; nil fields take the client's read concern, write
 	// concern and read preference.
 	DefaultTransactionOptions TransactionOptions
+	// DefaultTimeout is defaultTimeoutMS: the timeoutMS of
+	// CommitTransaction, AbortTransaction, WithTransaction and EndSession
+	// (0: no limit); nil takes the client's.
+	DefaultTimeout *time.Duration
 }
 
 // StartSession starts an explicit session. End it with EndSession.
@@ -49,7 +63,11 @@ func (c *Client) StartSession(opts ...SessionOptions) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Session{client: c, cs: cs}, nil
+	s := &Session{client: c, cs: cs, defaultTimeout: c.timeout}
+	if o.DefaultTimeout != nil {
+		s.defaultTimeout = optTimeout(*o.DefaultTimeout)
+	}
+	return s, nil
 }
 
 // EndSession aborts the session's transaction if one is in progress

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/internal/driver"
@@ -70,14 +71,43 @@ func (s *Session) endTransaction(ctx context.Context, kind driver.Kind, name str
 		Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) {
 			return bson.AppendInt32Element(dst, name, 1), nil
 		}}
+	if err := s.applyTimeout(ctx, op, kind == driver.Abort); err != nil {
+		return err
+	}
 	return s.client.x.Execute(ctx, op)
+}
+
+// applyTimeout sets the timeoutMS of a commit or abort: the operation's
+// own (WithTimeout), else the running WithTransaction's deadline (an
+// abort gets its timeoutMS afresh: the transaction must be cleaned up
+// even when the time ran out), else the session's defaultTimeoutMS.
+func (s *Session) applyTimeout(ctx context.Context, op *driver.Operation, abort bool) error {
+	switch {
+	case s.txnCSOT && timeoutFrom(ctx).set:
+		return errors.New("client: WithTimeout cannot override the timeout of a WithTransaction whose session has one")
+	case s.txnCSOT && abort:
+		op.CSOT = true
+		if s.txnTimeout > 0 {
+			op.Deadline = time.Now().Add(s.txnTimeout)
+		}
+		return nil
+	case s.txnCSOT:
+		op.CSOT, op.Deadline = true, s.txnDeadline
+		return nil
+	}
+	return applyTimeout(ctx, op, s.defaultTimeout)
 }
 
 // WithTransaction runs fn in a transaction and commits it, retrying as
 // the convenient transaction API says: the whole transaction again after
 // a TransientTransactionError (from fn or the commit), the commit alone
-// after an UnknownTransactionCommitResult, for up to 120 seconds (or the
-// client's Timeout). fn receives a context that carries the session: run
+// after an UnknownTransactionCommitResult, for up to 120 seconds. With a
+// timeoutMS (WithTimeout on ctx, else the session's DefaultTimeout, else
+// the client's), that bounds the whole call instead: every operation fn
+// runs with the session, and the commit, must end by then (and may not
+// set a WithTimeout of their own: that is an error); an abort after a
+// failure gets the timeoutMS afresh. Operations that do not use the
+// session are not bounded by it. fn receives a context that carries the session: run
 // every operation of the transaction with it, and return their errors
 // unchanged. fn may run several times, so it should have no other side
 // effects. If fn commits or aborts itself, WithTransaction returns.
@@ -95,10 +125,26 @@ func (s *Session) WithTransaction(ctx context.Context, fn func(ctx context.Conte
 		Callback: func(ctx context.Context) error { return driver.Classified(fn(WithSession(ctx, s))) },
 		Commit:   func(ctx context.Context) error { return driver.Classified(s.CommitTransaction(ctx)) },
 		Abort:    s.AbortTransaction,
-		Timeout:  s.client.opts.Timeout,
 	}
 	if len(opts) > 0 {
 		r.Options = &o
+	}
+	// (WithSession(ctx, nil): another session's WithTransaction in ctx
+	// is not this one's.)
+	d, deadline, set, err := resolveTimeout(WithSession(ctx, nil), s.defaultTimeout)
+	if err != nil {
+		return err
+	}
+	if set {
+		r.Timeout = d
+		if d == 0 {
+			r.Timeout = time.Duration(1<<63 - 1) // timeoutMS=0: no limit
+		}
+		s.txnCSOT, s.txnDeadline, s.txnTimeout = true, deadline, d
+		defer func() { s.txnCSOT, s.txnDeadline, s.txnTimeout = false, time.Time{}, 0 }()
+		// The callback's operations take the session's deadline; a
+		// WithTimeout on ctx was this call's, not an override of theirs.
+		ctx = context.WithValue(ctx, timeoutKey{}, opTimeout{})
 	}
 	return driver.Unclassified(session.WithTransaction(ctx, s.cs, r))
 }

@@ -109,7 +109,7 @@ func (c *Collection) update(ctx context.Context, filter, u any, multi, replace b
 	w := writeCommand{name: "update", seq: "updates", ordered: true, retryable: !multi,
 		bypass: o.BypassDocumentValidation, let: o.Let, comment: o.Comment}
 	op := c.writeOperation(w, w.batch([][]byte{stmt}), func(r *driver.Reply) error { return res.read(r.Doc) })
-	err = c.client().execute(ctx, op)
+	err = c.execute(ctx, op)
 	return res, err
 }
 
@@ -213,6 +213,6 @@ func (c *Collection) delete(ctx context.Context, filter any, limit int32, opts [
 		res.DeletedCount, _ = r.Doc.Lookup("n").AsInt64()
 		return nil
 	})
-	err = c.client().execute(ctx, op)
+	err = c.execute(ctx, op)
 	return res, err
 }

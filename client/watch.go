@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"time"
 
 	"github.com/torque-go/torque/changestream"
 	"github.com/torque-go/torque/internal/stream"
@@ -27,25 +28,25 @@ type ChangeEvent = changestream.Event
 // the default. Change streams need a replica set or a sharded cluster.
 func (c *Collection) Watch(ctx context.Context, pipeline any, opts ...ChangeStreamOptions) (*ChangeStream, error) {
 	return c.client().watch(ctx, stream.Target{DB: c.db.name, Coll: c.name, ReadPref: c.rp, ReadConcern: c.rc},
-		pipeline, opts)
+		c.timeout, pipeline, opts)
 }
 
 // Watch opens a change stream on every collection of the database
 // (MongoDB 4.0+): see Collection.Watch.
 func (db *Database) Watch(ctx context.Context, pipeline any, opts ...ChangeStreamOptions) (*ChangeStream, error) {
-	return db.client.watch(ctx, stream.Target{DB: db.name, ReadPref: db.rp, ReadConcern: db.rc}, pipeline, opts)
+	return db.client.watch(ctx, stream.Target{DB: db.name, ReadPref: db.rp, ReadConcern: db.rc}, db.timeout, pipeline, opts)
 }
 
 // Watch opens a change stream on every database of the deployment but
 // admin, local and config (MongoDB 4.0+): see Collection.Watch.
 func (c *Client) Watch(ctx context.Context, pipeline any, opts ...ChangeStreamOptions) (*ChangeStream, error) {
 	return c.watch(ctx, stream.Target{Cluster: true, ReadPref: c.opts.ReadPreference, ReadConcern: c.opts.ReadConcern},
-		pipeline, opts)
+		c.timeout, pipeline, opts)
 }
 
 // watch opens the stream with the explicit session of ctx, if any; the
 // stream keeps using that session for its getMores and resumes.
-func (c *Client) watch(ctx context.Context, t stream.Target, pipeline any, opts []ChangeStreamOptions) (*ChangeStream, error) {
+func (c *Client) watch(ctx context.Context, t stream.Target, timeout *time.Duration, pipeline any, opts []ChangeStreamOptions) (*ChangeStream, error) {
 	o, err := single(opts)
 	if err != nil {
 		return nil, err
@@ -62,7 +63,11 @@ func (c *Client) watch(ctx context.Context, t stream.Target, pipeline any, opts 
 		}
 		t.Session = s.cs
 	}
-	st, err := stream.Open(ctx, c.x, t, pipeline, o)
+	x, err := watchExecutor(ctx, c.x, timeout, o.MaxAwaitTime)
+	if err != nil {
+		return nil, err
+	}
+	st, err := stream.Open(ctx, x, t, pipeline, o)
 	if err != nil {
 		return nil, err
 	}

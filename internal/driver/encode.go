@@ -121,14 +121,16 @@ func (x *Executor) appendReadPrefFor(dst []byte, op *Operation, srv Server, desc
 	return dst
 }
 
-// appendMaxTime appends maxTimeMS: the operation's own, or, under a
-// client-wide timeout, what is left of the deadline less the server's
-// minimum round trip. With nothing left it fails before sending.
+// appendMaxTime appends maxTimeMS: under CSOT what is left of the
+// deadline less the server's minimum round trip (nothing with no deadline:
+// timeoutMS=0), failing before sending when that is under a millisecond;
+// else the operation's own. A getMore's MaxTime (maxAwaitTimeMS) is
+// always its own.
 func (x *Executor) appendMaxTime(ctx context.Context, dst []byte, op *Operation, desc *topology.ServerDescription) ([]byte, error) {
-	if op.MaxTime > 0 {
+	if op.MaxTime > 0 && (!op.CSOT || op.Kind == GetMore) {
 		return bson.AppendInt64Element(dst, "maxTimeMS", max(op.MaxTime.Milliseconds(), 1)), nil
 	}
-	if x.Timeout <= 0 || op.OmitMaxTime || op.Kind == Write && !op.WriteConcern.Acknowledged() {
+	if !op.CSOT || op.OmitMaxTime || op.Kind == Write && !op.WriteConcern.Acknowledged() {
 		return dst, nil
 	}
 	deadline, ok := ctx.Deadline()
@@ -137,7 +139,7 @@ func (x *Executor) appendMaxTime(ctx context.Context, dst []byte, op *Operation,
 	}
 	left := time.Until(deadline) - desc.MinRTT
 	if left < time.Millisecond {
-		return dst, fmt.Errorf("driver: %s: %w: the time left (less the server's round trip) is under 1ms", op.Name, context.DeadlineExceeded)
+		return dst, timeoutBeforeSend(op.Name)
 	}
 	return bson.AppendInt64Element(dst, "maxTimeMS", left.Milliseconds()), nil
 }

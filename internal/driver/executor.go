@@ -32,9 +32,6 @@ type Executor struct {
 
 	RetryWrites bool
 	RetryReads  bool
-	// Timeout is the client-wide timeoutMS: applied when ctx has no
-	// deadline, and the source of maxTimeMS. Zero is none.
-	Timeout time.Duration
 	// LocalThreshold and HeartbeatFrequency go into selection criteria.
 	LocalThreshold     time.Duration
 	HeartbeatFrequency time.Duration
@@ -75,15 +72,13 @@ type execution struct {
 	preFrom int
 }
 
-// Execute runs op: once, or once per batch of op.Batch. A client-wide
-// Timeout bounds it when ctx has no deadline.
+// Execute runs op: once, or once per batch of op.Batch. op.Deadline,
+// when set, bounds it (with ctx's own deadline: the earlier wins).
 func (x *Executor) Execute(ctx context.Context, op *Operation) error {
-	if x.Timeout > 0 {
-		if _, ok := ctx.Deadline(); !ok {
-			var cancel context.CancelFunc
-			ctx, cancel = context.WithTimeout(ctx, x.Timeout)
-			defer cancel()
-		}
+	if !op.Deadline.IsZero() {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, op.Deadline)
+		defer cancel()
 	}
 	ex := &execution{op: op, sess: op.Session}
 	if ex.sess != nil && op.Kind != Commit && op.Kind != Abort {
@@ -104,45 +99,55 @@ func (x *Executor) Execute(ctx context.Context, op *Operation) error {
 	return x.runBatches(ctx, ex)
 }
 
-// run is one command with at most one retry: select, check out, send,
-// classify; then the retry rules; then the reply handler.
+// run is one command with its retries (one, or under CSOT as many as
+// the time allows: see lastAttempt): select, check out, send, classify;
+// then the retry rules; then the reply handler.
 func (x *Executor) run(ctx context.Context, ex *execution) error {
 	ex.prepared = false
 	var first error
 	var firstReply *Reply
 	var failed []topology.Address
-	for attempt := 0; attempt < 2; attempt++ {
+	for attempt := 0; ; attempt++ {
 		srv, err := x.selectServer(ctx, ex, failed)
 		if err != nil {
-			if first != nil {
+			if first != nil && !(ex.op.CSOT && IsTimeout(err)) {
 				return x.finish(ex, firstReply, first)
 			}
+			firstReply.release()
 			return x.finish(ex, nil, err)
 		}
 		x.pin(ex, srv)
 		desc := srv.Description()
-		if attempt == 1 && !x.supportsRetry(ex, &desc) {
+		if attempt > 0 && !x.supportsRetry(ex, &desc) {
 			x.done(ex, srv)
 			return x.finish(ex, firstReply, first)
 		}
 		reply, err := x.attempt(ctx, ex, srv)
 		x.done(ex, srv)
 		x.labelRetryableWrite(ex, err, &desc)
-		if err == nil || attempt == 1 || !x.retryable(ex, err) {
-			if attempt == 1 && err != nil && HasLabel(err, LabelNoWritesPerformed) {
+		retry := err != nil && x.retryable(ex, err)
+		if !retry || x.lastAttempt(ctx, ex, attempt) {
+			if retry {
+				err = timedOutRetrying(ctx, ex, err)
+			}
+			if attempt > 0 && err != nil && HasLabel(err, LabelNoWritesPerformed) && first != nil {
 				reply.release()
 				return x.finish(ex, firstReply, first)
 			}
 			firstReply.release()
 			return x.finish(ex, reply, err)
 		}
-		first, firstReply = err, reply
+		if first == nil || !HasLabel(err, LabelNoWritesPerformed) {
+			firstReply.release()
+			first, firstReply = err, reply
+		} else {
+			reply.release()
+		}
 		failed = append(failed, desc.Addr)
 		if ex.sess != nil && (ex.op.Kind == Commit || ex.op.Kind == Abort) {
 			ex.sess.Unpin() // a retried commit or abort selects its server afresh
 		}
 	}
-	return first // not reached
 }
 
 // done ends the operation's use of a selected (not pinned) server.

@@ -6,7 +6,6 @@ import (
 	"io"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/session"
@@ -365,31 +364,6 @@ func TestMonitoringAndRedaction(t *testing.T) {
 	}
 	if len(rec.started[3].Command) == 5 || len(rec.succeeded[2].Reply) == 5 {
 		t.Error("plain hello redacted")
-	}
-}
-
-func TestTimeoutSetsMaxTimeMS(t *testing.T) {
-	d := newFake(topology.ReplicaSetWithPrimary, topology.RSPrimary)
-	var log cmdLog
-	d.handle(func(addr topology.Address, cmd bson.Raw) (bson.Raw, bool, error) {
-		log.add(addr, cmd)
-		return okDoc(t), true, nil
-	})
-	x := newExecutor(d)
-	x.Timeout = 10 * time.Second
-	if err := x.Execute(context.Background(), simpleOp(t, "find", Read, bson.D{bson.KV("find", "c")})); err != nil {
-		t.Fatal(err)
-	}
-	ms, ok := log.cmds[0].Lookup("maxTimeMS").AsInt64()
-	if !ok || ms <= 0 || ms > 10000 {
-		t.Errorf("maxTimeMS = %d, %v; want within (0, 10000]", ms, ok)
-	}
-	x.Timeout = 0
-	if err := x.Execute(context.Background(), simpleOp(t, "find", Read, bson.D{bson.KV("find", "c")})); err != nil {
-		t.Fatal(err)
-	}
-	if !log.cmds[1].Lookup("maxTimeMS").IsZero() {
-		t.Error("maxTimeMS sent without a client timeout")
 	}
 }
 

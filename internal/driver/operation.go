@@ -123,9 +123,21 @@ type Operation struct {
 	PinConn bool
 
 	// MaxTime is an explicit maxTimeMS; zero derives one from the timeout
-	// when the client has a timeoutMS, unless OmitMaxTime.
+	// when the operation has a timeoutMS (CSOT), unless OmitMaxTime. Under
+	// CSOT an explicit MaxTime is ignored (the deprecated option gives way
+	// to timeoutMS), but for a getMore's (maxAwaitTimeMS).
 	MaxTime     time.Duration
 	OmitMaxTime bool
+
+	// CSOT says a client-side operation timeout (timeoutMS) applies, set
+	// at some level, 0 included: maxTimeMS is derived from the time left
+	// before ctx's deadline, and a retryable failure is retried as often
+	// as the rules allow until that deadline (forever with timeoutMS=0),
+	// not once. Deadline, when not zero, is the operation's own end; the
+	// earlier of it and ctx's deadline wins. Both are zero without
+	// timeoutMS: one retry, no derived maxTimeMS (see csot.go).
+	CSOT     bool
+	Deadline time.Time
 }
 
 // Batch is the documents of a write, sent as the document sequence

@@ -1,0 +1,48 @@
+package driver
+
+import (
+	"context"
+	"fmt"
+)
+
+// The client-side operation timeout (timeoutMS, the CSOT specification)
+// in the executor. The caller (package client) resolves which level's
+// timeoutMS applies — the operation's, a withTransaction's, the
+// collection's, the database's, the client's — and sets Operation.CSOT
+// and Operation.Deadline. The executor then:
+//   - bounds the whole operation, selection, checkout, every retry and
+//     batch included, by the deadline (Execute);
+//   - derives maxTimeMS from the time left less the server's minimum
+//     RTT, and fails before sending when less than a millisecond would
+//     be left (appendMaxTime in encode.go);
+//   - retries a retryable failure as often as the rules allow until the
+//     deadline passes, instead of once (lastAttempt).
+//
+// Without timeoutMS none of this costs more than a bool test.
+
+// lastAttempt reports whether the attempt just made must be the last:
+// the first retry is, without CSOT; under CSOT only the end of ctx (its
+// deadline) stops the retries.
+func (x *Executor) lastAttempt(ctx context.Context, ex *execution, attempt int) bool {
+	if !ex.op.CSOT {
+		return attempt >= 1
+	}
+	return ctx.Err() != nil
+}
+
+// timeoutBeforeSend is the error of an operation whose time left cannot
+// cover the server's round trip: a timeout (IsTimeout, and
+// errors.Is(err, context.DeadlineExceeded)) raised with nothing sent.
+func timeoutBeforeSend(op string) error {
+	return fmt.Errorf("driver: %s: %w: timeoutMS leaves under 1ms once the server's round trip is taken off (nothing sent)", op, context.DeadlineExceeded)
+}
+
+// timedOutRetrying makes the retryable error of the last attempt, if the
+// CSOT deadline passed, a timeout: the spec wants a timeout error once the
+// time is up, and the server's error stays reachable with errors.As.
+func timedOutRetrying(ctx context.Context, ex *execution, err error) error {
+	if err == nil || !ex.op.CSOT || ctx.Err() == nil || IsTimeout(err) {
+		return err
+	}
+	return fmt.Errorf("driver: %s: timeoutMS expired while retrying: %w (%w)", ex.op.Name, context.DeadlineExceeded, err)
+}
