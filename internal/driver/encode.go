@@ -130,8 +130,8 @@ func (x *Executor) appendMaxTime(ctx context.Context, dst []byte, op *Operation,
 	if op.MaxTime > 0 && (!op.CSOT || op.Kind == GetMore) {
 		return bson.AppendInt64Element(dst, "maxTimeMS", max(op.MaxTime.Milliseconds(), 1)), nil
 	}
-	if !op.CSOT || op.OmitMaxTime || op.Kind == Write && !op.WriteConcern.Acknowledged() {
-		return dst, nil
+	if !op.CSOT || op.Deadline.IsZero() || op.OmitMaxTime || op.Kind == Write && !op.WriteConcern.Acknowledged() {
+		return dst, nil // timeoutMS=0: no limit, no maxTimeMS
 	}
 	deadline, ok := ctx.Deadline()
 	if !ok {

@@ -50,8 +50,9 @@ type clientEntity struct {
 	events []event
 	hidden map[int64]bool // request ids of redacted commands not recorded
 	// checkedOut counts connections checked out and not yet checked in
-	// (assertNumberConnectionsCheckedOut).
-	checkedOut int
+	// (assertNumberConnectionsCheckedOut); ready those made ready
+	// (awaitMinPoolSizeMS).
+	checkedOut, ready int
 	// failPointAddr is the server of the last configureFailPoint sent.
 	failPointAddr string
 	// logs records the log messages (observeLogMessages).
@@ -130,6 +131,8 @@ func (c *clientEntity) poolMonitor(e pool.Event) {
 		c.checkedOut++
 	case pool.ConnectionCheckedIn:
 		c.checkedOut--
+	case pool.ConnectionReady:
+		c.ready++
 	}
 	c.mu.Unlock()
 	c.record(event{kind: cmapKinds[e.Type], address: e.Address, reason: e.Reason,
@@ -171,6 +174,7 @@ func (r *run) createClient(ctx context.Context, id string, spec bson.Raw) error 
 		s, _ := v.StringValue()
 		ce.ignore[s] = true
 	}
+	awaitPool := a.millis("awaitMinPoolSizeMS")
 	uri, err := withURIOptions(r.tg.uri(multiple), a.doc("uriOptions"))
 	if err != nil {
 		return err
@@ -192,6 +196,9 @@ func (r *run) createClient(ctx context.Context, id string, spec bson.Raw) error 
 	}
 	ce.Client = c
 	r.entities.clients[id] = ce
+	if n := minPoolSize(a.doc("uriOptions")); awaitPool > 0 && n > 0 {
+		return ce.awaitMinPoolSize(ctx, awaitPool, n)
+	}
 	return nil
 }
 

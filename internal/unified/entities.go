@@ -168,6 +168,7 @@ func collectionOptions(doc bson.Raw) (o client.CollectionOptions, unack bool, er
 		}
 		o.ReadPreference = &p
 	}
+	o.Timeout = entityTimeout(a, "timeoutMS")
 	return o, unack, a.done()
 }
 

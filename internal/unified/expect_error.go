@@ -36,6 +36,8 @@ func (r *run) checkError(exp bson.Raw, out outcome) error {
 		var bad error
 		switch key {
 		case "isError":
+		case "isTimeoutError":
+			bad = checkTimeoutError(v, err)
 		case "isClientError":
 			want, _ := v.Boolean()
 			if want == isServer {

@@ -68,6 +68,9 @@ func (r *run) execute(ctx context.Context, name, object string, a *args) outcome
 	if err != nil {
 		return outcome{err: err}
 	}
+	if ctx, err = withTimeoutArgs(ctx, a); err != nil {
+		return outcome{err: err}
+	}
 	if s, ok := r.entities.sessions[object]; ok {
 		return r.sessionOp(ctx, object, s, name, a)
 	}

@@ -37,6 +37,7 @@ func (r *run) createSession(id string, spec bson.Raw) error {
 		}
 		o.SnapshotTime = &bson.Timestamp{T: t, I: i}
 	}
+	o.DefaultTimeout = entityTimeout(so, "defaultTimeoutMS")
 	if d := so.doc("defaultTransactionOptions"); d != nil {
 		to, err := transactionOptions(newArgs(d))
 		if err != nil {

@@ -29,6 +29,8 @@ func (r *run) testRunnerOp(ctx context.Context, name string, a *args) outcome {
 		return outcome{err: r.assertSession(name, a)}
 	case "assertNumberConnectionsCheckedOut":
 		return outcome{err: r.assertCheckedOut(a)}
+	case "wait":
+		return outcome{err: wait(ctx, a)}
 	}
 	return outcome{err: fmt.Errorf("%w: testRunner operation %q", errUnsupportedOp, name)}
 }
