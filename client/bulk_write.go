@@ -144,6 +144,8 @@ func (c *Collection) BulkWrite(ctx context.Context, models []WriteModel, opts ..
 	sess := sessionFrom(ctx)
 	res.Acknowledged = c.wc.Acknowledged() || sess != nil && sess.InTransaction()
 	var all *WriteException
+	ctx, cancel := c.TimeoutContext(ctx) // one timeoutMS for every command
+	defer cancel()
 	for k, r := range runs {
 		err := c.execute(ctx, c.bulkOperation(r, &o, &res))
 		if err == nil {

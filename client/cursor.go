@@ -339,7 +339,7 @@ func (cur *Cursor) Close(ctx context.Context) error {
 	if cur.id != 0 && cur.srv != nil {
 		id := cur.id
 		op := &driver.Operation{Name: "killCursors", DB: cur.db, Kind: driver.GetMore, Server: cur.srv, Conn: cur.conn, Session: cur.sess,
-			OmitMaxTime: true, CSOT: cur.tm.set, Deadline: cur.tm.closeDeadline(ctx),
+			OmitMaxTime: !cur.tm.set, CSOT: cur.tm.set, Deadline: cur.tm.closeDeadline(ctx),
 			Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) {
 				dst = bson.AppendStringElement(dst, "killCursors", cur.coll)
 				start, dst := bson.AppendArrayElementStart(dst, "cursors")

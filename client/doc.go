@@ -143,4 +143,7 @@
 //	change_stream.go    ChangeStream: Next, TryNext, Decode, Iter, Close,
 //	                    SetMaxAwaitTime, SetBatchSize
 //	transaction.go      transactions: StartTransaction, Commit, Abort, WithTransaction
+//	timeout.go          timeoutMS (CSOT): the levels that set it, WithTimeout,
+//	                    WithTimeoutMode, TimeoutContext
+//	cursor_timeout.go   timeoutMS on cursors (timeout modes) and change streams
 package client

@@ -146,3 +146,24 @@ func TimeoutFrom(ctx context.Context) (time.Duration, bool) {
 	t := timeoutFrom(ctx)
 	return t.d, t.set
 }
+
+// TimeoutContext returns ctx bounded by the timeoutMS an operation on c
+// would get (WithTimeout in ctx, else c's), for a sequence of operations
+// that must share that one timeout: BulkWrite's commands, a GridFS upload
+// or download. Call cancel when done. Without a timeoutMS, or inside a
+// WithTransaction whose session has one (its deadline already bounds
+// them), ctx comes back as it is.
+func (c *Collection) TimeoutContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if s := sessionFrom(ctx); s != nil && s.txnCSOT {
+		return ctx, func() {}
+	}
+	d, deadline, set, err := resolveTimeout(ctx, c.timeout)
+	if err != nil || !set {
+		return ctx, func() {} // a bad timeoutMS fails the operations themselves
+	}
+	ctx = WithTimeout(ctx, d)
+	if deadline.IsZero() {
+		return ctx, func() {}
+	}
+	return context.WithDeadline(ctx, deadline)
+}

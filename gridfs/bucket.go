@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/client"
@@ -27,6 +28,9 @@ type BucketOptions struct {
 	WriteConcern   *client.WriteConcern
 	ReadConcern    *client.ReadConcern
 	ReadPreference *client.ReadPref
+	// Timeout is the bucket's timeoutMS (nil: the database's): it bounds
+	// each method whole, and each stream from its opening to its Close.
+	Timeout *time.Duration
 }
 
 // Bucket is a GridFS bucket: files split into chunks, stored in two
@@ -64,7 +68,7 @@ func NewBucket(db *client.Database, opts ...BucketOptions) (*Bucket, error) {
 	if o.ChunkSize == 0 {
 		o.ChunkSize = DefaultChunkSize
 	}
-	co := client.CollectionOptions{ReadPreference: o.ReadPreference, ReadConcern: o.ReadConcern, WriteConcern: o.WriteConcern}
+	co := client.CollectionOptions{ReadPreference: o.ReadPreference, ReadConcern: o.ReadConcern, WriteConcern: o.WriteConcern, Timeout: o.Timeout}
 	return &Bucket{
 		name:      o.Name,
 		chunkSize: o.ChunkSize,
@@ -93,6 +97,8 @@ func (b *Bucket) Find(ctx context.Context, filter any, opts ...client.FindOption
 // stop finding it), then its chunks. When there is no such file it still
 // deletes any orphaned chunks, and returns ErrFileNotFound.
 func (b *Bucket) Delete(ctx context.Context, id any) error {
+	ctx, cancel := b.bound(ctx)
+	defer cancel()
 	idv, err := fileID(id)
 	if err != nil {
 		return err
@@ -113,6 +119,8 @@ func (b *Bucket) Delete(ctx context.Context, id any) error {
 // DeleteByName deletes every revision of the file filename, or returns
 // ErrFileNotFound when there is none.
 func (b *Bucket) DeleteByName(ctx context.Context, filename string) error {
+	ctx, cancel := b.bound(ctx)
+	defer cancel()
 	cur, err := b.files.Find(ctx, bson.D{bson.KV("filename", filename)}, client.FindOptions{Projection: bson.D{bson.KV("_id", 1)}})
 	if err != nil {
 		return err
@@ -139,6 +147,8 @@ func (b *Bucket) DeleteByName(ctx context.Context, filename string) error {
 
 // Rename sets the filename of the file id, or returns ErrFileNotFound.
 func (b *Bucket) Rename(ctx context.Context, id any, newName string) error {
+	ctx, cancel := b.bound(ctx)
+	defer cancel()
 	idv, err := fileID(id)
 	if err != nil {
 		return err
@@ -169,6 +179,8 @@ func (b *Bucket) RenameByName(ctx context.Context, filename, newName string) err
 // Drop drops the files collection, then the chunks collection. The next
 // upload makes the indexes again.
 func (b *Bucket) Drop(ctx context.Context) error {
+	ctx, cancel := b.bound(ctx)
+	defer cancel()
 	b.mu.Lock()
 	b.indexed = false
 	b.mu.Unlock()

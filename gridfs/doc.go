@@ -51,4 +51,5 @@
 //	download.go  DownloadStream, OpenDownloadStream, ByName, DownloadToStream; chunk checks
 //	file.go      File, the files document
 //	errors.go    ErrFileNotFound, ChunkError and its kinds
+//	timeout.go   timeoutMS: one bound per method and per stream
 package gridfs

@@ -17,9 +17,10 @@ import (
 // goroutine at a time; its I/O runs under the context it was opened with.
 // Close it to release its cursor.
 type DownloadStream struct {
-	b    *Bucket
-	ctx  context.Context
-	file File
+	b      *Bucket
+	ctx    context.Context
+	cancel context.CancelFunc // ends the stream's timeoutMS (timeout.go)
+	file   File
 
 	cur   *client.Cursor // over the chunks from number next on; nil until needed
 	next  int64          // the chunk number cur gives next
@@ -33,6 +34,11 @@ type DownloadStream struct {
 // OpenDownloadStream opens the file id for reading, or returns an error
 // wrapping ErrFileNotFound.
 func (b *Bucket) OpenDownloadStream(ctx context.Context, id any) (*DownloadStream, error) {
+	ctx, cancel := b.bound(ctx)
+	return withCancel(b.openDownload(ctx, id))(cancel)
+}
+
+func (b *Bucket) openDownload(ctx context.Context, id any) (*DownloadStream, error) {
 	idv, err := fileID(id)
 	if err != nil {
 		return nil, err
@@ -49,6 +55,11 @@ func (b *Bucket) OpenDownloadStream(ctx context.Context, id any) (*DownloadStrea
 // original, 1 the first revision, ...; -1 the latest, -2 the one before.
 // No such file, or no such revision, is an error wrapping ErrFileNotFound.
 func (b *Bucket) OpenDownloadStreamByName(ctx context.Context, filename string, revision int) (*DownloadStream, error) {
+	ctx, cancel := b.bound(ctx)
+	return withCancel(b.openDownloadByName(ctx, filename, revision))(cancel)
+}
+
+func (b *Bucket) openDownloadByName(ctx context.Context, filename string, revision int) (*DownloadStream, error) {
 	byName := bson.D{bson.KV("filename", filename)}
 	o := client.FindOneOptions{Sort: bson.D{bson.KV("uploadDate", 1)}, Skip: int64(revision)}
 	if revision < 0 {
@@ -166,7 +177,11 @@ func (d *DownloadStream) Close() error {
 		return nil
 	}
 	d.done = true
-	return d.closeCursor()
+	err := d.closeCursor()
+	if d.cancel != nil {
+		d.cancel()
+	}
+	return err
 }
 
 func (d *DownloadStream) closeCursor() error {

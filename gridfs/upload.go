@@ -33,6 +33,7 @@ var batchBytes = 4 << 20
 type UploadStream struct {
 	b         *Bucket
 	ctx       context.Context
+	cancel    context.CancelFunc // ends the stream's timeoutMS (timeout.go)
 	id        bson.RawValue
 	goID      any
 	filename  string
@@ -57,6 +58,17 @@ func (b *Bucket) OpenUploadStream(ctx context.Context, filename string, opts ...
 // OpenUploadStreamWithID starts a file with the id given (any BSON value
 // but an array; unique in the bucket).
 func (b *Bucket) OpenUploadStreamWithID(ctx context.Context, id any, filename string, opts ...UploadOptions) (*UploadStream, error) {
+	ctx, cancel := b.bound(ctx)
+	u, err := b.openUpload(ctx, id, filename, opts)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	u.cancel = cancel
+	return u, nil
+}
+
+func (b *Bucket) openUpload(ctx context.Context, id any, filename string, opts []UploadOptions) (*UploadStream, error) {
 	var o UploadOptions
 	switch len(opts) {
 	case 0:
@@ -204,6 +216,7 @@ func (u *UploadStream) Close() error {
 	}
 	u.done = true
 	_, err := u.b.files.InsertOne(u.ctx, u.filesDoc())
+	u.cancel()
 	return err
 }
 
@@ -230,6 +243,7 @@ func (u *UploadStream) Abort() error {
 	u.done = true
 	u.buf = nil
 	_, err := u.b.chunks.DeleteMany(u.ctx, eqFilter("files_id", u.id))
+	u.cancel()
 	return err
 }
 

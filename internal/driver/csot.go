@@ -3,6 +3,8 @@ package driver
 import (
 	"context"
 	"fmt"
+
+	"github.com/torque-go/torque/session"
 )
 
 // The client-side operation timeout (timeoutMS, the CSOT specification)
@@ -45,4 +47,14 @@ func timedOutRetrying(ctx context.Context, ex *execution, err error) error {
 		return err
 	}
 	return fmt.Errorf("driver: %s: timeoutMS expired while retrying: %w (%w)", ex.op.Name, context.DeadlineExceeded, err)
+}
+
+// csotWriteConcern is the operation's write concern, without wtimeout
+// under a timeoutMS: the deprecated wTimeoutMS gives way to it.
+func csotWriteConcern(op *Operation) session.WriteConcern {
+	wc := op.WriteConcern
+	if op.CSOT {
+		wc.WTimeout = 0
+	}
+	return wc
 }

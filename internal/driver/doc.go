@@ -70,10 +70,12 @@
 //
 // # Timeouts
 //
-// Every stage honours ctx. Executor.Timeout (timeoutMS) bounds operations
-// whose ctx has no deadline and, when set, sends maxTimeMS = the time left
-// less the server's minimum RTT (an operation with under a millisecond
-// left fails before sending). When a deadline or cancellation interrupts a
+// Every stage honours ctx. Under a client-side operation timeout
+// (Operation.CSOT and Deadline, resolved by package client from timeoutMS;
+// csot.go) the deadline bounds the whole operation, maxTimeMS = the time
+// left less the server's minimum RTT (an operation with under a
+// millisecond left fails before sending), wTimeoutMS is dropped, and
+// retryable failures are retried until the deadline rather than once. When a deadline or cancellation interrupts a
 // round trip after the request went out, the reply is still due on that
 // connection: the executor closes the connection rather than draining it,
 // so no goroutine outlives the operation and no later operation can read a
@@ -102,6 +104,7 @@
 //	               retryable, labelRetryableWrite
 //	encode.go      the OP_MSG and its fields, maxTimeMS, and the split of
 //	               batches (appendBatch, encodeRest)
+//	csot.go        timeoutMS: retries until the deadline, the timeout errors
 //	server_api.go  appendServerAPI: the Stable API fields
 //	roundtrip.go   the round trip, classification, SDAM feedback, times
 //	reauth.go      ReauthenticationRequired (391): reauthenticate the

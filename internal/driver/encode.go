@@ -101,7 +101,7 @@ func (x *Executor) appendSession(dst []byte, ex *execution, desc *topology.Serve
 	dst = f.Append(dst)
 	inTxn := ex.sess != nil && ex.sess.InTransaction()
 	if !inTxn && f.WriteConcern == nil && (op.Kind == Write || op.Kind == Command) {
-		dst = appendWriteConcern(dst, op.WriteConcern)
+		dst = appendWriteConcern(dst, csotWriteConcern(op))
 	}
 	return dst, nil
 }

@@ -10,7 +10,7 @@ import (
 // The retry rules of the retryable-writes and retryable-reads
 // specifications, each where it is applied. The loop itself is run
 // (executor.go): at most two attempts, the second on a newly selected
-// server.
+// server; under a timeoutMS (CSOT), attempts until the deadline.
 //
 //	rule (spec)                                          where
 //	-----------------------------------------------------------------------------
@@ -39,6 +39,10 @@ import (
 //	retry fails with NoWritesPerformed: return the       run
 //	  first error
 //	a retried commit or abort selects its server afresh  run (Unpin)
+//	timeoutMS (CSOT): retry until the deadline, not      lastAttempt, timedOutRetrying
+//	  once; the time running out is a timeout error        (csot.go)
+//	retries fail with NoWritesPerformed: return the      run (first)
+//	  latest error without it
 
 // prepare starts an implicit session when the server supports sessions,
 // takes a server session, and decides, once, whether the operation may be

@@ -191,17 +191,19 @@ func listIndexNames(ctx context.Context, c *collEntity, a *args) outcome {
 
 func dropIndex(ctx context.Context, c *collEntity, a *args) outcome {
 	name := a.str("name")
+	o := client.DropIndexesOptions{MaxTime: a.millis("maxTimeMS")}
 	if bad := argErr(a); bad != nil {
 		return *bad
 	}
-	return outcome{err: c.Indexes().DropOne(ctx, name)}
+	return outcome{err: c.Indexes().DropOne(ctx, name, o)}
 }
 
 func dropIndexes(ctx context.Context, c *collEntity, a *args) outcome {
+	o := client.DropIndexesOptions{MaxTime: a.millis("maxTimeMS")}
 	if bad := argErr(a); bad != nil {
 		return *bad
 	}
-	return outcome{err: c.Indexes().DropAll(ctx)}
+	return outcome{err: c.Indexes().DropAll(ctx, o)}
 }
 
 // nameList turns a list of names into an array result.

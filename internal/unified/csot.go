@@ -97,3 +97,19 @@ func checkTimeoutError(v bson.RawValue, err error) error {
 	}
 	return nil
 }
+
+// cursorTypeArgs reads find's cursorType (tailable, tailableAwait) and
+// maxAwaitTimeMS.
+func cursorTypeArgs(a *args, o *client.FindOptions) {
+	switch t := a.str("cursorType"); t {
+	case "":
+	case "tailable":
+		o.Tailable = true
+	case "tailableAwait":
+		o.Tailable, o.AwaitData = true, true
+	case "nonTailable":
+	default:
+		a.errs = append(a.errs, fmt.Errorf("cursorType %q: want tailable, tailableAwait or nonTailable", t))
+	}
+	o.MaxAwaitTime = a.millis("maxAwaitTimeMS")
+}

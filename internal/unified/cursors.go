@@ -127,6 +127,7 @@ func createFindCursor(ctx context.Context, c *collEntity, a *args) outcome {
 	filter := a.docOrNil("filter")
 	o := client.FindOptions{Sort: a.docOrNil("sort"), Limit: a.int64("limit"),
 		BatchSize: int32(a.int64("batchSize")), Comment: a.value("comment")}
+	cursorTypeArgs(a, &o)
 	if bad := argErr(a); bad != nil {
 		return *bad
 	}

@@ -204,6 +204,8 @@
 //	search_indexes.go the search index operations
 //	modify_collection.go modifyCollection (collMod)
 //	testrunner.go    testRunner operations
+//	csot.go          timeoutMS and timeoutMode arguments, entity timeouts,
+//	                 awaitMinPoolSizeMS, isTimeoutError, cursorType, wait
 //	match.go         the matching rules and special operators
 //	expect_error.go  expectError
 //	events.go        expectEvents

@@ -167,6 +167,7 @@ func find(ctx context.Context, c *collEntity, a *args) outcome {
 		Hint: a.hint(), Collation: a.collation(), MaxTime: a.millis("maxTimeMS"), Comment: a.value("comment"),
 		AllowDiskUse: a.boolPtr("allowDiskUse"), Let: a.docOrNil("let"), Min: a.docOrNil("min"),
 		Max: a.docOrNil("max"), ReturnKey: a.boolean("returnKey"), ShowRecordID: a.boolean("showRecordId")}
+	cursorTypeArgs(a, &o)
 	if bad := argErr(a); bad != nil {
 		return *bad
 	}
@@ -188,7 +189,8 @@ func findOne(ctx context.Context, c *collEntity, a *args) outcome {
 func aggregateOptions(a *args) client.AggregateOptions {
 	return client.AggregateOptions{AllowDiskUse: a.boolPtr("allowDiskUse"), BatchSize: int32(a.int64("batchSize")),
 		BypassDocumentValidation: a.boolPtr("bypassDocumentValidation"), Collation: a.collation(),
-		MaxTime: a.millis("maxTimeMS"), Comment: a.value("comment"), Hint: a.hint(), Let: a.docOrNil("let")}
+		MaxTime: a.millis("maxTimeMS"), Comment: a.value("comment"), Hint: a.hint(), Let: a.docOrNil("let"),
+		MaxAwaitTime: a.millis("maxAwaitTimeMS")}
 }
 
 func aggregateColl(ctx context.Context, c *collEntity, a *args) outcome {
@@ -276,10 +278,11 @@ func distinct(ctx context.Context, c *collEntity, a *args) outcome {
 func createIndex(ctx context.Context, c *collEntity, a *args) outcome {
 	m := client.IndexModel{Keys: a.docOrNil("keys"),
 		Options: client.IndexOptions{Name: a.str("name"), Unique: a.boolean("unique")}}
+	o := client.CreateIndexesOptions{MaxTime: a.millis("maxTimeMS")}
 	if bad := argErr(a); bad != nil {
 		return *bad
 	}
-	name, err := c.Indexes().CreateOne(ctx, m)
+	name, err := c.Indexes().CreateOne(ctx, m, o)
 	if err != nil {
 		return outcome{err: err}
 	}
