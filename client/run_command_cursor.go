@@ -63,5 +63,6 @@ func (db *Database) RunCommandCursor(ctx context.Context, cmd any, opts ...RunCo
 			return nil, err
 		}
 	}
+	spec.timeout = db.timeout
 	return db.client.openCursor(ctx, spec)
 }

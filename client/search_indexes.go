@@ -95,7 +95,7 @@ func (v SearchIndexView) CreateMany(ctx context.Context, models []SearchIndexMod
 			}
 			return nil
 		}}
-	if err := c.client().execute(ctx, op); err != nil {
+	if err := c.execute(ctx, op); err != nil {
 		return nil, err
 	}
 	return names, nil
@@ -173,5 +173,5 @@ func (v SearchIndexView) run(ctx context.Context, cmd string, build func(dst []b
 		Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) {
 			return build(bson.AppendStringElement(dst, cmd, c.name)), nil
 		}}
-	return c.client().execute(ctx, op)
+	return c.execute(ctx, op)
 }

@@ -57,9 +57,9 @@ var csotMongotest = spectest.Skips{
 	"deprecated-options/abortTransaction ignores wTimeoutMS if timeoutMS is set":       csotCommitFields,
 	"deprecated-options/withTransaction ignores wTimeoutMS if timeoutMS is set":        csotCommitFields,
 
-	"runCursorCommand/*": "torque has no runCursorCommand (RunCommandCursor is issue 16's ops work); the tailable cases also need capped collections",
-	"gridfs-find/*":      "the runner has no bucket find operation yet (gridfs.Bucket.Find exists)",
-	"waitQueueTimeout/*": "the runner has no thread entities",
+	"runCursorCommand/Tailable cursor*": csotTailable,
+	"gridfs-find/*":                     "the runner has no bucket find operation yet (gridfs.Bucket.Find exists)",
+	"waitQueueTimeout/*":                "the runner has no thread entities",
 	"change-streams/timeoutMS applies to full resume attempt in a next call":                                                                                              "torque's change stream gives each command of a resume its own timeoutMS, not one for the whole next call (the stream's resume loop lives in package changestream)",
 	"convenient-transactions/withTransaction surfaces a timeout after exhausting transient transaction retries, retaining the last transient error as the timeout cause.": "session.TimeoutError is not a net.Error (no Temporary method), so IsTimeout misses it: to fix in package session/driver's IsTimeout",
 	"command-execution/command is not sent if RTT is greater than timeoutMS":                                                                                              "needs the monitor's RTT samples to exceed timeoutMS, via a fail point blocking hello on the monitoring connection (appName filter); mongotest's hello fail point does not delay the RTT monitor",
