@@ -15,9 +15,9 @@ import (
 // afresh, and no command carries a maxTimeMS derived from it).
 type cursorTimeout struct {
 	set, awaitData bool
-	d        time.Duration
-	mode     TimeoutMode
-	deadline time.Time
+	d              time.Duration
+	mode           TimeoutMode
+	deadline       time.Time
 }
 
 // cursorTimeout resolves the timeoutMS and mode of the cursor spec opens,

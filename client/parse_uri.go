@@ -124,7 +124,7 @@ func checkSupported(cs *connstring.ConnString) error {
 // heartbeatFrequencyMS and localThresholdMS. A 0 in the URI is a real
 // setting, which Options spell negative (zero means the default).
 func (o *Options) timeoutsFrom(cs *connstring.ConnString) {
-	o.Timeout = zeroIsNegative(cs.Timeout) // 0: timeoutMS applies, without a limit
+	o.Timeout = zeroIsNegative(cs.Timeout)                               // 0: timeoutMS applies, without a limit
 	o.ServerSelectionTimeout = zeroIsNegative(cs.ServerSelectionTimeout) // 0: do not wait
 	o.ConnectTimeout = zeroIsNegative(cs.ConnectTimeout)                 // 0: no timeout
 	o.LocalThreshold = zeroIsNegative(cs.LocalThreshold)                 // 0: a window of width zero
