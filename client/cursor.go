@@ -327,6 +327,10 @@ func (cur *Cursor) SetBatchSize(n int32) { cur.spec.batchSize = n }
 // server's default, one second).
 func (cur *Cursor) SetMaxAwaitTime(d time.Duration) { cur.spec.maxAwait = d }
 
+// SetComment sets the comment of the cursor's next getMores (servers
+// 4.4+; nil: none).
+func (cur *Cursor) SetComment(comment any) { cur.spec.comment = comment }
+
 // Close kills the server-side cursor if it is still open (killCursors),
 // ends the cursor's implicit session and returns its buffer. Current is
 // invalid afterwards. Close is idempotent.

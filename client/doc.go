@@ -117,7 +117,8 @@
 //	aggregate.go        Aggregate, CountDocuments, EstimatedDocumentCount,
 //	                    Distinct, DistinctAs
 //	cursor.go           Cursor: Next, TryNext, Decode, All, ToList, Iter, Close,
-//	                    RemainingBatchLength, SetBatchSize, SetMaxAwaitTime
+//	                    RemainingBatchLength, SetBatchSize, SetMaxAwaitTime,
+//	                    SetComment
 //	ordered.go          the one rule where order matters: no map with more
 //	                    than one key (sort, hint, index keys, commands, $sort)
 //	decode.go           decoding for the user: the client's Decoder options,

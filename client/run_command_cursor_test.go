@@ -114,7 +114,7 @@ func TestRunCommandCursorNeedsACursorReply(t *testing.T) {
 	}
 }
 
-// SetBatchSize and SetMaxAwaitTime change the getMores that follow; the
+// SetBatchSize, SetMaxAwaitTime and SetComment change the getMores that follow; the
 // cursor and its implicit session count in NumberSessionsInProgress
 // until it is closed.
 func TestCursorSetBatchSizeAndMaxAwaitTime(t *testing.T) {
@@ -137,6 +137,7 @@ func TestCursorSetBatchSizeAndMaxAwaitTime(t *testing.T) {
 	}
 	cur.SetBatchSize(0)
 	cur.SetMaxAwaitTime(0)
+	cur.SetComment(bson.D{bson.KV("why", "test")})
 	cur.Next(ctx)
 	cur.Next(ctx) // getMore, default size: the rest
 	if err := cur.Close(ctx); err != nil {
@@ -149,8 +150,9 @@ func TestCursorSetBatchSizeAndMaxAwaitTime(t *testing.T) {
 	if got := gm[0].Lookup("batchSize").String() + " " + gm[0].Lookup("maxTimeMS").String(); got != "2 1000" {
 		t.Errorf("first getMore batchSize, maxTimeMS = %s, want 2 1000", got)
 	}
-	if !gm[1].Lookup("batchSize").IsZero() || !gm[1].Lookup("maxTimeMS").IsZero() {
-		t.Errorf("second getMore = %v: batchSize and maxTimeMS should be gone", gm[1])
+	if !gm[1].Lookup("batchSize").IsZero() || !gm[1].Lookup("maxTimeMS").IsZero() ||
+		gm[1].Lookup("comment").String() != `{"why":"test"}` {
+		t.Errorf("second getMore = %v: batchSize and maxTimeMS should be gone, the comment set", gm[1])
 	}
 	if n := c.NumberSessionsInProgress(); n != 0 {
 		t.Errorf("NumberSessionsInProgress after Close = %d, want 0", n)
