@@ -59,11 +59,20 @@ func (s *Server) aggregate(c *command) (bson.D, error) {
 	if err != nil {
 		return nil, err
 	}
+	var input []bson.D
+	if len(stages) > 0 && len(stages[0]) == 1 && stages[0][0].Key == "$listLocalSessions" {
+		if coll != "" {
+			return nil, cmdErrorf(73, "InvalidNamespace", "$listLocalSessions must be run as {aggregate: 1}")
+		}
+		if input, err = s.local.list(stages[0][0].Value, c.conn.user); err != nil {
+			return nil, err
+		}
+		stages = stages[1:]
+	}
 	p, err := engine.CompilePipeline(stages, engine.Env{DB: c.db, Vars: vars, Catalog: catalog{s}})
 	if err != nil {
 		return nil, err
 	}
-	var input []bson.D
 	if coll != "" {
 		if input, err = s.collDocs(c.db, coll); err != nil {
 			return nil, err

@@ -50,6 +50,7 @@ func (b backend) Command(peer *wirehost.Peer, req *wirehost.Request) (reply wire
 	if err := c.checkGeneric(); err != nil {
 		return errorReply(err)
 	}
+	b.s.local.record(c)
 	out, err := spec.run(b.s, c)
 	if err != nil {
 		return errorReply(err)

@@ -90,7 +90,7 @@ func StartReplicaSet(opts ReplicaSetOptions) (*ReplicaSet, error) {
 // newCore is a server's data and command set without a listener: the
 // state the members of a replica set share.
 func newCore(users []User) (*Server, error) {
-	s := &Server{store: store.New(), cursors: newCursors(), started: time.Now(), sessions: newSessions(), streams: newStreams()}
+	s := &Server{store: store.New(), cursors: newCursors(), started: time.Now(), sessions: newSessions(), streams: newStreams(), local: newLocalSessions()}
 	var err error
 	if s.users, err = newUsers(users); err != nil {
 		return nil, err

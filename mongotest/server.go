@@ -60,6 +60,8 @@ type Server struct {
 	// change streams; nil on a standalone server.
 	sessions *sessions
 	streams  *streams
+	// local is the logical session cache ($listLocalSessions).
+	local *localSessions
 	// self is a standalone server's command set with its fail points.
 	self *member
 
@@ -69,7 +71,7 @@ type Server struct {
 
 // Start starts a server. Stop it with Close.
 func Start(opts Options) (*Server, error) {
-	s := &Server{store: store.New(), cursors: newCursors(), started: time.Now()}
+	s := &Server{store: store.New(), cursors: newCursors(), started: time.Now(), local: newLocalSessions()}
 	s.self = &member{core: s, inner: backend{s}, fps: &failPoints{}} // standalone.go
 	var err error
 	if s.users, err = newUsers(opts.Users); err != nil {

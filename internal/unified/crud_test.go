@@ -21,7 +21,6 @@ const (
 	ferretUpsertIndex = "FerretDB v1.24 bug: an update's upserted[].index is always 0, not the statement's index"
 	torqueNoCount     = "torque has no deprecated count helper (the CRUD spec lets drivers omit it); CountDocuments and EstimatedDocumentCount are tested"
 	// Found running the standalone suites against mongotest.
-	mtListLocalSessions = "mongotest lacks the $listLocalSessions stage (BadValue)"
 	// Found running the replica-set suites against mongotest.
 	torqueGridFSEq        = "torque gridfs deviates on purpose: it finds files with {_id: {$eq: id}} (gridfs/bucket.go eqFilter, so a document or regex id matches only itself); the test expects the GridFS spec's {_id: id}"
 	torqueNoSnapshotTime  = "torque API: SessionOptions has no SnapshotTime (a snapshot session started at a given cluster time)"
@@ -90,7 +89,5 @@ func TestCRUD(t *testing.T) {
 // crudFerretDB is FerretDB's.
 var crudMongotest = spectest.Skips{
 	"count*/Deprecated count*": torqueNoCount,
-	"db-aggregate/*":           mtListLocalSessions,
-	"db-aggregate-write-readPreference/Database-level aggregate with $out includes read preference for 5.0+ server": mtListLocalSessions,
-	"findOneAndUpdate-errorResponse/findOneAndUpdate document validation errInfo is accessible":                     "runner lacks modifyCollection (collMod with a validator)",
+	"findOneAndUpdate-errorResponse/findOneAndUpdate document validation errInfo is accessible": "runner lacks modifyCollection (collMod with a validator)",
 }
