@@ -72,7 +72,6 @@ var crudFerretDB = spectest.Skips{
 	"*-errorResponse/* support errorResponse assertions":                                        ferretFailPoint,
 	"estimatedDocumentCount/estimatedDocumentCount errors correctly--*":                         ferretFailPoint,
 	"findOneAndUpdate-errorResponse/findOneAndUpdate DuplicateKey error is accessible":          "FerretDB v1.24 omits keyPattern and keyValue from a duplicate-key error reply",
-	"findOneAndUpdate-errorResponse/findOneAndUpdate document validation errInfo is accessible": "runner lacks modifyCollection (collMod with a validator); FerretDB v1.24 has no document validation",
 	"bulkWrite/BulkWrite with updateOne operations":                                             ferretUpsertIndex,
 	"bulkWrite/BulkWrite with updateMany operations":                                            ferretUpsertIndex,
 	"bulkWrite/BulkWrite with replaceOne operations":                                            ferretUpsertIndex,
@@ -89,5 +88,4 @@ func TestCRUD(t *testing.T) {
 // crudFerretDB is FerretDB's.
 var crudMongotest = spectest.Skips{
 	"count*/Deprecated count*": torqueNoCount,
-	"findOneAndUpdate-errorResponse/findOneAndUpdate document validation errInfo is accessible": "runner lacks modifyCollection (collMod with a validator)",
 }

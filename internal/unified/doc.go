@@ -59,10 +59,14 @@
 //	TestCausalConsistency    17 / 0 / 1
 //	TestLoadBalancers         2 / [7 files] / 0 (mongotest has no load balancer)
 //
-// The standalone suites run on mongotest's single server (8.0); counted the
+// The standalone suites run on mongotest's single server (8.0) first: a
+// test (or file) whose runOnRequirements a standalone does not meet runs
+// on the next of mongotest's topologies that meets them (a replica set,
+// then a sharded cluster, then a load balancer; see choose), and one that
+// none meets is skipped with the first topology's reason. Counted the
 // same way (runOnRequirements and fail-point skips together, none fails):
 //
-//	TestCRUD                 231 / 75 / 70
+//	TestCRUD                 298 / 75 / 3 (the list: the deprecated count helper)
 //	TestCollectionManagement   3 /  1 /  7
 //	TestCommandMonitoring     30 /  2 /  3
 //	TestGridFS                39 /  0 /  0
