@@ -33,6 +33,7 @@
 //	rs := mongotest.NewReplicaSet(t, mongotest.ReplicaSetOptions{Members: 3})
 //	c, err := client.Connect(ctx, rs.URI())    // mongodb://a,b,c/?replicaSet=rs0
 //	rs.StepDown(); rs.Elect(1); rs.Kill(0); rs.Restart(0)
+//	rs.Partition(2); rs.Heal(2)   // no answer, no closed connection: clients time out
 //	rs.FailCommand(1, mongotest.FailPoint{Commands: []string{"insert"}, ErrorCode: 91, Times: 1})
 //
 // Each member listens on its own port and answers hello as a member
@@ -188,7 +189,8 @@
 //	auth_commands.go    saslStart, saslContinue, speculative auth, createUser, dropUser
 //	tls.go              the generated certificate
 //	standalone.go       a standalone's fail points (Server.FailCommand), its refusals
-//	replset.go          ReplicaSet: NewReplicaSet, URI, StepDown, Elect, Kill, Restart
+//	replset.go          ReplicaSet: NewReplicaSet, URI, StepDown, Elect, Kill, Restart,
+//	                    Partition, Heal
 //	mongos.go           mongos routers and the load-balanced mongos: routing,
 //	                    per-mongos transactions, recoveryToken
 //	member.go           a member's command set: fail points, primary-only writes,

@@ -164,6 +164,19 @@ func (rs *ReplicaSet) Kill(i int) error {
 // process (a new processId in its topologyVersion).
 func (rs *ReplicaSet) Restart(i int) error { return rs.set.Member(i).Restart() }
 
+// Partition cuts member i off the network without closing anything: its
+// open connections and port stay up, but nothing it receives reaches it
+// and nothing it would answer (held hellos included) leaves it, so that
+// clients see timeouts, not closed connections. The member keeps its
+// role: a test that partitions the primary elects another (Elect). Heal
+// ends the partition.
+func (rs *ReplicaSet) Partition(i int) { rs.members[i].host.Load().Partition() }
+
+// Heal ends member i's partition: the requests that come next are
+// answered (a connection that met the partition stays hung until its
+// client closes it).
+func (rs *ReplicaSet) Heal(i int) { rs.members[i].host.Load().Heal() }
+
 // FailCommand arms a failCommand fail point on member i, as the
 // configureFailPoint command does ({configureFailPoint: "failCommand",
 // mode, data}); mode "off" (or FailPoint.Off) clears it.

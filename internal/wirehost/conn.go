@@ -86,6 +86,9 @@ func (s *Server) serveConn(l *life, nc net.Conn, id int64) {
 			}
 			return
 		}
+		if c.swallowed() {
+			return
+		}
 		s.record(req)
 		if !c.handle(req) {
 			return
@@ -178,6 +181,9 @@ func (c *conn) act(req *Request, r Reply) bool {
 // else OP_MSG with flags), compressed the way req was, and returns the
 // reply's request id.
 func (c *conn) writeReply(req *Request, doc bson.Raw, flags wire.MsgFlags, responseTo int32) (int32, error) {
+	if c.swallowed() {
+		return 0, errPartitioned
+	}
 	id := wire.NextRequestID()
 	var out []byte
 	var err error

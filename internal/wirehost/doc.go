@@ -99,7 +99,9 @@
 //	rs.Member(0).Stop(ctx); rs.Member(0).Restart() // same port, new processId
 //	rs.CommandsNamed("insert")                  // across members, in arrival order
 //
-// Any host's state can also be changed directly with Server.Update.
+// Any host's state can also be changed directly with Server.Update;
+// Server.Partition cuts a host off without closing anything (its
+// connections hang until the client gives up), Server.Heal ends that.
 //
 // # Who should use it
 //
@@ -151,6 +153,7 @@
 //	faults.go             Action, FailPoint, malformed replies
 //	failpoint_command.go  the configureFailPoint command
 //	replicaset.go         ReplicaSet: consistent members, step down, elect, remove
+//	partition.go          Partition and Heal: a host that neither answers nor closes
 //
 // Its own tests use only packages wire, bson and net: rawclient_test.go is
 // a client of a hundred lines that frames, compresses and reads messages;

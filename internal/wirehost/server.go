@@ -8,6 +8,7 @@ import (
 	"net"
 	"reflect"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -62,6 +63,8 @@ type Server struct {
 	life     *life  // nil while stopped
 	closed   bool
 	started  time.Time
+	// partitioned: requests and replies are swallowed (Partition).
+	partitioned atomic.Bool
 }
 
 // life is one run of the host between Start/Restart and Stop: its listener,
