@@ -6,10 +6,8 @@ import (
 	"io"
 	"path/filepath"
 	"runtime"
-	"runtime/metrics"
 	"sort"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -166,40 +164,6 @@ func scalingClients(ctx context.Context, uri string, pool int) (*client.Client, 
 		return nil, nil, err
 	}
 	return t, off, nil
-}
-
-// heapPeak runs f while sampling the live heap (runtime/metrics) every
-// 200 µs, and returns the highest sample above the heap before f, after a
-// GC: what f held at once, to the sampling's resolution.
-func heapPeak(f func() error) (float64, error) {
-	runtime.GC()
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	read := func() uint64 { metrics.Read(sample); return sample[0].Value.Uint64() }
-	base := read()
-	var peak atomic.Uint64
-	done, stopped := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(stopped)
-		t := time.NewTicker(200 * time.Microsecond)
-		defer t.Stop()
-		for {
-			if v := read(); v > peak.Load() {
-				peak.Store(v)
-			}
-			select {
-			case <-done:
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	err := f()
-	close(done)
-	<-stopped
-	if p := peak.Load(); p > base {
-		return float64(p - base), err
-	}
-	return 0, err
 }
 
 // percentile returns the p-th percentile (0-100) of sorted durations.

@@ -44,6 +44,7 @@
 //	doc.go          this overview
 //	main.go         Command, dispatch, flag parsing, exit statuses, help
 //	connect.go      the connection flags, connect, namespaces
+//	compressors.go  imports compress/snappy and compress/zstd (zlib is built in)
 //	output.go       --json / --canonical, the printer, terminal detection
 //	indent.go       indented Extended JSON for people, type wrappers on one line
 //	extjson.go      Extended JSON arguments and their error messages

@@ -1,0 +1,106 @@
+package bench
+
+import (
+	"context"
+	"net"
+	"testing"
+
+	"github.com/torque-go/torque/bson"
+	"github.com/torque-go/torque/client"
+	obson "go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// BenchmarkReadBatch is issue 19's "Reading a batch": find and iterate
+// 100 tweets (about 155 KB in one reply) without decoding them, on a
+// NullServer, beside the raw-socket floor (the same find sent as a
+// hand-built OP_MSG, the reply read and its header checked) and the cost
+// of torque's ValidateStructure on the reply body alone.
+//
+//	go test -run '^$' -bench ReadBatch -benchmem
+func BenchmarkReadBatch(b *testing.B) {
+	specDir, err := SpecDir()
+	if err != nil {
+		b.Skip(err)
+	}
+	data, err := LoadData(specDir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	const n = 100
+	srv, err := NewNullServer(withID(data.Tweet, bson.NewObjectID()), n)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Close()
+	ctx := context.Background()
+	var body []byte
+	b.Run("floor", func(b *testing.B) {
+		c, err := net.Dial("tcp", srv.Addr())
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer c.Close()
+		var out, in []byte
+		for b.Loop() {
+			if out, in, err = RawCommand(c, out, in, "perftest", "find"); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.SetBytes(int64(len(in)))
+		body = append([]byte(nil), in...)
+	})
+	b.Run("validate-structure", func(b *testing.B) {
+		b.SetBytes(int64(len(body)))
+		for b.Loop() {
+			if err := bson.Raw(body).ValidateStructure(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("torque", func(b *testing.B) {
+		c, err := client.Connect(ctx, srv.URI())
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer c.Disconnect(ctx)
+		coll := c.Database("perftest").Collection("corpus")
+		b.ReportAllocs()
+		for b.Loop() {
+			cur, err := coll.Find(ctx, bson.D{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			got := 0
+			for cur.Next(ctx) {
+				got++
+			}
+			if err := cur.Close(ctx); err != nil || got != n {
+				b.Fatalf("%d documents, %v", got, err)
+			}
+		}
+	})
+	b.Run("official", func(b *testing.B) {
+		c, err := mongo.Connect(options.Client().ApplyURI(srv.URI()))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer c.Disconnect(ctx)
+		coll := c.Database("perftest").Collection("corpus")
+		b.ReportAllocs()
+		for b.Loop() {
+			cur, err := coll.Find(ctx, obson.D{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			got := 0
+			for cur.Next(ctx) {
+				got++
+			}
+			if err := cur.Close(ctx); err != nil || got != n {
+				b.Fatalf("%d documents, %v", got, err)
+			}
+		}
+	})
+}
