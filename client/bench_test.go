@@ -52,8 +52,10 @@ func cursorReply(tb testing.TB, docs []bson.Raw) bson.Raw {
 func nullColl(b *testing.B, findDocs []bson.Raw) *client.Collection {
 	ok := nullDoc(b, bson.D{bson.KV("ok", 1.0)})
 	srv := startNullServer(b, map[string]bson.Raw{
-		"find":    cursorReply(b, findDocs),
-		"insert":  nullDoc(b, bson.D{bson.KV("n", 1), bson.KV("ok", 1.0)}),
+		"find":   cursorReply(b, findDocs),
+		"insert": nullDoc(b, bson.D{bson.KV("n", 1), bson.KV("ok", 1.0)}),
+		"bulkWrite": nullDoc(b, bson.D{bson.KV("cursor", bson.D{bson.KV("id", int64(0)), bson.KV("firstBatch", bson.A{}),
+			bson.KV("ns", "admin.$cmd.bulkWrite")}), bson.KV("nErrors", 0), bson.KV("nInserted", 1), bson.KV("ok", 1.0)}),
 		"default": ok,
 	})
 	c := connect(b, srv.uri())
@@ -154,6 +156,43 @@ func benchInsertMany(b *testing.B, coll *client.Collection) {
 	}
 }
 
+// benchBulkWrite inserts 10,000 documents with Collection.BulkWrite.
+func benchBulkWrite(b *testing.B, coll *client.Collection) {
+	ctx := context.Background()
+	docs := benchDocs(10000)
+	models := make([]client.WriteModel, len(docs))
+	for i, d := range docs {
+		models[i] = client.InsertOneModel{Document: d}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if _, err := coll.BulkWrite(ctx, models); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// benchClientBulkWrite inserts the same 10,000 documents with
+// Client.BulkWrite, alternating between two collections.
+func benchClientBulkWrite(b *testing.B, coll *client.Collection) {
+	ctx := context.Background()
+	docs := benchDocs(10000)
+	models := make([]client.ClientWriteModel, len(docs))
+	for i, d := range docs {
+		models[i] = client.ClientWriteModel{Database: "bench", Collection: []string{"c", "d"}[i%2],
+			Model: client.InsertOneModel{Document: d}}
+	}
+	c := coll.Database().Client()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if _, err := c.BulkWrite(ctx, models); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkNull(b *testing.B) {
 	docs := rawDocs(b, 10000)
 	b.Run("FindOneByID", func(b *testing.B) { benchFindOne(b, nullColl(b, docs[7:8])) })
@@ -161,6 +200,8 @@ func BenchmarkNull(b *testing.B) {
 	b.Run("Find10000Raw", func(b *testing.B) { benchFindMany(b, nullColl(b, docs), false) })
 	b.Run("Find10000Structs", func(b *testing.B) { benchFindMany(b, nullColl(b, docs), true) })
 	b.Run("InsertMany10000", func(b *testing.B) { benchInsertMany(b, nullColl(b, nil)) })
+	b.Run("BulkWrite10000", func(b *testing.B) { benchBulkWrite(b, nullColl(b, nil)) })
+	b.Run("ClientBulkWrite10000", func(b *testing.B) { benchClientBulkWrite(b, nullColl(b, nil)) })
 }
 
 func BenchmarkReal(b *testing.B) {

@@ -185,6 +185,7 @@ func (b *clientBulk) appendCommand(dst []byte) ([]byte, error) {
 func (b *clientBulk) encodeModels(models []ClientWriteModel) error {
 	buf, tmp := (*b.arena)[:0], (*b.scratch)[:0]
 	ends := make([]int, len(models))
+	names := make(map[[2]string]string) // one "db.coll" string per namespace
 	for i, m := range models {
 		if v := reflect.ValueOf(m.Model); m.Model == nil || v.Kind() == reflect.Pointer && v.IsNil() {
 			return fmt.Errorf("client: BulkWrite model %d is nil", i)
@@ -196,7 +197,12 @@ func (b *clientBulk) encodeModels(models []ClientWriteModel) error {
 		if buf, tmp, b.ops[i], err = m.Model.appendOp(buf, tmp, i); err != nil {
 			return &modelError{index: i, err: err}
 		}
-		b.ops[i].ns = m.Database + "." + m.Collection
+		ns, ok := names[[2]string{m.Database, m.Collection}]
+		if !ok {
+			ns = m.Database + "." + m.Collection
+			names[[2]string{m.Database, m.Collection}] = ns
+		}
+		b.ops[i].ns = ns
 		ends[i] = len(buf)
 		b.multi = b.multi || b.ops[i].multi
 	}
