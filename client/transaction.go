@@ -74,6 +74,9 @@ func (s *Session) endTransaction(ctx context.Context, kind driver.Kind, name str
 	if err := s.applyTimeout(ctx, op, kind == driver.Abort); err != nil {
 		return err
 	}
+	if op.CSOT {
+		op.OmitMaxTime = false // maxCommitTimeMS gives way to timeoutMS
+	}
 	return s.client.x.Execute(ctx, op)
 }
 

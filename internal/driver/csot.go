@@ -58,3 +58,21 @@ func csotWriteConcern(op *Operation) session.WriteConcern {
 	}
 	return wc
 }
+
+// csotFields drops from a commit's or abort's session fields what
+// timeoutMS replaces: maxCommitTimeMS (appendMaxTime derives maxTimeMS
+// instead) and the write concern's wtimeout.
+func csotFields(op *Operation, f *session.Fields) {
+	if !op.CSOT {
+		return
+	}
+	f.MaxTimeMS = 0
+	if f.WriteConcern != nil && f.WriteConcern.WTimeout != 0 {
+		wc := *f.WriteConcern
+		wc.WTimeout = 0
+		f.WriteConcern = &wc
+		if wc.IsServerDefault() {
+			f.WriteConcern = nil // nothing left to say
+		}
+	}
+}

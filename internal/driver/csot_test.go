@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/torque-go/torque/bson"
+	"github.com/torque-go/torque/session"
 	"github.com/torque-go/torque/topology"
 )
 
@@ -150,5 +151,38 @@ func TestCSOTRetriesStopAtDeadline(t *testing.T) {
 	}
 	if !IsTimeout(err) || !errors.Is(err, context.DeadlineExceeded) || !errors.As(err, new(*Error)) {
 		t.Errorf("err %v: want a timeout that wraps the last server error", err)
+	}
+}
+
+// Under timeoutMS a commit's maxCommitTimeMS and wtimeout give way; a
+// write concern left with nothing to say is not sent.
+func TestCSOTFields(t *testing.T) {
+	mct := int64(5000)
+	wc := session.WriteConcern{W: "majority", WTimeout: time.Second}
+	f := session.Fields{MaxTimeMS: mct, WriteConcern: &wc}
+	csotFields(&Operation{}, &f)
+	if f.MaxTimeMS != mct || f.WriteConcern.WTimeout != time.Second {
+		t.Fatalf("without CSOT the fields changed: %+v", f)
+	}
+	csotFields(&Operation{CSOT: true}, &f)
+	if f.MaxTimeMS != 0 || f.WriteConcern == nil || f.WriteConcern.WTimeout != 0 || f.WriteConcern.W != "majority" {
+		t.Errorf("under CSOT: maxTimeMS %d, writeConcern %+v; want 0 and {w: majority}", f.MaxTimeMS, f.WriteConcern)
+	}
+	if wc.WTimeout != time.Second {
+		t.Error("csotFields changed the session's write concern")
+	}
+	only := session.WriteConcern{WTimeout: time.Second}
+	f = session.Fields{WriteConcern: &only}
+	csotFields(&Operation{CSOT: true}, &f)
+	if f.WriteConcern != nil {
+		t.Errorf("a write concern of wtimeout alone is sent as %+v, want none", f.WriteConcern)
+	}
+}
+
+// withTransaction running out of time is a timeout.
+func TestIsTimeoutWithTransaction(t *testing.T) {
+	err := &session.TimeoutError{Elapsed: time.Minute, Err: &Error{Code: 24, Message: "LockTimeout"}}
+	if !IsTimeout(err) {
+		t.Error("IsTimeout(session.TimeoutError) = false")
 	}
 }

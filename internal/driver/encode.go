@@ -98,6 +98,7 @@ func (x *Executor) appendSession(dst []byte, ex *execution, desc *topology.Serve
 	if err != nil {
 		return dst, err
 	}
+	csotFields(op, &f)
 	dst = f.Append(dst)
 	inTxn := ex.sess != nil && ex.sess.InTransaction()
 	if !inTxn && f.WriteConcern == nil && (op.Kind == Write || op.Kind == Command) {

@@ -3,7 +3,6 @@ package driver
 import (
 	"context"
 	"errors"
-	"net"
 	"slices"
 	"strings"
 	"time"
@@ -131,8 +130,10 @@ func isDeadline(err error) bool {
 	if errors.Is(err, context.DeadlineExceeded) {
 		return true
 	}
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
+	// Anything that says it is a timeout: net.Error, but also
+	// session.TimeoutError (withTransaction ran out of time).
+	var te interface{ Timeout() bool }
+	return errors.As(err, &te) && te.Timeout()
 }
 
 // duplicateKeyCodes are the codes of a unique-index violation.

@@ -25,7 +25,6 @@ var csotFerretDB = spectest.Skips{
 const (
 	csotListLocalSessions = "mongotest does not support the $listLocalSessions stage these aggregate-on-database cases run"
 	csotTailable          = "mongotest does not support tailable cursors (find's tailable option, capped collections)"
-	csotCommitFields      = "package session writes maxTimeMS (maxCommitTimeMS) and wtimeout into commit/abortTransaction itself; under timeoutMS they should give way (not done yet)"
 )
 
 // csotMongotest is the mongotest skip list of the suite.
@@ -51,17 +50,10 @@ var csotMongotest = spectest.Skips{
 	"tailable-awaitData/error on aggregate if maxAwaitTimeMS is greater than timeoutMS":  "torque cannot tell that an aggregate opens a tailable awaitData cursor (the server decides: a $changeStream, a capped collection), so it does not check maxAwaitTimeMS against timeoutMS there",
 	"tailable-non-awaitData/timeoutMS is refreshed for getMore - failure":                csotTailable,
 
-	"deprecated-options/commitTransaction ignores maxCommitTimeMS if timeoutMS is set": csotCommitFields,
-	"deprecated-options/withTransaction ignores maxCommitTimeMS if timeoutMS is set":   csotCommitFields,
-	"deprecated-options/commitTransaction ignores wTimeoutMS if timeoutMS is set":      csotCommitFields,
-	"deprecated-options/abortTransaction ignores wTimeoutMS if timeoutMS is set":       csotCommitFields,
-	"deprecated-options/withTransaction ignores wTimeoutMS if timeoutMS is set":        csotCommitFields,
-
 	"runCursorCommand/Tailable cursor*": csotTailable,
 	"gridfs-find/*":                     "the runner has no bucket find operation yet (gridfs.Bucket.Find exists)",
 	"waitQueueTimeout/*":                "the runner has no thread entities",
-	"change-streams/timeoutMS applies to full resume attempt in a next call":                                                                                              "torque's change stream gives each command of a resume its own timeoutMS, not one for the whole next call (the stream's resume loop lives in package changestream)",
-	"convenient-transactions/withTransaction surfaces a timeout after exhausting transient transaction retries, retaining the last transient error as the timeout cause.": "session.TimeoutError is not a net.Error (no Temporary method), so IsTimeout misses it: to fix in package session/driver's IsTimeout",
-	"command-execution/command is not sent if RTT is greater than timeoutMS":                                                                                              "needs the monitor's RTT samples to exceed timeoutMS, via a fail point blocking hello on the monitoring connection (appName filter); mongotest's hello fail point does not delay the RTT monitor",
-	"command-execution/maxTimeMS value in the command is less than timeoutMS":                                                                                             "needs a minimum RTT of at least 50ms from a blocked hello (same as above): mongotest answers the RTT monitor at once",
+	"change-streams/timeoutMS applies to full resume attempt in a next call":  "torque's change stream gives each command of a resume its own timeoutMS, not one for the whole next call (the stream's resume loop lives in package changestream)",
+	"command-execution/command is not sent if RTT is greater than timeoutMS":  "needs the monitor's RTT samples to exceed timeoutMS, via a fail point blocking hello on the monitoring connection (appName filter); mongotest's hello fail point does not delay the RTT monitor",
+	"command-execution/maxTimeMS value in the command is less than timeoutMS": "needs a minimum RTT of at least 50ms from a blocked hello (same as above): mongotest answers the RTT monitor at once",
 }
