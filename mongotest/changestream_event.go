@@ -62,6 +62,9 @@ func (s *stream) event(e store.Entry, ec eventCtx) (ev bson.D, invalidate bool, 
 	head := bson.D{bson.KV("_id", position{ts: e.TS}.token()), bson.E{},
 		bson.KV("clusterTime", e.TS), bson.KV("wallTime", bson.DateTime(int64(e.TS.T)*1000))}
 	ns := bson.D{bson.KV("db", e.DB), bson.KV("coll", e.Coll)}
+	if e.Txn != nil && e.Op != "c" { // written by a transaction's commit
+		head = append(head, bson.KV("txnNumber", e.Txn.Number), bson.KV("lsid", e.Txn.Lsid))
+	}
 	expanded := s.opts.expanded
 	uuid := func(d bson.D) bson.D {
 		if expanded && e.UUID.Data != nil {

@@ -63,7 +63,9 @@
 //	                insert, update (updateDescription), replace, delete, drop,
 //	                rename, dropDatabase, invalidate, and with
 //	                showExpandedEvents create, createIndexes, dropIndexes,
-//	                modify and updateDescription.disambiguatedPaths; resumeAfter, startAfter, startAtOperationTime,
+//	                modify and updateDescription.disambiguatedPaths;
+//	                the events of a transaction's writes carry its lsid
+//	                and txnNumber; resumeAfter, startAfter, startAtOperationTime,
 //	                postBatchResumeToken, fullDocument (updateLookup,
 //	                whenAvailable, required), fullDocumentBeforeChange with
 //	                changeStreamPreAndPostImages, awaitData getMore

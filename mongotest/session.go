@@ -22,6 +22,7 @@ type sessions struct {
 // MongoDB checks a session out for each.
 type serverSession struct {
 	mu sync.Mutex
+	id []byte // the lsid's UUID
 	// txnNumber is the highest transaction number seen; answered keeps
 	// the replies of the retryable writes under it, by command.
 	txnNumber int64
@@ -39,7 +40,7 @@ func (ss *sessions) get(id []byte) *serverSession {
 	defer ss.mu.Unlock()
 	s := ss.m[string(id)]
 	if s == nil {
-		s = &serverSession{answered: map[string]bson.Raw{}}
+		s = &serverSession{id: id, answered: map[string]bson.Raw{}}
 		ss.m[string(id)] = s
 	}
 	return s

@@ -204,6 +204,8 @@ func (s *Server) commitTransaction(sess *serverSession, txnNumber int64) wirehos
 	defer s.endTxn(t)
 	entries, _ := t.fork.store.Oplog(bson.Timestamp{})
 	_, err := s.store.Write(func(tx *store.Tx) error {
+		lsid := bson.D{bson.KV("id", bson.Binary{Subtype: 4, Data: sess.id})}
+		tx.Commit(store.TxnID{Lsid: lsid, Number: txnNumber})
 		for _, e := range entries {
 			if err := replay(tx, e); err != nil {
 				return err

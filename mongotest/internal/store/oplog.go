@@ -27,6 +27,9 @@ type Entry struct {
 	// Wall is when the write happened (the oplog's "wall"): lagging
 	// secondaries apply an entry a while after it.
 	Wall time.Time
+	// Txn is the transaction whose commit wrote the entry, nil outside
+	// transactions (its change events carry lsid and txnNumber).
+	Txn *TxnID
 }
 
 // UpdateDesc is an update's updateDescription for change streams.

@@ -145,6 +145,7 @@ func (st *Store) Write(fn func(tx *Tx) error) ([]Entry, error) {
 	for i := range tx.entries {
 		tx.entries[i].TS = st.clock.next()
 		tx.entries[i].Wall = wall
+		tx.entries[i].Txn = tx.txn
 	}
 	st.oplog = append(st.oplog, tx.entries...)
 	if len(st.oplog) > 2*OplogSize {

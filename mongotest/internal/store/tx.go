@@ -15,7 +15,18 @@ type Tx struct {
 	undo    []func()
 	entries []Entry
 	touched []*Collection
+	txn     *TxnID // the transaction this Write commits, if any
 }
+
+// TxnID names the multi-document transaction an oplog entry belongs to.
+type TxnID struct {
+	Lsid   bson.D // {id: UUID}
+	Number int64  // txnNumber
+}
+
+// Commit marks every entry of this Write as written by the transaction id
+// (Entry.Txn): a transaction's commit.
+func (tx *Tx) Commit(id TxnID) { tx.txn = &id }
 
 // Reader reads the catalog as this Tx has changed it so far.
 func (tx *Tx) Reader() Reader { return catalog(tx.st.colls) }
