@@ -50,13 +50,13 @@
 // runOnRequirements (whole files in brackets) / skipped by its list. The
 // other suites have no mongotest skip list yet, so they skip the backend.
 //
-//	TestRetryableWrites      91 / 2 [1 file] / 4
+//	TestRetryableWrites      95 / 2 [1 file] / 0
 //	TestRetryableReads      246 / [1 file] / 31
 //	TestTransactions        123 / [7 files] / 11
 //	TestTransactionsConvenientAPI 27 / 0 / 0
 //	TestChangeStreams        54 / 15 [1 file] / 2
 //	TestSessions             25 / [1 file] / 0
-//	TestCausalConsistency    17 / 0 / 1
+//	TestCausalConsistency    18 / 0 / 0
 //	TestLoadBalancers         2 / [7 files] / 0 (mongotest has no load balancer)
 //
 // The standalone suites run on mongotest's single server (8.0) first: a
@@ -68,7 +68,7 @@
 //
 //	TestCRUD                 298 / 75 / 3 (the list: the deprecated count helper)
 //	TestCollectionManagement   3 /  1 /  7
-//	TestCommandMonitoring     30 /  2 /  3
+//	TestCommandMonitoring     31 /  2 /  2
 //	TestGridFS                39 /  0 /  0
 //	TestIndexManagement       18 /  1 /  0 (search indexes on the replica set)
 //	TestReadWriteConcern      10 /  0 /  1
