@@ -89,7 +89,9 @@ func TestUploadInBrowser(t *testing.T) {
 	dir := t.TempDir()
 	data := make([]byte, 200*1024+3)
 	rand.Read(data)
-	audio := wav(120) // 960 KB
+	// Long enough (9.6 MB) that the browser cannot have buffered the seek
+	// target before it seeks, even on a slow machine: the seek must ask.
+	audio := wav(1200)
 	for name, content := range map[string][]byte{"data.bin": data, "tone.wav": audio} {
 		if err := os.WriteFile(filepath.Join(dir, name), content, 0o600); err != nil {
 			t.Fatal(err)
@@ -134,7 +136,7 @@ func TestUploadInBrowser(t *testing.T) {
 	p.Eval(`new Promise((resolve, reject) => {
 		const a = document.createElement("audio");
 		a.preload = "metadata";
-		a.onloadedmetadata = () => { a.currentTime = 115; };
+		a.onloadedmetadata = () => { a.currentTime = 1150; };
 		a.onseeked = () => resolve(a.currentTime);
 		a.onerror = () => reject(new Error("audio error " + (a.error && a.error.message)));
 		a.src = "/files/tone.wav";
