@@ -89,6 +89,9 @@ type Encoder struct {
 
 // codecFlags returns the options of enc that change codecs.
 func (enc *Encoder) codecFlags() codecFlags {
+	if *enc == (Encoder{}) { // the default: Marshal's path
+		return codecFlags{}
+	}
 	fl := codecFlags{reg: enc.Registry}
 	for _, o := range [...]struct {
 		on  bool

@@ -40,6 +40,9 @@ func aggregate(ctx context.Context, cl *Client, db, coll string, rp ReadPref, rc
 	if err != nil {
 		return nil, err
 	}
+	if pipeline, err = cl.encodeArg(pipeline, "pipeline"); err != nil {
+		return nil, err
+	}
 	stages, err := appendPipeline(nil, "pipeline", pipeline)
 	if err != nil {
 		return nil, err
@@ -99,6 +102,9 @@ func (c *Collection) CountDocuments(ctx context.Context, filter any, opts ...Cou
 	}
 	if filter == nil {
 		return 0, errors.New("client: filter must not be nil (bson.D{} matches every document)")
+	}
+	if filter, err = c.client().encodeArg(filter, "filter"); err != nil {
+		return 0, err
 	}
 	match, err := marshalDoc(filter, "filter")
 	if err != nil {
@@ -201,6 +207,9 @@ func (c *Collection) distinct(ctx context.Context, field string, filter any, opt
 	}
 	if filter == nil {
 		return nil, errors.New("client: filter must not be nil (bson.D{} matches every document)")
+	}
+	if filter, err = c.client().encodeArg(filter, "filter"); err != nil {
+		return nil, err
 	}
 	var out bson.RawArray
 	op := &driver.Operation{Name: "distinct", DB: c.db.name, Kind: driver.Read, Retryable: true, ReadPref: c.rp, ReadConcern: c.rc,

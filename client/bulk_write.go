@@ -135,6 +135,9 @@ func (c *Collection) BulkWrite(ctx context.Context, models []WriteModel, opts ..
 	arena, scratch := wire.GetBuffer(), wire.GetBuffer()
 	defer wire.PutBuffer(arena)
 	defer wire.PutBuffer(scratch)
+	if models, err = c.client().encodeModels(models); err != nil {
+		return BulkWriteResult{}, err
+	}
 	runs, res, err := planBulk(arena, scratch, models, !o.Unordered)
 	if err != nil {
 		return BulkWriteResult{}, err

@@ -249,8 +249,12 @@ func (c *Collection) insert(ctx context.Context, in *insertion, bypass *bool, co
 	if len(in.docs) > 1 {
 		in.ids = make([]any, len(in.docs))
 	}
+	docs, err := c.client().encodeArgs(in.docs)
+	if err != nil {
+		return err
+	}
 	in.batch = driver.Batch{Identifier: "documents", Len: len(in.docs), Ordered: in.ordered,
-		Append: func(dst []byte, i int) ([]byte, error) { return appendInsertDoc(dst, in.docs[i], i, &in.ids[i]) }}
+		Append: func(dst []byte, i int) ([]byte, error) { return appendInsertDoc(dst, docs[i], i, &in.ids[i]) }}
 	var handle func(*driver.Reply) error
 	if in.many {
 		handle = in.record

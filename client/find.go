@@ -75,7 +75,11 @@ func (c *Collection) Find(ctx context.Context, filter any, opts ...FindOptions) 
 // appendFind appends the find command's fields.
 func (c *Collection) appendFind(dst []byte, filter any, o *FindOptions) ([]byte, error) {
 	dst = bson.AppendStringElement(dst, "find", c.name)
-	dst, err := appendDoc(dst, "filter", filter, "filter")
+	filter, err := c.client().encodeArg(filter, "filter")
+	if err != nil {
+		return dst, err
+	}
+	dst, err = appendDoc(dst, "filter", filter, "filter")
 	if err != nil {
 		return dst, err
 	}

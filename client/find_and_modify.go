@@ -106,7 +106,14 @@ func (c *Collection) findAndModify(ctx context.Context, filter, change any, kind
 
 func (c *Collection) appendFindAndModify(dst []byte, filter, change any, kind fmKind, o *FindOneAndUpdateOptions) ([]byte, error) {
 	dst = bson.AppendStringElement(dst, "findAndModify", c.name)
-	dst, err := appendDoc(dst, "query", filter, "filter")
+	filter, err := c.client().encodeArg(filter, "filter")
+	if err == nil {
+		change, err = c.client().encodeArg(change, "update")
+	}
+	if err != nil {
+		return dst, err
+	}
+	dst, err = appendDoc(dst, "query", filter, "filter")
 	if err != nil {
 		return dst, err
 	}

@@ -171,10 +171,21 @@ type Options struct {
 	// StrictURI makes Connect fail when its URI has warnings.
 	StrictURI bool
 
-	// Decoder holds the BSON decoding options (DefaultDocumentM,
-	// StrictUTF8, StrictTypes) of every Decode, All, TypedCursor and
-	// DistinctAs of the client.
+	// Decoder holds the BSON decoding options (its Registry of custom
+	// codecs, DefaultDocumentM, UseJSONStructTags, ...) of every Decode,
+	// All, TypedCursor and DistinctAs of the client.
 	Decoder bson.Decoder
+
+	// Encoder holds the BSON encoding options (its Registry of custom
+	// codecs, NilSliceAsEmpty, OmitEmpty, ...) that the client applies to
+	// the filters, updates, replacements, documents to insert and
+	// pipelines of Find, FindOne, Count, Distinct, Aggregate, Insert*,
+	// Update*, Replace*, Delete*, FindOneAnd* and BulkWrite. With them
+	// set, each such document is encoded once more (into a bson.Raw) than
+	// with the default. Other arguments (options such as Sort, Hint, Let,
+	// Comment) use the default encoding; so does Watch. For one call,
+	// pass a bson.Raw that a bson.Encoder made.
+	Encoder bson.Encoder
 
 	// Dialer opens sockets; nil means a net.Dialer.
 	Dialer pool.Dialer

@@ -101,6 +101,12 @@ func (c *Collection) update(ctx context.Context, filter, u any, multi, replace b
 	if err != nil {
 		return UpdateResult{}, err
 	}
+	if filter, err = c.client().encodeArg(filter, "filter"); err == nil {
+		u, err = c.client().encodeArg(u, "update")
+	}
+	if err != nil {
+		return UpdateResult{}, err
+	}
 	stmt, err := appendUpdateStmt(nil, filter, u, multi, replace, &o)
 	if err != nil {
 		return UpdateResult{}, err
@@ -201,6 +207,9 @@ func (c *Collection) DeleteMany(ctx context.Context, filter any, opts ...DeleteO
 func (c *Collection) delete(ctx context.Context, filter any, limit int32, opts []DeleteOptions) (DeleteResult, error) {
 	o, err := single(opts)
 	if err != nil {
+		return DeleteResult{}, err
+	}
+	if filter, err = c.client().encodeArg(filter, "filter"); err != nil {
 		return DeleteResult{}, err
 	}
 	stmt, err := appendDeleteStatement(nil, filter, limit, o.Collation, o.Hint)
