@@ -193,8 +193,11 @@ func (b *clientBulk) encodeModels(models []ClientWriteModel) error {
 		if m.Database == "" || m.Collection == "" {
 			return fmt.Errorf("client: BulkWrite model %d has no database or collection name", i)
 		}
-		var err error
-		if buf, tmp, b.ops[i], err = m.Model.appendOp(buf, tmp, i); err != nil {
+		model, err := b.c.encodeModel(m.Model)
+		if err != nil {
+			return &modelError{index: i, err: err}
+		}
+		if buf, tmp, b.ops[i], err = model.appendOp(buf, tmp, i); err != nil {
 			return &modelError{index: i, err: err}
 		}
 		ns, ok := names[[2]string{m.Database, m.Collection}]

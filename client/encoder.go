@@ -91,8 +91,12 @@ func (c *Client) encodeModels(models []WriteModel) ([]WriteModel, error) {
 }
 
 // encodeModel encodes the documents of one model; a model of a type it
-// does not know is left as it is.
+// does not know is left as it is, and so is every model with the default
+// Encoder.
 func (c *Client) encodeModel(m WriteModel) (WriteModel, error) {
+	if c.opts.Encoder == (bson.Encoder{}) {
+		return m, nil
+	}
 	var err error
 	enc := func(v *any, what string) {
 		if err == nil {

@@ -126,6 +126,15 @@ func TestClientEncoderRegistry(t *testing.T) {
 		t.Errorf("%d documents left, want 1", n)
 	}
 
+	// Client.BulkWrite's models too.
+	if _, err := c.BulkWrite(ctx, []client.ClientWriteModel{{Database: "test", Collection: "prices",
+		Model: client.InsertOneModel{Document: priced{ID: b, Price: cents{777}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := coll.CountDocuments(ctx, bson.D{bson.KV("price", cents{777})}); err != nil || n != 1 {
+		t.Errorf("after Client.BulkWrite: %d, %v", n, err)
+	}
+
 	// A codec's error names the argument and wraps the codec's error.
 	_, err = coll.InsertOne(ctx, priced{Price: cents{-1}})
 	if !errors.Is(err, errNegative) || !strings.HasPrefix(err.Error(), "client: document 0:") {

@@ -180,7 +180,7 @@ type Options struct {
 	// codecs, NilSliceAsEmpty, OmitEmpty, ...) that the client applies to
 	// the filters, updates, replacements, documents to insert and
 	// pipelines of Find, FindOne, Count, Distinct, Aggregate, Insert*,
-	// Update*, Replace*, Delete*, FindOneAnd* and BulkWrite. With them
+	// Update*, Replace*, Delete*, FindOneAnd* and both BulkWrites. With them
 	// set, each such document is encoded once more (into a bson.Raw) than
 	// with the default. Other arguments (options such as Sort, Hint, Let,
 	// Comment) use the default encoding; so does Watch. For one call,
