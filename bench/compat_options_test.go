@@ -2,6 +2,7 @@ package bench
 
 import (
 	"bytes"
+	"errors"
 	"reflect"
 	"testing"
 	"time"
@@ -236,4 +237,62 @@ func normalize(v reflect.Value) any {
 		return normalize(v.Elem())
 	}
 	return v.Interface()
+}
+
+// optKey is a map key that marshals itself as text.
+type optKey struct{ a, b string }
+
+func (k optKey) MarshalText() ([]byte, error) { return []byte(k.a + ":" + k.b), nil }
+func (k *optKey) UnmarshalText(b []byte) error {
+	a, rest, ok := bytes.Cut(b, []byte(":"))
+	if !ok {
+		return errTextKey
+	}
+	k.a, k.b = string(a), string(rest)
+	return nil
+}
+
+var errTextKey = errors.New("key without a colon")
+
+// Maps whose keys are not strings: integers and encoding.TextMarshaler
+// keys, both ways (one key per map, so that Go's map order cannot vary).
+func TestCompatMapKeys(t *testing.T) {
+	values := map[string]any{
+		"int":          struct{ M map[int]string }{map[int]string{-5: "a"}},
+		"int8":         struct{ M map[int8]int32 }{map[int8]int32{7: 1}},
+		"int64":        struct{ M map[int64]bool }{map[int64]bool{1 << 40: true}},
+		"uint16":       struct{ M map[uint16]string }{map[uint16]string{9: "b"}},
+		"uint64":       struct{ M map[uint64]string }{map[uint64]string{1 << 63: "c"}},
+		"TextMarshal":  struct{ M map[optKey]int32 }{map[optKey]int32{{"x", "y"}: 3}},
+		"top-level":    map[int]string{1: "a"},
+		"nested value": struct{ M map[int]map[optKey]string }{map[int]map[optKey]string{2: {{"p", "q"}: "r"}}},
+	}
+	for name, v := range values {
+		want, oerr := obson.Marshal(v)
+		got, terr := bson.Marshal(v)
+		if (oerr == nil) != (terr == nil) || !bytes.Equal(got, want) {
+			t.Errorf("marshal %s: torque %v, %v; official %v, %v", name, bson.Raw(got), terr, bson.Raw(want), oerr)
+			continue
+		}
+		if oerr != nil {
+			continue
+		}
+		tv, ov := reflect.New(reflect.TypeOf(v)), reflect.New(reflect.TypeOf(v))
+		terr = bson.Unmarshal(want, tv.Interface())
+		oerr = obson.Unmarshal(want, ov.Interface())
+		if (oerr == nil) != (terr == nil) || !reflect.DeepEqual(tv.Interface(), ov.Interface()) {
+			t.Errorf("unmarshal %s: torque %+v, %v; official %+v, %v", name, tv.Elem(), terr, ov.Elem(), oerr)
+		}
+	}
+	// Keys that do not parse: both refuse them.
+	bad, _ := obson.Marshal(obson.D{{Key: "m", Value: obson.D{{Key: "nocolon", Value: int32(1)}}}})
+	var tm, om struct{ M map[optKey]int32 }
+	if terr, oerr := bson.Unmarshal(bad, &tm), obson.Unmarshal(bad, &om); terr == nil || oerr == nil {
+		t.Errorf("bad text key: torque %v, official %v", terr, oerr)
+	}
+	big, _ := obson.Marshal(obson.D{{Key: "m", Value: obson.D{{Key: "300", Value: int32(1)}}}})
+	var ti, oi struct{ M map[int8]int32 }
+	if terr, oerr := bson.Unmarshal(big, &ti), obson.Unmarshal(big, &oi); terr == nil || oerr == nil {
+		t.Errorf("int8 key 300: torque %v, official %v", terr, oerr)
+	}
 }
