@@ -6,6 +6,7 @@ import (
 	"math"
 	"reflect"
 	"strconv"
+	"strings"
 )
 
 // The dtypes of a Vector: the first byte of the data of binary subtype 9
@@ -204,7 +205,7 @@ func vectorCodec() codec {
 			}
 			v, err := readVector(data)
 			if err != nil {
-				return d.errAt(val, err.Error()[len("bson: "):])
+				return d.errAt(val, strings.TrimPrefix(err.Error(), "bson: "))
 			}
 			*ptrTo[Vector](rv) = v
 			return nil
