@@ -36,12 +36,13 @@ var (
 // namedDCodec is the codec of []E and of named document types (type Filter
 // D, type Fields []E): documents, as D, by conversion.
 func namedDCodec(t reflect.Type, fl codecFlags) codec {
+	env := envOf(fl)
 	return codec{
 		encode: nilAsNull(fl.has(optNilSliceEmpty), func(dst []byte, v reflect.Value, depth int) ([]byte, error) {
-			return appendD(dst, v.Convert(typeD).Interface().(D), depth, fl)
+			return appendD(dst, v.Convert(typeD).Interface().(D), depth, env)
 		}),
 		encodeDoc: func(dst []byte, v reflect.Value, depth int) ([]byte, error) {
-			return appendD(dst, v.Convert(typeD).Interface().(D), depth, fl)
+			return appendD(dst, v.Convert(typeD).Interface().(D), depth, env)
 		},
 		decode: decodeGeneric(TypeEmbeddedDocument, func(d *decState, val []byte, v reflect.Value) error {
 			x, err := d.decodeD(val)
@@ -56,14 +57,15 @@ func namedDCodec(t reflect.Type, fl codecFlags) codec {
 // documentTypeCodec covers D, M, A and the raw types; fl holds the options
 // of the values inside D, M and A.
 func documentTypeCodec(t reflect.Type, fl codecFlags) (codec, bool) {
+	env := envOf(fl)
 	switch t {
 	case typeD:
 		return codec{
 			encode: nilAsNull(fl.has(optNilSliceEmpty), func(dst []byte, v reflect.Value, depth int) ([]byte, error) {
-				return appendD(dst, *ptrTo[D](v), depth, fl)
+				return appendD(dst, *ptrTo[D](v), depth, env)
 			}),
 			encodeDoc: func(dst []byte, v reflect.Value, depth int) ([]byte, error) {
-				return appendD(dst, *ptrTo[D](v), depth, fl)
+				return appendD(dst, *ptrTo[D](v), depth, env)
 			},
 			decode: decodeGeneric(TypeEmbeddedDocument, func(d *decState, val []byte, v reflect.Value) (err error) {
 				*ptrTo[D](v), err = d.decodeD(val)
@@ -73,10 +75,10 @@ func documentTypeCodec(t reflect.Type, fl codecFlags) (codec, bool) {
 	case typeM:
 		return codec{
 			encode: nilAsNull(fl.has(optNilMapEmpty), func(dst []byte, v reflect.Value, depth int) ([]byte, error) {
-				return appendM(dst, v.Interface().(M), depth, fl)
+				return appendM(dst, v.Interface().(M), depth, env)
 			}),
 			encodeDoc: func(dst []byte, v reflect.Value, depth int) ([]byte, error) {
-				return appendM(dst, v.Interface().(M), depth, fl)
+				return appendM(dst, v.Interface().(M), depth, env)
 			},
 			decode: decodeGeneric(TypeEmbeddedDocument, func(d *decState, val []byte, v reflect.Value) (err error) {
 				*ptrTo[M](v), err = d.decodeM(val)
@@ -86,7 +88,7 @@ func documentTypeCodec(t reflect.Type, fl codecFlags) (codec, bool) {
 	case typeA:
 		return codec{
 			encode: func(dst []byte, key string, v reflect.Value, depth int) ([]byte, error) {
-				return appendAElement(dst, key, *ptrTo[A](v), depth, fl)
+				return appendAElement(dst, key, *ptrTo[A](v), depth, env)
 			},
 			decode: decodeGeneric(TypeArray, func(d *decState, val []byte, v reflect.Value) (err error) {
 				*ptrTo[A](v), err = d.decodeA(val)
@@ -384,7 +386,7 @@ func marker[T any](bt Type) codec {
 func codeWithScopeCodec() codec {
 	return codec{
 		encode: func(dst []byte, key string, v reflect.Value, depth int) ([]byte, error) {
-			return appendCodeWithScope(dst, key, ptrTo[CodeWithScope](v), depth, codecFlags{})
+			return appendCodeWithScope(dst, key, ptrTo[CodeWithScope](v), depth, nil)
 		},
 		decode: func(d *decState, t Type, val []byte, v reflect.Value) error {
 			switch t {
@@ -427,7 +429,7 @@ func sortedOptions(o string) string {
 
 // appendCodeWithScope appends the element {key: cws}; a nil Scope is an
 // empty document.
-func appendCodeWithScope(dst []byte, key string, cws *CodeWithScope, depth int, fl codecFlags) ([]byte, error) {
+func appendCodeWithScope(dst []byte, key string, cws *CodeWithScope, depth int, fl *codecFlags) ([]byte, error) {
 	dst = AppendHeader(dst, TypeCodeWithScope, key)
 	start := len(dst)
 	dst = AppendString(append(dst, 0, 0, 0, 0), string(cws.Code))

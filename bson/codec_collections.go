@@ -71,18 +71,19 @@ func pointsToItself(t reflect.Type) bool {
 // int32, ...); a non-empty interface can only receive a value into the
 // non-nil pointer it holds.
 func interfaceCodec(t reflect.Type, fl codecFlags) codec {
+	env := envOf(fl)
 	c := codec{
 		encode: func(dst []byte, key string, v reflect.Value, depth int) ([]byte, error) {
 			if v.IsNil() {
 				return AppendNullElement(dst, key), nil
 			}
-			return appendAnyElement(dst, key, v.Elem().Interface(), depth, fl)
+			return appendAnyElement(dst, key, v.Elem().Interface(), depth, env)
 		},
 		encodeDoc: func(dst []byte, v reflect.Value, depth int) ([]byte, error) {
 			if v.IsNil() {
 				return dst, &MarshalError{Msg: "cannot marshal a nil interface as a document"}
 			}
-			return appendAnyDocument(dst, v.Elem().Interface(), depth, fl)
+			return appendAnyDocument(dst, v.Elem().Interface(), depth, env)
 		},
 	}
 	if t.NumMethod() == 0 {

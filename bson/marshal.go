@@ -131,7 +131,7 @@ func (enc Encoder) Marshal(v any) ([]byte, error) {
 func (enc Encoder) MarshalAppend(dst []byte, v any) ([]byte, error) {
 	var out []byte
 	var err error
-	fl := enc.codecFlags()
+	fl := envOf(enc.codecFlags())
 	switch x := v.(type) {
 	case D: // nil D is an empty document
 		out, err = appendD(dst, x, 0, fl)
@@ -148,7 +148,7 @@ func (enc Encoder) MarshalAppend(dst []byte, v any) ([]byte, error) {
 // function MarshalValue does, with the options of enc.
 func (enc Encoder) MarshalValue(v any) (Type, []byte, error) {
 	buf := getBuffer()
-	out, err := appendAnyElement(buf.b[:0], "", v, 0, enc.codecFlags())
+	out, err := appendAnyElement(buf.b[:0], "", v, 0, envOf(enc.codecFlags()))
 	if err != nil {
 		putBuffer(buf, out)
 		return 0, nil, err

@@ -13,9 +13,11 @@ import (
 // containers need no reflection; other types go to their codec.
 
 // appendAnyElement appends the element {key: x}, with the options and
-// registry of fl (the zero value when Marshal has none).
-func appendAnyElement(dst []byte, key string, x any, depth int, fl codecFlags) ([]byte, error) {
-	if fl != (codecFlags{}) {
+// registry of fl: nil when Marshal has none, the common case, which then
+// costs one comparison per value. (A pointer, so that the arguments stay
+// in registers.)
+func appendAnyElement(dst []byte, key string, x any, depth int, fl *codecFlags) ([]byte, error) {
+	if fl != nil {
 		if out, ok, err := appendOptElement(dst, key, x, depth, fl); ok {
 			return out, err
 		}
@@ -71,13 +73,13 @@ func appendAnyElement(dst []byte, key string, x any, depth int, fl codecFlags) (
 // appendOptElement handles the values of appendAnyElement's fast path
 // that the options or the registry of fl write differently; ok is false
 // for the others.
-func appendOptElement(dst []byte, key string, x any, depth int, fl codecFlags) (out []byte, ok bool, err error) {
+func appendOptElement(dst []byte, key string, x any, depth int, fl *codecFlags) (out []byte, ok bool, err error) {
 	if x == nil {
 		return dst, false, nil
 	}
 	if fl.reg != nil && fl.reg.lookup(reflect.TypeOf(x)) != nil {
 		v := reflect.ValueOf(x)
-		c := codecFor(v.Type(), fl)
+		c := codecFor(v.Type(), *fl)
 		out, err = c.encode(dst, key, addressable(v, c), depth)
 		return out, true, err
 	}
@@ -108,7 +110,7 @@ func appendOptElement(dst []byte, key string, x any, depth int, fl codecFlags) (
 
 // appendRareElement continues appendAnyElement with the less common types
 // of this package, then hands everything else to its codec.
-func appendRareElement(dst []byte, key string, x any, depth int, fl codecFlags) ([]byte, error) {
+func appendRareElement(dst []byte, key string, x any, depth int, fl *codecFlags) ([]byte, error) {
 	switch x := x.(type) {
 	case Null:
 		return AppendNullElement(dst, key), nil
@@ -135,13 +137,13 @@ func appendRareElement(dst []byte, key string, x any, depth int, fl codecFlags) 
 		return AppendDoubleElement(dst, key, float64(x)), nil
 	}
 	v := reflect.ValueOf(x)
-	c := codecFor(v.Type(), fl)
+	c := codecFor(v.Type(), flagsOf(fl))
 	return c.encode(dst, key, addressable(v, c), depth)
 }
 
 // appendAnyDocument appends x, which must marshal to a document.
-func appendAnyDocument(dst []byte, x any, depth int, fl codecFlags) ([]byte, error) {
-	if fl.reg != nil && x != nil && fl.reg.lookup(reflect.TypeOf(x)) != nil {
+func appendAnyDocument(dst []byte, x any, depth int, fl *codecFlags) ([]byte, error) {
+	if fl != nil && fl.reg != nil && x != nil && fl.reg.lookup(reflect.TypeOf(x)) != nil {
 		return appendCodecDocument(dst, x, depth, fl)
 	}
 	switch x := x.(type) {
@@ -164,12 +166,12 @@ func appendAnyDocument(dst []byte, x any, depth int, fl codecFlags) ([]byte, err
 
 // appendCodecDocument appends x, which must marshal to a document, with
 // the codec of its type.
-func appendCodecDocument(dst []byte, x any, depth int, fl codecFlags) ([]byte, error) {
+func appendCodecDocument(dst []byte, x any, depth int, fl *codecFlags) ([]byte, error) {
 	v := reflect.ValueOf(x)
 	if (v.Kind() == reflect.Map || v.Kind() == reflect.Pointer) && v.IsNil() {
 		return dst, &MarshalError{Msg: "cannot marshal a nil " + v.Type().String() + " as a document"}
 	}
-	c := codecFor(v.Type(), fl)
+	c := codecFor(v.Type(), flagsOf(fl))
 	if c.encodeDoc == nil {
 		return dst, &MarshalError{Msg: "cannot marshal " + v.Type().String() +
 			" as a document: use a struct, a map, D, M, Raw or a pointer to one of those"}
@@ -178,7 +180,7 @@ func appendCodecDocument(dst []byte, x any, depth int, fl codecFlags) ([]byte, e
 }
 
 // appendD appends the document doc.
-func appendD(dst []byte, doc D, depth int, fl codecFlags) ([]byte, error) {
+func appendD(dst []byte, doc D, depth int, fl *codecFlags) ([]byte, error) {
 	if depth > maxEncodeDepth {
 		return dst, &MarshalError{Msg: "values nested too deeply (a cycle?)"}
 	}
@@ -197,7 +199,7 @@ func appendD(dst []byte, doc D, depth int, fl codecFlags) ([]byte, error) {
 }
 
 // appendM appends the document m, in map order.
-func appendM(dst []byte, m M, depth int, fl codecFlags) ([]byte, error) {
+func appendM(dst []byte, m M, depth int, fl *codecFlags) ([]byte, error) {
 	if depth > maxEncodeDepth {
 		return dst, &MarshalError{Msg: "values nested too deeply (a cycle?)"}
 	}
@@ -215,7 +217,7 @@ func appendM(dst []byte, m M, depth int, fl codecFlags) ([]byte, error) {
 }
 
 // appendAElement appends the array element {key: a}; a nil A is null.
-func appendAElement(dst []byte, key string, a A, depth int, fl codecFlags) ([]byte, error) {
+func appendAElement(dst []byte, key string, a A, depth int, fl *codecFlags) ([]byte, error) {
 	if a == nil {
 		return AppendNullElement(dst, key), nil
 	}
@@ -276,6 +278,23 @@ func addrSensitive(t reflect.Type) bool {
 	}
 	addrSensitiveCache.Store(t, b)
 	return b
+}
+
+// flagsOf returns *fl, the zero flags for nil.
+func flagsOf(fl *codecFlags) codecFlags {
+	if fl == nil {
+		return codecFlags{}
+	}
+	return *fl
+}
+
+// envOf returns what the functions of this file take for fl: nil for the
+// zero flags, else a pointer to a copy of fl.
+func envOf(fl codecFlags) *codecFlags {
+	if fl == (codecFlags{}) {
+		return nil
+	}
+	return &fl
 }
 
 // emptyDocument is the empty document (and the empty array).
