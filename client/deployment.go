@@ -284,6 +284,10 @@ func (c *conn) Close() error {
 
 func (c *conn) Release() { _ = c.srv.s.CheckIn(c.c) }
 
+// Pin tells the pool what holds the connection (the wait-queue timeout
+// error counts it).
+func (c *conn) Pin(kind pool.PinKind) { c.c.Pin(kind) }
+
 // Authenticated and Reauthenticate make conn a driver.Reauthenticator:
 // the executor reauthenticates on ReauthenticationRequired (391).
 func (c *conn) Authenticated() bool { return c.c.Authenticated() }

@@ -109,9 +109,13 @@ func (p *Pool) timeoutErrorLocked(cause error, waited time.Duration, ahead int) 
 	if errors.Is(cause, context.Canceled) {
 		verb = "cancelled"
 	}
+	inUse := fmt.Sprintf("maxPoolSize %s, %d in use, %d being established", limit, p.inUse, len(p.pendings))
+	if p.cfg.Conn.LoadBalanced {
+		inUse = fmt.Sprintf("maxPoolSize: %s, %s, %d being established", limit, p.pinCountsLocked(), len(p.pendings))
+	}
 	return &CheckoutError{Addr: p.addr, Kind: ErrWaitQueueTimeout, Err: cause,
-		Msg: fmt.Sprintf("%s after %v waiting for a connection to %s behind %d other requests (maxPoolSize %s, %d in use, %d being established)",
-			verb, waited.Round(time.Millisecond), p.addr, ahead, limit, p.inUse, len(p.pendings))}
+		Msg: fmt.Sprintf("%s after %v waiting for a connection to %s behind %d other requests (%s)",
+			verb, waited.Round(time.Millisecond), p.addr, ahead, inUse)}
 }
 
 // establish opens the connection pd stands for, for a checkout: it emits

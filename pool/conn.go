@@ -57,8 +57,9 @@ type Conn struct {
 	dead        atomic.Bool
 	failure     error // the first failure (fail), for the errors of later calls; owner only
 	interrupted atomic.Bool
-	poolClosed  atomic.Bool // interrupted because its pool closed
-	out         atomic.Bool // checked out of its pool: CheckIn takes it back once
+	poolClosed  atomic.Bool   // interrupted because its pool closed
+	out         atomic.Bool   // checked out of its pool: CheckIn takes it back once
+	pin         atomic.Uint32 // PinKind: what holds it, while checked out
 
 	// Owned by the pool, guarded by its mutex.
 	id         int64

@@ -331,6 +331,7 @@ func (p *Pool) CheckIn(c *Conn) error {
 	if !c.out.CompareAndSwap(true, false) {
 		return fmt.Errorf("pool: CheckIn: connection %d to %s is not checked out", c.id, p.addr)
 	}
+	c.pin.Store(uint32(PinNone))
 	// CheckedIn comes before the connection can be handed to anyone else.
 	p.emit(Event{Type: ConnectionCheckedIn, ConnectionID: c.id})
 	// A reply still due, or bytes read ahead that answer nothing asked:

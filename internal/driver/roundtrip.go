@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/torque-go/torque/pool"
 	"time"
 
 	"github.com/torque-go/torque/bson"
@@ -167,6 +168,7 @@ func (x *Executor) classify(ex *execution, srv Server, conn Conn, ev *event, buf
 	}
 	if _, txn := conn.(*pinnedConn); ex.op.PinConn && ex.op.Conn == nil && !txn && srv.Description().Type == topology.LoadBalancer {
 		r.conn = conn // the handler may keep it; Reply.release releases it otherwise
+		markPin(conn, pool.PinCursor)
 	} else {
 		x.release(ex, conn)
 	}

@@ -1,6 +1,7 @@
 package driver
 
 import (
+	"github.com/torque-go/torque/pool"
 	"github.com/torque-go/torque/session"
 	"github.com/torque-go/torque/topology"
 )
@@ -136,6 +137,7 @@ func pinConn(ex *execution, srv Server, conn Conn) Conn {
 	if _, ok := ex.sess.Pinned(); ok {
 		return conn
 	}
+	markPin(conn, pool.PinTransaction)
 	pc := &pinnedConn{Conn: conn}
 	ex.sess.Pin(session.Pin{Addr: srv.Description().Addr, Conn: pc})
 	return pc
@@ -148,4 +150,13 @@ func bareConn(conn Conn) Conn {
 		return pc.Conn
 	}
 	return conn
+}
+
+// markPin tells the connection's pool what holds it beyond the operation
+// (a cursor, a transaction), for the counts of its wait-queue timeout
+// error, when the deployment's connections take it.
+func markPin(conn Conn, kind pool.PinKind) {
+	if p, ok := conn.(interface{ Pin(pool.PinKind) }); ok {
+		p.Pin(kind)
+	}
 }
