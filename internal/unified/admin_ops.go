@@ -82,11 +82,15 @@ func rename(ctx context.Context, c *collEntity, a *args) outcome {
 	return outcome{err: c.Database().Client().Database("admin").RunCommand(ctx, cmd).Err()}
 }
 
-// createCollection creates a collection (or, with viewOn, a view); every
-// argument but the name is a field of the create command, sent as given.
+// createCollection creates a collection (or, with viewOn, a view): the
+// arguments CreateCollectionOptions has typed fields for go there, every
+// other is a field of the create command, sent as given (Extra).
 func createCollection(ctx context.Context, db *client.Database, a *args) outcome {
 	name := a.str("collection")
 	var o client.CreateCollectionOptions
+	if err := typedCreateOptions(a, &o); err != nil { // create_options.go
+		return outcome{err: err}
+	}
 	for k, v := range a.src.All() {
 		if !a.used[k] {
 			a.skip(k)
