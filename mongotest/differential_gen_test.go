@@ -256,9 +256,9 @@ func (g *diffGen) op() diffOp {
 		f := diffFind{filter: g.filter(), projection: g.projection(), sort: g.sortSpec(), skip: int64(g.r.IntN(3)), limit: int64(g.r.IntN(4))}
 		return diffOp{kind: "find", desc: fmt.Sprintf("find %+v", f), run: f.run}
 	}
-	p := g.pipeline()
+	p, unordered := g.pipeline()
 	return diffOp{kind: "aggregate", desc: fmt.Sprint("aggregate ", p),
-		run: func(ctx context.Context, c *client.Collection) string { return aggregateAnswer(ctx, c, p) }}
+		run: func(ctx context.Context, c *client.Collection) string { return aggregateAnswer(ctx, c, p, unordered) }}
 }
 
 func (g *diffGen) updateOpOf() diffOp {
@@ -282,24 +282,24 @@ func (g *diffGen) updateOpOf() diffOp {
 		}}
 }
 
-// pipeline is $match, then a $group (input sorted by _id first, so that
-// $push and $first see one order), an $unwind and $group, a $project, or
-// a $count, and a final $sort on _id.
-func (g *diffGen) pipeline() bson.A {
+// pipeline is $match, $sort on _id, then a $group counting ({$sum: 1}
+// only: FerretDB v1.24 answers NotImplemented to $min, $max, $avg,
+// $first and $push, and has a bug: {$sum: "$n"} gives 0 where MongoDB and
+// mongotest add the numbers, {"b": 3+5} seen as 0), an $unwind and
+// $group, a $project and $limit, or a $count. The groups are compared
+// in any order: MongoDB orders ties of a $sort (arrays sort by an
+// element, [false, 2.0] as 2) as it likes.
+func (g *diffGen) pipeline() (p bson.A, unordered bool) {
 	st := func(k string, v any) bson.D { return bson.D{{Key: k, Value: v}} }
-	p := bson.A{st("$match", g.filter()), st("$sort", st("_id", int32(1)))}
+	p = bson.A{st("$match", g.filter()), st("$sort", st("_id", int32(1)))}
 	key := []string{"$s", "$n", "$b.d", "$a"}[g.r.IntN(4)]
 	switch g.r.IntN(4) {
 	case 0:
-		p = append(p, st("$group", bson.D{{Key: "_id", Value: key}, {Key: "c", Value: st("$sum", int32(1))},
-			{Key: "t", Value: st("$sum", "$n")}, {Key: "mx", Value: st("$max", "$n")}, {Key: "mn", Value: st("$min", "$a")},
-			{Key: "f", Value: st("$first", "$s")}, {Key: "all", Value: st("$push", "$n")}}))
+		return append(p, st("$group", bson.D{{Key: "_id", Value: key}, {Key: "c", Value: st("$sum", int32(1))}})), true
 	case 1:
-		p = append(p, st("$unwind", "$tags"), st("$group", bson.D{{Key: "_id", Value: "$tags"}, {Key: "c", Value: st("$sum", int32(1))}}))
+		return append(p, st("$unwind", "$tags"), st("$group", bson.D{{Key: "_id", Value: "$tags"}, {Key: "c", Value: st("$sum", int32(1))}})), true
 	case 2:
-		p = append(p, st("$project", bson.D{{Key: "n", Value: int32(1)}, {Key: "s", Value: int32(1)}, {Key: "b.d", Value: int32(1)}}), st("$limit", int32(5)))
-	default:
-		return append(p, st("$count", "total"))
+		return append(p, st("$project", bson.D{{Key: "n", Value: int32(1)}, {Key: "s", Value: int32(1)}, {Key: "b.d", Value: int32(1)}}), st("$limit", int32(5))), false
 	}
-	return append(p, st("$sort", st("_id", int32(1))))
+	return append(p, st("$count", "total")), false
 }
