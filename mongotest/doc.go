@@ -77,7 +77,14 @@
 //	                writeConcernError, closeConnection, blockConnection,
 //	                appName, namespace), onPrimaryTransactionalWrite,
 //	                failGetMoreAfterCursorCheckout; also from Go
-//	                (Server.FailCommand, ReplicaSet.FailCommand)
+//	                (Server.FailCommand, ReplicaSet.FailCommand). A fail
+//	                point that names hello or isMaster fires on monitors'
+//	                and handshakes' hellos too, on each reply of an
+//	                exhaust stream, as on mongod; a shutdown error (91,
+//	                11600) carries no topologyVersion (mongod adds it only
+//	                in quiesce mode), a "not primary" one the member's
+//	replica sets    replSetStepDown (the next member is elected at once),
+//	                replSetFreeze (accepted on a secondary)
 //
 // # Sharded clusters and load balancers
 //
@@ -195,9 +202,10 @@
 //	                    Partition, Heal
 //	mongos.go           mongos routers and the load-balanced mongos: routing,
 //	                    per-mongos transactions, recoveryToken
-//	member.go           a member's command set: fail points, primary-only writes,
+//	member.go           a member's command set: fail points (on hello too), primary-only writes,
 //	                    unsatisfiable write concerns, topologyVersion on errors
 //	failpoint.go        FailPoint, configureFailPoint, MongoDB's error labels
+//	replset_commands.go replSetStepDown, replSetFreeze
 //	session.go          server sessions, the memory of retryable writes
 //	txn.go              transactions on a fork of the store, write conflicts
 //	snapshot.go         readConcern snapshot and linearizable outside transactions

@@ -273,7 +273,7 @@ func (fp *FailPoint) answer(m *member, req *wirehost.Request, apply func() wireh
 			labels = []string{"ResumableChangeStreamError"}
 		}
 		r = wirehost.Error(fp.ErrorCode, codeName(fp.ErrorCode), "Failing command via 'failCommand' failpoint", labels...)
-		if stateChangeCode[fp.ErrorCode] {
+		if m.failTopologyVersion(fp.ErrorCode) {
 			r = m.withTopologyVersion(r)
 		}
 	case fp.WriteConcernError != nil:
@@ -287,7 +287,7 @@ func (fp *FailPoint) answer(m *member, req *wirehost.Request, apply func() wireh
 		if len(labels) > 0 {
 			r.Doc = appendField(r.Doc, bson.KV("errorLabels", labels))
 		}
-		if stateChangeCode[code] {
+		if m.failTopologyVersion(code) {
 			r = m.withTopologyVersion(r)
 		}
 	default:
@@ -346,6 +346,16 @@ var resumableCode = map[int32]bool{
 var stateChangeCode = map[int32]bool{
 	91: true, 189: true, 10107: true, 11600: true, 11602: true, 13435: true, 13436: true, 10058: true,
 }
+
+// failTopologyVersion reports whether mongod adds its topologyVersion to
+// an error of this code: a "not primary" error on a replica-set member
+// (a shutdown error only in quiesce mode, which mongotest has not).
+func (m *member) failTopologyVersion(code int32) bool {
+	return stateChangeCode[code] && !shutdownCode[code] && m.host.Load().Hello().Role != wirehost.Standalone
+}
+
+// shutdownCode are MongoDB's ShutdownError category.
+var shutdownCode = map[int32]bool{91: true, 11600: true}
 
 // codeNames are the names of the codes fail points use.
 var codeNames = map[int32]string{

@@ -25,6 +25,7 @@ type member struct {
 	lag   time.Duration // a secondary's replication lag (lag.go)
 	// router, set on a mongos, routes its commands to the shard (mongos.go).
 	router *router
+	rs     *ReplicaSet // the member's set; nil for a standalone server
 }
 
 // writeCommands are the commands only a primary runs.
@@ -50,10 +51,24 @@ func (m *member) Command(peer *wirehost.Peer, req *wirehost.Request) wirehost.Re
 	if req.Name == "configureFailPoint" {
 		return m.fps.configure(req)
 	}
+	if req.Name == "replSetFreeze" || req.Name == "replSetStepDown" {
+		return m.replSetCommand(req)
+	}
 	if fp := m.fps.take(req, peer.AppName); fp != nil {
 		return fp.reply(m, req, func() wirehost.Reply { return m.run(peer, req) })
 	}
 	return m.run(peer, req)
+}
+
+// HelloFault fires a failCommand fail point that names hello or isMaster,
+// as mongod does (the SDAM tests fail monitors' checks this way): an
+// error, a closed connection, or only a delay before the hello's answer.
+func (m *member) HelloFault(peer *wirehost.Peer, req *wirehost.Request) (wirehost.Reply, bool) {
+	fp := m.fps.take(req, peer.AppName)
+	if fp == nil {
+		return wirehost.Reply{}, false
+	}
+	return fp.reply(m, req, func() wirehost.Reply { return wirehost.Reply{} }), true
 }
 
 // run answers a command that no fail point took.

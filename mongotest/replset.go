@@ -67,7 +67,7 @@ func StartReplicaSet(opts ReplicaSetOptions) (*ReplicaSet, error) {
 	}
 	rs := &ReplicaSet{core: core}
 	for i := 0; i < opts.Members; i++ {
-		rs.members = append(rs.members, &member{core: core, index: i, inner: backend{core}, fps: &failPoints{}, lag: opts.Lag})
+		rs.members = append(rs.members, &member{core: core, index: i, inner: backend{core}, fps: &failPoints{}, lag: opts.Lag, rs: rs})
 	}
 	h := wirehost.Hello{MaxWireVersion: MaxWireVersion, Compressors: []string{"snappy", "zlib", "zstd"}}
 	rs.set, err = wirehost.StartReplicaSet(wirehost.ReplicaSetOptions{SetName: opts.SetName, Members: opts.Members,

@@ -18,6 +18,11 @@ func (c *conn) serveHello(req *Request) bool {
 	exhaust := awaitable && req.Flags&wire.ExhaustAllowed != 0 && req.OpCode == wire.OpMsg
 	responseTo := req.RequestID
 	for {
+		// A fail point fires on every answer, as mongod runs the
+		// command again for each reply of an exhaust stream.
+		if done, keep := c.helloFault(req, responseTo); done {
+			return keep
+		}
 		doc, tv, ok := c.awaitHello(req, clientTV, wait, awaitable)
 		if !ok {
 			return false
@@ -32,6 +37,31 @@ func (c *conn) serveHello(req *Request) bool {
 		}
 		responseTo, clientTV = id, tv
 	}
+}
+
+// helloFault carries out the fault the backend's fail points give a
+// hello (HelloFaults), answering responseTo: done reports that the fault
+// answered or closed (keep: whether the connection stays open); a delay
+// only is waited out.
+func (c *conn) helloFault(req *Request, responseTo int32) (done, keep bool) {
+	f, ok := c.s.opts.Backend.(HelloFaults)
+	if !ok {
+		return false, true
+	}
+	r, fired := f.HelloFault(c.peer, req)
+	switch {
+	case !fired:
+		return false, true
+	case r.Doc == nil && r.Action == Answer:
+		return !c.sleep(r.Delay), false
+	case r.Action == Answer && !req.MoreToCome():
+		if !c.sleep(r.Delay) {
+			return true, false
+		}
+		_, err := c.writeReply(req, c.s.decorate(r.Doc), 0, responseTo)
+		return true, err == nil
+	}
+	return true, c.act(req, r)
 }
 
 // awaitParams reads topologyVersion and maxAwaitTimeMS from a hello.

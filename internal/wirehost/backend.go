@@ -19,6 +19,14 @@ type Backend interface {
 	ConnClosed(peer *Peer)
 }
 
+// HelloFaults is a Backend whose fail points may name hello, as mongod's
+// failCommand can: HelloFault returns the fault for a hello on peer and
+// true when one fires. A Reply with neither Doc nor Action only delays the
+// built-in hello by its Delay (blockConnection).
+type HelloFaults interface {
+	HelloFault(peer *Peer, req *Request) (Reply, bool)
+}
+
 // Peer is what a host knows of one client connection. Only that
 // connection's goroutine uses it, so a Backend may keep its state for the
 // connection in State without a lock.

@@ -32,6 +32,8 @@
 //     connection meanwhile, so OpenConnections drops at once); with
 //     exhaustAllowed the host streams moreToCome replies, one
 //     per change or maxAwaitTimeMS, each answering the previous reply.
+//     A Backend that implements HelloFaults may fail any hello, each
+//     reply of a stream included (an error, a closed connection, a delay).
 //   - Default commands: ping, buildInfo, endSessions, killCursors,
 //     getMore (an exhausted cursor), commitTransaction/abortTransaction
 //     (ok), drop/create/createIndexes (ok), saslStart (fails: script it),
@@ -138,7 +140,7 @@
 // # Files
 //
 //	doc.go                this overview
-//	backend.go            Backend (mongotest's command set), Peer (one connection's state)
+//	backend.go            Backend (mongotest's command set), HelloFaults (its fail points on hello), Peer
 //	server.go             Server, Options, Start/New, Update, Handle, Queue, FailCommand, Stop/Restart/Close
 //	compressors.go        imports compress/snappy and compress/zstd (they register with wire)
 //	conn.go               one connection: read, decompress, dispatch, act, write
