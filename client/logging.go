@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/pool"
 	"github.com/torque-go/torque/topology"
 )
@@ -267,17 +268,28 @@ func logTopologyEvent(l Logger, e topology.Event) {
 	case topology.ServerClosed:
 		msg, attrs = "Stopped server monitoring", append([]slog.Attr{slog.String("topologyId", e.TopologyID.Hex())}, hostPort(string(e.Addr))...)
 	case topology.ServerHeartbeatStarted:
-		msg, attrs = "Server heartbeat started", append(hostPort(string(e.Addr)), slog.Bool("awaited", e.Awaited))
+		msg, attrs = "Server heartbeat started", heartbeatAttrs(e.TopologyID, e.Addr, e.ConnectionID, 0, e.Awaited)
 	case topology.ServerHeartbeatSucceeded:
 		msg = "Server heartbeat succeeded"
-		attrs = append(hostPort(string(e.Addr)), slog.Bool("awaited", e.Awaited),
+		attrs = append(heartbeatAttrs(e.TopologyID, e.Addr, e.ConnectionID, e.ServerConnectionID, e.Awaited),
 			slog.Float64("durationMS", float64(e.Duration)/1e6), slog.String("reply", e.Reply.String()))
 	case topology.ServerHeartbeatFailed:
 		msg = "Server heartbeat failed"
-		attrs = append(hostPort(string(e.Addr)), slog.Bool("awaited", e.Awaited),
+		attrs = append(heartbeatAttrs(e.TopologyID, e.Addr, e.ConnectionID, e.ServerConnectionID, e.Awaited),
 			slog.Float64("durationMS", float64(e.Duration)/1e6), slog.String("failure", e.Err.Error()))
 	default:
 		return // ServerDescriptionChanged has no log message in the spec
 	}
 	l.LogAttrs(context.Background(), slog.LevelDebug, msg, attrs...)
+}
+
+// heartbeatAttrs are the attributes every heartbeat message has; the
+// server's connection id only when known.
+func heartbeatAttrs(id bson.ObjectID, addr topology.Address, connID, serverConnID int64, awaited bool) []slog.Attr {
+	attrs := append([]slog.Attr{slog.String("topologyId", id.Hex())}, hostPort(string(addr))...)
+	attrs = append(attrs, slog.Int64("driverConnectionId", connID), slog.Bool("awaited", awaited))
+	if serverConnID != 0 {
+		attrs = append(attrs, slog.Int64("serverConnectionId", serverConnID))
+	}
+	return attrs
 }

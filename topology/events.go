@@ -44,14 +44,22 @@ type ServerDescriptionChanged struct {
 }
 
 // ServerHeartbeatStarted is published by a monitor before each check.
+// TopologyID is the topology's; ConnectionID the driver's id of the
+// monitor's connection (zero before its handshake); ServerConnectionID
+// the server's id of it, when known.
 type ServerHeartbeatStarted struct {
-	Addr    Address
-	Awaited bool // a streaming (awaitable) hello
+	TopologyID   bson.ObjectID
+	Addr         Address
+	ConnectionID int64
+	Awaited      bool // a streaming (awaitable) hello
 }
 
 // ServerHeartbeatSucceeded is published by a monitor after a good check.
 type ServerHeartbeatSucceeded struct {
-	Addr     Address
+	TopologyID         bson.ObjectID
+	Addr               Address
+	ConnectionID       int64
+	ServerConnectionID int64
 	Duration time.Duration
 	Reply    bson.Raw // valid only during the call to the listener
 	Awaited  bool
@@ -59,7 +67,10 @@ type ServerHeartbeatSucceeded struct {
 
 // ServerHeartbeatFailed is published by a monitor after a failed check.
 type ServerHeartbeatFailed struct {
-	Addr     Address
+	TopologyID         bson.ObjectID
+	Addr               Address
+	ConnectionID       int64
+	ServerConnectionID int64
 	Duration time.Duration
 	Err      error
 	Awaited  bool

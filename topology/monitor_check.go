@@ -46,7 +46,10 @@ func (m *monitor) check(prev ServerDescription) (sd ServerDescription, ok bool) 
 	defer cancel()
 	m.beginCheck(cancel)
 	kind := m.nextHello(prev)
-	m.topo.Publish(ServerHeartbeatStarted{Addr: m.addr, Awaited: kind.awaited()})
+	m.mu.Lock()
+	m.awaiting = kind.awaited()
+	m.mu.Unlock()
+	m.topo.Publish(ServerHeartbeatStarted{Addr: m.addr, ConnectionID: m.connID(), Awaited: kind.awaited()})
 	start := time.Now()
 	reply, err := m.hello(ctx, kind, prev)
 	var h Hello
@@ -58,10 +61,12 @@ func (m *monitor) check(prev ServerDescription) (sd ServerDescription, ok bool) 
 	}
 	took := time.Since(start)
 	cancelled := m.endCheck()
+	connID, serverConnID := m.connID(), m.serverConnID()
 	if err != nil {
 		m.closeConn()
 		m.rtt.reset()
-		m.topo.Publish(ServerHeartbeatFailed{Addr: m.addr, Duration: took, Err: err, Awaited: kind.awaited()})
+		m.topo.Publish(ServerHeartbeatFailed{Addr: m.addr, ConnectionID: connID, ServerConnectionID: serverConnID,
+			Duration: took, Err: err, Awaited: kind.awaited()})
 		if cancelled || m.ctx.Err() != nil {
 			return ServerDescription{}, false
 		}
@@ -70,9 +75,26 @@ func (m *monitor) check(prev ServerDescription) (sd ServerDescription, ok bool) 
 	if h.HelloOK {
 		m.connCfg.HelloOK = true // later handshakes may use OP_MSG hello
 	}
-	m.topo.Publish(ServerHeartbeatSucceeded{Addr: m.addr, Duration: took, Reply: reply, Awaited: kind.awaited()})
+	m.topo.Publish(ServerHeartbeatSucceeded{Addr: m.addr, ConnectionID: connID, ServerConnectionID: serverConnID,
+		Duration: took, Reply: reply, Awaited: kind.awaited()})
 	avg, minRTT, _ := m.rtt.get()
 	return NewServerDescription(m.addr, &h, avg, minRTT, time.Now()), true
+}
+
+// connID and serverConnID are the driver's and the server's ids of the
+// monitor's connection, zero without one.
+func (m *monitor) connID() int64 {
+	if m.conn == nil {
+		return 0
+	}
+	return m.conn.ID()
+}
+
+func (m *monitor) serverConnID() int64 {
+	if m.conn == nil {
+		return 0
+	}
+	return m.conn.Description().ConnectionID
 }
 
 // hello runs the hello of kind and returns the reply, which stays valid

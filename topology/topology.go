@@ -104,6 +104,14 @@ func (t *Topology) Server(addr Address) *Server { return t.state.Load().servers[
 
 // Publish delivers a monitor's event to the listener (CheckSink).
 func (t *Topology) Publish(e Event) {
+	switch h := e.(type) {
+	case ServerHeartbeatStarted:
+		h.TopologyID, e = t.id, h
+	case ServerHeartbeatSucceeded:
+		h.TopologyID, e = t.id, h
+	case ServerHeartbeatFailed:
+		h.TopologyID, e = t.id, h
+	}
 	t.pubMu.Lock()
 	t.publish([]Event{e})
 	t.pubMu.Unlock()
