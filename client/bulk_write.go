@@ -149,8 +149,11 @@ func (c *Collection) BulkWrite(ctx context.Context, models []WriteModel, opts ..
 	var all *WriteException
 	ctx, cancel := c.TimeoutContext(ctx) // one timeoutMS for every command
 	defer cancel()
+	opID := driver.NextOperationID() // one operationId for all its commands
 	for k, r := range runs {
-		err := c.execute(ctx, c.bulkOperation(r, &o, &res))
+		op := c.bulkOperation(r, &o, &res)
+		op.OperationID = opID
+		err := c.execute(ctx, op)
 		if err == nil {
 			continue
 		}

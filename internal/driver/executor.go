@@ -54,6 +54,7 @@ type Logger interface {
 // execution is the state of one Execute call.
 type execution struct {
 	op       *Operation
+	opID     int64 // the operationId of its log messages
 	sess     *session.ClientSession
 	implicit bool
 	kept     bool // the handler took the implicit session
@@ -80,7 +81,10 @@ func (x *Executor) Execute(ctx context.Context, op *Operation) error {
 		ctx, cancel = context.WithDeadline(ctx, op.Deadline)
 		defer cancel()
 	}
-	ex := &execution{op: op, sess: op.Session}
+	ex := &execution{op: op, sess: op.Session, opID: op.OperationID}
+	if ex.opID == 0 {
+		ex.opID = NextOperationID()
+	}
 	if ex.sess != nil && op.Kind != Commit && op.Kind != Abort {
 		if err := ex.sess.StartOperation(op.Kind.sessionKind()); err != nil {
 			return err

@@ -2,10 +2,12 @@ package driver
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/torque-go/torque/bson"
@@ -56,7 +58,14 @@ type event struct {
 	addr      string
 	serviceID *bson.ObjectID // behind a load balancer
 	sensitive bool
+	opID      int64
 }
+
+// operationIDs numbers operations for their log messages.
+var operationIDs atomic.Int64
+
+// NextOperationID returns a new operation id (Operation.OperationID).
+func NextOperationID() int64 { return operationIDs.Add(1) }
 
 // monitored reports whether anyone listens.
 func (x *Executor) monitored() bool {
@@ -72,7 +81,7 @@ func (x *Executor) started(ex *execution, conn Conn, e *encoded) *event {
 	ev := &event{
 		start: time.Now(), name: ex.op.Name, db: ex.op.DB, requestID: int64(e.requestID),
 		connID: conn.ID(), serverID: conn.ServerConnectionID(), addr: string(conn.Description().Addr),
-		serviceID: conn.Description().ServiceID,
+		serviceID: conn.Description().ServiceID, opID: ex.opID,
 	}
 	ev.sensitive = isSensitive(ev.name, e.body)
 	cmd := emptyDoc
@@ -113,7 +122,9 @@ func (x *Executor) failed(ev *event, err error) {
 		return
 	}
 	d := sinceMono(ev.start)
-	if ev.sensitive {
+	var ne *NetworkError
+	if ev.sensitive && !errors.As(err, &ne) {
+		// A network error carries nothing the server said: it is shown.
 		var code int32
 		if se, ok := err.(*Error); ok {
 			code = se.Code
@@ -140,6 +151,7 @@ func (ev *event) attrs() []slog.Attr {
 		slog.String("commandName", ev.name), slog.String("databaseName", ev.db),
 		slog.Int64("requestId", ev.requestID), slog.Int64("driverConnectionId", driverConnID),
 		slog.Int64("serverConnectionId", ev.serverID), slog.String("serverHost", host), slog.Int("serverPort", portNum),
+		slog.Int64("operationId", ev.opID),
 	}
 	if ev.serviceID != nil {
 		attrs = append(attrs, slog.String("serviceId", ev.serviceID.Hex()))

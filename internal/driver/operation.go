@@ -58,6 +58,10 @@ type Operation struct {
 	Name string // the command name, its first key
 	DB   string
 	Kind Kind
+	// OperationID is the operationId of its command log messages: an
+	// operation of several commands (a bulk write) gives each the same,
+	// from NextOperationID. Zero: Execute takes a new one.
+	OperationID int64
 	// Retryable allows the one retry the specs permit for this command
 	// (a find, an insert, a single-document update ...; not an update
 	// with multi: true, not an aggregate with $out).
