@@ -97,6 +97,10 @@ type ErrorAction struct {
 	// CancelCheck asks the monitor to cancel its check in progress and
 	// close its connection.
 	CancelCheck bool
+	// CheckNow: the error had no topologyVersion, so the server will not
+	// stream the change: a monitor awaiting a streamed reply stops
+	// waiting and checks at once, on a new connection.
+	CheckNow bool
 }
 
 // ApplyAppError applies the SDAM rules for an application error e on a
@@ -106,7 +110,8 @@ type ErrorAction struct {
 //
 //   - a state-change error ("not writable primary", "node is recovering")
 //     whose topologyVersion is newer marks the server Unknown and asks for
-//     a check; it clears the pool for a shutdown or a server below 4.2;
+//     a check (at once, interrupting a streamed one, when it had no
+//     topologyVersion: the server will not stream that change); it clears the pool for a shutdown or a server below 4.2;
 //   - a network error on an established connection, and any error of the
 //     authentication step, mark the server Unknown and clear its pool;
 //   - an error of no Kind changes nothing: it says nothing about the
@@ -152,6 +157,7 @@ func stateChange(td TopologyDescription, e AppError) (TopologyDescription, Error
 		unknown.TopologyVersion = e.TopologyVersion
 		td = Apply(td, unknown)
 		act.MarkedUnknown, act.RequestCheck = true, true
+		act.CheckNow = e.TopologyVersion == nil
 	}
 	if IsShutdown(e.Code) || e.MaxWireVersion < 8 {
 		act.ClearPool = true
@@ -241,6 +247,9 @@ func (s *Server) HandleError(e AppError) {
 	}
 	if act.CancelCheck && s.mon != nil {
 		s.mon.cancelCheck()
+	}
+	if act.CheckNow && s.mon != nil {
+		s.mon.interruptAwait()
 	}
 	t.unlockAndPublish(evs)
 }

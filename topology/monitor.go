@@ -37,6 +37,7 @@ type monitor struct {
 	checkCancel context.CancelFunc // cancels the check in progress
 	cancelled   bool               // the check in progress was cancelled
 	dropConn    bool               // close the connection before the next check
+	awaiting    bool               // the check in progress awaits a streamed reply
 
 	// Owned by the goroutine.
 	conn       *pool.Conn
@@ -92,6 +93,19 @@ func (m *monitor) cancelCheck() {
 	m.dropConn = true
 	if m.checkCancel != nil {
 		m.cancelled = true
+		m.checkCancel()
+	}
+	m.mu.Unlock()
+}
+
+// interruptAwait cancels a check that awaits a streamed reply, as
+// cancelCheck does, after a state-change error the server will not stream
+// (it had no topologyVersion); the requestCheck that comes with it makes
+// the next check immediate. A check of any other kind is left alone.
+func (m *monitor) interruptAwait() {
+	m.mu.Lock()
+	if m.checkCancel != nil && m.awaiting {
+		m.dropConn, m.cancelled = true, true
 		m.checkCancel()
 	}
 	m.mu.Unlock()
@@ -182,7 +196,7 @@ func (m *monitor) beginCheck(cancel context.CancelFunc) {
 func (m *monitor) endCheck() (cancelled bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.checkCancel = nil
+	m.checkCancel, m.awaiting = nil, false
 	return m.cancelled
 }
 

@@ -175,6 +175,33 @@ func TestStreamingHello(t *testing.T) {
 	}
 }
 
+// A state-change error without topologyVersion (an older server, or a
+// fail point) marks the server Unknown; the server will not stream that
+// change, so a monitor awaiting its streamed reply must not wait out
+// heartbeatFrequencyMS (an hour here) but check again at once.
+func TestStateChangeErrorWithoutTopologyVersionChecksAtOnce(t *testing.T) {
+	srv := mockserver.New(t, mockserver.Options{})
+	topo, _ := openTest(t, Options{Seeds: seeds(srv.Addr()), Direct: true, HeartbeatFrequency: longHeartbeat,
+		MonitoringMode: MonitorStream})
+	waitFor(t, topo, "a standalone", func(td TopologyDescription) bool { return typeOf(td, srv.Addr()) == "Standalone" })
+	ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
+	defer cancel()
+	for awaiting := false; !awaiting; {
+		hellos, err := srv.WaitFor(ctx, "hello", len(srv.CommandsNamed("hello"))+1)
+		if err != nil {
+			t.Fatalf("waiting for an awaitable hello: %v", err)
+		}
+		_, awaiting = hellos[len(hellos)-1].Lookup("topologyVersion").Document()
+	}
+	// The monitor marked its check awaiting before it sent that hello.
+	s := topo.Server(NewAddress(srv.Addr()))
+	s.HandleError(AppError{Kind: CommandError, Code: 10107, Message: "not primary", MaxWireVersion: 21})
+	if typ := typeOf(topo.Description(), srv.Addr()); typ != "Unknown" {
+		t.Fatalf("after a state-change error the server is %s, want Unknown", typ)
+	}
+	waitFor(t, topo, "the server checked again", func(td TopologyDescription) bool { return typeOf(td, srv.Addr()) == "Standalone" })
+}
+
 func TestRTTMonitorMeasures(t *testing.T) {
 	srv := mockserver.New(t, mockserver.Options{})
 	topo, _ := openTest(t, Options{Seeds: seeds(srv.Addr()), Direct: true, HeartbeatFrequency: 20 * time.Millisecond,
