@@ -65,8 +65,12 @@ func appendExtJSON(dst []byte, doc Raw, canonical, escapeHTML bool) ([]byte, err
 }
 
 // String returns r as relaxed Extended JSON, or a description of the error
-// when r is not valid BSON.
+// when r is not valid BSON. An empty (nil) Raw, a document that is absent
+// (an optional field of an error, say), gives "".
 func (r Raw) String() string {
+	if len(r) == 0 {
+		return ""
+	}
 	b, err := AppendExtJSON(nil, r, false)
 	if err != nil {
 		return "<invalid BSON: " + err.Error() + ">"
@@ -75,8 +79,12 @@ func (r Raw) String() string {
 }
 
 // String returns v as relaxed Extended JSON (a string value comes out
-// quoted), or a description of the error when v is not valid.
+// quoted), or a description of the error when v is not valid. The zero
+// RawValue (what Lookup returns for an absent key) gives "".
 func (v RawValue) String() string {
+	if v.IsZero() {
+		return ""
+	}
 	if err := v.validateStructure(); err != nil {
 		return "<invalid BSON: " + err.Error() + ">"
 	}

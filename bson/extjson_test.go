@@ -264,6 +264,13 @@ func TestRawString(t *testing.T) {
 	if got := (RawValue{Type: TypeInt32, Value: []byte{1}}).String(); !strings.HasPrefix(got, "<invalid BSON: ") {
 		t.Errorf("RawValue.String() of bad bytes = %s, want an <invalid BSON: ...> description", got)
 	}
+	// Absent documents and values (issue 15 item 8) print as nothing.
+	if got := Raw(nil).String(); got != "" {
+		t.Errorf("Raw(nil).String() = %q, want \"\"", got)
+	}
+	if got := raw.Lookup("absent").String(); got != "" {
+		t.Errorf("String() of an absent value = %q, want \"\"", got)
+	}
 }
 
 func TestMarshalExtJSON(t *testing.T) {

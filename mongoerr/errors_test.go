@@ -3,6 +3,7 @@ package mongoerr
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 )
 
@@ -28,6 +29,13 @@ func TestErrorTexts(t *testing.T) {
 	ce := &CommandError{Code: 26, CodeName: "NamespaceNotFound", Message: "ns not found"}
 	if got := ce.Error(); got != "server error (NamespaceNotFound 26): ns not found" {
 		t.Errorf("command error %q", got)
+	}
+	// The optional KeyPattern, KeyValue and Details of a write error that
+	// has none print as nothing, never "<invalid BSON: ...>" (issue 15
+	// item 8).
+	w := we.WriteErrors[1]
+	if got := fmt.Sprintf("%v|%v|%s", w.KeyPattern, w.KeyValue, w.Details); got != "||" {
+		t.Errorf("absent KeyPattern, KeyValue, Details print %q", got)
 	}
 	ne := &NetworkError{Addr: "a:27017", Err: context.DeadlineExceeded}
 	if !ne.Timeout() || !errors.Is(ne, context.DeadlineExceeded) {
