@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"errors"
 	"iter"
 	"time"
 
@@ -24,7 +25,8 @@ type ChangeStream struct {
 	// Current is the event Next or TryNext moved to.
 	Current bson.Raw
 
-	s *stream.Stream
+	s   *stream.Stream
+	dec bson.Decoder // the client's Options.Decoder
 }
 
 // Next waits for the next event (running getMore as often as needed,
@@ -55,8 +57,14 @@ func (cs *ChangeStream) TryNext(ctx context.Context) bool {
 // ResumeAfter (or StartAfter after an invalidate event).
 func (cs *ChangeStream) ResumeToken() bson.Raw { return cs.s.ResumeToken() }
 
-// Decode unmarshals Current into v (a struct, bson.M, *ChangeEvent ...).
-func (cs *ChangeStream) Decode(v any) error { return cs.s.Decode(v) }
+// Decode unmarshals Current into v (a struct, bson.M, *ChangeEvent ...),
+// with the client's Decoder options, as Cursor.Decode does.
+func (cs *ChangeStream) Decode(v any) error {
+	if cs.s.Current == nil {
+		return errors.New("client: Decode with no current event: call Next first")
+	}
+	return decode(cs.dec, cs.s.Current, v, "Decode")
+}
 
 // Err returns the error that stopped the stream, or the context error of
 // the last call; nil otherwise.

@@ -10,6 +10,7 @@ import (
 	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/client"
 	"github.com/torque-go/torque/internal/mockserver"
+	"github.com/torque-go/torque/mongotest"
 )
 
 // Every type a user meets through package client is defined in a public
@@ -110,6 +111,40 @@ func TestDistinctAsAndClientDecoder(t *testing.T) {
 	}
 	if _, ok := all[0].(bson.M); !ok {
 		t.Errorf("Cursor.All decoded %T, want bson.M", all[0])
+	}
+}
+
+// ChangeStream.Decode uses the client's Decoder options, as Cursor.Decode
+// does (issue 15 item 14).
+func TestChangeStreamDecodeUsesClientDecoder(t *testing.T) {
+	rs := mongotest.NewReplicaSet(t, mongotest.ReplicaSetOptions{})
+	c := connect(t, rs.URI(), client.Options{Decoder: bson.Decoder{DefaultDocumentM: true}})
+	ctx := ctxT(t)
+	coll := c.Database("app").Collection("people")
+	cs, err := coll.Watch(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cs.Close(ctx)
+	if _, err := coll.InsertOne(ctx, bson.D{bson.KV("_id", 1), bson.KV("addr", bson.D{bson.KV("city", "Oslo")})}); err != nil {
+		t.Fatal(err)
+	}
+	if !cs.Next(ctx) {
+		t.Fatalf("no event: %v", cs.Err())
+	}
+	var ev any
+	if err := cs.Decode(&ev); err != nil {
+		t.Fatal(err)
+	}
+	m, ok := ev.(bson.M)
+	if !ok {
+		t.Fatalf("Decode gave %T, want bson.M", ev)
+	}
+	if full, ok := m["fullDocument"].(bson.M); !ok || reflect.TypeOf(full["addr"]) != reflect.TypeFor[bson.M]() {
+		t.Errorf("fullDocument decoded as %T (addr %T), want bson.M throughout", m["fullDocument"], full["addr"])
+	}
+	if err := cs.Decode(3); err == nil || !strings.Contains(err.Error(), "Decode") {
+		t.Errorf("Decode into a non-pointer: %v", err)
 	}
 }
 

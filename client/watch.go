@@ -71,5 +71,5 @@ func (c *Client) watch(ctx context.Context, t stream.Target, timeout *time.Durat
 	if err != nil {
 		return nil, err
 	}
-	return &ChangeStream{s: st}, nil
+	return &ChangeStream{s: st, dec: c.opts.Decoder}, nil
 }
