@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -209,8 +210,9 @@ func fileID(id any) (bson.RawValue, error) {
 	return bson.RawValue{Type: t, Value: data}, nil
 }
 
-// eqFilter is {key: {$eq: id}}: with $eq, an id that is itself a document
-// of operators or a regex matches only itself.
+// eqFilter is {key: id}, as the GridFS spec sends it; {key: {$eq: id}}
+// when the id is a regex or a document of operators, which the plain form
+// would run as a query (with $eq such an id matches only itself).
 func eqFilter(key string, id bson.RawValue) bson.Raw {
 	start, dst := bson.AppendDocumentStart(nil)
 	dst = appendEq(dst, key, id)
@@ -219,8 +221,25 @@ func eqFilter(key string, id bson.RawValue) bson.Raw {
 }
 
 func appendEq(dst []byte, key string, id bson.RawValue) []byte {
+	if !needsEq(id) {
+		return append(bson.AppendHeader(dst, id.Type, key), id.Value...)
+	}
 	start, dst := bson.AppendDocumentElementStart(dst, key)
 	dst = append(bson.AppendHeader(dst, id.Type, "$eq"), id.Value...)
 	dst, _ = bson.AppendDocumentEnd(dst, start)
 	return dst
+}
+
+// needsEq reports whether an id would be read as a query in {key: id}: a
+// regex, or a document whose first key is an operator.
+func needsEq(id bson.RawValue) bool {
+	switch id.Type {
+	case bson.TypeRegex:
+		return true
+	case bson.TypeEmbeddedDocument:
+		doc, _ := id.Document()
+		el, err := doc.Index(0)
+		return err == nil && strings.HasPrefix(el.Key(), "$")
+	}
+	return false
 }
