@@ -40,6 +40,7 @@ var clientOps = map[string]func(context.Context, *client.Client, *args) outcome{
 	"createChangeStream":  watchClient,
 	"dropDatabase":        dropDatabaseOfClient,
 	"clientBulkWrite":     clientBulkWrite,
+	"close":               closeClient,
 }
 
 func dropCollection(ctx context.Context, db *client.Database, a *args) outcome {

@@ -12,6 +12,7 @@ import (
 	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/client"
 	"github.com/torque-go/torque/pool"
+	"github.com/torque-go/torque/topology"
 )
 
 // event is one recorded command monitoring or CMAP event.
@@ -23,8 +24,12 @@ type event struct {
 	serverConnID int64
 	address      string
 	reason       string // connectionClosedEvent, connectionCheckOutFailedEvent
-	serviceID    bool   // command events, poolClearedEvent: the event names a service
-	interrupt    bool   // poolClearedEvent: interruptInUseConnections
+	// prevType and newType are the server or topology types of a
+	// description changed event; awaited is a heartbeat's.
+	prevType, newType string
+	awaited           bool
+	serviceID         bool // command events, poolClearedEvent: the event names a service
+	interrupt         bool // poolClearedEvent: interruptInUseConnections
 }
 
 // eventType is the expectEvents eventType an event kind belongs to.
@@ -57,6 +62,8 @@ type clientEntity struct {
 	failPointAddr string
 	// logs records the log messages (observeLogMessages).
 	logs logRecorder
+	// topology is the latest topology description (sdam.go).
+	topology topology.TopologyDescription
 }
 
 func (c *clientEntity) record(e event) {
@@ -183,7 +190,7 @@ func (r *run) createClient(ctx context.Context, id string, spec bson.Raw) error 
 	if err != nil {
 		return err
 	}
-	opts := client.Options{Monitor: ce.monitor(), PoolMonitor: ce.poolMonitor, ServerAPI: api}
+	opts := client.Options{Monitor: ce.monitor(), PoolMonitor: ce.poolMonitor, SDAMListener: ce.sdamListener(), ServerAPI: api}
 	if err := observeLogMessages(a.doc("observeLogMessages"), ce.logs, &opts); err != nil {
 		return err
 	}

@@ -22,7 +22,6 @@ const (
 	torqueNoCount     = "torque has no deprecated count helper (the CRUD spec lets drivers omit it); CountDocuments and EstimatedDocumentCount are tested"
 	// Found running the standalone suites against mongotest.
 	// Found running the replica-set suites against mongotest.
-	torqueGridFSEq        = "torque gridfs deviates on purpose: it finds files with {_id: {$eq: id}} (gridfs/bucket.go eqFilter, so a document or regex id matches only itself); the test expects the GridFS spec's {_id: id}"
 	torqueNoBackpressure  = "torque lacks the client backpressure retries: errors labeled SystemOverloadedError and RetryableError are not retried with backoff (maxAttempts)"
 	torqueNoSocketTimeout = "torque refuses socketTimeoutMS on purpose (operations are bounded by timeoutMS and contexts)"
 )

@@ -135,7 +135,12 @@
 //     assertSessionPinned/Unpinned, assertSessionDirty/NotDirty,
 //     assertSessionTransactionState, assertNumberConnectionsCheckedOut,
 //     assertCollectionExists/NotExists, assertIndexExists/NotExists,
-//     assertSameLsidOnLastTwoCommands, assertDifferentLsidOnLastTwoCommands.
+//     assertSameLsidOnLastTwoCommands, assertDifferentLsidOnLastTwoCommands,
+//     waitForEvent and assertEventCount (any observed event; up to 20 s),
+//     recordTopologyDescription, assertTopologyType, waitForPrimaryChange,
+//     wait, runOnThread and waitForThread on thread entities (a goroutine
+//     each, stopped when the test ends); the client operation close
+//     (Disconnect; the entity's events stay readable).
 //     A "session" argument runs any operation under client.WithSession;
 //   - expectResult with the matching rules (extra keys only in root-level
 //     documents, find/aggregate results' documents being root-level;
@@ -152,9 +157,13 @@
 //     hasServerConnectionId, hasServiceId (the event's ServiceID, set
 //     behind a load balancer), and of CMAP events (eventType cmap:
 //     pool and connection events, with reason, hasServiceId and
-//     interruptInUseConnections), with ignoreExtraEvents. Command events
-//     come from the client's CommandMonitor, CMAP events from its
-//     PoolMonitor; configureFailPoint is never recorded; redacted
+//     interruptInUseConnections), and of SDAM events (eventType sdam:
+//     serverDescriptionChangedEvent and topologyDescriptionChangedEvent
+//     with previousDescription/newDescription {type}, the heartbeat
+//     events with awaited, topologyOpeningEvent, topologyClosedEvent),
+//     with ignoreExtraEvents. Command events come from the client's
+//     CommandMonitor, CMAP events from its PoolMonitor, SDAM events from
+//     its SDAMListener; configureFailPoint is never recorded; redacted
 //     (sensitive) commands and their replies are recorded only with
 //     observeSensitiveCommands.
 //
@@ -167,10 +176,9 @@
 //
 // # What it does not support
 //
-// threads, SDAM events and the SDAM test operations,
-// log messages, storeEventsAsEntities, the deprecated count and mapReduce
-// helpers, a cursor's timeoutMode, and entity options the suites above
-// do not use. An argument
+// storeEventsAsEntities, the deprecated count and mapReduce helpers, a
+// cursor's timeoutMode, and entity options the suites above do not use.
+// An argument
 // the runner does not read is an error, never ignored.
 //
 // # Skip policy
@@ -197,6 +205,10 @@
 //	                 $$sessionLsid, lsid and session-state assertions
 //	cursors.go       change streams and find cursors as entities
 //	failpoint.go     failPoint, targetedFailPoint, turning them off
+//	sdam.go          SDAM events of client entities, waitForEvent,
+//	                 assertEventCount, recordTopologyDescription,
+//	                 assertTopologyType, waitForPrimaryChange, wait, close
+//	threads.go       thread entities, runOnThread, waitForThread
 //	bucket.go        bucket entities (package gridfs), $$matchesHexBytes
 //	args.go          reading operation arguments, refusing unknown ones
 //	operations.go    dispatch; collection reads, inserts, createIndex

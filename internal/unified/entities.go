@@ -27,12 +27,15 @@ type entityMap struct {
 	// serverApi), and why: a test fails only if it uses one.
 	unavailable map[string]error
 	values      map[string]bson.RawValue
+	threads     map[string]*threadEntity
+	topologies  map[string]topology.TopologyDescription // recordTopologyDescription
 }
 
 func newEntityMap() *entityMap {
 	return &entityMap{clients: map[string]*clientEntity{}, dbs: map[string]*client.Database{},
 		colls: map[string]*collEntity{}, buckets: map[string]*gridfs.Bucket{},
-		sessions: map[string]*client.Session{}, cursors: map[string]cursorEntity{}, unavailable: map[string]error{}, endedLsids: map[string]bson.Raw{}, values: map[string]bson.RawValue{}}
+		sessions: map[string]*client.Session{}, cursors: map[string]cursorEntity{}, unavailable: map[string]error{}, endedLsids: map[string]bson.Raw{}, values: map[string]bson.RawValue{},
+		threads: map[string]*threadEntity{}, topologies: map[string]topology.TopologyDescription{}}
 }
 
 // collEntity is a collection and whether its write concern is w: 0,
@@ -62,6 +65,9 @@ func (em *entityMap) unmakeable(spec bson.Raw) error {
 }
 
 func (em *entityMap) close(ctx context.Context) {
+	for _, th := range em.threads {
+		th.stop()
+	}
 	for _, c := range em.cursors {
 		_ = c.Close(ctx)
 	}
@@ -98,6 +104,8 @@ func (r *run) createEntities(ctx context.Context, list bson.RawArray) error {
 			err = r.createBucket(id, spec)
 		case "session":
 			err = r.createSession(id, spec)
+		case "thread":
+			err = r.createThread(ctx, id, spec)
 		default:
 			err = fmt.Errorf("unsupported entity type %q", el.Key())
 		}

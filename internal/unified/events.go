@@ -25,9 +25,6 @@ func (r *run) checkEvents(list bson.RawArray) error {
 		if kind == "" {
 			kind = "command"
 		}
-		if kind == "sdam" {
-			return fmt.Errorf("%w: expectEvents eventType %q", errUnsupported, kind)
-		}
 		extra := a.boolean("ignoreExtraEvents")
 		exp := a.array("events")
 		if err := a.done(); err != nil {
@@ -95,6 +92,14 @@ func (m *matcher) eventField(g event, key string, v bson.RawValue) error {
 		}
 	case "reason":
 		bad = m.match(key, v, strValue(g.reason), false)
+	case "previousDescription":
+		bad = descriptionField(key, v, g.prevType)
+	case "newDescription":
+		bad = descriptionField(key, v, g.newType)
+	case "awaited":
+		if want, _ := v.Boolean(); want != g.awaited {
+			bad = fmt.Errorf("awaited %v, got %v", want, g.awaited)
+		}
 	case "interruptInUseConnections":
 		if want, _ := v.Boolean(); want != g.interrupt {
 			bad = fmt.Errorf("interruptInUseConnections %v, got %v", want, g.interrupt)

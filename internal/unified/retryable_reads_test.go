@@ -13,9 +13,8 @@ import (
 // configureFailPoint), are skipped before this list is read and are not
 // listed.
 var retryableReadsFerretDB = spectest.Skips{
-	"count/Count succeeds on first attempt":              "torque has no deprecated count helper (the CRUD spec lets drivers omit it)",
-	"mapReduce/MapReduce succeeds with retry on":         torqueNoMapReduce,
-	"gridfs-download/Download succeeds on first attempt": "torque gridfs deviates on purpose: it finds files with {_id: {$eq: id}} (gridfs/bucket.go eqFilter, so a document or regex id matches only itself); the test expects the GridFS spec's {_id: id}",
+	"count/Count succeeds on first attempt":      "torque has no deprecated count helper (the CRUD spec lets drivers omit it)",
+	"mapReduce/MapReduce succeeds with retry on": torqueNoMapReduce,
 }
 
 // TestRetryableReads runs the retryable-reads specification's unified
@@ -27,9 +26,7 @@ func TestRetryableReads(t *testing.T) {
 // retryableReadsMongotest is the mongotest skip list of the suite (a replica set of
 // three members, or a standalone server where the test allows one).
 var retryableReadsMongotest = spectest.Skips{
-	"count/*":                        torqueNoCount,
-	"count-serverErrors/*":           torqueNoCount,
-	"mapReduce/*":                    torqueNoMapReduce,
-	"gridfs-download/*":              torqueGridFSEq,
-	"gridfs-download-serverErrors/*": torqueGridFSEq,
+	"count/*":              torqueNoCount,
+	"count-serverErrors/*": torqueNoCount,
+	"mapReduce/*":          torqueNoMapReduce,
 }
