@@ -186,12 +186,12 @@ func TestStateChangeErrorWithoutTopologyVersionChecksAtOnce(t *testing.T) {
 	waitFor(t, topo, "a standalone", func(td TopologyDescription) bool { return typeOf(td, srv.Addr()) == "Standalone" })
 	ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
 	defer cancel()
-	for awaiting := false; !awaiting; {
-		hellos, err := srv.WaitFor(ctx, "hello", len(srv.CommandsNamed("hello"))+1)
+	for n, awaiting := 1, false; !awaiting; n++ {
+		hellos, err := srv.WaitFor(ctx, "hello", n)
 		if err != nil {
 			t.Fatalf("waiting for an awaitable hello: %v", err)
 		}
-		_, awaiting = hellos[len(hellos)-1].Lookup("topologyVersion").Document()
+		_, awaiting = hellos[n-1].Lookup("topologyVersion").Document()
 	}
 	// The monitor marked its check awaiting before it sent that hello.
 	s := topo.Server(NewAddress(srv.Addr()))
