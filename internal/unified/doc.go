@@ -207,7 +207,7 @@
 //	failpoint.go     failPoint, targetedFailPoint, turning them off
 //	sdam.go          SDAM events of client entities, waitForEvent,
 //	                 assertEventCount, recordTopologyDescription,
-//	                 assertTopologyType, waitForPrimaryChange, wait, close
+//	                 assertTopologyType, waitForPrimaryChange, close
 //	threads.go       thread entities, runOnThread, waitForThread
 //	bucket.go        bucket entities (package gridfs), $$matchesHexBytes
 //	args.go          reading operation arguments, refusing unknown ones

@@ -91,12 +91,6 @@ func (r *run) sdamOp(ctx context.Context, name string, a *args) outcome {
 		return outcome{err: r.assertTopologyType(a)}
 	case "waitForPrimaryChange":
 		return outcome{err: r.waitForPrimaryChange(ctx, a)}
-	case "wait":
-		ms := a.int64("ms")
-		if err := a.done(); err != nil {
-			return outcome{err: err}
-		}
-		return outcome{err: sleep(ctx, time.Duration(ms)*time.Millisecond)}
 	case "runOnThread", "waitForThread":
 		return outcome{err: r.threadOp(ctx, name, a)}
 	}

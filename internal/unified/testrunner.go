@@ -27,7 +27,7 @@ func (r *run) testRunnerOp(ctx context.Context, name string, a *args) outcome {
 	case "assertSessionPinned", "assertSessionUnpinned", "assertSessionDirty", "assertSessionNotDirty",
 		"assertSessionTransactionState":
 		return outcome{err: r.assertSession(name, a)}
-	case "waitForEvent", "assertEventCount", "recordTopologyDescription", "assertTopologyType", "waitForPrimaryChange", "wait", "runOnThread", "waitForThread":
+	case "waitForEvent", "assertEventCount", "recordTopologyDescription", "assertTopologyType", "waitForPrimaryChange", "runOnThread", "waitForThread":
 		return r.sdamOp(ctx, name, a)
 	case "assertNumberConnectionsCheckedOut":
 		return outcome{err: r.assertCheckedOut(a)}
