@@ -60,9 +60,9 @@ type ServerHeartbeatSucceeded struct {
 	Addr               Address
 	ConnectionID       int64
 	ServerConnectionID int64
-	Duration time.Duration
-	Reply    bson.Raw // valid only during the call to the listener
-	Awaited  bool
+	Duration           time.Duration
+	Reply              bson.Raw // valid only during the call to the listener
+	Awaited            bool
 }
 
 // ServerHeartbeatFailed is published by a monitor after a failed check.
@@ -71,9 +71,9 @@ type ServerHeartbeatFailed struct {
 	Addr               Address
 	ConnectionID       int64
 	ServerConnectionID int64
-	Duration time.Duration
-	Err      error
-	Awaited  bool
+	Duration           time.Duration
+	Err                error
+	Awaited            bool
 }
 
 func (TopologyOpening) sdamEvent()            {}
