@@ -36,7 +36,9 @@ func (spec *cursorSpec) cursorTimeout(ctx context.Context) (cursorTimeout, error
 		return cursorTimeout{}, errors.New("client: a tailable cursor's timeout mode can only be Iteration")
 	case spec.kind == driver.Write && mode == Iteration:
 		return cursorTimeout{}, errors.New("client: an aggregate with $out or $merge cannot use the Iteration timeout mode")
-	case spec.awaitData && set && d > 0 && spec.maxAwait >= d:
+	case spec.maxAwait > 0 && set && d > 0 && spec.maxAwait >= d:
+		// An awaitData find, or an aggregate (which may be tailable: the
+		// driver cannot tell), as the CSOT spec's tailable-awaitData tests say.
 		return cursorTimeout{}, errors.New("client: MaxAwaitTime must be less than timeoutMS")
 	}
 	if mode == TimeoutModeDefault {
