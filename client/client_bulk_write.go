@@ -67,9 +67,9 @@ type ClientBulkWriteResult struct {
 // BulkWrite runs models, writes to any collections of any databases, with
 // the bulkWrite command of MongoDB 8.0: in as few commands as the server's
 // limits allow (maxWriteBatchSize, maxMessageSizeBytes), each carrying the
-// namespaces of its own writes. A batch is retried once under the
-// retryable-writes rules unless the bulk write holds an UpdateManyModel or
-// a DeleteManyModel (the official driver decides batch by batch).
+// namespaces of its own writes. Each batch is retried once under the
+// retryable-writes rules unless it holds an UpdateManyModel or a
+// DeleteManyModel.
 //
 // Its error, after any write error or write-concern error, is a
 // *ClientBulkWriteException: the write errors by model index, every
@@ -88,9 +88,9 @@ func (c *Client) BulkWrite(ctx context.Context, models []ClientWriteModel, opts 
 		return ClientBulkWriteResult{}, err
 	}
 	defer b.free()
-	op := &driver.Operation{Name: "bulkWrite", DB: "admin", Kind: driver.Write, Retryable: !b.multi,
+	op := &driver.Operation{Name: "bulkWrite", DB: "admin", Kind: driver.Write, Retryable: true,
 		WriteConcern: b.wc, PinConn: true,
-		Batch: &driver.Batch{Len: len(models), Ordered: !o.Unordered, Sequences: b.sequences,
+		Batch: &driver.Batch{Len: len(models), Ordered: !o.Unordered, Split: b.split, Sequences: b.sequences,
 			Continue: b.proceed},
 		Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) { return b.appendCommand(dst) },
 		Handle:  func(r *driver.Reply) error { return b.handle(ctx, r) }}
@@ -150,7 +150,6 @@ type clientBulk struct {
 	opts   *ClientBulkWriteOptions
 	wc     WriteConcern
 	acked  bool
-	multi  bool // an UpdateManyModel or DeleteManyModel: no retry
 	ops    []clientOp
 	cmdLen int // the command's own fields, for the batch size rule
 
@@ -207,7 +206,6 @@ func (b *clientBulk) encodeModels(models []ClientWriteModel) error {
 		}
 		b.ops[i].ns = ns
 		ends[i] = len(buf)
-		b.multi = b.multi || b.ops[i].multi
 	}
 	for i := range b.ops {
 		b.ops[i].body = buf[startOf(ends, i):ends[i]:ends[i]]

@@ -38,6 +38,21 @@ func nsInfoSize(ns string) int { return 4 + 1 + len("ns") + 1 + 4 + len(ns) + 1 
 // the fields every command carries (lsid, txnNumber, $clusterTime ...).
 const messageOverhead = 1000
 
+// split fixes the batch from op start (Batch.Split): as many ops as fit,
+// retryable unless one is a multi update or delete.
+func (b *clientBulk) split(start int, lim driver.Limits) (int, bool, error) {
+	n, err := b.fit(start, lim)
+	if err != nil {
+		return 0, false, err
+	}
+	for i := start; i < start+n; i++ {
+		if b.ops[i].multi {
+			return n, false, nil
+		}
+	}
+	return n, true, nil
+}
+
 // sequences appends the ops and nsInfo document sequences of the batch
 // from op start: n ops when n > 0, else as many as fit (Batch.Sequences).
 func (b *clientBulk) sequences(dst []byte, start, n int, lim driver.Limits) ([]byte, int, error) {

@@ -242,3 +242,36 @@ func TestClientBulkWriteRetries(t *testing.T) {
 		t.Errorf("%d bulkWrite commands, want 3", n)
 	}
 }
+
+// TestClientBulkWriteRetriesByBatch: a batch with a multi write is not
+// retried, the batches around it are.
+func TestClientBulkWriteRetriesByBatch(t *testing.T) {
+	ok := mockserver.OK(bson.KV("cursor", bson.D{bson.KV("id", int64(0)), bson.KV("firstBatch", bson.A{}),
+		bson.KV("ns", "admin.$cmd.bulkWrite")}), bson.KV("nErrors", int32(0)))
+	fail := mockserver.Error(89, "NetworkTimeout", "timed out", "RetryableWriteError")
+	insert := client.ClientWriteModel{Database: "db", Collection: "coll", Model: client.InsertOneModel{Document: bson.D{bson.KV("_id", 1)}}}
+	many := client.ClientWriteModel{Database: "db", Collection: "coll", Model: client.UpdateManyModel{Filter: bson.D{},
+		Update: bson.D{bson.KV("$set", bson.D{bson.KV("x", 1)})}}}
+	for _, tc := range []struct {
+		models []client.ClientWriteModel
+		sent   int
+		fails  bool
+	}{{[]client.ClientWriteModel{insert, many}, 2, true}, {[]client.ClientWriteModel{many, insert}, 3, false}} {
+		srv := primary(t, mockserver.Hello{MaxWriteBatchSize: 1})
+		srv.Queue("bulkWrite", ok, fail, ok)
+		c := connect(t, srv.URI())
+		_, err := c.BulkWrite(ctxT(t), tc.models, client.ClientBulkWriteOptions{Unordered: true})
+		cmds := srv.CommandsNamed("bulkWrite")
+		if (err != nil) != tc.fails || len(cmds) != tc.sent {
+			t.Errorf("models %v: %d commands, err %v", tc.models, len(cmds), err)
+			continue
+		}
+		for _, cmd := range cmds {
+			_, isMulti := tc.models[0].Model.(client.UpdateManyModel)
+			first := cmd == cmds[0]
+			if hasTxn := !cmd.Lookup("txnNumber").IsZero(); hasTxn == (isMulti == first) {
+				t.Errorf("models %v: command %s has txnNumber %v", tc.models, cmd.Command, hasTxn)
+			}
+		}
+	}
+}

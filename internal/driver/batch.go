@@ -3,7 +3,28 @@ package driver
 import (
 	"context"
 	"errors"
+	"fmt"
+
+	"github.com/torque-go/torque/topology"
 )
+
+// split fixes, for a Batch with Split, the batch about to be sent (its
+// size, and whether it may be retried) on the server of its first attempt.
+func (x *Executor) split(ex *execution, desc *topology.ServerDescription) error {
+	b := ex.op.Batch
+	if b == nil || b.Split == nil || ex.n > 0 {
+		return nil
+	}
+	n, retryable, err := b.Split(ex.start, limitsOf(desc))
+	if err == nil && (n <= 0 || n > b.count()-ex.start) {
+		err = fmt.Errorf("driver: %s: the batch from document %d has %d documents", ex.op.Name, ex.start, n)
+	}
+	if err != nil {
+		return err
+	}
+	ex.n, ex.noRetryBatch = n, !retryable
+	return nil
+}
 
 // runBatches sends op.Batch in as many commands as the server's limits
 // require (maxWriteBatchSize, maxMessageSizeBytes), each with its own

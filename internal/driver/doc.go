@@ -43,10 +43,12 @@
 //	                 with indexes counted from the operation's first document;
 //	                 where each batch ends (maxWriteBatchSize,
 //	                 maxMessageSizeBytes) is decided while encoding, by
-//	                 appendBatch in encode.go; a Batch with Sequences
-//	                 (bulkWrite's ops and nsInfo) encodes its sequences
-//	                 itself within the Limits, and Continue can end an
-//	                 ordered write whose errors only the handler sees
+//	                 appendBatch in encode.go; a Batch with Split and
+//	                 Sequences (bulkWrite's ops and nsInfo) fixes each
+//	                 batch and its retryability itself, within the
+//	                 Limits, before the command is built (split, at
+//	                 prepare), and Continue can end an ordered write
+//	                 whose errors only the handler sees
 //
 // Retries follow the retryable-writes and retryable-reads specifications
 // (retry.go opens with a table: each rule of the specifications and the

@@ -154,11 +154,10 @@ func (x *Executor) appendMaxTime(ctx context.Context, dst []byte, op *Operation,
 // the write before anything goes out.
 func (x *Executor) appendBatch(dst []byte, ex *execution, desc *topology.ServerDescription, msgLen int) ([]byte, error) {
 	b := ex.op.Batch
-	maxCount := int(orDefault(desc.MaxWriteBatchSize, topology.DefaultMaxWriteBatchSize))
-	maxMsg := int(orDefault(desc.MaxMessageSizeBytes, topology.DefaultMaxMessageSizeBytes))
-	maxDoc := int(orDefault(desc.MaxBSONObjectSize, topology.DefaultMaxBSONObjectSize))
+	lim := limitsOf(desc)
+	maxCount, maxMsg, maxDoc := lim.MaxWriteBatchSize, lim.MaxMessageSizeBytes, lim.MaxBSONObjectSize
 	if b.Sequences != nil {
-		lim := Limits{MaxMessageSizeBytes: maxMsg, MaxWriteBatchSize: maxCount, MaxBSONObjectSize: maxDoc, MessageSoFar: msgLen}
+		lim.MessageSoFar = msgLen
 		at := len(dst)
 		dst, n, err := b.Sequences(dst, ex.start, ex.n, lim)
 		if err == nil && (n <= 0 || n > b.Len-ex.start || ex.n > 0 && n != ex.n) {
@@ -274,6 +273,15 @@ func growForBatch(dst []byte, docLen, count, room int) []byte {
 		return dst
 	}
 	return slices.Grow(dst, want)
+}
+
+// limitsOf is the server's batch limits, defaults filled in.
+func limitsOf(desc *topology.ServerDescription) Limits {
+	return Limits{
+		MaxWriteBatchSize:   int(orDefault(desc.MaxWriteBatchSize, topology.DefaultMaxWriteBatchSize)),
+		MaxMessageSizeBytes: int(orDefault(desc.MaxMessageSizeBytes, topology.DefaultMaxMessageSizeBytes)),
+		MaxBSONObjectSize:   int(orDefault(desc.MaxBSONObjectSize, topology.DefaultMaxBSONObjectSize)),
+	}
 }
 
 func orDefault(v, def int32) int32 {

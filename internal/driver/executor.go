@@ -65,6 +65,8 @@ type execution struct {
 	sessTimeout time.Duration
 	// The batch being sent: the documents [start, start+n) of op.Batch.
 	start, n int
+	// noRetryBatch: Batch.Split said the batch may not be retried.
+	noRetryBatch bool
 	// pre holds documents [preFrom, preFrom+len(preEnds)) already encoded
 	// (end offsets in preEnds): when a write needs more than one message,
 	// the documents after the first are encoded before it is sent.

@@ -168,6 +168,12 @@ type Batch struct {
 	// from start as lim allows, and returns how many it put in (at least
 	// one, or an error).
 	Sequences func(dst []byte, start, n int, lim Limits) ([]byte, int, error)
+	// Split, when set with Sequences, fixes each batch before its command
+	// is built (on the server of its first attempt): how many documents
+	// from start go into it (at least one, or an error), and whether it
+	// may be retried (a client bulk write's batch with a multi update or
+	// delete may not). Sequences is then called with that n.
+	Split func(start int, lim Limits) (n int, retryable bool, err error)
 	// Continue, when set, is asked after each batch (but the last) that
 	// went out without an error whether to send the next: a reply whose
 	// errors only the handler can see (bulkWrite's results cursor) can

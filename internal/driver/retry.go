@@ -63,6 +63,9 @@ func (x *Executor) prepare(ex *execution, desc *topology.ServerDescription) erro
 			return err
 		}
 	}
+	if err := x.split(ex, desc); err != nil {
+		return err
+	}
 	return x.decideRetry(ex, desc, acknowledged)
 }
 
@@ -76,7 +79,7 @@ func (x *Executor) decideRetry(ex *execution, desc *topology.ServerDescription, 
 	switch {
 	case op.Kind == Commit || op.Kind == Abort:
 		ex.retry = ex.sess != nil && session.SupportsRetryableWrites(*desc)
-	case !op.Retryable || inTxn || op.Server != nil:
+	case !op.Retryable || ex.noRetryBatch || inTxn || op.Server != nil:
 	case op.Kind == Read:
 		ex.retry = x.RetryReads
 	case op.Kind == Write:
