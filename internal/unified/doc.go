@@ -114,8 +114,9 @@
 //     createIndex, listIndexes, listIndexNames, dropIndex, dropIndexes;
 //     createSearchIndex, createSearchIndexes, listSearchIndexes,
 //     updateSearchIndex, dropSearchIndex;
-//     database operations aggregate, createCollection (every argument is
-//     a create field; saveResultAsEntity keeps the collection),
+//     database operations aggregate, createCollection (the typed
+//     CreateCollectionOptions fields where they fit, every other argument
+//     a create field as given; saveResultAsEntity keeps the collection),
 //     dropCollection, runCommand, runCursorCommand, createCommandCursor,
 //     modifyCollection (collMod through RunCommand), listCollections,
 //     listCollectionNames, listCollectionObjects; client operations
@@ -216,6 +217,7 @@
 //	client_bulkwrite.go clientBulkWrite (Client.BulkWrite), its result and
 //	                 its error's writeErrors / writeConcernErrors view
 //	admin_ops.go     runCommand, listings, indexes, createCollection
+//	create_options.go createCollection's arguments as typed options
 //	command_cursor.go runCursorCommand, createCommandCursor
 //	search_indexes.go the search index operations
 //	modify_collection.go modifyCollection (collMod)
