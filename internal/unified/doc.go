@@ -46,18 +46,23 @@
 //
 // # Suites on mongotest (a replica set of three members; single where allowed)
 //
+// Files that ask for a sharded cluster run on that replica set behind two
+// mongoses (mongotest.ReplicaSetOptions.Mongos), and those that ask for a
+// load balancer on one mongos behind a load balancer port
+// (ReplicaSetOptions.LoadBalanced).
+//
 // Counts are leaf tests on the mongotest backend: passed / skipped by
 // runOnRequirements (whole files in brackets) / skipped by its list. The
 // other suites have no mongotest skip list yet, so they skip the backend.
 //
 //	TestRetryableWrites      95 / 2 [1 file] / 0
 //	TestRetryableReads      246 / [1 file] / 31
-//	TestTransactions        123 / [7 files] / 11
+//	TestTransactions        203 / [2 files] / 9 (the 2 files: auth: true)
 //	TestTransactionsConvenientAPI 27 / 0 / 0
-//	TestChangeStreams        54 / 15 [1 file] / 2
+//	TestChangeStreams        56 / 14 [1 file] / 1
 //	TestSessions             25 / [1 file] / 0
 //	TestCausalConsistency    18 / 0 / 0
-//	TestLoadBalancers         2 / [7 files] / 0 (mongotest has no load balancer)
+//	TestLoadBalancers        35 / 1 / 4
 //
 // The standalone suites run on mongotest's single server (8.0) first: a
 // test (or file) whose runOnRequirements a standalone does not meet runs
