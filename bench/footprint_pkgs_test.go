@@ -2,6 +2,9 @@ package bench
 
 import (
 	"bytes"
+	"context"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -48,5 +51,32 @@ func TestSumPackages(t *testing.T) {
 		"| a | 10 | 0 | +10 |\n| b | 5 | 2 | +3 |\n| (2 more) | 1 | 3 | -2 |\n| **all symbols** | 16 | 5 | +11 |\n"
 	if b.String() != want {
 		t.Errorf("table:\n%s\nwant:\n%s", b.String(), want)
+	}
+}
+
+// The footprint program sets no logger, so it must link none of log/slog's
+// handlers and not encoding/json's encoder (client.Logger is an interface
+// for that reason; a *slog.Logger field linked about 260 KB).
+func TestFootprintLinksNoLogHandlers(t *testing.T) {
+	ctx := context.Background()
+	root, err := moduleDir(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(t.TempDir(), "torque")
+	if _, err := build(ctx, root, "./footprint/torque", bin, ""); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.CommandContext(ctx, "go", "tool", "nm", bin).Output()
+	if err != nil {
+		t.Fatalf("go tool nm: %v", err)
+	}
+	for _, sym := range []string{"log/slog.(*defaultHandler).Handle", "log/slog.(*commonHandler).withAttrs", "encoding/json.(*encodeState).marshal"} {
+		if bytes.Contains(out, []byte(" "+sym+"\n")) {
+			t.Errorf("the footprint program links %s", sym)
+		}
+	}
+	if !bytes.Contains(out, []byte(" github.com/torque-go/torque/client.Connect\n")) {
+		t.Error("no client.Connect in the symbol table: the check above looks at the wrong binary")
 	}
 }
