@@ -138,7 +138,9 @@
 //	                  a mongod outside Atlas does
 //	admin             ping, buildInfo, serverStatus (minimal), getParameter,
 //	                  connectionStatus, endSessions, killAllSessions, whatsmyuri,
-//	                  configureFailPoint (answered by member.Command, failpoint.go)
+//	                  configureFailPoint (answered by member.Command, failpoint.go),
+//	                  $listLocalSessions first in {aggregate: 1} (every lsid a
+//	                  command carried until endSessions / killAllSessions)
 //	query language    see the engine's table: mongotest/internal/engine/doc.go
 //	                  (operators, projections, updates, stages, expressions)
 //	collation         on find, aggregate, count, distinct, findAndModify, update
@@ -194,6 +196,7 @@
 //	indexes.go          createIndexes, listIndexes, dropIndexes, hints
 //	search_indexes.go   the Atlas Search commands and stages, refused as mongod does
 //	admin.go            ping, buildInfo, serverStatus, getParameter, sessions
+//	local_sessions.go   the logical session cache that $listLocalSessions reads
 //	auth.go             users and the server side of SCRAM
 //	auth_commands.go    saslStart, saslContinue, speculative auth, createUser, dropUser
 //	tls.go              the generated certificate
@@ -215,6 +218,13 @@
 //	changestream_event.go the events of oplog entries, resume tokens
 //	changestream_paths.go updateDescription.disambiguatedPaths
 //	util.go             the server's clock (timeNow), _id first, document sizes
+//
+// Tests beside the package check it against a real server too:
+// differential_test.go (TestDifferential, with FerretDB at
+// TORQUE_TEST_URI) runs one seeded random workload of inserts, updates,
+// deletes, finds and aggregations on both and compares every answer
+// (-mongotest.seed, -mongotest.ops); the FerretDB bugs it found are named
+// in differential_gen_test.go where the workload avoids them.
 //
 // Where replica sets, sessions and transactions (issue 12) plug in: the
 // wire host already plays replica-set members, mongos and load
