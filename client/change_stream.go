@@ -27,6 +27,9 @@ type ChangeStream struct {
 
 	s   *stream.Stream
 	dec bson.Decoder // the client's Options.Decoder
+	// timeout is the stream's timeoutMS, which bounds each Next, TryNext
+	// and Iter step (cursor_timeout.go); 0: none.
+	timeout time.Duration
 }
 
 // Next waits for the next event (running getMore as often as needed,
@@ -36,6 +39,8 @@ type ChangeStream struct {
 // An error of ctx leaves the stream open, to be called again; any other
 // error closes it.
 func (cs *ChangeStream) Next(ctx context.Context) bool {
+	ctx, cancel := cs.bound(ctx)
+	defer cancel()
 	ok := cs.s.Next(ctx)
 	cs.Current = cs.s.Current
 	return ok
@@ -46,6 +51,8 @@ func (cs *ChangeStream) Next(ctx context.Context) bool {
 // "nothing yet", and call ResumeToken after every call to keep the most
 // recent token, even when no event arrives.
 func (cs *ChangeStream) TryNext(ctx context.Context) bool {
+	ctx, cancel := cs.bound(ctx)
+	defer cancel()
 	ok := cs.s.TryNext(ctx)
 	cs.Current = cs.s.Current
 	return ok
@@ -95,6 +102,9 @@ func (cs *ChangeStream) SetBatchSize(n int32) { cs.s.SetBatchSize(n) }
 // the loop leaves the stream open, so that a later loop or Next goes on
 // where it stopped; Close it when done (defer cs.Close(ctx)).
 func (cs *ChangeStream) Iter(ctx context.Context) iter.Seq2[bson.Raw, error] {
+	if cs.timeout > 0 {
+		return cs.iterBounded(ctx)
+	}
 	return func(yield func(bson.Raw, error) bool) {
 		for ev, err := range cs.s.Iter(ctx) {
 			cs.Current = ev

@@ -3,8 +3,10 @@ package client
 import (
 	"context"
 	"errors"
+	"iter"
 	"time"
 
+	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/internal/driver"
 )
 
@@ -91,17 +93,42 @@ func (t *cursorTimeout) closeDeadline(ctx context.Context) time.Time {
 // (the aggregate, each getMore, each resume) that timeoutMS afresh, as
 // the Iteration mode of tailable awaitData cursors wants; getMores carry
 // maxAwaitTimeMS, never a maxTimeMS derived from it.
-func watchExecutor(ctx context.Context, x *driver.Executor, handle *time.Duration, maxAwait time.Duration) (changestreamExecutor, error) {
+func watchExecutor(ctx context.Context, x *driver.Executor, handle *time.Duration, maxAwait time.Duration) (changestreamExecutor, time.Duration, error) {
 	d, _, set, err := resolveTimeout(ctx, handle)
 	switch {
 	case err != nil:
-		return nil, err
+		return nil, 0, err
 	case !set:
-		return x, nil
+		return x, 0, nil
 	case maxAwait > 0 && d > 0 && maxAwait >= d:
-		return nil, errors.New("client: MaxAwaitTime must be less than timeoutMS")
+		return nil, 0, errors.New("client: MaxAwaitTime must be less than timeoutMS")
 	}
-	return &timeoutExecutor{x: x, d: d}, nil
+	return &timeoutExecutor{x: x, d: d}, d, nil
+}
+
+// bound gives one Next, TryNext or Iter step of a change stream its
+// timeoutMS: every getMore and resume of the step share it. When it runs
+// out the stream stays open (it is the context's deadline), and the next
+// call resumes, as the CSOT spec wants.
+func (cs *ChangeStream) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	if cs.timeout <= 0 {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, cs.timeout)
+}
+
+// iterBounded is Iter with a timeoutMS: each step bounded by bound.
+func (cs *ChangeStream) iterBounded(ctx context.Context) iter.Seq2[bson.Raw, error] {
+	return func(yield func(bson.Raw, error) bool) {
+		for cs.Next(ctx) {
+			if !yield(cs.Current, nil) {
+				return
+			}
+		}
+		if err := cs.Err(); err != nil {
+			yield(nil, err)
+		}
+	}
 }
 
 // changestreamExecutor is changestream.Executor.

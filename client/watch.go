@@ -63,7 +63,7 @@ func (c *Client) watch(ctx context.Context, t stream.Target, timeout *time.Durat
 		}
 		t.Session = s.cs
 	}
-	x, err := watchExecutor(ctx, c.x, timeout, o.MaxAwaitTime)
+	x, d, err := watchExecutor(ctx, c.x, timeout, o.MaxAwaitTime)
 	if err != nil {
 		return nil, err
 	}
@@ -71,5 +71,8 @@ func (c *Client) watch(ctx context.Context, t stream.Target, timeout *time.Durat
 	if err != nil {
 		return nil, err
 	}
-	return &ChangeStream{s: st, dec: c.opts.Decoder}, nil
+	if d > 0 {
+		st.ResumeAfterDeadline()
+	}
+	return &ChangeStream{s: st, dec: c.opts.Decoder, timeout: d}, nil
 }

@@ -50,7 +50,17 @@ type Stream struct {
 
 	err    error
 	closed bool
+	// resumeNext: with resumeAfterDeadline (the stream has a timeoutMS),
+	// a getMore ran out of time: the next fetch resumes rather than
+	// trusting the old cursor, as the CSOT spec says.
+	resumeNext, resumeAfterDeadline bool
 }
+
+// ResumeAfterDeadline makes a getMore that runs out of time (a deadline
+// of its context) leave the stream to resume on the next call, as the
+// CSOT spec wants of a stream with a timeoutMS; without it the next call
+// goes on with the same cursor.
+func (s *Stream) ResumeAfterDeadline() { s.resumeAfterDeadline = true }
 
 // Open runs the aggregate that starts a change stream on t with the given
 // pipeline (stages after $changeStream: $match, $project ...; nil for
@@ -212,12 +222,21 @@ func (s *Stream) nextEvent() (bool, error) {
 
 // fetch runs getMore, resuming once if it fails with a resumable error.
 func (s *Stream) fetch(ctx context.Context) bool {
+	if s.resumeNext {
+		s.resumeNext = false
+		if err := s.resume(ctx); err != nil {
+			s.failOrWait(ctx, err)
+			return false
+		}
+		return true
+	}
 	err := s.getMore(ctx)
 	if err == nil {
 		return true
 	}
 	if contextError(ctx, err) {
 		s.err = err // the stream stays open
+		s.resumeNext = s.resumeAfterDeadline && errors.Is(err, context.DeadlineExceeded)
 		return false
 	}
 	if !resumable(err, s.cursor.wire) {
@@ -335,4 +354,14 @@ func (s *Stream) releaseSession() {
 		s.sess.End(0)
 	}
 	s.sess, s.ownSess = nil, false
+}
+
+// failOrWait ends the stream after err, unless err comes from ctx: then
+// the stream stays open, to resume on the next call.
+func (s *Stream) failOrWait(ctx context.Context, err error) {
+	if contextError(ctx, err) {
+		s.err, s.resumeNext = err, true
+		return
+	}
+	s.fail(ctx, err)
 }

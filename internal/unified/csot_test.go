@@ -53,7 +53,6 @@ var csotMongotest = spectest.Skips{
 	"runCursorCommand/Tailable cursor*": csotTailable,
 	"gridfs-find/*":                     "the runner has no bucket find operation yet (gridfs.Bucket.Find exists)",
 	"waitQueueTimeout/*":                "the runner has no thread entities",
-	"change-streams/timeoutMS applies to full resume attempt in a next call":  "torque's change stream gives each command of a resume its own timeoutMS, not one for the whole next call (the stream's resume loop lives in package changestream)",
 	"command-execution/command is not sent if RTT is greater than timeoutMS":  "needs the monitor's RTT samples to exceed timeoutMS, via a fail point blocking hello on the monitoring connection (appName filter); mongotest's hello fail point does not delay the RTT monitor",
 	"command-execution/maxTimeMS value in the command is less than timeoutMS": "needs a minimum RTT of at least 50ms from a blocked hello (same as above): mongotest answers the RTT monitor at once",
 }
