@@ -210,6 +210,7 @@
 //	failpoint.go        FailPoint, configureFailPoint, MongoDB's error labels
 //	replset_commands.go replSetStepDown, replSetFreeze
 //	session.go          server sessions, the memory of retryable writes
+//	local_sessions.go   the logical session cache $listLocalSessions reads
 //	txn.go              transactions on a fork of the store, write conflicts
 //	snapshot.go         readConcern snapshot and linearizable outside transactions
 //	lag.go              lagging secondaries: reads of the past, afterClusterTime waits

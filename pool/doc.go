@@ -47,6 +47,8 @@
 //     connections and permissions to connect to waiters.
 //   - checkout.go: Checkout: the fast path, waiting, establishing a connection.
 //   - waitqueue.go: the FIFO of waiting checkouts.
+//   - pinned.go: PinKind, what holds a connection behind a load balancer
+//     (a cursor, a transaction), for the wait-queue timeout error.
 //   - background.go: the background goroutine (pruning, minPoolSize).
 //   - clock.go: the pool's time source (the wall clock; a virtual one in the
 //     CMAP spec runner).
