@@ -8,12 +8,7 @@ import (
 
 // commandLoggingFerretDB is the FerretDB skip list of the command logging
 // suite.
-var commandLoggingFerretDB = spectest.Skips{
-	"no-handshake-messages/*": "the runner lacks the testRunner operation waitForEvent (poolEvents); " +
-		"client/logging_test.go checks that no handshake command is logged",
-	"no-heartbeat-messages/*": "the runner lacks the testRunner operation waitForEvent (serverHeartbeatSucceededEvent)",
-	"operation-id/*":          "torque's log messages carry no operationId (bulk writes split into several commands are not linked)",
-}
+var commandLoggingFerretDB = spectest.Skips{}
 
 // TestCommandLogging runs the command-logging-and-monitoring spec's
 // logging tests (log messages through Options.Logger) against every
@@ -24,10 +19,8 @@ func TestCommandLogging(t *testing.T) {
 
 // cmapLoggingFerretDB is the FerretDB skip list of the CMAP logging suite.
 var cmapLoggingFerretDB = spectest.Skips{
-	"connection-logging/*": "the runner lacks the client operation close and the testRunner operation waitForEvent; " +
-		"client/logging_test.go checks the connection component's messages",
-	"connection-pool-options/*": "the runner lacks the testRunner operation waitForEvent; client/logging_test.go checks " +
-		"the connection pool created message",
+	"connection-pool-options/waitQueueSize should be included in connection pool created message when specified":     torqueNoWaitQueue,
+	"connection-pool-options/waitQueueMultiple should be included in connection pool created message when specified": torqueNoWaitQueue,
 }
 
 // TestCMAPLogging runs the CMAP spec's logging tests (the connection
