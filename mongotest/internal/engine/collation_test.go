@@ -126,3 +126,27 @@ func TestCollationInQueries(t *testing.T) {
 		t.Errorf("sort en: %s", g)
 	}
 }
+
+// Update operators compare strings by the collation of their Vars.
+func TestCollationInUpdates(t *testing.T) {
+	vars := Vars{}.WithCollation(mustCollation(t, `{"locale": "en", "strength": 2}`))
+	for upd, want := range map[string]string{
+		`{"$addToSet": {"t": "A"}}`:                      `{"v":{"_id":1,"t":["a","b"],"m":"b"}}`,
+		`{"$pull": {"t": "B"}}`:                          `{"v":{"_id":1,"t":["a"],"m":"b"}}`,
+		`{"$pullAll": {"t": ["A"]}}`:                     `{"v":{"_id":1,"t":["b"],"m":"b"}}`,
+		`{"$max": {"m": "B"}}`:                           `{"v":{"_id":1,"t":["a","b"],"m":"b"}}`,
+		`{"$push": {"t": {"$each": ["A"], "$sort": 1}}}`: `{"v":{"_id":1,"t":["a","A","b"],"m":"b"}}`,
+	} {
+		u, err := CompileUpdate(doc(t, upd), UpdateOptions{Vars: vars})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := u.Apply(doc(t, `{"_id": 1, "t": ["a", "b"], "m": "b"}`), MatchInfo{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := js(t, r.Doc); got != want {
+			t.Errorf("%s: %s, want %s", upd, got, want)
+		}
+	}
+}

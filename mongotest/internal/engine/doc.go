@@ -110,10 +110,11 @@
 // whitespace < punctuation < symbols < digits < letters and other scripts
 // by code point. ICU's contractions and most expansions (only "ß" is one)
 // are not modeled, nor where ICU places letters such as "æ", "ø" or "ł",
-// which compare here by code point after "z". Not collated yet (they
-// compare binary, unlike mongod): the update operators $addToSet, $pull,
-// $pullAll, $min, $max and $push's $sort, the set expressions ($setUnion
-// ...), and $lookup's localField/foreignField match.
+// which compare here by code point after "z". Updates compare by it too
+// ($min, $max, $addToSet, $pull, $pullAll, $push's $sort, arrayFilters),
+// and $sortArray. Not collated yet (they compare binary, unlike mongod):
+// the set expressions ($setUnion ...) and $lookup's localField /
+// foreignField match.
 //
 // # Files
 //

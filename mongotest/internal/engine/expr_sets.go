@@ -201,7 +201,7 @@ func compileSortArray(arg any, vars Vars) (expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	ps, err := compilePushSort(canon(by))
+	ps, err := compilePushSort(canon(by), vars.Collation())
 	if err != nil {
 		return nil, err
 	}

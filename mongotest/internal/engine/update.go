@@ -27,6 +27,7 @@ type modifier struct {
 	to    []string // $rename's target
 	push  *pushSpec
 	pull  func(any) (bool, error)
+	coll  *Collation // how $min, $max, $addToSet, $pull, $pullAll and $push's $sort compare strings
 }
 
 // updateOps are the update operators, in the order mongod validates them.
@@ -79,7 +80,7 @@ func (u *Update) compileOperators(d bson.D) error {
 			return errorf(CodeFailedToParse, "Modifiers operate on fields but we found type %s instead. For example: {$mod: {<field>: ...}} not {%s: %v}", typeName(typeOf(e.Value)), e.Key, e.Value)
 		}
 		for _, f := range fields {
-			m, err := compileModifier(e.Key, f)
+			m, err := compileModifier(e.Key, f, u.vars.Collation())
 			if err != nil {
 				return err
 			}
@@ -136,11 +137,11 @@ func checkConflicts(mods []*modifier) error {
 }
 
 // compileModifier checks one {path: arg} of an operator.
-func compileModifier(op string, f bson.E) (*modifier, error) {
+func compileModifier(op string, f bson.E, coll *Collation) (*modifier, error) {
 	if f.Key == "" {
 		return nil, errorf(CodeEmptyFieldName, "An empty update path is not valid.")
 	}
-	m := &modifier{op: op, path: f.Key, parts: splitPath(f.Key), arg: canon(f.Value)}
+	m := &modifier{op: op, path: f.Key, parts: splitPath(f.Key), arg: canon(f.Value), coll: coll}
 	for i, p := range m.parts {
 		if p == "" {
 			return nil, errorf(CodeEmptyFieldName, "The update path '%s' contains an empty field name, which is not allowed.", f.Key)

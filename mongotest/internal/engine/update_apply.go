@@ -142,7 +142,7 @@ func (mod *modifier) newValue(old any, exists bool, p []string, ctx *applyCtx) (
 	case "$inc", "$mul":
 		return mod.arith(old, exists, p, ctx.id)
 	case "$min", "$max":
-		c := Compare(mod.arg, old)
+		c := CompareWith(mod.coll, mod.arg, old)
 		if !exists || (mod.op == "$min" && c < 0) || (mod.op == "$max" && c > 0) {
 			return mod.arg, true, nil
 		}

@@ -28,11 +28,11 @@ func (m *modifier) compileArg() error {
 			return errorf(CodeBadValue, "$pullAll requires an array argument but was given a %s", typeName(typeOf(m.arg)))
 		}
 	case "$push", "$addToSet":
-		p, err := compilePush(m.op, m.arg)
+		p, err := compilePush(m.op, m.arg, m.coll)
 		m.push = p
 		return err
 	case "$pull":
-		p, err := compilePull(m.arg)
+		p, err := compilePull(m.arg, Vars{}.WithCollation(m.coll))
 		m.pull = p
 		return err
 	}
@@ -83,9 +83,10 @@ type pushSort struct {
 	whole bool // sort the elements themselves
 	desc  bool
 	by    *Sort
+	coll  *Collation // for whole
 }
 
-func compilePush(op string, arg any) (*pushSpec, error) {
+func compilePush(op string, arg any, coll *Collation) (*pushSpec, error) {
 	d, ok := arg.(bson.D)
 	if !ok || len(d) == 0 || d[0].Key != "$each" {
 		return &pushSpec{each: bson.A{arg}}, nil
@@ -99,14 +100,14 @@ func compilePush(op string, arg any) (*pushSpec, error) {
 		if op == "$addToSet" {
 			return nil, errorf(CodeBadValue, "Found unexpected fields after $each in $addToSet: %s", shortJSON(arg))
 		}
-		if err := p.clause(e); err != nil {
+		if err := p.clause(e, coll); err != nil {
 			return nil, err
 		}
 	}
 	return p, nil
 }
 
-func (p *pushSpec) clause(e bson.E) error {
+func (p *pushSpec) clause(e bson.E, coll *Collation) error {
 	switch e.Key {
 	case "$slice", "$position":
 		n, ok := toInt64Exact(e.Value)
@@ -119,7 +120,7 @@ func (p *pushSpec) clause(e bson.E) error {
 			p.position = &n
 		}
 	case "$sort":
-		s, err := compilePushSort(e.Value)
+		s, err := compilePushSort(e.Value, coll)
 		p.sort = s
 		return err
 	default:
@@ -128,12 +129,12 @@ func (p *pushSpec) clause(e bson.E) error {
 	return nil
 }
 
-func compilePushSort(v any) (*pushSort, error) {
+func compilePushSort(v any, coll *Collation) (*pushSort, error) {
 	if n, ok := toFloat(v); ok && isNumber(v) {
 		if n != 1 && n != -1 {
 			return nil, errorf(CodeBadValue, "The $sort element value must be either 1 or -1")
 		}
-		return &pushSort{whole: true, desc: n < 0}, nil
+		return &pushSort{whole: true, desc: n < 0, coll: coll}, nil
 	}
 	d, ok := v.(bson.D)
 	if !ok || len(d) == 0 {
@@ -143,14 +144,14 @@ func compilePushSort(v any) (*pushSort, error) {
 	if err != nil {
 		return nil, errorf(CodeBadValue, "The $sort element value must be either 1 or -1")
 	}
-	return &pushSort{by: s}, nil
+	return &pushSort{by: s.WithCollation(coll)}, nil
 }
 
 // compilePull compiles $pull's condition on one element: a filter on
 // document elements, operators on the element's value, or equality.
-func compilePull(arg any) (func(any) (bool, error), error) {
+func compilePull(arg any, vars Vars) (func(any) (bool, error), error) {
 	if d, ok := arg.(bson.D); ok && len(d) > 0 && !isValueForm(d) {
-		m, err := compileFilterDoc(d, nil)
+		m, err := compileFilterDoc(d, vars)
 		if err != nil {
 			return nil, err
 		}
@@ -163,7 +164,7 @@ func compilePull(arg any) (func(any) (bool, error), error) {
 			return m.match(sub, &scratch)
 		}, nil
 	}
-	tests, err := compileFieldCond(arg, nil)
+	tests, err := compileFieldCond(arg, vars)
 	if err != nil {
 		return nil, err
 	}

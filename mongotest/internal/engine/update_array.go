@@ -54,7 +54,7 @@ func (mod *modifier) grow(arr bson.A) (any, bool, error) {
 	ps := mod.push
 	if mod.op == "$addToSet" {
 		for _, e := range ps.each {
-			if !slices.ContainsFunc(out, func(x any) bool { return Equal(x, e) }) {
+			if !slices.ContainsFunc(out, func(x any) bool { return EqualWith(mod.coll, x, e) }) {
 				out = append(out, e)
 			}
 		}
@@ -82,7 +82,7 @@ func (s *pushSort) apply(a bson.A) {
 	slices.SortStableFunc(a, func(x, y any) int {
 		var c int
 		if s.whole {
-			c = Compare(x, y)
+			c = CompareWith(s.coll, x, y)
 			if s.desc {
 				c = -c
 			}
@@ -100,7 +100,7 @@ func (mod *modifier) shrink(arr bson.A) (any, bool, error) {
 	for _, e := range arr {
 		var drop bool
 		if mod.op == "$pullAll" {
-			drop = slices.ContainsFunc(mod.arg.(bson.A), func(x any) bool { return Equal(x, e) })
+			drop = slices.ContainsFunc(mod.arg.(bson.A), func(x any) bool { return EqualWith(mod.coll, x, e) })
 		} else {
 			var err error
 			if drop, err = mod.pull(e); err != nil {
