@@ -72,16 +72,13 @@ func (b *clientBulk) handle(ctx context.Context, r *driver.Reply) error {
 	// Some write of the batch succeeded: none failed, or (unordered)
 	// fewer than all, or (ordered) not the first (read from the cursor).
 	nErrors, _ := d.Lookup("nErrors").AsInt64()
-	if nErrors == 0 || b.opts.Unordered && int(nErrors) < r.BatchLen {
-		b.success = true
-	}
 	first, err := b.readResults(ctx, r)
-	if first > 0 {
-		b.success = true
-	}
 	if err != nil {
 		b.topErr = err
 		return err
+	}
+	if nErrors == 0 || b.opts.Unordered && int(nErrors) < r.BatchLen || first > 0 {
+		b.success = true
 	}
 	return nil
 }

@@ -275,3 +275,27 @@ func TestClientBulkWriteRetriesByBatch(t *testing.T) {
 		}
 	}
 }
+
+// TestClientBulkWriteMalformedReplies: a reply without a cursor, or with
+// a result whose idx is not in the batch, is an error that says so.
+func TestClientBulkWriteMalformedReplies(t *testing.T) {
+	srv := primary(t, mockserver.Hello{})
+	c := connect(t, srv.URI())
+	models := inserts(1, "db", "coll", func(i int) any { return bson.D{bson.KV("_id", i)} })
+	for msg, reply := range map[string]mockserver.Reply{
+		"no cursor document": mockserver.OK(bson.KV("nErrors", int32(0))),
+		"valid idx": mockserver.CursorReply("admin.$cmd.bulkWrite", 0,
+			mockserver.Doc(bson.KV("ok", 1.0), bson.KV("idx", int32(5)), bson.KV("n", int32(1)))),
+		"no cursor id": mockserver.OK(bson.KV("cursor", bson.D{bson.KV("firstBatch", bson.A{})})),
+	} {
+		srv.Queue("bulkWrite", reply)
+		_, err := c.BulkWrite(ctxT(t), models)
+		if err == nil || !strings.Contains(err.Error(), msg) {
+			t.Errorf("%s: %v", msg, err)
+		}
+		var ex *client.ClientBulkWriteException
+		if errors.As(err, &ex) {
+			t.Errorf("%s: a partial result from a reply that could not be read: %v", msg, err)
+		}
+	}
+}
