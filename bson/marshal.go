@@ -19,7 +19,10 @@ import "sync"
 //   - other slices and arrays: array; structs and maps: embedded document;
 //     D, []E and named types of them (type Filter D): embedded document
 //   - nil pointers, nil slices, nil maps and nil interfaces: null
-//   - the types of this package: the BSON type each stands for
+//   - the types of this package: the BSON type each stands for (Vector:
+//     binary subtype 9)
+//   - with an Encoder, a type that has a custom codec in its Registry:
+//     what that codec writes (before any of the rules here)
 //   - Marshaler and ValueMarshaler types: what their method returns
 //
 // Struct fields are written in declaration order, keyed by their bson tag
