@@ -186,6 +186,21 @@ func appendD(dst []byte, doc D, depth int, fl *codecFlags) ([]byte, error) {
 	}
 	start, dst := AppendDocumentStart(dst)
 	var err error
+	if fl != nil {
+		dst, err = appendDElements(dst, doc, depth, fl)
+	} else {
+		dst, err = appendDElements(dst, doc, depth, nil)
+	}
+	if err != nil {
+		return dst, err
+	}
+	return AppendDocumentEnd(dst, start)
+}
+
+// appendDElements appends the elements of doc. (appendD calls it with a
+// constant nil in the common case, which keeps fl out of the loop.)
+func appendDElements(dst []byte, doc D, depth int, fl *codecFlags) ([]byte, error) {
+	var err error
 	for i := range doc {
 		e := &doc[i]
 		if err = checkKey(e.Key); err != nil {
@@ -195,7 +210,7 @@ func appendD(dst []byte, doc D, depth int, fl *codecFlags) ([]byte, error) {
 			return dst, withKey(err, e.Key)
 		}
 	}
-	return AppendDocumentEnd(dst, start)
+	return dst, nil
 }
 
 // appendM appends the document m, in map order.
