@@ -115,7 +115,9 @@ type ErrorAction struct {
 //   - a network error on an established connection, and any error of the
 //     authentication step, mark the server Unknown and clear its pool;
 //   - an error of no Kind changes nothing: it says nothing about the
-//     server (the operation's own context ended, for one);
+//     server (the operation's own context ended, for one); behind a load
+//     balancer, neither does an error before the handshake named the
+//     service (no serviceId);
 //   - network errors and timeouts while connecting or running the first
 //     hello change nothing (the pool's backoff handles them), nor do
 //     timeouts after the handshake, other command errors, errors labelled
@@ -123,6 +125,11 @@ type ErrorAction struct {
 func ApplyAppError(td TopologyDescription, poolGeneration uint64, e AppError) (TopologyDescription, ErrorAction) {
 	cur, ok := td.Server(e.Addr)
 	if !ok || e.Generation < poolGeneration || e.Kind == 0 {
+		return td, ErrorAction{}
+	}
+	if td.Type == LoadBalanced && e.ServiceID == nil {
+		// Before the handshake named the service: nothing to clear (the
+		// load-balancers specification ignores such errors).
 		return td, ErrorAction{}
 	}
 	if e.Kind == CommandError && IsStateChange(e.Code, e.Message) {

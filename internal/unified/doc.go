@@ -65,7 +65,7 @@
 //	TestChangeStreams        56 / 14 [1 file] / 1
 //	TestSessions             25 / [1 file] / 0
 //	TestCausalConsistency    18 / 0 / 0
-//	TestLoadBalancers        35 / 1 / 4
+//	TestLoadBalancers        36 / 1 / 3
 //	TestSDAMUnified          37 / 4 [5 files] / 8 (37/45 = 82%; the list:
 //	                         client backpressure labels (4), socketTimeoutMS,
 //	                         which torque refuses (1), $where (3); the five

@@ -25,5 +25,4 @@ func TestLoadBalancers(t *testing.T) {
 var loadBalancersMongotest = spectest.Skips{
 	"cursors/pinned connections are not returned after an network error during getMore":               "torque gives a cursor's pinned connection back to the pool (closed) at the network error; the spec counts it checked out until the cursor is closed",
 	"sdam-error-handling/only connections for a specific serviceId are closed when pools are cleared": "mongotest's load balancer fronts one mongos: every connection has the same serviceId",
-	"sdam-error-handling/errors during the initial connection hello are ignored":                      "mongotest: fail points do not fire on hello (the wire host answers it before the command set)",
 }
