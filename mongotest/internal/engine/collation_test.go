@@ -150,3 +150,22 @@ func TestCollationInUpdates(t *testing.T) {
 		}
 	}
 }
+
+// Set and accumulator expressions compare strings by the collation.
+func TestCollationInExpressions(t *testing.T) {
+	vars := Vars{}.WithCollation(mustCollation(t, `{"locale": "en", "strength": 2}`))
+	for e, want := range map[string]string{
+		`{"$setUnion": [["a", "B"], ["A", "b"]]}`:  `{"v":["a","B"]}`,
+		`{"$setEquals": [["a", "B"], ["A", "b"]]}`: `{"v":true}`,
+		`{"$max": ["a", "B", "A"]}`:                `{"v":"B"}`,
+		`{"$in": ["A", ["a"]]}`:                    `{"v":true}`,
+	} {
+		v, err := Eval(doc(t, e), nil, vars)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := js(t, v); got != want {
+			t.Errorf("%s: %s, want %s", e, got, want)
+		}
+	}
+}

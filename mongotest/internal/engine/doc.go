@@ -112,9 +112,8 @@
 // are not modeled, nor where ICU places letters such as "æ", "ø" or "ł",
 // which compare here by code point after "z". Updates compare by it too
 // ($min, $max, $addToSet, $pull, $pullAll, $push's $sort, arrayFilters),
-// and $sortArray. Not collated yet (they compare binary, unlike mongod):
-// the set expressions ($setUnion ...) and $lookup's localField /
-// foreignField match.
+// $sortArray, the set expressions, $min and $max as expressions, and
+// $lookup's localField/foreignField match.
 //
 // # Files
 //

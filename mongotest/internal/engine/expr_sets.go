@@ -12,32 +12,34 @@ import (
 
 func init() {
 	for _, op := range []string{"$sum", "$avg", "$min", "$max", "$stdDevPop", "$stdDevSamp"} {
-		fnOps[op] = fnOp{0, -1, evalAccumulatorExpr}
+		fnOps[op], collatedOps[op] = fnOp{0, -1, nil}, evalAccumulatorExpr
 	}
 	for op, f := range map[string]fnOp{
-		"$setUnion":        {0, -1, evalSetUnion},
-		"$setIntersection": {0, -1, evalSetIntersection},
-		"$setDifference":   {2, 2, evalSetDifference},
-		"$setEquals":       {2, -1, evalSetEquals},
-		"$setIsSubset":     {2, 2, evalSetIsSubset},
+		"$setUnion":        {0, -1, nil},
+		"$setIntersection": {0, -1, nil},
+		"$setDifference":   {2, 2, nil},
+		"$setEquals":       {2, -1, nil},
+		"$setIsSubset":     {2, 2, nil},
 		"$anyElementTrue":  {1, 1, evalElementTrue},
 		"$allElementTrue":  {1, 1, evalElementTrue},
 	} {
 		fnOps[op] = f
 	}
+	collatedOps["$setUnion"], collatedOps["$setIntersection"] = evalSetUnion, evalSetIntersection
+	collatedOps["$setDifference"], collatedOps["$setEquals"], collatedOps["$setIsSubset"] = evalSetDifference, evalSetEquals, evalSetIsSubset
 	specialOps["$sortArray"] = compileSortArray
 }
 
 // evalAccumulatorExpr applies an accumulator to the elements of a single
 // array argument, or to the arguments.
-func evalAccumulatorExpr(op string, args []any) (any, error) {
+func evalAccumulatorExpr(coll *Collation, op string, args []any) (any, error) {
 	vals := args
 	if len(args) == 1 {
 		if a, ok := args[0].(bson.A); ok {
 			vals = a
 		}
 	}
-	acc := newAccumulators[op]()
+	acc := newAccumulator(op, coll)
 	for _, v := range vals {
 		if err := acc.add(v); err != nil {
 			return nil, err
@@ -62,22 +64,22 @@ func setArgs(op string, args []any) ([]bson.A, bool, error) {
 	return out, false, nil
 }
 
-func setHas(set bson.A, v any) bool {
-	return slices.ContainsFunc(set, func(x any) bool { return Equal(x, v) })
+func setHas(coll *Collation, set bson.A, v any) bool {
+	return slices.ContainsFunc(set, func(x any) bool { return EqualWith(coll, x, v) })
 }
 
 // dedupe returns the distinct values of a, in order.
-func dedupe(a bson.A) bson.A {
+func dedupe(coll *Collation, a bson.A) bson.A {
 	out := bson.A{}
 	for _, v := range a {
-		if !setHas(out, v) {
+		if !setHas(coll, out, v) {
 			out = append(out, v)
 		}
 	}
 	return out
 }
 
-func evalSetUnion(op string, args []any) (any, error) {
+func evalSetUnion(coll *Collation, op string, args []any) (any, error) {
 	sets, null, err := setArgs(op, args)
 	if err != nil || null {
 		return nil, err
@@ -86,10 +88,10 @@ func evalSetUnion(op string, args []any) (any, error) {
 	for _, s := range sets {
 		all = append(all, s...)
 	}
-	return dedupe(all), nil
+	return dedupe(coll, all), nil
 }
 
-func evalSetIntersection(op string, args []any) (any, error) {
+func evalSetIntersection(coll *Collation, op string, args []any) (any, error) {
 	sets, null, err := setArgs(op, args)
 	if err != nil || null {
 		return nil, err
@@ -98,10 +100,10 @@ func evalSetIntersection(op string, args []any) (any, error) {
 		return bson.A{}, nil
 	}
 	out := bson.A{}
-	for _, v := range dedupe(sets[0]) {
+	for _, v := range dedupe(coll, sets[0]) {
 		in := true
 		for _, s := range sets[1:] {
-			in = in && setHas(s, v)
+			in = in && setHas(coll, s, v)
 		}
 		if in {
 			out = append(out, v)
@@ -110,32 +112,32 @@ func evalSetIntersection(op string, args []any) (any, error) {
 	return out, nil
 }
 
-func evalSetDifference(op string, args []any) (any, error) {
+func evalSetDifference(coll *Collation, op string, args []any) (any, error) {
 	sets, null, err := setArgs(op, args)
 	if err != nil || null {
 		return nil, err
 	}
 	out := bson.A{}
-	for _, v := range dedupe(sets[0]) {
-		if !setHas(sets[1], v) {
+	for _, v := range dedupe(coll, sets[0]) {
+		if !setHas(coll, sets[1], v) {
 			out = append(out, v)
 		}
 	}
 	return out, nil
 }
 
-func evalSetEquals(op string, args []any) (any, error) {
+func evalSetEquals(coll *Collation, op string, args []any) (any, error) {
 	sets, null, err := setArgs(op, args)
 	if err != nil || null {
 		return nil, errorf(17044, "All operands of $setEquals must be arrays")
 	}
 	for _, s := range sets[1:] {
-		a, b := dedupe(sets[0]), dedupe(s)
+		a, b := dedupe(coll, sets[0]), dedupe(coll, s)
 		if len(a) != len(b) {
 			return false, nil
 		}
 		for _, v := range a {
-			if !setHas(b, v) {
+			if !setHas(coll, b, v) {
 				return false, nil
 			}
 		}
@@ -143,13 +145,13 @@ func evalSetEquals(op string, args []any) (any, error) {
 	return true, nil
 }
 
-func evalSetIsSubset(op string, args []any) (any, error) {
+func evalSetIsSubset(coll *Collation, op string, args []any) (any, error) {
 	sets, null, err := setArgs(op, args)
 	if err != nil || null {
 		return nil, errorf(17046, "both operands of $setIsSubset must be arrays")
 	}
 	for _, v := range sets[0] {
-		if !setHas(sets[1], v) {
+		if !setHas(coll, sets[1], v) {
 			return false, nil
 		}
 	}

@@ -153,7 +153,7 @@ func (l *lookupStage) equalityMatch(doc bson.D, foreign []bson.D) ([]bson.D, err
 			vals[i] = bson.D{{Key: "$eq", Value: v}}
 		}
 	}
-	f, err := CompileFilter(bson.D{{Key: l.foreign, Value: bson.D{{Key: "$in", Value: vals}}}}, nil)
+	f, err := CompileFilter(bson.D{{Key: l.foreign, Value: bson.D{{Key: "$in", Value: vals}}}}, Vars{}.WithCollation(l.env.Vars.Collation()))
 	if err != nil {
 		return nil, err
 	}
