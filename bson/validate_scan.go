@@ -102,26 +102,26 @@ func scanElements(doc []byte, depth int, utf bool) bool {
 			continue
 		}
 		t := doc[i]
-		// The key: its first eight bytes inline (most keys end there).
+		// The key: its first sixteen bytes inline (most keys end there).
 		j, high := i+1, uint64(0)
-		if j+8 <= end {
-			w := binary.LittleEndian.Uint64(doc[j:])
-			if z := (w - lsb) &^ w & msb; z != 0 {
-				b := bits.TrailingZeros64(z) &^ 7 // the first NUL, in bits
-				j, high = j+b>>3, w&(1<<b-1)
-			} else {
-				j, high = scanKey(doc, j+8, end)
-				high |= w
-			}
-		} else {
+		if j+16 > end {
 			j, high = scanKey(doc, j, end)
+		} else if w := binary.LittleEndian.Uint64(doc[j:]); (w-lsb)&^w&msb != 0 {
+			b := bits.TrailingZeros64((w-lsb)&^w&msb) &^ 7 // the first NUL, in bits
+			j, high = j+b>>3, w&(1<<b-1)
+		} else if w2 := binary.LittleEndian.Uint64(doc[j+8:]); (w2-lsb)&^w2&msb != 0 {
+			b := bits.TrailingZeros64((w2-lsb)&^w2&msb) &^ 7
+			j, high = j+8+b>>3, w|w2&(1<<b-1)
+		} else {
+			j, high = scanKey(doc, j+16, end)
+			high |= w | w2
 		}
 		if j == end || (utf && high&msb != 0 && !utf8.Valid(doc[i+1:j])) {
 			return false
 		}
 		v := j + 1
 		left := end - v
-		var n int
+		n, sub := 0, 0
 		switch k := scanKinds[t]; k.kind {
 		case scanFixed:
 			if n = int(k.size); n > left {
@@ -144,21 +144,7 @@ func scanElements(doc []byte, depth int, utf bool) bool {
 			if n < 5 || n > left || doc[v+n-1] != 0 {
 				return false
 			}
-			if sp == scanStackDepth {
-				// The stack is full: the rest of this branch gets a frame
-				// of its own.
-				if !scanElements(doc[v:v+n], depth+1, utf) {
-					return false
-				}
-				break
-			}
-			if depth++; depth > MaxNestingDepth {
-				return false
-			}
-			ends[sp] = int32(end)
-			sp++
-			i, end = v+4, v+n-1
-			continue
+			sub = v // entered below
 		case scanBoolean:
 			if left < 1 || (utf && doc[v] > 1) {
 				return false
@@ -170,20 +156,57 @@ func scanElements(doc []byte, depth int, utf bool) bool {
 				return false
 			}
 		case scanOther:
-			if n = scanOtherValue(Type(t), doc[v:end], depth, utf); n < 0 {
+			if Type(t) == TypeCodeWithScope {
+				if n = scanCodeWithScope(doc[v:end], utf); n < 0 {
+					return false
+				}
+				sub = v + n // the scope, entered below
+				n = int(int32(binary.LittleEndian.Uint32(doc[v:])))
+			} else if n = scanOtherValue(Type(t), doc[v:end], utf); n < 0 {
 				return false
 			}
 		default:
 			return false
 		}
-		i = v + n
+		if sub == 0 {
+			i = v + n
+			continue
+		}
+		// Enter the document at sub, which ends at v+n.
+		if depth++; depth > MaxNestingDepth {
+			return false
+		}
+		if sp == scanStackDepth {
+			// The stack is full: this branch gets a frame of its own.
+			if !scanElements(doc[sub:v+n], depth, utf) {
+				return false
+			}
+			depth--
+			i = v + n
+			continue
+		}
+		ends[sp] = int32(end)
+		sp++
+		i, end = sub+4, v+n-1
 	}
 }
 
-// scanOtherValue frames and checks a regex, dbPointer or code with scope
-// at the start of src and returns its size, or -1; the scope of code with
-// scope is scanned like any document.
-func scanOtherValue(t Type, src []byte, depth int, utf bool) int {
+// scanCodeWithScope frames code with scope at the start of src and checks
+// its code; it returns the offset of its scope, or -1.
+func scanCodeWithScope(src []byte, utf bool) int {
+	if _, msg := frameCodeWithScope(src); msg != "" {
+		return -1
+	}
+	s := int(int32(binary.LittleEndian.Uint32(src[4:])))
+	if utf && !validUTF8(src[8:8+s-1]) {
+		return -1
+	}
+	return 8 + s
+}
+
+// scanOtherValue frames and checks a regex or dbPointer at the start of
+// src and returns its size, or -1.
+func scanOtherValue(t Type, src []byte, utf bool) int {
 	if t == TypeRegex {
 		p := bytes.IndexByte(src, 0)
 		if p < 0 {
@@ -196,18 +219,7 @@ func scanOtherValue(t Type, src []byte, depth int, utf bool) int {
 		return p + 1 + o + 1
 	}
 	n, msg := frameValue(t, src)
-	if msg != "" {
-		return -1
-	}
-	val := src[:n]
-	if t != TypeCodeWithScope {
-		if validateValue(t, val, 0, depth, utf) != nil {
-			return -1
-		}
-		return n
-	}
-	s, _ := frameString(val[4:])
-	if (utf && !validUTF8(val[8:4+s-1])) || !scanElements(val[4+s:], depth+1, utf) {
+	if msg != "" || validateValue(t, src[:n], 0, 0, utf) != nil {
 		return -1
 	}
 	return n

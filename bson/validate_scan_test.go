@@ -1,0 +1,126 @@
+package bson
+
+import (
+	"strings"
+	"testing"
+)
+
+// scanAgrees fails t unless the fast scan and the walk that explains its
+// errors agree on doc, with and without the UTF-8 check.
+func scanAgrees(t *testing.T, what string, doc []byte) {
+	t.Helper()
+	for _, utf := range []bool{true, false} {
+		slow := slowValidate(doc, utf)
+		if fast := scanRaw(doc, utf); fast != (slow == nil) {
+			t.Fatalf("%s, utf %v: fast scan says %v, slow walk says %v", what, utf, fast, slow)
+		}
+	}
+}
+
+// TestScanKeysInline checks the keys the scan reads a word at a time in
+// its loop: every length up to 40, a non-ASCII byte (valid or not) at
+// every position, and the key as the last element or followed by others,
+// so that the words it reads fall before, across and past the end.
+func TestScanKeysInline(t *testing.T) {
+	for n := range 41 {
+		for hi := -1; hi < n; hi++ {
+			for _, bad := range []string{"\xff", "\xc3\xa9"} {
+				key := strings.Repeat("k", n)
+				if hi >= 0 {
+					key = key[:hi] + bad + key[hi+1:]
+				}
+				last := coreDoc(AppendInt32Element(nil, key, 1))
+				mid := coreDoc(AppendNullElement(nil, key), AppendInt32Element(nil, "z", 2))
+				scanAgrees(t, "last key "+strings.ToValidUTF8(key, "?"), last)
+				scanAgrees(t, "key "+strings.ToValidUTF8(key, "?"), mid)
+				if wantOK := bad != "\xff" || hi < 0; (last.Validate() == nil) != wantOK {
+					t.Fatalf("key %q: Validate = %v, want ok %v", key, last.Validate(), wantOK)
+				}
+				if err := last.ValidateStructure(); err != nil {
+					t.Fatalf("key %q: ValidateStructure = %v", key, err)
+				}
+			}
+		}
+	}
+}
+
+// scanNested nests documents depth levels deep, the container at level i
+// chosen by kind(i): 0 a document, 1 an array, 2 a code with scope.
+func scanNested(depth int, kind func(int) int) Raw {
+	d := coreDoc(AppendStringElement(nil, "s", "x"))
+	for i := depth - 1; i >= 1; i-- {
+		switch kind(i) {
+		case 1:
+			d = coreDoc(AppendArrayElement(nil, "0", d))
+		case 2:
+			d = coreDoc(AppendCodeWithScopeElement(nil, "c", "code", d))
+		default:
+			d = coreDoc(AppendDocumentElement(nil, "a", d), AppendInt32Element(nil, "after", int32(i)))
+		}
+	}
+	return d
+}
+
+// TestScanNestingStack checks the depth count of the scan's explicit
+// stack around its size and at MaxNestingDepth, with documents, arrays
+// and code with scope mixed, and an element after each nested document so
+// that popping the stack must resume the enclosing one where it was.
+func TestScanNestingStack(t *testing.T) {
+	kinds := map[string]func(int) int{
+		"documents": func(int) int { return 0 },
+		"mixed":     func(i int) int { return i % 3 },
+		"scopes":    func(int) int { return 2 },
+	}
+	depths := []int{1, 2, scanStackDepth - 1, scanStackDepth, scanStackDepth + 1, scanStackDepth + 2,
+		2 * scanStackDepth, 2*scanStackDepth + 1, MaxNestingDepth - 1, MaxNestingDepth, MaxNestingDepth + 1, 3 * MaxNestingDepth}
+	for name, kind := range kinds {
+		for _, depth := range depths {
+			d := scanNested(depth, kind)
+			if name == "documents" {
+				// Two deep branches side by side: after the first, the
+				// count must be back where it was.
+				branch := scanNested(depth-1, kind)
+				d = coreDoc(AppendDocumentElement(nil, "x", branch), AppendDocumentElement(nil, "y", branch))
+			}
+			scanAgrees(t, name, d)
+			if err := d.Validate(); (err == nil) != (depth <= MaxNestingDepth) {
+				t.Errorf("%s nested %d deep: Validate = %v", name, depth, err)
+			}
+			if err := d.ValidateStructure(); (err == nil) != (depth <= MaxNestingDepth) {
+				t.Errorf("%s nested %d deep: ValidateStructure = %v", name, depth, err)
+			}
+			// Unmarshal scans nested values from the depth where they sit,
+			// which moves the levels where the stack fills.
+			for start := 1; start <= scanStackDepth+2; start++ {
+				slow := validateDocument(d, 0, start, true)
+				if fast := scanElements(d, start, true); fast != (slow == nil) {
+					t.Fatalf("%s nested %d deep from depth %d: fast scan says %v, slow walk says %v",
+						name, depth, start, fast, slow)
+				}
+			}
+		}
+	}
+}
+
+// TestScanMutations changes every byte of nested documents to a few
+// values and cuts them at every length: the scan must agree with the walk
+// on each result.
+func TestScanMutations(t *testing.T) {
+	docs := []Raw{
+		scanNested(scanStackDepth+3, func(i int) int { return i % 3 }),
+		coreDoc(AppendRegexElement(nil, "r", "a", "i"), AppendDBPointerElement(nil, "p", "n", ObjectID{}),
+			AppendBinaryElement(nil, "b", BinaryBinaryOld, []byte("abc")), AppendBooleanElement(nil, "t", true),
+			AppendStringElement(nil, "a-key-of-twenty-bytes", "a string of more than sixteen bytes")),
+	}
+	for _, doc := range docs {
+		scanAgrees(t, "unchanged", doc)
+		for i := range doc {
+			for _, b := range []byte{0, 1, 2, 4, 5, 0x7f, 0x80, 0xff, doc[i] + 1, doc[i] - 1} {
+				m := append(Raw(nil), doc...)
+				m[i] = b
+				scanAgrees(t, "mutated", m)
+			}
+			scanAgrees(t, "cut", doc[:i])
+		}
+	}
+}
