@@ -171,7 +171,8 @@ func (cur *Cursor) Next(ctx context.Context) bool {
 	if cur.closedErr() {
 		return false
 	}
-	var deadline *time.Time // one for every getMore of this call
+	var deadline time.Time // one for every getMore of this call
+	fetched := false
 	for {
 		if cur.nextDoc() {
 			return true
@@ -180,10 +181,10 @@ func (cur *Cursor) Next(ctx context.Context) bool {
 			cur.finish()
 			return false
 		}
-		if deadline == nil {
-			deadline = cur.tm.nextDeadline()
+		if !fetched {
+			deadline, fetched = cur.tm.nextDeadline(), true
 		}
-		if !cur.getMore(ctx, *deadline) {
+		if !cur.getMore(ctx, deadline) {
 			cur.finish() // a dead cursor gives back its session now
 			return false
 		}
@@ -200,7 +201,7 @@ func (cur *Cursor) TryNext(ctx context.Context) bool {
 	if cur.nextDoc() {
 		return true
 	}
-	if cur.err == nil && cur.id != 0 && !cur.done && cur.getMore(ctx, *cur.tm.nextDeadline()) && cur.nextDoc() {
+	if cur.err == nil && cur.id != 0 && !cur.done && cur.getMore(ctx, cur.tm.nextDeadline()) && cur.nextDoc() {
 		return true
 	}
 	cur.finish() // an exhausted or dead cursor gives back its session now

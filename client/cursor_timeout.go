@@ -66,12 +66,11 @@ func (t *cursorTimeout) opening(op *driver.Operation) {
 // nextDeadline is the deadline of the getMores of one Next or TryNext:
 // the cursor's own in CursorLifetime mode, timeoutMS from now in
 // Iteration mode, none (zero) without a timeoutMS or with timeoutMS=0.
-func (t *cursorTimeout) nextDeadline() *time.Time {
-	dl := t.deadline
+func (t *cursorTimeout) nextDeadline() time.Time {
 	if t.set && t.mode == Iteration && t.d > 0 {
-		dl = time.Now().Add(t.d)
+		return time.Now().Add(t.d)
 	}
-	return &dl
+	return t.deadline
 }
 
 // closeDeadline is killCursors': timeoutMS afresh (the CSOT spec refreshes
