@@ -25,6 +25,21 @@
 // options value of its own type (FindOptions, UpdateOptions, ...), whose
 // zero value is the default; passing two is an error.
 //
+// # Timeouts
+//
+// timeoutMS (the client-side operation timeout) bounds each operation
+// whole: server selection, connection checkout, every retry (retryable
+// failures are retried until it runs out, not once) and batch; maxTimeMS
+// is derived from the time left. Set it on the client (Options.Timeout),
+// a database or collection (CollectionOptions.Timeout), a session's
+// transaction commands (SessionOptions.DefaultTimeout), or one operation
+// (WithTimeout on its context); 0 lifts the limit below a level that set
+// one. A context deadline still applies: the earlier wins. Cursors apply
+// it to their whole life or to each Next (WithTimeoutMode), change
+// streams to each Next, WithTransaction to the whole call (its callback's
+// operations with the session included), GridFS to each method and
+// stream whole (timeout.go, cursor_timeout.go).
+//
 // # Sessions
 //
 // An explicit session travels in the context: ctx = client.WithSession(ctx,

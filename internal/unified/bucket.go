@@ -45,6 +45,8 @@ func (r *run) createBucket(id string, spec bson.Raw) error {
 // bucketOp runs one operation on a bucket entity.
 func bucketOp(ctx context.Context, b *gridfs.Bucket, name string, a *args) outcome {
 	switch name {
+	case "find":
+		return bucketFind(ctx, b, a)
 	case "upload":
 		filename := a.str("filename")
 		src, err := hexBytes(a.doc("source"))

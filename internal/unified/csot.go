@@ -7,6 +7,7 @@ import (
 
 	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/client"
+	"github.com/torque-go/torque/gridfs"
 )
 
 // The client-side operations timeout (CSOT) features of the format:
@@ -112,4 +113,14 @@ func cursorTypeArgs(a *args, o *client.FindOptions) {
 		a.errs = append(a.errs, fmt.Errorf("cursorType %q: want tailable, tailableAwait or nonTailable", t))
 	}
 	o.MaxAwaitTime = a.millis("maxAwaitTimeMS")
+}
+
+// bucketFind runs a bucket's find: the files documents, read to the end.
+func bucketFind(ctx context.Context, b *gridfs.Bucket, a *args) outcome {
+	filter := a.docOrNil("filter")
+	if bad := argErr(a); bad != nil {
+		return *bad
+	}
+	cur, err := b.Find(ctx, filter)
+	return drain(ctx, cur, err)
 }

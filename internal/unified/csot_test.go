@@ -51,7 +51,6 @@ var csotMongotest = spectest.Skips{
 	"tailable-non-awaitData/timeoutMS is refreshed for getMore - failure":                csotTailable,
 
 	"runCursorCommand/Tailable cursor*": csotTailable,
-	"gridfs-find/*":                     "the runner has no bucket find operation yet (gridfs.Bucket.Find exists)",
 	"waitQueueTimeout/*":                "the runner has no thread entities",
 	"command-execution/command is not sent if RTT is greater than timeoutMS":  "needs the monitor's RTT samples to exceed timeoutMS, via a fail point blocking hello on the monitoring connection (appName filter); mongotest's hello fail point does not delay the RTT monitor",
 	"command-execution/maxTimeMS value in the command is less than timeoutMS": "needs a minimum RTT of at least 50ms from a blocked hello (same as above): mongotest answers the RTT monitor at once",

@@ -73,6 +73,11 @@
 //	TestCommandLogging       27 / 2 / 1 (27/28 = 96%)
 //	TestCMAPLogging           4 / 1 / 2 (the legacy waitQueueSize and
 //	                         waitQueueMultiple options torque does not have)
+//	TestCSOT                373 / 0 / 108 (client-side-operations-timeout: 76
+//	                         refuse socketTimeoutMS, 14 the count helper; the
+//	                         rest lack tailable cursors, $listLocalSessions,
+//	                         threads, RTT control in mongotest; timing-based:
+//	                         blockTimeMS against timeoutMS)
 //
 // The standalone suites run on mongotest's single server (8.0) first: a
 // test (or file) whose runOnRequirements a standalone does not meet runs
@@ -136,7 +141,7 @@
 //     modifyCollection (collMod through RunCommand), listCollections,
 //     listCollectionNames, listCollectionObjects; client operations
 //     listDatabases, listDatabaseNames, listDatabaseObjects; bucket
-//     operations upload ($$hexBytes source), download, downloadByName,
+//     operations find, upload ($$hexBytes source), download, downloadByName,
 //     delete, deleteByName, rename, renameByName, drop; session
 //     operations endSession, startTransaction (with its options),
 //     commitTransaction, abortTransaction, withTransaction (the callback's
