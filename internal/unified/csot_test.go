@@ -50,8 +50,7 @@ var csotMongotest = spectest.Skips{
 	"tailable-awaitData/error on aggregate if maxAwaitTimeMS is greater than timeoutMS":  "torque cannot tell that an aggregate opens a tailable awaitData cursor (the server decides: a $changeStream, a capped collection), so it does not check maxAwaitTimeMS against timeoutMS there",
 	"tailable-non-awaitData/timeoutMS is refreshed for getMore - failure":                csotTailable,
 
-	"runCursorCommand/Tailable cursor*": csotTailable,
-	"waitQueueTimeout/*":                "the runner has no thread entities",
+	"runCursorCommand/Tailable cursor*":                                       csotTailable,
 	"command-execution/command is not sent if RTT is greater than timeoutMS":  "needs the monitor's RTT samples to exceed timeoutMS, via a fail point blocking hello on the monitoring connection (appName filter); mongotest's hello fail point does not delay the RTT monitor",
 	"command-execution/maxTimeMS value in the command is less than timeoutMS": "needs a minimum RTT of at least 50ms from a blocked hello (same as above): mongotest answers the RTT monitor at once",
 }

@@ -73,10 +73,10 @@
 //	TestCommandLogging       27 / 2 / 1 (27/28 = 96%)
 //	TestCMAPLogging           4 / 1 / 2 (the legacy waitQueueSize and
 //	                         waitQueueMultiple options torque does not have)
-//	TestCSOT                373 / 0 / 108 (client-side-operations-timeout: 76
+//	TestCSOT                374 / 0 / 107 (client-side-operations-timeout: 76
 //	                         refuse socketTimeoutMS, 14 the count helper; the
 //	                         rest lack tailable cursors, $listLocalSessions,
-//	                         threads, RTT control in mongotest; timing-based:
+//	                         RTT control in mongotest; timing-based:
 //	                         blockTimeMS against timeoutMS)
 //
 // The standalone suites run on mongotest's single server (8.0) first: a
