@@ -51,6 +51,8 @@
 //	sessions        the memory of retryable writes: a retry (same lsid and
 //	                txnNumber) is answered again without being applied again,
 //	                findAndModify and batches included; TransactionTooOld;
+//	                IncompleteTransactionHistory for a retry whose write
+//	                rolled off the oplog;
 //	                endSessions, killAllSessions
 //	transactions    startTransaction/autocommit, snapshot isolation (a fork of
 //	                the store per transaction: it reads its snapshot and its

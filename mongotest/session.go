@@ -5,6 +5,7 @@ import (
 
 	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/internal/wirehost"
+	"github.com/torque-go/torque/mongotest/internal/store"
 )
 
 // sessions are the server sessions the replica set has seen, by lsid:
@@ -27,6 +28,7 @@ type serverSession struct {
 	// the replies of the retryable writes under it, by command.
 	txnNumber int64
 	answered  map[string]bson.Raw
+	at        map[string]bson.Timestamp // the cluster time of each answered write
 	txn       *transaction // the transaction of txnNumber, if any
 }
 
@@ -110,12 +112,20 @@ func (s *Server) sessionCommand(m *member, peer *wirehost.Peer, req *wirehost.Re
 			"Cannot run a retryable write on a session whose transaction %d is in progress", txnNumber))
 	}
 	if prev, ok := sess.answered[req.Name]; ok {
+		if s.historyLost(sess.at[req.Name]) {
+			return errorReply(cmdErrorf(217, "IncompleteTransactionHistory",
+				"Incomplete history detected for transaction %d on session %x: the oplog no longer holds its writes", txnNumber, sess.id))
+		}
 		return wirehost.Reply{Doc: prev} // a retry: answered again, not applied again
 	}
 	apply := func() wirehost.Reply {
 		r := s.plainCommand(m, peer, req)
 		if ok, _ := r.Doc.Lookup("ok").AsFloat64(); ok == 1 && r.Action == 0 {
 			sess.answered[req.Name] = r.Doc
+			if sess.at == nil {
+				sess.at = map[string]bson.Timestamp{}
+			}
+			sess.at[req.Name] = s.store.ClusterTime()
 		}
 		return r
 	}
@@ -233,4 +243,12 @@ func withReadConcern(req *wirehost.Request, rc bson.D) *wirehost.Request {
 	c := *req
 	c.Command = wirehost.Doc(d...)
 	return &c
+}
+
+// historyLost reports whether the oplog entries of a write answered at
+// cluster time ts rolled off the oplog: MongoDB then answers a retry of
+// the write IncompleteTransactionHistory instead of its result.
+func (s *Server) historyLost(ts bson.Timestamp) bool {
+	start, ok := s.store.OplogStart()
+	return ok && ts != (bson.Timestamp{}) && store.Less(ts, start)
 }

@@ -18,12 +18,13 @@ type Store struct {
 	colls   map[string]*Collection // by "db.name"
 	clock   clock
 	oplog   []Entry
+	keep    int           // oplog entries kept at least: OplogSize unless SetOplogSize
 	changed chan struct{} // closed and replaced after every write
 }
 
 // New returns an empty store.
 func New() *Store {
-	return &Store{colls: map[string]*Collection{}, clock: clock{now: time.Now}, changed: make(chan struct{})}
+	return &Store{colls: map[string]*Collection{}, clock: clock{now: time.Now}, keep: OplogSize, changed: make(chan struct{})}
 }
 
 // Reader reads a catalog: the current one (View) or a Snapshot.
@@ -115,6 +116,25 @@ func (st *Store) Tick() bson.Timestamp {
 // holds twice as many, the older half goes (a capped oplog, as mongod's).
 const OplogSize = 100_000
 
+// SetOplogSize changes how many oplog entries the store keeps at least
+// (OplogSize by default), for tests of a history that rolled off.
+func (st *Store) SetOplogSize(n int) {
+	st.mu.Lock()
+	st.keep = max(n, 1)
+	st.mu.Unlock()
+}
+
+// OplogStart is the cluster time of the oldest oplog entry the store still
+// has; ok is false while the oplog is empty.
+func (st *Store) OplogStart() (ts bson.Timestamp, ok bool) {
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	if len(st.oplog) == 0 {
+		return bson.Timestamp{}, false
+	}
+	return st.oplog[0].TS, true
+}
+
 // Oplog returns the entries after ts, oldest first, and a channel closed
 // at the next write (to wait for more). Entries older than the last
 // OplogSize may be gone: compare the first entry's TS with what you asked
@@ -148,8 +168,8 @@ func (st *Store) Write(fn func(tx *Tx) error) ([]Entry, error) {
 		tx.entries[i].Txn = tx.txn
 	}
 	st.oplog = append(st.oplog, tx.entries...)
-	if len(st.oplog) > 2*OplogSize {
-		st.oplog = slices.Clone(st.oplog[len(st.oplog)-OplogSize:])
+	if len(st.oplog) > 2*st.keep {
+		st.oplog = slices.Clone(st.oplog[len(st.oplog)-st.keep:])
 	}
 	for _, c := range tx.touched {
 		c.compact()
