@@ -29,7 +29,7 @@ type serverSession struct {
 	txnNumber int64
 	answered  map[string]bson.Raw
 	at        map[string]bson.Timestamp // the cluster time of each answered write
-	txn       *transaction // the transaction of txnNumber, if any
+	txn       *transaction              // the transaction of txnNumber, if any
 }
 
 func newSessions() *sessions {

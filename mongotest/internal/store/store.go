@@ -18,13 +18,13 @@ type Store struct {
 	colls   map[string]*Collection // by "db.name"
 	clock   clock
 	oplog   []Entry
-	keep    int           // oplog entries kept at least: OplogSize unless SetOplogSize
+	keep    int           // oplog entries kept at least (SetOplogSize); 0: OplogSize
 	changed chan struct{} // closed and replaced after every write
 }
 
 // New returns an empty store.
 func New() *Store {
-	return &Store{colls: map[string]*Collection{}, clock: clock{now: time.Now}, keep: OplogSize, changed: make(chan struct{})}
+	return &Store{colls: map[string]*Collection{}, clock: clock{now: time.Now}, changed: make(chan struct{})}
 }
 
 // Reader reads a catalog: the current one (View) or a Snapshot.
@@ -124,6 +124,15 @@ func (st *Store) SetOplogSize(n int) {
 	st.mu.Unlock()
 }
 
+// oplogSize is how many entries the oplog keeps: OplogSize unless
+// SetOplogSize said otherwise (a fork's zero keep means the default).
+func (st *Store) oplogSize() int {
+	if st.keep > 0 {
+		return st.keep
+	}
+	return OplogSize
+}
+
 // OplogStart is the cluster time of the oldest oplog entry the store still
 // has; ok is false while the oplog is empty.
 func (st *Store) OplogStart() (ts bson.Timestamp, ok bool) {
@@ -168,8 +177,8 @@ func (st *Store) Write(fn func(tx *Tx) error) ([]Entry, error) {
 		tx.entries[i].Txn = tx.txn
 	}
 	st.oplog = append(st.oplog, tx.entries...)
-	if len(st.oplog) > 2*st.keep {
-		st.oplog = slices.Clone(st.oplog[len(st.oplog)-st.keep:])
+	if keep := st.oplogSize(); len(st.oplog) > 2*keep {
+		st.oplog = slices.Clone(st.oplog[len(st.oplog)-keep:])
 	}
 	for _, c := range tx.touched {
 		c.compact()
