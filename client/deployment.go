@@ -202,7 +202,11 @@ func (s *selected) Done() {
 
 // Connection checks a connection out of the server's pool. A failure to
 // connect, or a pool cleared meanwhile, is a network error that was never
-// sent: the retry rules may retry it.
+// sent: the retry rules may retry it. A network error while establishing
+// the connection (connect, TLS, the handshake's hello; not
+// authentication) is labelled SystemOverloadedError and RetryableError,
+// as the client backpressure spec asks (SDAM leaves the server and its
+// pool alone for it).
 func (s *selected) Connection(ctx context.Context) (driver.Conn, error) {
 	c, err := s.s.Checkout(ctx)
 	if err != nil {
@@ -211,7 +215,11 @@ func (s *selected) Connection(ctx context.Context) (driver.Conn, error) {
 		}
 		var ce *pool.ConnError
 		if errors.As(err, &ce) && ce.Network() || errors.Is(err, pool.ErrPoolCleared) {
-			return nil, &driver.NetworkError{Addr: string(s.desc.Addr), Err: err}
+			ne := &driver.NetworkError{Addr: string(s.desc.Addr), Err: err}
+			if ce != nil && ce.Network() && ce.Stage.Handshake() && ce.Stage != pool.StageAuth {
+				ne.Labels = []string{"SystemOverloadedError", "RetryableError"}
+			}
+			return nil, ne
 		}
 		return nil, err
 	}

@@ -66,10 +66,9 @@
 //	TestSessions             25 / [1 file] / 0
 //	TestCausalConsistency    18 / 0 / 0
 //	TestLoadBalancers        36 / 1 / 3
-//	TestSDAMUnified          37 / 4 [5 files] / 8 (37/45 = 82%; the list:
-//	                         client backpressure labels (4), socketTimeoutMS,
-//	                         which torque refuses (1), $where (3); the five
-//	                         files need auth)
+//	TestSDAMUnified          39 / 4 [5 files] / 6 (39/45 = 87%; the list:
+//	                         socketTimeoutMS, which torque refuses (3),
+//	                         $where (3); the five files need auth)
 //	TestCommandLogging       27 / 2 / 1 (27/28 = 96%)
 //	TestCMAPLogging           4 / 1 / 2 (the legacy waitQueueSize and
 //	                         waitQueueMultiple options torque does not have)
