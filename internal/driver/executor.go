@@ -213,7 +213,7 @@ func (x *Executor) selectServer(ctx context.Context, ex *execution, avoid []topo
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	x.logSelection("Server selection started", op, &c)
+	x.logSelection("Server selection started", ex, &c)
 	srv, err := x.Deployment.SelectServer(ctx, c)
 	if err != nil {
 		var se *ServerSelectionError
@@ -221,10 +221,10 @@ func (x *Executor) selectServer(ctx context.Context, ex *execution, avoid []topo
 			se = &ServerSelectionError{Criteria: c, Err: err} // the deployment failed before selecting
 		}
 		se.Op = op.Name
-		x.logSelection("Server selection failed", op, &c, slog.String("failure", se.Error()))
+		x.logSelection("Server selection failed", ex, &c, slog.String("failure", se.Error()))
 		return nil, se
 	}
-	x.logSelection("Server selection succeeded", op, &c, serverAttrs(srv.Description().Addr)...)
+	x.logSelection("Server selection succeeded", ex, &c, serverAttrs(srv.Description().Addr)...)
 	return srv, nil
 }
 

@@ -63,6 +63,31 @@ func TestCommandLogging(t *testing.T) {
 	if strings.Contains(buf.String(), "secret") {
 		t.Errorf("a sensitive command was logged: %s", buf.String())
 	}
+
+	// Selection and command messages of one operation carry one
+	// operationId; the next operation has another.
+	buf.Reset()
+	x.SelectionLogger = x.Logger
+	for range 2 {
+		if err := x.Execute(ctx, simpleOp(t, "ping", Command, bson.D{bson.KV("ping", 1)})); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var ids []float64
+	for _, line := range strings.Split(strings.TrimSpace(buf.String()), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatalf("log line %q: %v", line, err)
+		}
+		id, ok := m["operationId"].(float64)
+		if !ok {
+			t.Fatalf("%s has no operationId: %v", m["msg"], m)
+		}
+		ids = append(ids, id)
+	}
+	if len(ids) != 8 || ids[0] != ids[3] || ids[4] != ids[7] || ids[0] == ids[4] {
+		t.Errorf("operationIds %v: want one per operation on its 2 selection and 2 command messages", ids)
+	}
 }
 
 // Sensitive commands are redacted whatever the case of their name, in

@@ -11,8 +11,9 @@ import (
 
 // logSelection logs a serverSelection message of the logging spec:
 // "Server selection started", "succeeded" or "failed", with the selector,
-// the operation's name, and the outcome's attributes.
-func (x *Executor) logSelection(msg string, op *Operation, c *topology.Criteria, extra ...slog.Attr) {
+// the operation's name and operationId (its command messages carry the
+// same), and the outcome's attributes.
+func (x *Executor) logSelection(msg string, ex *execution, c *topology.Criteria, extra ...slog.Attr) {
 	if x.SelectionLogger == nil {
 		return
 	}
@@ -23,7 +24,8 @@ func (x *Executor) logSelection(msg string, op *Operation, c *topology.Criteria,
 	case c.Write:
 		selector = "writes"
 	}
-	attrs := append([]slog.Attr{slog.String("selector", selector), slog.String("operation", op.Name)}, extra...)
+	attrs := append([]slog.Attr{slog.String("selector", selector), slog.String("operation", ex.op.Name),
+		slog.Int64("operationId", ex.opID)}, extra...)
 	x.SelectionLogger.LogAttrs(context.Background(), slog.LevelDebug, msg, attrs...)
 }
 
