@@ -103,8 +103,10 @@ func scanElements(doc []byte, depth int, utf bool) bool {
 		}
 		t := doc[i]
 		// The key: its first sixteen bytes inline (most keys end there).
+		// The words may reach past the current document's terminator (a
+		// NUL, so the first NUL found is at or before it), not past doc.
 		j, high := i+1, uint64(0)
-		if j+16 > end {
+		if j+16 > len(doc) {
 			j, high = scanKey(doc, j, end)
 		} else if w := binary.LittleEndian.Uint64(doc[j:]); (w-lsb)&^w&msb != 0 {
 			b := bits.TrailingZeros64((w-lsb)&^w&msb) &^ 7 // the first NUL, in bits
@@ -132,10 +134,20 @@ func scanElements(doc []byte, depth int, utf bool) bool {
 				return false
 			}
 			s := int(int32(binary.LittleEndian.Uint32(doc[v:])))
-			if s < 1 || s > left-4 || doc[v+3+s] != 0 || (utf && !validUTF8(doc[v+4:v+3+s])) {
+			if s < 1 || s > left-4 || doc[v+3+s] != 0 {
 				return false
 			}
-			n = 4 + s
+			if n = 4 + s; utf {
+				// Strings of 8 to 16 bytes: two overlapping words inline.
+				c := doc[v+4 : v+3+s]
+				if len(c) < 8 || len(c) > 16 {
+					if !validUTF8(c) {
+						return false
+					}
+				} else if (binary.LittleEndian.Uint64(c)|binary.LittleEndian.Uint64(c[len(c)-8:]))&msb != 0 && !utf8.Valid(c) {
+					return false
+				}
+			}
 		case scanDocument:
 			if left < 5 {
 				return false
@@ -225,25 +237,26 @@ func scanOtherValue(t Type, src []byte, utf bool) int {
 	return n
 }
 
-// validUTF8 is utf8.Valid with the ASCII case inline: sixteen, then eight
-// bytes at a time, then the tail, and utf8.Valid only when a byte is not
-// ASCII.
+// validUTF8 is utf8.Valid with the ASCII case inline: the bytes ORed
+// together thirty-two, then eight at a time (the last eight overlapping),
+// and utf8.Valid only when a byte is not ASCII.
 func validUTF8(b []byte) bool {
-	for len(b) >= 16 {
-		if (binary.LittleEndian.Uint64(b)|binary.LittleEndian.Uint64(b[8:]))&msb != 0 {
-			return utf8.Valid(b)
+	n := len(b)
+	if n < 8 {
+		var high byte
+		for _, c := range b {
+			high |= c
 		}
-		b = b[16:]
+		return high < utf8.RuneSelf || utf8.Valid(b)
 	}
-	if len(b) >= 8 {
-		if binary.LittleEndian.Uint64(b)&msb != 0 {
-			return utf8.Valid(b)
-		}
-		b = b[8:]
+	high := binary.LittleEndian.Uint64(b[n-8:])
+	i := 0
+	for ; i+32 <= n; i += 32 {
+		high |= binary.LittleEndian.Uint64(b[i:]) | binary.LittleEndian.Uint64(b[i+8:]) |
+			binary.LittleEndian.Uint64(b[i+16:]) | binary.LittleEndian.Uint64(b[i+24:])
 	}
-	var high byte
-	for _, c := range b {
-		high |= c
+	for ; i+8 <= n; i += 8 {
+		high |= binary.LittleEndian.Uint64(b[i:])
 	}
-	return high < utf8.RuneSelf || utf8.Valid(b)
+	return high&msb == 0 || utf8.Valid(b)
 }

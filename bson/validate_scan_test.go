@@ -124,3 +124,30 @@ func TestScanMutations(t *testing.T) {
 		}
 	}
 }
+
+// TestScanStrings checks the ASCII checks of string values (inline for 8
+// to 16 bytes, validUTF8 otherwise): every length up to 80, a non-ASCII
+// byte (valid or not) at every position, the string last or not.
+func TestScanStrings(t *testing.T) {
+	for n := range 81 {
+		for hi := -1; hi < n; hi++ {
+			for _, bad := range []string{"\xff", "\xc3\xa9"} {
+				s := strings.Repeat("s", n)
+				if hi >= 0 {
+					s = s[:hi] + bad + s[hi+1:]
+				}
+				wantOK := bad != "\xff" || hi < 0
+				if got := validUTF8([]byte(s)); got != wantOK {
+					t.Fatalf("validUTF8(%q) = %v", s, got)
+				}
+				last := coreDoc(AppendStringElement(nil, "k", s))
+				mid := coreDoc(AppendStringElement(nil, "k", s), AppendInt32Element(nil, "z", 2))
+				scanAgrees(t, "last string", last)
+				scanAgrees(t, "string", mid)
+				if (mid.Validate() == nil) != wantOK {
+					t.Fatalf("string %q: Validate = %v, want ok %v", s, mid.Validate(), wantOK)
+				}
+			}
+		}
+	}
+}
