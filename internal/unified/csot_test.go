@@ -23,8 +23,7 @@ var csotFerretDB = spectest.Skips{
 }
 
 const (
-	csotListLocalSessions = "mongotest does not support the $listLocalSessions stage these aggregate-on-database cases run"
-	csotTailable          = "mongotest does not support tailable cursors (find's tailable option, capped collections)"
+	csotTailable = "mongotest does not support tailable cursors (find's tailable option, capped collections)"
 )
 
 // csotMongotest is the mongotest skip list of the suite.
@@ -35,19 +34,9 @@ var csotMongotest = spectest.Skips{
 	"retryability-legacy-timeouts/*":       torqueNoSocketTimeout,
 	"*/* - count on collection":            torqueNoCount,
 
-	"deprecated-options/maxTimeMS is ignored if timeoutMS is set - aggregate on database":                       csotListLocalSessions,
-	"deprecated-options/wTimeoutMS is ignored if timeoutMS is set - aggregate on database":                      csotListLocalSessions,
-	"global-timeoutMS/timeoutMS can be set to 0 on a MongoClient - aggregate on database":                       csotListLocalSessions,
-	"override-database-timeoutMS/timeoutMS can be configured on a MongoDatabase - aggregate on database":        csotListLocalSessions,
-	"override-database-timeoutMS/timeoutMS can be set to 0 on a MongoDatabase - aggregate on database":          csotListLocalSessions,
-	"override-operation-timeoutMS/timeoutMS can be set to 0 for an operation - aggregate on database":           csotListLocalSessions,
-	"retryability-timeoutMS/operation is retried multiple times for non-zero timeoutMS - aggregate on database": csotListLocalSessions,
-	"retryability-timeoutMS/operation is retried multiple times if timeoutMS is zero - aggregate on database":   csotListLocalSessions,
-
 	"tailable-awaitData/apply maxAwaitTimeMS if less than remaining timeout":             csotTailable,
 	"tailable-awaitData/timeoutMS is refreshed for getMore if maxAwaitTimeMS is not set": csotTailable,
 	"tailable-awaitData/timeoutMS is refreshed for getMore if maxAwaitTimeMS is set":     csotTailable,
-	"tailable-awaitData/error on aggregate if maxAwaitTimeMS is greater than timeoutMS":  "torque cannot tell that an aggregate opens a tailable awaitData cursor (the server decides: a $changeStream, a capped collection), so it does not check maxAwaitTimeMS against timeoutMS there",
 	"tailable-non-awaitData/timeoutMS is refreshed for getMore - failure":                csotTailable,
 
 	"runCursorCommand/Tailable cursor*":                                       csotTailable,

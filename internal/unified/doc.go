@@ -72,10 +72,10 @@
 //	TestCommandLogging       27 / 2 / 1 (27/28 = 96%)
 //	TestCMAPLogging           4 / 1 / 2 (the legacy waitQueueSize and
 //	                         waitQueueMultiple options torque does not have)
-//	TestCSOT                374 / 0 / 107 (client-side-operations-timeout: 76
+//	TestCSOT                383 / 0 / 98 (client-side-operations-timeout: 76
 //	                         refuse socketTimeoutMS, 14 the count helper; the
-//	                         rest lack tailable cursors, $listLocalSessions,
-//	                         RTT control in mongotest; timing-based:
+//	                         rest lack tailable cursors and RTT control in
+//	                         mongotest; timing-based:
 //	                         blockTimeMS against timeoutMS)
 //
 // The standalone suites run on mongotest's single server (8.0) first: a
