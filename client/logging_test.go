@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"log/slog"
+	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -98,6 +99,30 @@ func TestLoggingComponents(t *testing.T) {
 	}
 	if o.componentLogger(LogCommand) != nil {
 		t.Error("a component left out of LogLevels has a logger")
+	}
+}
+
+// A selection that finds no server at first logs, once, that it waits
+// (at info level).
+func TestLoggingWaitingForServer(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close() // nothing listens there now
+	rec := newRecorder()
+	c, err := Connect(context.Background(), "mongodb://"+addr+"/?directConnection=true&serverSelectionTimeoutMS=200",
+		Options{Logger: slog.New(rec), LogLevels: map[LogComponent]slog.Level{LogServerSelection: slog.LevelInfo}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Disconnect(context.Background())
+	if err := c.Ping(context.Background()); err == nil {
+		t.Fatal("Ping of a closed port succeeded")
+	}
+	if got, want := rec.seen(), "serverSelection/Waiting for suitable server to become available"; got != want {
+		t.Errorf("logged %q at info, want only %q", got, want)
 	}
 }
 

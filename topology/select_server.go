@@ -66,6 +66,9 @@ func (t *Topology) selectServer(ctx context.Context, c Criteria) (*Server, error
 			timer := time.NewTimer(limit - time.Since(start))
 			defer timer.Stop()
 			timeout = timer.C
+			if c.Waiting != nil {
+				c.Waiting(limit-time.Since(start), st.desc)
+			}
 		}
 		t.requestChecks()
 		select {

@@ -92,7 +92,16 @@ func TestSelectServerTimeoutSaysWhy(t *testing.T) {
 		return hasTypes(td, map[string]ServerType{hosts[0]: RSSecondary, hosts[1]: RSSecondary}) && sd.Err != nil
 	})
 
-	_, err := topo.SelectServer(context.Background(), Criteria{Write: true})
+	// Waiting hears once that the selection waits, with the time left
+	// and the topology (the logging spec's waiting message).
+	var waits []time.Duration
+	var seen TopologyDescription
+	_, err := topo.SelectServer(context.Background(), Criteria{Write: true, Waiting: func(left time.Duration, td TopologyDescription) {
+		waits, seen = append(waits, left), td
+	}})
+	if len(waits) != 1 || waits[0] <= 0 || waits[0] > 300*time.Millisecond || seen.Type != ReplicaSetNoPrimary {
+		t.Errorf("Waiting called with %v, %v; want once, with at most 300ms left and the topology", waits, seen.Type)
+	}
 	var se *SelectionError
 	if !errors.As(err, &se) || !errors.Is(err, ErrSelectionTimeout) {
 		t.Fatalf("SelectServer error %v (%T), want a *SelectionError with ErrSelectionTimeout", err, err)

@@ -42,6 +42,12 @@ type Criteria struct {
 	// a sharded transaction is pinned to), if the other rules accept it;
 	// selection fails at once when it has left the topology.
 	Only Address
+
+	// Waiting, when set, is called once, when SelectServer finds no
+	// suitable server at first and starts to wait: with the time left
+	// and the topology as it is (the logging spec's "Waiting for
+	// suitable server to become available" message).
+	Waiting func(remaining time.Duration, td TopologyDescription)
 }
 
 func (c Criteria) localThreshold() time.Duration {

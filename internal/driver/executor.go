@@ -214,6 +214,11 @@ func (x *Executor) selectServer(ctx context.Context, ex *execution, avoid []topo
 		return nil, err
 	}
 	x.logSelection("Server selection started", ex, &c)
+	if x.SelectionLogger != nil {
+		c.Waiting = func(remaining time.Duration, td topology.TopologyDescription) {
+			x.logWaiting(ex, &c, remaining, td)
+		}
+	}
 	srv, err := x.Deployment.SelectServer(ctx, c)
 	if err != nil {
 		var se *ServerSelectionError

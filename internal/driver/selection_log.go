@@ -2,9 +2,11 @@ package driver
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net"
 	"strconv"
+	"time"
 
 	"github.com/torque-go/torque/topology"
 )
@@ -14,6 +16,10 @@ import (
 // the operation's name and operationId (its command messages carry the
 // same), and the outcome's attributes.
 func (x *Executor) logSelection(msg string, ex *execution, c *topology.Criteria, extra ...slog.Attr) {
+	x.logSelectionAt(slog.LevelDebug, msg, ex, c, extra...)
+}
+
+func (x *Executor) logSelectionAt(level slog.Level, msg string, ex *execution, c *topology.Criteria, extra ...slog.Attr) {
 	if x.SelectionLogger == nil {
 		return
 	}
@@ -26,7 +32,17 @@ func (x *Executor) logSelection(msg string, ex *execution, c *topology.Criteria,
 	}
 	attrs := append([]slog.Attr{slog.String("selector", selector), slog.String("operation", ex.op.Name),
 		slog.Int64("operationId", ex.opID)}, extra...)
-	x.SelectionLogger.LogAttrs(context.Background(), slog.LevelDebug, msg, attrs...)
+	x.SelectionLogger.LogAttrs(context.Background(), level, msg, attrs...)
+}
+
+// logWaiting logs, at info level, that a selection found no suitable
+// server at first and waits, with the time it has left and the topology.
+func (x *Executor) logWaiting(ex *execution, c *topology.Criteria, remaining time.Duration, td topology.TopologyDescription) {
+	if !x.SelectionLogger.Enabled(context.Background(), slog.LevelInfo) {
+		return
+	}
+	x.logSelectionAt(slog.LevelInfo, "Waiting for suitable server to become available", ex, c,
+		slog.Int64("remainingTimeMS", remaining.Milliseconds()), slog.String("topologyDescription", fmt.Sprint(td)))
 }
 
 // serverAttrs are serverHost and serverPort of a selected server.
