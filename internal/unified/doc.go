@@ -65,7 +65,7 @@
 //	TestChangeStreams        56 / 14 [1 file] / 1
 //	TestSessions             25 / [1 file] / 0
 //	TestCausalConsistency    18 / 0 / 0
-//	TestLoadBalancers        36 / 1 / 3
+//	TestLoadBalancers        36 / 2 / 2 (runOn: auth, and the spec's own skipReason)
 //	TestSDAMUnified          39 / 4 [5 files] / 6 (39/45 = 87%; the list:
 //	                         socketTimeoutMS, which torque refuses (3),
 //	                         $where (3); the five files need auth)
