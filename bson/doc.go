@@ -34,6 +34,7 @@
 //     Raw.ValidateStructure (framing only), and the walk that explains
 //     their errors
 //   - validate_scan.go: their fast path, a walk that only says yes or no
+//     (one loop with a small stack of the open documents)
 //
 // Marshal and Unmarshal:
 //
