@@ -227,8 +227,8 @@ func IsShutdown(code int32) bool {
 // server, as the SDAM spec says, all under the topology's lock: stale
 // errors (an older pool generation, an older topologyVersion) are ignored;
 // the server is marked Unknown and its pool cleared (only the service's
-// behind a load balancer), the pool first so that no reader sees the
-// server Unknown with a pool still open; then its monitor is asked for an
+// behind a load balancer), the description first so that no reader
+// selects the server while its pool is paused; then its monitor is asked for an
 // immediate check (state-change errors) or its check in progress is
 // cancelled (network errors). e.Addr is set to the server's.
 func (s *Server) HandleError(e AppError) {
@@ -242,12 +242,16 @@ func (s *Server) HandleError(e AppError) {
 	}
 	// The pool's generation; behind a load balancer, the service's.
 	next, act := ApplyAppError(t.desc, s.pool.GenerationOf(e.ServiceID), e)
-	if act.ClearPool { // before readers see the server Unknown (see Update)
-		s.pool.Clear(pool.ClearOptions{ServiceID: act.ServiceID, Cause: e.err()})
-	}
+	// Readers take no lock: the Unknown description goes in before the
+	// pool is cleared, so that an operation woken by the clear (a checkout
+	// failing with PoolClearedError, then retried) cannot select the
+	// server again from the old description and meet the paused pool.
 	var evs []Event
 	if act.MarkedUnknown {
 		evs = t.installLocked(next, s.addr)
+	}
+	if act.ClearPool {
+		s.pool.Clear(pool.ClearOptions{ServiceID: act.ServiceID, Cause: e.err()})
 	}
 	if act.RequestCheck {
 		s.requestCheck()
