@@ -105,6 +105,9 @@ func (e *ConnError) Network() bool {
 // caller's calls it last, so its judgement wins (Dial's connectTimeoutMS
 // is a context too, but not the caller's).
 func markContext(ctx context.Context, err error) error {
+	if err == nil {
+		return nil // before ce, which escapes: no allocation on success
+	}
 	var ce *ConnError
 	if errors.As(err, &ce) {
 		ce.ContextDone = contextEnded(ctx) && isContextError(err)

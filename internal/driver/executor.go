@@ -215,8 +215,11 @@ func (x *Executor) selectServer(ctx context.Context, ex *execution, avoid []topo
 	}
 	x.logSelection("Server selection started", ex, &c)
 	if x.SelectionLogger != nil {
+		// The closure captures copies, not ex or c, which would then
+		// escape to the heap on every selection, logger or not.
+		logged, op, opID := c, ex.op, ex.opID
 		c.Waiting = func(remaining time.Duration, td topology.TopologyDescription) {
-			x.logWaiting(ex, &c, remaining, td)
+			x.logWaiting(op, opID, &logged, remaining, td)
 		}
 	}
 	srv, err := x.Deployment.SelectServer(ctx, c)
@@ -229,7 +232,9 @@ func (x *Executor) selectServer(ctx context.Context, ex *execution, avoid []topo
 		x.logSelection("Server selection failed", ex, &c, slog.String("failure", se.Error()))
 		return nil, se
 	}
-	x.logSelection("Server selection succeeded", ex, &c, serverAttrs(srv.Description().Addr)...)
+	if x.SelectionLogger != nil {
+		x.logSelection("Server selection succeeded", ex, &c, serverAttrs(srv.Description().Addr)...)
+	}
 	return srv, nil
 }
 

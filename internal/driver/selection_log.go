@@ -16,10 +16,10 @@ import (
 // the operation's name and operationId (its command messages carry the
 // same), and the outcome's attributes.
 func (x *Executor) logSelection(msg string, ex *execution, c *topology.Criteria, extra ...slog.Attr) {
-	x.logSelectionAt(slog.LevelDebug, msg, ex, c, extra...)
+	x.logSelectionAt(slog.LevelDebug, msg, ex.op, ex.opID, c, extra...)
 }
 
-func (x *Executor) logSelectionAt(level slog.Level, msg string, ex *execution, c *topology.Criteria, extra ...slog.Attr) {
+func (x *Executor) logSelectionAt(level slog.Level, msg string, op *Operation, opID int64, c *topology.Criteria, extra ...slog.Attr) {
 	if x.SelectionLogger == nil {
 		return
 	}
@@ -30,18 +30,18 @@ func (x *Executor) logSelectionAt(level slog.Level, msg string, ex *execution, c
 	case c.Write:
 		selector = "writes"
 	}
-	attrs := append([]slog.Attr{slog.String("selector", selector), slog.String("operation", ex.op.Name),
-		slog.Int64("operationId", ex.opID)}, extra...)
+	attrs := append([]slog.Attr{slog.String("selector", selector), slog.String("operation", op.Name),
+		slog.Int64("operationId", opID)}, extra...)
 	x.SelectionLogger.LogAttrs(context.Background(), level, msg, attrs...)
 }
 
 // logWaiting logs, at info level, that a selection found no suitable
 // server at first and waits, with the time it has left and the topology.
-func (x *Executor) logWaiting(ex *execution, c *topology.Criteria, remaining time.Duration, td topology.TopologyDescription) {
+func (x *Executor) logWaiting(op *Operation, opID int64, c *topology.Criteria, remaining time.Duration, td topology.TopologyDescription) {
 	if !x.SelectionLogger.Enabled(context.Background(), slog.LevelInfo) {
 		return
 	}
-	x.logSelectionAt(slog.LevelInfo, "Waiting for suitable server to become available", ex, c,
+	x.logSelectionAt(slog.LevelInfo, "Waiting for suitable server to become available", op, opID, c,
 		slog.Int64("remainingTimeMS", remaining.Milliseconds()), slog.String("topologyDescription", fmt.Sprint(td)))
 }
 
