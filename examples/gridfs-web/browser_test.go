@@ -26,12 +26,17 @@ type rangeLog struct {
 func (l *rangeLog) wrap(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := &statusRecorder{ResponseWriter: w}
-		h.ServeHTTP(rec, r)
 		if rg := r.Header.Get("Range"); rg != "" {
-			l.mu.Lock()
-			l.seen = append(l.seen, fmt.Sprintf("%s %s: %d", r.URL.Path, rg, rec.status))
-			l.mu.Unlock()
+			// Logged when the status is written, not when the handler
+			// returns: the browser seeks as soon as the first bytes
+			// arrive, while the handler may still be sending the rest.
+			rec.onStatus = func(code int) {
+				l.mu.Lock()
+				l.seen = append(l.seen, fmt.Sprintf("%s %s: %d", r.URL.Path, rg, code))
+				l.mu.Unlock()
+			}
 		}
+		h.ServeHTTP(rec, r)
 	})
 }
 
@@ -43,10 +48,14 @@ func (l *rangeLog) list() []string {
 
 type statusRecorder struct {
 	http.ResponseWriter
-	status int
+	status   int
+	onStatus func(code int) // nil: nothing to log
 }
 
 func (s *statusRecorder) WriteHeader(code int) {
+	if s.status == 0 && s.onStatus != nil {
+		s.onStatus(code)
+	}
 	s.status = code
 	s.ResponseWriter.WriteHeader(code)
 }
