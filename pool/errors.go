@@ -7,6 +7,8 @@ import (
 	"net"
 	"os"
 	"time"
+
+	"github.com/torque-go/torque/auth"
 )
 
 // Stage names the step of a connection's life in which an error happened.
@@ -68,6 +70,11 @@ func (e *ConnError) Error() string {
 	id := ""
 	if e.ConnID != 0 {
 		id = fmt.Sprintf(" connection %d", e.ConnID)
+	}
+	var ae *auth.AuthError
+	if e.Stage == StageAuth && errors.As(e.Err, &ae) {
+		// The cause starts with "auth:" itself: do not say it twice.
+		return fmt.Sprintf("pool: %s%s: %v", e.Addr, id, e.Err)
 	}
 	return fmt.Sprintf("pool: %s%s: %s%s: %v", e.Addr, id, e.Stage, sent, e.Err)
 }
