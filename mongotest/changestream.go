@@ -61,6 +61,7 @@ func (s *stream) watches(e store.Entry) bool {
 
 // closeStreams wakes every awaiting getMore for Close.
 func (s *Server) closeStreams() {
+	s.cursors.shutdown()
 	if s.streams == nil {
 		return
 	}

@@ -15,17 +15,30 @@ const maxBatchBytes = 16*1024*1024 - 16*1024
 // still to return, computed when it was opened: later writes do not show
 // through it. Safe for concurrent use.
 type cursors struct {
-	mu sync.Mutex
-	m  map[int64]*cursor
+	mu      sync.Mutex
+	m       map[int64]*cursor
+	closing chan struct{} // closed by shutdown: awaiting getMores return
 }
 
 type cursor struct {
 	ns   string
 	docs []bson.D
 	user string // who opened it, when authentication is on
+	tail *tail  // a tailable cursor's (tailable.go); nil for others
 }
 
-func newCursors() *cursors { return &cursors{m: map[int64]*cursor{}} }
+func newCursors() *cursors { return &cursors{m: map[int64]*cursor{}, closing: make(chan struct{})} }
+
+// shutdown wakes every awaiting getMore, for Close.
+func (cs *cursors) shutdown() {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	select {
+	case <-cs.closing:
+	default:
+		close(cs.closing)
+	}
+}
 
 // open registers the rest of a result and returns its cursor id (0 when
 // rest is empty: nothing to open).
@@ -33,6 +46,12 @@ func (cs *cursors) open(ns string, rest []bson.D, user string) int64 {
 	if len(rest) == 0 {
 		return 0
 	}
+	return cs.openTail(ns, rest, user, nil)
+}
+
+// openTail registers a cursor, even with nothing left in rest when t (a
+// tailable cursor's state) is not nil, and returns its id.
+func (cs *cursors) openTail(ns string, rest []bson.D, user string, t *tail) int64 {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
 	for {
@@ -40,33 +59,38 @@ func (cs *cursors) open(ns string, rest []bson.D, user string) int64 {
 		_, _ = rand.Read(b[:])
 		id := int64(binary.LittleEndian.Uint64(b[:]) >> 2)
 		if _, taken := cs.m[id]; id != 0 && !taken {
-			cs.m[id] = &cursor{ns: ns, docs: rest, user: user}
+			cs.m[id] = &cursor{ns: ns, docs: rest, user: user, tail: t}
 			return id
 		}
 	}
 }
 
 // next takes the next batch of cursor id (n <= 0: as many as fit) and
-// reports whether the cursor is now exhausted (and closed).
-func (cs *cursors) next(id int64, ns string, n int, user string) (batch bson.A, done bool, err error) {
+// reports whether the cursor is now exhausted (and closed). A tailable
+// cursor stays open when its documents run out: next returns its tail,
+// and an empty batch once the documents of its find are spent.
+func (cs *cursors) next(id int64, ns string, n int, user string) (batch bson.A, done bool, t *tail, err error) {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
 	c := cs.m[id]
 	if c == nil {
-		return nil, false, cmdErrorf(43, "CursorNotFound", "cursor id %d not found", id)
+		return nil, false, nil, cmdErrorf(43, "CursorNotFound", "cursor id %d not found", id)
 	}
 	if c.ns != ns {
-		return nil, false, cmdErrorf(13, "Unauthorized", "Requested getMore on namespace '%s', but cursor belongs to a different namespace %s", ns, c.ns)
+		return nil, false, nil, cmdErrorf(13, "Unauthorized", "Requested getMore on namespace '%s', but cursor belongs to a different namespace %s", ns, c.ns)
 	}
 	if c.user != user {
-		return nil, false, cmdErrorf(13, "Unauthorized", "cursor id %d was not created by the authenticated user", id)
+		return nil, false, nil, cmdErrorf(13, "Unauthorized", "cursor id %d was not created by the authenticated user", id)
+	}
+	if c.tail != nil && len(c.docs) == 0 {
+		return bson.A{}, false, c.tail, nil
 	}
 	batch, c.docs = takeBatch(c.docs, n)
-	if len(c.docs) == 0 {
+	if len(c.docs) == 0 && (c.tail == nil || c.tail.limit < 0) {
 		delete(cs.m, id)
-		return batch, true, nil
+		return batch, true, nil, nil
 	}
-	return batch, false, nil
+	return batch, false, nil, nil
 }
 
 // kill closes cursor id; false when there is none.
@@ -78,6 +102,9 @@ func (cs *cursors) kill(id int64, ns string) bool {
 		return false
 	}
 	delete(cs.m, id)
+	if c.tail != nil {
+		close(c.tail.killed)
+	}
 	return true
 }
 
@@ -142,7 +169,12 @@ func (s *Server) getMore(c *command) (bson.D, error) {
 		return nil, badValue("batchSize must be non-negative, but received: %d", n)
 	}
 	ns := c.db + "." + coll
-	batch, done, err := s.cursors.next(id, ns, int(n), c.conn.user)
+	batch, done, t, err := s.cursors.next(id, ns, int(n), c.conn.user)
+	if t != nil && err == nil {
+		if batch, done, err = s.tailGetMore(c, id, t, int(n)); done {
+			s.cursors.kill(id, ns)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -124,10 +124,15 @@
 //	                  bulkWrite (8.0: ops across namespaces, errorsOnly,
 //	                  results cursor with cursor.batchSize)
 //	find options      filter, projection, sort, skip, limit, batchSize,
-//	                  singleBatch, let, hint (checked), allowDiskUse, noCursorTimeout
+//	                  singleBatch, let, hint (checked), allowDiskUse, noCursorTimeout,
+//	                  tailable and awaitData on capped collections (the cursor
+//	                  stays open at the end; a getMore returns the inserts since,
+//	                  an awaitData one waiting up to maxTimeMS, default 1s, then
+//	                  answering an empty batch that keeps the cursor id)
 //	update options    multi, upsert (upserted with index), arrayFilters, sort,
 //	                  pipelines, hint, c/let; ordered and unordered
-//	collections       create (capped accepted but not bounded, validator enforced
+//	collections       create (capped: size and max bound it, the oldest documents
+//	                  go first, without change events; validator enforced
 //	                  without $jsonSchema, views viewOn +
 //	                  pipeline resolved at read), drop, dropDatabase, listDatabases,
 //	                  listCollections (filter, nameOnly), renameCollection, collMod
@@ -150,7 +155,7 @@
 //	                  index's (shown; a unique one is refused); locales en, de, fr,
 //	                  it, nl, pt, id, ms approximate ICU's root order (see the
 //	                  engine's doc); _id stays unique binary under a default collation
-//	refused by name   explain, tailable/awaitData cursors, returnKey,
+//	refused by name   explain, oplogReplay, returnKey,
 //	                  showRecordId, min/max, text/geo/hashed/wildcard indexes,
 //	                  time series and clustered collections, collMod of an
 //	                  index, $merge with a whenMatched pipeline, readConcern
@@ -185,6 +190,7 @@
 //	read.go             reading collections and views, the engine's Catalog
 //	find.go             find
 //	cursors.go          cursors, batches, getMore, killCursors
+//	tailable.go         tailable and awaitData cursors on capped collections
 //	insert.go           insert, the storable-document checks
 //	update.go           update, and the update path findAndModify shares
 //	delete.go           delete, and the remove path findAndModify shares

@@ -8,9 +8,9 @@ import (
 func init() {
 	commands["find"] = cmdSpec{run: (*Server).find, fields: []string{"filter", "projection", "sort", "skip",
 		"limit", "batchSize", "singleBatch", "let", "hint", "allowDiskUse", "noCursorTimeout",
-		"allowPartialResults", "readOnce", "maxScan", "collation"}}
+		"allowPartialResults", "readOnce", "maxScan", "collation", "tailable", "awaitData"}}
 	refused["returnKey"], refused["showRecordId"], refused["min"], refused["max"] = true, true, true, true
-	refused["tailable"], refused["awaitData"], refused["oplogReplay"] = true, true, true
+	refused["oplogReplay"] = true
 }
 
 // findArgs are the options find shares with count and findAndModify.
@@ -67,6 +67,11 @@ func (s *Server) find(c *command) (bson.D, error) {
 	vars, err := c.vars(s)
 	if err != nil {
 		return nil, err
+	}
+	if tailable, await, err := c.tailArgs(a); err != nil {
+		return nil, err
+	} else if tailable {
+		return s.tailableFind(c, coll, a, await, vars)
 	}
 	docs, err := s.runFind(c.db, coll, a, vars)
 	if err != nil {

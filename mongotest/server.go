@@ -151,6 +151,7 @@ func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
+		s.cursors.shutdown() // wakes awaiting getMores first
 		s.closeErr = s.host.Close(ctx)
 		s.cursors.closeAll()
 		if errors.Is(s.closeErr, context.DeadlineExceeded) {

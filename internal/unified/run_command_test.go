@@ -26,6 +26,5 @@ func TestRunCommand(t *testing.T) {
 // runCommandMongotest is the mongotest (standalone) skip list of the suite, as
 // runCommandFerretDB is FerretDB's.
 var runCommandMongotest = spectest.Skips{
-	"runCursorCommand/does not close the cursor when receiving an empty batch":                "mongotest lacks tailable find cursors (find with tailable: CommandNotFound)",
 	"runCursorCommand/successfully executes checkMetadataConsistency cursor creating command": "mongotest's mongos lacks checkMetadataConsistency (CommandNotFound)",
 }

@@ -32,6 +32,7 @@ type Collection struct {
 	ids     map[string]int // Key(_id) -> position in docs
 	holes   int            // nil entries in docs
 	indexes []*index       // secondary indexes; the _id index is ids
+	capped  *capped        // the bounds of a capped collection (capped.go)
 	frozen  bool
 }
 
@@ -40,7 +41,7 @@ func newCollection(db, name string, opts bson.D) *Collection {
 	_, _ = rand.Read(uuid)
 	uuid[6] = uuid[6]&0x0f | 0x40
 	uuid[8] = uuid[8]&0x3f | 0x80
-	return &Collection{DB: db, Name: name, Options: opts, ids: map[string]int{},
+	return &Collection{DB: db, Name: name, Options: opts, ids: map[string]int{}, capped: cappedOf(opts),
 		UUID: bson.Binary{Subtype: bson.BinaryUUID, Data: uuid}}
 }
 
@@ -169,6 +170,10 @@ func (c *Collection) clone() *Collection {
 		n.indexes[i] = ix.clone()
 	}
 	n.Options = slices.Clone(c.Options)
+	if c.capped != nil {
+		cp := *c.capped
+		n.capped = &cp
+	}
 	return &n
 }
 
@@ -186,6 +191,7 @@ func (c *Collection) put(pos int, doc bson.D) {
 	for _, ix := range c.indexes {
 		ix.add(doc, pos)
 	}
+	c.account(doc, 1)
 }
 
 // take removes the document at pos from the collection and its indexes.
@@ -197,6 +203,7 @@ func (c *Collection) take(pos int) bson.D {
 	}
 	c.docs[pos] = nil
 	c.holes++
+	c.account(doc, -1)
 	return doc
 }
 
@@ -233,6 +240,9 @@ func (c *Collection) compact() {
 		}
 	}
 	c.docs, c.holes, c.ids = docs[:0], 0, make(map[string]int, len(docs))
+	if c.capped != nil {
+		c.capped.bytes = 0
+	}
 	for _, ix := range c.indexes {
 		ix.keys = map[string]map[int]struct{}{}
 	}

@@ -74,6 +74,15 @@ func (st *Store) View(fn func(r Reader)) {
 	fn(catalog(st.colls))
 }
 
+// ViewAt is View that also gives the cluster time of the last write the
+// catalog includes: a tailable cursor reads the collection, then the oplog
+// after that time, neither missing nor repeating a write.
+func (st *Store) ViewAt(fn func(r Reader, ts bson.Timestamp)) {
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	fn(catalog(st.colls), st.clock.last)
+}
+
 // Snapshot is the catalog as it was at one cluster time. It never
 // changes; reading it takes no lock.
 type Snapshot struct {

@@ -76,6 +76,7 @@ func (tx *Tx) Insert(db, name string, doc bson.D) error {
 		c.docs, c.holes = c.docs[:pos], c.holes-1
 	})
 	tx.entries = append(tx.entries, Entry{Op: "i", DB: db, Coll: name, UUID: c.UUID, ID: idOf(doc), Doc: doc})
+	tx.evict(c)
 	return nil
 }
 
