@@ -165,9 +165,13 @@
 //     verifies the chain (in VerifyConnection); tlsInsecure and
 //     tlsAllowInvalidCertificates verify nothing: for tests only.
 //     Certificate failures say what to change (tlsCAFile, the name).
-//   - tlsCertificateKeyFilePassword decrypts legacy encrypted PEM keys;
-//     PKCS#8-encrypted keys are refused with an explanation (the standard
-//     library cannot decrypt them).
+//   - tlsCertificateKeyFile is loaded by package clientcert, which a
+//     program imports for it (import _ ".../clientcert"): the private-key
+//     parsers and signers it links are about 200 KB of a stripped binary.
+//     Without the import, Config refuses the option with an error naming
+//     the package. tlsCertificateKeyFilePassword decrypts legacy encrypted
+//     PEM keys; PKCS#8-encrypted keys are refused with an explanation (the
+//     standard library cannot decrypt them).
 //   - Passwords never appear in errors or events: authentication errors
 //     come from package auth (mechanism, source and user only), and TLS
 //     errors name options and files, never the key password. TLSOptions

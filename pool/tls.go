@@ -3,10 +3,11 @@ package pool
 import (
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"os"
+
+	"github.com/torque-go/torque/internal/keypair"
 )
 
 // TLSOptions are the tls* options of a connection string. TLSOptions.Config
@@ -52,7 +53,11 @@ func (o TLSOptions) Config() (*tls.Config, error) {
 		cfg.RootCAs = roots
 	}
 	if o.CertificateKeyFile != "" {
-		cert, err := loadKeyPair(o.CertificateKeyFile, o.CertificateKeyFilePassword)
+		if keypair.Load == nil {
+			return nil, fmt.Errorf("pool: tlsCertificateKeyFile %q: loading a client certificate needs "+
+				"import _ \"github.com/torque-go/torque/clientcert\" (it links the private-key code only into programs that use it)", o.CertificateKeyFile)
+		}
+		cert, err := keypair.Load(o.CertificateKeyFile, o.CertificateKeyFilePassword)
 		if err != nil {
 			return nil, err
 		}
@@ -85,79 +90,6 @@ func verifyChain(cs tls.ConnectionState, roots *x509.CertPool) error {
 	}
 	_, err := cs.PeerCertificates[0].Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter})
 	return err
-}
-
-// loadKeyPair reads a PEM file holding certificates and one private key,
-// decrypting the key with password when it is encrypted.
-func loadKeyPair(file, password string) (tls.Certificate, error) {
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return tls.Certificate{}, fmt.Errorf("pool: tlsCertificateKeyFile: %w", err)
-	}
-	var certPEM, keyPEM []byte
-	encrypted := false
-	for rest := data; ; {
-		var b *pem.Block
-		b, rest = pem.Decode(rest)
-		if b == nil {
-			break
-		}
-		switch {
-		case b.Type == "CERTIFICATE":
-			certPEM = append(certPEM, pem.EncodeToMemory(b)...)
-		case b.Type == "ENCRYPTED PRIVATE KEY":
-			return tls.Certificate{}, fmt.Errorf("pool: tlsCertificateKeyFile %q: the key is PKCS#8-encrypted, which Go's standard library cannot decrypt; "+
-				"convert it, e.g. `openssl pkcs8 -in key.pem -out plain.pem` (unencrypted) or `openssl rsa -aes256` (legacy PEM encryption)", file)
-		case isPrivateKey(b.Type):
-			if keyPEM != nil {
-				return tls.Certificate{}, fmt.Errorf("pool: tlsCertificateKeyFile %q: more than one private key", file)
-			}
-			//lint:ignore SA1019 legacy PEM encryption is what tlsCertificateKeyFilePassword means
-			encrypted = x509.IsEncryptedPEMBlock(b) //nolint:staticcheck
-			if b, err = decryptKey(b, password, file); err != nil {
-				return tls.Certificate{}, err
-			}
-			keyPEM = pem.EncodeToMemory(b)
-		}
-	}
-	if certPEM == nil || keyPEM == nil {
-		return tls.Certificate{}, fmt.Errorf("pool: tlsCertificateKeyFile %q must hold a PEM certificate and its private key", file)
-	}
-	cert, err := tls.X509KeyPair(certPEM, keyPEM)
-	if err != nil && encrypted {
-		// Legacy PEM decryption detects a wrong password only by its
-		// padding: about one wrong password in 256 "decrypts" to garbage.
-		return tls.Certificate{}, fmt.Errorf("pool: tlsCertificateKeyFile %q: tlsCertificateKeyFilePassword does not decrypt the private key (or the key is damaged): %w", file, err)
-	}
-	if err != nil {
-		return tls.Certificate{}, fmt.Errorf("pool: tlsCertificateKeyFile %q: %w", file, err)
-	}
-	return cert, nil
-}
-
-func isPrivateKey(t string) bool {
-	return t == "PRIVATE KEY" || t == "RSA PRIVATE KEY" || t == "EC PRIVATE KEY"
-}
-
-// decryptKey decrypts a legacy encrypted PEM block (RFC 1423). The
-// encryption is weak by today's standards, but it is what
-// tlsCertificateKeyFilePassword has always meant.
-func decryptKey(b *pem.Block, password, file string) (*pem.Block, error) {
-	//lint:ignore SA1019 legacy PEM encryption is what tlsCertificateKeyFilePassword means
-	if !x509.IsEncryptedPEMBlock(b) { //nolint:staticcheck
-		return b, nil
-	}
-	if password == "" {
-		return nil, fmt.Errorf("pool: tlsCertificateKeyFile %q: the private key is encrypted; set tlsCertificateKeyFilePassword", file)
-	}
-	der, err := x509.DecryptPEMBlock(b, []byte(password)) //nolint:staticcheck
-	if err != nil {
-		if errors.Is(err, x509.IncorrectPasswordError) {
-			return nil, fmt.Errorf("pool: tlsCertificateKeyFile %q: tlsCertificateKeyFilePassword does not decrypt the private key", file)
-		}
-		return nil, fmt.Errorf("pool: tlsCertificateKeyFile %q: decrypting the private key: %v", file, err)
-	}
-	return &pem.Block{Type: b.Type, Bytes: der}, nil
 }
 
 // x509UnknownAuthority and x509Hostname name the certificate errors that

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	_ "github.com/torque-go/torque/clientcert" // tlsCertificateKeyFile
+	"github.com/torque-go/torque/internal/keypair"
 	"github.com/torque-go/torque/internal/mockserver"
 )
 
@@ -170,4 +172,20 @@ func TestTLSWrongPasswordThatPassesThePaddingCheck(t *testing.T) {
 		return
 	}
 	t.Fatal("no wrong password passed the padding check")
+}
+
+// Without package clientcert, tlsCertificateKeyFile is refused with an
+// error that names the import (the loader links the key parsers).
+func TestTLSCertificateKeyFileNeedsClientcert(t *testing.T) {
+	load := keypair.Load
+	keypair.Load = nil
+	defer func() { keypair.Load = load }()
+	_, err := TLSOptions{CertificateKeyFile: "client.pem", CertificateKeyFilePassword: "S3cret"}.Config()
+	if err == nil || !strings.Contains(err.Error(), `import _ "github.com/torque-go/torque/clientcert"`) ||
+		!strings.Contains(err.Error(), "client.pem") || strings.Contains(err.Error(), "S3cret") {
+		t.Fatalf("want an error naming the file and the import, got %v", err)
+	}
+	if _, err := (TLSOptions{CAFile: ""}).Config(); err != nil {
+		t.Fatalf("without tlsCertificateKeyFile: %v", err)
+	}
 }

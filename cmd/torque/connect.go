@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/torque-go/torque/client"
+	_ "github.com/torque-go/torque/clientcert" // --tlsCertificateKeyFile
 )
 
 // connFlags are the flags of every command that talks to a server.
