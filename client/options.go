@@ -112,6 +112,15 @@ type Options struct {
 	// ConnectTimeout bounds establishing a connection (default 10s;
 	// negative: no bound but the context, the URI's connectTimeoutMS=0).
 	ConnectTimeout time.Duration
+	// SocketTimeout is socketTimeoutMS (deprecated by timeoutMS, kept for
+	// programs that use it): each write of a command, and each read of
+	// its reply, must finish within it. Its expiry is a network error
+	// (IsNetworkError and IsTimeout hold): the connection is closed, a
+	// retryable operation is retried once, the server is not marked
+	// Unknown. Operations with a timeoutMS at any level ignore it, as do
+	// the handshake (ConnectTimeout bounds it) and the monitors. Zero
+	// (the default, and the URI's socketTimeoutMS=0) means none.
+	SocketTimeout time.Duration
 	// HeartbeatFrequency is the interval between checks of a server
 	// (default 10s); ServerMonitoringMode how they are made.
 	HeartbeatFrequency   time.Duration
@@ -279,6 +288,7 @@ func (o *Options) executor(d driver.Deployment, sessions *session.Pool, clock *s
 		LocalThreshold:     o.LocalThreshold,
 		HeartbeatFrequency: o.HeartbeatFrequency,
 		ServerAPI:          o.ServerAPI,
+		SocketTimeout:      o.SocketTimeout > 0,
 	}
 }
 
@@ -304,6 +314,7 @@ func (o *Options) poolConfig() pool.Config {
 		MaxConnecting:    o.MaxConnecting,
 		MaxIdleTime:      o.MaxIdleTime,
 		WaitQueueTimeout: o.WaitQueueTimeout,
+		SocketTimeout:    o.SocketTimeout,
 	}
 }
 

@@ -19,8 +19,7 @@ import (
 //   - an invalid value of a known option (readPreference=secondry,
 //     maxPoolSize=abc, journal=yes) is an error that names the option and
 //     its byte offset;
-//   - an option torque does not support (socketTimeoutMS other than 0,
-//     the proxy* options, revocation checks, client backpressure) is an
+//   - an option torque does not support (the proxy* options, revocation checks, client backpressure) is an
 //     error that says so;
 //   - an unknown option (foo=bar), an option given twice, or a compressor
 //     torque does not know is a warning, listed in Options.Warnings (and
@@ -102,8 +101,6 @@ func checkSupported(cs *connstring.ConnString) error {
 		return fmt.Errorf("client: option %s is not supported by torque: %s", option, why)
 	}
 	switch {
-	case cs.SocketTimeout != nil && *cs.SocketTimeout > 0:
-		return refuse("socketTimeoutMS", "bound operations with timeoutMS (Options.Timeout) or a context deadline instead")
 	case cs.ProxyHost != "" || cs.ProxyPort != nil || cs.ProxyUsername != "" || cs.ProxyPassword != "":
 		return refuse("proxyHost", "torque has no SOCKS5 client; set Options.Dialer to a dialer that goes through the proxy")
 	case cs.TLSDisableOCSPEndpointCheck != nil && !*cs.TLSDisableOCSPEndpointCheck:
@@ -121,14 +118,16 @@ func checkSupported(cs *connstring.ConnString) error {
 }
 
 // timeoutsFrom reads timeoutMS, serverSelectionTimeoutMS, connectTimeoutMS,
-// heartbeatFrequencyMS and localThresholdMS. A 0 in the URI is a real
-// setting, which Options spell negative (zero means the default).
+// heartbeatFrequencyMS, localThresholdMS and socketTimeoutMS. A 0 in the
+// URI is a real setting, which Options spell negative (zero means the
+// default), except socketTimeoutMS=0, which is the default (none).
 func (o *Options) timeoutsFrom(cs *connstring.ConnString) {
 	o.Timeout = zeroIsNegative(cs.Timeout)                               // 0: timeoutMS applies, without a limit
 	o.ServerSelectionTimeout = zeroIsNegative(cs.ServerSelectionTimeout) // 0: do not wait
 	o.ConnectTimeout = zeroIsNegative(cs.ConnectTimeout)                 // 0: no timeout
 	o.LocalThreshold = zeroIsNegative(cs.LocalThreshold)                 // 0: a window of width zero
 	o.HeartbeatFrequency = cs.HeartbeatFrequency
+	o.SocketTimeout = durOr(cs.SocketTimeout, 0) // 0: none, the default
 }
 
 // zeroIsNegative returns *d, -1 for an explicit 0, and 0 (the default) for

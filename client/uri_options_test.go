@@ -73,7 +73,6 @@ func TestURIUnknownOptionsAreWarnings(t *testing.T) {
 // Options torque parses but cannot honour are refused, saying so.
 func TestURIUnsupportedOptionsAreRefused(t *testing.T) {
 	for _, tc := range []struct{ uri, option string }{
-		{"mongodb://a/?socketTimeoutMS=100", "socketTimeoutMS"},
 		{"mongodb://a/?proxyHost=p", "proxyHost"},
 		{"mongodb://a/?proxyHost=p&proxyPort=1080", "proxyHost"},
 		{"mongodb://a/?tls=true&tlsDisableOCSPEndpointCheck=false", "tlsDisableOCSPEndpointCheck"},

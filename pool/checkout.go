@@ -198,6 +198,7 @@ func (p *Pool) startPending(pd *pending, cancel context.CancelFunc) {
 func (p *Pool) adoptLocked(pd *pending, c *Conn) string {
 	p.endPendingLocked(pd)
 	c.id, c.pool, c.generation, c.created = pd.id, p, pd.generation, pd.created
+	c.socketTimeout = p.cfg.SocketTimeout
 	p.conns[c] = struct{}{}
 	if c.desc.HelloOK {
 		p.helloOK = true

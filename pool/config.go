@@ -120,6 +120,13 @@ type Config struct {
 	MaxConnecting int
 	// MaxIdleTime closes connections idle for longer; zero means never.
 	MaxIdleTime time.Duration
+	// SocketTimeout is socketTimeoutMS: each write of a request, and each
+	// read of its reply, on the pool's connections must finish within it
+	// (on top of the context's deadline); its expiry is a network timeout.
+	// Zero means none. A context from WithoutSocketTimeout lifts it (an
+	// operation with a timeoutMS); the handshake has ConnectTimeout
+	// instead (socket_timeout.go).
+	SocketTimeout time.Duration
 	// WaitQueueTimeout bounds a checkout whose context has no deadline;
 	// zero means only the context bounds it.
 	WaitQueueTimeout time.Duration

@@ -52,6 +52,11 @@ type Conn struct {
 	awaiting bool      // a request was written whose reply has not been read
 	expireFn func()    // c.expire, bound once so that watching allocates less
 
+	// socketTimeout is the pool's Config.SocketTimeout (socket_timeout.go);
+	// bySocketTimeout says that it, not the context, set deadline.
+	socketTimeout   time.Duration
+	bySocketTimeout bool
+
 	auth *connAuth // what reauthentication needs; nil without a credential (reauth.go)
 
 	dead        atomic.Bool
@@ -212,13 +217,8 @@ func (c *Conn) watch(ctx context.Context) (stop func() bool, err error) {
 	if c.watching {
 		return nil, nil // RoundTrip watches both halves at once
 	}
-	dl, _ := ctx.Deadline()
-	if !dl.Equal(c.deadline) {
-		if err := c.nc.SetDeadline(dl); err != nil {
-			c.dead.Store(true)
-			return nil, err
-		}
-		c.deadline = dl
+	if err := c.setIODeadline(ctx); err != nil {
+		return nil, err
 	}
 	if ctx.Done() != nil {
 		stop = context.AfterFunc(ctx, c.expireFn)
@@ -237,6 +237,7 @@ func (c *Conn) unwatch(ctx context.Context, stop func() bool, err error) error {
 	if err == nil {
 		return nil
 	}
+	err = c.socketTimeoutError(ctx, err)
 	cerr := ctx.Err()
 	if cerr == nil && errors.Is(err, os.ErrDeadlineExceeded) {
 		// The socket's deadline, which is ctx's, may fire a moment before
@@ -425,6 +426,9 @@ func (c *Conn) roundTrip(ctx context.Context, msg []byte) (wire.Msg, error) {
 	}
 	if !c.awaiting {
 		return wire.Msg{}, nil
+	}
+	if err := c.readDeadline(ctx); err != nil {
+		return wire.Msg{}, c.fail(StageRead, true, err)
 	}
 	h, m, err := c.readReply(ctx)
 	if err != nil {

@@ -10,10 +10,10 @@ import (
 
 // PoolConfig returns the pool and connection settings of a connection
 // string: maxPoolSize, minPoolSize, maxConnecting, maxIdleTimeMS,
-// waitQueueTimeoutMS, connectTimeoutMS, the tls* options, appname,
-// compressors, zlibCompressionLevel, loadBalanced and the credential.
-// Options the driver leaves to other layers (socketTimeoutMS, read and
-// write concerns, ...) are not looked at. Errors name the option; they
+// waitQueueTimeoutMS, socketTimeoutMS, connectTimeoutMS, the tls* options,
+// appname, compressors, zlibCompressionLevel, loadBalanced and the
+// credential. Options the driver leaves to other layers (read and write
+// concerns, ...) are not looked at. Errors name the option; they
 // never contain a secret.
 func PoolConfig(cs *connstring.ConnString) (pool.Config, error) {
 	var pc pool.Config
@@ -32,6 +32,9 @@ func PoolConfig(cs *connstring.ConnString) (pool.Config, error) {
 	}
 	if cs.WaitQueueTimeout != nil {
 		pc.WaitQueueTimeout = *cs.WaitQueueTimeout
+	}
+	if cs.SocketTimeout != nil {
+		pc.SocketTimeout = *cs.SocketTimeout
 	}
 	cc := &pc.Conn
 	if cs.ConnectTimeout != nil {

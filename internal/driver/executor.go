@@ -38,6 +38,10 @@ type Executor struct {
 	// ServerAPI, when set, is the declared Stable API version, sent with
 	// every command (server_api.go).
 	ServerAPI *pool.ServerAPI
+	// SocketTimeout says the pools' connections have a socket timeout
+	// (socketTimeoutMS, pool.Config.SocketTimeout): operations with a
+	// timeoutMS (Operation.CSOT) lift it (pool.WithoutSocketTimeout).
+	SocketTimeout bool
 	// SelectionLogger receives the serverSelection component's messages
 	// at slog.LevelDebug (selection_log.go); nil logs nothing.
 	SelectionLogger Logger
@@ -82,6 +86,9 @@ func (x *Executor) Execute(ctx context.Context, op *Operation) error {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithDeadline(ctx, op.Deadline)
 		defer cancel()
+	}
+	if op.CSOT && x.SocketTimeout {
+		ctx = pool.WithoutSocketTimeout(ctx) // timeoutMS replaces socketTimeoutMS
 	}
 	ex := &execution{op: op, sess: op.Session, opID: op.OperationID}
 	if ex.opID == 0 {

@@ -16,19 +16,13 @@ func TestCSOT(t *testing.T) {
 }
 
 var csotFerretDB = spectest.Skips{
-	"deprecated-options/*socketTimeoutMS*": torqueNoSocketTimeout,
-	"legacy-timeouts/*":                    torqueNoSocketTimeout,
-	"*/* - count on collection":            torqueNoCount,
-	"*/*count on collection":               torqueNoCount,
+	"*/* - count on collection": torqueNoCount,
+	"*/*count on collection":    torqueNoCount,
 }
 
 // csotMongotest is the mongotest skip list of the suite.
 var csotMongotest = spectest.Skips{
-	// socketTimeoutMS is refused by torque's URI parser unless ... always.
-	"deprecated-options/*socketTimeoutMS*": torqueNoSocketTimeout,
-	"legacy-timeouts/*socketTimeoutMS*":    torqueNoSocketTimeout,
-	"retryability-legacy-timeouts/*":       torqueNoSocketTimeout,
-	"*/* - count on collection":            torqueNoCount,
+	"*/* - count on collection": torqueNoCount,
 
 	// The spec's own bug (DRIVERS-2965, skipped by the Node and Ruby drivers too): the getMore
 	// is blocked 60ms, less than the 100ms timeoutMS (and the awaitData case sets no timeoutMS at

@@ -10,9 +10,7 @@ import (
 // replica set of three members, or a standalone server where the test
 // allows one).
 var sdamMongotest = spectest.Skips{
-	"backpressure-network-timeout-fail-*/*": "the client sets socketTimeoutMS: " + torqueNoSocketTimeout,
-	"find-network-timeout-error/*":          "the client sets socketTimeoutMS: " + torqueNoSocketTimeout,
-	"interruptInUse-pool-clear/*":           "mongotest has no $where (the tests hold a find on the server with $where: sleep(...))",
+	"interruptInUse-pool-clear/*": "mongotest has no $where (the tests hold a find on the server with $where: sleep(...))",
 }
 
 // TestSDAMUnified runs the server-discovery-and-monitoring spec's unified
