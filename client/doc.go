@@ -19,7 +19,7 @@
 // set in its Options over those of its URI. Nothing in a URI is ignored
 // silently: an invalid value (readPreference=secondry) is an error naming
 // the option and its offset, an option torque cannot honour
-// (socketTimeoutMS, proxyHost, ...) is refused, and an unknown option is a
+// (proxyHost, ...) is refused, and an unknown option is a
 // warning in Options.Warnings that Connect logs (an error with
 // Options.StrictURI). Each operation takes at most one
 // options value of its own type (FindOptions, UpdateOptions, ...), whose
@@ -38,7 +38,9 @@
 // it to their whole life or to each Next (WithTimeoutMode), change
 // streams to each Next, WithTransaction to the whole call (its callback's
 // operations with the session included), GridFS to each method and
-// stream whole (timeout.go, cursor_timeout.go).
+// stream whole (timeout.go, cursor_timeout.go). Without a timeoutMS, the
+// deprecated socketTimeoutMS (Options.SocketTimeout) bounds each write and
+// each reply's read; its expiry is a network timeout (IsNetworkError).
 //
 // # Sessions
 //

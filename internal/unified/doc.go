@@ -60,23 +60,22 @@
 //	                         mapReduce helpers torque does not have, as the
 //	                         official driver v2: 260/260 of the applicable
 //	                         cases, 260/277 = 93.9% of all)
-//	TestTransactions        203 / [2 files] / 9 (the 2 files: auth: true)
+//	TestTransactions        204 / [2 files] / 8 (the 2 files: auth: true)
 //	TestTransactionsConvenientAPI 27 / 0 / 0
 //	TestChangeStreams        56 / 14 [1 file] / 1
 //	TestSessions             25 / [1 file] / 0
 //	TestCausalConsistency    18 / 0 / 0
 //	TestLoadBalancers        36 / 2 / 2 (runOn: auth, and the spec's own skipReason)
-//	TestSDAMUnified          39 / 4 [5 files] / 6 (39/45 = 87%; the list:
-//	                         socketTimeoutMS, which torque refuses (3),
+//	TestSDAMUnified          42 / 4 [5 files] / 3 (42/45 = 93%; the list:
 //	                         $where (3); the five files need auth)
 //	TestCommandLogging       27 / 2 / 1 (27/28 = 96%)
 //	TestCMAPLogging           4 / 1 / 2 (the legacy waitQueueSize and
 //	                         waitQueueMultiple options torque does not have)
-//	TestCSOT                383 / 0 / 98 (client-side-operations-timeout: 76
-//	                         refuse socketTimeoutMS, 14 the count helper; the
-//	                         rest lack tailable cursors and RTT control in
-//	                         mongotest; timing-based:
-//	                         blockTimeMS against timeoutMS)
+//	TestCSOT                457 / 0 / 24 (client-side-operations-timeout: 16
+//	                         the count helper, 6 tailable cursors mongotest
+//	                         lacks, 2 need RTT control in mongotest;
+//	                         timing-based: blockTimeMS against timeoutMS
+//	                         or socketTimeoutMS)
 //
 // The standalone suites run on mongotest's single server (8.0) first: a
 // test (or file) whose runOnRequirements a standalone does not meet runs
