@@ -11,8 +11,9 @@ import (
 // one established for it (dial, TLS, handshake, auth). Give it back with
 // CheckIn, also after an error.
 //
-// The wait is bounded by ctx, or by Config.WaitQueueTimeout when ctx has
-// no deadline. Waiting checkouts are served in arrival order. Errors are
+// The wait is bounded by ctx and by Config.WaitQueueTimeout, whichever
+// ends first (only by ctx when it comes from WithoutWaitQueueTimeout).
+// Waiting checkouts are served in arrival order. Errors are
 // *CheckoutError: ErrPoolClosed, ErrPoolCleared (paused: retryable),
 // ErrWaitQueueTimeout (with the context's error inside:
 // errors.Is(err, context.DeadlineExceeded) holds), or ErrConnectionFailed
@@ -63,10 +64,24 @@ func (p *Pool) checkout(ctx context.Context, start time.Time) (*Conn, error) {
 	return p.wait(ctx, w, start)
 }
 
-// wait blocks until w is served or the checkout times out.
+// noWaitQueueTimeout marks a context whose checkouts ignore
+// Config.WaitQueueTimeout.
+type noWaitQueueTimeout struct{}
+
+// WithoutWaitQueueTimeout returns ctx marked so that a Checkout with it
+// ignores Config.WaitQueueTimeout: ctx alone bounds the wait. An operation
+// under a client-side operation timeout (timeoutMS) checks out this way,
+// as the CSOT specification asks (waitQueueTimeoutMS gives way to
+// timeoutMS).
+func WithoutWaitQueueTimeout(ctx context.Context) context.Context {
+	return context.WithValue(ctx, noWaitQueueTimeout{}, true)
+}
+
+// wait blocks until w is served or the checkout times out: ctx ends, or
+// WaitQueueTimeout passes, whichever comes first.
 func (p *Pool) wait(ctx context.Context, w *waiter, start time.Time) (*Conn, error) {
 	var timeout <-chan time.Time
-	if _, ok := ctx.Deadline(); !ok && p.cfg.WaitQueueTimeout > 0 {
+	if p.cfg.WaitQueueTimeout > 0 && ctx.Value(noWaitQueueTimeout{}) == nil {
 		c, stop := p.clock.NewTimer(p.cfg.WaitQueueTimeout)
 		defer stop()
 		timeout = c

@@ -127,8 +127,10 @@ type Config struct {
 	// operation with a timeoutMS); the handshake has ConnectTimeout
 	// instead (socket_timeout.go).
 	SocketTimeout time.Duration
-	// WaitQueueTimeout bounds a checkout whose context has no deadline;
-	// zero means only the context bounds it.
+	// WaitQueueTimeout bounds a checkout's wait, as its context does:
+	// the earlier of the two ends it (a context from
+	// WithoutWaitQueueTimeout ignores it); zero means only the context
+	// bounds it.
 	WaitQueueTimeout time.Duration
 	// MaintainInterval is the pause between background runs (pruning idle
 	// and stale connections, filling MinPoolSize); Ready and Clear also

@@ -96,9 +96,11 @@
 // heartbeatFrequencyMS otherwise; requested checks no sooner than
 // MinHeartbeatFrequency after the last; an immediate retry after a network
 // error on a known server; on a failed check the pool is cleared (with
-// interruptInUseConnections after a timeout). Pools are made ready or
-// cleared under the topology's lock, before readers see the description
-// that calls for it.
+// interruptInUseConnections after a timeout). Pools are made ready under
+// the topology's lock, before readers see the description that makes the
+// server selectable; they are cleared under it too, right after the
+// Unknown description is installed (a checkout woken by the clear then
+// reselects from the new description, never from the old one).
 //
 // Concurrency: ServerDescription and TopologyDescription are values that
 // no function here modifies after building them; share them freely, and

@@ -152,18 +152,21 @@ func (t *Topology) Update(sd ServerDescription) bool {
 	}
 	old := t.desc
 	next := Apply(old, sd)
-	// The pool changes before readers (who take no lock) see the new
-	// description: a server they find selectable has a ready pool, one
-	// they find Unknown a cleared pool.
+	// Readers take no lock, so the order matters both ways. A pool is
+	// made ready before readers see the description that makes its
+	// server selectable. A failed check installs the Unknown description
+	// first and clears the pool after (the Server Monitoring spec's
+	// order): a checkout woken by the clear (PoolClearedError, retried)
+	// must not select the server again from the old description and meet
+	// the paused pool, as topology/app_error.go does for operations.
 	now, still := next.Server(sd.Addr)
-	switch {
-	case !still:
-	case sd.Err != nil:
-		s.pool.Clear(pool.ClearOptions{InterruptInUse: isTimeout(sd.Err), Cause: sd.Err})
-	case now.Type.DataBearing() || (now.Type != ServerUnknown && next.Type == Single):
+	if still && sd.Err == nil && (now.Type.DataBearing() || (now.Type != ServerUnknown && next.Type == Single)) {
 		s.pool.Ready()
 	}
 	evs := t.installLocked(next, sd.Addr)
+	if still && sd.Err != nil {
+		s.pool.Clear(pool.ClearOptions{InterruptInUse: isTimeout(sd.Err), Cause: sd.Err})
+	}
 	servers := t.state.Load().servers
 	for _, d := range Demoted(old, next, sd.Addr) {
 		if ds := servers[d.Addr]; ds != nil {

@@ -253,8 +253,12 @@ func (x *Executor) attempt(ctx context.Context, ex *execution, srv Server) (*Rep
 		conn = pc
 	}
 	if conn == nil {
+		cctx := ctx
+		if ex.op.CSOT { // timeoutMS bounds the checkout, not waitQueueTimeoutMS (CSOT spec)
+			cctx = pool.WithoutWaitQueueTimeout(ctx)
+		}
 		var err error
-		if conn, err = srv.Connection(ctx); err != nil {
+		if conn, err = srv.Connection(cctx); err != nil {
 			return nil, err
 		}
 		conn = pinConn(ex, srv, conn)
