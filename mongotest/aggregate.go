@@ -106,8 +106,8 @@ func (s *Server) writeOutput(db string, o *engine.Output, docs []bson.D, bypass 
 	if o.DB == "" {
 		o.DB = db
 	}
-	if s.isView(o.DB, o.Coll) {
-		return cmdErrorf(166, "CommandNotSupportedOnView", "Namespace %s.%s is a view, not a collection", o.DB, o.Coll)
+	if err := s.checkWritable(o.DB, o.Coll); err != nil {
+		return err
 	}
 	if !o.Merge {
 		return s.writeOut(o, docs, bypass)

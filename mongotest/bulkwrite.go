@@ -212,8 +212,8 @@ func (s *Server) bulkOp(op bson.D, namespaces [][2]string, a *bulkArgs) (bulkRes
 		return bulkResult{}, topLevel{badValue("BulkWrite ops entry %s: %v is not a valid index into nsInfo", kind, op[0].Value)}
 	}
 	db, coll := namespaces[idx][0], namespaces[idx][1]
-	if s.isView(db, coll) {
-		return bulkResult{}, cmdErrorf(166, "CommandNotSupportedOnView", "Namespace %s.%s is a view, not a collection", db, coll)
+	if err := s.checkWritable(db, coll); err != nil {
+		return bulkResult{}, err
 	}
 	switch kind {
 	case "insert":

@@ -26,21 +26,27 @@ func (s *Server) create(c *command) (bson.D, error) {
 	if err != nil {
 		return nil, err
 	}
-	if c.get("timeseries") != nil {
-		return nil, unsupported("time series collections")
+	if err := checkCreateTTL(c); err != nil {
+		return nil, err
 	}
-	if c.get("clusteredIndex") != nil {
-		return nil, unsupported("clustered collections")
-	}
-	opts := c.body[1:]
 	clean := bson.D{}
-	for _, e := range opts {
+	for _, e := range c.body[1:] {
 		if !genericFields[e.Key] {
 			clean = append(clean, e)
 		}
 	}
 	if clean, _, err = normalizeCollation(clean); err != nil {
 		return nil, err
+	}
+	if c.get("timeseries") != nil {
+		return s.createTimeseries(c, coll, clean)
+	}
+	if ci := c.get("clusteredIndex"); ci != nil {
+		spec, err := clusteredIndexOption(ci)
+		if err != nil {
+			return nil, err
+		}
+		clean = setField(clean, "clusteredIndex", spec)
 	}
 	if on := c.get("viewOn"); on != nil {
 		if _, ok := on.(string); !ok {
@@ -73,10 +79,19 @@ func (s *Server) drop(c *command) (bson.D, error) {
 	}
 	var nIndexes int32
 	_, err = s.store.Write(func(tx *store.Tx) error {
-		if cl := tx.Reader().Coll(c.db, coll); cl != nil {
+		cl := tx.Reader().Coll(c.db, coll)
+		if cl != nil {
 			nIndexes = int32(len(cl.Indexes()))
 		}
-		return tx.DropCollection(c.db, coll)
+		if err := tx.DropCollection(c.db, coll); err != nil {
+			return err
+		}
+		if cl != nil && cl.IsView() && cl.Option("timeseries") != nil { // and its buckets
+			if err := tx.DropCollection(c.db, bucketsPrefix+coll); err != nil && asCmdError(err).Code != 26 {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		// MongoDB 7.0+ answers ok for a collection that does not exist.
@@ -189,6 +204,9 @@ func (s *Server) listCollections(c *command) (bson.D, error) {
 
 // collInfo is a collection's listCollections entry.
 func collInfo(cl *store.Collection, nameOnly bool) bson.D {
+	if cl.IsView() && cl.Option("timeseries") != nil {
+		return timeseriesInfo(cl, nameOnly)
+	}
 	typ := "collection"
 	if cl.IsView() {
 		typ = "view"
@@ -204,9 +222,11 @@ func collInfo(cl *store.Collection, nameOnly bool) bson.D {
 	if cl.IsView() {
 		return append(d, bson.KV("info", bson.D{bson.KV("readOnly", true)}))
 	}
-	id := store.IDIndex()
-	return append(d, bson.KV("info", bson.D{bson.KV("readOnly", false), bson.KV("uuid", cl.UUID)}),
-		bson.KV("idIndex", id.Spec))
+	d = append(d, bson.KV("info", bson.D{bson.KV("readOnly", false), bson.KV("uuid", cl.UUID)}))
+	if cl.Option("clusteredIndex") != nil { // no _id index of its own
+		return d
+	}
+	return append(d, bson.KV("idIndex", store.IDIndex().Spec))
 }
 
 func (s *Server) renameCollection(c *command) (bson.D, error) {
@@ -239,24 +259,37 @@ func (s *Server) collMod(c *command) (bson.D, error) {
 	if err != nil {
 		return nil, err
 	}
-	if c.get("index") != nil {
-		return nil, unsupported("collMod of an index")
+	var mod *indexMod
+	if v := c.get("index"); v != nil {
+		m, err := parseIndexMod(v)
+		if err != nil {
+			return nil, err
+		}
+		mod = &m
 	}
+	reply := bson.D{}
 	_, err = s.store.Write(func(tx *store.Tx) error {
 		cl := tx.Reader().Coll(c.db, coll)
 		if cl == nil {
 			return cmdErrorf(26, "NamespaceNotFound", "ns does not exist: %s.%s", c.db, coll)
 		}
 		opts := append(bson.D{}, cl.Options...)
+		changed := false
 		for _, e := range c.body[1:] {
-			if genericFields[e.Key] {
+			if genericFields[e.Key] || e.Key == "index" {
 				continue
 			}
-			opts = setField(opts, e.Key, e.Value)
+			opts, changed = setField(opts, e.Key, e.Value), true
+		}
+		if mod != nil {
+			var err error
+			if reply, err = collModIndex(tx, c.db, coll, *mod, c.body); err != nil || !changed {
+				return err
+			}
 		}
 		return tx.SetOptions(c.db, coll, opts, c.body)
 	})
-	return bson.D{}, err
+	return reply, err
 }
 
 // setField returns d with key set to v (replaced in place, else appended).

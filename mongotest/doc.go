@@ -23,8 +23,8 @@
 // never answered with something plausible but wrong. It is not
 // mongod: it answers as a standalone MongoDB 8.0 (maxWireVersion 25).
 // There are no roles (every user may do everything), no
-// text/geo/hashed/wildcard indexes, no time series or clustered
-// collections, no explain, no $jsonSchema, no JavaScript. A standalone
+// text/geo/hashed/wildcard indexes, no explain, no $jsonSchema, no
+// JavaScript. Time-series collections take inserts only. A standalone
 // server refuses what a standalone mongod refuses: a txnNumber
 // (IllegalOperation, 20), $changeStream (40573); a ReplicaSet has them.
 //
@@ -134,8 +134,17 @@
 //	collections       create (capped: size and max bound it, the oldest documents
 //	                  go first, without change events; validator enforced
 //	                  without $jsonSchema, views viewOn +
-//	                  pipeline resolved at read), drop, dropDatabase, listDatabases,
+//	                  pipeline resolved at read; clustered (clusteredIndex
+//	                  {key: {_id: 1}, unique: true, name}, shown by listCollections
+//	                  and listIndexes); time series (timeseries {timeField,
+//	                  metaField, granularity | bucketMaxSpanSeconds and
+//	                  bucketRoundingSeconds}: listCollections type "timeseries", a
+//	                  view over system.buckets.<name>, inserts need the timeField
+//	                  as a date, _id need not be unique); expireAfterSeconds of
+//	                  either kept without a reaper), drop, dropDatabase, listDatabases,
 //	                  listCollections (filter, nameOnly), renameCollection, collMod
+//	                  (of an index too: hidden, expireAfterSeconds, prepareUnique,
+//	                  unique with the violations)
 //	indexes           createIndexes (unique, sparse, partialFilterExpression,
 //	                  expireAfterSeconds accepted without a reaper, hidden),
 //	                  listIndexes, dropIndexes (name, key, "*", list)
@@ -157,8 +166,7 @@
 //	                  engine's doc); _id stays unique binary under a default collation
 //	refused by name   explain, oplogReplay, returnKey,
 //	                  showRecordId, min/max, text/geo/hashed/wildcard indexes,
-//	                  time series and clustered collections, collMod of an
-//	                  index, $merge with a whenMatched pipeline, readConcern
+//	                  updates, deletes and indexes on time-series collections, $merge with a whenMatched pipeline, readConcern
 //	                  snapshot/linearizable; txnNumber and transactions get
 //	                  IllegalOperation (20), as from a standalone mongod
 //	unknown commands  CommandNotFound (59), "no such command"
@@ -201,6 +209,9 @@
 //	collation.go        a command's, a statement's, a collection's and an index's collation
 //	collections.go      create, drop, dropDatabase, listDatabases, listCollections,
 //	                    renameCollection, collMod
+//	clustered.go        clustered collections: the clusteredIndex option, its listIndexes entry
+//	timeseries.go       time-series collections: options, the bucket view, inserts
+//	collmod_index.go    collMod of an index: hidden, expireAfterSeconds, prepareUnique, unique
 //	indexes.go          createIndexes, listIndexes, dropIndexes, hints
 //	search_indexes.go   the Atlas Search commands and stages, refused as mongod does
 //	admin.go            ping, buildInfo, serverStatus, getParameter, sessions

@@ -47,8 +47,8 @@ func (s *Server) createIndexes(c *command) (bson.D, error) {
 			return nil, err
 		}
 	}
-	if s.isView(c.db, coll) {
-		return nil, cmdErrorf(166, "CommandNotSupportedOnView", "Namespace %s.%s is a view, not a collection", c.db, coll)
+	if err := s.checkWritable(c.db, coll); err != nil {
+		return nil, err
 	}
 	var before, after int32
 	var createdColl, createdAny bool
@@ -160,10 +160,18 @@ func (s *Server) listIndexes(c *command) (bson.D, error) {
 	var docs []bson.D
 	found := false
 	s.store.View(func(r store.Reader) {
-		if cl := r.Coll(c.db, coll); cl != nil && !cl.IsView() {
+		cl := r.Coll(c.db, coll)
+		switch {
+		case cl == nil:
+		case cl.IsView():
+			docs, found = timeseriesIndexes(cl), cl.Option("timeseries") != nil
+		default:
 			found = true
 			for _, ix := range cl.Indexes() {
 				docs = append(docs, ix.Spec)
+			}
+			if ci := clusteredIndexSpec(cl); ci != nil {
+				docs[0] = ci
 			}
 		}
 	})

@@ -31,6 +31,9 @@ func (s *Server) insert(c *command) (bson.D, error) {
 	if err != nil {
 		return nil, err
 	}
+	if ts := s.timeseriesOf(c.db, coll); ts != nil {
+		return s.insertTimeseries(c, coll, ts, docs, ordered)
+	}
 	if s.isView(c.db, coll) {
 		return nil, cmdErrorf(166, "CommandNotSupportedOnView", "Namespace %s.%s is a view, not a collection", c.db, coll)
 	}

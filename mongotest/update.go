@@ -48,8 +48,8 @@ func (s *Server) update(c *command) (bson.D, error) {
 	if err != nil {
 		return nil, err
 	}
-	if s.isView(c.db, coll) {
-		return nil, cmdErrorf(166, "CommandNotSupportedOnView", "Namespace %s.%s is a view, not a collection", c.db, coll)
+	if err := s.checkWritable(c.db, coll); err != nil {
+		return nil, err
 	}
 	var n, nModified int32
 	var errs, upserted bson.A

@@ -27,8 +27,4 @@ func TestCollectionManagement(t *testing.T) {
 
 // collectionManagementMongotest is the mongotest (standalone) skip list of the suite, as
 // collectionManagementFerretDB is FerretDB's.
-var collectionManagementMongotest = spectest.Skips{
-	"clustered-indexes/*":              "mongotest lacks clustered collections (create with clusteredIndex: CommandNotFound)",
-	"modifyCollection-errorResponse/*": "mongotest lacks collMod of an index (prepareUnique, and the unique conversion that reports violations: CommandNotFound)",
-	"timeseries-collection/*":          "mongotest lacks time-series collections (create with timeseries: CommandNotFound)",
-}
+var collectionManagementMongotest = spectest.Skips{}

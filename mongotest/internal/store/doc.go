@@ -59,6 +59,7 @@
 //	tx.go          Tx: the write operations, each with its undo and oplog entry; Error
 //	collection.go  Collection: documents, _id index, Equal, copy-on-write clone, compaction
 //	capped.go      capped collections: size and max bounds, eviction of the oldest
+//	index_mod.go   ModifyIndex (collMod of an index), Duplicates (what blocks unique)
 //	index.go       IndexSpec, index keys (multikey, sparse, partial), DuplicateKeyError, PathValues
 //	key.go         Key: the canonical equality encoding of a value
 //	oplog.go       Entry, UpdateDesc, the cluster clock

@@ -17,6 +17,9 @@ type IndexSpec struct {
 	Key    bson.D // {field: 1 | -1 | "text" | ...}, in order
 	Unique bool
 	Sparse bool
+	// PrepareUnique refuses new duplicate keys while allowing the ones
+	// already there (collMod's step before unique: true).
+	PrepareUnique bool
 	// Partial reports whether a document belongs to a partial index
 	// (partialFilterExpression); nil means every document does.
 	Partial func(doc bson.D) bool
@@ -116,7 +119,7 @@ func (ix *index) remove(doc bson.D, pos int) {
 // conflict returns the position of a document other than self that
 // already holds one of doc's keys in a unique index, or -1.
 func (ix *index) conflict(doc bson.D, self int) int {
-	if !ix.Unique {
+	if !ix.Unique && !ix.PrepareUnique {
 		return -1
 	}
 	for _, k := range ix.docKeys(doc) {
