@@ -96,7 +96,7 @@ func (c *Collection) Drop(ctx context.Context, opts ...DropCollectionOptions) er
 		names = append(encryptedFieldsCollections(c.name, ef), c.name)
 	}
 	for _, name := range names {
-		if err := c.db.dropCollection(ctx, name); err != nil {
+		if err := c.dropCollection(ctx, name); err != nil {
 			return err
 		}
 	}
@@ -117,11 +117,15 @@ func encryptedFieldsCollections(coll string, ef bson.Raw) []string {
 	return out
 }
 
-// dropCollection drops one collection, ignoring NamespaceNotFound.
-func (db *Database) dropCollection(ctx context.Context, name string) error {
-	err := db.simple(ctx, "drop", func(dst []byte) ([]byte, error) {
-		return bson.AppendStringElement(dst, "drop", name), nil
-	})
+// dropCollection drops the collection name (c's own, or one of its
+// Queryable Encryption metadata collections) with c's write concern and
+// timeoutMS, ignoring NamespaceNotFound.
+func (c *Collection) dropCollection(ctx context.Context, name string) error {
+	op := &driver.Operation{Name: "drop", DB: c.db.name, Kind: driver.Command, WriteConcern: c.wc, WritesData: true,
+		Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) {
+			return bson.AppendStringElement(dst, "drop", name), nil
+		}}
+	err := c.execute(ctx, op)
 	var ce *CommandError
 	if errors.As(err, &ce) && (ce.Code == 26 || ce.Message == "ns not found") {
 		return nil
