@@ -157,6 +157,7 @@ func (p *Pool) GenerationOf(serviceID *bson.ObjectID) uint64 {
 type Stats struct {
 	Total, Idle, InUse, Pending, Waiting int
 	Generation                           uint64
+	Closed                               bool // Close or Shutdown was called
 }
 
 // Stats returns the current counters.
@@ -164,7 +165,7 @@ func (p *Pool) Stats() Stats {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return Stats{Total: p.total, Idle: len(p.idle), InUse: p.inUse, Pending: len(p.pendings),
-		Waiting: p.queue.n, Generation: p.generation}
+		Waiting: p.queue.n, Generation: p.generation, Closed: p.state == stateClosed}
 }
 
 // Ready marks a paused pool ready: checkouts succeed again and the

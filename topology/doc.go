@@ -86,8 +86,11 @@
 // streams (MongoDB 4.4+, unless MonitorPoll or FaaS); each pool has its
 // own background goroutine; a mongodb+srv topology has the SRV poller. A
 // server that leaves the topology has its monitor stopped and its pool
-// closed on a goroutine of the topology. Close stops all of them and
-// waits, bounded by its context; the tests check that none is left.
+// closed on a goroutine of the topology (connections still checked out of
+// it close when they come back). Close stops all of them and waits,
+// bounded by its context, and shuts down the pools of servers that left
+// earlier too, so that no socket stays open; the tests check that none
+// is left.
 //
 // Monitors follow the Server Monitoring spec: dedicated connections that
 // do the handshake but never authenticate; the streaming protocol with

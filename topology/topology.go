@@ -40,6 +40,10 @@ type Topology struct {
 
 	poller      *srv.Poller // nil without SRV polling
 	pollerEnded bool        // guarded by mu
+	// retired are servers that left the topology while connections of
+	// their pools were still checked out (a cursor's, say): Close shuts
+	// those pools down too. Guarded by mu.
+	retired map[*Server]struct{}
 }
 
 // state is an immutable snapshot for readers: the description, the
@@ -228,9 +232,18 @@ func hasServers(servers map[Address]*Server, td TopologyDescription) bool {
 
 // retire stops a server that left the topology: its monitor is told to
 // end and its pool is closed on a goroutine of the topology (checked-out
-// connections close when they come back).
+// connections close when they come back, or at Close). The caller holds mu.
 func (t *Topology) retire(s *Server) {
 	s.stop()
+	if t.retired == nil {
+		t.retired = map[*Server]struct{}{}
+	}
+	for r := range t.retired { // forget those whose connections are all back
+		if st := r.pool.Stats(); st.Closed && st.Total == 0 {
+			delete(t.retired, r)
+		}
+	}
+	t.retired[s] = struct{}{}
 	t.wg.Add(1)
 	go func() {
 		defer t.wg.Done()
@@ -264,13 +277,15 @@ func (t *Topology) Close(ctx context.Context) error {
 	prev := t.desc
 	t.desc = final
 	poller := t.poller
+	retired := t.retired
+	t.retired = nil
 	t.mu.Unlock()
 
 	var errs []error
 	if poller != nil {
 		errs = append(errs, poller.Stop(ctx))
 	}
-	errs = append(errs, t.closeServers(ctx, old.servers), t.waitGoroutines(ctx))
+	errs = append(errs, t.closeServers(ctx, old.servers), t.shutdownRetired(ctx, retired), t.waitGoroutines(ctx))
 	evs := make([]Event, 0, len(prev.Servers)+2)
 	for _, sd := range prev.Servers {
 		evs = append(evs, ServerClosed{TopologyID: t.id, Addr: sd.Addr})
@@ -297,6 +312,17 @@ func (t *Topology) closeServers(ctx context.Context, servers map[Address]*Server
 			return errors.Join(append(errs, errors.New("topology: monitor of "+string(s.addr)+" still running: "+ctx.Err().Error()))...)
 		}
 		errs = append(errs, s.pool.Shutdown(ctx)) // in-use connections too: nothing stays open
+	}
+	return errors.Join(errs...)
+}
+
+// shutdownRetired shuts down the pools of servers that left the topology
+// earlier, closing the connections still checked out of them: after
+// Disconnect no socket stays open, whichever server it went to.
+func (t *Topology) shutdownRetired(ctx context.Context, retired map[*Server]struct{}) error {
+	var errs []error
+	for s := range retired {
+		errs = append(errs, s.pool.Shutdown(ctx))
 	}
 	return errors.Join(errs...)
 }
