@@ -110,7 +110,18 @@ func escapeSCRAMName(s string) string {
 	if !strings.ContainsAny(s, ",=") {
 		return s
 	}
-	return strings.NewReplacer("=", "=3D", ",", "=2C").Replace(s)
+	b := make([]byte, 0, len(s)+8)
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '=':
+			b = append(b, "=3D"...)
+		case ',':
+			b = append(b, "=2C"...)
+		default:
+			b = append(b, s[i])
+		}
+	}
+	return string(b) // a loop, not strings.NewReplacer: that links the generic replacer (10 KB)
 }
 
 // clientFirst returns the client-first-message (gs2 header "n,," + bare).
