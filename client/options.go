@@ -97,6 +97,30 @@ type Options struct {
 	RetryWrites *bool
 	RetryReads  *bool
 
+	// Overload retries (the client backpressure spec). Every operation,
+	// not only the retryable reads and writes, is retried when the server
+	// sheds load with an error labelled SystemOverloadedError and
+	// RetryableError (retryReads for reads, retryWrites for writes, both
+	// for RunCommand and other commands), after a random wait of up to
+	// 100ms, 200ms, 400ms ... (capped at 10s; never past the context's
+	// deadline). Code that retries such errors itself may now retry for
+	// longer than it means to: see the README.
+	//
+	// MaxAdaptiveRetries bounds the retries of an operation that met such
+	// an error, whatever other rules allow (the URI's maxAdaptiveRetries):
+	// nil means the default, 2; a pointer to 0 turns overload retries off.
+	MaxAdaptiveRetries *int
+	// EnableOverloadRetargeting makes a retry after an overload error
+	// select another server when one is suitable (the URI's
+	// enableOverloadRetargeting; default false: the same server).
+	EnableOverloadRetargeting *bool
+	// AdaptiveRetries gives the client a retry token bucket (1000 tokens;
+	// each retry after an overload error takes one, each success returns
+	// 0.1): in a long overload, retries stop when it is empty. Default
+	// off; the specification's phase-one rollout leaves it off, and has
+	// no URI option for it.
+	AdaptiveRetries bool
+
 	// Timeout is timeoutMS, the client-side operation timeout: the budget
 	// of each operation, its retries included (a context deadline still
 	// applies: the earlier wins); maxTimeMS is derived from the time left.
@@ -260,6 +284,9 @@ func (o *Options) validate() error {
 			return fmt.Errorf("client: DriverInfo %q contains '|', the metadata's separator", d.Name)
 		}
 	}
+	if o.MaxAdaptiveRetries != nil && *o.MaxAdaptiveRetries < 0 {
+		return fmt.Errorf("client: MaxAdaptiveRetries is %d: it must be 0 or more", *o.MaxAdaptiveRetries)
+	}
 	if o.WriteConcern.W == "0" && o.WriteConcern.Journal != nil && *o.WriteConcern.Journal {
 		return errors.New("client: write concern w: 0 cannot ask for journal: true")
 	}
@@ -273,22 +300,40 @@ func boolOr(p *bool, def bool) bool {
 	return *p
 }
 
+func intOr(p *int, def int) int {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+// retryTokens is the client's retry token bucket, with AdaptiveRetries.
+func (o *Options) retryTokens() *driver.TokenBucket {
+	if !o.AdaptiveRetries {
+		return nil
+	}
+	return driver.NewTokenBucket()
+}
+
 // executor builds the operation executor the options describe.
 func (o *Options) executor(d driver.Deployment, sessions *session.Pool, clock *session.Clock) *driver.Executor {
 	return &driver.Executor{
-		Deployment:         d,
-		Sessions:           sessions,
-		Clock:              clock,
-		Monitor:            o.Monitor,
-		Logger:             o.componentLogger(LogCommand),
-		SelectionLogger:    o.componentLogger(LogServerSelection),
-		MaxDocumentLength:  o.MaxDocumentLength,
-		RetryWrites:        boolOr(o.RetryWrites, true),
-		RetryReads:         boolOr(o.RetryReads, true),
-		LocalThreshold:     o.LocalThreshold,
-		HeartbeatFrequency: o.HeartbeatFrequency,
-		ServerAPI:          o.ServerAPI,
-		SocketTimeout:      o.SocketTimeout > 0,
+		Deployment:          d,
+		Sessions:            sessions,
+		Clock:               clock,
+		Monitor:             o.Monitor,
+		Logger:              o.componentLogger(LogCommand),
+		SelectionLogger:     o.componentLogger(LogServerSelection),
+		MaxDocumentLength:   o.MaxDocumentLength,
+		RetryWrites:         boolOr(o.RetryWrites, true),
+		RetryReads:          boolOr(o.RetryReads, true),
+		LocalThreshold:      o.LocalThreshold,
+		HeartbeatFrequency:  o.HeartbeatFrequency,
+		ServerAPI:           o.ServerAPI,
+		SocketTimeout:       o.SocketTimeout > 0,
+		MaxAdaptiveRetries:  intOr(o.MaxAdaptiveRetries, driver.DefaultMaxAdaptiveRetries),
+		OverloadRetargeting: boolOr(o.EnableOverloadRetargeting, false),
+		RetryTokens:         o.retryTokens(),
 	}
 }
 

@@ -19,7 +19,7 @@ import (
 //   - an invalid value of a known option (readPreference=secondry,
 //     maxPoolSize=abc, journal=yes) is an error that names the option and
 //     its byte offset;
-//   - an option torque does not support (the proxy* options, revocation checks, client backpressure) is an
+//   - an option torque does not support (the proxy* options, revocation checks) is an
 //     error that says so;
 //   - an unknown option (foo=bar), an option given twice, or a compressor
 //     torque does not know is a warning, listed in Options.Warnings (and
@@ -69,6 +69,7 @@ func ParseURI(uri string) (Options, error) {
 		o.WriteConcern.WTimeout = *cs.WTimeout
 	}
 	o.RetryWrites, o.RetryReads = cs.RetryWrites, cs.RetryReads
+	o.MaxAdaptiveRetries, o.EnableOverloadRetargeting = cs.MaxAdaptiveRetries, cs.EnableOverloadRetargeting
 	o.timeoutsFrom(cs)
 	o.poolFrom(cs)
 	o.ServerMonitoringMode = monitoringMode(cs.ServerMonitoringMode)
@@ -109,10 +110,6 @@ func checkSupported(cs *connstring.ConnString) error {
 	case cs.TLSDisableCertificateRevocationCheck != nil && !*cs.TLSDisableCertificateRevocationCheck:
 		return refuse("tlsDisableCertificateRevocationCheck=false", "torque does not check certificate revocation (no OCSP or CRL); "+
 			"tlsDisableCertificateRevocationCheck=true is accepted and changes nothing")
-	case cs.MaxAdaptiveRetries != nil:
-		return refuse("maxAdaptiveRetries", "torque does not implement client backpressure (adaptive retries)")
-	case cs.EnableOverloadRetargeting != nil:
-		return refuse("enableOverloadRetargeting", "torque does not implement client backpressure (overload retargeting)")
 	}
 	return nil
 }

@@ -77,8 +77,6 @@ func TestURIUnsupportedOptionsAreRefused(t *testing.T) {
 		{"mongodb://a/?proxyHost=p&proxyPort=1080", "proxyHost"},
 		{"mongodb://a/?tls=true&tlsDisableOCSPEndpointCheck=false", "tlsDisableOCSPEndpointCheck"},
 		{"mongodb://a/?tls=true&tlsDisableCertificateRevocationCheck=false", "tlsDisableCertificateRevocationCheck"},
-		{"mongodb://a/?maxAdaptiveRetries=2", "maxAdaptiveRetries"},
-		{"mongodb://a/?enableOverloadRetargeting=true", "enableOverloadRetargeting"},
 	} {
 		_, err := ParseURI(tc.uri)
 		if err == nil || !strings.Contains(err.Error(), tc.option) || !strings.Contains(err.Error(), "not supported by torque") {

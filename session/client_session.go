@@ -293,7 +293,7 @@ func (s *ClientSession) Finish(kind OpKind, reply bson.Raw, err error) error {
 			s.setPin(Pin{})
 		}
 	case inTxn:
-		if s.txn.state == TxnStarting {
+		if s.txn.state == TxnStarting && !refusedOverloaded(err) {
 			s.txn.state = TxnInProgress
 		}
 		if has(LabelTransientTransaction) {
@@ -301,6 +301,15 @@ func (s *ClientSession) Finish(kind OpKind, reply bson.Raw, err error) error {
 		}
 	}
 	return uerr
+}
+
+// refusedOverloaded reports whether err is a retryable overload error
+// (the client backpressure spec: labels SystemOverloadedError and
+// RetryableError): the server refused the command without running it, so
+// a transaction's first command did not start the transaction, and its
+// retry carries startTransaction again.
+func refusedOverloaded(err error) bool {
+	return err != nil && HasErrorLabel(err, "SystemOverloadedError") && HasErrorLabel(err, "RetryableError")
 }
 
 func contains(list []string, s string) bool {

@@ -43,6 +43,11 @@ type Op struct {
 	RetryableWrite bool
 	// WireVersion is the selected server's maxWireVersion.
 	WireVersion int32
+	// OverloadRetry: the attempt retries one that failed with an
+	// overload error, under the client backpressure rules alone. A commit
+	// is then sent as the attempt before it was (it does not count as a
+	// retried commit, which takes w:majority).
+	OverloadRetry bool
 }
 
 // Fields are the session fields of one command, as Prepare computed them;
@@ -98,7 +103,7 @@ func (s *ClientSession) Prepare(op Op, clientTime ClusterTime) (Fields, error) {
 	f.ClusterTime = MaxClusterTime(clientTime, s.clusterTime).Raw()
 	switch {
 	case op.Kind == OpCommit || op.Kind == OpAbort:
-		s.prepareEnd(&f, op.Kind)
+		s.prepareEnd(&f, op)
 	case s.InTransaction():
 		s.prepareInTransaction(&f)
 	default:
@@ -131,14 +136,17 @@ func (s *ClientSession) prepareInTransaction(f *Fields) {
 }
 
 // prepareEnd fills commitTransaction and abortTransaction.
-func (s *ClientSession) prepareEnd(f *Fields, kind OpKind) {
+func (s *ClientSession) prepareEnd(f *Fields, op Op) {
 	f.TxnNumber, f.HasTxnNumber, f.AutocommitFalse = s.server.txnNumber, true, true
 	f.RecoveryToken = s.txn.recoveryToken
-	if kind == OpAbort {
+	if op.Kind == OpAbort {
 		if wc := s.txn.opts.WriteConcern; wc != nil && !wc.IsServerDefault() {
 			f.WriteConcern = wc
 		}
 		return
+	}
+	if op.OverloadRetry && s.txn.commitAttempts > 0 {
+		s.txn.commitAttempts-- // sent as the attempt it retries
 	}
 	if wc, send := s.commitWriteConcern(); send {
 		f.WriteConcern = &wc

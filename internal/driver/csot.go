@@ -22,14 +22,19 @@ import (
 //
 // Without timeoutMS none of this costs more than a bool test.
 
-// lastAttempt reports whether the attempt just made must be the last:
-// the first retry is, without CSOT; under CSOT only the end of ctx (its
-// deadline) stops the retries.
+// lastAttempt reports whether the attempt just made (attempt, from 0)
+// must be the last: the first retry is, without CSOT; under CSOT only the
+// end of ctx (its deadline) stops the retries. Once an attempt met an
+// overload error, MaxAdaptiveRetries retries in all are allowed, under
+// CSOT too (overload.go).
 func (x *Executor) lastAttempt(ctx context.Context, ex *execution, attempt int) bool {
-	if !ex.op.CSOT {
-		return attempt >= 1
+	switch {
+	case ex.overloaded && attempt >= x.MaxAdaptiveRetries:
+		return true
+	case ex.op.CSOT:
+		return ctx.Err() != nil
 	}
-	return ctx.Err() != nil
+	return !ex.overloaded && attempt >= 1
 }
 
 // timeoutBeforeSend is the error of an operation whose time left cannot

@@ -94,6 +94,7 @@ func (x *Executor) appendSession(dst []byte, ex *execution, desc *topology.Serve
 		ReadConcern:    op.ReadConcern,
 		RetryableWrite: ex.retry && op.Kind == Write,
 		WireVersion:    desc.MaxWireVersion,
+		OverloadRetry:  ex.overloadRetry,
 	}, ct)
 	if err != nil {
 		return dst, err

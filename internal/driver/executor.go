@@ -32,6 +32,19 @@ type Executor struct {
 
 	RetryWrites bool
 	RetryReads  bool
+	// Overload retries (the client backpressure spec, overload.go):
+	// MaxAdaptiveRetries bounds an operation's retries once an attempt met
+	// an overload error (package client sets the spec's default,
+	// DefaultMaxAdaptiveRetries; zero here allows none);
+	// OverloadRetargeting deprioritizes the overloaded server in the
+	// retry's selection; RetryTokens, when set, is the client's token
+	// bucket (adaptive retries). Jitter (in [0, 1)) and Sleep are seams
+	// for tests: nil means math/rand/v2 and a timer.
+	MaxAdaptiveRetries  int
+	OverloadRetargeting bool
+	RetryTokens         *TokenBucket
+	Jitter              func() float64
+	Sleep               func(ctx context.Context, d time.Duration) error
 	// LocalThreshold and HeartbeatFrequency go into selection criteria.
 	LocalThreshold     time.Duration
 	HeartbeatFrequency time.Duration
@@ -65,6 +78,10 @@ type execution struct {
 	prepared bool // prepare ran (on the first attempt that got a connection)
 	retry    bool // this operation may be retried
 	reauthed bool // the connection was reauthenticated after a 391 (reauth.go)
+	// overloaded: an attempt met an overload error, so MaxAdaptiveRetries
+	// bounds the retries (overload.go); overloadRetry: the retry under
+	// way is allowed by the overload rule alone.
+	overloaded, overloadRetry bool
 	// sessTimeout is the server's logicalSessionTimeoutMinutes.
 	sessTimeout time.Duration
 	// The batch being sent: the documents [start, start+n) of op.Batch.
@@ -113,10 +130,11 @@ func (x *Executor) Execute(ctx context.Context, op *Operation) error {
 }
 
 // run is one command with its retries (one, or under CSOT as many as
-// the time allows: see lastAttempt): select, check out, send, classify;
+// the time allows: see lastAttempt; after an overload error,
+// MaxAdaptiveRetries: overload.go): select, check out, send, classify;
 // then the retry rules; then the reply handler.
 func (x *Executor) run(ctx context.Context, ex *execution) error {
-	ex.prepared = false
+	ex.prepared, ex.overloaded, ex.overloadRetry = false, false, false
 	var first error
 	var firstReply *Reply
 	var failed []topology.Address
@@ -131,15 +149,26 @@ func (x *Executor) run(ctx context.Context, ex *execution) error {
 		}
 		x.pin(ex, srv)
 		desc := srv.Description()
-		if attempt > 0 && !x.supportsRetry(ex, &desc) {
+		if attempt > 0 && !ex.overloadRetry && !x.supportsRetry(ex, &desc) {
 			x.done(ex, srv)
 			return x.finish(ex, firstReply, first)
 		}
 		reply, err := x.attempt(ctx, ex, srv)
 		x.done(ex, srv)
+		x.settle(attempt, err)
 		x.labelRetryableWrite(ex, err, &desc)
-		retry := err != nil && x.retryable(ex, err)
-		if !retry || x.lastAttempt(ctx, ex, attempt) {
+		retry := err != nil && x.retryDecision(ex, err)
+		last := !retry || x.lastAttempt(ctx, ex, attempt)
+		if !last && isOverload(err) {
+			switch berr := x.backoff(ctx, ex, attempt+1, err); {
+			case berr == err:
+				last = true // no time or no token for the retry
+			case berr != nil: // ctx ended during the wait
+				firstReply.release()
+				return x.finish(ex, reply, berr)
+			}
+		}
+		if last {
 			if retry {
 				err = timedOutRetrying(ctx, ex, err)
 			}
@@ -156,7 +185,9 @@ func (x *Executor) run(ctx context.Context, ex *execution) error {
 		} else {
 			reply.release()
 		}
-		failed = append(failed, desc.Addr)
+		if x.deprioritize(err, &desc) {
+			failed = append(failed, desc.Addr)
+		}
 		if ex.sess != nil && (ex.op.Kind == Commit || ex.op.Kind == Abort) {
 			ex.sess.Unpin() // a retried commit or abort selects its server afresh
 		}

@@ -100,7 +100,9 @@ func TestReadPrefToSend(t *testing.T) {
 }
 
 func TestRetryableWriteSameTxnNumber(t *testing.T) {
-	d := newFake(topology.ReplicaSetWithPrimary, topology.RSPrimary, topology.RSPrimary)
+	// Behind mongos, the retry avoids the failed one (a replica set's
+	// primary is not deprioritized: TestRetrySameReplicaSetServer).
+	d := newFake(topology.Sharded, topology.Mongos, topology.Mongos)
 	var log cmdLog
 	d.handle(func(addr topology.Address, cmd bson.Raw) (bson.Raw, bool, error) {
 		log.add(addr, cmd)

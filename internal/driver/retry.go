@@ -33,7 +33,7 @@ import (
 //	driver adds RetryableWriteError: network errors,     labelRetryableWrite,
 //	  and listed codes from servers before 4.4             session.NeedsRetryableWriteLabel
 //	retry on another server: the failed one              run (failed), selectServer
-//	  deprioritized                                        (Criteria.Deprioritized)
+//	  deprioritized (a sharded cluster's mongos)           (Criteria.Deprioritized)
 //	retry server must support retryable writes, else     supportsRetry
 //	  the first error is returned
 //	retry fails with NoWritesPerformed: return the       run
@@ -43,6 +43,25 @@ import (
 //	  once; the time running out is a timeout error        (csot.go)
 //	retries fail with NoWritesPerformed: return the      run (first)
 //	  latest error without it
+//
+// and those of the client backpressure specification (overload.go, tokens.go):
+//
+//	rule (spec)                                          where
+//	-----------------------------------------------------------------------------
+//	any command is retried after an error labelled       retryDecision,
+//	  SystemOverloadedError and RetryableError, in a       overloadRetryable
+//	  transaction too, if retryReads (reads, getMore) /
+//	  retryWrites (writes, commit, abort) / both (others)
+//	after an overload error, maxAdaptiveRetries          lastAttempt (csot.go)
+//	  retries in all (default 2), with CSOT too
+//	backoff before a retry after an overload error:      backoff, backoffDelay
+//	  jitter * min(10s, 100ms * 2^(retry-1)); none past
+//	  the deadline; ctx ends the wait
+//	replica set: the same server unless the error is     deprioritize
+//	  an overload error and enableOverloadRetargeting;
+//	  mongos: always another one when there is one
+//	adaptive retries: the token bucket (deposit on       settle, backoff,
+//	  success, take one per overload retry)                TokenBucket
 
 // prepare starts an implicit session when the server supports sessions,
 // takes a server session, and decides, once, whether the operation may be
@@ -132,6 +151,19 @@ func (x *Executor) retryable(ex *execution, err error) bool {
 		return session.IsRetryableReadError(classify(err))
 	}
 	return session.IsRetryableWriteError(classify(err))
+}
+
+// retryDecision applies the retry rules to an attempt's error: those of
+// the retryable reads and writes specs (retryable), else the overload
+// rule (overloadRetryable, overload.go). An overload error makes
+// MaxAdaptiveRetries the bound of the operation's retries (lastAttempt).
+func (x *Executor) retryDecision(ex *execution, err error) bool {
+	if isOverload(err) {
+		ex.overloaded = true
+	}
+	normal := x.retryable(ex, err)
+	ex.overloadRetry = !normal && x.overloadRetryable(ex, err)
+	return normal || ex.overloadRetry
 }
 
 // labelRetryableWrite adds the RetryableWriteError label to an error of

@@ -22,7 +22,6 @@ const (
 	torqueNoCount     = "torque has no deprecated count helper (the CRUD spec lets drivers omit it); CountDocuments and EstimatedDocumentCount are tested"
 	// Found running the standalone suites against mongotest.
 	// Found running the replica-set suites against mongotest.
-	torqueNoBackpressure = "torque lacks the client backpressure retries: errors labeled SystemOverloadedError and RetryableError are not retried with backoff (maxAttempts)"
 )
 
 // crudFerretDB is the FerretDB skip list of the CRUD suite: "file/description"

@@ -23,6 +23,5 @@ func TestTransactions(t *testing.T) {
 // transactionsMongotest is the mongotest skip list of the suite (a replica set of
 // three members, or a standalone server where the test allows one).
 var transactionsMongotest = spectest.Skips{
-	"backpressure-*/*": torqueNoBackpressure,
-	"count/count":      torqueNoCount,
+	"count/count": torqueNoCount,
 }
