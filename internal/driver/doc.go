@@ -5,7 +5,8 @@
 // runs it through a chain of short stages:
 //
 //	Execute          client-wide timeout when ctx has none; explicit session start
-//	run              select -> attempt -> retry rules -> handler, at most twice
+//	run              select -> attempt -> retry rules -> handler, at most
+//	                 twice (more under timeoutMS or after overload errors)
 //	selectServer     Deployment.SelectServer (read preference or writable),
 //	                 avoiding the server a failed first attempt used; in a
 //	                 sharded transaction only the mongos the session is
@@ -61,7 +62,14 @@
 // connection sent nothing and is retried when the operation could have
 // been (commitTransaction and abortTransaction included); a retried commit
 // or abort unpins its session first, as the transactions specification
-// says.
+// says. A failed server is deprioritized behind mongos; a replica set's is
+// not, but for an overload error with OverloadRetargeting.
+//
+// The client backpressure specification adds overload retries
+// (overload.go): any command whose error carries the SystemOverloadedError
+// and RetryableError labels is retried — in a transaction too — after a
+// jittered exponential backoff, and once an attempt met an overload error
+// MaxAdaptiveRetries bounds the operation's retries, under timeoutMS too.
 //
 // # Seams
 //
@@ -107,6 +115,9 @@
 //	encode.go      the OP_MSG and its fields, maxTimeMS, and the split of
 //	               batches (appendBatch, encodeRest)
 //	csot.go        timeoutMS: retries until the deadline, the timeout errors
+//	overload.go    client backpressure: overload retries of any command,
+//	               maxAdaptiveRetries, backoff with jitter, retargeting
+//	tokens.go      TokenBucket: the retry token bucket (adaptive retries)
 //	server_api.go  appendServerAPI: the Stable API fields
 //	roundtrip.go   the round trip, classification, SDAM feedback, times
 //	reauth.go      ReauthenticationRequired (391): reauthenticate the
