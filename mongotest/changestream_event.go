@@ -232,6 +232,11 @@ func (s *stream) commandEvent(e store.Entry, head, ns bson.D) (bson.D, bool, err
 		head[1] = bson.KV("operationType", name)
 		spec := lookup(e.Cmd, "spec")
 		return append(head, bson.KV("ns", ns), bson.KV("operationDescription", bson.D{bson.KV("indexes", bson.A{spec})})), false, nil
+	case "shardCollection":
+		head[1] = bson.KV("operationType", "shardCollection")
+		desc := bson.D{bson.KV("shardKey", lookup(e.Cmd, "key")), bson.KV("unique", lookup(e.Cmd, "unique")),
+			bson.KV("presplitHashedZones", false)}
+		return append(head, bson.KV("ns", ns), bson.KV("operationDescription", desc)), false, nil
 	case "collMod":
 		head[1] = bson.KV("operationType", "modify")
 		return append(head, bson.KV("ns", ns), bson.KV("operationDescription", e.Cmd[1:])), false, nil

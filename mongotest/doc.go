@@ -106,7 +106,10 @@
 // recovers the decision (committed: success; else NoSuchTransaction).
 // ReplicaSetOptions.LoadBalanced adds one more mongos behind a load
 // balancer port, whose hello with loadBalanced: true carries a serviceId.
-// There is one shard: no shardCollection, no chunks, no balancer.
+// There is one shard: shardCollection records a collection's shard key
+// (ranged keys only; the change event of showExpandedEvents) without
+// chunks or moving data, checkMetadataConsistency answers an empty cursor,
+// and there is no balancer (mongos_commands.go).
 //
 // # Supported subset
 //
@@ -128,7 +131,9 @@
 //	                  tailable and awaitData on capped collections (the cursor
 //	                  stays open at the end; a getMore returns the inserts since,
 //	                  an awaitData one waiting up to maxTimeMS, default 1s, then
-//	                  answering an empty batch that keeps the cursor id)
+//	                  answering an empty batch that keeps the cursor id),
+//	                  returnKey, showRecordId, min/max (with a hint; see
+//	                  find_keys.go for which index a find "uses")
 //	update options    multi, upsert (upserted with index), arrayFilters, sort,
 //	                  pipelines, hint, c/let; ordered and unordered
 //	collections       create (capped: size and max bound it, the oldest documents
@@ -164,8 +169,7 @@
 //	                  index's (shown; a unique one is refused); locales en, de, fr,
 //	                  it, nl, pt, id, ms approximate ICU's root order (see the
 //	                  engine's doc); _id stays unique binary under a default collation
-//	refused by name   explain, oplogReplay, returnKey,
-//	                  showRecordId, min/max, text/geo/hashed/wildcard indexes,
+//	refused by name   explain, oplogReplay, text/geo/hashed/wildcard indexes,
 //	                  updates, deletes and indexes on time-series collections, $merge with a whenMatched pipeline, readConcern
 //	                  snapshot/linearizable; txnNumber and transactions get
 //	                  IllegalOperation (20), as from a standalone mongod
@@ -199,6 +203,7 @@
 //	find.go             find
 //	cursors.go          cursors, batches, getMore, killCursors
 //	tailable.go         tailable and awaitData cursors on capped collections
+//	find_keys.go        find's returnKey, showRecordId, min and max
 //	insert.go           insert, the storable-document checks
 //	update.go           update, and the update path findAndModify shares
 //	delete.go           delete, and the remove path findAndModify shares
@@ -224,6 +229,7 @@
 //	                    Partition, Heal
 //	mongos.go           mongos routers and the load-balanced mongos: routing,
 //	                    per-mongos transactions, recoveryToken
+//	mongos_commands.go  what only a mongos has: shardCollection, checkMetadataConsistency
 //	member.go           a member's command set: fail points (on hello too), primary-only writes,
 //	                    unsatisfiable write concerns, topologyVersion on errors
 //	failpoint.go        FailPoint, configureFailPoint, MongoDB's error labels

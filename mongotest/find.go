@@ -8,8 +8,8 @@ import (
 func init() {
 	commands["find"] = cmdSpec{run: (*Server).find, fields: []string{"filter", "projection", "sort", "skip",
 		"limit", "batchSize", "singleBatch", "let", "hint", "allowDiskUse", "noCursorTimeout",
-		"allowPartialResults", "readOnce", "maxScan", "collation", "tailable", "awaitData"}}
-	refused["returnKey"], refused["showRecordId"], refused["min"], refused["max"] = true, true, true, true
+		"allowPartialResults", "readOnce", "maxScan", "collation", "tailable", "awaitData",
+		"returnKey", "showRecordId", "min", "max"}}
 	refused["oplogReplay"] = true
 }
 
@@ -73,7 +73,16 @@ func (s *Server) find(c *command) (bson.D, error) {
 	} else if tailable {
 		return s.tailableFind(c, coll, a, await, vars)
 	}
-	docs, err := s.runFind(c.db, coll, a, vars)
+	ko, err := c.keyOptions()
+	if err != nil {
+		return nil, err
+	}
+	var docs []bson.D
+	if ko.any() {
+		docs, err = s.runFindKeyed(c, coll, a, vars, ko) // find_keys.go
+	} else {
+		docs, err = s.runFind(c.db, coll, a, vars)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -58,6 +58,9 @@ var routerFields = map[string]bool{"recoveryToken": true}
 // route answers a command as a mongos: through the shard's primary, with
 // the router's transaction rules.
 func (m *member) route(peer *wirehost.Peer, req *wirehost.Request) wirehost.Reply {
+	if r, ok := m.routerCommand(req); ok { // mongos_commands.go
+		return r
+	}
 	shard := m.router.rs.primaryMember()
 	if shard == nil {
 		return wirehost.Error(133, "FailedToSatisfyReadPreference", "mongotest: the shard has no primary")

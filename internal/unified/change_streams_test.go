@@ -23,10 +23,4 @@ func TestChangeStreams(t *testing.T) {
 
 // changeStreamsMongotest is the mongotest skip list of the suite (a replica set of
 // three members, or a standalone server where the test allows one).
-var changeStreamsMongotest = spectest.Skips{
-	"change-streams-showExpandedEvents/when showExpandedEvents is true, shardCollection events are reported": mongotestNoShardCollection,
-}
-
-// mongotestNoShardCollection: mongotest's mongos routes to one replica set
-// and does not shard collections.
-const mongotestNoShardCollection = "mongotest: no shardCollection (its mongos routes to one unsharded replica set)"
+var changeStreamsMongotest = spectest.Skips{}

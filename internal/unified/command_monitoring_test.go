@@ -29,7 +29,4 @@ func TestCommandMonitoring(t *testing.T) {
 
 // commandMonitoringMongotest is the mongotest (standalone) skip list of the suite, as
 // commandMonitoringFerretDB is FerretDB's.
-var commandMonitoringMongotest = spectest.Skips{
-	"find/A successful find with options":                    "mongotest lacks find's min and max options (CommandNotFound)",
-	"find/A successful find with showRecordId and returnKey": "mongotest lacks find's returnKey and showRecordId (CommandNotFound)",
-}
+var commandMonitoringMongotest = spectest.Skips{}

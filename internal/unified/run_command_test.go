@@ -25,6 +25,4 @@ func TestRunCommand(t *testing.T) {
 
 // runCommandMongotest is the mongotest (standalone) skip list of the suite, as
 // runCommandFerretDB is FerretDB's.
-var runCommandMongotest = spectest.Skips{
-	"runCursorCommand/successfully executes checkMetadataConsistency cursor creating command": "mongotest's mongos lacks checkMetadataConsistency (CommandNotFound)",
-}
+var runCommandMongotest = spectest.Skips{}

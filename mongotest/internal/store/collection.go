@@ -27,6 +27,8 @@ type Collection struct {
 	// validator, validationLevel, validationAction, viewOn, pipeline,
 	// collation, changeStreamPreAndPostImages, ...), without "create".
 	Options bson.D
+	// Shard is the shard key shardCollection gave it (shard.go), or nil.
+	Shard *ShardKey
 
 	docs    []bson.D       // natural order; nil at a deleted position
 	ids     map[string]int // Key(_id) -> position in docs

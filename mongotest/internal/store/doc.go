@@ -58,6 +58,7 @@
 //	store.go       Store, Reader, View, Snapshot, Write, the clock and oplog accessors
 //	tx.go          Tx: the write operations, each with its undo and oplog entry; Error
 //	collection.go  Collection: documents, _id index, Equal, copy-on-write clone, compaction
+//	shard.go       ShardKey: what shardCollection records (one shard, no chunks)
 //	capped.go      capped collections: size and max bounds, eviction of the oldest
 //	index_mod.go   ModifyIndex (collMod of an index), Duplicates (what blocks unique)
 //	index.go       IndexSpec, index keys (multikey, sparse, partial), DuplicateKeyError, PathValues
