@@ -126,6 +126,10 @@ func (d *deployment) description() topology.TopologyDescription {
 	return topology.TopologyDescription{}
 }
 
+// TopologyDescription is description for the executor's selection log
+// messages (driver.TopologyDescriber).
+func (d *deployment) TopologyDescription() topology.TopologyDescription { return d.description() }
+
 // close cancels an opening in progress and closes the topology, if it
 // opened, waiting (within ctx) for their goroutines.
 func (d *deployment) close(ctx context.Context) error {

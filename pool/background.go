@@ -85,7 +85,7 @@ func (p *Pool) populate(pd *pending) {
 	}
 	c, err := p.connect(ctx, p.addr)
 	if err != nil {
-		_ = p.establishFailed(pd, err, true)
+		_ = p.establishFailed(pd, err)
 		return
 	}
 	p.emit(Event{Type: ConnectionReady, ConnectionID: pd.id, Duration: time.Since(pd.created)})

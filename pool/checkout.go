@@ -165,7 +165,7 @@ func (p *Pool) establish(ctx context.Context, pd *pending, start time.Time) (*Co
 		// ContextDone only when the checkout's own context ended: a
 		// handshake cut off by Close or an interrupting Clear is not the
 		// caller's doing.
-		return nil, p.establishFailed(pd, markContext(ctx, err), false)
+		return nil, p.establishFailed(pd, markContext(ctx, err))
 	}
 	p.emit(Event{Type: ConnectionReady, ConnectionID: pd.id, Duration: time.Since(pd.created)})
 	p.mu.Lock()
@@ -237,22 +237,28 @@ func (p *Pool) adoptLocked(pd *pending, c *Conn) string {
 }
 
 // establishFailed books a failed establishment and emits ConnectionClosed.
-// In the background, the BackgroundError hook runs first (SDAM clears the
-// pool there, and the specification wants PoolCleared before the close).
-func (p *Pool) establishFailed(pd *pending, err error, background bool) error {
+// The EstablishError hook runs first (SDAM clears the pool there, and the
+// specification wants PoolCleared before the close).
+func (p *Pool) establishFailed(pd *pending, err error) error {
 	var ce *ConnError
 	if errors.As(err, &ce) && ce.ConnID == 0 {
 		ce.ConnID, ce.Generation = pd.id, pd.generation
 	}
 	p.mu.Lock()
+	if ce != nil && ce.ServiceID != nil && p.cfg.Conn.LoadBalanced {
+		ce.Generation = 0 // the service's, as an established connection's (adoptLocked)
+		if sg := p.services[*ce.ServiceID]; sg != nil {
+			ce.Generation = sg.generation
+		}
+	}
 	p.endPendingLocked(pd)
 	p.total--
 	closed, interrupted := p.state == stateClosed, pd.interrupted
 	d := p.dispatchLocked()
 	p.mu.Unlock()
 	p.finishDispatch(d)
-	if background && !closed && p.cfg.BackgroundError != nil {
-		p.cfg.BackgroundError(err)
+	if !closed && !interrupted && p.cfg.EstablishError != nil {
+		p.cfg.EstablishError(err)
 	}
 	p.emit(Event{Type: ConnectionClosed, ConnectionID: pd.id, Reason: ReasonError, Err: err})
 	if closed {

@@ -324,9 +324,9 @@ func newCMAPRunner(t *testing.T, tc *cmapTest) *cmapRunner {
 		}
 	}
 	if tc.Description == "error during minPoolSize population clears pool" || tc.FailPoint != nil {
-		// The topology's part: a background establishment error clears
-		// the pool (SDAM "handle_pre_handshake_error").
-		cfg.BackgroundError = func(err error) { r.pool.Clear(ClearOptions{Cause: err}) }
+		// The topology's part: an establishment error clears the pool
+		// (SDAM "handle_pre_handshake_error").
+		cfg.EstablishError = func(err error) { r.pool.Clear(ClearOptions{Cause: err}) }
 	}
 	r.pool = New(addr, cfg)
 	r.main = r.startThread()

@@ -143,11 +143,14 @@ type Config struct {
 	// Monitor receives the CMAP events, synchronously, on the goroutine
 	// that caused them (see Event). nil means no events.
 	Monitor func(Event)
-	// BackgroundError is called, from the background goroutine, when a
-	// connection opened to satisfy MinPoolSize fails; SDAM uses it to mark
-	// the server Unknown and clear the pool (the err is a *ConnError). It
-	// runs before the failed connection's ConnectionClosed event.
-	BackgroundError func(err error)
+	// EstablishError is called when establishing a connection fails,
+	// for a checkout or for MinPoolSize (from the background goroutine),
+	// unless the pool was closed or cleared meanwhile; SDAM uses it to
+	// mark the server Unknown and clear the pool (the err is a
+	// *ConnError). It runs before the failed connection's
+	// ConnectionClosed event, as the CMAP and SDAM specifications order
+	// them (PoolCleared first), and before Checkout returns.
+	EstablishError func(err error)
 
 	// clock replaces the wall clock in tests; nil means time.Now.
 	clock clock

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/torque-go/torque/auth"
+	"github.com/torque-go/torque/bson"
 )
 
 // Stage names the step of a connection's life in which an error happened.
@@ -57,7 +58,11 @@ type ConnError struct {
 	Stage       Stage
 	Sent        bool // some byte of the request was written
 	ContextDone bool // the caller's context ended: not the server's failure
-	Err         error
+	// ServiceID is the service the handshake's hello named behind a load
+	// balancer, on an error of the authentication step (SDAM clears that
+	// service's connections); Generation is then the service's.
+	ServiceID *bson.ObjectID
+	Err       error
 }
 
 func (e *ConnError) Error() string {
@@ -94,7 +99,10 @@ func (e *ConnError) Timeout() bool {
 // Network reports whether the error came from the network or from bytes
 // that made no sense (the SDAM "network error" class), as opposed to a
 // server's refusal (*CommandError), an authentication failure, or the
-// caller's own context ending (ContextDone).
+// caller's own context ending (ContextDone). During authentication it is
+// a network error only when the conversation's own round trip failed on
+// the network (the server closed the connection between saslStart and
+// saslContinue, say).
 func (e *ConnError) Network() bool {
 	if e.ContextDone {
 		return false
@@ -103,7 +111,11 @@ func (e *ConnError) Network() bool {
 	if errors.As(e.Err, &ce) {
 		return false
 	}
-	return e.Stage != StageAuth || errors.As(e.Err, new(net.Error)) || errors.Is(e.Err, net.ErrClosed)
+	if e.Stage != StageAuth {
+		return true
+	}
+	var inner *ConnError
+	return errors.As(e.Err, new(net.Error)) || errors.Is(e.Err, net.ErrClosed) || errors.As(e.Err, &inner) && inner.Network()
 }
 
 // markContext sets ContextDone on the *ConnError in err (if any) when

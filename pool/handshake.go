@@ -63,7 +63,7 @@ func (c *Conn) handshake(ctx context.Context, cfg *ConnConfig) error {
 		err = auth.Authenticate(ctx, cmdr, *cfg.Credential, d.Hello, &c.auth.state)
 	}
 	if err != nil {
-		return &ConnError{Addr: c.addr, Stage: StageAuth, Sent: true, Err: err}
+		return &ConnError{Addr: c.addr, Stage: StageAuth, Sent: true, ServiceID: d.ServiceID, Err: err}
 	}
 	return c.checkAlive(ctx, StageAuth)
 }

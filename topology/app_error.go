@@ -285,7 +285,7 @@ func ToAppError(c *pool.Conn, err error) AppError {
 // connAppError classifies a pool.ConnError. One the caller's own context
 // caused (ContextDone) gets no Kind: ApplyAppError ignores it.
 func connAppError(ce *pool.ConnError, c *pool.Conn) AppError {
-	e := AppError{Generation: ce.Generation, Err: ce}
+	e := AppError{Generation: ce.Generation, ServiceID: ce.ServiceID, Err: ce}
 	fromConn(&e, c)
 	if ce.ContextDone {
 		return e

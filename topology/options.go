@@ -75,7 +75,7 @@ type Options struct {
 	// load balancing) serve the monitors' connections too, which never
 	// authenticate: Conn.Credential is dropped for them, and they always
 	// dial with pool.Dial (Pool.Connect serves the pools only). The
-	// topology sets Pool.BackgroundError itself.
+	// topology sets Pool.EstablishError itself.
 	Pool pool.Config
 
 	// SRV, when set, rescans the SRV records of a mongodb+srv string while

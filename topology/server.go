@@ -31,7 +31,7 @@ type Server struct {
 func (t *Topology) newServer(addr Address) *Server {
 	s := &Server{addr: addr, topo: t, done: make(chan struct{})}
 	cfg := t.opts.Pool
-	cfg.BackgroundError = s.handlePoolError
+	cfg.EstablishError = s.handleEstablishError
 	s.pool = pool.New(string(addr), cfg)
 	if !t.opts.LoadBalanced {
 		s.mon = newMonitor(t, addr, &s.rtt)
@@ -96,27 +96,21 @@ func (s *Server) InFlight() int { return int(s.ops.Load()) }
 func (s *Server) Release() { s.ops.Add(-1) }
 
 // Checkout takes a connection from the server's pool. A failure to
-// establish a new connection goes through SDAM's error handling (an
+// establish a new connection has gone through SDAM's error handling (an
 // authentication failure, say, marks the server Unknown and clears the
-// pool) before it is returned. Give the connection back with CheckIn.
+// pool: handleEstablishError) before it is returned. Give the connection
+// back with CheckIn.
 func (s *Server) Checkout(ctx context.Context) (*pool.Conn, error) {
-	c, err := s.pool.Checkout(ctx)
-	if err != nil {
-		var ce *pool.ConnError
-		if errors.Is(err, pool.ErrConnectionFailed) && errors.As(err, &ce) {
-			s.HandleError(connAppError(ce, nil))
-		}
-		return nil, err
-	}
-	return c, nil
+	return s.pool.Checkout(ctx)
 }
 
 // CheckIn returns a connection that Checkout gave.
 func (s *Server) CheckIn(c *pool.Conn) error { return s.pool.CheckIn(c) }
 
-// handlePoolError is the pool's BackgroundError: a connection the pool
-// opened by itself (for minPoolSize) failed.
-func (s *Server) handlePoolError(err error) {
+// handleEstablishError is the pool's EstablishError: a connection the
+// pool was opening, for a checkout or by itself (for minPoolSize),
+// failed. It runs before the pool's ConnectionClosed event.
+func (s *Server) handleEstablishError(err error) {
 	var ce *pool.ConnError
 	if errors.As(err, &ce) {
 		s.HandleError(connAppError(ce, nil))

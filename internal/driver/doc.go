@@ -112,6 +112,8 @@
 //	executor.go    Executor, Execute, run (the attempt loop), selection, attempt
 //	retry.go       the retry rules, a table of them: prepare, decideRetry,
 //	               retryable, labelRetryableWrite
+//	handshake_retry.go a connection whose handshake the server refused
+//	               with a retryable code (ShutdownInProgress on saslContinue)
 //	encode.go      the OP_MSG and its fields, maxTimeMS, and the split of
 //	               batches (appendBatch, encodeRest)
 //	csot.go        timeoutMS: retries until the deadline, the timeout errors
@@ -131,7 +133,8 @@
 //	               (topology.SelectionError) under the driver's names
 //	concern.go     writeConcern and $readPreference encoding and rules
 //	monitor.go     command events, redaction, slog
-//	selection_log.go the serverSelection log messages
+//	selection_log.go the serverSelection log messages, their
+//	               topologyDescription (TopologyDescriber)
 //	server_api.go  the Stable API fields of every command
 //	transaction.go mongos pinning, the connection a load-balanced
 //	               transaction holds (pinnedConn), transaction error labels;

@@ -24,8 +24,9 @@ import (
 //	writes: acknowledged, with a session, on a server    decideRetry,
 //	  that supports retryable writes (not standalone)      session.SupportsRetryableWrites
 //	one txnNumber for both attempts                      decideRetry (IncrementTxnNumber once)
-//	no connection checked out: retry if the operation    retryable, mayRetry
-//	  could have been (nothing was sent)
+//	no connection checked out: retry if the operation    retryable, mayRetry,
+//	  could have been (nothing was sent): a network        handshakeRetryable
+//	  error, or a handshake refused with a retryable code
 //	read error retryable: network error or a code of     retryable,
 //	  the retryable-reads list                             session.IsRetryableReadError
 //	write error retryable: RetryableWriteError label     retryable,
@@ -142,7 +143,7 @@ func (x *Executor) supportsRetry(ex *execution, desc *topology.ServerDescription
 // anything was sent) is retried when the operation could have been.
 func (x *Executor) retryable(ex *execution, err error) bool {
 	if !ex.prepared {
-		return IsNetworkError(err) && x.mayRetry(ex)
+		return (IsNetworkError(err) || handshakeRetryable(ex.op.Kind, err)) && x.mayRetry(ex)
 	}
 	if !ex.retry {
 		return false

@@ -3,6 +3,7 @@ package unified
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -31,6 +32,15 @@ type Backend struct {
 	// fail point). Without it a test that configures a fail point is
 	// skipped, saying so.
 	FailPoints bool
+	// AuthTopologies are the topologies the backend can also deploy with
+	// authentication on, through DeployAuth: the runner tries them, after
+	// Topologies, only for a test whose runOnRequirements (its file's or
+	// its own) ask for auth: true.
+	AuthTopologies []string
+	// DeployAuth is Deploy for an authenticated twin of a topology: its
+	// URIs carry the credentials of the runner's own user, which the
+	// internal client and every client entity use.
+	DeployAuth func(t *testing.T, topology string) (Deployment, error)
 }
 
 // Deployment tells the runner how to reach one deployment.
@@ -55,24 +65,63 @@ var backends = []Backend{ferretDB, mongoTest}
 // cluster, and behind a load-balanced mongos for those that need a load
 // balancer.
 var mongoTest = Backend{
-	Name:       "mongotest",
-	Topologies: []string{"single", "replicaset", "sharded", "load-balanced"},
-	FailPoints: true,
-	Deploy: func(t *testing.T, topology string) (Deployment, error) {
-		switch topology {
-		case "replicaset":
-			return Deployment{URI: mongotest.NewReplicaSet(t, mongotest.ReplicaSetOptions{}).URI()}, nil
-		case "sharded":
-			rs := mongotest.NewReplicaSet(t, mongotest.ReplicaSetOptions{Mongos: 2})
-			return Deployment{URI: "mongodb://" + rs.MongosHosts()[0] + "/", MultiURI: rs.MongosURI()}, nil
-		case "load-balanced":
-			rs := mongotest.NewReplicaSet(t, mongotest.ReplicaSetOptions{LoadBalanced: true})
-			return Deployment{URI: rs.LoadBalancerURI()}, nil
-		}
+	Name:           "mongotest",
+	Topologies:     []string{"single", "replicaset", "sharded", "load-balanced"},
+	FailPoints:     true,
+	Deploy:         func(t *testing.T, topology string) (Deployment, error) { return deployMongotest(t, topology, nil), nil },
+	AuthTopologies: []string{"single", "replicaset", "sharded", "load-balanced"},
+	DeployAuth: func(t *testing.T, topology string) (Deployment, error) {
+		return deployMongotest(t, topology, &mongotestUser), nil
+	},
+}
+
+// mongotestUser is the runner's own user on mongotest's authenticated
+// deployments (a test password, on loopback only).
+var mongotestUser = mongotest.User{Name: "torque-runner", Password: "unified-runner-pw"}
+
+// deployMongotest starts one mongotest deployment; with a user,
+// authentication is on and the URIs carry the user's credentials.
+func deployMongotest(t *testing.T, topology string, user *mongotest.User) Deployment {
+	var users []mongotest.User
+	if user != nil {
+		users = []mongotest.User{*user}
+	}
+	var dep Deployment
+	switch topology {
+	case "replicaset":
+		dep.URI = mongotest.NewReplicaSet(t, mongotest.ReplicaSetOptions{Users: users}).URI()
+	case "sharded":
+		rs := mongotest.NewReplicaSet(t, mongotest.ReplicaSetOptions{Mongos: 2, Users: users})
+		dep = Deployment{URI: "mongodb://" + rs.MongosHosts()[0] + "/", MultiURI: rs.MongosURI()}
+	case "load-balanced":
+		rs := mongotest.NewReplicaSet(t, mongotest.ReplicaSetOptions{LoadBalanced: true, Users: users})
+		dep.URI = rs.LoadBalancerURI()
+	default:
 		// Without directConnection, as a test's uriOptions may add
 		// loadBalanced (a client discovers a lone seed as single anyway).
-		return Deployment{URI: "mongodb://" + mongotest.New(t).Addr() + "/"}, nil
-	},
+		dep.URI = "mongodb://" + mongotest.New(t, mongotest.Options{Users: users}).Addr() + "/"
+	}
+	if user != nil {
+		dep.URI, dep.MultiURI = withUser(dep.URI, *user), withUser(dep.MultiURI, *user)
+	}
+	return dep
+}
+
+// withUser puts the user's credentials into a mongodb:// URI ("" stays "").
+func withUser(uri string, u mongotest.User) string {
+	if uri == "" {
+		return ""
+	}
+	cred := url.UserPassword(u.Name, u.Password).String()
+	return strings.Replace(uri, "mongodb://", "mongodb://"+cred+"@", 1)
+}
+
+// redactURI is uri without its password, for messages.
+func redactURI(uri string) string {
+	if u, err := url.Parse(uri); err == nil {
+		return u.Redacted()
+	}
+	return "(an unparsable URI)"
 }
 
 // ferretDB is FerretDB v1.24 (7.0.42, standalone) at $TORQUE_TEST_URI.
@@ -122,46 +171,68 @@ type backendRun struct {
 	targets map[string]*target
 }
 
-// target returns the deployment of a topology, deploying it and reading
-// its version and topology the first time. Errors fail the backend's
-// test: only its goroutine calls this.
-func (br *backendRun) target(topology string) *target {
-	if tg, ok := br.targets[topology]; ok {
+// target returns the deployment of a topology (its authenticated twin
+// with auth), deploying it and reading its version and topology the first
+// time. Errors fail the backend's test: only its goroutine calls this.
+func (br *backendRun) target(topology string, auth bool) *target {
+	key := topology
+	if auth {
+		key += "+auth"
+	}
+	if tg, ok := br.targets[key]; ok {
 		return tg
 	}
 	t := br.t
-	dep, err := br.b.Deploy(t, topology)
+	deploy := br.b.Deploy
+	if auth {
+		deploy = br.b.DeployAuth
+	}
+	dep, err := deploy(t, topology)
 	if err != nil {
-		t.Fatalf("deploying %s: %v", topology, err)
+		t.Fatalf("deploying %s: %v", key, err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), perTest)
 	defer cancel()
 	internal, err := client.Connect(ctx, dep.URI)
 	if err != nil {
-		t.Fatalf("connecting to %s: %v", dep.URI, err)
+		t.Fatalf("connecting to %s: %v", redactURI(dep.URI), err)
 	}
 	t.Cleanup(func() { _ = internal.Disconnect(context.Background()) })
 	env, err := discover(ctx, internal)
 	if err != nil {
-		t.Fatalf("reading the version and topology of %s: %v", dep.URI, err)
+		t.Fatalf("reading the version and topology of %s: %v", redactURI(dep.URI), err)
 	}
 	if env.topology != topology && !(topology == "load-balanced" && env.topology == "sharded") {
-		t.Fatalf("backend %s: the %s deployment answers hello as %s", br.b.Name, topology, env.topology)
+		t.Fatalf("backend %s: the %s deployment answers hello as %s", br.b.Name, key, env.topology)
 	}
 	env.topology = topology
-	env.authenticated = strings.Contains(dep.URI, "@")
+	env.authenticated = auth || strings.Contains(dep.URI, "@")
 	env.failPoints = br.b.FailPoints
 	tg := &target{topology: topology, dep: dep, internal: internal, env: env}
-	br.targets[topology] = tg
+	br.targets[key] = tg
 	return tg
 }
 
 // choose returns the first deployment that meets both lists of
-// runOnRequirements, or why none does (the first topology's reason).
+// runOnRequirements, or why none does (the first topology's reason). The
+// authenticated twins come last, and only for lists that ask for auth.
 func (br *backendRun) choose(fileReqs, testReqs bson.RawArray) (*target, string) {
 	var why string
-	for i, topo := range br.b.Topologies {
-		tg := br.target(topo)
+	type candidate struct {
+		topology string
+		auth     bool
+	}
+	var cands []candidate
+	for _, topo := range br.b.Topologies {
+		cands = append(cands, candidate{topo, false})
+	}
+	if asksAuth(fileReqs) || asksAuth(testReqs) {
+		for _, topo := range br.b.AuthTopologies {
+			cands = append(cands, candidate{topo, true})
+		}
+	}
+	for i, c := range cands {
+		tg := br.target(c.topology, c.auth)
 		reason, ok := tg.env.satisfies(fileReqs)
 		if ok {
 			reason, ok = tg.env.satisfies(testReqs)
@@ -173,8 +244,21 @@ func (br *backendRun) choose(fileReqs, testReqs bson.RawArray) (*target, string)
 			why = reason
 		}
 	}
-	if len(br.b.Topologies) > 1 {
+	if len(cands) > len(br.b.Topologies) {
+		why = fmt.Sprintf("%s (on every topology of %s: %v, and authenticated: %v)", why, br.b.Name, br.b.Topologies, br.b.AuthTopologies)
+	} else if len(cands) > 1 {
 		why = fmt.Sprintf("%s (on every topology of %s: %v)", why, br.b.Name, br.b.Topologies)
 	}
 	return nil, why
+}
+
+// asksAuth reports whether any of a list of runOnRequirements has auth: true.
+func asksAuth(reqs bson.RawArray) bool {
+	for _, v := range reqs.All() {
+		doc, _ := v.Document()
+		if b, _ := doc.Lookup("auth").Boolean(); b {
+			return true
+		}
+	}
+	return false
 }

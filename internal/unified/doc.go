@@ -15,7 +15,12 @@
 // and has one skip list per backend. A test runs on the first topology of
 // its backend whose server meets the file's and the test's
 // runOnRequirements; a deployment is started the first time a test needs
-// it and kept for the rest of the suite.
+// it and kept for the rest of the suite. A backend may also deploy each
+// topology with authentication on (AuthTopologies, DeployAuth: mongotest
+// does, with SCRAM and one user, the runner's own): a test whose
+// runOnRequirements ask for auth: true runs on the first such twin that
+// meets them, and its internal client and client entities connect with
+// the runner's credentials in the URI.
 //
 // # Suites (FerretDB v1.24.0: 7.0.42, standalone)
 //
@@ -103,7 +108,8 @@
 //   - runOnRequirements, per file and per test: minServerVersion and
 //     maxServerVersion against buildInfo, topologies (from hello: single,
 //     replicaset, sharded), serverless (the server never is), auth (true
-//     when the URI carries credentials); any other requirement
+//     on an authenticated deployment, whose URI carries credentials:
+//     mongotest's twins); any other requirement
 //     (serverParameters, csfle, ...) counts as unmet;
 //   - fail points: on a backend with FailPoints, failPoint runs
 //     configureFailPoint through the client entity (primary read

@@ -180,7 +180,8 @@ func collectionOptions(doc bson.Raw) (o client.CollectionOptions, unack bool, er
 	return o, unack, a.done()
 }
 
-// readPref reads a readPreference document: mode, maxStalenessSeconds.
+// readPref reads a readPreference document: mode, tagSets,
+// maxStalenessSeconds.
 func readPref(rp bson.Raw) (client.ReadPref, error) {
 	mode, _ := rp.Lookup("mode").StringValue()
 	m, ok := topology.ParseMode(mode)
@@ -190,6 +191,19 @@ func readPref(rp bson.Raw) (client.ReadPref, error) {
 	p := client.ReadPref{Mode: m}
 	if s, ok := rp.Lookup("maxStalenessSeconds").AsInt64(); ok {
 		p.MaxStaleness = time.Duration(s) * time.Second
+	}
+	sets, _ := rp.Lookup("tagSets").Array()
+	for _, v := range sets.All() {
+		doc, ok := v.Document()
+		if !ok {
+			return client.ReadPref{}, fmt.Errorf("readPreference: tagSets: %s is not a document", v)
+		}
+		ts := topology.TagSet{}
+		for k, tv := range doc.All() {
+			s, _ := tv.StringValue()
+			ts = append(ts, topology.Tag{Key: k, Value: s})
+		}
+		p.TagSets = append(p.TagSets, ts)
 	}
 	return p, nil
 }
