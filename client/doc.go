@@ -77,7 +77,9 @@
 // caller's own context ending (errors.Is(err, context.Canceled) or
 // context.DeadlineExceeded), a reply that arrived whole but cannot be read
 // (errors.As finds a *bson.DecodeError), and Disconnect
-// (ErrClientDisconnected, also for operations in flight). A map
+// (ErrClientDisconnected, also for operations in flight). A
+// CommitTransaction so cut short also carries
+// UnknownTransactionCommitResult: call it again to learn the outcome. A map
 // (bson.M) with more than one key where order matters (sort, hint, index
 // keys, commands, $sort) is refused before anything is sent. Bad arguments — a nil or non-document filter, a
 // replacement with $-operators, an update without them, a document over

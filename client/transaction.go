@@ -36,7 +36,10 @@ func (s *Session) StartTransaction(opts ...TransactionOptions) error {
 // operation commits without a round trip. It may be called again after
 // an error with the UnknownTransactionCommitResult label (a retry that
 // uses w: "majority"); the driver itself retries once after a retryable
-// error.
+// error. A commit that ctx (or its timeoutMS) cuts short carries that
+// label too: it may have reached the server. Its error is still the
+// context's (errors.Is(err, context.DeadlineExceeded)), not a network
+// error, and says nothing about the server.
 func (s *Session) CommitTransaction(ctx context.Context) error {
 	send, err := s.cs.BeginCommit()
 	if err != nil || !send {

@@ -123,6 +123,8 @@ func (r *TransactionRunner) commit(ctx context.Context, s *ClientSession, elapse
 			return nil, false
 		case elapsed() >= r.Timeout:
 			return &TimeoutError{Elapsed: elapsed(), Err: err}, false
+		case ctx.Err() != nil:
+			return err, false // the caller's context ended: a retry cannot succeed
 		case !isMaxTimeMSExpired(err) && HasErrorLabel(err, LabelUnknownTransactionCommitResult):
 			continue
 		case HasErrorLabel(err, LabelTransientTransaction):

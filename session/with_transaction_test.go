@@ -172,6 +172,19 @@ func TestWithTransactionTimeLimit(t *testing.T) {
 			t.Errorf("commits = %d, elapsed %v; want 4 and 2m0s", h.commits, te.Elapsed)
 		}
 	})
+	t.Run("the caller's context ends during the commit", func(t *testing.T) {
+		h := newHarness(t)
+		ctx, cancel := context.WithCancel(context.Background())
+		unknown := labelled(LabelUnknownTransactionCommitResult)
+		h.commitErrs = []error{unknown, unknown, unknown}
+		r := h.runner()
+		commit := r.Commit
+		r.Commit = func(ctx context.Context) error { cancel(); return commit(ctx) }
+		err := WithTransaction(ctx, h.s, r)
+		if !errors.Is(err, unknown) || h.commits != 1 {
+			t.Errorf("err = %v after %d commits, want the commit's error after 1 (no retry once the context ended)", err, h.commits)
+		}
+	})
 	t.Run("custom timeout; backoff would pass it", func(t *testing.T) {
 		h := newHarness(t)
 		h.callbackCost = time.Second

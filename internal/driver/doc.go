@@ -139,6 +139,8 @@
 //	transaction.go mongos pinning, the connection a load-balanced
 //	               transaction holds (pinnedConn), transaction error labels;
 //	               Classified for session's rules
+//	commit_labels.go a commit the caller's context cut short: labelled
+//	               UnknownTransactionCommitResult, still the caller's error
 //
 // # Concurrency and lifetimes
 //

@@ -205,7 +205,7 @@ func (x *Executor) done(ex *execution, srv Server) {
 // returns the operation's error.
 func (x *Executor) finish(ex *execution, r *Reply, err error) error {
 	if err != nil && ex.sess != nil {
-		addTransactionLabels(ex, err)
+		err = addTransactionLabels(ex, err)
 		unpinAfter(ex, err)
 	}
 	if r == nil {

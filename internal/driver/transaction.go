@@ -39,13 +39,24 @@ func unpinAfter(ex *execution, err error) {
 // a session, the labels the transactions specification gives it
 // (session.TransactionLabels): TransientTransactionError for a network
 // error inside a transaction or of abortTransaction,
-// UnknownTransactionCommitResult for a commit whose outcome is unknown.
+// UnknownTransactionCommitResult for a commit whose outcome is unknown,
+// and returns it. A commit cut short by the caller's context (or its
+// timeoutMS) is one: it may have reached the server, and calling
+// CommitTransaction again is the way to learn the outcome, as after a
+// server selection error (the specification labels those even when
+// nothing was sent). It stays the caller's error (errors.Is finds the
+// context's), never a network error: the label is all it gains
+// (commit_labels.go).
 // (Added by helper "changestream" with the Commit and Abort kinds.)
-func addTransactionLabels(ex *execution, err error) {
+func addTransactionLabels(ex *execution, err error) error {
 	kind := ex.op.Kind.sessionKind()
+	if kind == session.OpCommit && commitEndedByCaller(err) {
+		return withLabel(err, LabelUnknownCommit)
+	}
 	for _, l := range session.TransactionLabels(classify(err), kind, ex.sess.InTransaction()) {
 		addLabel(err, l)
 	}
+	return err
 }
 
 // Classified wraps err, an error of the driver, so that package
