@@ -31,25 +31,22 @@ type AggregateOptions struct {
 // returns a cursor over its results. A pipeline ending in $out or $merge
 // runs on the primary with the write concern.
 func (c *Collection) Aggregate(ctx context.Context, pipeline any, opts ...AggregateOptions) (*Cursor, error) {
-	return aggregate(ctx, c.client(), c.db.name, c.name, c.rp, c.rc, c.wc, c.timeout, pipeline, opts)
+	return aggregate(ctx, c.client(), c.enc, c.db.name, c.name, c.rp, c.rc, c.wc, c.timeout, pipeline, opts)
 }
 
 // aggregate runs {aggregate: coll (or 1), pipeline, cursor, ...}.
-func aggregate(ctx context.Context, cl *Client, db, coll string, rp ReadPref, rc ReadConcern, wc WriteConcern, timeout *time.Duration, pipeline any, opts []AggregateOptions) (*Cursor, error) {
+func aggregate(ctx context.Context, cl *Client, enc *bson.Encoder, db, coll string, rp ReadPref, rc ReadConcern, wc WriteConcern, timeout *time.Duration, pipeline any, opts []AggregateOptions) (*Cursor, error) {
 	o, err := single(opts)
 	if err != nil {
 		return nil, err
 	}
-	if pipeline, err = cl.encodeArg(pipeline, "pipeline"); err != nil {
-		return nil, err
-	}
-	stages, err := appendPipeline(nil, "pipeline", pipeline)
+	stages, err := appendPipeline(nil, enc, "pipeline", pipeline)
 	if err != nil {
 		return nil, err
 	}
 	writes := hasOutStage(stages[len("pipeline")+2:])
 	spec := &cursorSpec{name: "aggregate", db: db, kind: driver.Read, retryable: true, rp: rp, rc: rc,
-		batchSize: o.BatchSize, maxTime: o.MaxTime, maxAwait: o.MaxAwaitTime, comment: o.Comment,
+		batchSize: o.BatchSize, maxTime: o.MaxTime, maxAwait: o.MaxAwaitTime, comment: o.Comment, enc: enc,
 		build: func(dst []byte) ([]byte, error) {
 			if coll == "" {
 				dst = bson.AppendInt32Element(dst, "aggregate", 1)
@@ -62,7 +59,7 @@ func aggregate(ctx context.Context, cl *Client, db, coll string, rp ReadPref, rc
 				batch = 0 // a batch size would cut $out's results short
 			}
 			dst = appendCursorDoc(dst, batch)
-			return appendAggregateOptions(dst, &o)
+			return appendAggregateOptions(dst, enc, &o)
 		}}
 	if writes {
 		// It keeps rp and rc: the read concern is sent, and the read
@@ -73,14 +70,14 @@ func aggregate(ctx context.Context, cl *Client, db, coll string, rp ReadPref, rc
 	return cl.openCursor(ctx, spec)
 }
 
-func appendAggregateOptions(dst []byte, o *AggregateOptions) ([]byte, error) {
+func appendAggregateOptions(dst []byte, enc *bson.Encoder, o *AggregateOptions) ([]byte, error) {
 	if o.AllowDiskUse != nil {
 		dst = bson.AppendBooleanElement(dst, "allowDiskUse", *o.AllowDiskUse)
 	}
 	if o.BypassDocumentValidation != nil {
 		dst = bson.AppendBooleanElement(dst, "bypassDocumentValidation", *o.BypassDocumentValidation)
 	}
-	return appendCommonOptions(dst, o.Collation, o.Hint, o.Let, o.Comment)
+	return appendCommonOptions(dst, enc, o.Collation, o.Hint, o.Let, o.Comment)
 }
 
 // CountOptions are the options of CountDocuments.
@@ -103,10 +100,7 @@ func (c *Collection) CountDocuments(ctx context.Context, filter any, opts ...Cou
 	if filter == nil {
 		return 0, errors.New("client: filter must not be nil (bson.D{} matches every document)")
 	}
-	if filter, err = c.client().encodeArg(filter, "filter"); err != nil {
-		return 0, err
-	}
-	match, err := marshalDoc(filter, "filter")
+	match, err := marshalDoc(c.enc, filter, "filter")
 	if err != nil {
 		return 0, err
 	}
@@ -152,7 +146,7 @@ func (c *Collection) EstimatedDocumentCount(ctx context.Context, opts ...Estimat
 		MaxTime: o.MaxTime,
 		Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) {
 			dst = bson.AppendStringElement(dst, "count", c.name)
-			return appendValue(dst, "comment", o.Comment)
+			return appendValue(dst, c.enc, "comment", o.Comment)
 		},
 		Handle: func(r *driver.Reply) error {
 			var ok bool
@@ -208,20 +202,17 @@ func (c *Collection) distinct(ctx context.Context, field string, filter any, opt
 	if filter == nil {
 		return nil, errors.New("client: filter must not be nil (bson.D{} matches every document)")
 	}
-	if filter, err = c.client().encodeArg(filter, "filter"); err != nil {
-		return nil, err
-	}
 	var out bson.RawArray
 	op := &driver.Operation{Name: "distinct", DB: c.db.name, Kind: driver.Read, Retryable: true, ReadPref: c.rp, ReadConcern: c.rc,
 		MaxTime: o.MaxTime,
 		Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) {
 			dst = bson.AppendStringElement(dst, "distinct", c.name)
 			dst = bson.AppendStringElement(dst, "key", field)
-			dst, err := appendDoc(dst, "query", filter, "filter")
+			dst, err := appendDoc(dst, c.enc, "query", filter, "filter")
 			if err != nil {
 				return dst, err
 			}
-			return appendCommonOptions(dst, o.Collation, o.Hint, nil, o.Comment)
+			return appendCommonOptions(dst, c.enc, o.Collation, o.Hint, nil, o.Comment)
 		},
 		Handle: func(r *driver.Reply) error {
 			arr, ok := r.Doc.Lookup("values").Array()

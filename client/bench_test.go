@@ -48,8 +48,9 @@ func cursorReply(tb testing.TB, docs []bson.Raw) bson.Raw {
 	return nullDoc(tb, bson.D{bson.KV("cursor", bson.D{bson.KV("id", int64(0)), bson.KV("ns", "bench.c"), bson.KV("firstBatch", batch)}), bson.KV("ok", 1.0)})
 }
 
-// nullColl connects to a null server that answers find with docs.
-func nullColl(b *testing.B, findDocs []bson.Raw) *client.Collection {
+// nullColl connects to a null server that answers find with docs; opts
+// are the client's.
+func nullColl(b *testing.B, findDocs []bson.Raw, opts ...client.Options) *client.Collection {
 	ok := nullDoc(b, bson.D{bson.KV("ok", 1.0)})
 	srv := startNullServer(b, map[string]bson.Raw{
 		"find":   cursorReply(b, findDocs),
@@ -58,7 +59,7 @@ func nullColl(b *testing.B, findDocs []bson.Raw) *client.Collection {
 			bson.KV("ns", "admin.$cmd.bulkWrite")}), bson.KV("nErrors", 0), bson.KV("nInserted", 1), bson.KV("ok", 1.0)}),
 		"default": ok,
 	})
-	c := connect(b, srv.uri())
+	c := connect(b, srv.uri(), opts...)
 	return c.Database("bench").Collection("c")
 }
 
@@ -92,6 +93,24 @@ func benchFindOne(b *testing.B, coll *client.Collection) {
 	b.ResetTimer()
 	for range b.N {
 		if err := coll.FindOne(ctx, filter).Decode(&d); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// benchFindOptions is FindOne with the options that take user values
+// (sort, projection, hint, let, comment): what the client's Encoder also
+// encodes.
+func benchFindOptions(b *testing.B, coll *client.Collection) {
+	ctx := context.Background()
+	filter := bson.D{bson.KV("_id", 7)}
+	o := client.FindOneOptions{Sort: bson.D{bson.KV("age", 1)}, Projection: bson.D{bson.KV("name", 1)},
+		Hint: bson.D{bson.KV("age", 1)}, Let: bson.D{bson.KV("x", 1)}, Comment: "bench"}
+	var d smallDoc
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if err := coll.FindOne(ctx, filter, o).Decode(&d); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -196,7 +215,12 @@ func benchClientBulkWrite(b *testing.B, coll *client.Collection) {
 func BenchmarkNull(b *testing.B) {
 	docs := rawDocs(b, 10000)
 	b.Run("FindOneByID", func(b *testing.B) { benchFindOne(b, nullColl(b, docs[7:8])) })
+	b.Run("FindOneOptions", func(b *testing.B) { benchFindOptions(b, nullColl(b, docs[7:8])) })
 	b.Run("InsertOne", func(b *testing.B) { benchInsertOne(b, nullColl(b, nil)) })
+	// The same with an Encoder set (options, no codec): its path.
+	enc := client.Options{Encoder: bson.Encoder{NilSliceAsEmpty: true}}
+	b.Run("FindOneOptionsEncoder", func(b *testing.B) { benchFindOptions(b, nullColl(b, docs[7:8], enc)) })
+	b.Run("InsertOneEncoder", func(b *testing.B) { benchInsertOne(b, nullColl(b, nil, enc)) })
 	b.Run("Find10000Raw", func(b *testing.B) { benchFindMany(b, nullColl(b, docs), false) })
 	b.Run("Find10000Structs", func(b *testing.B) { benchFindMany(b, nullColl(b, docs), true) })
 	b.Run("InsertMany10000", func(b *testing.B) { benchInsertMany(b, nullColl(b, nil)) })

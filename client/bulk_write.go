@@ -21,10 +21,10 @@ type WriteModel interface {
 	// appendStatement appends the model's statement (the document of an
 	// insert, {q, u, ...} of an update, {q, limit, ...} of a delete) to
 	// dst. scratch is a buffer it may reuse.
-	appendStatement(dst, scratch []byte, index int) (out, scratchOut []byte, st statement, err error)
+	appendStatement(dst, scratch []byte, enc *bson.Encoder, index int) (out, scratchOut []byte, st statement, err error)
 	// appendOp appends the elements of the model's entry in the ops of
 	// Client.BulkWrite's command after its first.
-	appendOp(dst, scratch []byte, index int) (out, scratchOut []byte, op clientOp, err error)
+	appendOp(dst, scratch []byte, enc *bson.Encoder, index int) (out, scratchOut []byte, op clientOp, err error)
 }
 
 // InsertOneModel inserts Document, adding an ObjectID _id when it has
@@ -135,10 +135,7 @@ func (c *Collection) BulkWrite(ctx context.Context, models []WriteModel, opts ..
 	arena, scratch := wire.GetBuffer(), wire.GetBuffer()
 	defer wire.PutBuffer(arena)
 	defer wire.PutBuffer(scratch)
-	if models, err = c.client().encodeModels(models); err != nil {
-		return BulkWriteResult{}, err
-	}
-	runs, res, err := planBulk(arena, scratch, models, !o.Unordered)
+	runs, res, err := planBulk(arena, scratch, c.enc, models, !o.Unordered)
 	if err != nil {
 		return BulkWriteResult{}, err
 	}
@@ -301,7 +298,7 @@ func (r *bulkRun) remap(we *WriteException) {
 // planBulk encodes every model's statement once into arena and groups
 // them into runs: consecutive statements of a kind when ordered, all of a
 // kind (in order of first appearance) when not.
-func planBulk(arena, scratch *[]byte, models []WriteModel, ordered bool) ([]*bulkRun, BulkWriteResult, error) {
+func planBulk(arena, scratch *[]byte, enc *bson.Encoder, models []WriteModel, ordered bool) ([]*bulkRun, BulkWriteResult, error) {
 	var res BulkWriteResult
 	buf, tmp := (*arena)[:0], (*scratch)[:0]
 	ends := make([]int, len(models))
@@ -311,7 +308,7 @@ func planBulk(arena, scratch *[]byte, models []WriteModel, ordered bool) ([]*bul
 			return nil, res, fmt.Errorf("client: BulkWrite model %d is nil", i)
 		}
 		var err error
-		if buf, tmp, sts[i], err = m.appendStatement(buf, tmp, i); err != nil {
+		if buf, tmp, sts[i], err = m.appendStatement(buf, tmp, enc, i); err != nil {
 			return nil, res, &modelError{index: i, err: err}
 		}
 		ends[i] = len(buf)
@@ -416,11 +413,11 @@ func (e *modelError) Error() string {
 
 func (e *modelError) Unwrap() error { return e.err }
 
-func (m InsertOneModel) appendStatement(dst, scratch []byte, index int) ([]byte, []byte, statement, error) {
+func (m InsertOneModel) appendStatement(dst, scratch []byte, enc *bson.Encoder, index int) ([]byte, []byte, statement, error) {
 	if m.Document == nil {
 		return dst, scratch, statement{}, errors.New("document is nil")
 	}
-	dst, scratch, id, err := marshalInsert(dst, scratch, m.Document, index)
+	dst, scratch, id, err := marshalInsert(dst, scratch, enc, m.Document, index)
 	if err != nil {
 		if inner := errors.Unwrap(err); inner != nil {
 			err = inner // without marshalInsert's "document N:"
@@ -430,43 +427,43 @@ func (m InsertOneModel) appendStatement(dst, scratch []byte, index int) ([]byte,
 	return dst, scratch, statement{kind: kindInsert, id: id}, nil
 }
 
-func (m UpdateOneModel) appendStatement(dst, scratch []byte, _ int) ([]byte, []byte, statement, error) {
+func (m UpdateOneModel) appendStatement(dst, scratch []byte, enc *bson.Encoder, _ int) ([]byte, []byte, statement, error) {
 	o := UpdateOptions{Upsert: m.Upsert, ArrayFilters: m.ArrayFilters, Collation: m.Collation, Hint: m.Hint, Sort: m.Sort}
-	return appendUpdateStatement(dst, scratch, m.Filter, m.Update, false, false, &o)
+	return appendUpdateStatement(dst, scratch, enc, m.Filter, m.Update, false, false, &o)
 }
 
-func (m UpdateManyModel) appendStatement(dst, scratch []byte, _ int) ([]byte, []byte, statement, error) {
+func (m UpdateManyModel) appendStatement(dst, scratch []byte, enc *bson.Encoder, _ int) ([]byte, []byte, statement, error) {
 	o := UpdateOptions{Upsert: m.Upsert, ArrayFilters: m.ArrayFilters, Collation: m.Collation, Hint: m.Hint}
-	return appendUpdateStatement(dst, scratch, m.Filter, m.Update, true, false, &o)
+	return appendUpdateStatement(dst, scratch, enc, m.Filter, m.Update, true, false, &o)
 }
 
-func (m ReplaceOneModel) appendStatement(dst, scratch []byte, _ int) ([]byte, []byte, statement, error) {
+func (m ReplaceOneModel) appendStatement(dst, scratch []byte, enc *bson.Encoder, _ int) ([]byte, []byte, statement, error) {
 	o := UpdateOptions{Upsert: m.Upsert, Collation: m.Collation, Hint: m.Hint, Sort: m.Sort}
-	return appendUpdateStatement(dst, scratch, m.Filter, m.Replacement, false, true, &o)
+	return appendUpdateStatement(dst, scratch, enc, m.Filter, m.Replacement, false, true, &o)
 }
 
-func (m DeleteOneModel) appendStatement(dst, scratch []byte, _ int) ([]byte, []byte, statement, error) {
-	dst, err := appendDeleteStatement(dst, m.Filter, 1, m.Collation, m.Hint)
+func (m DeleteOneModel) appendStatement(dst, scratch []byte, enc *bson.Encoder, _ int) ([]byte, []byte, statement, error) {
+	dst, err := appendDeleteStatement(dst, enc, m.Filter, 1, m.Collation, m.Hint)
 	return dst, scratch, statement{kind: kindDelete}, err
 }
 
-func (m DeleteManyModel) appendStatement(dst, scratch []byte, _ int) ([]byte, []byte, statement, error) {
-	dst, err := appendDeleteStatement(dst, m.Filter, 0, m.Collation, m.Hint)
+func (m DeleteManyModel) appendStatement(dst, scratch []byte, enc *bson.Encoder, _ int) ([]byte, []byte, statement, error) {
+	dst, err := appendDeleteStatement(dst, enc, m.Filter, 0, m.Collation, m.Hint)
 	return dst, scratch, statement{kind: kindDelete, multi: true}, err
 }
 
 // appendUpdateStatement appends an update statement (appendUpdateStmt) and
 // describes it.
-func appendUpdateStatement(dst, scratch []byte, filter, u any, multi, replace bool, o *UpdateOptions) ([]byte, []byte, statement, error) {
-	dst, err := appendUpdateStmt(dst, filter, u, multi, replace, o)
+func appendUpdateStatement(dst, scratch []byte, enc *bson.Encoder, filter, u any, multi, replace bool, o *UpdateOptions) ([]byte, []byte, statement, error) {
+	dst, err := appendUpdateStmt(dst, enc, filter, u, multi, replace, o)
 	return dst, scratch, statement{kind: kindUpdate, multi: multi}, err
 }
 
 // appendDeleteStatement appends {q, limit, collation, hint}; limit 0
 // deletes every match, 1 the first.
-func appendDeleteStatement(dst []byte, filter any, limit int32, collation *Collation, hint any) ([]byte, error) {
+func appendDeleteStatement(dst []byte, enc *bson.Encoder, filter any, limit int32, collation *Collation, hint any) ([]byte, error) {
 	start, dst := bson.AppendDocumentStart(dst)
-	dst, err := appendDoc(dst, "q", filter, "filter")
+	dst, err := appendDoc(dst, enc, "q", filter, "filter")
 	if err != nil {
 		return dst[:start], err
 	}
@@ -474,7 +471,7 @@ func appendDeleteStatement(dst []byte, filter any, limit int32, collation *Colla
 	if dst, err = appendCollation(dst, collation); err != nil {
 		return dst[:start], err
 	}
-	if dst, err = appendHint(dst, hint); err != nil {
+	if dst, err = appendHint(dst, enc, hint); err != nil {
 		return dst[:start], err
 	}
 	return bson.AppendDocumentEnd(dst, start)

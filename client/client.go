@@ -216,10 +216,12 @@ func (c *Client) Ping(ctx context.Context) error {
 // Database returns a handle for the database name, with the client's read
 // preference and concerns unless opts say otherwise. No I/O.
 func (c *Client) Database(name string, opts ...CollectionOptions) *Database {
-	db := &Database{client: c, name: name, rp: c.opts.ReadPreference, rc: c.opts.ReadConcern, wc: c.opts.WriteConcern, timeout: c.timeout}
+	db := &Database{client: c, name: name, rp: c.opts.ReadPreference, rc: c.opts.ReadConcern, wc: c.opts.WriteConcern,
+		timeout: c.timeout, enc: c.enc()}
 	if len(opts) > 0 {
 		db.rp, db.rc, db.wc = opts[0].apply(db.rp, db.rc, db.wc)
 		db.timeout = opts[0].timeoutOr(db.timeout)
+		db.enc = opts[0].encoderOr(db.enc)
 	}
 	return db
 }
@@ -251,7 +253,7 @@ func (c *Client) ListDatabases(ctx context.Context, filter any, opts ...ListData
 	op := &driver.Operation{Name: "listDatabases", DB: "admin", Kind: driver.Read, Retryable: true,
 		Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) {
 			dst = bson.AppendInt32Element(dst, "listDatabases", 1)
-			dst, err := appendOptionalDoc(dst, "filter", filter)
+			dst, err := appendOptionalDoc(dst, c.enc(), "filter", filter)
 			if err != nil {
 				return dst, err
 			}
@@ -261,7 +263,7 @@ func (c *Client) ListDatabases(ctx context.Context, filter any, opts ...ListData
 			if o.AuthorizedDatabases != nil {
 				dst = bson.AppendBooleanElement(dst, "authorizedDatabases", *o.AuthorizedDatabases)
 			}
-			return appendValue(dst, "comment", o.Comment)
+			return appendValue(dst, c.enc(), "comment", o.Comment)
 		},
 		Handle: func(r *driver.Reply) error {
 			var res struct {

@@ -172,11 +172,11 @@ func (b *clientBulk) appendCommand(dst []byte) ([]byte, error) {
 	if o.BypassDocumentValidation != nil {
 		dst = bson.AppendBooleanElement(dst, "bypassDocumentValidation", *o.BypassDocumentValidation)
 	}
-	dst, err := appendOptionalDoc(dst, "let", o.Let)
+	dst, err := appendOptionalDoc(dst, b.c.enc(), "let", o.Let)
 	if err != nil {
 		return dst, err
 	}
-	return appendValue(dst, "comment", o.Comment)
+	return appendValue(dst, b.c.enc(), "comment", o.Comment)
 }
 
 // encodeModels encodes each model's operation (but for its namespace
@@ -192,11 +192,8 @@ func (b *clientBulk) encodeModels(models []ClientWriteModel) error {
 		if m.Database == "" || m.Collection == "" {
 			return fmt.Errorf("client: BulkWrite model %d has no database or collection name", i)
 		}
-		model, err := b.c.encodeModel(m.Model)
-		if err != nil {
-			return &modelError{index: i, err: err}
-		}
-		if buf, tmp, b.ops[i], err = model.appendOp(buf, tmp, i); err != nil {
+		var err error
+		if buf, tmp, b.ops[i], err = m.Model.appendOp(buf, tmp, b.c.enc(), i); err != nil {
 			return &modelError{index: i, err: err}
 		}
 		ns, ok := names[[2]string{m.Database, m.Collection}]

@@ -140,14 +140,14 @@ func (op *clientOp) checkUnacknowledged(i, maxDoc int) error {
 // commandRoom is what a command may have beyond maxBsonObjectSize.
 const commandRoom = 16 * 1024
 
-func (m InsertOneModel) appendOp(dst, scratch []byte, index int) ([]byte, []byte, clientOp, error) {
+func (m InsertOneModel) appendOp(dst, scratch []byte, enc *bson.Encoder, index int) ([]byte, []byte, clientOp, error) {
 	if m.Document == nil {
 		return dst, scratch, clientOp{}, errors.New("document is nil")
 	}
 	start := len(dst)
 	dst = bson.AppendHeader(dst, bson.TypeEmbeddedDocument, "document")
 	at := len(dst)
-	dst, scratch, id, err := marshalInsert(dst, scratch, m.Document, index)
+	dst, scratch, id, err := marshalInsert(dst, scratch, enc, m.Document, index)
 	if err != nil {
 		if inner := errors.Unwrap(err); inner != nil {
 			err = inner
@@ -157,44 +157,44 @@ func (m InsertOneModel) appendOp(dst, scratch []byte, index int) ([]byte, []byte
 	return dst, scratch, clientOp{kind: kindInsert, id: id, docLen: len(dst) - at}, nil
 }
 
-func (m UpdateOneModel) appendOp(dst, scratch []byte, _ int) ([]byte, []byte, clientOp, error) {
+func (m UpdateOneModel) appendOp(dst, scratch []byte, enc *bson.Encoder, _ int) ([]byte, []byte, clientOp, error) {
 	o := UpdateOptions{Upsert: m.Upsert, ArrayFilters: m.ArrayFilters, Collation: m.Collation, Hint: m.Hint, Sort: m.Sort}
-	return appendUpdateOp(dst, scratch, m.Filter, m.Update, false, false, &o)
+	return appendUpdateOp(dst, scratch, enc, m.Filter, m.Update, false, false, &o)
 }
 
-func (m UpdateManyModel) appendOp(dst, scratch []byte, _ int) ([]byte, []byte, clientOp, error) {
+func (m UpdateManyModel) appendOp(dst, scratch []byte, enc *bson.Encoder, _ int) ([]byte, []byte, clientOp, error) {
 	o := UpdateOptions{Upsert: m.Upsert, ArrayFilters: m.ArrayFilters, Collation: m.Collation, Hint: m.Hint}
-	return appendUpdateOp(dst, scratch, m.Filter, m.Update, true, false, &o)
+	return appendUpdateOp(dst, scratch, enc, m.Filter, m.Update, true, false, &o)
 }
 
-func (m ReplaceOneModel) appendOp(dst, scratch []byte, _ int) ([]byte, []byte, clientOp, error) {
+func (m ReplaceOneModel) appendOp(dst, scratch []byte, enc *bson.Encoder, _ int) ([]byte, []byte, clientOp, error) {
 	o := UpdateOptions{Upsert: m.Upsert, Collation: m.Collation, Hint: m.Hint, Sort: m.Sort}
-	return appendUpdateOp(dst, scratch, m.Filter, m.Replacement, false, true, &o)
+	return appendUpdateOp(dst, scratch, enc, m.Filter, m.Replacement, false, true, &o)
 }
 
-func (m DeleteOneModel) appendOp(dst, scratch []byte, _ int) ([]byte, []byte, clientOp, error) {
-	dst, err := appendDeleteOp(dst, m.Filter, false, m.Collation, m.Hint)
+func (m DeleteOneModel) appendOp(dst, scratch []byte, enc *bson.Encoder, _ int) ([]byte, []byte, clientOp, error) {
+	dst, err := appendDeleteOp(dst, enc, m.Filter, false, m.Collation, m.Hint)
 	return dst, scratch, clientOp{kind: kindDelete}, err
 }
 
-func (m DeleteManyModel) appendOp(dst, scratch []byte, _ int) ([]byte, []byte, clientOp, error) {
-	dst, err := appendDeleteOp(dst, m.Filter, true, m.Collation, m.Hint)
+func (m DeleteManyModel) appendOp(dst, scratch []byte, enc *bson.Encoder, _ int) ([]byte, []byte, clientOp, error) {
+	dst, err := appendDeleteOp(dst, enc, m.Filter, true, m.Collation, m.Hint)
 	return dst, scratch, clientOp{kind: kindDelete, multi: true}, err
 }
 
 // appendUpdateOp appends filter, updateMods, multi, upsert, arrayFilters,
 // hint, collation and sort; on error dst comes back as it was.
-func appendUpdateOp(dst, scratch []byte, filter, u any, multi, replace bool, o *UpdateOptions) ([]byte, []byte, clientOp, error) {
+func appendUpdateOp(dst, scratch []byte, enc *bson.Encoder, filter, u any, multi, replace bool, o *UpdateOptions) ([]byte, []byte, clientOp, error) {
 	start := len(dst)
 	op := clientOp{kind: kindUpdate, multi: multi}
-	dst, err := appendDoc(dst, "filter", filter, "filter")
+	dst, err := appendDoc(dst, enc, "filter", filter, "filter")
 	if err == nil {
 		at := len(dst)
 		if replace {
-			dst, err = appendReplacement(dst, "updateMods", u)
+			dst, err = appendReplacement(dst, enc, "updateMods", u)
 			op.docLen = len(dst) - at - 2 - len("updateMods")
 		} else {
-			dst, err = appendUpdate(dst, "updateMods", u)
+			dst, err = appendUpdate(dst, enc, "updateMods", u)
 		}
 	}
 	if err != nil {
@@ -205,15 +205,15 @@ func appendUpdateOp(dst, scratch []byte, filter, u any, multi, replace bool, o *
 		dst = bson.AppendBooleanElement(dst, "upsert", true)
 	}
 	if o.ArrayFilters != nil {
-		if dst, err = appendFilters(dst, o.ArrayFilters); err != nil {
+		if dst, err = appendFilters(dst, enc, o.ArrayFilters); err != nil {
 			return dst[:start], scratch, op, err
 		}
 	}
-	if dst, err = appendHint(dst, o.Hint); err == nil {
+	if dst, err = appendHint(dst, enc, o.Hint); err == nil {
 		dst, err = appendCollation(dst, o.Collation)
 	}
 	if err == nil && o.Sort != nil {
-		dst, err = appendOrderedDoc(dst, "sort", o.Sort)
+		dst, err = appendOrderedDoc(dst, enc, "sort", o.Sort)
 	}
 	if err != nil {
 		return dst[:start], scratch, op, err
@@ -222,14 +222,14 @@ func appendUpdateOp(dst, scratch []byte, filter, u any, multi, replace bool, o *
 }
 
 // appendDeleteOp appends filter, multi, hint and collation.
-func appendDeleteOp(dst []byte, filter any, multi bool, collation *Collation, hint any) ([]byte, error) {
+func appendDeleteOp(dst []byte, enc *bson.Encoder, filter any, multi bool, collation *Collation, hint any) ([]byte, error) {
 	start := len(dst)
-	dst, err := appendDoc(dst, "filter", filter, "filter")
+	dst, err := appendDoc(dst, enc, "filter", filter, "filter")
 	if err != nil {
 		return dst[:start], err
 	}
 	dst = bson.AppendBooleanElement(dst, "multi", multi)
-	if dst, err = appendHint(dst, hint); err == nil {
+	if dst, err = appendHint(dst, enc, hint); err == nil {
 		dst, err = appendCollation(dst, collation)
 	}
 	if err != nil {

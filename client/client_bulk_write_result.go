@@ -86,7 +86,7 @@ func (b *clientBulk) handle(ctx context.Context, r *driver.Reply) error {
 // readResults records every entry of the reply's results cursor and
 // returns the batch index of the first error (-1: none).
 func (b *clientBulk) readResults(ctx context.Context, r *driver.Reply) (int, error) {
-	cur := &Cursor{client: b.c, spec: &cursorSpec{name: "bulkWrite"}}
+	cur := &Cursor{client: b.c, spec: &cursorSpec{name: "bulkWrite", enc: b.c.enc()}}
 	defer func() { _ = cur.Close(ctx) }()
 	if err := cur.takeBatch(r, "firstBatch"); err != nil {
 		return -1, err

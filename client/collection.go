@@ -22,6 +22,8 @@ type Collection struct {
 	wc   WriteConcern
 	// timeout is timeoutMS (nil: unset).
 	timeout *time.Duration
+	// enc encodes the user's values (encoder.go), never nil.
+	enc *bson.Encoder
 }
 
 // Name returns the collection's name.
@@ -31,11 +33,12 @@ func (c *Collection) Name() string { return c.name }
 func (c *Collection) Database() *Database { return c.db }
 
 // WithOptions returns a copy of the collection with the options' read
-// preference and concerns.
+// preference, concerns, timeoutMS and Encoder.
 func (c *Collection) WithOptions(o CollectionOptions) *Collection {
 	cp := *c
 	cp.rp, cp.rc, cp.wc = o.apply(c.rp, c.rc, c.wc)
 	cp.timeout = o.timeoutOr(c.timeout)
+	cp.enc = o.encoderOr(c.enc)
 	return &cp
 }
 
@@ -67,7 +70,7 @@ func appendCollation(dst []byte, c *Collation) ([]byte, error) {
 	if c == nil {
 		return dst, nil
 	}
-	return appendDoc(dst, "collation", c, "collation")
+	return appendDoc(dst, &driverEncoder, "collation", c, "collation")
 }
 
 // DropCollectionOptions are the options of Collection.Drop.
@@ -89,7 +92,7 @@ func (c *Collection) Drop(ctx context.Context, opts ...DropCollectionOptions) er
 	}
 	names := []string{c.name}
 	if o.EncryptedFields != nil {
-		ef, err := marshalDoc(o.EncryptedFields, "EncryptedFields")
+		ef, err := marshalDoc(c.enc, o.EncryptedFields, "EncryptedFields")
 		if err != nil {
 			return err
 		}
@@ -253,12 +256,8 @@ func (c *Collection) insert(ctx context.Context, in *insertion, bypass *bool, co
 	if len(in.docs) > 1 {
 		in.ids = make([]any, len(in.docs))
 	}
-	docs, err := c.client().encodeArgs(in.docs)
-	if err != nil {
-		return err
-	}
 	in.batch = driver.Batch{Identifier: "documents", Len: len(in.docs), Ordered: in.ordered,
-		Append: func(dst []byte, i int) ([]byte, error) { return appendInsertDoc(dst, docs[i], i, &in.ids[i]) }}
+		Append: func(dst []byte, i int) ([]byte, error) { return appendInsertDoc(dst, c.enc, in.docs[i], i, &in.ids[i]) }}
 	var handle func(*driver.Reply) error
 	if in.many {
 		handle = in.record
@@ -329,11 +328,11 @@ func (c *Collection) writeOperation(w writeCommand, batch *driver.Batch, handle 
 			if w.bypass != nil {
 				dst = bson.AppendBooleanElement(dst, "bypassDocumentValidation", *w.bypass)
 			}
-			dst, err := appendOptionalDoc(dst, "let", w.let)
+			dst, err := appendOptionalDoc(dst, c.enc, "let", w.let)
 			if err != nil {
 				return dst, err
 			}
-			return appendValue(dst, "comment", w.comment)
+			return appendValue(dst, c.enc, "comment", w.comment)
 		},
 		Handle: handle}
 }

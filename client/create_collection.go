@@ -77,7 +77,7 @@ func (db *Database) CreateCollection(ctx context.Context, name string, opts ...C
 		return err
 	}
 	// Encode once, before any I/O: a bad option fails at once.
-	body, err := appendCreateOptions(bson.AppendStringElement(nil, "create", name), &o)
+	body, err := appendCreateOptions(bson.AppendStringElement(nil, "create", name), db.enc, &o)
 	if err != nil {
 		return err
 	}
@@ -85,7 +85,7 @@ func (db *Database) CreateCollection(ctx context.Context, name string, opts ...C
 }
 
 // appendCreateOptions appends the create command's options.
-func appendCreateOptions(dst []byte, o *CreateCollectionOptions) ([]byte, error) {
+func appendCreateOptions(dst []byte, enc *bson.Encoder, o *CreateCollectionOptions) ([]byte, error) {
 	if o.Capped {
 		dst = bson.AppendBooleanElement(dst, "capped", true)
 	}
@@ -132,12 +132,12 @@ func appendCreateOptions(dst []byte, o *CreateCollectionOptions) ([]byte, error)
 		v   any
 	}{{"validator", o.Validator}, {"encryptedFields", o.EncryptedFields},
 		{"storageEngine", o.StorageEngine}, {"indexOptionDefaults", o.IndexOptionDefaults}} {
-		if dst, err = appendOptionalDoc(dst, d.key, d.v); err != nil {
+		if dst, err = appendOptionalDoc(dst, enc, d.key, d.v); err != nil {
 			return dst, err
 		}
 	}
 	for _, e := range o.Extra {
-		if dst, err = appendValue(dst, e.Key, e.Value); err != nil {
+		if dst, err = appendValue(dst, enc, e.Key, e.Value); err != nil {
 			return dst, err
 		}
 	}
@@ -197,7 +197,7 @@ func (db *Database) CreateView(ctx context.Context, viewName, viewOn string, pip
 	}
 	body := bson.AppendStringElement(nil, "create", viewName)
 	body = bson.AppendStringElement(body, "viewOn", viewOn)
-	if body, err = appendPipeline(body, "pipeline", pipeline); err != nil {
+	if body, err = appendPipeline(body, db.enc, "pipeline", pipeline); err != nil {
 		return err
 	}
 	if body, err = appendCollation(body, o.Collation); err != nil {

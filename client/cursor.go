@@ -63,7 +63,10 @@ type cursorSpec struct {
 	maxTime   time.Duration
 	maxAwait  time.Duration
 	comment   any
-	build     func(dst []byte) ([]byte, error)
+	// enc encodes comment (SetComment's too): the Encoder of the handle
+	// that opens the cursor; nil means the client's.
+	enc   *bson.Encoder
+	build func(dst []byte) ([]byte, error)
 	// timeout is the timeoutMS of the handle that opens the cursor (nil:
 	// unset); tailable and awaitData decide its default timeout mode.
 	timeout             *time.Duration
@@ -84,6 +87,9 @@ func appendCursorDoc(dst []byte, batchSize int32) []byte {
 // openCursor runs the command of spec and returns a cursor on its first
 // batch.
 func (c *Client) openCursor(ctx context.Context, spec *cursorSpec) (*Cursor, error) {
+	if spec.enc == nil {
+		spec.enc = c.enc()
+	}
 	cur := &Cursor{client: c, spec: spec}
 	tm, err := spec.cursorTimeout(ctx)
 	if err != nil {
@@ -230,7 +236,7 @@ func (cur *Cursor) getMore(ctx context.Context, deadline time.Time) bool {
 				dst = bson.AppendInt32Element(dst, "batchSize", cur.spec.batchSize)
 			}
 			if cur.spec.comment != nil && desc != nil && desc.MaxWireVersion >= 9 { // 4.4: any comment
-				return appendValue(dst, "comment", cur.spec.comment)
+				return appendValue(dst, cur.spec.enc, "comment", cur.spec.comment)
 			}
 			return dst, nil
 		},

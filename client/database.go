@@ -22,10 +22,12 @@ type Database struct {
 	wc     WriteConcern
 	// timeout is timeoutMS (nil: unset), which collections inherit.
 	timeout *time.Duration
+	// enc encodes the user's values (encoder.go), never nil.
+	enc *bson.Encoder
 }
 
-// CollectionOptions override the read preference, concerns and timeoutMS
-// a Database or Collection inherits; nil fields inherit.
+// CollectionOptions override the read preference, concerns, timeoutMS and
+// Encoder a Database or Collection inherits; nil fields inherit.
 type CollectionOptions struct {
 	ReadPreference *ReadPref
 	ReadConcern    *ReadConcern
@@ -34,6 +36,10 @@ type CollectionOptions struct {
 	// limit; see WithTimeout for one operation). Negative is an error
 	// when an operation runs.
 	Timeout *time.Duration
+	// Encoder replaces the client's Options.Encoder (its Registry of
+	// custom codecs and its options) for every value the handle's
+	// operations encode.
+	Encoder *bson.Encoder
 }
 
 // timeoutOr returns o's timeoutMS, else the inherited one.
@@ -65,10 +71,11 @@ func (db *Database) Client() *Client { return db.client }
 
 // Collection returns a handle for the collection name. No I/O.
 func (db *Database) Collection(name string, opts ...CollectionOptions) *Collection {
-	c := &Collection{db: db, name: name, rp: db.rp, rc: db.rc, wc: db.wc, timeout: db.timeout}
+	c := &Collection{db: db, name: name, rp: db.rp, rc: db.rc, wc: db.wc, timeout: db.timeout, enc: db.enc}
 	if len(opts) > 0 {
 		c.rp, c.rc, c.wc = opts[0].apply(c.rp, c.rc, c.wc)
 		c.timeout = opts[0].timeoutOr(c.timeout)
+		c.enc = opts[0].encoderOr(c.enc)
 	}
 	return c
 }
@@ -126,12 +133,12 @@ func (db *Database) RunCommand(ctx context.Context, cmd any, opts ...RunCommandO
 		return SingleResult{err: err} // the command name must come first
 	}
 	out := SingleResult{dec: db.client.opts.Decoder}
-	op := &driver.Operation{Name: commandName(cmd), DB: db.name, Kind: driver.Command,
+	op := &driver.Operation{Name: commandName(db.enc, cmd), DB: db.name, Kind: driver.Command,
 		Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) {
 			if cmd == nil {
 				return dst, errors.New("client: RunCommand: command must not be nil")
 			}
-			b, err := bson.MarshalAppend(nil, cmd)
+			b, err := db.enc.MarshalAppend(nil, cmd)
 			if err != nil {
 				return dst, fmt.Errorf("client: RunCommand: %w", err)
 			}
@@ -162,7 +169,7 @@ func (db *Database) RunCommand(ctx context.Context, cmd any, opts ...RunCommandO
 
 // commandName returns the first key of a command for monitoring, before
 // it is encoded.
-func commandName(cmd any) string {
+func commandName(enc *bson.Encoder, cmd any) string {
 	switch c := cmd.(type) {
 	case bson.D:
 		if len(c) > 0 {
@@ -171,7 +178,7 @@ func commandName(cmd any) string {
 	case bson.Raw:
 		return firstKey(c)
 	}
-	b, err := bson.Marshal(cmd)
+	b, err := enc.Marshal(cmd)
 	if err != nil {
 		return ""
 	}
@@ -227,10 +234,10 @@ func (db *Database) ListCollections(ctx context.Context, filter any, opts ...Lis
 		return nil, err
 	}
 	return db.client.openCursor(ctx, &cursorSpec{name: "listCollections", db: db.name, kind: driver.Read, retryable: true,
-		rp: ReadPref{Mode: topology.Primary}, batchSize: o.BatchSize, comment: o.Comment, timeout: db.timeout,
+		rp: ReadPref{Mode: topology.Primary}, batchSize: o.BatchSize, comment: o.Comment, timeout: db.timeout, enc: db.enc,
 		build: func(dst []byte) ([]byte, error) {
 			dst = bson.AppendInt32Element(dst, "listCollections", 1)
-			dst, err := appendOptionalDoc(dst, "filter", filter)
+			dst, err := appendOptionalDoc(dst, db.enc, "filter", filter)
 			if err != nil {
 				return dst, err
 			}
@@ -240,7 +247,8 @@ func (db *Database) ListCollections(ctx context.Context, filter any, opts ...Lis
 			if o.AuthorizedCollections {
 				dst = bson.AppendBooleanElement(dst, "authorizedCollections", true)
 			}
-			return appendCursorDoc(dst, o.BatchSize), nil
+			dst = appendCursorDoc(dst, o.BatchSize)
+			return appendValue(dst, db.enc, "comment", o.Comment)
 		}})
 }
 
@@ -289,5 +297,5 @@ func (db *Database) ListCollectionNames(ctx context.Context, filter any) ([]stri
 // Aggregate runs a database-level aggregation ({aggregate: 1}), such as
 // $currentOp or $documents.
 func (db *Database) Aggregate(ctx context.Context, pipeline any, opts ...AggregateOptions) (*Cursor, error) {
-	return aggregate(ctx, db.client, db.name, "", db.rp, db.rc, db.wc, db.timeout, pipeline, opts)
+	return aggregate(ctx, db.client, db.enc, db.name, "", db.rp, db.rc, db.wc, db.timeout, pipeline, opts)
 }

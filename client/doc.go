@@ -142,8 +142,9 @@
 //	                    than one key (sort, hint, index keys, commands, $sort)
 //	decode.go           decoding for the user: the client's Decoder options,
 //	                    errors that name the method called
-//	encoder.go          Options.Encoder (options, Registry) applied to the
-//	                    user's filters, updates, documents and pipelines
+//	encoder.go          each handle's Encoder (Options.Encoder, or
+//	                    CollectionOptions.Encoder), which encode.go applies
+//	                    to every value of the user's
 //	encode.go           user values into commands, with the argument checks
 //	                    (appendInsertDoc: a document with its _id first);
 //	                    the options many commands share

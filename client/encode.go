@@ -10,16 +10,26 @@ import (
 	"github.com/torque-go/torque/topology"
 )
 
+// Every value of the user's that a command carries — documents, filters,
+// options such as sort, hint, let and comment — is encoded with the
+// Encoder of the handle the operation runs on (the client's
+// Options.Encoder, or a Database's or Collection's own from
+// CollectionOptions.Encoder): the enc argument of the helpers below. The
+// driver's own types (Collation) use driverEncoder.
+
+// driverEncoder encodes the driver's own types: the default encoding.
+var driverEncoder bson.Encoder
+
 // appendDoc appends key: v, where v must be a document (a struct, a map,
-// bson.D, bson.M, bson.Raw or a pointer to one). what names the argument
-// in errors.
-func appendDoc(dst []byte, key string, v any, what string) ([]byte, error) {
+// bson.D, bson.M, bson.Raw or a pointer to one), encoded with enc. what
+// names the argument in errors.
+func appendDoc(dst []byte, enc *bson.Encoder, key string, v any, what string) ([]byte, error) {
 	if v == nil {
 		return dst, fmt.Errorf("client: %s must not be nil (bson.D{} is the empty document)", what)
 	}
 	start := len(dst)
 	dst = bson.AppendHeader(dst, bson.TypeEmbeddedDocument, key)
-	out, err := bson.MarshalAppend(dst, v)
+	out, err := enc.MarshalAppend(dst, v)
 	if err != nil {
 		return dst[:start], fmt.Errorf("client: %s: %w", what, err)
 	}
@@ -27,8 +37,8 @@ func appendDoc(dst []byte, key string, v any, what string) ([]byte, error) {
 }
 
 // marshalDoc encodes v, which must be a document, as appendDoc does.
-func marshalDoc(v any, what string) (bson.Raw, error) {
-	b, err := appendDoc(nil, "", v, what)
+func marshalDoc(enc *bson.Encoder, v any, what string) (bson.Raw, error) {
+	b, err := appendDoc(nil, enc, "", v, what)
 	if err != nil {
 		return nil, err
 	}
@@ -36,19 +46,19 @@ func marshalDoc(v any, what string) (bson.Raw, error) {
 }
 
 // appendOptionalDoc appends key: v when v is not nil.
-func appendOptionalDoc(dst []byte, key string, v any) ([]byte, error) {
+func appendOptionalDoc(dst []byte, enc *bson.Encoder, key string, v any) ([]byte, error) {
 	if v == nil {
 		return dst, nil
 	}
-	return appendDoc(dst, key, v, key)
+	return appendDoc(dst, enc, key, v, key)
 }
 
 // appendValue appends key: v, any BSON value, when v is not nil.
-func appendValue(dst []byte, key string, v any) ([]byte, error) {
+func appendValue(dst []byte, enc *bson.Encoder, key string, v any) ([]byte, error) {
 	if v == nil {
 		return dst, nil
 	}
-	t, b, err := bson.MarshalValue(v)
+	t, b, err := enc.MarshalValue(v)
 	if err != nil {
 		return dst, fmt.Errorf("client: %s: %w", key, err)
 	}
@@ -58,7 +68,7 @@ func appendValue(dst []byte, key string, v any) ([]byte, error) {
 
 // appendHint appends hint: a string (an index name) or a document (its
 // key pattern).
-func appendHint(dst []byte, hint any) ([]byte, error) {
+func appendHint(dst []byte, enc *bson.Encoder, hint any) ([]byte, error) {
 	if hint == nil {
 		return dst, nil
 	}
@@ -68,7 +78,7 @@ func appendHint(dst []byte, hint any) ([]byte, error) {
 	if err := checkOrdered(hint, "hint"); err != nil {
 		return dst, err
 	}
-	return appendDoc(dst, "hint", hint, "hint")
+	return appendDoc(dst, enc, "hint", hint, "hint")
 }
 
 // firstKey returns the first key of a document, "" when it is empty.
@@ -88,14 +98,20 @@ func lastDoc(dst []byte, start int, key string) bson.Raw {
 
 // appendUpdate appends key: u for an update: a document whose keys are
 // update operators ($set, $inc, ...), or a pipeline (a slice of stages).
-func appendUpdate(dst []byte, key string, u any) ([]byte, error) {
+func appendUpdate(dst []byte, enc *bson.Encoder, key string, u any) ([]byte, error) {
 	if u == nil {
 		return dst, errors.New("client: update must not be nil")
 	}
 	if isPipeline(u) {
-		t, b, err := bson.MarshalValue(u)
-		if err != nil || t != bson.TypeArray {
-			return dst, fmt.Errorf("client: update pipeline: %v", err)
+		if err := checkPipelineOrder(u); err != nil {
+			return dst, err
+		}
+		t, b, err := enc.MarshalValue(u)
+		if err != nil {
+			return dst, fmt.Errorf("client: update pipeline: %w", err)
+		}
+		if err := checkStages(t, b, "update pipeline"); err != nil {
+			return dst, err
 		}
 		if len(b) <= 5 {
 			return dst, errors.New("client: update pipeline is empty")
@@ -104,7 +120,7 @@ func appendUpdate(dst []byte, key string, u any) ([]byte, error) {
 		return append(dst, b...), nil
 	}
 	start := len(dst)
-	dst, err := appendDoc(dst, key, u, "update")
+	dst, err := appendDoc(dst, enc, key, u, "update")
 	if err != nil {
 		return dst, err
 	}
@@ -120,12 +136,12 @@ func appendUpdate(dst []byte, key string, u any) ([]byte, error) {
 
 // appendReplacement appends key: r for a replacement: a document with no
 // top-level $-prefixed key.
-func appendReplacement(dst []byte, key string, r any) ([]byte, error) {
+func appendReplacement(dst []byte, enc *bson.Encoder, key string, r any) ([]byte, error) {
 	if isPipeline(r) {
 		return dst, errors.New("client: a replacement must be a document, not a pipeline")
 	}
 	start := len(dst)
-	dst, err := appendDoc(dst, key, r, "replacement")
+	dst, err := appendDoc(dst, enc, key, r, "replacement")
 	if err != nil {
 		return dst, err
 	}
@@ -150,7 +166,7 @@ func isPipeline(v any) bool {
 
 // appendPipeline appends key: pipeline, which must be a slice of stage
 // documents (nil is the empty pipeline).
-func appendPipeline(dst []byte, key string, pipeline any) ([]byte, error) {
+func appendPipeline(dst []byte, enc *bson.Encoder, key string, pipeline any) ([]byte, error) {
 	if err := checkPipelineOrder(pipeline); err != nil {
 		return dst, err
 	}
@@ -158,20 +174,29 @@ func appendPipeline(dst []byte, key string, pipeline any) ([]byte, error) {
 		start, out := bson.AppendArrayElementStart(dst, key)
 		return bson.AppendDocumentEnd(out, start)
 	}
-	t, b, err := bson.MarshalValue(pipeline)
+	t, b, err := enc.MarshalValue(pipeline)
 	if err != nil {
 		return dst, fmt.Errorf("client: pipeline: %w", err)
 	}
-	if t != bson.TypeArray {
-		return dst, fmt.Errorf("client: pipeline must be a slice of stages (bson.A, []bson.D, mongo-style), not %s", t)
-	}
-	for i, v := range bson.RawArray(b).All() {
-		if v.Type != bson.TypeEmbeddedDocument {
-			return dst, fmt.Errorf("client: pipeline stage %d is a %s, not a document", i, v.Type)
-		}
+	if err := checkStages(t, b, "pipeline"); err != nil {
+		return dst, err
 	}
 	dst = bson.AppendHeader(dst, t, key)
 	return append(dst, b...), nil
+}
+
+// checkStages checks that the encoded pipeline (t, b) is an array of
+// documents; what names it in errors.
+func checkStages(t bson.Type, b []byte, what string) error {
+	if t != bson.TypeArray {
+		return fmt.Errorf("client: %s must be a slice of stages (bson.A, []bson.D, mongo-style), not %s", what, t)
+	}
+	for i, v := range bson.RawArray(b).All() {
+		if v.Type != bson.TypeEmbeddedDocument {
+			return fmt.Errorf("client: %s stage %d is a %s, not a document", what, i, v.Type)
+		}
+	}
+	return nil
 }
 
 // hasOutStage reports whether a pipeline ends with $out or $merge (a
@@ -191,11 +216,11 @@ func hasOutStage(pipeline []byte) bool {
 
 // marshalInsert appends the document v to dst with an _id first when it
 // has none, and returns the _id.
-func marshalInsert(dst, scratch []byte, v any, index int) (out, scratchOut []byte, id any, err error) {
+func marshalInsert(dst, scratch []byte, enc *bson.Encoder, v any, index int) (out, scratchOut []byte, id any, err error) {
 	if v == nil {
 		return dst, scratch, nil, fmt.Errorf("client: document %d is nil", index)
 	}
-	scratch, err = bson.MarshalAppend(scratch[:0], v)
+	scratch, err = enc.MarshalAppend(scratch[:0], v)
 	if err != nil {
 		return dst, scratch, nil, fmt.Errorf("client: document %d: %w", index, err)
 	}
@@ -227,7 +252,7 @@ var idRoom [idElementLen]byte
 // the ObjectID *id holds. v is encoded once, in place: when it may lack
 // an _id, room for one is left before it, so that adding it moves no
 // byte of the document.
-func appendInsertDoc(dst []byte, v any, index int, id *any) ([]byte, error) {
+func appendInsertDoc(dst []byte, enc *bson.Encoder, v any, index int, id *any) ([]byte, error) {
 	if v == nil {
 		return dst, fmt.Errorf("client: document %d is nil", index)
 	}
@@ -235,7 +260,7 @@ func appendInsertDoc(dst []byte, v any, index int, id *any) ([]byte, error) {
 	if !surelyHasID(v) {
 		dst, room = append(dst, idRoom[:]...), idElementLen
 	}
-	out, err := bson.MarshalAppend(dst, v)
+	out, err := enc.MarshalAppend(dst, v)
 	if err != nil {
 		return dst[:p], fmt.Errorf("client: document %d: %w", index, err)
 	}
@@ -293,16 +318,16 @@ func surelyHasID(v any) bool {
 
 // appendCommonOptions appends the collation, hint, let and comment
 // options that many commands share, each when set.
-func appendCommonOptions(dst []byte, collation *Collation, hint, let, comment any) ([]byte, error) {
+func appendCommonOptions(dst []byte, enc *bson.Encoder, collation *Collation, hint, let, comment any) ([]byte, error) {
 	dst, err := appendCollation(dst, collation)
 	if err == nil {
-		dst, err = appendHint(dst, hint)
+		dst, err = appendHint(dst, enc, hint)
 	}
 	if err == nil {
-		dst, err = appendOptionalDoc(dst, "let", let)
+		dst, err = appendOptionalDoc(dst, enc, "let", let)
 	}
 	if err != nil {
 		return dst, err
 	}
-	return appendValue(dst, "comment", comment)
+	return appendValue(dst, enc, "comment", comment)
 }

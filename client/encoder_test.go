@@ -178,3 +178,48 @@ func TestClientEncoderPerCall(t *testing.T) {
 		t.Errorf("_id is %v", v)
 	}
 }
+
+// TestEncoderPerLevel: CollectionOptions.Encoder on a Database, which its
+// collections inherit, and on a Collection (WithOptions too), over a
+// client with the default Encoder; against mongotest (what is stored).
+func TestEncoderPerLevel(t *testing.T) {
+	ctx := testContext(t)
+	c := connect(t, mongotest.New(t).URI())
+	enc := bson.Encoder{Registry: centsRegistry()}
+	db := c.Database("levels", client.CollectionOptions{Encoder: &enc})
+	enc.Registry = nil // the handles keep their own copy
+	stored := func(coll *client.Collection, id int) string {
+		t.Helper()
+		if _, err := coll.InsertOne(ctx, bson.D{bson.KV("_id", id), bson.KV("price", cents{250})}); err != nil {
+			t.Fatal(err)
+		}
+		var raw bson.Raw
+		if err := coll.FindOne(ctx, bson.D{bson.KV("_id", id)}).Decode(&raw); err != nil {
+			t.Fatal(err)
+		}
+		return raw.Lookup("price").String()
+	}
+	const decimal, plain = `{"$numberDecimal":"2.50"}`, `{}` // cents has no exported field
+	inherited := db.Collection("a")
+	if got := stored(inherited, 1); got != decimal {
+		t.Errorf("a collection of the database: price stored as %s, want %s", got, decimal)
+	}
+	if db.Encoder().Registry == nil || inherited.Encoder().Registry == nil {
+		t.Error("Encoder() of the database or its collection has no registry")
+	}
+	if got := stored(inherited.WithOptions(client.CollectionOptions{Encoder: &bson.Encoder{}}), 2); got != plain {
+		t.Errorf("WithOptions with the default Encoder: price stored as %s, want %s", got, plain)
+	}
+	if got := stored(c.Database("levels").Collection("a"), 3); got != plain {
+		t.Errorf("the client's default Encoder: price stored as %s, want %s", got, plain)
+	}
+	reg := client.CollectionOptions{Encoder: &bson.Encoder{Registry: centsRegistry()}}
+	if got := stored(c.Database("levels").Collection("a", reg), 4); got != decimal {
+		t.Errorf("a collection's own Encoder: price stored as %s, want %s", got, decimal)
+	}
+	// The filter of a query goes through the same Encoder.
+	n, err := inherited.CountDocuments(ctx, bson.D{bson.KV("price", cents{250})})
+	if err != nil || n != 2 {
+		t.Errorf("CountDocuments by a decimal price: %d, %v; want 2", n, err)
+	}
+}

@@ -63,7 +63,7 @@ func (c *Collection) Find(ctx context.Context, filter any, opts ...FindOptions) 
 		return nil, errors.New("client: filter must not be nil (bson.D{} matches every document)")
 	}
 	spec := &cursorSpec{name: "find", db: c.db.name, kind: driver.Read, retryable: true, rp: c.rp, rc: c.rc,
-		batchSize: o.BatchSize, maxTime: o.MaxTime, comment: o.Comment,
+		batchSize: o.BatchSize, maxTime: o.MaxTime, comment: o.Comment, enc: c.enc,
 		build: func(dst []byte) ([]byte, error) { return c.appendFind(dst, filter, &o) }}
 	if o.AwaitData {
 		spec.maxAwait = o.MaxAwaitTime
@@ -75,11 +75,7 @@ func (c *Collection) Find(ctx context.Context, filter any, opts ...FindOptions) 
 // appendFind appends the find command's fields.
 func (c *Collection) appendFind(dst []byte, filter any, o *FindOptions) ([]byte, error) {
 	dst = bson.AppendStringElement(dst, "find", c.name)
-	filter, err := c.client().encodeArg(filter, "filter")
-	if err != nil {
-		return dst, err
-	}
-	dst, err = appendDoc(dst, "filter", filter, "filter")
+	dst, err := appendDoc(dst, c.enc, "filter", filter, "filter")
 	if err != nil {
 		return dst, err
 	}
@@ -93,11 +89,11 @@ func (c *Collection) appendFind(dst []byte, filter any, o *FindOptions) ([]byte,
 		if err != nil {
 			return dst, err
 		}
-		if dst, err = appendOptionalDoc(dst, d.key, d.v); err != nil {
+		if dst, err = appendOptionalDoc(dst, c.enc, d.key, d.v); err != nil {
 			return dst, err
 		}
 	}
-	if dst, err = appendHint(dst, o.Hint); err != nil {
+	if dst, err = appendHint(dst, c.enc, o.Hint); err != nil {
 		return dst, err
 	}
 	if o.Skip > 0 {
@@ -116,7 +112,7 @@ func (c *Collection) appendFind(dst []byte, filter any, o *FindOptions) ([]byte,
 	if dst, err = appendCollation(dst, o.Collation); err != nil {
 		return dst, err
 	}
-	if dst, err = appendValue(dst, "comment", o.Comment); err != nil {
+	if dst, err = appendValue(dst, c.enc, "comment", o.Comment); err != nil {
 		return dst, err
 	}
 	if o.AllowDiskUse != nil {

@@ -106,14 +106,8 @@ func (c *Collection) findAndModify(ctx context.Context, filter, change any, kind
 
 func (c *Collection) appendFindAndModify(dst []byte, filter, change any, kind fmKind, o *FindOneAndUpdateOptions) ([]byte, error) {
 	dst = bson.AppendStringElement(dst, "findAndModify", c.name)
-	filter, err := c.client().encodeArg(filter, "filter")
-	if err == nil {
-		change, err = c.client().encodeArg(change, "update")
-	}
-	if err != nil {
-		return dst, err
-	}
-	dst, err = appendDoc(dst, "query", filter, "filter")
+	enc := c.enc
+	dst, err := appendDoc(dst, enc, "query", filter, "filter")
 	if err != nil {
 		return dst, err
 	}
@@ -121,9 +115,9 @@ func (c *Collection) appendFindAndModify(dst []byte, filter, change any, kind fm
 	case fmDelete:
 		dst = bson.AppendBooleanElement(dst, "remove", true)
 	case fmUpdate:
-		dst, err = appendUpdate(dst, "update", change)
+		dst, err = appendUpdate(dst, enc, "update", change)
 	case fmReplace:
-		dst, err = appendReplacement(dst, "update", change)
+		dst, err = appendReplacement(dst, enc, "update", change)
 	}
 	if err != nil {
 		return dst, err
@@ -140,15 +134,15 @@ func (c *Collection) appendFindAndModify(dst []byte, filter, change any, kind fm
 		}
 	}
 	if kind == fmUpdate && o.ArrayFilters != nil {
-		if dst, err = appendFilters(dst, o.ArrayFilters); err != nil {
+		if dst, err = appendFilters(dst, enc, o.ArrayFilters); err != nil {
 			return dst, err
 		}
 	}
-	if dst, err = appendOptionalDoc(dst, "fields", o.Projection); err != nil {
+	if dst, err = appendOptionalDoc(dst, enc, "fields", o.Projection); err != nil {
 		return dst, err
 	}
-	if dst, err = appendOrderedDoc(dst, "sort", o.Sort); err != nil {
+	if dst, err = appendOrderedDoc(dst, enc, "sort", o.Sort); err != nil {
 		return dst, err
 	}
-	return appendCommonOptions(dst, o.Collation, o.Hint, o.Let, o.Comment)
+	return appendCommonOptions(dst, enc, o.Collation, o.Hint, o.Let, o.Comment)
 }

@@ -116,7 +116,7 @@ func (iv IndexView) CreateMany(ctx context.Context, models []IndexModel, opts ..
 	// (which a retry would run again): errors surface without I/O.
 	start, indexes := bson.AppendArrayElementStart(nil, "indexes")
 	for i, m := range models {
-		if indexes, names[i], err = appendIndexModel(indexes, bson.ArrayKey(i), &m); err != nil {
+		if indexes, names[i], err = appendIndexModel(indexes, iv.coll.enc, bson.ArrayKey(i), &m); err != nil {
 			return nil, fmt.Errorf("client: index model %d: %w", i, err)
 		}
 	}
@@ -129,11 +129,11 @@ func (iv IndexView) CreateMany(ctx context.Context, models []IndexModel, opts ..
 		Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) {
 			dst = bson.AppendStringElement(dst, "createIndexes", c.name)
 			dst = append(dst, indexes...)
-			dst, err := appendValue(dst, "commitQuorum", o.CommitQuorum)
+			dst, err := appendValue(dst, c.enc, "commitQuorum", o.CommitQuorum)
 			if err != nil {
 				return dst, err
 			}
-			return appendValue(dst, "comment", o.Comment)
+			return appendValue(dst, c.enc, "comment", o.Comment)
 		}}
 	if err := c.execute(ctx, op); err != nil {
 		return nil, err
@@ -143,8 +143,8 @@ func (iv IndexView) CreateMany(ctx context.Context, models []IndexModel, opts ..
 
 // appendIndexModel appends the index document of m under key and returns
 // the index's name.
-func appendIndexModel(dst []byte, key string, m *IndexModel) ([]byte, string, error) {
-	keys, err := indexKeys(m.Keys)
+func appendIndexModel(dst []byte, enc *bson.Encoder, key string, m *IndexModel) ([]byte, string, error) {
+	keys, err := indexKeys(enc, m.Keys)
 	if err != nil {
 		return dst, "", err
 	}
@@ -173,7 +173,7 @@ func appendIndexModel(dst []byte, key string, m *IndexModel) ([]byte, string, er
 		key string
 		v   any
 	}{{"partialFilterExpression", o.PartialFilterExpression}, {"weights", o.Weights}, {"wildcardProjection", o.WildcardProjection}} {
-		if dst, err = appendOptionalDoc(dst, d.key, d.v); err != nil {
+		if dst, err = appendOptionalDoc(dst, enc, d.key, d.v); err != nil {
 			return dst, "", err
 		}
 	}
@@ -187,7 +187,7 @@ func appendIndexModel(dst []byte, key string, m *IndexModel) ([]byte, string, er
 		dst = bson.AppendStringElement(dst, "language_override", o.LanguageOverride)
 	}
 	for _, e := range o.Extra {
-		if dst, err = appendValue(dst, e.Key, e.Value); err != nil {
+		if dst, err = appendValue(dst, enc, e.Key, e.Value); err != nil {
 			return dst, "", err
 		}
 	}
@@ -196,14 +196,14 @@ func appendIndexModel(dst []byte, key string, m *IndexModel) ([]byte, string, er
 }
 
 // indexKeys marshals a key pattern, refusing what has no defined order.
-func indexKeys(keys any) (bson.Raw, error) {
+func indexKeys(enc *bson.Encoder, keys any) (bson.Raw, error) {
 	if keys == nil {
 		return nil, errors.New("index keys must not be nil")
 	}
 	if err := checkOrdered(keys, "index keys"); err != nil {
 		return nil, err
 	}
-	doc, err := bson.Marshal(keys)
+	doc, err := enc.Marshal(keys)
 	if err != nil {
 		return nil, fmt.Errorf("index keys: %w", err)
 	}
@@ -254,11 +254,11 @@ func (iv IndexView) List(ctx context.Context, opts ...ListIndexesOptions) (*Curs
 	}
 	c := iv.coll
 	spec := &cursorSpec{name: "listIndexes", db: c.db.name, kind: driver.Read, retryable: true,
-		rp: ReadPref{Mode: topology.Primary}, batchSize: o.BatchSize, maxTime: o.MaxTime, comment: o.Comment,
+		rp: ReadPref{Mode: topology.Primary}, batchSize: o.BatchSize, maxTime: o.MaxTime, comment: o.Comment, enc: c.enc,
 		build: func(dst []byte) ([]byte, error) {
 			dst = bson.AppendStringElement(dst, "listIndexes", c.name)
 			dst = appendCursorDoc(dst, o.BatchSize)
-			return appendValue(dst, "comment", o.Comment)
+			return appendValue(dst, c.enc, "comment", o.Comment)
 		}}
 	spec.timeout = c.timeout
 	cur, err := c.client().openCursor(ctx, spec)
@@ -302,7 +302,7 @@ func (iv IndexView) DropAll(ctx context.Context, opts ...DropIndexesOptions) err
 // document: bson.D, bson.Raw or a struct; a map only with one key), for
 // an index whose name is not known.
 func (iv IndexView) DropWithKey(ctx context.Context, keys any, opts ...DropIndexesOptions) error {
-	doc, err := indexKeys(keys)
+	doc, err := indexKeys(iv.coll.enc, keys)
 	if err != nil {
 		return fmt.Errorf("client: DropWithKey: %w", err)
 	}
@@ -326,7 +326,7 @@ func (iv IndexView) drop(ctx context.Context, index any, opts []DropIndexesOptio
 			case bson.Raw:
 				dst = bson.AppendDocumentElement(dst, "index", ix)
 			}
-			return appendValue(dst, "comment", o.Comment)
+			return appendValue(dst, c.enc, "comment", o.Comment)
 		}}
 	return c.execute(ctx, op)
 }

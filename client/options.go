@@ -210,14 +210,17 @@ type Options struct {
 	Decoder bson.Decoder
 
 	// Encoder holds the BSON encoding options (its Registry of custom
-	// codecs, NilSliceAsEmpty, OmitEmpty, ...) that the client applies to
-	// the filters, updates, replacements, documents to insert and
-	// pipelines of Find, FindOne, Count, Distinct, Aggregate, Insert*,
-	// Update*, Replace*, Delete*, FindOneAnd* and both BulkWrites. With them
-	// set, each such document is encoded once more (into a bson.Raw) than
-	// with the default. Other arguments (options such as Sort, Hint, Let,
-	// Comment) use the default encoding; so does Watch. For one call,
-	// pass a bson.Raw that a bson.Encoder made.
+	// codecs, NilSliceAsEmpty, OmitEmpty, ...) of every value of the
+	// user's that the client encodes: documents, filters, updates,
+	// replacements, pipelines (Watch's too), the options that take any
+	// value (Sort, Projection, Hint, Let, Comment, ArrayFilters, Min,
+	// Max, index keys and options, CreateCollection's Validator ...),
+	// RunCommand's command, the models of both BulkWrites, GridFS file
+	// ids and metadata. Each is encoded once, straight into the message,
+	// as with the default. A Database or Collection may have its own
+	// (CollectionOptions.Encoder). For one call, pass a bson.Raw that a
+	// bson.Encoder made. The driver's own types (Collation) keep the
+	// default encoding.
 	Encoder bson.Encoder
 
 	// Dialer opens sockets; nil means a net.Dialer.

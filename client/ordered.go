@@ -27,11 +27,11 @@ func checkOrdered(v any, what string) error {
 
 // appendOrderedDoc is appendOptionalDoc for a document whose order
 // matters.
-func appendOrderedDoc(dst []byte, key string, v any) ([]byte, error) {
+func appendOrderedDoc(dst []byte, enc *bson.Encoder, key string, v any) ([]byte, error) {
 	if err := checkOrdered(v, key); err != nil {
 		return dst, err
 	}
-	return appendOptionalDoc(dst, key, v)
+	return appendOptionalDoc(dst, enc, key, v)
 }
 
 // checkPipelineOrder applies the rule to a pipeline given as Go values:

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/internal/driver"
 )
 
@@ -43,7 +42,7 @@ func (db *Database) RunCommandCursor(ctx context.Context, cmd any, opts ...RunCo
 	if err := checkOrdered(cmd, "RunCommandCursor's command"); err != nil {
 		return nil, err
 	}
-	doc, err := bson.Marshal(cmd)
+	doc, err := db.enc.Marshal(cmd)
 	if err != nil {
 		return nil, fmt.Errorf("client: RunCommandCursor: %w", err)
 	}
@@ -52,7 +51,7 @@ func (db *Database) RunCommandCursor(ctx context.Context, cmd any, opts ...RunCo
 		return nil, errors.New("client: RunCommandCursor: command document is empty")
 	}
 	spec := &cursorSpec{name: name, db: db.name, kind: driver.Command, batchSize: o.BatchSize,
-		maxAwait: o.MaxAwaitTime, comment: o.Comment,
+		maxAwait: o.MaxAwaitTime, comment: o.Comment, enc: db.enc,
 		build: func(dst []byte) ([]byte, error) { return append(dst, doc[4:len(doc)-1]...), nil }}
 	if o.ReadPreference != nil {
 		spec.rp = *o.ReadPreference

@@ -67,7 +67,7 @@ func (v SearchIndexView) CreateMany(ctx context.Context, models []SearchIndexMod
 	start, indexes := bson.AppendArrayElementStart(nil, "indexes")
 	for i, m := range models {
 		var err error
-		if indexes, err = appendSearchIndexModel(indexes, bson.ArrayKey(i), &m); err != nil {
+		if indexes, err = appendSearchIndexModel(indexes, v.coll.enc, bson.ArrayKey(i), &m); err != nil {
 			return nil, fmt.Errorf("client: search index model %d: %w", i, err)
 		}
 	}
@@ -102,9 +102,9 @@ func (v SearchIndexView) CreateMany(ctx context.Context, models []SearchIndexMod
 }
 
 // appendSearchIndexModel appends {definition, name, type} under key.
-func appendSearchIndexModel(dst []byte, key string, m *SearchIndexModel) ([]byte, error) {
+func appendSearchIndexModel(dst []byte, enc *bson.Encoder, key string, m *SearchIndexModel) ([]byte, error) {
 	start, dst := bson.AppendDocumentElementStart(dst, key)
-	dst, err := appendDoc(dst, "definition", m.Definition, "definition")
+	dst, err := appendDoc(dst, enc, "definition", m.Definition, "definition")
 	if err != nil {
 		return dst, err
 	}
@@ -131,7 +131,7 @@ func (v SearchIndexView) List(ctx context.Context, opts ...ListSearchIndexesOpti
 	}
 	c := v.coll
 	pipeline := bson.A{bson.D{bson.KV("$listSearchIndexes", stage)}}
-	return aggregate(ctx, c.client(), c.db.name, c.name, c.rp, ReadConcern{}, WriteConcern{}, c.timeout, pipeline,
+	return aggregate(ctx, c.client(), c.enc, c.db.name, c.name, c.rp, ReadConcern{}, WriteConcern{}, c.timeout, pipeline,
 		[]AggregateOptions{o.Aggregate})
 }
 
@@ -140,7 +140,7 @@ func (v SearchIndexView) UpdateOne(ctx context.Context, name string, definition 
 	if name == "" {
 		return errors.New("client: SearchIndexView.UpdateOne needs an index name")
 	}
-	def, err := appendDoc(nil, "definition", definition, "definition")
+	def, err := appendDoc(nil, v.coll.enc, "definition", definition, "definition")
 	if err != nil {
 		return err
 	}

@@ -101,13 +101,7 @@ func (c *Collection) update(ctx context.Context, filter, u any, multi, replace b
 	if err != nil {
 		return UpdateResult{}, err
 	}
-	if filter, err = c.client().encodeArg(filter, "filter"); err == nil {
-		u, err = c.client().encodeArg(u, "update")
-	}
-	if err != nil {
-		return UpdateResult{}, err
-	}
-	stmt, err := appendUpdateStmt(nil, filter, u, multi, replace, &o)
+	stmt, err := appendUpdateStmt(nil, c.enc, filter, u, multi, replace, &o)
 	if err != nil {
 		return UpdateResult{}, err
 	}
@@ -122,14 +116,14 @@ func (c *Collection) update(ctx context.Context, filter, u any, multi, replace b
 // appendUpdateStmt appends the update statement {q, u, upsert, multi,
 // arrayFilters, collation, hint}, checking the filter and the update or
 // replacement; on error dst comes back as it was.
-func appendUpdateStmt(dst []byte, filter, u any, multi, replace bool, o *UpdateOptions) ([]byte, error) {
+func appendUpdateStmt(dst []byte, enc *bson.Encoder, filter, u any, multi, replace bool, o *UpdateOptions) ([]byte, error) {
 	start, dst := bson.AppendDocumentStart(dst)
-	dst, err := appendDoc(dst, "q", filter, "filter")
+	dst, err := appendDoc(dst, enc, "q", filter, "filter")
 	if err == nil {
 		if replace {
-			dst, err = appendReplacement(dst, "u", u)
+			dst, err = appendReplacement(dst, enc, "u", u)
 		} else {
-			dst, err = appendUpdate(dst, "u", u)
+			dst, err = appendUpdate(dst, enc, "u", u)
 		}
 	}
 	if err != nil {
@@ -142,21 +136,21 @@ func appendUpdateStmt(dst []byte, filter, u any, multi, replace bool, o *UpdateO
 		dst = bson.AppendBooleanElement(dst, "multi", true)
 	}
 	if o.ArrayFilters != nil {
-		if dst, err = appendFilters(dst, o.ArrayFilters); err != nil {
+		if dst, err = appendFilters(dst, enc, o.ArrayFilters); err != nil {
 			return dst[:start], err
 		}
 	}
 	if dst, err = appendCollation(dst, o.Collation); err != nil {
 		return dst[:start], err
 	}
-	if dst, err = appendHint(dst, o.Hint); err != nil {
+	if dst, err = appendHint(dst, enc, o.Hint); err != nil {
 		return dst[:start], err
 	}
 	if o.Sort != nil {
 		if multi {
 			return dst[:start], errors.New("client: UpdateMany takes no sort (UpdateOne and ReplaceOne do)")
 		}
-		if dst, err = appendOrderedDoc(dst, "sort", o.Sort); err != nil {
+		if dst, err = appendOrderedDoc(dst, enc, "sort", o.Sort); err != nil {
 			return dst[:start], err
 		}
 	}
@@ -164,11 +158,11 @@ func appendUpdateStmt(dst []byte, filter, u any, multi, replace bool, o *UpdateO
 }
 
 // appendFilters appends arrayFilters: [docs...].
-func appendFilters(dst []byte, filters []any) ([]byte, error) {
+func appendFilters(dst []byte, enc *bson.Encoder, filters []any) ([]byte, error) {
 	start, dst := bson.AppendArrayElementStart(dst, "arrayFilters")
 	for i, f := range filters {
 		var err error
-		if dst, err = appendDoc(dst, bson.ArrayKey(i), f, "arrayFilters["+bson.ArrayKey(i)+"]"); err != nil {
+		if dst, err = appendDoc(dst, enc, bson.ArrayKey(i), f, "arrayFilters["+bson.ArrayKey(i)+"]"); err != nil {
 			return dst, err
 		}
 	}
@@ -209,10 +203,7 @@ func (c *Collection) delete(ctx context.Context, filter any, limit int32, opts [
 	if err != nil {
 		return DeleteResult{}, err
 	}
-	if filter, err = c.client().encodeArg(filter, "filter"); err != nil {
-		return DeleteResult{}, err
-	}
-	stmt, err := appendDeleteStatement(nil, filter, limit, o.Collation, o.Hint)
+	stmt, err := appendDeleteStatement(nil, c.enc, filter, limit, o.Collation, o.Hint)
 	if err != nil {
 		return DeleteResult{}, err
 	}

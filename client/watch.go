@@ -27,20 +27,22 @@ type ChangeEvent = changestream.Event
 // $changeStream to get that. The read concern must be "majority" or
 // the default. Change streams need a replica set or a sharded cluster.
 func (c *Collection) Watch(ctx context.Context, pipeline any, opts ...ChangeStreamOptions) (*ChangeStream, error) {
-	return c.client().watch(ctx, stream.Target{DB: c.db.name, Coll: c.name, ReadPref: c.rp, ReadConcern: c.rc},
+	return c.client().watch(ctx, stream.Target{DB: c.db.name, Coll: c.name, ReadPref: c.rp, ReadConcern: c.rc, Encoder: c.enc},
 		c.timeout, pipeline, opts)
 }
 
 // Watch opens a change stream on every collection of the database
 // (MongoDB 4.0+): see Collection.Watch.
 func (db *Database) Watch(ctx context.Context, pipeline any, opts ...ChangeStreamOptions) (*ChangeStream, error) {
-	return db.client.watch(ctx, stream.Target{DB: db.name, ReadPref: db.rp, ReadConcern: db.rc}, db.timeout, pipeline, opts)
+	return db.client.watch(ctx, stream.Target{DB: db.name, ReadPref: db.rp, ReadConcern: db.rc, Encoder: db.enc},
+		db.timeout, pipeline, opts)
 }
 
 // Watch opens a change stream on every database of the deployment but
 // admin, local and config (MongoDB 4.0+): see Collection.Watch.
 func (c *Client) Watch(ctx context.Context, pipeline any, opts ...ChangeStreamOptions) (*ChangeStream, error) {
-	return c.watch(ctx, stream.Target{Cluster: true, ReadPref: c.opts.ReadPreference, ReadConcern: c.opts.ReadConcern},
+	return c.watch(ctx, stream.Target{Cluster: true, ReadPref: c.opts.ReadPreference, ReadConcern: c.opts.ReadConcern,
+		Encoder: c.enc()},
 		c.timeout, pipeline, opts)
 }
 

@@ -100,7 +100,7 @@ func (b *Bucket) Find(ctx context.Context, filter any, opts ...client.FindOption
 func (b *Bucket) Delete(ctx context.Context, id any) error {
 	ctx, cancel := b.bound(ctx)
 	defer cancel()
-	idv, err := fileID(id)
+	idv, err := b.fileID(id)
 	if err != nil {
 		return err
 	}
@@ -150,7 +150,7 @@ func (b *Bucket) DeleteByName(ctx context.Context, filename string) error {
 func (b *Bucket) Rename(ctx context.Context, id any, newName string) error {
 	ctx, cancel := b.bound(ctx)
 	defer cancel()
-	idv, err := fileID(id)
+	idv, err := b.fileID(id)
 	if err != nil {
 		return err
 	}
@@ -195,15 +195,17 @@ func setName(name string) bson.D {
 	return bson.D{bson.KV("$set", bson.D{bson.KV("filename", name)})}
 }
 
-// fileID marshals a user's file id once, into the value the queries embed.
-func fileID(id any) (bson.RawValue, error) {
+// fileID marshals a user's file id once, into the value the queries
+// embed, with the files collection's Encoder (the database's, as
+// client.CollectionOptions.Encoder or the client's Options.Encoder set it).
+func (b *Bucket) fileID(id any) (bson.RawValue, error) {
 	if id == nil {
 		return bson.RawValue{}, errors.New("gridfs: the file id must not be nil")
 	}
 	if v, ok := id.(bson.RawValue); ok {
 		return v, nil
 	}
-	t, data, err := bson.MarshalValue(id)
+	t, data, err := b.files.Encoder().MarshalValue(id)
 	if err != nil {
 		return bson.RawValue{}, fmt.Errorf("gridfs: file id: %w", err)
 	}

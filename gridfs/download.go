@@ -39,7 +39,7 @@ func (b *Bucket) OpenDownloadStream(ctx context.Context, id any) (*DownloadStrea
 }
 
 func (b *Bucket) openDownload(ctx context.Context, id any) (*DownloadStream, error) {
-	idv, err := fileID(id)
+	idv, err := b.fileID(id)
 	if err != nil {
 		return nil, err
 	}

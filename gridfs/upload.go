@@ -77,7 +77,7 @@ func (b *Bucket) openUpload(ctx context.Context, id any, filename string, opts [
 	default:
 		return nil, errors.New("gridfs: pass at most one UploadOptions")
 	}
-	idv, err := fileID(id)
+	idv, err := b.fileID(id)
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +90,7 @@ func (b *Bucket) openUpload(ctx context.Context, id any, filename string, opts [
 	}
 	u := &UploadStream{b: b, ctx: ctx, id: idv, goID: id, filename: filename, chunkSize: size}
 	if o.Metadata != nil {
-		if u.metadata, err = bson.Marshal(o.Metadata); err != nil {
+		if u.metadata, err = b.files.Encoder().Marshal(o.Metadata); err != nil {
 			return nil, fmt.Errorf("gridfs: UploadOptions.Metadata: %w", err)
 		}
 	}

@@ -26,6 +26,10 @@ type Target struct {
 	// Session is the application's explicit session, nil for an
 	// implicit one that the stream keeps for its lifetime.
 	Session *session.ClientSession
+
+	// Encoder encodes the user's values: the pipeline, Collation and
+	// Comment (nil: the default encoding).
+	Encoder *bson.Encoder
 }
 
 // minWireStartAtOperationTime is MongoDB 4.0's wire version, from which a
@@ -48,20 +52,24 @@ type encodedOptions struct {
 	comment   bson.RawValue
 }
 
-// encode marshals the pipeline and the user values of o.
-func encode(pipeline any, o *changestream.Options) (encodedOptions, error) {
+// encode marshals the pipeline and the user values of o with enc (nil:
+// the default encoding).
+func encode(enc *bson.Encoder, pipeline any, o *changestream.Options) (encodedOptions, error) {
+	if enc == nil {
+		enc = &bson.Encoder{}
+	}
 	var e encodedOptions
 	var err error
-	if e.stages, err = stages(pipeline); err != nil {
+	if e.stages, err = stages(enc, pipeline); err != nil {
 		return e, err
 	}
 	if o.Collation != nil {
-		if e.collation, err = bson.Marshal(o.Collation); err != nil {
+		if e.collation, err = enc.Marshal(o.Collation); err != nil {
 			return e, fmt.Errorf("changestream: option Collation: %w", err)
 		}
 	}
 	if o.Comment != nil {
-		t, b, err := bson.MarshalValue(o.Comment)
+		t, b, err := enc.MarshalValue(o.Comment)
 		if err != nil {
 			return e, fmt.Errorf("changestream: option Comment: %w", err)
 		}
@@ -82,11 +90,11 @@ func encode(pipeline any, o *changestream.Options) (encodedOptions, error) {
 
 // stages marshals a pipeline (nil, or a slice of stage documents) into
 // its stages.
-func stages(pipeline any) ([]bson.Raw, error) {
+func stages(enc *bson.Encoder, pipeline any) ([]bson.Raw, error) {
 	if pipeline == nil {
 		return nil, nil
 	}
-	t, b, err := bson.MarshalValue(pipeline)
+	t, b, err := enc.MarshalValue(pipeline)
 	if err != nil {
 		return nil, fmt.Errorf("changestream: pipeline: %w", err)
 	}

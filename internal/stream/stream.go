@@ -73,7 +73,7 @@ func Open(ctx context.Context, x Executor, t Target, pipeline any, opts changest
 	if t.DB == "" {
 		return nil, errors.New("changestream: no database to watch")
 	}
-	enc, err := encode(pipeline, &opts)
+	enc, err := encode(t.Encoder, pipeline, &opts)
 	if err != nil {
 		return nil, err
 	}
