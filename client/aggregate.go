@@ -31,22 +31,23 @@ type AggregateOptions struct {
 // returns a cursor over its results. A pipeline ending in $out or $merge
 // runs on the primary with the write concern.
 func (c *Collection) Aggregate(ctx context.Context, pipeline any, opts ...AggregateOptions) (*Cursor, error) {
-	return aggregate(ctx, c.client(), c.enc, c.db.name, c.name, c.rp, c.rc, c.wc, c.timeout, pipeline, opts)
+	return aggregate(ctx, c.client(), c.codecs(), c.db.name, c.name, c.rp, c.rc, c.wc, c.timeout, pipeline, opts)
 }
 
 // aggregate runs {aggregate: coll (or 1), pipeline, cursor, ...}.
-func aggregate(ctx context.Context, cl *Client, enc *bson.Encoder, db, coll string, rp ReadPref, rc ReadConcern, wc WriteConcern, timeout *time.Duration, pipeline any, opts []AggregateOptions) (*Cursor, error) {
+func aggregate(ctx context.Context, cl *Client, cc codecs, db, coll string, rp ReadPref, rc ReadConcern, wc WriteConcern, timeout *time.Duration, pipeline any, opts []AggregateOptions) (*Cursor, error) {
 	o, err := single(opts)
 	if err != nil {
 		return nil, err
 	}
+	enc := cc.enc
 	stages, err := appendPipeline(nil, enc, "pipeline", pipeline)
 	if err != nil {
 		return nil, err
 	}
 	writes := hasOutStage(stages[len("pipeline")+2:])
 	spec := &cursorSpec{name: "aggregate", db: db, kind: driver.Read, retryable: true, rp: rp, rc: rc,
-		batchSize: o.BatchSize, maxTime: o.MaxTime, maxAwait: o.MaxAwaitTime, comment: o.Comment, enc: enc,
+		batchSize: o.BatchSize, maxTime: o.MaxTime, maxAwait: o.MaxAwaitTime, comment: o.Comment, enc: enc, dec: cc.dec,
 		build: func(dst []byte) ([]byte, error) {
 			if coll == "" {
 				dst = bson.AppendInt32Element(dst, "aggregate", 1)
@@ -187,7 +188,7 @@ func DistinctAs[T any](ctx context.Context, c *Collection, field string, filter 
 		return nil, err
 	}
 	var out []T
-	if err := c.client().opts.Decoder.UnmarshalValue(bson.TypeArray, arr, &out); err != nil {
+	if err := c.dec.UnmarshalValue(bson.TypeArray, arr, &out); err != nil {
 		return nil, fmt.Errorf("client: DistinctAs: decoding the values of %q into []%s: %w", field, reflect.TypeFor[T](), err)
 	}
 	return out, nil

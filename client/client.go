@@ -217,11 +217,11 @@ func (c *Client) Ping(ctx context.Context) error {
 // preference and concerns unless opts say otherwise. No I/O.
 func (c *Client) Database(name string, opts ...CollectionOptions) *Database {
 	db := &Database{client: c, name: name, rp: c.opts.ReadPreference, rc: c.opts.ReadConcern, wc: c.opts.WriteConcern,
-		timeout: c.timeout, enc: c.enc()}
+		timeout: c.timeout, enc: c.enc(), dec: &c.opts.Decoder}
 	if len(opts) > 0 {
 		db.rp, db.rc, db.wc = opts[0].apply(db.rp, db.rc, db.wc)
 		db.timeout = opts[0].timeoutOr(db.timeout)
-		db.enc = opts[0].encoderOr(db.enc)
+		db.enc, db.dec = opts[0].encoderOr(db.enc), opts[0].decoderOr(db.dec)
 	}
 	return db
 }

@@ -22,8 +22,10 @@ type Collection struct {
 	wc   WriteConcern
 	// timeout is timeoutMS (nil: unset).
 	timeout *time.Duration
-	// enc encodes the user's values (encoder.go), never nil.
+	// enc encodes the user's values and dec decodes the results for the
+	// user (encoder.go); never nil.
 	enc *bson.Encoder
+	dec *bson.Decoder
 }
 
 // Name returns the collection's name.
@@ -33,12 +35,12 @@ func (c *Collection) Name() string { return c.name }
 func (c *Collection) Database() *Database { return c.db }
 
 // WithOptions returns a copy of the collection with the options' read
-// preference, concerns, timeoutMS and Encoder.
+// preference, concerns, timeoutMS, Encoder and Decoder.
 func (c *Collection) WithOptions(o CollectionOptions) *Collection {
 	cp := *c
 	cp.rp, cp.rc, cp.wc = o.apply(c.rp, c.rc, c.wc)
 	cp.timeout = o.timeoutOr(c.timeout)
-	cp.enc = o.encoderOr(c.enc)
+	cp.enc, cp.dec = o.encoderOr(c.enc), o.decoderOr(c.dec)
 	return &cp
 }
 

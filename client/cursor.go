@@ -63,9 +63,11 @@ type cursorSpec struct {
 	maxTime   time.Duration
 	maxAwait  time.Duration
 	comment   any
-	// enc encodes comment (SetComment's too): the Encoder of the handle
-	// that opens the cursor; nil means the client's.
+	// enc encodes comment (SetComment's too) and dec decodes for Decode,
+	// All and TypedCursor: those of the handle that opens the cursor; nil
+	// means the client's.
 	enc   *bson.Encoder
+	dec   *bson.Decoder
 	build func(dst []byte) ([]byte, error)
 	// timeout is the timeoutMS of the handle that opens the cursor (nil:
 	// unset); tailable and awaitData decide its default timeout mode.
@@ -89,6 +91,9 @@ func appendCursorDoc(dst []byte, batchSize int32) []byte {
 func (c *Client) openCursor(ctx context.Context, spec *cursorSpec) (*Cursor, error) {
 	if spec.enc == nil {
 		spec.enc = c.enc()
+	}
+	if spec.dec == nil {
+		spec.dec = &c.opts.Decoder
 	}
 	cur := &Cursor{client: c, spec: spec}
 	tm, err := spec.cursorTimeout(ctx)
@@ -295,7 +300,7 @@ func (cur *Cursor) Decode(v any) error {
 	if cur.Current == nil {
 		return errors.New("client: Decode with no current document: call Next first")
 	}
-	return decode(cur.client.opts.Decoder, cur.Current, v, "Decode")
+	return decode(cur.decoder(), cur.Current, v, "Decode")
 }
 
 // Err returns the error that stopped the cursor, nil at a normal end;
@@ -389,7 +394,7 @@ func (cur *Cursor) All(ctx context.Context, results any) error {
 	for cur.Next(ctx) {
 		slice.Set(reflect.Append(slice, reflect.Zero(elem)))
 		method := fmt.Sprintf("All (document %d)", slice.Len()-1)
-		if err := decode(cur.client.opts.Decoder, cur.Current, slice.Index(slice.Len()-1).Addr().Interface(), method); err != nil {
+		if err := decode(cur.decoder(), cur.Current, slice.Index(slice.Len()-1).Addr().Interface(), method); err != nil {
 			return err
 		}
 	}

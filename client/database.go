@@ -22,12 +22,15 @@ type Database struct {
 	wc     WriteConcern
 	// timeout is timeoutMS (nil: unset), which collections inherit.
 	timeout *time.Duration
-	// enc encodes the user's values (encoder.go), never nil.
+	// enc encodes the user's values and dec decodes the results for the
+	// user (encoder.go); never nil.
 	enc *bson.Encoder
+	dec *bson.Decoder
 }
 
-// CollectionOptions override the read preference, concerns, timeoutMS and
-// Encoder a Database or Collection inherits; nil fields inherit.
+// CollectionOptions override the read preference, concerns, timeoutMS,
+// Encoder and Decoder a Database or Collection inherits; nil fields
+// inherit.
 type CollectionOptions struct {
 	ReadPreference *ReadPref
 	ReadConcern    *ReadConcern
@@ -38,8 +41,10 @@ type CollectionOptions struct {
 	Timeout *time.Duration
 	// Encoder replaces the client's Options.Encoder (its Registry of
 	// custom codecs and its options) for every value the handle's
-	// operations encode.
+	// operations encode; Decoder replaces Options.Decoder for the results
+	// they decode (Decode, All, TypedCursor, DistinctAs, ChangeStream).
 	Encoder *bson.Encoder
+	Decoder *bson.Decoder
 }
 
 // timeoutOr returns o's timeoutMS, else the inherited one.
@@ -71,11 +76,11 @@ func (db *Database) Client() *Client { return db.client }
 
 // Collection returns a handle for the collection name. No I/O.
 func (db *Database) Collection(name string, opts ...CollectionOptions) *Collection {
-	c := &Collection{db: db, name: name, rp: db.rp, rc: db.rc, wc: db.wc, timeout: db.timeout, enc: db.enc}
+	c := &Collection{db: db, name: name, rp: db.rp, rc: db.rc, wc: db.wc, timeout: db.timeout, enc: db.enc, dec: db.dec}
 	if len(opts) > 0 {
 		c.rp, c.rc, c.wc = opts[0].apply(c.rp, c.rc, c.wc)
 		c.timeout = opts[0].timeoutOr(c.timeout)
-		c.enc = opts[0].encoderOr(c.enc)
+		c.enc, c.dec = opts[0].encoderOr(c.enc), opts[0].decoderOr(c.dec)
 	}
 	return c
 }
@@ -132,7 +137,7 @@ func (db *Database) RunCommand(ctx context.Context, cmd any, opts ...RunCommandO
 	if err := checkOrdered(cmd, "RunCommand's command"); err != nil {
 		return SingleResult{err: err} // the command name must come first
 	}
-	out := SingleResult{dec: db.client.opts.Decoder}
+	out := SingleResult{dec: *db.dec}
 	op := &driver.Operation{Name: commandName(db.enc, cmd), DB: db.name, Kind: driver.Command,
 		Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) {
 			if cmd == nil {
@@ -234,7 +239,7 @@ func (db *Database) ListCollections(ctx context.Context, filter any, opts ...Lis
 		return nil, err
 	}
 	return db.client.openCursor(ctx, &cursorSpec{name: "listCollections", db: db.name, kind: driver.Read, retryable: true,
-		rp: ReadPref{Mode: topology.Primary}, batchSize: o.BatchSize, comment: o.Comment, timeout: db.timeout, enc: db.enc,
+		rp: ReadPref{Mode: topology.Primary}, batchSize: o.BatchSize, comment: o.Comment, timeout: db.timeout, enc: db.enc, dec: db.dec,
 		build: func(dst []byte) ([]byte, error) {
 			dst = bson.AppendInt32Element(dst, "listCollections", 1)
 			dst, err := appendOptionalDoc(dst, db.enc, "filter", filter)
@@ -297,5 +302,5 @@ func (db *Database) ListCollectionNames(ctx context.Context, filter any) ([]stri
 // Aggregate runs a database-level aggregation ({aggregate: 1}), such as
 // $currentOp or $documents.
 func (db *Database) Aggregate(ctx context.Context, pipeline any, opts ...AggregateOptions) (*Cursor, error) {
-	return aggregate(ctx, db.client, db.enc, db.name, "", db.rp, db.rc, db.wc, db.timeout, pipeline, opts)
+	return aggregate(ctx, db.client, db.codecs(), db.name, "", db.rp, db.rc, db.wc, db.timeout, pipeline, opts)
 }

@@ -223,3 +223,50 @@ func TestEncoderPerLevel(t *testing.T) {
 		t.Errorf("CountDocuments by a decimal price: %d, %v; want 2", n, err)
 	}
 }
+
+// TestDecoderPerLevel: CollectionOptions.Decoder on a Database and a
+// Collection decodes their results (SingleResult, Cursor, TypedCursor,
+// DistinctAs) over a client with the default Decoder; against mongotest.
+func TestDecoderPerLevel(t *testing.T) {
+	ctx := testContext(t)
+	c := connect(t, mongotest.New(t).URI())
+	reg := centsRegistry()
+	codecs := client.CollectionOptions{Encoder: &bson.Encoder{Registry: reg}, Decoder: &bson.Decoder{Registry: reg}}
+	coll := c.Database("levels", codecs).Collection("d")
+	if _, err := coll.InsertOne(ctx, priced{ID: tagID{0: 7}, Price: cents{450}}); err != nil {
+		t.Fatal(err)
+	}
+	var one priced
+	if err := coll.FindOne(ctx, bson.D{}).Decode(&one); err != nil || one.Price != (cents{450}) || one.ID != (tagID{0: 7}) {
+		t.Errorf("FindOne with the database's Decoder: %+v, %v", one, err)
+	}
+	cur, err := coll.Find(ctx, bson.D{})
+	var all []priced
+	if err == nil {
+		err = cur.All(ctx, &all)
+	}
+	if err != nil || len(all) != 1 || all[0].Price != (cents{450}) {
+		t.Errorf("Find.All with the database's Decoder: %+v, %v", all, err)
+	}
+	typed, err := client.Typed[priced](coll).Find(ctx, bson.D{})
+	var list []priced
+	if err == nil {
+		list, err = typed.All(ctx)
+	}
+	if err != nil || len(list) != 1 || list[0].Price != (cents{450}) {
+		t.Errorf("TypedCursor with the database's Decoder: %+v, %v", list, err)
+	}
+	prices, err := client.DistinctAs[cents](ctx, coll, "price", bson.D{})
+	if err != nil || len(prices) != 1 || prices[0] != (cents{450}) {
+		t.Errorf("DistinctAs with the database's Decoder: %v, %v", prices, err)
+	}
+	// The client's default Decoder cannot read the price: the handle's
+	// Decoder is what decoded it above.
+	plain := c.Database("levels").Collection("d")
+	if err := plain.FindOne(ctx, bson.D{}).Decode(&one); err == nil {
+		t.Error("FindOne with the client's default Decoder decoded a decimal into cents")
+	}
+	if err := plain.WithOptions(codecs).FindOne(ctx, bson.D{}).Decode(&one); err != nil {
+		t.Errorf("WithOptions with the Decoder: %v", err)
+	}
+}

@@ -63,7 +63,7 @@ func (c *Collection) Find(ctx context.Context, filter any, opts ...FindOptions) 
 		return nil, errors.New("client: filter must not be nil (bson.D{} matches every document)")
 	}
 	spec := &cursorSpec{name: "find", db: c.db.name, kind: driver.Read, retryable: true, rp: c.rp, rc: c.rc,
-		batchSize: o.BatchSize, maxTime: o.MaxTime, comment: o.Comment, enc: c.enc,
+		batchSize: o.BatchSize, maxTime: o.MaxTime, comment: o.Comment, enc: c.enc, dec: c.dec,
 		build: func(dst []byte) ([]byte, error) { return c.appendFind(dst, filter, &o) }}
 	if o.AwaitData {
 		spec.maxAwait = o.MaxAwaitTime
@@ -142,7 +142,7 @@ func (c *Collection) FindOne(ctx context.Context, filter any, opts ...FindOneOpt
 	}
 	fo := FindOptions{Sort: o.Sort, Projection: o.Projection, Skip: o.Skip, Limit: -1, Hint: o.Hint,
 		Collation: o.Collation, MaxTime: o.MaxTime, Comment: o.Comment, Let: o.Let}
-	res := SingleResult{dec: c.client().opts.Decoder}
+	res := SingleResult{dec: *c.dec}
 	op := &driver.Operation{Name: "find", DB: c.db.name, Kind: driver.Read, Retryable: true,
 		ReadPref: c.rp, ReadConcern: c.rc, MaxTime: o.MaxTime,
 		Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) { return c.appendFind(dst, filter, &fo) },

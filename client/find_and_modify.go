@@ -82,7 +82,7 @@ func (c *Collection) findAndModify(ctx context.Context, filter, change any, kind
 	if _, err := c.appendFindAndModify(nil, filter, change, kind, &o); err != nil {
 		return SingleResult{err: err}
 	}
-	res := SingleResult{dec: c.client().opts.Decoder}
+	res := SingleResult{dec: *c.dec}
 	op := &driver.Operation{Name: "findAndModify", DB: c.db.name, Kind: driver.Write, Retryable: true, WriteConcern: c.wc,
 		MaxTime: o.MaxTime,
 		Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) {

@@ -254,7 +254,7 @@ func (iv IndexView) List(ctx context.Context, opts ...ListIndexesOptions) (*Curs
 	}
 	c := iv.coll
 	spec := &cursorSpec{name: "listIndexes", db: c.db.name, kind: driver.Read, retryable: true,
-		rp: ReadPref{Mode: topology.Primary}, batchSize: o.BatchSize, maxTime: o.MaxTime, comment: o.Comment, enc: c.enc,
+		rp: ReadPref{Mode: topology.Primary}, batchSize: o.BatchSize, maxTime: o.MaxTime, comment: o.Comment, enc: c.enc, dec: c.dec,
 		build: func(dst []byte) ([]byte, error) {
 			dst = bson.AppendStringElement(dst, "listIndexes", c.name)
 			dst = appendCursorDoc(dst, o.BatchSize)

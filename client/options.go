@@ -206,7 +206,9 @@ type Options struct {
 
 	// Decoder holds the BSON decoding options (its Registry of custom
 	// codecs, DefaultDocumentM, UseJSONStructTags, ...) of every Decode,
-	// All, TypedCursor and DistinctAs of the client.
+	// All, TypedCursor, DistinctAs and ChangeStream of the client, but for
+	// those of a Database or Collection with its own
+	// (CollectionOptions.Decoder).
 	Decoder bson.Decoder
 
 	// Encoder holds the BSON encoding options (its Registry of custom

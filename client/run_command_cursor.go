@@ -51,7 +51,7 @@ func (db *Database) RunCommandCursor(ctx context.Context, cmd any, opts ...RunCo
 		return nil, errors.New("client: RunCommandCursor: command document is empty")
 	}
 	spec := &cursorSpec{name: name, db: db.name, kind: driver.Command, batchSize: o.BatchSize,
-		maxAwait: o.MaxAwaitTime, comment: o.Comment, enc: db.enc,
+		maxAwait: o.MaxAwaitTime, comment: o.Comment, enc: db.enc, dec: db.dec,
 		build: func(dst []byte) ([]byte, error) { return append(dst, doc[4:len(doc)-1]...), nil }}
 	if o.ReadPreference != nil {
 		spec.rp = *o.ReadPreference

@@ -131,7 +131,7 @@ func (v SearchIndexView) List(ctx context.Context, opts ...ListSearchIndexesOpti
 	}
 	c := v.coll
 	pipeline := bson.A{bson.D{bson.KV("$listSearchIndexes", stage)}}
-	return aggregate(ctx, c.client(), c.enc, c.db.name, c.name, c.rp, ReadConcern{}, WriteConcern{}, c.timeout, pipeline,
+	return aggregate(ctx, c.client(), c.codecs(), c.db.name, c.name, c.rp, ReadConcern{}, WriteConcern{}, c.timeout, pipeline,
 		[]AggregateOptions{o.Aggregate})
 }
 

@@ -131,7 +131,7 @@ func (tc *TypedCursor[T]) Err() error {
 // document survives into this one.
 func (tc *TypedCursor[T]) decode() bool {
 	var v T
-	if err := tc.client.opts.Decoder.Unmarshal(tc.Current, &v); err != nil {
+	if err := tc.decoder().Unmarshal(tc.Current, &v); err != nil {
 		tc.err = fmt.Errorf("client: decoding a %T: %w", v, err)
 		var zero T
 		tc.value = zero

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/changestream"
 	"github.com/torque-go/torque/internal/stream"
 )
@@ -28,14 +29,14 @@ type ChangeEvent = changestream.Event
 // the default. Change streams need a replica set or a sharded cluster.
 func (c *Collection) Watch(ctx context.Context, pipeline any, opts ...ChangeStreamOptions) (*ChangeStream, error) {
 	return c.client().watch(ctx, stream.Target{DB: c.db.name, Coll: c.name, ReadPref: c.rp, ReadConcern: c.rc, Encoder: c.enc},
-		c.timeout, pipeline, opts)
+		c.dec, c.timeout, pipeline, opts)
 }
 
 // Watch opens a change stream on every collection of the database
 // (MongoDB 4.0+): see Collection.Watch.
 func (db *Database) Watch(ctx context.Context, pipeline any, opts ...ChangeStreamOptions) (*ChangeStream, error) {
 	return db.client.watch(ctx, stream.Target{DB: db.name, ReadPref: db.rp, ReadConcern: db.rc, Encoder: db.enc},
-		db.timeout, pipeline, opts)
+		db.dec, db.timeout, pipeline, opts)
 }
 
 // Watch opens a change stream on every database of the deployment but
@@ -43,12 +44,12 @@ func (db *Database) Watch(ctx context.Context, pipeline any, opts ...ChangeStrea
 func (c *Client) Watch(ctx context.Context, pipeline any, opts ...ChangeStreamOptions) (*ChangeStream, error) {
 	return c.watch(ctx, stream.Target{Cluster: true, ReadPref: c.opts.ReadPreference, ReadConcern: c.opts.ReadConcern,
 		Encoder: c.enc()},
-		c.timeout, pipeline, opts)
+		&c.opts.Decoder, c.timeout, pipeline, opts)
 }
 
 // watch opens the stream with the explicit session of ctx, if any; the
 // stream keeps using that session for its getMores and resumes.
-func (c *Client) watch(ctx context.Context, t stream.Target, timeout *time.Duration, pipeline any, opts []ChangeStreamOptions) (*ChangeStream, error) {
+func (c *Client) watch(ctx context.Context, t stream.Target, dec *bson.Decoder, timeout *time.Duration, pipeline any, opts []ChangeStreamOptions) (*ChangeStream, error) {
 	o, err := single(opts)
 	if err != nil {
 		return nil, err
@@ -76,5 +77,5 @@ func (c *Client) watch(ctx context.Context, t stream.Target, timeout *time.Durat
 	if d > 0 {
 		st.ResumeAfterDeadline()
 	}
-	return &ChangeStream{s: st, dec: c.opts.Decoder, timeout: d}, nil
+	return &ChangeStream{s: st, dec: *dec, timeout: d}, nil
 }
