@@ -26,7 +26,8 @@
 //   - tasks_bson.go: encode and decode flat, deep and full documents
 //   - env.go: a server with a client of each driver, and the seeded tweets
 //   - drivers.go, drivers_torque.go: the Driver interface and its adapters
-//   - nullserver.go: the in-process wire server with canned replies
+//   - nullserver.go: the in-process wire server with canned replies (a
+//     standalone, or a replica-set member for the heartbeat measurement)
 //   - ferretdb.go: starts a FerretDB on a free port when no URI is given
 //   - tasks_single.go: hello, find one by _id, insert one small or large,
 //     and the raw-socket ping floor
@@ -40,7 +41,9 @@
 //     measurements in scaling_docsize.go (document size),
 //     scaling_results.go (result size: Next, Iter, All and peak heap),
 //     scaling_concurrency.go (goroutines on pools of 10 and 100),
-//     scaling_topology.go (server selection on 1-50 members); the plots in
+//     scaling_topology.go (server selection on 1-50 members),
+//     scaling_heartbeats.go (hellos per second from 1-50 members, on a
+//     replica set of NullServers); the plots in
 //     scaling_plot.go (gonum.org/v1/plot, a dependency of this module only)
 //   - footprint_pkgs.go: what each package adds to the torque program over
 //     the TLS dial, summed from `go tool nm -size`

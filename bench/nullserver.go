@@ -35,6 +35,8 @@ type NullServer struct {
 	connID  atomic.Int32
 	nextCur atomic.Int64
 	inserts atomic.Int64 // insert commands received
+	hellos  atomic.Int64 // hello and isMaster commands received
+	member  *rsMember    // nil: a standalone (set before the server starts)
 
 	mu      sync.Mutex
 	conns   map[net.Conn]struct{}
@@ -45,17 +47,29 @@ type NullServer struct {
 
 // NewNullServer starts a server on a free loopback port.
 func NewNullServer(doc bson.Raw, total int) (*NullServer, error) {
+	s, err := listenNullServer(doc, total)
+	if err != nil {
+		return nil, err
+	}
+	s.start()
+	return s, nil
+}
+
+// listenNullServer opens the server's listener; start begins accepting.
+func listenNullServer(doc bson.Raw, total int) (*NullServer, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
-	s := &NullServer{
+	return &NullServer{
 		Doc: doc, Total: total, ln: ln,
 		conns: map[net.Conn]struct{}{}, cursors: map[int64]int{}, batches: map[int][]byte{},
-	}
+	}, nil
+}
+
+func (s *NullServer) start() {
 	s.wg.Add(1)
 	go s.accept()
-	return s, nil
 }
 
 // Addr is the server's host:port.
@@ -63,6 +77,10 @@ func (s *NullServer) Addr() string { return s.ln.Addr().String() }
 
 // URI is a connection string for a direct connection to the server.
 func (s *NullServer) URI() string { return "mongodb://" + s.Addr() + "/?directConnection=true" }
+
+// Hellos is the number of hello (and isMaster) commands received so far:
+// handshakes and heartbeats.
+func (s *NullServer) Hellos() int64 { return s.hellos.Load() }
 
 // Inserts is the number of insert commands received so far: how many
 // commands a driver split an insertMany into.
@@ -139,7 +157,7 @@ func (s *NullServer) answer(dst []byte, h wire.Header, msg []byte, connID int32)
 		if _, err := wire.ParseQuery(msg); err != nil {
 			return nil, err
 		}
-		body := appendHello(nil, connID)
+		body := s.hello(nil, connID)
 		return wire.AppendReply(dst, wire.NextRequestID(), h.RequestID,
 			&wire.Reply{NumberReturned: 1, Documents: wire.Documents(body)})
 	case wire.OpMsg:
@@ -171,7 +189,7 @@ func (s *NullServer) command(dst []byte, m *wire.Msg, connID int32) ([]byte, err
 	}
 	switch first.Key() {
 	case "hello", "isMaster", "ismaster":
-		return appendHello(dst, connID), nil
+		return s.hello(dst, connID), nil
 	case "find":
 		return s.find(dst, cmd)
 	case "getMore":
@@ -284,13 +302,23 @@ func appendN(dst []byte, n int) []byte {
 	return dst
 }
 
-// appendHello appends the reply of a standalone server, wire version 21
-// (MongoDB 7.0).
-func appendHello(dst []byte, connID int32) []byte {
+// hello counts a hello and appends its reply.
+func (s *NullServer) hello(dst []byte, connID int32) []byte {
+	s.hellos.Add(1)
+	return appendHello(dst, connID, s.member)
+}
+
+// appendHello appends the reply of a standalone server (m nil) or of
+// replica-set member m, wire version 21 (MongoDB 7.0).
+func appendHello(dst []byte, connID int32, m *rsMember) []byte {
+	primary := m == nil || m.me == m.hosts[0]
 	start, dst := bson.AppendDocumentStart(dst)
 	dst = bson.AppendBooleanElement(dst, "helloOk", true)
-	dst = bson.AppendBooleanElement(dst, "isWritablePrimary", true)
-	dst = bson.AppendBooleanElement(dst, "ismaster", true)
+	dst = bson.AppendBooleanElement(dst, "isWritablePrimary", primary)
+	dst = bson.AppendBooleanElement(dst, "ismaster", primary)
+	if m != nil {
+		dst = appendMember(dst, m, primary)
+	}
 	dst = bson.AppendInt32Element(dst, "maxBsonObjectSize", 16<<20)
 	dst = bson.AppendInt32Element(dst, "maxMessageSizeBytes", 48_000_000)
 	dst = bson.AppendInt32Element(dst, "maxWriteBatchSize", 100_000)

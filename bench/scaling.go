@@ -44,7 +44,7 @@ func Scaling(ctx context.Context, w io.Writer, o ScalingOptions) error {
 		o.RunTime = 300 * time.Millisecond
 	}
 	for _, m := range []func(context.Context, ScalingOptions) (*scalingTable, error){
-		scaleDocSize, scaleResults, scaleConcurrency, scaleTopology,
+		scaleDocSize, scaleResults, scaleConcurrency, scaleTopology, scaleHeartbeats,
 	} {
 		t, err := m(ctx, o)
 		if err != nil {

@@ -29,6 +29,7 @@ func TestScalingSmoke(t *testing.T) {
 		"| 10 |", "| 1k |", // result sizes
 		"| 1 |", "| 20 |", // goroutines, members (1 and 10)
 		"torque Next peak heap", "official All", "torque pool 10 ops/s", "nearest ns/op",
+		"torque hellos/s", "official hellos/s",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("no %q in:\n%s", want, text)
@@ -39,7 +40,7 @@ func TestScalingSmoke(t *testing.T) {
 			t.Errorf("an empty cell: %s", line)
 		}
 	}
-	for _, name := range []string{"scaling-docsize", "scaling-results", "scaling-concurrency", "scaling-topology"} {
+	for _, name := range []string{"scaling-docsize", "scaling-results", "scaling-concurrency", "scaling-topology", "scaling-heartbeats"} {
 		b, err := os.ReadFile(filepath.Join(dir, name+".png"))
 		if err != nil || !bytes.HasPrefix(b, []byte("\x89PNG")) {
 			t.Errorf("%s.png: %v (%d bytes)", name, err, len(b))
