@@ -36,7 +36,7 @@ func (b backend) Command(peer *wirehost.Peer, req *wirehost.Request) (reply wire
 	if err != nil {
 		return errorReply(err)
 	}
-	c.conn = state(peer)
+	c.conn, c.peer = state(peer), peer
 	spec, ok := commands[c.name]
 	if !ok {
 		return errorReply(cmdErrorf(59, "CommandNotFound", "no such command: '%s' (mongotest does not support it)", c.name))
@@ -51,6 +51,9 @@ func (b backend) Command(peer *wirehost.Peer, req *wirehost.Request) (reply wire
 		return errorReply(err)
 	}
 	b.s.local.record(c)
+	if err := b.s.applyWhere(c); err != nil { // where.go
+		return errorReply(err)
+	}
 	out, err := spec.run(b.s, c)
 	if err != nil {
 		return errorReply(err)

@@ -18,6 +18,7 @@ type command struct {
 	seqs map[string][]bson.D
 	conn *connState
 	req  *wirehost.Request
+	peer *wirehost.Peer // its connection (Peer.Watch: where.go)
 }
 
 // cmdSpec is one command of the server: its handler, the fields it takes

@@ -24,7 +24,8 @@
 // mongod: it answers as a standalone MongoDB 8.0 (maxWireVersion 25).
 // There are no roles (every user may do everything), no
 // text/geo/hashed/wildcard indexes, no explain, no $jsonSchema, no
-// JavaScript. Time-series collections take inserts only. A standalone
+// JavaScript but $where's "sleep(ms) || true" (where.go). Time-series
+// collections take inserts only. A standalone
 // server refuses what a standalone mongod refuses: a txnNumber
 // (IllegalOperation, 20), $changeStream (40573); a ReplicaSet has them.
 //
@@ -204,6 +205,7 @@
 //	cursors.go          cursors, batches, getMore, killCursors
 //	tailable.go         tailable and awaitData cursors on capped collections
 //	find_keys.go        find's returnKey, showRecordId, min and max
+//	where.go            $where: sleep(ms) then true or false, and nothing else of JavaScript
 //	insert.go           insert, the storable-document checks
 //	update.go           update, and the update path findAndModify shares
 //	delete.go           delete, and the remove path findAndModify shares

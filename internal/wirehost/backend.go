@@ -34,6 +34,20 @@ type Peer struct {
 	ID      int64  // the connectionId of its hello
 	AppName string // client.application.name from its hello
 	State   any    // the Backend's own, e.g. who authenticated
+
+	watch func() (<-chan struct{}, func() bool)
+}
+
+// Watch is for a backend that holds a reply a long while (a $where that
+// sleeps): it reads from the connection meanwhile, and gone is closed when
+// the client hangs up (or sends something). stop ends the watch before
+// the reply goes out and reports whether the connection is still open.
+// Call it from the command's own goroutine only.
+func (p *Peer) Watch() (gone <-chan struct{}, stop func() (open bool)) {
+	if p.watch == nil {
+		return nil, func() bool { return true }
+	}
+	return p.watch()
 }
 
 // connClosed tells the backend that peer's connection ended.

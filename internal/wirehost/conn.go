@@ -68,6 +68,7 @@ func (s *Server) serveConn(l *life, nc net.Conn, id int64) {
 		s.mu.Unlock()
 	}()
 	c := &conn{s: s, l: l, nc: nc, id: id, peer: &Peer{ID: id}}
+	c.peer.watch = c.watchPeer
 	defer s.connClosed(c.peer)
 	for {
 		var head [wire.HeaderLen]byte

@@ -140,7 +140,7 @@
 // # Files
 //
 //	doc.go                this overview
-//	backend.go            Backend (mongotest's command set), HelloFaults (its fail points on hello), Peer
+//	backend.go            Backend (mongotest's command set), HelloFaults (its fail points on hello), Peer (Watch: a hang-up during a long reply)
 //	server.go             Server, Options, Start/New, Update, Handle, Queue, FailCommand, Stop/Restart/Close
 //	compressors.go        imports compress/snappy and compress/zstd (they register with wire)
 //	conn.go               one connection: read, decompress, dispatch, act, write
