@@ -28,6 +28,10 @@ type member struct {
 	rs     *ReplicaSet // the member's set; nil for a standalone server
 }
 
+// memberCommands are the commands a member answers itself, before its
+// server's command set (which does not know them).
+var memberCommands = map[string]bool{"configureFailPoint": true, "replSetFreeze": true, "replSetStepDown": true}
+
 // writeCommands are the commands only a primary runs.
 var writeCommands = map[string]bool{
 	"insert": true, "update": true, "delete": true, "findAndModify": true, "create": true, "drop": true,
@@ -46,6 +50,9 @@ var readCommands = map[string]bool{
 // Command answers one command as the member.
 func (m *member) Command(peer *wirehost.Peer, req *wirehost.Request) wirehost.Reply {
 	if m.core.users.enabled() && state(peer).user == "" && !commands[req.Name].noAuth {
+		if memberCommands[req.Name] { // known here, not to inner: refused as mongod does
+			return wirehost.Error(13, "Unauthorized", "Command "+req.Name+" requires authentication")
+		}
 		return m.inner.Command(peer, req) // refused there before anything else
 	}
 	if req.Name == "configureFailPoint" {
