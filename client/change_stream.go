@@ -80,6 +80,12 @@ func (cs *ChangeStream) Err() error { return cs.s.Err() }
 // ID returns the server's cursor id, 0 once the stream is closed.
 func (cs *ChangeStream) ID() int64 { return cs.s.ID() }
 
+// RemainingBatchLength returns how many events of the current batch Next
+// or TryNext can still hand out without a round trip to the server: when
+// it is 0, their next call sends a getMore (as in the official driver).
+// It walks the batch's element headers (no decoding, no allocation).
+func (cs *ChangeStream) RemainingBatchLength() int { return cs.s.RemainingBatchLength() }
+
 // Resumes returns how many times the stream resumed after an error.
 func (cs *ChangeStream) Resumes() int { return cs.s.Resumes() }
 

@@ -164,7 +164,7 @@
 //	typed.go            typed generic helpers over Collection
 //	watch.go            Watch: change streams (the engine is internal/stream)
 //	change_stream.go    ChangeStream: Next, TryNext, Decode, Iter, Close,
-//	                    SetMaxAwaitTime, SetBatchSize
+//	                    SetMaxAwaitTime, SetBatchSize, RemainingBatchLength
 //	transaction.go      transactions: StartTransaction, Commit, Abort, WithTransaction
 //	timeout.go          timeoutMS (CSOT): the levels that set it, WithTimeout,
 //	                    WithTimeoutMode, TimeoutContext

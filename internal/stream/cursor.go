@@ -85,6 +85,25 @@ func (c *cursor) dropConn(err error) {
 // empty reports whether every document of the batch was read.
 func (c *cursor) empty() bool { return len(c.rest) == 0 }
 
+// remaining counts the unread documents of the batch by walking their
+// element headers (no decoding); a malformed tail, which next reports,
+// ends the count.
+func (c *cursor) remaining() int {
+	n := 0
+	for b := c.rest; len(b) > 0; n++ {
+		k := bytes.IndexByte(b, 0)
+		if k < 0 || len(b) < k+5 {
+			break
+		}
+		size := int(binary.LittleEndian.Uint32(b[k+1:]))
+		if size < 5 || len(b) < k+1+size {
+			break
+		}
+		b = b[k+1+size:]
+	}
+	return n
+}
+
 // next returns the next document of the batch (a slice of it).
 func (c *cursor) next() (bson.Raw, bool, error) {
 	b := c.rest

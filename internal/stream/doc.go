@@ -12,7 +12,8 @@
 //     stage, the options' wire versions.
 //   - stream.go: Stream, Open, Next/TryNext/Decode/Iter, token caching,
 //     Close.
-//   - cursor.go: the server-side cursor: batches, getMore, killCursors.
+//   - cursor.go: the server-side cursor: batches (and what is left of one),
+//     getMore, killCursors.
 //   - resume.go: which errors are resumable, the resume option, resume.
 //
 // # Concurrency and buffers

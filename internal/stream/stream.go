@@ -304,6 +304,11 @@ func (s *Stream) SetMaxAwaitTime(d time.Duration) { s.opts.MaxAwaitTime = d }
 // the aggregate of its next resume (Options.BatchSize).
 func (s *Stream) SetBatchSize(n int32) { s.opts.BatchSize = n }
 
+// RemainingBatchLength returns how many events of the current batch Next
+// or TryNext can still hand out without a getMore: 0 means their next
+// call asks the server.
+func (s *Stream) RemainingBatchLength() int { return s.cursor.remaining() }
+
 // Resumes returns how many times the stream resumed after an error.
 func (s *Stream) Resumes() int { return s.resumes }
 
