@@ -43,7 +43,9 @@
 //     scaling_concurrency.go (goroutines on pools of 10 and 100),
 //     scaling_topology.go (server selection on 1-50 members),
 //     scaling_heartbeats.go (hellos per second from 1-50 members, on a
-//     replica set of NullServers); the plots in
+//     replica set of NullServers), scaling_checkout.go (where checkout
+//     time goes from 1-1,000 goroutines: checkout duration from the pool's
+//     monitor, mutex wait from the runtime's mutex profile); the plots in
 //     scaling_plot.go (gonum.org/v1/plot, a dependency of this module only)
 //   - footprint_pkgs.go: what each package adds to the torque program over
 //     the TLS dial, summed from `go tool nm -size`

@@ -45,6 +45,7 @@ func Scaling(ctx context.Context, w io.Writer, o ScalingOptions) error {
 	}
 	for _, m := range []func(context.Context, ScalingOptions) (*scalingTable, error){
 		scaleDocSize, scaleResults, scaleConcurrency, scaleTopology, scaleHeartbeats,
+		scaleCheckout,
 	} {
 		t, err := m(ctx, o)
 		if err != nil {
@@ -66,6 +67,7 @@ func Scaling(ctx context.Context, w io.Writer, o ScalingOptions) error {
 type scalingTable struct {
 	title, file string // heading, and the PNG's name without extension
 	note        string // what the table shows, under the heading
+	after       string // Markdown under the table, if any
 	x           string // the x column's name
 	xs          []float64
 	xfmt        func(float64) string
@@ -107,6 +109,9 @@ func (t *scalingTable) write(w io.Writer) {
 			fmt.Fprintf(w, " %s |", v)
 		}
 		fmt.Fprintln(w)
+	}
+	if t.after != "" {
+		fmt.Fprintf(w, "\n%s\n", t.after)
 	}
 }
 
