@@ -97,7 +97,7 @@ func (b *clientBulk) readResults(ctx context.Context, r *driver.Reply) (int, err
 		if s := r.KeepSession(); s != nil {
 			b.implicit, cur.sess = s, s
 		}
-		cur.conn = r.KeepConn()
+		cur.holdConn(r)
 	}
 	first := -1
 	for cur.Next(ctx) {

@@ -34,9 +34,12 @@ type Cursor struct {
 	srv    driver.Server
 	// conn is the cursor's connection behind a load balancer, where its
 	// getMore and killCursors must use the connection that opened it;
-	// nil elsewhere. The cursor releases it when done.
-	conn driver.Conn
-	sess *session.ClientSession
+	// nil elsewhere. The cursor releases it when done. After a network
+	// error on it (connBroken) it stays checked out until Close, which
+	// sends no killCursors on it (load-balancers specification).
+	conn       driver.Conn
+	connBroken bool
+	sess       *session.ClientSession
 	// ownSess: the session is an implicit one the cursor ends.
 	ownSess  bool
 	id       int64
@@ -113,7 +116,7 @@ func (c *Client) openCursor(ctx context.Context, spec *cursorSpec) (*Cursor, err
 				if s := r.KeepSession(); s != nil {
 					cur.sess, cur.ownSess = s, true
 				}
-				cur.conn = r.KeepConn()
+				cur.holdConn(r)
 			}
 			return nil
 		}}
@@ -274,18 +277,42 @@ func (cur *Cursor) finish() {
 		cur.sess.End(0)
 		cur.sess, cur.ownSess = nil, false
 	}
-	if cur.conn != nil {
-		cur.conn.Release()
-		cur.conn = nil
+	if !cur.connBroken {
+		cur.releaseConn()
 	}
 }
 
-// dropConnAfter forgets the cursor's connection after a network error:
-// the executor closed it.
-func (cur *Cursor) dropConnAfter(err error) {
-	if IsNetworkError(err) {
-		cur.conn = nil
+// holdConn takes the reply's connection for the cursor (behind a load
+// balancer): a network error on it then leaves it checked out until
+// Close.
+func (cur *Cursor) holdConn(r *driver.Reply) {
+	cur.conn = r.KeepConn()
+	if c, ok := cur.conn.(*conn); ok {
+		c.cursor = true
 	}
+}
+
+// releaseConn gives the cursor's connection back to its pool (which
+// closes a broken one).
+func (cur *Cursor) releaseConn() {
+	if cur.conn != nil {
+		cur.conn.Release()
+		cur.conn, cur.connBroken = nil, false
+	}
+}
+
+// dropConnAfter notes a network error on the cursor's connection: the
+// executor closed its socket. A connection the cursor holds stays checked
+// out until Close; any other was given back by the executor.
+func (cur *Cursor) dropConnAfter(err error) {
+	if !IsNetworkError(err) || cur.conn == nil {
+		return
+	}
+	if c, ok := cur.conn.(*conn); ok && c.cursor {
+		cur.connBroken = true
+		return
+	}
+	cur.conn = nil
 }
 
 func (cur *Cursor) releaseBuffer() {
@@ -367,6 +394,7 @@ func (cur *Cursor) Close(ctx context.Context) error {
 		cur.id = 0
 	}
 	cur.finish()
+	cur.releaseConn() // a broken one too: finish keeps it for Close
 	cur.releaseBuffer()
 	cur.Current = nil
 	return err

@@ -256,6 +256,11 @@ func (s *selected) ReportError(dc driver.Conn, err error) {
 type conn struct {
 	c   *pool.Conn
 	srv *selected
+	// cursor: a load-balanced Cursor holds the connection (holdConn).
+	// Close, after a network error, then closes only the socket: the
+	// connection stays checked out, pinned to the cursor, until the
+	// cursor's Close gives it back (load-balancers specification).
+	cursor bool
 }
 
 func (c *conn) ID() string {
@@ -287,10 +292,13 @@ func (c *conn) RoundTrip(ctx context.Context, msg, dst []byte) ([]byte, bool, er
 	return append(dst[:0], m.Body...), true, nil
 }
 
-// Close discards the connection: the pool closes a dead one on check-in.
+// Close discards the connection: the pool closes a dead one on check-in,
+// which comes now, or when the cursor holding it lets go (Release).
 func (c *conn) Close() error {
 	err := c.c.Close()
-	_ = c.srv.s.CheckIn(c.c)
+	if !c.cursor {
+		_ = c.srv.s.CheckIn(c.c)
+	}
 	return err
 }
 

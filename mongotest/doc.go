@@ -91,7 +91,7 @@
 //
 // # Sharded clusters and load balancers
 //
-//	rs := mongotest.NewReplicaSet(t, mongotest.ReplicaSetOptions{Mongos: 2, LoadBalanced: true})
+//	rs := mongotest.NewReplicaSet(t, mongotest.ReplicaSetOptions{Mongos: 2, LoadBalanced: true, LoadBalancedServices: 2})
 //	c, err := client.Connect(ctx, rs.MongosURI())   // mongodb://m0,m1/
 //	lb, err := client.Connect(ctx, rs.LoadBalancerURI()) // ...?loadBalanced=true
 //	rs.FailCommandMongos(1, mongotest.FailPoint{...})
@@ -105,8 +105,16 @@
 // answers its commands NoSuchTransaction, except a commitTransaction
 // with the recoveryToken every reply of a transaction carries, which
 // recovers the decision (committed: success; else NoSuchTransaction).
-// ReplicaSetOptions.LoadBalanced adds one more mongos behind a load
-// balancer port, whose hello with loadBalanced: true carries a serviceId.
+// ReplicaSetOptions.LoadBalanced adds mongoses behind a load balancer
+// (LoadBalancedServices of them, default 1), each with its own port,
+// fail points, transactions and serviceId (in its hello with
+// loadBalanced: true). The load balancer is a TCP proxy on its own port
+// (LoadBalancerURI) that routes each connection to one mongos, in turn,
+// for its whole life; SingleMongosLoadBalancerURI is another in front of
+// the first mongos only (the spec tests' SINGLE_MONGOS_LB_URI). When a
+// client connection through it closes, its mongos kills the cursors it
+// opened and aborts the transaction it began, as a mongos behind a load
+// balancer does.
 // There is one shard: shardCollection records a collection's shard key
 // (ranged keys only; the change event of showExpandedEvents) without
 // chunks or moving data, checkMetadataConsistency answers an empty cursor,
@@ -229,9 +237,12 @@
 //	standalone.go       a standalone's fail points (Server.FailCommand), its refusals
 //	replset.go          ReplicaSet: NewReplicaSet, URI, StepDown, Elect, Kill, Restart,
 //	                    Partition, Heal
-//	mongos.go           mongos routers and the load-balanced mongos: routing,
+//	mongos.go           mongos routers and the load-balanced mongoses: routing,
 //	                    per-mongos transactions, recoveryToken
 //	mongos_commands.go  what only a mongos has: shardCollection, checkMetadataConsistency
+//	loadbalancer.go     the load balancer: a TCP proxy, one mongos per connection, in turn
+//	loadbalanced_conns.go a load-balanced mongos ends a closed connection's cursors
+//	                    and transaction
 //	member.go           a member's command set: fail points (on hello too), primary-only writes,
 //	                    unsatisfiable write concerns, topologyVersion on errors
 //	failpoint.go        FailPoint, configureFailPoint, MongoDB's error labels

@@ -149,5 +149,11 @@ func (m *member) Hello(peer *wirehost.Peer, req *wirehost.Request) []bson.E {
 	return m.inner.Hello(peer, req)
 }
 
-// ConnClosed forgets the connection.
-func (m *member) ConnClosed(peer *wirehost.Peer) { m.inner.ConnClosed(peer) }
+// ConnClosed forgets the connection; a mongos behind the load balancer
+// first ends the cursors and transactions it opened.
+func (m *member) ConnClosed(peer *wirehost.Peer) {
+	if m.router != nil {
+		m.router.conns.closed(peer)
+	}
+	m.inner.ConnClosed(peer)
+}

@@ -33,6 +33,10 @@ type router struct {
 	rs   *ReplicaSet
 	mu   sync.Mutex
 	txns map[string]int64 // lsid -> the txnNumber begun here
+	// conns, on a mongos behind the load balancer, are the cursors and
+	// transactions each client connection opened (loadbalanced_conns.go);
+	// nil on other mongoses.
+	conns *lbConns
 }
 
 func newRouter(rs *ReplicaSet) *router { return &router{rs: rs, txns: map[string]int64{}} }
@@ -67,18 +71,20 @@ func (m *member) route(peer *wirehost.Peer, req *wirehost.Request) wirehost.Repl
 	}
 	lsid := lsidOf(req.Command)
 	if lsid == nil || !inTransaction(req) {
-		return shard.Command(peer, req)
+		return m.router.conns.note(peer, req, shard.Command(peer, req))
 	}
 	n, _ := req.Lookup("txnNumber").AsInt64()
 	if start, _ := req.Lookup("startTransaction").Boolean(); start {
 		m.router.begin(lsid, n)
+		m.router.conns.begin(peer, req, n)
 	} else if !m.router.knows(lsid, n) {
 		if req.Name == "commitTransaction" && !req.Lookup("recoveryToken").IsZero() {
 			return m.withRecoveryToken(m.core.recoverCommit(lsid, n))
 		}
 		return noSuchTransaction(n)
 	}
-	return m.withRecoveryToken(shard.Command(peer, withoutFields(req, routerFields)))
+	r := shard.Command(peer, withoutFields(req, routerFields))
+	return m.withRecoveryToken(m.router.conns.note(peer, req, r))
 }
 
 // withRecoveryToken adds the recoveryToken a mongos puts on the replies of
@@ -112,18 +118,23 @@ func (s *Server) recoverCommit(lsid []byte, n int64) wirehost.Reply {
 	return noSuchTransaction(n)
 }
 
-// startRouters starts the mongoses and the load-balanced mongos the
-// options ask for.
+// startRouters starts the mongoses and the load-balanced mongoses the
+// options ask for, then the load balancers in front of the latter.
 func (rs *ReplicaSet) startRouters(opts ReplicaSetOptions, tmpl wirehost.Hello) error {
-	roles := make([]wirehost.Role, 0, opts.Mongos+1)
+	roles := make([]wirehost.Role, 0, opts.Mongos+opts.LoadBalancedServices+1)
 	for range opts.Mongos {
 		roles = append(roles, wirehost.Mongos)
 	}
 	if opts.LoadBalanced {
-		roles = append(roles, wirehost.LoadBalanced)
+		for range max(opts.LoadBalancedServices, 1) {
+			roles = append(roles, wirehost.LoadBalanced)
+		}
 	}
 	for _, role := range roles {
 		m := &member{core: rs.core, index: -1, inner: backend{rs.core}, fps: &failPoints{}, router: newRouter(rs)}
+		if role == wirehost.LoadBalanced {
+			m.router.conns = newLBConns(m)
+		}
 		h := tmpl
 		h.Role = role
 		host, err := wirehost.Start(wirehost.Options{Hello: h, Logf: opts.Logf, Name: "mongotest",
@@ -133,6 +144,23 @@ func (rs *ReplicaSet) startRouters(opts ReplicaSetOptions, tmpl wirehost.Hello) 
 		}
 		m.host.Store(host)
 		rs.routers = append(rs.routers, m)
+	}
+	return rs.startLoadBalancers(opts.Logf)
+}
+
+// startLoadBalancers starts the load balancer in front of every
+// load-balanced mongos, and one in front of the first only.
+func (rs *ReplicaSet) startLoadBalancers(logf func(string, ...any)) error {
+	services := rs.LoadBalancedServiceHosts()
+	if len(services) == 0 {
+		return nil
+	}
+	for _, backends := range [][]string{services, services[:1]} {
+		lb, err := startLoadBalancer(backends, logf)
+		if err != nil {
+			return err
+		}
+		rs.lbs = append(rs.lbs, lb)
 	}
 	return nil
 }
@@ -167,28 +195,54 @@ func (rs *ReplicaSet) MongosURI() string {
 	return "mongodb://" + strings.Join(hosts, ",") + "/"
 }
 
-// LoadBalancerURI connects to the mongos behind the load balancer, with
-// loadBalanced=true; "" without ReplicaSetOptions.LoadBalanced.
-func (rs *ReplicaSet) LoadBalancerURI() string {
-	if lb := rs.loadBalancer(); lb != nil {
-		return "mongodb://" + lb.host.Load().Addr() + "/?loadBalanced=true"
+// LoadBalancerURI connects to the load balancer in front of every
+// load-balanced mongos (ReplicaSetOptions.LoadBalancedServices), with
+// loadBalanced=true: each connection reaches one of them, in turn, for its
+// whole life. "" without ReplicaSetOptions.LoadBalanced.
+func (rs *ReplicaSet) LoadBalancerURI() string { return rs.lbURI(0) }
+
+// SingleMongosLoadBalancerURI connects to a load balancer in front of the
+// first load-balanced mongos only (the specifications' test
+// deployments have both: SINGLE_MONGOS_LB_URI and MULTI_MONGOS_LB_URI).
+func (rs *ReplicaSet) SingleMongosLoadBalancerURI() string { return rs.lbURI(1) }
+
+func (rs *ReplicaSet) lbURI(i int) string {
+	if i < len(rs.lbs) {
+		return "mongodb://" + rs.lbs[i].addr() + "/?loadBalanced=true"
 	}
 	return ""
 }
 
-func (rs *ReplicaSet) loadBalancer() *member {
+// LoadBalancedServiceHosts are the "127.0.0.1:port" addresses of the
+// mongoses behind the load balancer: a client may also connect to one
+// directly (without loadBalanced), as to any mongos.
+func (rs *ReplicaSet) LoadBalancedServiceHosts() []string {
+	var out []string
+	for _, r := range rs.loadBalanced() {
+		out = append(out, r.host.Load().Addr())
+	}
+	return out
+}
+
+// loadBalanced are the mongoses behind the load balancer.
+func (rs *ReplicaSet) loadBalanced() []*member {
+	var out []*member
 	for _, r := range rs.routers {
 		if r.host.Load().Hello().Role == wirehost.LoadBalanced {
-			return r
+			out = append(out, r)
 		}
 	}
-	return nil
+	return out
 }
 
 // FailCommandMongos arms a failCommand fail point on mongos i (of
 // MongosHosts), as configureFailPoint sent to it does.
 func (rs *ReplicaSet) FailCommandMongos(i int, fp FailPoint) { rs.routers[i].fps.set(fp) }
 
-// FailCommandLoadBalanced arms a fail point on the mongos behind the load
-// balancer.
-func (rs *ReplicaSet) FailCommandLoadBalanced(fp FailPoint) { rs.loadBalancer().fps.set(fp) }
+// FailCommandLoadBalanced arms a fail point on every mongos behind the
+// load balancer (each counts its own times).
+func (rs *ReplicaSet) FailCommandLoadBalanced(fp FailPoint) {
+	for _, r := range rs.loadBalanced() {
+		r.fps.set(fp)
+	}
+}

@@ -31,10 +31,13 @@ type ReplicaSetOptions struct {
 	// its own port (MongosURI): the set is then a sharded cluster's one
 	// shard, and clients should connect through the routers.
 	Mongos int
-	// LoadBalanced puts one more mongos behind a load balancer port
-	// (LoadBalancerURI): it answers a hello with loadBalanced: true with
-	// a serviceId, as a mongos behind a load balancer does.
+	// LoadBalanced puts mongoses behind a load balancer port
+	// (LoadBalancerURI): each answers a hello with loadBalanced: true
+	// with its own serviceId, as a mongos behind a load balancer does.
 	LoadBalanced bool
+	// LoadBalancedServices is how many mongoses the load balancer fronts
+	// (default 1); it routes each connection to one of them in turn.
+	LoadBalancedServices int
 	// Logf, when set, reports what the members do; NewReplicaSet sets
 	// t.Logf.
 	Logf func(format string, args ...any)
@@ -50,7 +53,8 @@ type ReplicaSet struct {
 	core    *Server // the data every member serves (it has no host of its own)
 	set     *wirehost.ReplicaSet
 	members []*member
-	routers []*member // the mongoses, then the one behind the load balancer
+	routers []*member       // the mongoses, then those behind the load balancer
+	lbs     []*loadBalancer // in front of every load-balanced mongos, then of the first
 
 	closeOnce sync.Once
 	closeErr  error
@@ -189,7 +193,10 @@ func (rs *ReplicaSet) Close() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		rs.core.closeStreams() // wakes awaiting getMores first
-		rs.closeErr = rs.set.Close(ctx)
+		for _, lb := range rs.lbs {
+			rs.closeErr = errors.Join(rs.closeErr, lb.close())
+		}
+		rs.closeErr = errors.Join(rs.closeErr, rs.set.Close(ctx))
 		for _, r := range rs.routers {
 			if h := r.host.Load(); h != nil {
 				rs.closeErr = errors.Join(rs.closeErr, h.Close(ctx))

@@ -52,6 +52,10 @@ type Deployment struct {
 	// balancer in front of several; "" when there is only URI. Client
 	// entities with useMultipleMongoses: true use it.
 	MultiURI string
+	// ServiceHosts are the mongoses behind a load balancer, reachable
+	// directly: a fail point set through the load balancer is turned off
+	// on each of them (through it, "off" may reach another mongos).
+	ServiceHosts []string
 }
 
 // backends are the servers every suite runs against, in order. A backend
@@ -62,8 +66,9 @@ var backends = []Backend{ferretDB, mongoTest}
 // mongoTest is package mongotest, in process: a standalone server, a
 // replica set of three members with fail points for the tests that need
 // one, that set behind two mongoses for the tests that need a sharded
-// cluster, and behind a load-balanced mongos for those that need a load
-// balancer.
+// cluster, and behind two load-balanced mongoses for those that need a
+// load balancer (one load balancer in front of both, one in front of the
+// first).
 var mongoTest = Backend{
 	Name:           "mongotest",
 	Topologies:     []string{"single", "replicaset", "sharded", "load-balanced"},
@@ -94,8 +99,9 @@ func deployMongotest(t *testing.T, topology string, user *mongotest.User) Deploy
 		rs := mongotest.NewReplicaSet(t, mongotest.ReplicaSetOptions{Mongos: 2, Users: users})
 		dep = Deployment{URI: "mongodb://" + rs.MongosHosts()[0] + "/", MultiURI: rs.MongosURI()}
 	case "load-balanced":
-		rs := mongotest.NewReplicaSet(t, mongotest.ReplicaSetOptions{LoadBalanced: true, Users: users})
-		dep.URI = rs.LoadBalancerURI()
+		rs := mongotest.NewReplicaSet(t, mongotest.ReplicaSetOptions{LoadBalanced: true, LoadBalancedServices: 2, Users: users})
+		dep = Deployment{URI: rs.SingleMongosLoadBalancerURI(), MultiURI: rs.LoadBalancerURI(),
+			ServiceHosts: rs.LoadBalancedServiceHosts()}
 	default:
 		// Without directConnection, as a test's uriOptions may add
 		// loadBalanced (a client discovers a lone seed as single anyway).

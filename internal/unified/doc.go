@@ -53,8 +53,10 @@
 //
 // Files that ask for a sharded cluster run on that replica set behind two
 // mongoses (mongotest.ReplicaSetOptions.Mongos), and those that ask for a
-// load balancer on one mongos behind a load balancer port
-// (ReplicaSetOptions.LoadBalanced).
+// load balancer on two mongoses behind load balancers
+// (ReplicaSetOptions.LoadBalanced, LoadBalancedServices: 2): one in front
+// of both, for clients with useMultipleMongoses true or unset, one in
+// front of the first.
 //
 // Counts are leaf tests on the mongotest backend: passed / skipped by
 // runOnRequirements (whole files in brackets) / skipped by its list. The
@@ -70,7 +72,7 @@
 //	TestChangeStreams        56 / 14 [1 file] / 1
 //	TestSessions             25 / [1 file] / 0
 //	TestCausalConsistency    18 / 0 / 0
-//	TestLoadBalancers        36 / 2 / 2 (runOn: auth, and the spec's own skipReason)
+//	TestLoadBalancers        38 / 2 / 0 (runOn: auth, and the spec's own skipReason)
 //	TestSDAMUnified          42 / 4 [5 files] / 3 (42/45 = 93%; the list:
 //	                         $where (3); the five files need auth)
 //	TestCommandLogging       27 / 2 / 1 (27/28 = 96%)
@@ -116,7 +118,8 @@
 //     preference) and targetedFailPoint on the mongos the session is
 //     pinned to, through a client connected to it alone; both are
 //     recorded and turned off when the test ends, on the server they were
-//     set on (through the client entity behind a load balancer). On other
+//     set on (behind a load balancer: on each mongos it fronts, directly,
+//     when the deployment names them, else through the client entity). On other
 //     backends (FerretDB) a test that sets one is skipped, saying so;
 //   - createEntities: client (observeEvents, ignoreCommandMonitoringEvents,
 //     observeSensitiveCommands, uriOptions added to the URI's query;

@@ -67,16 +67,29 @@ func (r *run) failPoint(ctx context.Context, a *args) error {
 	addr := c.failPointAddr
 	c.mu.Unlock()
 	if addr != "" { // sent, so perhaps set: turn it off in any case
-		fp := setFailPoint{name: fpName, addr: addr}
-		if r.tg.topology == "load-balanced" {
-			fp = setFailPoint{name: fpName, via: c}
-		}
-		r.failPoints = append(r.failPoints, fp)
+		r.failPoints = append(r.failPoints, r.failPointsSet(fpName, addr, c)...)
 	}
 	if err != nil {
 		return fmt.Errorf("configureFailPoint: %w", err)
 	}
 	return nil
+}
+
+// failPointsSet are where a fail point set through client c on addr is
+// turned off: addr; behind a load balancer, every mongos it fronts
+// directly, or else through c.
+func (r *run) failPointsSet(name, addr string, c *clientEntity) []setFailPoint {
+	if r.tg.topology != "load-balanced" {
+		return []setFailPoint{{name: name, addr: addr}}
+	}
+	if len(r.tg.dep.ServiceHosts) == 0 {
+		return []setFailPoint{{name: name, via: c}}
+	}
+	var out []setFailPoint
+	for _, h := range r.tg.dep.ServiceHosts {
+		out = append(out, setFailPoint{name: name, addr: h})
+	}
+	return out
 }
 
 // targetedFailPoint runs the targetedFailPoint operation: configureFailPoint
@@ -150,6 +163,7 @@ func directURI(uri, addr string) (string, error) {
 	u.Host = addr
 	q := u.Query()
 	q.Del("replicaSet")
+	q.Del("loadBalanced") // a mongos behind a load balancer, reached directly
 	q.Set("directConnection", "true")
 	u.RawQuery = q.Encode()
 	return u.String(), nil

@@ -19,10 +19,8 @@ func TestLoadBalancers(t *testing.T) {
 	Run(t, Suite{Dir: "load-balancers/tests", Skips: map[string]spectest.Skips{"ferretdb": loadBalancersFerretDB, "mongotest": loadBalancersMongotest}})
 }
 
-// loadBalancersMongotest is the mongotest skip list of the suite (a
-// mongos behind a load balancer port, in front of a replica set of three
-// members; a standalone server or two mongoses where the test allows).
-var loadBalancersMongotest = spectest.Skips{
-	"cursors/pinned connections are not returned after an network error during getMore":               "torque gives a cursor's pinned connection back to the pool (closed) at the network error; the spec counts it checked out until the cursor is closed",
-	"sdam-error-handling/only connections for a specific serviceId are closed when pools are cleared": "mongotest's load balancer fronts one mongos: every connection has the same serviceId",
-}
+// loadBalancersMongotest is the mongotest skip list of the suite (two
+// mongoses behind load balancers, one in front of both and one in front
+// of the first, in front of a replica set of three members; a standalone
+// server or two mongoses where the test allows).
+var loadBalancersMongotest = spectest.Skips{}
