@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"net"
 	"strings"
 	"time"
@@ -30,7 +31,9 @@ func dialHandshake(ctx context.Context, addr string, cfg *ConnConfig) (*Conn, er
 	if cfg == nil {
 		cfg = &ConnConfig{}
 	}
-	if d := cfg.connectTimeout(); d > 0 {
+	parent := ctx
+	d := cfg.connectTimeout()
+	if d > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, d)
 		defer cancel()
@@ -38,13 +41,25 @@ func dialHandshake(ctx context.Context, addr string, cfg *ConnConfig) (*Conn, er
 	c := &Conn{addr: addr}
 	c.init()
 	if err := c.dial(ctx, cfg); err != nil {
-		return nil, err
+		return nil, connectTimedOut(parent, ctx, d, err)
 	}
 	if err := c.handshake(ctx, cfg); err != nil {
 		c.closeAndRelease()
-		return nil, err
+		return nil, connectTimedOut(parent, ctx, d, err)
 	}
 	return c, nil
+}
+
+// connectTimedOut names connectTimeoutMS in err when its deadline (ctx's,
+// not the caller's parent context) cut the establishment off: the bare
+// "context deadline exceeded" would read as the caller's own.
+func connectTimedOut(parent, ctx context.Context, d time.Duration, err error) error {
+	var ce *ConnError
+	if d <= 0 || ctx.Err() == nil || contextEnded(parent) || !errors.As(err, &ce) || !ce.Timeout() {
+		return err
+	}
+	ce.Err = fmt.Errorf("connectTimeoutMS (%v) expired: %w", d, ce.Err)
+	return err
 }
 
 // dial opens the socket and runs the TLS handshake.

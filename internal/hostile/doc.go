@@ -54,6 +54,9 @@
 //	utf8_test.go      strings that are not UTF-8 in replies
 //	compress_test.go  compressed amplification; a hello claiming huge limits
 //	handshake_test.go hangs at each step of a pool connection's handshake
+//	stall_test.go     connections never established: a TLS handshake never
+//	                  answered (tlsFront), a dial that never connects
+//	                  (stallingDialer), cut by the caller or connectTimeoutMS
 //	cancel_test.go    cancellation before checkout, after checkout, after
 //	                  send, while reading; random cancellations
 //	disconnect_test.go Disconnect racing every kind of operation

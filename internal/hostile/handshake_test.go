@@ -15,9 +15,8 @@ import (
 // Hangs at each step of a pool connection's handshake, cut off by the
 // operation's own deadline: that connection is closed and nothing else
 // happens: no pool clear, no server marked Unknown (issue 13, item 2b).
-// Connection 0 is the monitor's and is never stuck. (Dial cannot be made
-// to hang on loopback; a TLS handshake that hangs is the same case as the
-// hello's for the pool: an establishment cut by the checkout's context.)
+// Connection 0 is the monitor's and is never stuck. (A dial or a TLS
+// handshake that never completes: stall_test.go.)
 func TestHandshakeHangs(t *testing.T) {
 	for _, tc := range []struct {
 		name string
