@@ -3,7 +3,10 @@ package client
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -28,6 +31,25 @@ type ClientBulkWriteException struct {
 	// PartialResult is what was done before the error, when some write
 	// is known to have succeeded; else nil.
 	PartialResult *ClientBulkWriteResult
+}
+
+// ErrorCodes returns the codes of the top-level error (when the server
+// sent it), of the write-concern errors, and of the write errors by model
+// index, as the official driver's ClientBulkWriteException.ErrorCodes.
+func (e *ClientBulkWriteException) ErrorCodes() []int {
+	codes := []int{}
+	var se ServerError
+	if errors.As(e.Err, &se) {
+		codes = append(codes, se.ErrorCodes()...)
+	}
+	for _, wce := range e.WriteConcernErrors {
+		codes = append(codes, int(wce.Code))
+	}
+	idx := slices.Sorted(maps.Keys(e.WriteErrors))
+	for _, i := range idx {
+		codes = append(codes, int(e.WriteErrors[i].Code))
+	}
+	return codes
 }
 
 // Error lists the first write error, the counts, and the top-level error.

@@ -115,7 +115,7 @@
 //	parse_uri.go        ParseURI: invalid values are errors, unknown options
 //	                    warnings, unsupported options refused
 //	deployment.go       adapters from the topology and its pools to internal/driver
-//	session.go          Session, StartSession, WithSession, UseSession,
+//	session.go          Session, StartSession, WithSession, SessionFromContext, UseSession,
 //	                    NumberSessionsInProgress; its times, state and the
 //	                    accessors transactions need
 //	database.go         Database: RunCommand, ListCollections,
@@ -149,7 +149,10 @@
 //	                    (appendInsertDoc: a document with its _id first);
 //	                    the options many commands share
 //	errors.go           error types (defined in package mongoerr; selection
-//	                    errors are topology.SelectionError), sentinels, helpers
+//	                    errors are topology.SelectionError), sentinels, helpers,
+//	                    ServerError, ErrorCodes
+//	from_documents.go   NewCursorFromDocuments, NewSingleResultFromDocument:
+//	                    results without a server, for tests
 //	monitor.go          CommandMonitor and its events (package event)
 //	logging.go          log/slog logging by component (command, topology,
 //	                    serverSelection, connection); LogOptionsFromEnv

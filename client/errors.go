@@ -58,3 +58,24 @@ func IsNetworkError(err error) bool { return driver.IsNetworkError(err) }
 // HasErrorLabel reports whether err carries the label
 // ("RetryableWriteError", "TransientTransactionError", ...).
 func HasErrorLabel(err error, label string) bool { return driver.HasLabel(err, label) }
+
+// ServerError is the method set (HasErrorCode, HasErrorLabel,
+// HasErrorMessage, HasErrorCodeWithMessage, ErrorCodes) of the errors a
+// server sent, CommandError and WriteException, by the official driver's
+// names (mongo.ServerError); errors.As finds it.
+type ServerError = mongoerr.ServerError
+
+// ErrorCodes returns the server's error codes in err (as the official
+// driver's mongo.ErrorCodes): a CommandError's code, a WriteException's or
+// a ClientBulkWriteException's codes; nil for a nil err, empty for an
+// error the server did not send.
+func ErrorCodes(err error) []int {
+	if err == nil {
+		return nil
+	}
+	var ec interface{ ErrorCodes() []int }
+	if errors.As(err, &ec) {
+		return ec.ErrorCodes()
+	}
+	return []int{}
+}

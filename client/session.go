@@ -113,6 +113,14 @@ func sessionFrom(ctx context.Context) *Session {
 	return s
 }
 
+// SessionFromContext returns the session WithSession put in ctx, or nil
+// (the official driver's mongo.SessionFromContext): in a WithTransaction
+// or UseSession callback, the session the callback runs with.
+func SessionFromContext(ctx context.Context) *Session { return sessionFrom(ctx) }
+
+// Client returns the client that started the session.
+func (s *Session) Client() *Client { return s.client }
+
 // errSessionOfOtherClient is the error of an operation given a session
 // that another Client started.
 var errSessionOfOtherClient = errors.New("client: the session in the context belongs to another Client")

@@ -21,4 +21,7 @@
 //	doc.go      this overview
 //	errors.go   CommandError, WriteError, WriteConcernError, WriteException,
 //	            NetworkError
+//	server_error.go  ServerError: the official driver's methods
+//	            (HasErrorCode, HasErrorMessage, ErrorCodes ...) on
+//	            CommandError and WriteException
 package mongoerr
