@@ -72,7 +72,7 @@
 //	TestChangeStreams        56 / 14 [1 file] / 1
 //	TestSessions             25 / [1 file] / 0
 //	TestCausalConsistency    18 / 0 / 0
-//	TestLoadBalancers        38 / 2 / 0 (runOn: auth, and the spec's own skipReason)
+//	TestLoadBalancers        39 / 1 / 0 (the spec's own skipReason)
 //	TestSDAMUnified          42 / 4 [5 files] / 3 (42/45 = 93%; the list:
 //	                         $where (3); the five files need auth)
 //	TestCommandLogging       27 / 2 / 1 (27/28 = 96%)
