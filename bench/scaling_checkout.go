@@ -31,7 +31,8 @@ func scaleCheckout(ctx context.Context, o ScalingOptions) (*scalingTable, error)
 		gs, pools = []float64{1, 20}, []int{10}
 	}
 	t := &scalingTable{title: "Concurrency: where checkout time goes", file: "scaling-checkout",
-		note: fmt.Sprintf("torque, find one by _id on the NullServer for %v per point. Checkout: the mean "+
+		note: fmt.Sprintf("torque, find one by _id on the NullServer for %v per point, after a warm-up of a third "+
+			"of that at the same concurrency (the pool grown, the sessions made). Checkout: the mean "+
 			"ConnectionCheckedOut duration (queueing for a connection included) and its share of the mean find "+
 			"latency; mutex wait: time goroutines spent blocked on contended sync.Mutex/RWMutex per find "+
 			"(runtime mutex profile, fraction 1; the whole process, NullServer included).", o.RunTime),
@@ -89,7 +90,9 @@ func checkoutPoint(ctx context.Context, srv *NullServer, id bson.ObjectID, size,
 	defer c.Disconnect(ctx)
 	coll := c.Database("scaling").Collection("docs")
 	find := func() error { _, err := coll.FindOne(ctx, bson.D{bson.KV("_id", id)}).Raw(); return err }
-	if err := find(); err != nil { // the connection and the session are made before the count
+	// A warm-up at the same concurrency first, so that the pool has grown
+	// (maxConnecting at a time) and the sessions exist before the count.
+	if _, _, err := concurrentRun(g, d/3, find); err != nil {
 		return checkoutStats{}, err
 	}
 	coNanos.Store(0)
