@@ -19,6 +19,7 @@ import (
 
 	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/client"
+	"github.com/torque-go/torque/internal/mockserver"
 	"github.com/torque-go/torque/mongotest"
 )
 
@@ -369,5 +370,29 @@ func TestRetryableWritesProse6ErrorPropagation(t *testing.T) {
 				t.Errorf("%d inserts and %d backoffs, want %d and %d", ev.count("insert"), len(ev.waits), tc.inserts, tc.waits)
 			}
 		})
+	}
+}
+
+// Handshake prose test 9: every handshake document (the connection
+// handshakes of the pool and of the monitors, those with client
+// metadata) carries backpressure: "2".
+func TestHandshakeProse9Backpressure(t *testing.T) {
+	srv := mockserver.New(t, mockserver.Options{})
+	c := connect(t, srv.URI())
+	if err := c.Ping(testContext(t)); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, r := range srv.Requests() {
+		if r.Lookup("client").IsZero() {
+			continue // a monitor's later hellos: not handshakes
+		}
+		n++
+		if v, _ := r.Lookup("backpressure").StringValue(); v != "2" {
+			t.Errorf("handshake %s: backpressure %v, want \"2\"", r.Command, r.Lookup("backpressure"))
+		}
+	}
+	if n < 2 {
+		t.Errorf("%d handshakes recorded, want the monitor's and the pool's", n)
 	}
 }

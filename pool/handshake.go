@@ -170,6 +170,7 @@ func appendHello(dst []byte, cfg *ConnConfig, legacy bool, spec *auth.Speculativ
 		dst = bson.AppendInt32Element(dst, "hello", 1)
 	}
 	dst = bson.AppendBooleanElement(dst, "helloOk", true)
+	dst = bson.AppendStringElement(dst, "backpressure", "2") // the client backpressure spec's version
 	if dst, err = appendClientMetadata(dst, md); err != nil {
 		return dst, err
 	}
