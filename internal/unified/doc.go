@@ -67,7 +67,7 @@
 //	                         mapReduce helpers torque does not have, as the
 //	                         official driver v2: 260/260 of the applicable
 //	                         cases, 260/277 = 93.9% of all)
-//	TestTransactions        204 / [2 files] / 8 (the 2 files: auth: true)
+//	TestTransactions        211 / [2 files] / 1 (the 2 files: auth: true)
 //	TestTransactionsConvenientAPI 27 / 0 / 0
 //	TestChangeStreams        56 / 14 [1 file] / 1
 //	TestSessions             25 / [1 file] / 0
