@@ -33,8 +33,10 @@
 //   - validate.go: Raw.Validate (the full check of untrusted bytes) and
 //     Raw.ValidateStructure (framing only), and the walk that explains
 //     their errors
-//   - validate_scan.go: their fast path, a walk that only says yes or no
-//     (one loop with a small stack of the open documents)
+//   - validate_scan.go: their fast path, a walk that only says yes or no:
+//     a loop without calls over the common elements (a table per type byte,
+//     keys and strings read a word at a time, a small stack of the open
+//     documents), and a careful check of one element for the rest
 //
 // Marshal and Unmarshal:
 //

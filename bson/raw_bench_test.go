@@ -85,10 +85,11 @@ func BenchmarkAppendDocument(b *testing.B) {
 }
 
 // BenchmarkValidate checks the benchmark data sets with Validate (the
-// full check) and ValidateStructure (framing only, no UTF-8), and the
-// tweet-shaped coreBenchDoc.
+// full check) and ValidateStructure (framing only, no UTF-8): the
+// tweet-shaped coreBenchDoc, the three extended BSON sets, and the tweet
+// that the driver benchmarks find (each document of a reply is one).
 func BenchmarkValidate(b *testing.B) {
-	for _, set := range append([]string{"core"}, "flat_bson", "deep_bson", "full_bson") {
+	for _, set := range []string{"core", "flat_bson", "deep_bson", "full_bson", "tweet"} {
 		for _, check := range []struct {
 			name string
 			f    func(Raw) error

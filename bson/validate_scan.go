@@ -1,7 +1,6 @@
 package bson
 
 import (
-	"bytes"
 	"encoding/binary"
 	"math/bits"
 	"unicode/utf8"
@@ -10,61 +9,93 @@ import (
 // This file is the fast path of Validate and ValidateStructure: one walk
 // over a document that only answers yes or no. The walk is a loop, not a
 // recursion: entering a nested document pushes the end of the enclosing
-// one on a small stack held in the frame, so a tree of small documents
-// costs no calls. The common types (numbers, strings, documents, arrays)
-// are handled inline, and keys and strings are checked for ASCII eight
-// bytes at a time before utf8.Valid sees them. When it answers no,
+// one on a small stack, so a tree of small documents costs no calls.
+//
+// It runs in two parts. scanRun is a loop without calls (a call in a Go
+// loop makes the compiler keep every variable in memory) that checks the
+// common elements: an ASCII key shorter than sixteen bytes, a value whose
+// type byte's scanClass gives its size without a switch, ASCII strings
+// (read eight bytes at a time), documents and arrays, binary data. Every
+// other element, and every element it finds a problem with, it leaves to
+// scanSlow, which checks one element with the framing functions and
+// utf8.Valid and hands the walk back. When the walk answers no,
 // validate.go walks again to say what is wrong and where, so the two must
 // agree (the fuzz tests check).
 
-// The scan kinds of the type bytes; scanInvalid (0) for unknown types.
+// The further work a type needs after its size is checked (scanClass's
+// extra); the rest of the types need none.
 const (
-	scanInvalid = iota
-	scanFixed   // fixed size (frameFixed), booleans excepted; 0 for null and the like
-	scanBoolean
-	scanString // string, JavaScript code, symbol
-	scanDocument
-	scanBinary
-	scanOther // regex, dbPointer, code with scope
+	scanText      = 1 + iota // string, JavaScript code, symbol: ASCII or UTF-8 (Validate only)
+	scanDocument             // document, array: entered
+	scanBinary               // binary: the inner length of subtype 2
+	scanScope                // code with scope: its parts, and its scope entered
+	scanScopeText            // the same, and its code ASCII or UTF-8 (Validate)
+	scanOther                // regex, dbPointer: left to scanSlow
 )
 
-// scanKinds holds the scan kind of each type byte and, for scanFixed, the
-// size of its values (one table, one load per element).
-var scanKinds = [256]struct{ kind, size uint8 }{
-	TypeDouble: {scanFixed, 8}, TypeString: {scanString, 0}, TypeEmbeddedDocument: {scanDocument, 0},
-	TypeArray: {scanDocument, 0}, TypeBinary: {scanBinary, 0}, TypeUndefined: {scanFixed, 0},
-	TypeObjectID: {scanFixed, 12}, TypeBoolean: {scanBoolean, 1}, TypeDateTime: {scanFixed, 8},
-	TypeNull: {scanFixed, 0}, TypeRegex: {scanOther, 0}, TypeDBPointer: {scanOther, 0},
-	TypeJavaScript: {scanString, 0}, TypeSymbol: {scanString, 0}, TypeCodeWithScope: {scanOther, 0},
-	TypeInt32: {scanFixed, 4}, TypeTimestamp: {scanFixed, 8}, TypeInt64: {scanFixed, 8},
-	TypeDecimal128: {scanFixed, 16}, TypeMinKey: {scanFixed, 0}, TypeMaxKey: {scanFixed, 0},
+// A scanClass says how scanRun checks the values of one type byte, packed
+// in a word so that one load and a few shifts replace a switch:
+//
+//	byte 0: size, the value's size, plus the length for prefixed types
+//	byte 1: min, the least length a prefixed type may have
+//	byte 2: last, ANDed with the value's last byte must give 0: 0xff for
+//	        values that end with a NUL, 0xfe for booleans under Validate
+//	byte 4: extra, the further work (scanText, ...), 0 for none
+//	byte 5: 0xff for the types whose value starts with an int32 length
+type scanClass uint64
+
+func (c scanClass) size() int    { return int(uint8(c)) }
+func (c scanClass) min() int     { return int(uint8(c >> 8)) }
+func (c scanClass) last() byte   { return uint8(c >> 16) }
+func (c scanClass) extra() uint8 { return uint8(c >> 32) }
+
+// prefixed reports whether the type's values start with an int32 length.
+func (c scanClass) prefixed() bool { return c>>40 != 0 }
+
+func newScanClass(size, min, last, extra uint8, prefixed bool) scanClass {
+	c := scanClass(size) | scanClass(min)<<8 | scanClass(last)<<16 | scanClass(extra)<<32
+	if prefixed {
+		c |= 0xff << 40
+	}
+	return c
 }
+
+// scanClasses holds the scanClass of each type byte, for ValidateStructure
+// (index 0) and for Validate (index 1), which also reads strings and
+// checks booleans.
+var scanClasses = func() (c [2][256]scanClass) {
+	for utf := range c {
+		tab := &c[utf]
+		for i := range tab {
+			tab[i] = newScanClass(0, 0, 0, scanOther, false) // unknown: scanSlow says so
+		}
+		for _, t := range []Type{TypeDouble, TypeDateTime, TypeTimestamp, TypeInt64} {
+			tab[t] = newScanClass(8, 0, 0, 0, false)
+		}
+		tab[TypeInt32] = newScanClass(4, 0, 0, 0, false)
+		tab[TypeObjectID] = newScanClass(12, 0, 0, 0, false)
+		tab[TypeDecimal128] = newScanClass(16, 0, 0, 0, false)
+		tab[TypeBoolean] = newScanClass(1, 0, 0xfe*uint8(utf), 0, false)
+		for _, t := range []Type{TypeUndefined, TypeNull, TypeMinKey, TypeMaxKey} {
+			tab[t] = newScanClass(0, 0, 0, 0, false)
+		}
+		for _, t := range []Type{TypeString, TypeJavaScript, TypeSymbol} {
+			tab[t] = newScanClass(4, 1, 0xff, scanText*uint8(utf), true)
+		}
+		tab[TypeEmbeddedDocument] = newScanClass(0, 5, 0xff, scanDocument, true)
+		tab[TypeArray] = tab[TypeEmbeddedDocument]
+		tab[TypeBinary] = newScanClass(5, 0, 0, scanBinary, true)
+		tab[TypeCodeWithScope] = newScanClass(0, 14, 0xff, scanScope+uint8(utf), true)
+		tab[TypeRegex] = newScanClass(0, 0, 0, scanOther, false)
+		tab[TypeDBPointer] = tab[TypeRegex]
+	}
+	return c
+}()
 
 const (
 	lsb = 0x0101010101010101
 	msb = 0x8080808080808080
 )
-
-// scanKey finds the NUL that ends the key starting at doc[j], eight bytes
-// at a time, and ORs the key's bytes into high (a byte >= 0x80 there means
-// the key is not ASCII). It returns end when no NUL comes before end.
-func scanKey(doc []byte, j, end int) (int, uint64) {
-	var high uint64
-	for j+8 <= end {
-		w := binary.LittleEndian.Uint64(doc[j:])
-		// The lowest byte flagged here is the first zero byte of w.
-		if z := (w - lsb) &^ w & msb; z != 0 {
-			n := bits.TrailingZeros64(z) >> 3
-			return j + n, high | w&(1<<(n*8)-1)
-		}
-		high |= w
-		j += 8
-	}
-	for ; j < end && doc[j] != 0; j++ {
-		high |= uint64(doc[j])
-	}
-	return j, high
-}
 
 // scanRaw reports whether r is exactly one sound document; with utf, keys
 // and strings must also be UTF-8 and booleans 0 or 1 (Validate's check),
@@ -76,10 +107,18 @@ func scanRaw(r []byte, utf bool) bool {
 	return scanElements(r, 1, utf)
 }
 
-// scanStackDepth is how many open documents the walk of scanElements keeps
-// in its frame; a tree nested deeper than that costs one call per
+// scanStackDepth is how many open documents the walk keeps on its stack; a
+// tree nested deeper than that costs one call of scanElements per
 // scanStackDepth levels (MaxNestingDepth still bounds the total).
 const scanStackDepth = 24
+
+// scanState is where the walk is: the element at i, in the document whose
+// terminator is at end, nested depth deep, inside the documents whose
+// terminators are ends[:sp].
+type scanState struct {
+	i, end, sp, depth int
+	ends              [scanStackDepth]int32
+}
 
 // scanElements reports whether the elements of doc, a document at nesting
 // depth depth whose length prefix and terminator are already checked, are
@@ -88,10 +127,31 @@ func scanElements(doc []byte, depth int, utf bool) bool {
 	if depth > MaxNestingDepth {
 		return false
 	}
-	var ends [scanStackDepth]int32 // the terminators of the enclosing documents
-	sp := 0
-	end := len(doc) - 1 // the terminator of the current document; no element may reach it
-	for i := 4; ; {
+	u := 0
+	if utf {
+		u = 1
+	}
+	st := scanState{i: 4, end: len(doc) - 1, depth: depth}
+	for !scanRun(doc, &st, u) {
+		if !scanSlow(doc, &st, utf) {
+			return false
+		}
+	}
+	return true
+}
+
+// scanRun walks the elements from st, and reports true when it has
+// finished the document. It stops with false, st at the element, at an
+// element it leaves to scanSlow. u is 1 for Validate, 0 for
+// ValidateStructure (the index in scanClasses).
+func scanRun(doc []byte, st *scanState, u int) bool {
+	// Everything in registers but the stack: the loop leaves it all to
+	// st when it stops. (doc's capacity cut to its length spares one.)
+	doc = doc[:len(doc):len(doc)]
+	tab := &scanClasses[u&1]
+	i, end, sp, depth, ends := st.i, st.end, st.sp, st.depth, st.ends
+loop:
+	for {
 		if i >= end { // i == end: the current document is done
 			if sp == 0 {
 				return true
@@ -101,143 +161,175 @@ func scanElements(doc []byte, depth int, utf bool) bool {
 			i, end = end+1, int(ends[sp])
 			continue
 		}
-		t := doc[i]
-		// The key: its first sixteen bytes inline (most keys end there).
-		// The words may reach past the current document's terminator (a
-		// NUL, so the first NUL found is at or before it), not past doc.
-		j, high := i+1, uint64(0)
-		if j+16 > len(doc) {
-			j, high = scanKey(doc, j, end)
-		} else if w := binary.LittleEndian.Uint64(doc[j:]); (w-lsb)&^w&msb != 0 {
-			b := bits.TrailingZeros64((w-lsb)&^w&msb) &^ 7 // the first NUL, in bits
-			j, high = j+b>>3, w&(1<<b-1)
-		} else if w2 := binary.LittleEndian.Uint64(doc[j+8:]); (w2-lsb)&^w2&msb != 0 {
-			b := bits.TrailingZeros64((w2-lsb)&^w2&msb) &^ 7
-			j, high = j+8+b>>3, w|w2&(1<<b-1)
-		} else {
-			j, high = scanKey(doc, j+16, end)
-			high |= w | w2
+		// The element's type and the first sixteen bytes of its key, which
+		// must be in doc. (Reading through e lets the compiler drop the
+		// bounds checks.)
+		if i+17 > len(doc) {
+			break
 		}
-		if j == end || (utf && high&msb != 0 && !utf8.Valid(doc[i+1:j])) {
-			return false
+		e := (*[17]byte)(doc[i : i+17])
+		c := tab[e[0]]
+		// The key, a word at a time (see scanKey16); the common key is
+		// ASCII, and its NUL is the first byte flagged.
+		k := scanKey16(e)
+		v := i + 1 + int(k) // the key's NUL, then the value
+		// A key of sixteen bytes or more: the next words.
+		if k == 16 {
+			for k = 8; k == 8 && v+8 <= len(doc); v += int(k) {
+				w := binary.LittleEndian.Uint64(doc[v : v+8])
+				k = uint(bits.TrailingZeros64((w-lsb|w)&msb)) >> 3
+			}
 		}
-		v := j + 1
-		left := end - v
-		n, sub := 0, 0
-		switch k := scanKinds[t]; k.kind {
-		case scanFixed:
-			if n = int(k.size); n > left {
-				return false
+		if v >= end || doc[v] != 0 {
+			break
+		}
+		v++
+		// The value's size. A branch, not arithmetic: the size of a
+		// fixed-size value must not wait for the load of a length.
+		l, n := 0, c.size()
+		if c.prefixed() {
+			if v+4 > len(doc) {
+				break
 			}
-		case scanString:
-			if left < 5 {
-				return false
+			l = int(int32(binary.LittleEndian.Uint32(doc[v : v+4])))
+			if l < c.min() {
+				break
 			}
-			s := int(int32(binary.LittleEndian.Uint32(doc[v:])))
-			if s < 1 || s > left-4 || doc[v+3+s] != 0 {
-				return false
-			}
-			if n = 4 + s; utf {
-				// Strings of 8 to 16 bytes: two overlapping words inline.
-				c := doc[v+4 : v+3+s]
-				if len(c) < 8 || len(c) > 16 {
-					if !validUTF8(c) {
-						return false
-					}
-				} else if (binary.LittleEndian.Uint64(c)|binary.LittleEndian.Uint64(c[len(c)-8:]))&msb != 0 && !utf8.Valid(c) {
-					return false
-				}
-			}
+			n += l
+		}
+		if n > end-v || doc[v+n-1]&c.last() != 0 {
+			break
+		}
+		x := c.extra()
+		if x == 0 {
+			i = v + n
+			continue
+		}
+		sub := 0     // the start of a document to enter
+		a, b := 0, 0 // a string's contents, to check for ASCII
+		switch x {
+		case scanText:
+			a, b = v+4, v+n-1
 		case scanDocument:
-			if left < 5 {
-				return false
-			}
-			n = int(int32(binary.LittleEndian.Uint32(doc[v:])))
-			if n < 5 || n > left || doc[v+n-1] != 0 {
-				return false
-			}
-			sub = v // entered below
-		case scanBoolean:
-			if left < 1 || (utf && doc[v] > 1) {
-				return false
-			}
-			n = 1
+			sub = v
 		case scanBinary:
-			var msg string
-			if n, msg = frameBinary(doc[v:end]); msg != "" {
-				return false
+			if doc[v+4] == BinaryBinaryOld && (l < 4 || int(int32(binary.LittleEndian.Uint32(doc[v+5:v+9]))) != l-4) {
+				break loop
 			}
-		case scanOther:
-			if Type(t) == TypeCodeWithScope {
-				if n = scanCodeWithScope(doc[v:end], utf); n < 0 {
-					return false
-				}
-				sub = v + n // the scope, entered below
-				n = int(int32(binary.LittleEndian.Uint32(doc[v:])))
-			} else if n = scanOtherValue(Type(t), doc[v:end], utf); n < 0 {
-				return false
+			i = v + n
+			continue
+		case scanScope, scanScopeText:
+			// Code with scope (n >= 14): the code, a string, then the
+			// scope, a document, must fill its length exactly.
+			s := int(int32(binary.LittleEndian.Uint32(doc[v+4 : v+8])))
+			if s < 1 || s > n-13 || doc[v+7+s] != 0 || int(int32(binary.LittleEndian.Uint32(doc[v+8+s:v+12+s]))) != n-8-s {
+				break loop
+			}
+			if sub = v + 8 + s; x == scanScopeText {
+				a, b = v+8, v+7+s
 			}
 		default:
-			return false
+			break loop
+		}
+		if a != 0 && (a+8 > len(doc) || !scanASCII(doc, a, b)) {
+			break
 		}
 		if sub == 0 {
 			i = v + n
 			continue
 		}
 		// Enter the document at sub, which ends at v+n.
-		if depth++; depth > MaxNestingDepth {
-			return false
-		}
-		if sp == scanStackDepth {
-			// The stack is full: this branch gets a frame of its own.
-			if !scanElements(doc[sub:v+n], depth, utf) {
-				return false
-			}
-			depth--
-			i = v + n
-			continue
+		if sp == scanStackDepth || depth == MaxNestingDepth {
+			break
 		}
 		ends[sp] = int32(end)
 		sp++
+		depth++
 		i, end = sub+4, v+n-1
 	}
+	st.i, st.end, st.sp, st.depth, st.ends = i, end, sp, depth, ends
+	return false
 }
 
-// scanCodeWithScope frames code with scope at the start of src and checks
-// its code; it returns the offset of its scope, or -1.
-func scanCodeWithScope(src []byte, utf bool) int {
-	if _, msg := frameCodeWithScope(src); msg != "" {
-		return -1
+// scanKey16 returns the offset in the key that starts at e[1] of its first
+// byte that is NUL or not ASCII, 16 when none of e[1:17] is. It reads two
+// words without a branch (they may reach past the current document, not
+// past doc). In each word the bytes that are NUL or not ASCII are flagged;
+// the lowest flag is exact (a subtraction borrows only from a NUL). Small
+// enough to be inlined.
+func scanKey16(e *[17]byte) uint {
+	w1 := binary.LittleEndian.Uint64(e[1:9])
+	w2 := binary.LittleEndian.Uint64(e[9:17])
+	k := uint(bits.TrailingZeros64((w1-lsb|w1)&msb)) >> 3
+	if k2 := uint(bits.TrailingZeros64((w2-lsb|w2)&msb)) >> 3; k == 8 {
+		k += k2
 	}
-	s := int(int32(binary.LittleEndian.Uint32(src[4:])))
-	if utf && !validUTF8(src[8:8+s-1]) {
-		return -1
-	}
-	return 8 + s
+	return k
 }
 
-// scanOtherValue frames and checks a regex or dbPointer at the start of
-// src and returns its size, or -1.
-func scanOtherValue(t Type, src []byte, utf bool) int {
-	if t == TypeRegex {
-		p := bytes.IndexByte(src, 0)
-		if p < 0 {
-			return -1
+// scanASCII reports whether doc[a:b], a string's contents, is ASCII. It
+// reads words: the first and last whole and masked (doc must hold eight
+// bytes from a, and b is at least 8: a length prefix, a key and a type
+// byte come before), the words between in a loop. Small enough to be
+// inlined.
+func scanASCII(doc []byte, a, b int) bool {
+	m := uint(b - a)
+	// The first word's first m bytes (all of it from m = 8), and the last
+	// word when m > 8 (it overlaps the first below 16).
+	high := binary.LittleEndian.Uint64(doc[a:a+8])&(1<<(m*8)-1) |
+		binary.LittleEndian.Uint64(doc[b-8:b])&uint64(int64(8-m)>>63)
+	for a += 8; a < b-8; a += 8 {
+		high |= binary.LittleEndian.Uint64(doc[a : a+8])
+	}
+	return high&msb == 0
+}
+
+// scanSlow checks the element at st.i with the framing functions and moves
+// st past it, or into it when it holds a document. It reports whether the
+// element is sound.
+func scanSlow(doc []byte, st *scanState, utf bool) bool {
+	i := st.i
+	k, n, msg := frameElement(doc[i:st.end])
+	if msg != "" || (utf && !utf8.Valid(doc[i+1:i+1+k])) {
+		return false
+	}
+	t, v, next := Type(doc[i]), i+k+2, i+n
+	sub := 0 // the start of the document to enter
+	switch t {
+	case TypeEmbeddedDocument, TypeArray:
+		sub = v
+	case TypeCodeWithScope:
+		s := int(int32(binary.LittleEndian.Uint32(doc[v+4:])))
+		if utf && !validUTF8(doc[v+8:v+8+s-1]) {
+			return false
 		}
-		o := bytes.IndexByte(src[p+1:], 0)
-		if o < 0 || (utf && !(validUTF8(src[:p]) && validUTF8(src[p+1:p+1+o]))) {
-			return -1
+		sub = v + 8 + s
+	default:
+		if utf && validateValue(t, doc[v:next], 0, 0, true) != nil {
+			return false
 		}
-		return p + 1 + o + 1
+		st.i = next
+		return true
 	}
-	n, msg := frameValue(t, src)
-	if msg != "" || validateValue(t, src[:n], 0, 0, utf) != nil {
-		return -1
+	if st.depth == MaxNestingDepth {
+		return false
 	}
-	return n
+	if st.sp == scanStackDepth {
+		// The stack is full: this branch gets a walk of its own.
+		if !scanElements(doc[sub:next], st.depth+1, utf) {
+			return false
+		}
+		st.i = next
+		return true
+	}
+	st.ends[st.sp] = int32(st.end)
+	st.sp++
+	st.depth++
+	st.i, st.end = sub+4, next-1
+	return true
 }
 
-// validUTF8 is utf8.Valid with the ASCII case inline: the bytes ORed
+// validUTF8 is utf8.Valid with the ASCII case first: the bytes ORed
 // together thirty-two, then eight at a time (the last eight overlapping),
 // and utf8.Valid only when a byte is not ASCII.
 func validUTF8(b []byte) bool {

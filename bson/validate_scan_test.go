@@ -151,3 +151,55 @@ func TestScanStrings(t *testing.T) {
 		}
 	}
 }
+
+// TestScanASCII checks the masks of scanASCII: a string of every length up
+// to 80 between bytes that are not ASCII (which the first and last words
+// read over), ASCII or with one byte >= 0x80 at each position.
+func TestScanASCII(t *testing.T) {
+	for n := range 81 {
+		for hi := -1; hi < n; hi++ {
+			s := []byte(strings.Repeat("\xff", 8) + strings.Repeat("s", n) + strings.Repeat("\xff", 8))
+			if hi >= 0 {
+				s[8+hi] = 0x80
+			}
+			if got := scanASCII(s, 8, 8+n); got != (hi < 0) {
+				t.Fatalf("%d bytes, byte %d not ASCII: scanASCII = %v", n, hi, got)
+			}
+		}
+	}
+}
+
+// TestScanRunFast checks that the common elements stay in scanRun's loop
+// (leaving them to scanSlow would still be right, only slower, so the
+// other tests would not see it): keys of every length up to 40 and
+// strings up to 40 bytes, next to bytes that are not ASCII, numbers,
+// booleans, documents, arrays, binary data (subtype 2 too) and code with
+// scope. A long element after each keeps it away from the end of the
+// document (scanSlow reads elements that start in its last 17 bytes).
+func TestScanRunFast(t *testing.T) {
+	var elements [][]byte
+	for n := range 41 {
+		key := strings.Repeat("k", n)
+		elements = append(elements,
+			AppendInt32Element(nil, key, -1), AppendDoubleElement(nil, key, -1.5),
+			AppendStringElement(nil, "s", strings.Repeat("s", n)),
+			AppendStringElement(nil, "\x7f", "\x7f"+strings.Repeat("s", n)))
+	}
+	inner := coreDoc(AppendBooleanElement(nil, "t", true), AppendInt64Element(nil, "i", -1))
+	elements = append(elements,
+		AppendBooleanElement(nil, "f", false), AppendNullElement(nil, "n"),
+		AppendObjectIDElement(nil, "o", ObjectID{0xff}), AppendDecimal128Element(nil, "d", Decimal128{}),
+		AppendDocumentElement(nil, "doc", inner), AppendArrayElement(nil, "arr", inner),
+		AppendBinaryElement(nil, "b", 0, []byte{0xff, 0xfe}), AppendBinaryElement(nil, "b2", BinaryBinaryOld, []byte("abc")),
+		AppendCodeWithScopeElement(nil, "c", "function() {}", inner))
+	tail := AppendStringElement(nil, "tail", strings.Repeat("t", 40))
+	for _, el := range elements {
+		doc := coreDoc(el, tail)
+		for u := range 2 {
+			st := scanState{i: 4, end: len(doc) - 1, depth: 1}
+			if !scanRun(doc, &st, u) {
+				t.Errorf("utf %d: scanRun left %x to scanSlow (stopped at byte %d)", u, el, st.i)
+			}
+		}
+	}
+}

@@ -100,32 +100,6 @@ func TestValidUTF8(t *testing.T) {
 	}
 }
 
-// TestScanKey checks the eight-bytes-at-a-time key scan against a plain
-// loop, for keys of every length up to 20 with a non-ASCII byte at every
-// position, and for keys cut off by the end.
-func TestScanKey(t *testing.T) {
-	for n := range 21 {
-		for hi := -1; hi < n; hi++ {
-			key := []byte(strings.Repeat("k", n))
-			if hi >= 0 {
-				key[hi] = 0xe9
-			}
-			buf := append(append(append([]byte{}, key...), 0), "tail+more+bytes"...)
-			for _, end := range []int{len(buf), n + 1, n} {
-				j, high := scanKey(buf, 0, end)
-				wantJ := min(n, end)
-				if end <= n {
-					wantJ = end
-				}
-				wantHigh := hi >= 0 && hi < wantJ
-				if j != wantJ || (high&0x8080808080808080 != 0) != wantHigh {
-					t.Errorf("key %q, end %d: scanKey = %d, %#x; want %d, non-ASCII %v", key, end, j, high, wantJ, wantHigh)
-				}
-			}
-		}
-	}
-}
-
 // TestUnmarshalNestingBound checks that every target accepts what Validate
 // accepts at the nesting bound, and refuses one level more.
 func TestUnmarshalNestingBound(t *testing.T) {
