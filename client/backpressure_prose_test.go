@@ -3,7 +3,10 @@ package client_test
 // The prose tests of the client backpressure spec (its tests/README.md:
 // 1, 3, 4; and 4 of the earlier adaptive-retries version, for the token
 // bucket) and the backpressure sections of the retryable reads README
-// (3.1-3.3, 4, 5) and retryable writes README (6, cases 1-5), against
+// (3.1-3.3, 4, 5) and retryable writes README (6, cases 1-5), and, while
+// the client-backpressure test directory is not in the specs, two of its
+// unified cases written in Go (runCommand requirements, connection
+// checkin), against
 // mongotest (a standalone server, or a replica set where the test says
 // so), whose failCommand fail points take errorLabels. Fail points armed
 // "via the CommandFailedEvent" are armed from the command monitor. The
@@ -21,6 +24,7 @@ import (
 	"github.com/torque-go/torque/client"
 	"github.com/torque-go/torque/internal/mockserver"
 	"github.com/torque-go/torque/mongotest"
+	"github.com/torque-go/torque/pool"
 )
 
 var overloadLabels = []string{"RetryableError", "SystemOverloadedError"}
@@ -394,5 +398,71 @@ func TestHandshakeProse9Backpressure(t *testing.T) {
 	}
 	if n < 2 {
 		t.Errorf("%d handshakes recorded, want the monitor's and the pool's", n)
+	}
+}
+
+// RunCommand is retried after an overload error only when both
+// retryReads and retryWrites are on (the client-backpressure suite's
+// backpressure-runCommand-requirements cases, written here while that
+// directory is not in the specs).
+func TestBackpressureRunCommandRequirements(t *testing.T) {
+	srv := mongotest.New(t)
+	off := false
+	for _, tc := range []struct {
+		name  string
+		opts  client.Options
+		pings int
+	}{
+		{"defaults", client.Options{}, 2},
+		{"retryReads=false", client.Options{RetryReads: &off}, 1},
+		{"retryWrites=false", client.Options{RetryWrites: &off}, 1},
+	} {
+		var ev bpEvents
+		c := bpClient(t, srv.URI(), &ev, 0, tc.opts)
+		srv.FailCommand(mongotest.FailPoint{Commands: []string{"ping"}, Times: 1, ErrorCode: 2, ErrorLabels: overloadLabels})
+		err := c.Database("db").RunCommand(testContext(t), bson.D{bson.KV("ping", 1)}).Err()
+		if (err == nil) != (tc.pings == 2) || ev.count("ping") != tc.pings {
+			t.Errorf("%s: %v after %d pings, want %d pings", tc.name, err, ev.count("ping"), tc.pings)
+		}
+		srv.FailCommand(mongotest.FailPoint{Off: true})
+	}
+}
+
+// The connection of a failed attempt is back in its pool before the
+// backoff (the client-backpressure suite's backpressure-connection-checkin
+// case): no connection is checked out during a wait, and the checkouts
+// and checkins pair up, one per attempt.
+func TestBackpressureConnectionCheckedInDuringBackoff(t *testing.T) {
+	srv := mongotest.New(t)
+	srv.FailCommand(mongotest.FailPoint{Commands: []string{"find"}, ErrorCode: 2, ErrorLabels: overloadLabels})
+	var mu sync.Mutex
+	out, in := 0, 0
+	var ev bpEvents
+	c := bpClient(t, srv.URI(), &ev, 1, client.Options{PoolMonitor: func(e pool.Event) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch e.Type {
+		case pool.ConnectionCheckedOut:
+			out++
+		case pool.ConnectionCheckedIn:
+			in++
+		}
+	}})
+	var during []int
+	client.SetBackoff(c, func() float64 { return 1 }, func(ctx context.Context, d time.Duration) error {
+		mu.Lock()
+		defer mu.Unlock()
+		during = append(during, out-in)
+		return nil
+	})
+	_, err := c.Database("db").Collection("c").Find(testContext(t), bson.D{})
+	wantOverload(t, "Find", err, 2)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(during) != 2 || during[0] != 0 || during[1] != 0 {
+		t.Errorf("connections checked out during the backoffs: %v, want [0 0]", during)
+	}
+	if out != 3 || in != 3 {
+		t.Errorf("%d checkouts and %d checkins, want 3 and 3", out, in)
 	}
 }
