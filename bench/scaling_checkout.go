@@ -31,8 +31,8 @@ func scaleCheckout(ctx context.Context, o ScalingOptions) (*scalingTable, error)
 		gs, pools = []float64{1, 20}, []int{10}
 	}
 	t := &scalingTable{title: "Concurrency: where checkout time goes", file: "scaling-checkout",
-		note: fmt.Sprintf("torque, find one by _id on the NullServer for %v per point, after a warm-up of a third "+
-			"of that at the same concurrency (the pool grown, the sessions made). Checkout: the mean "+
+		note: fmt.Sprintf("torque, find one by _id on the NullServer for %v per point, after warm-up rounds at "+
+			"the same concurrency until one creates no connection (the pool grown, the sessions made). Checkout: the mean "+
 			"ConnectionCheckedOut duration (queueing for a connection included) and its share of the mean find "+
 			"latency; mutex wait: time goroutines spent blocked on contended sync.Mutex/RWMutex per find "+
 			"(runtime mutex profile, fraction 1; the whole process, NullServer included).", o.RunTime),
@@ -48,8 +48,8 @@ func scaleCheckout(ctx context.Context, o ScalingOptions) (*scalingTable, error)
 	var notes []string
 	for _, size := range pools {
 		name := fmt.Sprintf("pool %d", size)
-		lat, co := t.add(name+" find µs", fmtMicros), t.add("checkout µs", fmtMicros)
-		share, mu := t.add("checkout %", fmtRound), t.add("mutex wait µs", fmtMicros)
+		lat, co := t.add(name+" find µs", fmtMicros), t.add(name+" checkout µs", fmtMicros)
+		share, mu := t.add("checkout %", fmtRound), t.add(name+" mutex wait µs", fmtMicros)
 		t.plotCols = append(t.plotCols, len(t.cols)-3, len(t.cols)-1)
 		for _, g := range gs {
 			p, err := checkoutPoint(ctx, srv, id, size, int(g), o.RunTime)
@@ -76,8 +76,11 @@ type checkoutStats struct {
 }
 
 func checkoutPoint(ctx context.Context, srv *NullServer, id bson.ObjectID, size, g int, d time.Duration) (checkoutStats, error) {
-	var coNanos, coCount atomic.Int64
+	var coNanos, coCount, created atomic.Int64
 	mon := func(e pool.Event) {
+		if e.Type == pool.ConnectionCreated {
+			created.Add(1)
+		}
 		if e.Type == pool.ConnectionCheckedOut {
 			coNanos.Add(int64(e.Duration))
 			coCount.Add(1)
@@ -90,10 +93,14 @@ func checkoutPoint(ctx context.Context, srv *NullServer, id bson.ObjectID, size,
 	defer c.Disconnect(ctx)
 	coll := c.Database("scaling").Collection("docs")
 	find := func() error { _, err := coll.FindOne(ctx, bson.D{bson.KV("_id", id)}).Raw(); return err }
-	// A warm-up at the same concurrency first, so that the pool has grown
-	// (maxConnecting at a time) and the sessions exist before the count.
-	if _, _, err := concurrentRun(g, d/3, find); err != nil {
-		return checkoutStats{}, err
+	// Warm-up rounds at the same concurrency first, until one creates no
+	// connection: the pool has grown (maxConnecting at a time, a handshake
+	// each) and the sessions exist before the count.
+	for round, last := 0, int64(-1); round < 20 && created.Load() != last; round++ {
+		last = created.Load()
+		if _, _, err := concurrentRun(g, d/3, find); err != nil {
+			return checkoutStats{}, err
+		}
 	}
 	coNanos.Store(0)
 	coCount.Store(0)
