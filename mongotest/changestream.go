@@ -1,6 +1,7 @@
 package mongotest
 
 import (
+	"strings"
 	"sync"
 	"time"
 
@@ -50,6 +51,9 @@ type stream struct {
 
 // watches reports whether the stream shows entry e's namespace.
 func (s *stream) watches(e store.Entry) bool {
+	if s.coll == "" && strings.HasPrefix(e.Coll, "system.") { // time series buckets, as mongod hides them
+		return false
+	}
 	switch {
 	case s.cluster:
 		return e.DB != "admin" && e.DB != "local" && e.DB != "config"

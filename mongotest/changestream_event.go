@@ -226,6 +226,9 @@ func (s *stream) commandEvent(e store.Entry, head, ns bson.D) (bson.D, bool, err
 		if on := lookup(e.Cmd, "viewOn"); on != nil {
 			desc, nsType = bson.D{bson.KV("viewOn", on), bson.KV("pipeline", lookup(e.Cmd, "pipeline"))}, "view"
 			head = head[:4] // a view has no collectionUUID
+			if lookup(e.Cmd, "timeseries") != nil {
+				nsType = "timeseries"
+			}
 		}
 		return append(head, bson.KV("ns", ns), bson.KV("operationDescription", desc), bson.KV("nsType", nsType)), false, nil
 	case "createIndexes", "dropIndexes":

@@ -250,6 +250,9 @@ func (s *Server) renameCollection(c *command) (bson.D, error) {
 	if !ok1 || !ok2 || fcoll == "" || tcoll == "" {
 		return nil, cmdErrorf(73, "InvalidNamespace", "Invalid namespace specified '%s'", to)
 	}
+	if s.timeseriesOf(fdb, fcoll) != nil {
+		return nil, unsupported("renaming the time-series collection " + from)
+	}
 	_, err = s.store.Write(func(tx *store.Tx) error { return tx.Rename(fdb, fcoll, tdb, tcoll, dropTarget) })
 	return bson.D{}, err
 }

@@ -25,7 +25,7 @@
 // There are no roles (every user may do everything), no
 // text/geo/hashed/wildcard indexes, no explain, no $jsonSchema, no
 // JavaScript but $where's "sleep(ms) || true" (where.go). Time-series
-// collections take inserts only. A standalone
+// collections take inserts only (no rename). A standalone
 // server refuses what a standalone mongod refuses: a txnNumber
 // (IllegalOperation, 20), $changeStream (40573); a ReplicaSet has them.
 //

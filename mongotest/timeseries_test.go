@@ -1,11 +1,14 @@
 package mongotest_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/torque-go/torque/bson"
+	"github.com/torque-go/torque/client"
 	"github.com/torque-go/torque/mongotest"
 )
 
@@ -44,6 +47,9 @@ func TestTimeseriesCollection(t *testing.T) {
 	r = mustRun(t, ctx, db, bson.D{kv("listIndexes", "weather")})
 	if got := fmt.Sprint(field(r, "cursor", "firstBatch")); got != `[{"v":2,"key":{"sensor":1,"time":1},"name":"sensor_1_time_1"}]` {
 		t.Errorf("listIndexes: %s", got)
+	}
+	if _, err := run(ctx, c.Database("admin"), bson.D{kv("renameCollection", "ts.weather"), kv("to", "ts.w2")}); code(err) != 59 {
+		t.Errorf("renaming a time-series collection: %v, want it refused by name", err)
 	}
 	mustRun(t, ctx, db, bson.D{kv("drop", "weather")})
 	r = mustRun(t, ctx, db, bson.D{kv("listCollections", 1), kv("nameOnly", true)})
@@ -112,5 +118,38 @@ func TestClusteredCollection(t *testing.T) {
 		if _, err := run(ctx, db, tc.cmd); code(err) != tc.code {
 			t.Errorf("%v: %v, want code %d", tc.cmd, err, tc.code)
 		}
+	}
+}
+
+// TestTimeseriesChangeStream: a database's change stream does not show
+// the bucket collection of a time-series collection.
+func TestTimeseriesChangeStream(t *testing.T) {
+	rs := mongotest.NewReplicaSet(t, mongotest.ReplicaSetOptions{Members: 1})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	c, err := client.Connect(ctx, rs.URI())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Disconnect(context.Background())
+	db := c.Database("ts")
+	cs, err := db.Watch(ctx, nil, client.ChangeStreamOptions{ShowExpandedEvents: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cs.Close(context.Background())
+	mustRun(t, ctx, db, bson.D{kv("create", "w"), kv("timeseries", bson.D{kv("timeField", "t")})})
+	mustRun(t, ctx, db, bson.D{kv("insert", "w"), kv("documents", bson.A{bson.D{kv("t", bson.DateTime(1))}})})
+	mustRun(t, ctx, db, bson.D{kv("create", "n")})
+	var seen []string
+	for len(seen) < 2 && cs.Next(ctx) {
+		var ev bson.D
+		if err := cs.Decode(&ev); err != nil {
+			t.Fatal(err)
+		}
+		seen = append(seen, fmt.Sprint(field(ev, "operationType"), " ", field(ev, "ns", "coll"), " ", field(ev, "nsType")))
+	}
+	if fmt.Sprint(seen) != "[create w timeseries create n collection]" {
+		t.Errorf("events %v (%v), want the two creates only", seen, cs.Err())
 	}
 }
