@@ -7,11 +7,10 @@ package client_test
 // timings are the README's or, where a shared machine could miss them,
 // ten times larger with the same ratio; the only bounds on elapsed time
 // are generous ones (a failure that should come at once must not take
-// 20s). Not here: 2 and 3 (mongocryptd, client-side encryption: torque
-// has neither), 4 (handshake fail points need authentication), the
-// tailable-cursor half of 5 (mongotest has no tailable cursors), the
-// handshake cases of 8, 11 (bulkWrite on a standalone 8.0 with 32 MB
-// documents: covered by the unified bulkWrite case).
+// 20s). 4 is in csot_prose_pool_test.go (an authenticated mongotest), 11
+// in csot_prose_bulkwrite_test.go. Not here: 2 and 3 (mongocryptd,
+// client-side encryption: torque has neither), the tailable-cursor half
+// of 5 (mongotest has no tailable cursors), the handshake cases of 8.
 
 import (
 	"bytes"

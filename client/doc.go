@@ -41,6 +41,9 @@
 // stream whole (timeout.go, cursor_timeout.go). Without a timeoutMS, the
 // deprecated socketTimeoutMS (Options.SocketTimeout) bounds each write and
 // each reply's read; its expiry is a network timeout (IsNetworkError).
+// The client's timeoutMS (else socketTimeoutMS) also bounds each
+// handshake and authentication command of the connections MinPoolSize
+// opens in the background.
 //
 // # Sessions
 //

@@ -365,6 +365,9 @@ func (o *Options) poolConfig() pool.Config {
 		MaxIdleTime:      o.MaxIdleTime,
 		WaitQueueTimeout: o.WaitQueueTimeout,
 		SocketTimeout:    o.SocketTimeout,
+		// timeoutMS bounds each handshake command of MinPoolSize
+		// connections; the URI's timeoutMS=0 (negative) means none.
+		BackgroundTimeout: o.Timeout,
 	}
 }
 

@@ -83,7 +83,7 @@ func (p *Pool) populate(pd *pending) {
 	if interrupted {
 		cancel()
 	}
-	c, err := p.connect(ctx, p.addr)
+	c, err := p.connectBackground(ctx)
 	if err != nil {
 		_ = p.establishFailed(pd, err)
 		return

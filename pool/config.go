@@ -82,6 +82,12 @@ type ConnConfig struct {
 	// Credential authenticates every connection when not nil. It should
 	// have gone through auth.Credential.WithDefaults.
 	Credential *auth.Credential
+	// CommandTimeout bounds each command of the handshake and the
+	// authentication (its write, then the read of its reply) on top of
+	// ConnectTimeout and the context, afresh for each. Zero means none.
+	// A pool sets it per connection: socketTimeoutMS, or for MinPoolSize
+	// connections the client's timeoutMS (Config.BackgroundTimeout).
+	CommandTimeout time.Duration
 	// HelloOK says the server is known to understand OP_MSG hello (an
 	// earlier handshake answered helloOk: true): the first message is then
 	// an OP_MSG hello instead of a legacy OP_QUERY isMaster. A pool sets it
@@ -127,6 +133,12 @@ type Config struct {
 	// operation with a timeoutMS); the handshake has ConnectTimeout
 	// instead (socket_timeout.go).
 	SocketTimeout time.Duration
+	// BackgroundTimeout is the client's timeoutMS for the connections the
+	// background goroutine opens for MinPoolSize: it bounds each command
+	// of their handshake and authentication (ConnConfig.CommandTimeout),
+	// as the CSOT specification says. Zero means SocketTimeout; negative
+	// means none (timeoutMS=0).
+	BackgroundTimeout time.Duration
 	// WaitQueueTimeout bounds a checkout's wait, as its context does:
 	// the earlier of the two ends it (a context from
 	// WithoutWaitQueueTimeout ignores it); zero means only the context

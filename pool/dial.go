@@ -43,10 +43,12 @@ func dialHandshake(ctx context.Context, addr string, cfg *ConnConfig) (*Conn, er
 	if err := c.dial(ctx, cfg); err != nil {
 		return nil, connectTimedOut(parent, ctx, d, err)
 	}
+	c.socketTimeout = cfg.CommandTimeout // each handshake command's bound
 	if err := c.handshake(ctx, cfg); err != nil {
 		c.closeAndRelease()
 		return nil, connectTimedOut(parent, ctx, d, err)
 	}
+	c.socketTimeout = 0 // the pool sets its own (Config.SocketTimeout)
 	return c, nil
 }
 

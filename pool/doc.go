@@ -33,7 +33,8 @@
 //   - conn.go: Conn, Description; WriteMessage, ReadMessage, ReadReply, RoundTrip,
 //     Command; context deadlines and cancellation; compression on the wire.
 //   - socket_timeout.go: Config.SocketTimeout (socketTimeoutMS) on each read
-//     and write, and WithoutSocketTimeout, which lifts it.
+//     and write, and WithoutSocketTimeout, which lifts it; the handshake's
+//     CommandTimeout uses the same deadlines.
 //   - reader.go: the connection's buffered reader: one read system call for a
 //     typical reply, bytes read ahead kept for the next message.
 //   - dial.go: Dial: TCP or Unix socket, TLS handshake.
@@ -80,7 +81,10 @@
 // through context.AfterFunc: no goroutine per call. A pool's SocketTimeout
 // (socketTimeoutMS) also bounds each write and each reply's read, unless
 // the context comes from WithoutSocketTimeout (an operation with a
-// timeoutMS); its expiry is a network timeout, not the caller's. Whether any byte of a
+// timeoutMS); its expiry is a network timeout, not the caller's.
+// ConnConfig.CommandTimeout bounds each handshake command the same way:
+// the pool sets it to the socket timeout, or for MinPoolSize connections
+// to the client's timeoutMS (Config.BackgroundTimeout). Whether any byte of a
 // request was written is recorded in ConnError.Sent. A connection that saw
 // a network error, a malformed message, or a cancellation while a message
 // was in flight is dead: it fails every later call at once and its pool

@@ -113,15 +113,43 @@ func New(addr string, cfg Config) *Pool {
 }
 
 // dial is the default Connect: Dial with the pool's ConnConfig, using
-// OP_MSG hello once a connection of this pool learned that it may.
+// OP_MSG hello once a connection of this pool learned that it may, each
+// handshake command bounded by the socket timeout (unless ctx lifts it:
+// a checkout under timeoutMS, whose deadline ctx carries).
 func (p *Pool) dial(ctx context.Context, addr string) (*Conn, error) {
+	t := p.cfg.SocketTimeout
+	if socketTimeoutLifted(ctx) {
+		t = 0
+	}
+	return p.dialWith(ctx, addr, t)
+}
+
+// connectBackground establishes a MinPoolSize connection: with Connect
+// when set, else Dial with each handshake command bounded by the
+// client's timeoutMS (BackgroundTimeout), else by the socket timeout.
+func (p *Pool) connectBackground(ctx context.Context) (*Conn, error) {
+	if p.cfg.Connect != nil {
+		return p.connect(ctx, p.addr)
+	}
+	t := p.cfg.BackgroundTimeout
+	switch {
+	case t == 0:
+		t = p.cfg.SocketTimeout
+	case t < 0:
+		t = 0
+	}
+	return p.dialWith(ctx, p.addr, t)
+}
+
+func (p *Pool) dialWith(ctx context.Context, addr string, commandTimeout time.Duration) (*Conn, error) {
 	p.mu.Lock()
 	helloOK := p.helloOK
 	p.mu.Unlock()
 	cfg := &p.cfg.Conn
-	if helloOK && !cfg.HelloOK {
+	if helloOK && !cfg.HelloOK || commandTimeout != cfg.CommandTimeout {
 		c := *cfg
-		c.HelloOK = true
+		c.HelloOK = c.HelloOK || helloOK
+		c.CommandTimeout = commandTimeout
 		cfg = &c
 	}
 	return Dial(ctx, addr, cfg)

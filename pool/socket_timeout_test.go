@@ -159,3 +159,19 @@ func TestSocketTimeoutCancel(t *testing.T) {
 		t.Fatal("the cancellation was not seen: the read waited for the socket timeout")
 	}
 }
+
+// ConnConfig.CommandTimeout bounds each handshake command: a hello slower
+// than it is a network timeout at the hello stage (not the caller's),
+// and one within it goes through.
+func TestHandshakeCommandTimeout(t *testing.T) {
+	srv := mockserver.New(t, mockserver.Options{})
+	srv.FailCommand(mockserver.FailPoint{Commands: []string{"isMaster", "hello"}, Delay: 300 * time.Millisecond, Times: 1})
+	_, err := Dial(testCtx(t), srv.Addr(), &ConnConfig{CommandTimeout: 100 * time.Millisecond})
+	var ce *ConnError
+	if !errors.As(err, &ce) || ce.ContextDone || !ce.Network() || !ce.Timeout() || ce.Stage != StageHello {
+		t.Fatalf("Dial = %v, want a network timeout at the hello", err)
+	}
+	srv.FailCommand(mockserver.FailPoint{Commands: []string{"isMaster", "hello"}, Delay: 50 * time.Millisecond, Times: 1})
+	c := dialT(t, srv.Addr(), &ConnConfig{CommandTimeout: 5 * time.Second})
+	ping(t, testCtx(t), c) // the command timeout ended with the handshake
+}
