@@ -85,7 +85,10 @@
 //	                and handshakes' hellos too, on each reply of an
 //	                exhaust stream, as on mongod; a shutdown error (91,
 //	                11600) carries no topologyVersion (mongod adds it only
-//	                in quiesce mode), a "not primary" one the member's
+//	                in quiesce mode), a "not primary" one the member's;
+//	                one that names saslStart or saslContinue fires during
+//	                a client's authentication (Options.Users), as on
+//	                mongod (not on the speculative saslStart in hello)
 //	replica sets    replSetStepDown (the next member is elected at once),
 //	                replSetFreeze (accepted on a secondary)
 //
