@@ -26,9 +26,10 @@
 //
 // Counts are leaf tests on the ferretdb backend: passed / skipped by
 // runOnRequirements (whole files in brackets) / skipped because they
-// configure a fail point / skipped by the backend's list. None fails.
+// configure a fail point / skipped by the backend's list. None fails
+// (re-counted at 17:38 UTC on 2026-12-05).
 //
-//	TestCRUD                 crud/tests/unified          118 / 74 [23 files] / 6 / 133
+//	TestCRUD                 crud/tests/unified          124 / 74 [23 files] / 6 / 127
 //	TestCollectionManagement collection-management/tests   3 / 1 / 0 / 7
 //	TestCommandMonitoring    command-logging-and-monitoring/tests/monitoring
 //	                                                      28 / 2 [2 files] / 0 / 3
@@ -48,6 +49,8 @@
 //	TestChangeStreams        change-streams/tests/unified  0 / 2 [8 files] / 0 / 1
 //	TestCausalConsistency    causal-consistency/tests      0 / [2 files]
 //	TestLoadBalancers        load-balancers/tests          2 / [7 files]
+//	TestServerSelectionLogging server-selection/tests/logging 2 / 2 [3 files] / 2 / 0
+//	TestCSOT                 client-side-operations-timeout/tests 19 / 1 [13 files] / 33 / 0
 //
 // # Suites on mongotest (a replica set of three members; single where allowed)
 //
@@ -59,26 +62,37 @@
 // front of the first.
 //
 // Counts are leaf tests on the mongotest backend: passed / skipped by
-// runOnRequirements (whole files in brackets) / skipped by its list. The
-// other suites have no mongotest skip list yet, so they skip the backend.
+// runOnRequirements or the spec's own skipReason (whole files in
+// brackets) / skipped by its list; none fails (re-counted at 17:35 UTC on
+// 2026-12-05 with go test -json, per leaf; load-balancers and SDAM again
+// after the two-service load balancer). Tests that ask for auth: true run
+// on the authenticated twin of their topology (SCRAM-SHA-256, the
+// runner's own user).
 //
-//	TestRetryableWrites      95 / 2 [1 file] / 0
-//	TestRetryableReads      260 / [1 file] / 17 (the list: the count and
+//	TestRetryableWrites     113 / 2 / 0 (handshakeError's 18 included)
+//	TestRetryableReads      285 / 0 / 17 (the list: the count and
 //	                         mapReduce helpers torque does not have, as the
-//	                         official driver v2: 260/260 of the applicable
-//	                         cases, 260/277 = 93.9% of all)
-//	TestTransactions        211 / [2 files] / 1 (the 2 files: auth: true)
+//	                         official driver v2: 285/285 of the applicable
+//	                         cases, 285/302 = 94.4% of all)
+//	TestTransactions        211 / 2 / 1 (the 2: skipReason DRIVERS-2032,
+//	                         the handshake files; the list: count)
 //	TestTransactionsConvenientAPI 27 / 0 / 0
 //	TestChangeStreams        57 / 14 [1 file] / 0
 //	TestSessions             25 / [1 file] / 0
 //	TestCausalConsistency    18 / 0 / 0
-//	TestLoadBalancers        39 / 1 / 0 (the spec's own skipReason)
+//	TestLoadBalancers        39 / 1 / 0 (the spec's own skipReason; the
+//	                         auth case on an authenticated twin)
 //	TestSDAMUnified          49 / 2 / 3 (the list: interruptInUse-pool-clear
 //	                         (3), which mongotest holds with $where but the
-//	                         driver's monitor does not interrupt: sdam_test.go)
+//	                         driver's monitor does not interrupt: sdam_test.go;
+//	                         the five auth-*.json files pass)
 //	TestCommandLogging       27 / 2 / 1 (27/28 = 96%)
-//	TestCMAPLogging           4 / 1 / 2 (the legacy waitQueueSize and
+//	TestCMAPLogging           5 / 0 / 2 (the legacy waitQueueSize and
 //	                         waitQueueMultiple options torque does not have)
+//	TestServerSelectionLogging 11 / 0 / 0 (server-selection/tests/logging)
+//	TestVersionedAPI         35 / [3 files] / 2 (the files: serverParameters,
+//	                         which the runner does not check; the list:
+//	                         mongotest does not enforce apiStrict)
 //	TestCSOT                461 / 0 / 20 (client-side-operations-timeout: 16
 //	                         the count helper, 2 the spec's own bug
 //	                         DRIVERS-2965, 2 need RTT control in mongotest;
@@ -92,7 +106,7 @@
 // none meets is skipped with the first topology's reason. Counted the
 // same way (runOnRequirements and fail-point skips together, none fails):
 //
-//	TestCRUD                 298 / 75 / 3 (the list: the deprecated count helper)
+//	TestCRUD                 298 / 75 [7 files] / 3 (the list: the deprecated count helper)
 //	TestCollectionManagement  10 /  1 /  0
 //	TestCommandMonitoring     33 /  2 /  0
 //	TestGridFS                39 /  0 /  0
@@ -101,13 +115,15 @@
 //	TestRunCommand            21 /  0 /  0
 //
 // Not run here: read-write-concern's connection-string and document tests (not in the
-// unified format). The replica-set suites (transactions, retryable
-// writes, change streams...) need a backend with replica sets and fail
-// points: FerretDB has neither.
+// unified format); auth/tests/unified (its one file, mongodb-oidc-no-retry,
+// needs MONGODB-OIDC and an identity provider; authMechanism is a
+// requirement the runner takes as unmet). The replica-set suites
+// (transactions, retryable writes, change streams...) need a backend with
+// replica sets and fail points: FerretDB has neither.
 //
 // # What the runner supports
 //
-//   - schemaVersion 1.0 to 1.21 (newer or other major versions fail);
+//   - schemaVersion 1.0 to 1.26 (newer or other major versions fail);
 //   - runOnRequirements, per file and per test: minServerVersion and
 //     maxServerVersion against buildInfo, topologies (from hello: single,
 //     replicaset, sharded), serverless (the server never is), auth (true
