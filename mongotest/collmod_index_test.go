@@ -73,3 +73,24 @@ func TestCollModIndex(t *testing.T) {
 		}
 	}
 }
+
+// TestPrepareUniqueAndHiddenIndexes: createIndexes with prepareUnique
+// keeps the duplicates there and refuses new ones; a hidden index cannot
+// be hinted.
+func TestPrepareUniqueAndHiddenIndexes(t *testing.T) {
+	srv := mongotest.New(t)
+	c, ctx := connect(t, srv)
+	db := c.Database("app")
+	mustRun(t, ctx, db, bson.D{kv("insert", "t"), kv("documents", bson.A{
+		bson.D{kv("_id", 1), kv("x", 1)}, bson.D{kv("_id", 2), kv("x", 1)}})})
+	mustRun(t, ctx, db, bson.D{kv("createIndexes", "t"), kv("indexes", bson.A{
+		bson.D{kv("key", bson.D{kv("x", 1)}), kv("name", "x_1"), kv("prepareUnique", true)},
+		bson.D{kv("key", bson.D{kv("y", 1)}), kv("name", "y_1"), kv("hidden", true)}})})
+	if _, err := run(ctx, db, bson.D{kv("insert", "t"), kv("documents", bson.A{bson.D{kv("_id", 3), kv("x", 1)}})}); err == nil {
+		t.Error("a new duplicate under prepareUnique was accepted")
+	}
+	if _, err := run(ctx, db, bson.D{kv("find", "t"), kv("hint", "y_1")}); code(err) != 2 {
+		t.Errorf("a hint naming a hidden index: %v, want BadValue", err)
+	}
+	mustRun(t, ctx, db, bson.D{kv("find", "t"), kv("hint", "x_1")})
+}

@@ -163,7 +163,8 @@
 //	                  (of an index too: hidden, expireAfterSeconds, prepareUnique,
 //	                  unique with the violations)
 //	indexes           createIndexes (unique, sparse, partialFilterExpression,
-//	                  expireAfterSeconds accepted without a reaper, hidden),
+//	                  expireAfterSeconds accepted without a reaper, hidden: not
+//	                  hintable, prepareUnique),
 //	                  listIndexes, dropIndexes (name, key, "*", list)
 //	search indexes    createSearchIndexes, updateSearchIndex, dropSearchIndex
 //	                  and the $listSearchIndexes, $search, $searchMeta and

@@ -132,7 +132,12 @@ func (s *Server) rankedMatches(c *command, coll string, q *query, a findArgs, ko
 
 // findIndex is the key pattern of the index the find uses (nil: none).
 func findIndex(cl *store.Collection, hint any, q *query, sort bson.D, ko keyOptions) (bson.D, error) {
-	ixs := cl.Indexes()
+	var ixs []store.IndexSpec
+	for _, ix := range cl.Indexes() {
+		if hidden, _ := lookup(ix.Spec, "hidden").(bool); !hidden {
+			ixs = append(ixs, ix)
+		}
+	}
 	if hint != nil {
 		for _, ix := range ixs {
 			if h, ok := hint.(string); ok && ix.Name == h {

@@ -17,11 +17,12 @@ func init() {
 }
 
 // indexOptions are the createIndexes options mongotest keeps (and shows
-// in listIndexes); unique, sparse and partialFilterExpression act,
+// in listIndexes); unique, sparse, partialFilterExpression and
+// prepareUnique act, hidden hides the index from hints,
 // expireAfterSeconds is accepted without a reaper, the rest are
 // accepted as mongod accepts them and have no effect here.
 var indexOptions = map[string]bool{"unique": true, "sparse": true, "partialFilterExpression": true,
-	"expireAfterSeconds": true, "background": true, "hidden": true, "storageEngine": true,
+	"expireAfterSeconds": true, "background": true, "hidden": true, "storageEngine": true, "prepareUnique": true,
 	"wildcardProjection": false, "collation": true, "weights": false, "default_language": false,
 	"language_override": false, "textIndexVersion": false, "2dsphereIndexVersion": false, "bits": false,
 	"min": false, "max": false, "v": true}
@@ -267,6 +268,9 @@ func (s *Server) hintExists(db, coll string, hint any) error {
 		}
 		exists = true
 		for _, ix := range cl.Indexes() {
+			if hidden, _ := lookup(ix.Spec, "hidden").(bool); hidden {
+				continue // the planner does not see a hidden index
+			}
 			switch h := hint.(type) {
 			case string:
 				ok = ok || ix.Name == h
@@ -306,6 +310,9 @@ func applyIndexOptions(spec *store.IndexSpec, d bson.D) error {
 		return err
 	}
 	if spec.Sparse, err = asBool("sparse", lookup(d, "sparse"), false); err != nil {
+		return err
+	}
+	if spec.PrepareUnique, err = asBool("prepareUnique", lookup(d, "prepareUnique"), false); err != nil {
 		return err
 	}
 	if v := lookup(d, "partialFilterExpression"); v != nil {

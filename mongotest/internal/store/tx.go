@@ -215,7 +215,7 @@ func (tx *Tx) CreateIndex(db, name string, spec IndexSpec) (created bool, err er
 		if d == nil {
 			continue
 		}
-		if ix.conflict(d, pos) >= 0 {
+		if ix.Unique && ix.conflict(d, pos) >= 0 { // prepareUnique keeps what is there
 			return false, ix.dupError(c.NS(), d)
 		}
 		ix.add(d, pos)
