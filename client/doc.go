@@ -45,6 +45,19 @@
 // handshake and authentication command of the connections MinPoolSize
 // opens in the background.
 //
+// # Retries
+//
+// Reads and single-statement writes are retried once (retryReads,
+// retryWrites; under timeoutMS until it runs out). Every operation — an
+// UpdateMany, a RunCommand, a cursor's getMore, a statement of a
+// transaction — is also retried when the server sheds load with an error
+// labelled SystemOverloadedError and RetryableError: after a random wait
+// of up to 100ms, 200ms, 400ms ... (never past the context's deadline),
+// at most Options.MaxAdaptiveRetries times (default 2) once such an error
+// was met. Code that retries these errors itself may retry for longer
+// than it means to. Options.EnableOverloadRetargeting sends the retry to
+// another server; Options.AdaptiveRetries adds a retry token bucket.
+//
 // # Sessions
 //
 // An explicit session travels in the context: ctx = client.WithSession(ctx,
