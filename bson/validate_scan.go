@@ -205,11 +205,14 @@ loop:
 			i = v + n
 			continue
 		}
-		sub := 0     // the start of a document to enter
-		a, b := 0, 0 // a string's contents, to check for ASCII
+		sub := 0 // the start of a document to enter
 		switch x {
-		case scanText:
-			a, b = v+4, v+n-1
+		case scanText: // (scanASCII needs eight bytes from the contents)
+			if v+12 > len(doc) || !scanASCII(doc, v+4, v+n-1) {
+				break loop
+			}
+			i = v + n
+			continue
 		case scanDocument:
 			sub = v
 		case scanBinary:
@@ -225,18 +228,12 @@ loop:
 			if s < 1 || s > n-13 || doc[v+7+s] != 0 || int(int32(binary.LittleEndian.Uint32(doc[v+8+s:v+12+s]))) != n-8-s {
 				break loop
 			}
-			if sub = v + 8 + s; x == scanScopeText {
-				a, b = v+8, v+7+s
+			if x == scanScopeText && (v+16 > len(doc) || !scanASCII(doc, v+8, v+7+s)) {
+				break loop
 			}
+			sub = v + 8 + s
 		default:
 			break loop
-		}
-		if a != 0 && (a+8 > len(doc) || !scanASCII(doc, a, b)) {
-			break
-		}
-		if sub == 0 {
-			i = v + n
-			continue
 		}
 		// Enter the document at sub, which ends at v+n.
 		if sp == scanStackDepth || depth == MaxNestingDepth {
