@@ -175,3 +175,23 @@ func TestHandshakeCommandTimeout(t *testing.T) {
 	c := dialT(t, srv.Addr(), &ConnConfig{CommandTimeout: 5 * time.Second})
 	ping(t, testCtx(t), c) // the command timeout ended with the handshake
 }
+
+// A connection a checkout establishes bounds each handshake command by
+// the socket timeout, unless the checkout's context lifts it (an
+// operation under timeoutMS, which its deadline bounds instead).
+func TestCheckoutHandshakeSocketTimeout(t *testing.T) {
+	srv := mockserver.New(t, mockserver.Options{})
+	p := socketTimeoutPool(t, srv, 100*time.Millisecond)
+	srv.FailCommand(mockserver.FailPoint{Commands: []string{"isMaster", "hello"}, Delay: 300 * time.Millisecond, Times: 1})
+	_, err := p.Checkout(testCtx(t))
+	var ce *ConnError
+	if !errors.Is(err, ErrConnectionFailed) || !errors.As(err, &ce) || ce.ContextDone || !ce.Timeout() || ce.Stage != StageHello {
+		t.Fatalf("Checkout = %v, want a socket timeout at the hello", err)
+	}
+	srv.FailCommand(mockserver.FailPoint{Commands: []string{"isMaster", "hello"}, Delay: 300 * time.Millisecond, Times: 1})
+	c, err := p.Checkout(WithoutSocketTimeout(testCtx(t)))
+	if err != nil {
+		t.Fatalf("Checkout under timeoutMS: %v", err)
+	}
+	p.CheckIn(c)
+}
