@@ -56,7 +56,9 @@ func TestSumPackages(t *testing.T) {
 
 // The footprint program sets no logger, so it must link none of log/slog's
 // handlers and not encoding/json's encoder (client.Logger is an interface
-// for that reason; a *slog.Logger field linked about 260 KB).
+// for that reason; a *slog.Logger field linked about 260 KB). It does not
+// import clientcert, so it must not link the private-key loading either
+// (tls.X509KeyPair and the key types' signers: about 200 KB).
 func TestFootprintLinksNoLogHandlers(t *testing.T) {
 	ctx := context.Background()
 	root, err := moduleDir(ctx)
@@ -71,7 +73,8 @@ func TestFootprintLinksNoLogHandlers(t *testing.T) {
 	if err != nil {
 		t.Fatalf("go tool nm: %v", err)
 	}
-	for _, sym := range []string{"log/slog.(*defaultHandler).Handle", "log/slog.(*commonHandler).withAttrs", "encoding/json.(*encodeState).marshal"} {
+	for _, sym := range []string{"log/slog.(*defaultHandler).Handle", "log/slog.(*commonHandler).withAttrs", "encoding/json.(*encodeState).marshal",
+		"crypto/tls.X509KeyPair", "crypto/x509.ParsePKCS8PrivateKey", "crypto/ecdsa.(*PrivateKey).Sign"} {
 		if bytes.Contains(out, []byte(" "+sym+"\n")) {
 			t.Errorf("the footprint program links %s", sym)
 		}
