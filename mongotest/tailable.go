@@ -136,7 +136,8 @@ func (t *tail) shape(ms []match) ([]bson.D, error) {
 
 // tailGetMore answers a getMore on a tailable cursor whose find result is
 // spent: the inserts since its last read, waiting (awaitData) up to
-// maxTimeMS, 1 second by default. done reports that the cursor ended.
+// maxTimeMS, 1 second by default, or until the client hangs up. done
+// reports that the cursor ended.
 func (s *Server) tailGetMore(c *command, id int64, t *tail, n int) (batch bson.A, done bool, err error) {
 	wait, err := t.awaitTime(c)
 	if err != nil {
@@ -150,6 +151,12 @@ func (s *Server) tailGetMore(c *command, id int64, t *tail, n int) (batch bson.A
 	}
 	timer := time.NewTimer(wait)
 	defer timer.Stop()
+	var gone <-chan struct{} // the client hung up: no one waits for the answer
+	stop := func() bool { return true }
+	if t.await && c.peer != nil {
+		gone, stop = c.peer.Watch()
+	}
+	defer func() { stop() }()
 	for {
 		entries, changed := s.store.Oplog(t.last)
 		ms, ended, err := t.read(entries, n)
@@ -172,6 +179,11 @@ func (s *Server) tailGetMore(c *command, id int64, t *tail, n int) (batch bson.A
 			return nil, true, cmdErrorf(237, "CursorKilled", "cursor id %d was killed", id)
 		case <-s.cursors.closing:
 			return bson.A{}, false, nil
+		case <-gone:
+			if !stop() {
+				return bson.A{}, false, nil
+			}
+			gone, stop = nil, func() bool { return true }
 		}
 	}
 }

@@ -185,3 +185,33 @@ func TestAwaitingGetMoreEndsAtClose(t *testing.T) {
 	}
 	<-done
 }
+
+// TestAwaitingGetMoreEndsWithTheConnection: a client that gives up on an
+// awaitData getMore closes its connection; the server stops waiting then,
+// not at maxTimeMS, so that a getMore after it (on another connection) is
+// not refused as CursorInUse.
+func TestAwaitingGetMoreEndsWithTheConnection(t *testing.T) {
+	srv := mongotest.New(t)
+	c, ctx := connect(t, srv)
+	db := c.Database("app")
+	mustRun(t, ctx, db, bson.D{kv("create", "log"), kv("capped", true), kv("size", 100000)})
+	insertIDs(t, ctx, db, "log", 1)
+	r := mustRun(t, ctx, db, bson.D{kv("find", "log"), kv("tailable", true), kv("awaitData", true)})
+	id, _ := field(r, "cursor", "id").(int64)
+	getMore := bson.D{kv("getMore", id), kv("collection", "log"), kv("maxTimeMS", 600000)}
+	short, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+	defer cancel()
+	if _, err := run(short, db, getMore); err == nil {
+		t.Fatal("the awaiting getMore returned within 100ms")
+	}
+	var err error
+	for range 100 { // the server notices the hang-up at once; allow it time under load
+		if _, err = run(ctx, db, append(getMore[:2:2], kv("maxTimeMS", 1))); code(err) != 292 {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil {
+		t.Errorf("getMore after the first one's client hung up: %v", err)
+	}
+}
