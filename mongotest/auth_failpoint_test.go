@@ -61,4 +61,19 @@ func TestFailPointOnSaslContinue(t *testing.T) {
 		}
 		victim.Disconnect(ctx)
 	}
+
+	// A mongos authenticates its clients itself: a fail point on the
+	// shard's primary does not fire for a client of the mongos, and a
+	// shard without a primary does not stop authentication.
+	rs.FailCommand(rs.Primary(), FailPoint{Commands: []string{"saslContinue"}, ErrorCode: 18, AppName: "router-client"})
+	rs.StepDown()
+	viaMongos, err := client.Connect(ctx, rs.MongosURI(), client.Options{Auth: cred, AppName: "router-client"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer viaMongos.Disconnect(ctx)
+	hello := bson.D{bson.KV("hello", 1)} // answered by the mongos, authentication done first
+	if err := viaMongos.Database("admin").RunCommand(ctx, hello).Err(); err != nil {
+		t.Errorf("authenticating through a mongos met the shard's fail point or its missing primary: %v", err)
+	}
 }

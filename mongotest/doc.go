@@ -102,7 +102,8 @@
 // ReplicaSetOptions.Mongos puts mongos routers in front of the set, each
 // on its own port: hello answers msg: "isdbgrid" without setName, replies
 // carry $clusterTime and operationTime, and commands go to the set's
-// primary (the cluster's one shard, in process). Each mongos has its own
+// primary (the cluster's one shard, in process), except authentication,
+// which a mongos does itself (saslStart, saslContinue). Each mongos has its own
 // fail points and its own table of transactions, as a mongos does: a
 // transaction belongs to the mongos that started it, another mongos
 // answers its commands NoSuchTransaction, except a commitTransaction

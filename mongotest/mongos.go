@@ -56,6 +56,9 @@ func (r *router) knows(lsid []byte, n int64) bool {
 	return ok && got == n
 }
 
+// authCommands are the authentication conversation's commands.
+var authCommands = map[string]bool{"saslStart": true, "saslContinue": true, "logout": true}
+
 // routerFields are what a router reads and the shard never sees.
 var routerFields = map[string]bool{"recoveryToken": true}
 
@@ -64,6 +67,9 @@ var routerFields = map[string]bool{"recoveryToken": true}
 func (m *member) route(peer *wirehost.Peer, req *wirehost.Request) wirehost.Reply {
 	if r, ok := m.routerCommand(req); ok { // mongos_commands.go
 		return r
+	}
+	if authCommands[req.Name] { // a mongos authenticates its clients itself: no shard's fail points, no primary needed
+		return m.inner.Command(peer, req)
 	}
 	shard := m.router.rs.primaryMember()
 	if shard == nil {
