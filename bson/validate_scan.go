@@ -222,13 +222,8 @@ loop:
 			i = v + n
 			continue
 		case scanScope, scanScopeText:
-			// Code with scope (n >= 14): the code, a string, then the
-			// scope, a document, must fill its length exactly.
-			s := int(int32(binary.LittleEndian.Uint32(doc[v+4 : v+8])))
-			if s < 1 || s > n-13 || doc[v+7+s] != 0 || int(int32(binary.LittleEndian.Uint32(doc[v+8+s:v+12+s]))) != n-8-s {
-				break loop
-			}
-			if x == scanScopeText && (v+16 > len(doc) || !scanASCII(doc, v+8, v+7+s)) {
+			s := scanScopeCode(doc, v, n)
+			if s < 0 || (x == scanScopeText && (v+16 > len(doc) || !scanASCII(doc, v+8, v+7+s))) {
 				break loop
 			}
 			sub = v + 8 + s
@@ -262,6 +257,18 @@ func scanKey16(e *[17]byte) uint {
 		k += k2
 	}
 	return k
+}
+
+// scanScopeCode checks the parts of the code with scope of size n (at
+// least 14) at doc[v:]: the code, a string, then the scope, a document,
+// must fill it exactly. It returns the code's length prefix, or -1. Small
+// enough to be inlined.
+func scanScopeCode(doc []byte, v, n int) int {
+	s := int(int32(binary.LittleEndian.Uint32(doc[v+4 : v+8])))
+	if s < 1 || s > n-13 || doc[v+7+s] != 0 || int(int32(binary.LittleEndian.Uint32(doc[v+8+s:v+12+s]))) != n-8-s {
+		return -1
+	}
+	return s
 }
 
 // scanASCII reports whether doc[a:b], a string's contents, is ASCII. It
