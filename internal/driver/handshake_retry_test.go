@@ -1,12 +1,16 @@
 package driver
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"testing"
 
 	"github.com/torque-go/torque/auth"
+	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/pool"
+	"github.com/torque-go/torque/topology"
 )
 
 // checkoutFailure is how a failed establishment reaches the executor: a
@@ -38,5 +42,27 @@ func TestHandshakeRetryable(t *testing.T) {
 		if got := handshakeRetryable(c.kind, c.err); got != c.want {
 			t.Errorf("%s: handshakeRetryable = %v, want %v", c.name, got, c.want)
 		}
+	}
+}
+
+// A retryable write whose connections could not be established on
+// either attempt returns the network error labelled RetryableWriteError
+// (the retryable-writes spec: a network error establishing an initial
+// connection); a read's stays unlabelled.
+func TestCheckoutNetworkErrorLabelled(t *testing.T) {
+	d := newFake(topology.ReplicaSetWithPrimary, topology.RSPrimary, topology.RSPrimary)
+	for _, s := range d.servers {
+		s.connErr = &NetworkError{Addr: string(s.desc.Addr), Err: io.ErrUnexpectedEOF}
+	}
+	err := newExecutor(d).Execute(context.Background(), insertOp(t, bson.D{bson.KV("_id", 1)}))
+	if !IsNetworkError(err) || !HasLabel(err, LabelRetryableWrite) {
+		t.Errorf("write: %v (labels: RetryableWriteError %v), want a labelled network error", err, HasLabel(err, LabelRetryableWrite))
+	}
+	for _, s := range d.servers {
+		s.connErr = &NetworkError{Addr: string(s.desc.Addr), Err: io.ErrUnexpectedEOF}
+	}
+	err = newExecutor(d).Execute(context.Background(), simpleOp(t, "find", Read, bson.D{bson.KV("find", "c")}))
+	if !IsNetworkError(err) || HasLabel(err, LabelRetryableWrite) {
+		t.Errorf("read: %v, want an unlabelled network error", err)
 	}
 }

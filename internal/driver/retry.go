@@ -31,8 +31,9 @@ import (
 //	  the retryable-reads list                             session.IsRetryableReadError
 //	write error retryable: RetryableWriteError label     retryable,
 //	                                                       session.IsRetryableWriteError
-//	driver adds RetryableWriteError: network errors,     labelRetryableWrite,
-//	  and listed codes from servers before 4.4             session.NeedsRetryableWriteLabel
+//	driver adds RetryableWriteError: network errors      labelRetryableWrite,
+//	  (establishing the connection too), and listed        session.NeedsRetryableWriteLabel
+//	  codes from servers before 4.4
 //	retry on another server: the failed one              run (failed), selectServer
 //	  deprioritized (a sharded cluster's mongos)           (Criteria.Deprioritized)
 //	retry server must support retryable writes, else     supportsRetry
@@ -170,9 +171,19 @@ func (x *Executor) retryDecision(ex *execution, err error) bool {
 // labelRetryableWrite adds the RetryableWriteError label to an error of
 // any attempt of a retryable write (commit and abort included) where the
 // driver must: a network error, or a retryable code from a server too old
-// to label it.
+// to label it; also a network error establishing the connection, or a
+// pool cleared at checkout, before the first attempt got a connection.
 func (x *Executor) labelRetryableWrite(ex *execution, err error, desc *topology.ServerDescription) {
-	if err == nil || !ex.prepared || !ex.retry || ex.op.Kind == Read {
+	if err == nil || ex.op.Kind == Read {
+		return
+	}
+	if !ex.prepared {
+		if IsNetworkError(err) && x.mayRetry(ex) {
+			addLabel(err, LabelRetryableWrite)
+		}
+		return
+	}
+	if !ex.retry {
 		return
 	}
 	if session.NeedsRetryableWriteLabel(classify(err), desc.MaxWireVersion, desc.Type == topology.Mongos) {
