@@ -111,7 +111,7 @@ func (m *monitor) hello(ctx context.Context, kind helloKind, prev ServerDescript
 		m.rtt.add(c.Description().RTT)
 		return c.Description().Hello, nil
 	case helloPoll:
-		ctx, cancel := m.bound(ctx, m.timeout)
+		bounded, cancel := m.bound(ctx, m.timeout)
 		defer cancel()
 		cmd, err := appendHelloCommand(m.buf[:0], m.conn.Description().HelloOK, nil, 0, m.connCfg.ServerAPI)
 		if err != nil {
@@ -119,15 +119,15 @@ func (m *monitor) hello(ctx context.Context, kind helloKind, prev ServerDescript
 		}
 		m.buf = cmd[:0]
 		start := time.Now()
-		reply, err := m.conn.Command(ctx, "admin", cmd)
+		reply, err := m.conn.Command(bounded, "admin", cmd)
 		if err == nil {
 			m.rtt.add(time.Since(start))
 		}
-		return reply, err
+		return reply, ownTimeout(ctx, bounded, err)
 	}
 	// The streaming protocol: the reply may wait heartbeatFrequencyMS at
 	// the server, so the socket allows connectTimeoutMS on top of that.
-	ctx, cancel := m.bound(ctx, m.timeout+m.heartbeat)
+	bounded, cancel := m.bound(ctx, m.timeout+m.heartbeat)
 	defer cancel()
 	if kind == helloStreamOpen {
 		msg, err := appendStreamingHello(m.buf[:0], m.conn.Description().HelloOK, prev.TopologyVersion, m.heartbeat, m.connCfg.ServerAPI)
@@ -135,11 +135,33 @@ func (m *monitor) hello(ctx context.Context, kind helloKind, prev ServerDescript
 			return nil, err
 		}
 		m.buf = msg[:0]
-		if err := m.conn.WriteMessage(ctx, msg); err != nil {
-			return nil, err
+		if err := m.conn.WriteMessage(bounded, msg); err != nil {
+			return nil, ownTimeout(ctx, bounded, err)
 		}
 	}
-	return m.readStreamed(ctx)
+	reply, err := m.readStreamed(bounded)
+	return reply, ownTimeout(ctx, bounded, err)
+}
+
+// ownTimeout makes the expiry of the monitor's socket timeout (bounded's
+// deadline, from connectTimeoutMS) the network timeout it is. The pool
+// marks an error ContextDone when the context it was given ends, because
+// that is usually the caller's; here it is the monitor's own bound, and
+// the server not answering within it is the server's failure: the check
+// fails with a network timeout, so the pool is cleared with
+// interruptInUseConnections (Server Monitoring spec) and the monitor
+// retries at once. A check cancelled from outside (ctx) stays cancelled.
+func ownTimeout(ctx, bounded context.Context, err error) error {
+	var ce *pool.ConnError
+	if err == nil || ctx.Err() != nil || !errors.As(err, &ce) {
+		return err
+	}
+	// The socket's deadline is the context's: it can pass a moment
+	// before the context's own timer marks it done.
+	if d, ok := bounded.Deadline(); ok && !time.Now().Before(d) {
+		ce.ContextDone = false
+	}
+	return err
 }
 
 // readStreamed reads one reply of an awaitable hello and notes whether the

@@ -260,3 +260,27 @@ func TestPollingMode(t *testing.T) {
 		t.Errorf("RTT = %v, want > 0 from the polling hellos", sd.RTT)
 	}
 }
+
+// The monitor's own socket bound expiring is a network timeout (the pool
+// is cleared with interruptInUseConnections); a check cancelled from
+// outside stays the context's doing.
+func TestMonitorOwnTimeout(t *testing.T) {
+	fresh := func() *pool.ConnError {
+		return &pool.ConnError{Addr: "a:1", Stage: pool.StageRead, Sent: true, ContextDone: true, Err: context.DeadlineExceeded}
+	}
+	expired, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancel()
+	if err := ownTimeout(context.Background(), expired, fresh()); !isTimeout(err) {
+		t.Errorf("the monitor's expired bound: isTimeout false for %v", err)
+	}
+	outer, stop := context.WithCancel(context.Background())
+	stop()
+	if err := ownTimeout(outer, expired, fresh()); isTimeout(err) || isNetworkError(err) {
+		t.Errorf("a cancelled check became a network error: %v", err)
+	}
+	open, cancelOpen := context.WithTimeout(context.Background(), time.Hour)
+	defer cancelOpen()
+	if err := ownTimeout(context.Background(), open, fresh()); isNetworkError(err) {
+		t.Errorf("an error before the bound became a network error: %v", err)
+	}
+}

@@ -82,10 +82,9 @@
 //	TestCausalConsistency    18 / 0 / 0
 //	TestLoadBalancers        39 / 1 / 0 (the spec's own skipReason; the
 //	                         auth case on an authenticated twin)
-//	TestSDAMUnified          49 / 2 / 3 (the list: interruptInUse-pool-clear
-//	                         (3), which mongotest holds with $where but the
-//	                         driver's monitor does not interrupt: sdam_test.go;
-//	                         the five auth-*.json files pass)
+//	TestSDAMUnified          52 / 2 / 0 (interruptInUse-pool-clear held
+//	                         on the server with $where; the five auth-*.json
+//	                         files pass)
 //	TestCommandLogging       27 / 2 / 1 (27/28 = 96%)
 //	TestCMAPLogging           5 / 0 / 2 (the legacy waitQueueSize and
 //	                         waitQueueMultiple options torque does not have)
