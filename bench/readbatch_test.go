@@ -42,14 +42,15 @@ func BenchmarkReadBatch(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer c.Close()
-		var out, in []byte
+		var out, in, reply []byte
+		b.ReportAllocs()
 		for b.Loop() {
-			if out, in, err = RawCommand(c, out, in, "perftest", "find"); err != nil {
+			if out, in, reply, err = RawCommand(c, out, in, "perftest", "find"); err != nil {
 				b.Fatal(err)
 			}
 		}
-		b.SetBytes(int64(len(in)))
-		body = append([]byte(nil), in...)
+		b.SetBytes(int64(len(reply)))
+		body = append([]byte(nil), reply...)
 	})
 	b.Run("validate-structure", func(b *testing.B) {
 		b.SetBytes(int64(len(body)))

@@ -84,7 +84,7 @@ func (e *Env) floorTask(ctx context.Context) Task {
 			defer c.Close()
 			var out, in []byte
 			for b.Loop() {
-				if out, in, err = RawCommand(c, out, in, "admin", "ping"); err != nil {
+				if out, in, _, err = RawCommand(c, out, in, "admin", "ping"); err != nil {
 					return err
 				}
 			}
@@ -93,9 +93,10 @@ func (e *Env) floorTask(ctx context.Context) Task {
 }
 
 // RawCommand sends {<name>: 1, $db: db} on c as an OP_MSG and reads the
-// reply, reusing the out and in buffers; it returns the reply body as
-// in[...] and an error if the reply is not ok: 1.
-func RawCommand(c net.Conn, out, in []byte, db, name string) (outBuf, reply []byte, err error) {
+// reply, reusing the out and in buffers (pass back outBuf and inBuf: the
+// whole message buffers, so that the next call allocates nothing); body is
+// the reply's body, inside inBuf, and err is set if the reply is not ok: 1.
+func RawCommand(c net.Conn, out, in []byte, db, name string) (outBuf, inBuf, body []byte, err error) {
 	reqID := wire.NextRequestID()
 	start, out := wire.StartMsg(out[:0], reqID, 0, 0)
 	out = wire.StartBody(out)
@@ -103,27 +104,27 @@ func RawCommand(c net.Conn, out, in []byte, db, name string) (outBuf, reply []by
 	out = bson.AppendInt32Element(out, name, 1)
 	out = bson.AppendStringElement(out, "$db", db)
 	if out, err = bson.AppendDocumentEnd(out, doc); err != nil {
-		return out, in, err
+		return out, in, nil, err
 	}
 	if out, err = wire.FinishMsg(out, start); err != nil {
-		return out, in, err
+		return out, in, nil, err
 	}
 	if _, err := c.Write(out); err != nil {
-		return out, in, err
+		return out, in, nil, err
 	}
 	h, msg, err := wire.ReadMessage(c, in[:0], wire.DefaultMaxMessageSize)
 	if err != nil {
-		return out, msg, err
+		return out, msg, nil, err
 	}
 	if err := wire.CheckResponseTo(h, reqID); err != nil {
-		return out, msg, err
+		return out, msg, nil, err
 	}
 	m, err := wire.ParseMsg(msg)
 	if err != nil {
-		return out, msg, err
+		return out, msg, nil, err
 	}
 	if ok, _ := bson.Raw(m.Body).Lookup("ok").AsInt64(); ok != 1 {
-		return out, msg, errors.New("bench: command failed: " + bson.Raw(m.Body).String())
+		return out, msg, nil, errors.New("bench: command failed: " + bson.Raw(m.Body).String())
 	}
-	return out, m.Body, nil
+	return out, msg, m.Body, nil
 }
