@@ -37,12 +37,20 @@ func (s *Server) insert(c *command) (bson.D, error) {
 	if s.isView(c.db, coll) {
 		return nil, cmdErrorf(166, "CommandNotSupportedOnView", "Namespace %s.%s is a view, not a collection", c.db, coll)
 	}
+	return s.insertEach(docs, ordered, func(tx *store.Tx, d bson.D) error {
+		return s.insertOne(tx, c.db, coll, d, bypass)
+	})
+}
+
+// insertEach runs one for each document in one write, collecting the
+// write errors (stopping at the first when ordered), and answers
+// insert's reply: {n, writeErrors}.
+func (s *Server) insertEach(docs []bson.D, ordered bool, one func(tx *store.Tx, d bson.D) error) (bson.D, error) {
 	var n int32
 	var errs bson.A
-	_, err = s.store.Write(func(tx *store.Tx) error {
+	_, err := s.store.Write(func(tx *store.Tx) error {
 		for i, d := range docs {
-			err := s.insertOne(tx, c.db, coll, d, bypass)
-			if err != nil {
+			if err := one(tx, d); err != nil {
 				errs = append(errs, writeError(i, err))
 				if ordered {
 					break

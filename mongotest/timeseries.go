@@ -141,38 +141,18 @@ func (s *Server) timeseriesOf(db, coll string) (ts bson.D) {
 // insertTimeseries stores measurements, each in a bucket of its own.
 func (s *Server) insertTimeseries(c *command, coll string, ts bson.D, docs []bson.D, ordered bool) (bson.D, error) {
 	timeField, _ := lookup(ts, "timeField").(string)
-	var n int32
-	var errs bson.A
-	_, err := s.store.Write(func(tx *store.Tx) error {
-		for i, d := range docs {
-			d = withIDFirst(d)
-			err := checkStorable(d)
-			if _, ok := lookup(d, timeField).(bson.DateTime); err == nil && !ok {
-				err = badValue("'%s' must be present and contain a valid BSON UTC datetime value", timeField)
-			}
-			if err == nil {
-				bucket := bson.D{bson.KV("_id", bson.NewObjectID()), bson.KV("m", d)}
-				err = tx.Insert(c.db, bucketsPrefix+coll, bucket)
-			}
-			if err != nil {
-				errs = append(errs, writeError(i, err))
-				if ordered {
-					break
-				}
-				continue
-			}
-			n++
+	return s.insertEach(docs, ordered, func(tx *store.Tx, d bson.D) error {
+		d = withIDFirst(d)
+		err := checkStorable(d)
+		if _, ok := lookup(d, timeField).(bson.DateTime); err == nil && !ok {
+			err = badValue("'%s' must be present and contain a valid BSON UTC datetime value", timeField)
 		}
-		return nil
+		if err != nil {
+			return err
+		}
+		bucket := bson.D{bson.KV("_id", bson.NewObjectID()), bson.KV("m", d)}
+		return tx.Insert(c.db, bucketsPrefix+coll, bucket)
 	})
-	if err != nil {
-		return nil, err
-	}
-	reply := bson.D{bson.KV("n", n)}
-	if len(errs) > 0 {
-		reply = append(reply, bson.KV("writeErrors", errs))
-	}
-	return reply, nil
 }
 
 // timeseriesInfo is the listCollections entry of a time-series collection.
