@@ -101,6 +101,7 @@ func connectOptions(uri string, opts []Options) (Options, error) {
 		}
 	}
 	o.env = pool.DetectEnv()
+	o.moreDriverInfo = new(pool.DriverInfoList)
 	return o, nil
 }
 

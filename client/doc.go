@@ -126,6 +126,7 @@
 //
 //	doc.go              this overview
 //	client.go           Client: Connect, Disconnect, Ping, Database, ListDatabases
+//	driver_info.go      AppendDriverInfo: a wrapping library's metadata after Connect
 //	options.go          Options, read preference and concern types
 //	compressors.go      warnings for compressors known but not registered with wire
 //	parse_uri.go        ParseURI: invalid values are errors, unknown options

@@ -236,6 +236,9 @@ type Options struct {
 	srv *connstring.ConnString
 	// env is the handshake's env document, which Connect detects.
 	env *pool.Env
+	// moreDriverInfo is what AppendDriverInfo adds after Connect, shared
+	// by every pool and monitor.
+	moreDriverInfo *pool.DriverInfoList
 }
 
 // prepareAuth gives Options.Auth its defaults and validates it, once per
@@ -351,6 +354,7 @@ func (o *Options) poolConfig() pool.Config {
 			TLS:            o.TLS,
 			AppName:        o.AppName,
 			DriverInfo:     o.DriverInfo,
+			MoreDriverInfo: o.moreDriverInfo,
 			ServerAPI:      o.ServerAPI,
 			Env:            o.env,
 			Compressors:    o.Compressors,

@@ -61,6 +61,10 @@ type ConnConfig struct {
 	AppName string
 	// DriverInfo is appended to the client metadata (wrapping libraries).
 	DriverInfo []DriverInfo
+	// MoreDriverInfo, when not nil, is DriverInfo appended later (after
+	// the configuration was copied into pools and monitors, which share
+	// it): each handshake sends DriverInfo, then these.
+	MoreDriverInfo *DriverInfoList
 	// Env is the client metadata's env document (FaaS platform,
 	// container); nil sends none. DetectEnv fills one from the process's
 	// environment.

@@ -42,6 +42,8 @@
 //   - handshake.go: the hello (legacy OP_QUERY isMaster or OP_MSG hello), its
 //     reply, compressor choice, then authentication through package auth.
 //   - metadata.go: the client metadata document and its 512-byte budget.
+//   - driver_info.go: DriverInfoList, the DriverInfo a client appends after
+//     its configuration was shared (read at each handshake).
 //   - reauth.go: Conn.Reauthenticate (SASL again, no hello, after the
 //     server's 391) and Conn.Authenticated; the auth.ConnState each
 //     authenticated connection keeps (mechanism used, OIDC token, host).

@@ -33,6 +33,11 @@ type metadata struct {
 }
 
 func newMetadata(cfg *ConnConfig) (metadata, error) {
+	return buildMetadata(cfg, cfg.MoreDriverInfo.get())
+}
+
+// buildMetadata is newMetadata with more as the appended DriverInfo.
+func buildMetadata(cfg *ConnConfig, more []DriverInfo) (metadata, error) {
 	if len(cfg.AppName) > maxAppNameSize {
 		return metadata{}, fmt.Errorf("appname is %d bytes, the limit is %d", len(cfg.AppName), maxAppNameSize)
 	}
@@ -46,7 +51,7 @@ func newMetadata(cfg *ConnConfig) (metadata, error) {
 		platform:      runtime.Version() + " " + runtime.Compiler,
 		env:           cfg.Env,
 	}
-	for _, d := range cfg.DriverInfo {
+	for _, d := range append(cfg.DriverInfo[:len(cfg.DriverInfo):len(cfg.DriverInfo)], more...) {
 		for _, s := range []string{d.Name, d.Version, d.Platform} {
 			if strings.Contains(s, "|") {
 				return metadata{}, fmt.Errorf("driver info %q contains the separator '|'", s)
