@@ -68,8 +68,10 @@
 //   - saslprep.go: SASLprep (RFC 4013): mapping, NFKC, prohibited
 //     characters, bidi rules, unassigned code points.
 //   - nfkc.go: NFKC normalisation on the tables below.
-//   - saslprep_tables.go: generated Unicode 3.2 tables (do not edit); the
-//     big ones packed as varint deltas in strings, 35 KB less binary.
+//   - saslprep_tables.go, nfkc_tables.go, nfkd_tables.go: generated
+//     Unicode 3.2 tables (do not edit): the stringprep tables, the NFKC
+//     combining classes and composites, the decompositions; the big ones
+//     packed as varint deltas in strings, 35 KB less binary.
 //   - saslprep_packed.go: unpacks them on first use (a non-ASCII string).
 //   - internal/gen/saslprep_tables.py: the generator (go generate).
 //   - errors.go: AuthError, and CommandError (a reply with ok:0 that the

@@ -3,7 +3,7 @@ package auth
 import "sort"
 
 // NFKC normalisation (Unicode Standard Annex #15) for SASLprep, on the
-// Unicode 3.2 data of saslprep_tables.go. The three steps are the textbook
+// Unicode 3.2 data of nfkc_tables.go and nfkd_tables.go. The three steps are the textbook
 // ones: decompose every code point fully (compatibility mappings, Hangul by
 // arithmetic), put each run of combining marks in canonical order, then
 // recompose canonical pairs that are primary composites.

@@ -2,7 +2,7 @@ package auth
 
 import "sync"
 
-// unicodeTables are the big SASLprep tables of saslprep_tables.go,
+// unicodeTables are the big SASLprep tables of the generated *_tables.go,
 // unpacked: sorted slices that lookups search. They are stored packed
 // (varint deltas in string constants, a third of their size as Go arrays)
 // so that a program that never prepares a non-ASCII string carries about

@@ -10,10 +10,12 @@ network. Its output is committed; building torque never runs it.
 Run from the auth directory:  go generate   (or: python3 internal/gen/saslprep_tables.py)
 
 It writes:
-  saslprep_tables.go      range tables (B.1, C.1.2, C.*, A.1, D.1, D.2) and
-                          the NFKC data: full compatibility decompositions,
-                          canonical combining classes, primary composites;
-                          the big ones packed (varint deltas in a string,
+  saslprep_tables.go      the stringprep range tables (B.1, C.1.2, C.*, A.1,
+                          D.1, D.2);
+  nfkc_tables.go          the NFKC data: canonical combining classes and
+                          primary composites;
+  nfkd_tables.go          full compatibility decompositions;
+                          the big tables packed (varint deltas in a string,
                           about a third of their size as Go arrays), which
                           saslprep_packed.go unpacks on first use.
   testdata/nfkc.txt       reference NFKC results computed by Python for every
@@ -142,13 +144,14 @@ def emit_list(w, items, per_line):
 
 
 def main():
-    out = []
-    w = out.append
-    emit_header(w)
-    emit_stringprep(w)
-    emit_nfkc(w)
-    with open(os.path.join(authdir, "saslprep_tables.go"), "w") as f:
-        f.write("".join(out))
+    files = {name: [] for name in ("saslprep_tables.go", "nfkc_tables.go", "nfkd_tables.go")}
+    for out in files.values():
+        emit_header(out.append)
+    emit_stringprep(files["saslprep_tables.go"].append)
+    emit_nfkc(files["nfkc_tables.go"].append, files["nfkd_tables.go"].append)
+    for name, out in files.items():
+        with open(os.path.join(authdir, name), "w") as f:
+            f.write("".join(out).rstrip("\n") + "\n")
     write_testdata()
 
 
@@ -193,8 +196,9 @@ def emit_stringprep(w):
         emit_packed(w, name + "Packed", pack_ranges(ranges(lambda cp: fn(chr(cp)))))
 
 
-def emit_nfkc(w):
-    """Unicode 3.2 NFKC data: combining classes, decompositions, composites."""
+def emit_nfkc(w, wd):
+    """Unicode 3.2 NFKC data: combining classes and composites to w, the
+    decompositions to wd."""
     # NFKC: combining classes.
     w("// cccPacked gives the canonical combining class of every code point whose\n")
     w("// class is not zero (packed tagged ranges).\n")
@@ -213,18 +217,18 @@ def emit_nfkc(w):
             nbytes += len(d.encode("utf-8"))
             ends.append(nbytes)
     assert nbytes < 1 << 16
-    w("// nfkdPacked lists, sorted, the code points with a compatibility or canonical\n")
-    w("// decomposition (Hangul syllables excepted: those decompose by arithmetic):\n")
-    w("// for each, uvarint(code point - previous one) and the byte length of its\n")
-    w("// full decomposition, the next bytes of nfkdData (already in canonical order).\n")
+    wd("// nfkdPacked lists, sorted, the code points with a compatibility or canonical\n")
+    wd("// decomposition (Hangul syllables excepted: those decompose by arithmetic):\n")
+    wd("// for each, uvarint(code point - previous one) and the byte length of its\n")
+    wd("// full decomposition, the next bytes of nfkdData (already in canonical order).\n")
     packed, prev, start = bytearray(), 0, 0
     for k, e in zip(keys, ends):
         assert e - start < 256
         packed += uvarint(k - prev)
         packed.append(e - start)
         prev, start = k, e
-    emit_packed(w, "nfkdPacked", bytes(packed))
-    w("const nfkdData = \"\" +\n")
+    emit_packed(wd, "nfkdPacked", bytes(packed))
+    wd("const nfkdData = \"\" +\n")
     line = ""
     lines = []
     for d in data:
@@ -234,7 +238,7 @@ def emit_nfkc(w):
             line = ""
         line += lit
     lines.append(line)
-    w(" +\n".join('\t"%s"' % l for l in lines) + "\n\n")
+    wd(" +\n".join('\t"%s"' % l for l in lines) + "\n\n")
 
     # NFKC: primary composites (canonical pairs that are not excluded).
     pairs = []
