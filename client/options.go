@@ -339,6 +339,7 @@ func (o *Options) executor(d driver.Deployment, sessions *session.Pool, clock *s
 		HeartbeatFrequency:  o.HeartbeatFrequency,
 		ServerAPI:           o.ServerAPI,
 		SocketTimeout:       o.SocketTimeout > 0,
+		WaitQueueTimeout:    o.WaitQueueTimeout > 0,
 		MaxAdaptiveRetries:  intOr(o.MaxAdaptiveRetries, driver.DefaultMaxAdaptiveRetries),
 		OverloadRetargeting: boolOr(o.EnableOverloadRetargeting, false),
 		RetryTokens:         o.retryTokens(),

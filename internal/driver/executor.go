@@ -55,6 +55,11 @@ type Executor struct {
 	// (socketTimeoutMS, pool.Config.SocketTimeout): operations with a
 	// timeoutMS (Operation.CSOT) lift it (pool.WithoutSocketTimeout).
 	SocketTimeout bool
+	// WaitQueueTimeout says the pools bound a checkout's wait
+	// (waitQueueTimeoutMS, pool.Config.WaitQueueTimeout): operations with a
+	// timeoutMS lift it (pool.WithoutWaitQueueTimeout). Without one there
+	// is nothing to lift, and the context is not wrapped.
+	WaitQueueTimeout bool
 	// SelectionLogger receives the serverSelection component's messages
 	// at slog.LevelDebug (selection_log.go); nil logs nothing.
 	SelectionLogger Logger
@@ -285,7 +290,7 @@ func (x *Executor) attempt(ctx context.Context, ex *execution, srv Server) (*Rep
 	}
 	if conn == nil {
 		cctx := ctx
-		if ex.op.CSOT { // timeoutMS bounds the checkout, not waitQueueTimeoutMS (CSOT spec)
+		if ex.op.CSOT && x.WaitQueueTimeout { // timeoutMS bounds the checkout, not waitQueueTimeoutMS (CSOT spec)
 			cctx = pool.WithoutWaitQueueTimeout(ctx)
 		}
 		var err error
