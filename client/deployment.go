@@ -256,7 +256,7 @@ func (s *selected) ReportError(dc driver.Conn, err error) {
 type conn struct {
 	c   *pool.Conn
 	srv *selected
-	// cursor: a load-balanced Cursor holds the connection (holdConn).
+	// cursor: a load-balanced cursor holds the connection (Pin).
 	// Close, after a network error, then closes only the socket: the
 	// connection stays checked out, pinned to the cursor, until the
 	// cursor's Close gives it back (load-balancers specification).
@@ -305,8 +305,12 @@ func (c *conn) Close() error {
 func (c *conn) Release() { _ = c.srv.s.CheckIn(c.c) }
 
 // Pin tells the pool what holds the connection (the wait-queue timeout
-// error counts it).
-func (c *conn) Pin(kind pool.PinKind) { c.c.Pin(kind) }
+// error counts it). A connection pinned to a cursor (a Cursor's or a
+// change stream's) is its holder's to give back, even after Close.
+func (c *conn) Pin(kind pool.PinKind) {
+	c.c.Pin(kind)
+	c.cursor = kind == pool.PinCursor
+}
 
 // Authenticated and Reauthenticate make conn a driver.Reauthenticator:
 // the executor reauthenticates on ReauthenticationRequired (391).

@@ -22,8 +22,12 @@ type cursor struct {
 	srv      driver.Server
 	// conn is the cursor's connection behind a load balancer, where its
 	// getMore and killCursors must use the connection that opened it;
-	// nil elsewhere.
-	conn driver.Conn
+	// nil elsewhere. After a network error on it (broken) it stays
+	// checked out, pinned to the cursor, until killCursor gives it back
+	// without sending killCursors (load-balancers specification): the
+	// resume's aggregate runs on another connection.
+	conn   driver.Conn
+	broken bool
 	wire int32 // the server's maxWireVersion, for the resumable-error rules
 
 	buf  *[]byte  // the reply holding the batch (nil from a fake executor)
@@ -73,13 +77,27 @@ func (c *cursor) keepConn(r *driver.Reply) {
 	}
 }
 
-// dropConn gives the cursor's connection back to its pool, or forgets
-// it after a network error (the executor closed it then).
+// dropConn gives the cursor's connection back to its pool; after a
+// network error it keeps the connection (the executor closed its socket)
+// as broken, for killCursor to give back.
 func (c *cursor) dropConn(err error) {
-	if c.conn != nil && !driver.IsNetworkError(err) {
+	if c.conn == nil {
+		return
+	}
+	if driver.IsNetworkError(err) {
+		c.broken = true
+		return
+	}
+	c.releaseConn()
+}
+
+// releaseConn gives the cursor's connection back to its pool, which
+// closes a broken one.
+func (c *cursor) releaseConn() {
+	if c.conn != nil {
 		c.conn.Release()
 	}
-	c.conn = nil
+	c.conn, c.broken = nil, false
 }
 
 // empty reports whether every document of the batch was read.
@@ -168,9 +186,9 @@ func (s *Stream) getMore(ctx context.Context) error {
 // it (and no other).
 func (s *Stream) killCursor(ctx context.Context) error {
 	c := &s.cursor
-	if c.id == 0 || c.srv == nil {
-		c.id = 0
-		c.dropConn(nil)
+	if c.id == 0 || c.srv == nil || c.broken {
+		c.id = 0 // a broken connection's cursor is gone: no killCursors on another
+		c.releaseConn()
 		return nil
 	}
 	id := c.id
@@ -184,6 +202,6 @@ func (s *Stream) killCursor(ctx context.Context) error {
 			return bson.AppendDocumentEnd(dst, start)
 		}}
 	err := s.x.Execute(ctx, op)
-	c.dropConn(err)
+	c.releaseConn() // whatever the result
 	return err
 }

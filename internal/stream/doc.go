@@ -20,7 +20,9 @@
 //
 // A Stream is not safe for concurrent use. It starts no goroutine. Behind
 // a load balancer its cursor keeps the connection that opened it (its
-// getMore and killCursors must use it) until the cursor ends. Each
+// getMore and killCursors must use it) until the cursor ends; after a
+// network error on it, until the resume (or Close) gives it back to the
+// pool, which closes it, with no killCursors. Each
 // batch stays in the pooled buffer its reply was read into: Current is a
 // slice of it, valid until the next Next, TryNext or Close. ResumeToken
 // is a slice of the stream's own token buffer, valid until the same
