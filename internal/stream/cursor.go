@@ -28,7 +28,7 @@ type cursor struct {
 	// resume's aggregate runs on another connection.
 	conn   driver.Conn
 	broken bool
-	wire int32 // the server's maxWireVersion, for the resumable-error rules
+	wire   int32 // the server's maxWireVersion, for the resumable-error rules
 
 	buf  *[]byte  // the reply holding the batch (nil from a fake executor)
 	rest []byte   // the unread elements of the batch array
