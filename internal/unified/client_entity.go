@@ -60,6 +60,9 @@ type clientEntity struct {
 	checkedOut, ready int
 	// failPointAddr is the server of the last configureFailPoint sent.
 	failPointAddr string
+	// services: behind a load balancer, the serviceId of each session's
+	// last command's connection, by lsid (service_pin.go).
+	services map[string]bson.ObjectID
 	// logs records the log messages (observeLogMessages).
 	logs logRecorder
 	// topology is the latest topology description (sdam.go).
@@ -89,6 +92,7 @@ func (c *clientEntity) recorded() []event {
 func (c *clientEntity) monitor() client.CommandMonitor {
 	return client.MonitorFuncs{
 		OnStarted: func(e client.CommandStartedEvent) {
+			c.noteService(e)
 			if e.CommandName == "configureFailPoint" {
 				c.mu.Lock()
 				c.failPointAddr = e.Address

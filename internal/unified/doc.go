@@ -249,6 +249,8 @@
 //	                 $$sessionLsid, lsid and session-state assertions
 //	cursors.go       change streams and find cursors as entities
 //	failpoint.go     failPoint, targetedFailPoint, turning them off
+//	service_pin.go   behind a load balancer, the mongos a session's pinned
+//	                 connection reaches (targetedFailPoint)
 //	sdam.go          SDAM events of client entities, waitForEvent,
 //	                 assertEventCount, recordTopologyDescription,
 //	                 assertTopologyType, waitForPrimaryChange, close
@@ -273,7 +275,9 @@
 //	*_test.go        one test function and its skip lists per suite;
 //	                 runner_test.go checks the runner itself against
 //	                 internal/mockserver's replica set
-//	                 (testdata/runner-replicaset.json)
+//	                 (testdata/runner-replicaset.json);
+//	                 targeted_failpoint_test.go targetedFailPoint on
+//	                 mongotest's load balancer (runner-loadbalanced.json)
 //
 // # Concurrency
 //

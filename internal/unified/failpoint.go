@@ -95,6 +95,10 @@ func (r *run) failPointsSet(name, addr string, c *clientEntity) []setFailPoint {
 // targetedFailPoint runs the targetedFailPoint operation: configureFailPoint
 // on the mongos the session is pinned to, through a client connected to
 // it alone (torque has no API to send a command to a chosen server).
+// Behind a load balancer, that is the mongos the session's pinned
+// connection reaches (service_pin.go), reached directly: the format
+// advises against such tests, as a new connection through the load
+// balancer may reach another mongos.
 func (r *run) targetedFailPoint(ctx context.Context, a *args) error {
 	name := a.str("session")
 	cmd := a.doc("failPoint")
@@ -108,6 +112,12 @@ func (r *run) targetedFailPoint(ctx context.Context, a *args) error {
 	addr, pinned := s.PinnedServer()
 	if !pinned {
 		return fmt.Errorf("targetedFailPoint: session %q is not pinned to a mongos", name)
+	}
+	if r.tg.topology == "load-balanced" { // addr is the load balancer's
+		var err error
+		if addr, err = r.pinnedService(ctx, name, s); err != nil {
+			return fmt.Errorf("targetedFailPoint: %w", err)
+		}
 	}
 	fpName, _ := cmd.Lookup("configureFailPoint").StringValue()
 	r.failPoints = append(r.failPoints, setFailPoint{name: fpName, addr: addr})
