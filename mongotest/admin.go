@@ -11,7 +11,6 @@ func init() {
 	commands["buildInfo"] = cmdSpec{run: (*Server).buildInfo, noAuth: true}
 	commands["buildinfo"] = commands["buildInfo"]
 	commands["serverStatus"] = cmdSpec{run: (*Server).serverStatus}
-	commands["getParameter"] = cmdSpec{run: (*Server).getParameter}
 	commands["endSessions"] = cmdSpec{run: ok}
 	commands["killAllSessions"] = cmdSpec{run: ok}
 	commands["killSessions"] = cmdSpec{run: ok}
@@ -40,44 +39,6 @@ func (s *Server) serverStatus(*command) (bson.D, error) {
 		bson.KV("connections", bson.D{bson.KV("current", int32(s.host.OpenConnections())),
 			bson.KV("totalCreated", int32(s.host.ConnectionsAccepted()))}),
 		bson.KV("storageEngine", bson.D{bson.KV("name", "mongotest"), bson.KV("persistent", false)})}, nil
-}
-
-// parameters are the server parameters getParameter knows.
-var parameters = map[string]any{
-	"featureCompatibilityVersion":     bson.D{bson.KV("version", "8.0")},
-	"authenticationMechanisms":        bson.A{"SCRAM-SHA-1", "SCRAM-SHA-256"},
-	"requireApiVersion":               false,
-	"enableTestCommands":              false,
-	"transactionLifetimeLimitSeconds": int32(60),
-	"maxBSONDepth":                    int32(200),
-}
-
-func (s *Server) getParameter(c *command) (bson.D, error) {
-	if c.db != "admin" {
-		return nil, cmdErrorf(13, "Unauthorized", "getParameter may only be run against the admin database.")
-	}
-	out := bson.D{}
-	if v, ok := c.body[0].Value.(string); ok && v == "*" {
-		for _, name := range []string{"authenticationMechanisms", "enableTestCommands", "featureCompatibilityVersion",
-			"maxBSONDepth", "requireApiVersion", "transactionLifetimeLimitSeconds"} {
-			out = append(out, bson.KV(name, parameters[name]))
-		}
-		return out, nil
-	}
-	for _, e := range c.body[1:] {
-		if genericFields[e.Key] {
-			continue
-		}
-		v, ok := parameters[e.Key]
-		if !ok {
-			return nil, unsupported("the server parameter " + e.Key)
-		}
-		out = append(out, bson.KV(e.Key, v))
-	}
-	if len(out) == 0 {
-		return nil, cmdErrorf(72, "InvalidOptions", "no option found to get")
-	}
-	return out, nil
 }
 
 func (s *Server) connectionStatus(c *command) (bson.D, error) {

@@ -95,7 +95,7 @@ func (s *Server) aggregate(c *command) (bson.D, error) {
 	}
 	n := int(batchSize)
 	if batchSize == 0 {
-		id := s.cursors.open(ns, out, c.conn.user)
+		id := s.cursors.open(ns, out, c.owner())
 		return cursorReply("firstBatch", bson.A{}, id, ns), nil
 	}
 	return s.firstBatch(c, ns, out, n, false), nil

@@ -75,7 +75,7 @@ func (s *Server) bulkWrite(c *command) (bson.D, error) {
 		}
 	}
 	batch, rest := takeBatch(results, a.batchSize)
-	id := s.cursors.open(bulkWriteNS, rest, c.conn.user)
+	id := s.cursors.open(bulkWriteNS, rest, c.owner())
 	reply := bson.D{bson.KV("cursor", bson.D{bson.KV("id", id), bson.KV("firstBatch", batch), bson.KV("ns", bulkWriteNS)})}
 	return append(reply, bson.KV("nErrors", n.nErrors), bson.KV("nInserted", n.nInserted),
 		bson.KV("nMatched", n.nMatched), bson.KV("nModified", n.nModified), bson.KV("nUpserted", n.nUpserted),

@@ -21,11 +21,21 @@ type cursors struct {
 }
 
 type cursor struct {
-	ns   string
-	docs []bson.D
-	user string // who opened it, when authentication is on
-	tail *tail  // a tailable cursor's (tailable.go); nil for others
+	ns    string
+	docs  []bson.D
+	owner owner // who opened it, with which API parameters
+	tail  *tail // a tailable cursor's (tailable.go); nil for others
 }
+
+// owner is what a getMore must share with the command that opened its
+// cursor: the user (when authentication is on) and the API parameters.
+type owner struct {
+	user string
+	api  string // apiParams.key (stable_api.go)
+}
+
+// owner is the owner of the cursors c opens.
+func (c *command) owner() owner { return owner{user: c.conn.user, api: apiKeyOf(c.req.Command)} }
 
 func newCursors() *cursors { return &cursors{m: map[int64]*cursor{}, closing: make(chan struct{})} }
 
@@ -42,16 +52,16 @@ func (cs *cursors) shutdown() {
 
 // open registers the rest of a result and returns its cursor id (0 when
 // rest is empty: nothing to open).
-func (cs *cursors) open(ns string, rest []bson.D, user string) int64 {
+func (cs *cursors) open(ns string, rest []bson.D, o owner) int64 {
 	if len(rest) == 0 {
 		return 0
 	}
-	return cs.openTail(ns, rest, user, nil)
+	return cs.openTail(ns, rest, o, nil)
 }
 
 // openTail registers a cursor, even with nothing left in rest when t (a
 // tailable cursor's state) is not nil, and returns its id.
-func (cs *cursors) openTail(ns string, rest []bson.D, user string, t *tail) int64 {
+func (cs *cursors) openTail(ns string, rest []bson.D, o owner, t *tail) int64 {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
 	for {
@@ -59,7 +69,7 @@ func (cs *cursors) openTail(ns string, rest []bson.D, user string, t *tail) int6
 		_, _ = rand.Read(b[:])
 		id := int64(binary.LittleEndian.Uint64(b[:]) >> 2)
 		if _, taken := cs.m[id]; id != 0 && !taken {
-			cs.m[id] = &cursor{ns: ns, docs: rest, user: user, tail: t}
+			cs.m[id] = &cursor{ns: ns, docs: rest, owner: o, tail: t}
 			return id
 		}
 	}
@@ -69,7 +79,7 @@ func (cs *cursors) openTail(ns string, rest []bson.D, user string, t *tail) int6
 // reports whether the cursor is now exhausted (and closed). A tailable
 // cursor stays open when its documents run out: next returns its tail,
 // and an empty batch once the documents of its find are spent.
-func (cs *cursors) next(id int64, ns string, n int, user string) (batch bson.A, done bool, t *tail, err error) {
+func (cs *cursors) next(id int64, ns string, n int, o owner) (batch bson.A, done bool, t *tail, err error) {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
 	c := cs.m[id]
@@ -79,8 +89,11 @@ func (cs *cursors) next(id int64, ns string, n int, user string) (batch bson.A, 
 	if c.ns != ns {
 		return nil, false, nil, cmdErrorf(13, "Unauthorized", "Requested getMore on namespace '%s', but cursor belongs to a different namespace %s", ns, c.ns)
 	}
-	if c.user != user {
+	if c.owner.user != o.user {
 		return nil, false, nil, cmdErrorf(13, "Unauthorized", "cursor id %d was not created by the authenticated user", id)
+	}
+	if err := checkAPIMatch("getMore", o.api, c.owner.api, "cursor-creating command"); err != nil {
+		return nil, false, nil, err
 	}
 	if c.tail != nil && len(c.docs) == 0 {
 		return bson.A{}, false, c.tail, nil
@@ -142,7 +155,7 @@ func (s *Server) firstBatch(c *command, ns string, docs []bson.D, batchSize int,
 	batch, rest := takeBatch(docs, batchSize)
 	var id int64
 	if !single {
-		id = s.cursors.open(ns, rest, c.conn.user)
+		id = s.cursors.open(ns, rest, c.owner())
 	}
 	return cursorReply("firstBatch", batch, id, ns)
 }
@@ -169,7 +182,7 @@ func (s *Server) getMore(c *command) (bson.D, error) {
 		return nil, badValue("batchSize must be non-negative, but received: %d", n)
 	}
 	ns := c.db + "." + coll
-	batch, done, t, err := s.cursors.next(id, ns, int(n), c.conn.user)
+	batch, done, t, err := s.cursors.next(id, ns, int(n), c.owner())
 	if t != nil && err == nil {
 		if batch, done, err = s.tailGetMore(c, id, t, int(n)); done {
 			s.cursors.kill(id, ns)

@@ -172,6 +172,8 @@
 //	                  $vectorSearch stages answer SearchNotEnabled (31082), as
 //	                  a mongod outside Atlas does
 //	admin             ping, buildInfo, serverStatus (minimal), getParameter,
+//	                  setParameter (requireApiVersion; Options.Parameters at
+//	                  startup: acceptApiVersion2, enableTestCommands),
 //	                  connectionStatus, endSessions, killAllSessions, whatsmyuri,
 //	                  configureFailPoint (answered by member.Command, failpoint.go),
 //	                  $listLocalSessions first in {aggregate: 1} (every lsid a
@@ -187,6 +189,16 @@
 //	                  updates, deletes and indexes on time-series collections, $merge with a whenMatched pipeline, readConcern
 //	                  snapshot/linearizable; txnNumber and transactions get
 //	                  IllegalOperation (20), as from a standalone mongod
+//	Stable API        apiVersion "1" (and "2" with acceptApiVersion2), apiStrict
+//	                  (APIStrictError 323 for a command or an aggregation stage
+//	                  outside the version, at any depth of the pipeline),
+//	                  apiDeprecationErrors (324), requireApiVersion (498870),
+//	                  getMores and a transaction's commands with the parameters of
+//	                  the command that began them (APIMismatchError 498233); the
+//	                  test commands testVersion2, testVersions1And2,
+//	                  testDeprecation, testDeprecationInVersion2, testRemoval.
+//	                  Not checked: the hello the wire host answers, a change
+//	                  stream's getMore, fields marked unstable in API version 1
 //	unknown commands  CommandNotFound (59), "no such command"
 //
 // # How it is built
@@ -234,7 +246,10 @@
 //	collmod_index.go    collMod of an index: hidden, expireAfterSeconds, prepareUnique, unique
 //	indexes.go          createIndexes, listIndexes, dropIndexes, hints
 //	search_indexes.go   the Atlas Search commands and stages, refused as mongod does
-//	admin.go            ping, buildInfo, serverStatus, getParameter, sessions
+//	admin.go            ping, buildInfo, serverStatus, sessions
+//	parameters.go       server parameters: Options.Parameters, getParameter, setParameter
+//	stable_api.go       the Stable API: apiVersion, apiStrict, apiDeprecationErrors,
+//	                    requireApiVersion, the API parameters of getMores and transactions
 //	local_sessions.go   the logical session cache that $listLocalSessions reads
 //	auth.go             users and the server side of SCRAM
 //	auth_commands.go    saslStart, saslContinue, speculative auth, createUser, dropUser

@@ -94,7 +94,7 @@ func (s *Server) find(c *command) (bson.D, error) {
 		n = int(a.limit)
 	}
 	if n == -1 {
-		id := s.cursors.open(c.db+"."+coll, docs, c.conn.user)
+		id := s.cursors.open(c.db+"."+coll, docs, c.owner())
 		return cursorReply("firstBatch", bson.A{}, id, c.db+"."+coll), nil
 	}
 	return s.firstBatch(c, c.db+"."+coll, docs, n, a.single || a.limit > 0 && int64(len(docs)) <= int64(n)), nil

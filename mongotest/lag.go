@@ -83,7 +83,7 @@ func (s *Server) readPast(peer *wirehost.Peer, req *wirehost.Request, pending []
 	if err != nil {
 		return errorReply(err)
 	}
-	return backend{&Server{store: fork, cursors: s.cursors, users: s.users, started: s.started}}.Command(peer, req)
+	return backend{s.over(fork)}.Command(peer, req)
 }
 
 // revert undoes a document write on a fork.

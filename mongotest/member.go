@@ -49,6 +49,12 @@ var readCommands = map[string]bool{
 
 // Command answers one command as the member.
 func (m *member) Command(peer *wirehost.Peer, req *wirehost.Request) wirehost.Reply {
+	if err := m.core.checkAPI(req); err != nil { // stable_api.go
+		return errorReply(err)
+	}
+	if _, ok := apiTestCommands[req.Name]; ok && m.core.params.bool("enableTestCommands") {
+		return wirehost.Reply{Doc: wirehost.Doc(append(testCommand(req.Command), bson.KV("ok", 1.0))...)}
+	}
 	if m.core.users.enabled() && state(peer).user == "" && !commands[req.Name].noAuth {
 		if memberCommands[req.Name] { // known here, not to inner: refused as mongod does
 			return wirehost.Error(13, "Unauthorized", "Command "+req.Name+" requires authentication")
@@ -56,6 +62,9 @@ func (m *member) Command(peer *wirehost.Peer, req *wirehost.Request) wirehost.Re
 		return m.inner.Command(peer, req) // refused there before anything else
 	}
 	if req.Name == "configureFailPoint" {
+		if !m.core.params.bool("enableTestCommands") {
+			return m.inner.Command(peer, req) // no such command, as on a mongod without test commands
+		}
 		return m.fps.configure(req)
 	}
 	if req.Name == "replSetFreeze" || req.Name == "replSetStepDown" {

@@ -38,6 +38,8 @@ type ReplicaSetOptions struct {
 	// LoadBalancedServices is how many mongoses the load balancer fronts
 	// (default 1); it routes each connection to one of them in turn.
 	LoadBalancedServices int
+	// Parameters are server parameters set at startup, as Options.Parameters.
+	Parameters map[string]any
 	// Logf, when set, reports what the members do; NewReplicaSet sets
 	// t.Logf.
 	Logf func(format string, args ...any)
@@ -62,7 +64,7 @@ type ReplicaSet struct {
 
 // StartReplicaSet starts a replica set. Stop it with Close.
 func StartReplicaSet(opts ReplicaSetOptions) (*ReplicaSet, error) {
-	core, err := newCore(opts.Users)
+	core, err := newCore(opts.Users, opts.Parameters)
 	if err != nil {
 		return nil, err
 	}
@@ -93,10 +95,13 @@ func StartReplicaSet(opts ReplicaSetOptions) (*ReplicaSet, error) {
 
 // newCore is a server's data and command set without a listener: the
 // state the members of a replica set share.
-func newCore(users []User) (*Server, error) {
+func newCore(users []User, params map[string]any) (*Server, error) {
 	s := &Server{store: store.New(), cursors: newCursors(), started: time.Now(), sessions: newSessions(), streams: newStreams(), local: newLocalSessions()}
 	var err error
 	if s.users, err = newUsers(users); err != nil {
+		return nil, err
+	}
+	if s.params, err = newServerParams(params); err != nil {
 		return nil, err
 	}
 	s.store.Tick() // a cluster time from the start, before any write

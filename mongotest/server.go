@@ -30,6 +30,12 @@ type Options struct {
 	// self-signed certificate for 127.0.0.1 and localhost made at start;
 	// Server.CertPool trusts it. Ignored when TLS is set.
 	GenerateTLS bool
+	// Parameters are server parameters set at startup, as mongod's
+	// --setParameter sets them: requireApiVersion, acceptApiVersion2 (the
+	// test-only parameter that lets commands declare apiVersion "2"),
+	// enableTestCommands (default true: configureFailPoint and the Stable
+	// API's test commands), each a bool. Others are refused.
+	Parameters map[string]any
 	// Logf, when set, reports what the server does (connections closed on
 	// malformed input, faults); New sets t.Logf.
 	Logf func(format string, args ...any)
@@ -53,6 +59,7 @@ type Server struct {
 	store   *store.Store
 	cursors *cursors
 	users   *users
+	params  *serverParams
 	pool    *x509.CertPool // of a generated certificate
 	started time.Time
 
@@ -75,6 +82,9 @@ func Start(opts Options) (*Server, error) {
 	s.self = &member{core: s, inner: backend{s}, fps: &failPoints{}} // standalone.go
 	var err error
 	if s.users, err = newUsers(opts.Users); err != nil {
+		return nil, err
+	}
+	if s.params, err = newServerParams(opts.Parameters); err != nil {
 		return nil, err
 	}
 	tlsConf := opts.TLS
@@ -125,6 +135,13 @@ const MaxWireVersion = 25
 
 // Version is the server version buildInfo reports.
 const Version = "8.0.0"
+
+// over is the command set of s over another store (a transaction's fork,
+// a snapshot, a lagging secondary's past): the same cursors, users and
+// parameters.
+func (s *Server) over(st *store.Store) *Server {
+	return &Server{store: st, cursors: s.cursors, users: s.users, params: s.params, started: s.started}
+}
 
 // Addr is the server's "127.0.0.1:port".
 func (s *Server) Addr() string { return s.host.Addr() }

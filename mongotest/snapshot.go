@@ -61,7 +61,7 @@ func (s *Server) snapshotAt(ts bson.Timestamp, hasAt bool) (*Server, bson.Timest
 		}
 	}
 	store, at := s.store.Fork()
-	f := &Server{store: store, cursors: s.cursors, users: s.users, started: s.started}
+	f := s.over(store)
 	if _, ok := sn.byTS[at]; !ok {
 		sn.byTS[at] = f
 		sn.order = append(sn.order, at)

@@ -105,7 +105,7 @@ func (s *Server) tailableFind(c *command, coll string, a findArgs, await bool, v
 	}
 	var id int64
 	if records > 0 && (t.limit == 0 || len(rest) > 0) {
-		id = s.cursors.openTail(ns, rest, c.conn.user, t)
+		id = s.cursors.openTail(ns, rest, c.owner(), t)
 	}
 	return cursorReply("firstBatch", batch, id, ns), nil
 }

@@ -35,6 +35,7 @@ type transaction struct {
 	applied int            // fork oplog entries already checked for conflicts
 	keys    []string       // the documents it wrote, held in txnLocks
 	commit  wirehost.Reply // the answer to repeat to a retried commit
+	api     string         // the API parameters of its first command (apiParams.key)
 }
 
 // txnLocks says which transaction wrote each document ("db.coll" + key
@@ -59,6 +60,12 @@ var txnFields = map[string]bool{"txnNumber": true, "autocommit": true, "startTra
 // transactionCommand runs a command that belongs to a transaction: one
 // with autocommit: false, or commitTransaction / abortTransaction.
 func (s *Server) transactionCommand(m *member, peer *wirehost.Peer, req *wirehost.Request, sess *serverSession, txnNumber int64) wirehost.Reply {
+	start, _ := req.Lookup("startTransaction").Boolean()
+	if t := sess.txn; t != nil && t.number == txnNumber && !start {
+		if err := checkAPIMatch(req.Name, apiKeyOf(req.Command), t.api, "transaction's first command"); err != nil {
+			return errorReply(err)
+		}
+	}
 	switch req.Name {
 	case "commitTransaction":
 		return s.commitTransaction(sess, txnNumber)
@@ -69,7 +76,7 @@ func (s *Server) transactionCommand(m *member, peer *wirehost.Peer, req *wirehos
 		return errorReply(cmdErrorf(263, "OperationNotSupportedInTransaction",
 			"Cannot run '%s' in a multi-document transaction.", req.Name))
 	}
-	if start, _ := req.Lookup("startTransaction").Boolean(); start {
+	if start {
 		if txnNumber == sess.txnNumber && sess.txn != nil {
 			return errorReply(cmdErrorf(256, "TransactionCommitted",
 				"Transaction with { txnNumber: %d } has been committed or is in progress.", txnNumber))
@@ -79,9 +86,9 @@ func (s *Server) transactionCommand(m *member, peer *wirehost.Peer, req *wirehos
 		}
 		s.endTxn(sess.txn)
 		fork, ts := s.store.Fork()
-		core := &Server{store: fork, cursors: s.cursors, users: s.users, started: s.started}
+		core := s.over(fork)
 		sess.txnNumber, sess.answered = txnNumber, map[string]bson.Raw{}
-		sess.txn = &transaction{number: txnNumber, fork: core, snapTS: ts}
+		sess.txn = &transaction{number: txnNumber, fork: core, snapTS: ts, api: apiKeyOf(req.Command)}
 	}
 	t := sess.txn
 	if txnNumber != sess.txnNumber || t == nil || t.state != txnActive {

@@ -80,6 +80,12 @@ var mongoTest = Backend{
 	},
 }
 
+// mongotestParameters are the server parameters of every mongotest
+// deployment: those of the mongod the drivers' versioned-API tests run
+// against (drivers-evergreen-tools starts it with --setParameter
+// acceptApiVersion2=1; enableTestCommands is on by default in mongotest).
+var mongotestParameters = map[string]any{"acceptApiVersion2": true}
+
 // mongotestUser is the runner's own user on mongotest's authenticated
 // deployments (a test password, on loopback only).
 var mongotestUser = mongotest.User{Name: "torque-runner", Password: "unified-runner-pw"}
@@ -94,18 +100,18 @@ func deployMongotest(t *testing.T, topology string, user *mongotest.User) Deploy
 	var dep Deployment
 	switch topology {
 	case "replicaset":
-		dep.URI = mongotest.NewReplicaSet(t, mongotest.ReplicaSetOptions{Users: users}).URI()
+		dep.URI = mongotest.NewReplicaSet(t, mongotest.ReplicaSetOptions{Users: users, Parameters: mongotestParameters}).URI()
 	case "sharded":
-		rs := mongotest.NewReplicaSet(t, mongotest.ReplicaSetOptions{Mongos: 2, Users: users})
+		rs := mongotest.NewReplicaSet(t, mongotest.ReplicaSetOptions{Mongos: 2, Users: users, Parameters: mongotestParameters})
 		dep = Deployment{URI: "mongodb://" + rs.MongosHosts()[0] + "/", MultiURI: rs.MongosURI()}
 	case "load-balanced":
-		rs := mongotest.NewReplicaSet(t, mongotest.ReplicaSetOptions{LoadBalanced: true, LoadBalancedServices: 2, Users: users})
+		rs := mongotest.NewReplicaSet(t, mongotest.ReplicaSetOptions{LoadBalanced: true, LoadBalancedServices: 2, Users: users, Parameters: mongotestParameters})
 		dep = Deployment{URI: rs.SingleMongosLoadBalancerURI(), MultiURI: rs.LoadBalancerURI(),
 			ServiceHosts: rs.LoadBalancedServiceHosts()}
 	default:
 		// Without directConnection, as a test's uriOptions may add
 		// loadBalanced (a client discovers a lone seed as single anyway).
-		dep.URI = "mongodb://" + mongotest.New(t, mongotest.Options{Users: users}).Addr() + "/"
+		dep.URI = "mongodb://" + mongotest.New(t, mongotest.Options{Users: users, Parameters: mongotestParameters}).Addr() + "/"
 	}
 	if user != nil {
 		dep.URI, dep.MultiURI = withUser(dep.URI, *user), withUser(dep.MultiURI, *user)

@@ -76,7 +76,8 @@ func TestArgsRefuseUnknown(t *testing.T) {
 }
 
 func TestRequirements(t *testing.T) {
-	env := serverEnv{version: parseVersion("7.0.42"), topology: "single"}
+	params, _ := bson.Marshal(bson.D{bson.KV("requireApiVersion", false), bson.KV("maxBSONDepth", int32(200)), bson.KV("ok", 1.0)})
+	env := serverEnv{version: parseVersion("7.0.42"), topology: "single", params: params}
 	for _, c := range []struct {
 		reqs string
 		ok   bool
@@ -90,6 +91,10 @@ func TestRequirements(t *testing.T) {
 		{`[{"serverless": "forbid", "topologies": ["single"]}]`, true},
 		{`[{"auth": true}]`, false},
 		{`[{"csfle": true}]`, false},
+		{`[{"serverParameters": {"requireApiVersion": false}}]`, true},
+		{`[{"serverParameters": {"requireApiVersion": true}}]`, false},
+		{`[{"serverParameters": {"maxBSONDepth": 200.0}}]`, true},
+		{`[{"serverParameters": {"requireApiVersion": false, "enableTestCommands": true}}]`, false},
 	} {
 		arr, _ := ej(t, c.reqs).Array()
 		if why, ok := env.satisfies(arr); ok != c.ok {

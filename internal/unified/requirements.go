@@ -15,7 +15,8 @@ type serverEnv struct {
 	version       []int  // buildInfo's versionArray or version
 	topology      string // "single", "replicaset", "sharded"
 	authenticated bool
-	failPoints    bool // configureFailPoint exists (the backend says)
+	failPoints    bool     // configureFailPoint exists (the backend says)
+	params        bson.Raw // {getParameter: "*"}'s reply; nil when it failed
 }
 
 // discover asks the server for its version (buildInfo) and topology
@@ -40,6 +41,11 @@ func discover(ctx context.Context, c *client.Client) (serverEnv, error) {
 		env.topology = "sharded"
 	default:
 		env.topology = "single"
+	}
+	// serverParameters requirements read every parameter at once; a
+	// server that refuses (or lacks a parameter) leaves them unmet.
+	if params, err := admin.RunCommand(ctx, bson.D{bson.KV("getParameter", "*")}).Raw(); err == nil {
+		env.params = params
 	}
 	return env, nil
 }
@@ -120,10 +126,39 @@ func (env serverEnv) unmet(req bson.Raw) string {
 			if b, _ := v.Boolean(); b != env.authenticated {
 				return fmt.Sprintf("auth %v, the test server's authentication is %v", b, env.authenticated)
 			}
+		case "serverParameters":
+			want, _ := v.Document()
+			if why := env.unmetParameters(want); why != "" {
+				return why
+			}
 		default:
-			// serverParameters, csfle, authMechanism: not checked by this
-			// runner, so the requirement is taken as unmet.
+			// csfle, authMechanism: not checked by this runner, so the
+			// requirement is taken as unmet.
 			return fmt.Sprintf("requirement %s is not checked by this runner", key)
+		}
+	}
+	return ""
+}
+
+// unmetParameters returns why the server's parameters (getParameter "*")
+// differ from want, "" when they all match; numbers compare by value
+// (the unified format's flexible numeric comparisons). A parameter the
+// server does not report is unmet, as the format asks.
+func (env serverEnv) unmetParameters(want bson.Raw) string {
+	if env.params == nil {
+		return "serverParameters: the server answered no getParameter"
+	}
+	for name, w := range want.All() {
+		got := env.params.Lookup(name)
+		switch {
+		case got.IsZero():
+			return fmt.Sprintf("serverParameters: the server reports no %s", name)
+		case isNumber(w.Type) && isNumber(got.Type):
+			if !numEqual(w, got) {
+				return fmt.Sprintf("serverParameters: %s is %s, want %s", name, got, w)
+			}
+		case !w.Equal(got):
+			return fmt.Sprintf("serverParameters: %s is %s, want %s", name, got, w)
 		}
 	}
 	return ""

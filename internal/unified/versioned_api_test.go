@@ -24,15 +24,7 @@ func TestVersionedAPI(t *testing.T) {
 	Run(t, Suite{Dir: "versioned-api/tests", Skips: map[string]spectest.Skips{"ferretdb": versionedAPIFerretDB, "mongotest": versionedAPIMongotest}})
 }
 
-// versionedAPIMongotest is the mongotest skip list of the versioned-api
-// suite (the files that need serverParameters requireApiVersion are
-// skipped by their runOnRequirements, which this runner does not check).
-var versionedAPIMongotest = spectest.Skips{
-	"crud-api-version-1-strict/aggregate on database appends declared API version": mongotestNoAPIStrict,
-	"crud-api-version-1-strict/distinct appends declared API version":              mongotestNoAPIStrict,
-}
-
-// mongotestNoAPIStrict: mongotest accepts apiVersion and apiStrict but does
-// not enforce apiStrict (no APIStrictError, 323, for a command or stage
-// outside API version 1).
-const mongotestNoAPIStrict = "mongotest accepts apiStrict without enforcing it: no APIStrictError (323) for a command or stage outside API version 1"
+// versionedAPIMongotest is the mongotest skip list of the suite (mongotest
+// enforces the Stable API as mongod does, and its deployments have
+// acceptApiVersion2 and enableTestCommands for the files that need them).
+var versionedAPIMongotest = spectest.Skips{}
