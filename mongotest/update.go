@@ -36,6 +36,13 @@ func (s *Server) update(c *command) (bson.D, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, d := range stmts { // an unknown stage fails the command, as in mongod
+		if u, ok := lookup(d, "u").(bson.A); ok {
+			if err := engine.CheckStageNames(u, "pipeline"); err != nil {
+				return nil, err
+			}
+		}
+	}
 	ordered, err := c.optBool("ordered", true)
 	if err != nil {
 		return nil, err

@@ -31,11 +31,7 @@ func TestCMAPLogging(t *testing.T) {
 
 // commandLoggingMongotest is the mongotest skip list of the command
 // logging suite.
-var commandLoggingMongotest = spectest.Skips{
-	"operation-id/Failed bulk write command log message includes operationId": "mongotest answers an update whose " +
-		"pipeline has an unknown stage with a write error (code 72); mongod fails the command, which the test's " +
-		"\"Command failed\" message expects",
-}
+var commandLoggingMongotest = spectest.Skips{}
 
 // cmapLoggingMongotest is the mongotest skip list of the CMAP logging
 // suite.

@@ -61,6 +61,36 @@ func CompilePipeline(stages []bson.D, env Env) (*Pipeline, error) {
 	return p, nil
 }
 
+// refusedStages are MongoDB's stages that mongotest does not run.
+var refusedStages = map[string]bool{
+	"$changeStream": true, "$collStats": true, "$indexStats": true, "$currentOp": true, "$listLocalSessions": true,
+	"$listSessions": true, "$planCacheStats": true, "$search": true, "$searchMeta": true, "$vectorSearch": true,
+	"$geoNear": true, "$graphLookup": true, "$bucket": true, "$bucketAuto": true, "$sample": true, "$densify": true,
+	"$fill": true, "$setWindowFields": true, "$redact": true, "$listSearchIndexes": true, "$shardedDataDistribution": true,
+}
+
+// CheckStageNames checks a pipeline as mongod does before it runs the
+// command (its "lite parse", part of the authorization check): every
+// element an object of one field that names a stage MongoDB has. An
+// update whose pipeline fails it fails as a command, not as one
+// statement's write error.
+func CheckStageNames(v any, what string) error {
+	stages, err := stagesOf(v, what)
+	if err != nil {
+		return err
+	}
+	for _, s := range stages {
+		if len(s) != 1 {
+			return errorf(40323, "A pipeline stage specification object must contain exactly one field.")
+		}
+		name := s[0].Key
+		if _, ok := stageCompilers[name]; !ok && !refusedStages[name] && name != "$out" && name != "$merge" {
+			return errorf(40324, "Unrecognized pipeline stage name: '%s'", name)
+		}
+	}
+	return nil
+}
+
 // compileStage compiles one stage other than $out and $merge.
 func compileStage(name string, arg any, env Env, pos int) (stage, error) {
 	switch name {
@@ -68,10 +98,8 @@ func compileStage(name string, arg any, env Env, pos int) (stage, error) {
 		if pos != 0 {
 			return nil, errorf(40602, "$documents is only valid as the first stage in a pipeline")
 		}
-	case "$changeStream", "$collStats", "$indexStats", "$currentOp", "$listLocalSessions",
-		"$listSessions", "$planCacheStats", "$search", "$searchMeta", "$vectorSearch", "$geoNear",
-		"$graphLookup", "$bucket", "$bucketAuto", "$sample", "$densify", "$fill", "$setWindowFields",
-		"$redact", "$listSearchIndexes", "$shardedDataDistribution":
+	}
+	if refusedStages[name] {
 		return nil, unsupported("the " + name + " aggregation stage")
 	}
 	c, ok := stageCompilers[name]
