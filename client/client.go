@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/torque-go/torque/bson"
@@ -27,8 +27,9 @@ type Client struct {
 	// timeout is timeoutMS (nil: unset), which databases inherit.
 	timeout *time.Duration
 
-	mu           sync.Mutex
-	disconnected bool
+	// disconnected is set once by Disconnect; every operation reads it
+	// (checkConnected) without a lock.
+	disconnected atomic.Bool
 }
 
 // Connect returns a Client for the deployment that uri (a mongodb:// or
@@ -122,13 +123,9 @@ func (o *Options) srvTimeout() time.Duration {
 // ErrClientDisconnected; Disconnect never waits for a mongodb+srv DNS
 // look-up. Disconnect is idempotent.
 func (c *Client) Disconnect(ctx context.Context) error {
-	c.mu.Lock()
-	if c.disconnected {
-		c.mu.Unlock()
+	if !c.disconnected.CompareAndSwap(false, true) {
 		return nil
 	}
-	c.disconnected = true
-	c.mu.Unlock()
 	c.endSessions(ctx)
 	return c.dep.close(ctx)
 }
@@ -305,11 +302,12 @@ func single[T any](opts []T) (T, error) {
 	return zero, errors.New("client: pass at most one options value")
 }
 
-// checkConnected fails after Disconnect.
+// checkConnected fails after Disconnect. It is one atomic load: an
+// operation that passes it while Disconnect runs is ended by the closing
+// deployment instead (ErrClientDisconnected from its server selection,
+// checkout or round trip), as one that was in flight already.
 func (c *Client) checkConnected() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.disconnected {
+	if c.disconnected.Load() {
 		return ErrClientDisconnected
 	}
 	return nil
