@@ -66,24 +66,6 @@ func AppendArrayElementStart(dst []byte, key string) (int, []byte) {
 	return AppendDocumentStart(AppendHeader(dst, TypeArray, key))
 }
 
-// arrayKeys holds the decimal strings of the first array indexes, so that
-// ArrayKey does not allocate for them.
-var arrayKeys = func() (keys [1000]string) {
-	for i := range keys {
-		keys[i] = strconv.Itoa(i)
-	}
-	return keys
-}()
-
-// ArrayKey returns the key of array element i: "0", "1", ... It does not
-// allocate for i below 1000.
-func ArrayKey(i int) string {
-	if i >= 0 && i < len(arrayKeys) {
-		return arrayKeys[i]
-	}
-	return strconv.Itoa(i)
-}
-
 func appendInt32(dst []byte, v int32) []byte {
 	return binary.LittleEndian.AppendUint32(dst, uint32(v))
 }

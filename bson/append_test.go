@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -202,8 +203,15 @@ func TestArrayKey(t *testing.T) {
 			t.Errorf("ArrayKey(%d) = %q, want %q", tc.i, got, tc.want)
 		}
 	}
-	if n := testing.AllocsPerRun(100, func() { _ = ArrayKey(517) }); n != 0 {
-		t.Errorf("ArrayKey(517) allocates %v times", n)
+	for i := -5; i < 1100; i++ {
+		if got, want := ArrayKey(i), strconv.Itoa(i); got != want {
+			t.Fatalf("ArrayKey(%d) = %q, want %q", i, got, want)
+		}
+	}
+	for _, i := range []int{0, 9, 10, 99, 100, 517, 999} {
+		if n := testing.AllocsPerRun(100, func() { _ = ArrayKey(i) }); n != 0 {
+			t.Errorf("ArrayKey(%d) allocates %v times", i, n)
+		}
 	}
 }
 
@@ -220,5 +228,15 @@ func TestAppendDoesNotAllocateWithCapacity(t *testing.T) {
 	})
 	if n != 0 {
 		t.Errorf("building a command in a buffer with room allocates %v times", n)
+	}
+}
+
+func BenchmarkArrayKey(b *testing.B) {
+	n := 0
+	for i := range b.N {
+		n += len(ArrayKey(i % 1200))
+	}
+	if n == 0 {
+		b.Fatal("no keys")
 	}
 }

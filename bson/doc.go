@@ -23,6 +23,7 @@
 //     types with behaviour of their own (vector.go: Vector, binary subtype
 //     9, with the bson-binary-vector specification's checks)
 //   - append.go: Append<T> and Append<T>Element, document start/end helpers
+//   - array_key.go: ArrayKey, the keys "0" to "999" sliced from one constant
 //   - read.go: Read<T>, ReadElement, ReadValue
 //   - framing.go: where a value ends (the length checks every reader shares)
 //   - errors.go: the error types (see Errors below)
