@@ -36,10 +36,12 @@ func authenticateMech(ctx context.Context, c Commander, cred Credential, mech st
 		return authenticateX509(ctx, c, cred.Username)
 	case MechanismPLAIN:
 		return runSASL(ctx, c, source, mech, plainMechanism{cred.Username, cred.Password})
-	case MechanismAWS:
-		return authenticateAWS(ctx, c, cred)
-	case MechanismOIDC:
-		return authenticateOIDC(ctx, c, cred, st)
+	case MechanismAWS, MechanismOIDC:
+		m := registered(mech)
+		if m == nil {
+			return errNotLinked(mech)
+		}
+		return m.Authenticate(ctx, cred.attempt(m, c, st))
 	}
 	sc, err := newSCRAMClient(mech, cred.Username, cred.Password, "", cache)
 	if err != nil {

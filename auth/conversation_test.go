@@ -350,3 +350,25 @@ func benchmarkConversation(b *testing.B, warm bool) {
 // them, so "cold" is one client-side PBKDF2 per conversation and "warm" none.
 func BenchmarkSCRAMSHA256Cold(b *testing.B) { benchmarkConversation(b, false) }
 func BenchmarkSCRAMSHA256Warm(b *testing.B) { benchmarkConversation(b, true) }
+
+// Reauthentication of a negotiated SCRAM connection uses the mechanism
+// the handshake chose, without a hello (no saslSupportedMechs is known
+// then).
+func TestReauthenticateKeepsNegotiatedMechanism(t *testing.T) {
+	hello := mustDoc(t, func(d []byte) []byte {
+		start, d := bson.AppendArrayElementStart(d, "saslSupportedMechs")
+		d = bson.AppendStringElement(d, "0", MechanismSCRAMSHA256)
+		d, _ = bson.AppendDocumentEnd(d, start)
+		return d
+	})
+	cred := Credential{Username: "user", Password: "pencil"}
+	st := &ConnState{}
+	s := newFakeServer(t)
+	if err := Authenticate(context.Background(), s, cred, hello, st); err != nil || st.mech != MechanismSCRAMSHA256 {
+		t.Fatalf("err %v, state mech %q", err, st.mech)
+	}
+	s2 := newFakeServer(t)
+	if err := Reauthenticate(context.Background(), s2, cred, st); err != nil || s2.mech != MechanismSCRAMSHA256 {
+		t.Fatalf("err %v, reauthenticated with %q; want SCRAM-SHA-256", err, s2.mech)
+	}
+}

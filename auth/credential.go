@@ -59,8 +59,9 @@ type Credential struct {
 	// from a connection string.
 	OIDCAllowedHosts []string
 
-	// state holds the caches of MONGODB-AWS and MONGODB-OIDC, shared by
-	// every copy of a credential that WithDefaults returned (one client).
+	// state holds the client's state of a registered mechanism (the
+	// caches of MONGODB-AWS and MONGODB-OIDC), shared by every copy of a
+	// credential that WithDefaults returned (one client).
 	state *mechState
 }
 
@@ -84,8 +85,10 @@ func (c Credential) WithDefaults(uriDatabase string) (Credential, error) {
 			c.Source = firstNonEmpty(uriDatabase, defaultSCRAMSource)
 		}
 	}
-	if c.state == nil && (c.Mechanism == MechanismAWS || c.Mechanism == MechanismOIDC) {
-		c.state = new(mechState)
+	if c.state == nil {
+		if m := registered(c.Mechanism); m != nil {
+			c.state = &mechState{client: m.NewClientState()}
+		}
 	}
 	return c, c.Validate()
 }
@@ -106,10 +109,12 @@ func (c Credential) Validate() error {
 	}
 	hasPassword := c.PasswordSet || c.Password != ""
 	switch mech {
-	case MechanismAWS:
-		return c.invalidIf(c.validateAWS())
-	case MechanismOIDC:
-		return c.invalidIf(c.validateOIDC())
+	case MechanismAWS, MechanismOIDC:
+		m := registered(mech)
+		if m == nil {
+			return &AuthError{Mechanism: mech, Source: c.Source, Username: c.Username, Err: errNotLinked(mech)}
+		}
+		return c.invalidIf(m.Validate(c))
 	case MechanismX509:
 		if hasPassword {
 			return c.invalid("a password is not allowed for " + MechanismX509)
@@ -153,8 +158,8 @@ func (c Credential) invalidIf(msg string) error {
 	return c.invalid(msg)
 }
 
-// prop returns the mechanism property name (case-insensitive).
-func (c Credential) prop(name string) (string, bool) {
+// Prop returns the mechanism property name (case-insensitive).
+func (c Credential) Prop(name string) (string, bool) {
 	if v, ok := c.Props[name]; ok {
 		return v, true
 	}

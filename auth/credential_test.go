@@ -25,10 +25,6 @@ func TestCredentialDefaults(t *testing.T) {
 		{Credential{Mechanism: MechanismX509}, "app", "$external", MechanismX509},
 		{Credential{Mechanism: MechanismX509, Username: "CN=x"}, "", "$external", MechanismX509},
 		{Credential{Username: "u", PasswordSet: true}, "", "admin", ""}, // empty password given
-		{Credential{Mechanism: "mongodb-aws"}, "app", "$external", MechanismAWS},
-		{Credential{Mechanism: MechanismAWS, Username: "AKID", Password: "s", Props: map[string]string{"aws_session_token": "t"}}, "", "$external", MechanismAWS},
-		{Credential{Mechanism: MechanismOIDC, OIDCMachineCallback: staticOIDC}, "app", "$external", MechanismOIDC},
-		{Credential{Mechanism: MechanismOIDC, Props: map[string]string{"ENVIRONMENT": "k8s"}}, "", "$external", MechanismOIDC},
 	}
 	for i, tc := range tests {
 		got, err := tc.cred.WithDefaults(tc.uriDB)
@@ -56,23 +52,9 @@ func TestCredentialValidation(t *testing.T) {
 		{Credential{Mechanism: MechanismX509, PasswordSet: true}, "password is not allowed"},
 		{Credential{Mechanism: MechanismX509, Source: "admin"}, "must be \"$external\""},
 		{Credential{Mechanism: "GSSAPI", Username: "u"}, "GSSAPI (Kerberos) is not supported by torque: it needs cgo or a Kerberos library"},
-		{Credential{Mechanism: MechanismAWS, Username: "AKID"}, "needs its secret access key"},
-		{Credential{Mechanism: MechanismAWS, Password: "aws-secret"}, "needs its access key id"},
-		{Credential{Mechanism: MechanismAWS, Props: map[string]string{"AWS_SESSION_TOKEN": "t"}}, "AWS_SESSION_TOKEN needs an access key id"},
 		{Credential{Mechanism: MechanismAWS, Source: "admin"}, "must be \"$external\""},
-		{Credential{Mechanism: MechanismAWS, Props: map[string]string{"ENVIRONMENT": "test"}}, "property \"ENVIRONMENT\" is not supported"},
-		{Credential{Mechanism: MechanismAWS, Username: "AKID", Password: "aws-secret", AWSCredentialProvider: staticAWS}, "not both"},
 		{Credential{Mechanism: MechanismSCRAMSHA256, Username: "u", Password: "p", AWSCredentialProvider: staticAWS}, "only for MONGODB-AWS"},
 		{Credential{Mechanism: MechanismSCRAMSHA256, Username: "u", Password: "p", OIDCMachineCallback: staticOIDC}, "only for MONGODB-OIDC"},
-		{Credential{Mechanism: MechanismOIDC, Password: "p", OIDCMachineCallback: staticOIDC}, "password is not allowed"},
-		{Credential{Mechanism: MechanismOIDC}, "needs an ENVIRONMENT property or a callback"},
-		{Credential{Mechanism: MechanismOIDC, OIDCMachineCallback: staticOIDC, OIDCHumanCallback: staticOIDC}, "takes one of"},
-		{Credential{Mechanism: MechanismOIDC, OIDCMachineCallback: staticOIDC, Props: map[string]string{"ENVIRONMENT": "test"}}, "takes one of"},
-		{Credential{Mechanism: MechanismOIDC, OIDCHumanCallback: staticOIDC, Props: map[string]string{"ALLOWED_HOSTS": "x"}}, "Credential.OIDCAllowedHosts"},
-		{Credential{Mechanism: MechanismOIDC, Props: map[string]string{"ENVIRONMENT": "azure"}}, "needs TOKEN_RESOURCE"},
-		{Credential{Mechanism: MechanismOIDC, Props: map[string]string{"ENVIRONMENT": "nowhere"}}, "is not one of"},
-		{Credential{Mechanism: MechanismOIDC, Username: "u", Props: map[string]string{"ENVIRONMENT": "test"}}, "username is not allowed"},
-		{Credential{Mechanism: MechanismOIDC, Props: map[string]string{"ENVIRONMENT": "k8s", "TOKEN_RESOURCE": "r"}}, "TOKEN_RESOURCE is only for"},
 		{Credential{Mechanism: "MONGODB-CR", Username: "u", Password: "p"}, "unsupported mechanism"},
 		{Credential{Mechanism: MechanismSCRAMSHA256, Username: "u", Password: "p", Props: map[string]string{"SERVICE_NAME": "x"}}, "properties are not allowed"},
 	}
@@ -110,6 +92,37 @@ func staticAWS(context.Context) (AWSCredentials, error) {
 
 func staticOIDC(context.Context, *OIDCArgs) (*OIDCCredential, error) {
 	return &OIDCCredential{AccessToken: "static-token"}, nil
+}
+
+// Without their packages, MONGODB-AWS and MONGODB-OIDC are refused at
+// once with an error that names the import. (This test binary links both,
+// for the spec tests of spec_test.go: they are unregistered here.)
+func TestMechanismNeedsItsPackage(t *testing.T) {
+	for _, mech := range []string{MechanismAWS, MechanismOIDC} {
+		prev := RegisterMechanism(mech, nil)
+		t.Cleanup(func() { RegisterMechanism(mech, prev) })
+	}
+	for _, tc := range []struct {
+		cred Credential
+		pkg  string
+	}{
+		{Credential{Mechanism: MechanismAWS}, "github.com/torque-go/torque/auth/aws"},
+		{Credential{Mechanism: "mongodb-aws", Username: "AKID", Password: "s"}, "github.com/torque-go/torque/auth/aws"},
+		{Credential{Mechanism: MechanismOIDC, OIDCMachineCallback: staticOIDC}, "github.com/torque-go/torque/auth/oidc"},
+	} {
+		want := `import _ "` + tc.pkg + `"`
+		_, err := tc.cred.WithDefaults("")
+		var ae *AuthError
+		if !errors.As(err, &ae) || !strings.Contains(err.Error(), want) {
+			t.Errorf("WithDefaults(%v) = %v; want an *AuthError saying %s", tc.cred, err, want)
+		}
+		if err := Authenticate(context.Background(), commanderFunc(nil), tc.cred, nil, nil); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Authenticate(%v) = %v; want an error saying %s", tc.cred, err, want)
+		}
+		if spec, err := Speculate(tc.cred, nil); spec != nil || err == nil {
+			t.Errorf("Speculate(%v) = %v, %v; want an error", tc.cred, spec, err)
+		}
+	}
 }
 
 func TestGSSAPIRefusedClearly(t *testing.T) {

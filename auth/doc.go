@@ -1,9 +1,11 @@
 // Package auth authenticates a MongoDB connection: SCRAM-SHA-256 (with
-// SASLprep), SCRAM-SHA-1 (with MongoDB's password digest), PLAIN,
-// MONGODB-X509, MONGODB-AWS and MONGODB-OIDC, mechanism negotiation,
-// speculative authentication and reauthentication, as the MongoDB
-// authentication and handshake specifications describe. GSSAPI (Kerberos)
-// is refused with ErrGSSAPI: it needs cgo or a Kerberos library.
+// SASLprep), SCRAM-SHA-1 (with MongoDB's password digest), PLAIN and
+// MONGODB-X509, mechanism negotiation, speculative authentication and
+// reauthentication, as the MongoDB authentication and handshake
+// specifications describe. MONGODB-AWS and MONGODB-OIDC are in packages
+// auth/aws and auth/oidc, which register themselves when imported (see
+// "Mechanisms in their own packages"). GSSAPI (Kerberos) is refused with
+// ErrGSSAPI: it needs cgo or a Kerberos library.
 //
 // It sits above bson (and wire) and below pool: it never touches a socket.
 // Each conversation runs over a Commander, the one-method interface the
@@ -40,31 +42,22 @@
 //   - authenticate.go: Authenticate, the dispatch by mechanism.
 //   - negotiate.go: SASLSupportedMechs, ChooseMechanism.
 //   - speculative.go: Speculate, Speculative.Document, Speculative.Finish.
-//   - sasl.go: Commander, the saslStart/saslContinue loop, reply parsing.
+//   - sasl.go: Commander, the saslStart/saslContinue loop, reply parsing,
+//     SASLStart and SASLContinue for the registered mechanisms.
 //   - scram.go: the SCRAM client messages, proof and server signature.
 //   - scram_server.go: SCRAMServerKeys, the keys a server stores for a user
 //     (for package mongotest's server side of SCRAM).
 //   - pbkdf2.go: PBKDF2 (Hi) on crypto/hmac (the module targets Go 1.23).
 //   - keycache.go: the bounded cache of derived ClientKey/ServerKey.
 //   - plain.go, x509.go: the two single-message mechanisms.
-//   - aws.go: MONGODB-AWS: nonces, STS host and region, the signed
-//     GetCallerIdentity request; the cache cleared on failure.
-//   - aws_sigv4.go: AWS Signature Version 4 (canonical request, string to
-//     sign, key derivation); testdata/sigv4-test-suite.txt holds the AWS
-//     test-suite vectors it is checked against.
-//   - aws_credentials.go: AWSCredentials, AWSCredentialProvider, the chain
-//     (code, provider, cache, environment, registered HTTP sources) and
-//     the cache refreshed 5 minutes before expiry.
-//   - oidc.go: MONGODB-OIDC one-step and two-step conversations, the
-//     machine and human flows.
-//   - oidc_cache.go: the per-client token cache (one callback at a time),
-//     invalidation, callback calls and their time limits.
-//   - oidc_types.go: OIDCCallback, OIDCArgs, IDPInfo, OIDCCredential,
-//     ALLOWED_HOSTS matching.
-//   - oidc_env.go: the built-in environments (test, k8s token files; azure
-//     and gcp registered by auth/cloud), OIDC credential validation.
+//   - mechanism.go: Mechanism, RegisterMechanism, Attempt: the seam for
+//     the mechanisms of auth/aws and auth/oidc.
+//   - aws_types.go, oidc_types.go: the types of their Credential fields
+//     (AWSCredentials, OIDCCallback, ...), so that code setting them
+//     compiles without the packages.
 //   - state.go: the per-client mechState, ConnState, Reauthenticate.
-//   - cloud/: the HTTP credential sources (see "HTTP and binary size").
+//   - aws/, oidc/: MONGODB-AWS and MONGODB-OIDC; cloud/: their HTTP
+//     credential sources (see "Mechanisms in their own packages").
 //   - saslprep.go: SASLprep (RFC 4013): mapping, NFKC, prohibited
 //     characters, bidi rules, unassigned code points.
 //   - nfkc.go: NFKC normalisation on the tables below.
@@ -77,38 +70,32 @@
 //   - errors.go: AuthError, and CommandError (a reply with ok:0 that the
 //     Commander handed back without an error of its own).
 //
-// # HTTP and binary size
+// # Mechanisms in their own packages
 //
-// This package never imports net/http. The credential sources that need
-// HTTP (AWS web identity via STS, ECS, EC2 IMDSv2; OIDC azure and gcp)
-// live in package auth/cloud, which registers them from its init function
-// (RegisterAWSProvider, RegisterOIDCEnvironment): a program that needs
-// them adds `import _ "github.com/torque-go/torque/auth/cloud"`, and the
-// others stay megabytes smaller. Without it, those sources fail with an
-// error naming the import; AWS keys from the environment or from code,
-// and the OIDC test and k8s environments and callbacks, work without it.
+// MONGODB-AWS (SigV4, the AWS credential chain) and MONGODB-OIDC (the
+// machine and human flows, the token cache) are about 64 KB of a stripped
+// binary that a program using SCRAM does not need. They live in packages
+// auth/aws and auth/oidc, which call RegisterMechanism from their init
+// functions, the way image formats register with package image:
 //
-// # MONGODB-AWS credentials
+//	import _ "github.com/torque-go/torque/auth/aws"  // MONGODB-AWS
+//	import _ "github.com/torque-go/torque/auth/oidc" // MONGODB-OIDC
 //
-// In order: a key pair set in code (Username = access key id, Password =
-// secret, Props AWS_SESSION_TOKEN), Credential.AWSCredentialProvider,
-// the client's cached temporary credentials (used until 5 minutes before
-// their Expiration), AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY /
-// AWS_SESSION_TOKEN (read at every authentication, never cached), then
-// the registered HTTP chain. Any authentication failure clears the cache.
-// The connection string cannot carry AWS keys (nor AWS_SESSION_TOKEN):
-// the auth spec's newer connection-string cases say so, and connstring
-// refuses them.
+// Without the import, Validate and WithDefaults (so client.Connect) refuse
+// a credential naming the mechanism with an error that names the import.
+// The Credential fields of these mechanisms (AWSCredentialProvider, the
+// OIDC callbacks, OIDCAllowedHosts) and the types of their values stay
+// here, so code that sets them compiles without the packages. A
+// registered mechanism gets a per-client state from WithDefaults (its
+// caches), runs its conversation with SASLStart and SASLContinue, and may
+// take part in speculative authentication and reauthentication
+// (SpeculativeMechanism, ReauthenticatingMechanism).
 //
-// # MONGODB-OIDC
-//
-// Machine flow: ENVIRONMENT (test, azure, gcp, k8s) or OIDCMachineCallback,
-// one-step conversations. Human flow: OIDCHumanCallback, two-step when no
-// token is cached, refresh tokens, ALLOWED_HOSTS (OIDCAllowedHosts,
-// DefaultOIDCAllowedHosts) checked against ConnState.Host before any
-// callback. The client keeps one access token; a refused cached token is
-// invalidated (only if still the cached one), and a new one fetched after
-// 100 ms. Speculative authentication sends the cached token, if any.
+// The credential sources that need HTTP (AWS web identity via STS, ECS,
+// EC2 IMDSv2; OIDC azure and gcp) are in package auth/cloud, which
+// imports both mechanism packages and registers its sources with them:
+// net/http is linked only by a program that imports it. This package
+// never imports net/http.
 //
 // # SASLprep and NFKC
 //
@@ -151,14 +138,12 @@
 //     ctx, which PBKDF2 checks every 4096 rounds.
 //   - The client nonce is 24 bytes from crypto/rand. Channel binding is
 //     never advertised ("n,,"), as MongoDB requires.
-//   - AWS secrets, session tokens, OIDC access and refresh tokens are never
-//     in errors; AWSCredentials, OIDCCredential and OIDCArgs print and
-//     marshal to JSON without them, and Credential marshals to JSON
-//     without its password or properties. MONGODB-AWS checks that the
-//     server nonce extends the client's 32-byte crypto/rand nonce and
-//     that the STS host is a valid name before signing.
-//   - The human OIDC callback is never called for a host outside
-//     ALLOWED_HOSTS.
+//   - AWSCredentials, OIDCCredential and OIDCArgs print and marshal to
+//     JSON without their secrets (AWS secret and session token, OIDC
+//     access and refresh tokens), and Credential marshals to JSON without
+//     its password or properties. ConnState.Token is a secret: do not
+//     print a ConnState. Packages auth/aws and auth/oidc say what their
+//     conversations check.
 //   - PLAIN sends the password as it is: use it only over TLS. TLS itself
 //     is the pool's business.
 package auth

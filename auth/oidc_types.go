@@ -95,34 +95,3 @@ func (c OIDCCredential) MarshalJSON() ([]byte, error) {
 // is nil (auth spec).
 var DefaultOIDCAllowedHosts = []string{"*.mongodb.net", "*.mongodb-qa.net", "*.mongodb-dev.net", "*.mongodbgov.net",
 	"localhost", "127.0.0.1", "::1"}
-
-// hostAllowed reports whether addr ("host:port", "[v6]:port" or a bare
-// host) matches one of the patterns; "*.d" matches any name under d.
-func hostAllowed(addr string, patterns []string) bool {
-	host := strings.ToLower(hostOnly(addr))
-	for _, p := range patterns {
-		p = strings.ToLower(p)
-		if suffix, ok := strings.CutPrefix(p, "*."); ok {
-			if strings.HasSuffix(host, "."+suffix) {
-				return true
-			}
-		} else if host == p {
-			return true
-		}
-	}
-	return false
-}
-
-// hostOnly strips the port from an address.
-func hostOnly(addr string) string {
-	if strings.HasPrefix(addr, "[") {
-		if end := strings.IndexByte(addr, ']'); end > 0 {
-			return addr[1:end]
-		}
-		return addr
-	}
-	if i := strings.LastIndexByte(addr, ':'); i >= 0 && strings.Count(addr, ":") == 1 {
-		return addr[:i]
-	}
-	return addr
-}

@@ -62,13 +62,13 @@ func continueSASL(ctx context.Context, c Commander, source string, m saslMechani
 		}
 		var resp []byte
 		if !m.completed() {
-			if resp, err = m.step(ctx, r.payload); err != nil {
+			if resp, err = m.step(ctx, r.Payload); err != nil {
 				return err
 			}
-		} else if len(r.payload) > 0 {
+		} else if len(r.Payload) > 0 {
 			return errors.New("server sent a payload after the conversation was complete")
 		}
-		if r.done {
+		if r.Done {
 			if !m.completed() {
 				return errors.New("server ended the conversation before proving it knows the password")
 			}
@@ -77,7 +77,7 @@ func continueSASL(ctx context.Context, c Commander, source string, m saslMechani
 		if round >= maxSASLRounds {
 			return fmt.Errorf("conversation not done after %d rounds", round)
 		}
-		if buf, err = appendSASLContinue(buf[:0], r.conversationID, resp, source); err != nil {
+		if buf, err = appendSASLContinue(buf[:0], r.ConversationID, resp, source); err != nil {
 			return err
 		}
 		if reply, err = c.Command(ctx, source, buf); err != nil {
@@ -119,43 +119,75 @@ func appendSASLContinue(dst []byte, id bson.RawValue, payload []byte, db string)
 	return bson.AppendDocumentEnd(dst, start)
 }
 
-type saslReply struct {
-	conversationID bson.RawValue
-	done           bool
-	payload        []byte
+// SASLReply is a server's answer to saslStart or saslContinue. Its
+// fields alias the reply, valid until the next call to the Commander.
+type SASLReply struct {
+	ConversationID bson.RawValue // the conversationId, echoed by SASLContinue
+	Done           bool
+	Payload        []byte
+}
+
+// SASLStart sends {saslStart: 1, mechanism, payload} to the database
+// source and reads the reply; a refusal (ok: 0) is an error (a
+// *CommandError when the Commander returned the reply). It and
+// SASLContinue are for the mechanisms registered from their own packages.
+func SASLStart(ctx context.Context, c Commander, source, mechanism string, payload []byte) (SASLReply, error) {
+	cmd, err := appendSASLStart(nil, mechanism, payload, "$db", source)
+	if err != nil {
+		return SASLReply{}, err
+	}
+	reply, err := c.Command(ctx, source, cmd)
+	if err != nil {
+		return SASLReply{}, err
+	}
+	return parseSASLReply(reply)
+}
+
+// SASLContinue sends {saslContinue: 1, conversationId, payload}, the
+// conversation being the one prev answered, and reads the reply.
+func SASLContinue(ctx context.Context, c Commander, source string, prev SASLReply, payload []byte) (SASLReply, error) {
+	cmd, err := appendSASLContinue(nil, prev.ConversationID, payload, source)
+	if err != nil {
+		return SASLReply{}, err
+	}
+	reply, err := c.Command(ctx, source, cmd)
+	if err != nil {
+		return SASLReply{}, err
+	}
+	return parseSASLReply(reply)
 }
 
 // parseSASLReply reads {conversationId, done, payload} from a saslStart or
 // saslContinue reply. Errors name the field, never its contents.
-func parseSASLReply(reply bson.Raw) (saslReply, error) {
+func parseSASLReply(reply bson.Raw) (SASLReply, error) {
 	if err := checkOK(reply); err != nil {
-		return saslReply{}, err
+		return SASLReply{}, err
 	}
-	var r saslReply
-	r.conversationID = reply.Lookup("conversationId")
-	switch r.conversationID.Type {
+	var r SASLReply
+	r.ConversationID = reply.Lookup("conversationId")
+	switch r.ConversationID.Type {
 	case bson.TypeInt32, bson.TypeInt64, bson.TypeDouble:
 	case 0:
-		return saslReply{}, errors.New("server reply has no conversationId")
+		return SASLReply{}, errors.New("server reply has no conversationId")
 	default:
-		return saslReply{}, fmt.Errorf("server reply: conversationId is a %s, want a number", r.conversationID.Type)
+		return SASLReply{}, fmt.Errorf("server reply: conversationId is a %s, want a number", r.ConversationID.Type)
 	}
 	done, ok := reply.Lookup("done").Boolean()
 	if !ok {
-		return saslReply{}, errors.New("server reply: done is missing or not a boolean")
+		return SASLReply{}, errors.New("server reply: done is missing or not a boolean")
 	}
-	r.done = done
+	r.Done = done
 	switch v := reply.Lookup("payload"); v.Type {
 	case 0:
 		// no payload: an empty one
 	case bson.TypeBinary:
 		b, ok := v.Binary()
 		if !ok {
-			return saslReply{}, errors.New("server reply: malformed payload")
+			return SASLReply{}, errors.New("server reply: malformed payload")
 		}
-		r.payload = b.Data
+		r.Payload = b.Data
 	default:
-		return saslReply{}, fmt.Errorf("server reply: payload is a %s, want binary", v.Type)
+		return SASLReply{}, fmt.Errorf("server reply: payload is a %s, want binary", v.Type)
 	}
 	return r, nil
 }

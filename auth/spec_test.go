@@ -1,4 +1,4 @@
-package auth
+package auth_test
 
 import (
 	"context"
@@ -7,15 +7,19 @@ import (
 	"os"
 	"testing"
 
+	"github.com/torque-go/torque/auth"
+	_ "github.com/torque-go/torque/auth/aws" // MONGODB-AWS
+	"github.com/torque-go/torque/auth/oidc"
 	"github.com/torque-go/torque/connstring"
 	"github.com/torque-go/torque/internal/spectest"
 )
 
 // The auth spec's connection-string tests (auth/tests/legacy), run end to
 // end: connstring.Parse and ConnString.Credential (the URI rules), then
-// Credential.WithDefaults (the credential rules). Package auth/cloud
-// registers the azure and gcp environments in real programs; this test
-// registers stand-ins, since only the credential rules are under test.
+// Credential.WithDefaults (the credential rules), with packages auth/aws
+// and auth/oidc linked in. Package auth/cloud registers the azure and gcp
+// environments in real programs; this test registers stand-ins, since
+// only the credential rules are under test.
 var authSpecSkips = spectest.Skips{
 	"connection-string.json/*GSSAPI*": "GSSAPI is not supported by torque: Kerberos needs cgo or a Kerberos library (auth.ErrGSSAPI)",
 	"connection-string.json/should use username and password if specified (MONGODB-AWS)": "contradicts " +
@@ -43,10 +47,8 @@ type authSpecFile struct {
 
 func TestAuthSpecConnectionStrings(t *testing.T) {
 	for _, env := range []string{"azure", "gcp"} {
-		if _, ok := oidcEnvironment(env); !ok {
-			RegisterOIDCEnvironment(env, func(string, string) OIDCCallback { return staticOIDC })
-			t.Cleanup(func() { RegisterOIDCEnvironment(env, nil) })
-		}
+		oidc.RegisterEnvironment(env, func(string, string) auth.OIDCCallback { return staticOIDC })
+		t.Cleanup(func() { oidc.RegisterEnvironment(env, nil) })
 	}
 	root := spectest.Dir(t, "auth", "tests", "legacy")
 	ran := 0
@@ -99,7 +101,7 @@ func TestAuthSpecConnectionStrings(t *testing.T) {
 }
 
 // credentialFromURI is the path a connection string takes to the pool.
-func credentialFromURI(uri string) (*Credential, error) {
+func credentialFromURI(uri string) (*auth.Credential, error) {
 	cs, err := connstring.Parse(uri)
 	if err != nil {
 		return nil, err
@@ -108,7 +110,7 @@ func credentialFromURI(uri string) (*Credential, error) {
 	if err != nil || c == nil {
 		return nil, err
 	}
-	cred, err := Credential{Mechanism: c.Mechanism, Source: c.Source, Username: c.Username, Password: c.Password,
+	cred, err := auth.Credential{Mechanism: c.Mechanism, Source: c.Source, Username: c.Username, Password: c.Password,
 		PasswordSet: c.PasswordSet, Props: c.Props}.WithDefaults(cs.Database)
 	if err != nil {
 		return nil, err
@@ -123,4 +125,6 @@ func s(p *string) string {
 	return *p
 }
 
-var _ = context.Background
+func staticOIDC(context.Context, *auth.OIDCArgs) (*auth.OIDCCredential, error) {
+	return &auth.OIDCCredential{AccessToken: "static-token"}, nil
+}

@@ -27,12 +27,13 @@ import (
 // Speculative is one connection's speculative authentication. It is used by
 // one goroutine, once.
 type Speculative struct {
-	cred  Credential
-	mech  string
-	scram *scramMechanism // SCRAM only
-	token string          // MONGODB-OIDC: the cached access token sent
-	doc   []byte
-	cache *keyCache
+	cred    Credential
+	mech    string
+	scram   *scramMechanism      // SCRAM only
+	ext     SpeculativeMechanism // a registered mechanism (MONGODB-OIDC)
+	payload []byte               // what ext embedded
+	doc     []byte
+	cache   *keyCache
 }
 
 // Speculate starts a speculative conversation for cred on the connection
@@ -56,16 +57,18 @@ func speculate(cred Credential, nonce string, cache *keyCache, st *ConnState) (*
 	s := &Speculative{cred: cred, mech: mech, cache: cache}
 	var err error
 	switch mech {
-	case MechanismPLAIN, MechanismAWS:
+	case MechanismPLAIN:
 		return nil, nil
-	case MechanismOIDC:
-		if cred.OIDCHumanCallback != nil && (st == nil || !hostAllowed(st.Host, cred.allowedHosts())) {
+	case MechanismAWS, MechanismOIDC:
+		m, ok := registered(mech).(SpeculativeMechanism)
+		if !ok {
 			return nil, nil
 		}
-		if s.token = cred.oidcCache().accessToken(); s.token == "" {
+		if s.payload = m.SpeculativePayload(cred.attempt(m, nil, st)); s.payload == nil {
 			return nil, nil
 		}
-		s.doc, err = appendSASLStart(nil, mech, oidcJWTPayload(s.token), "db", externalSource)
+		s.ext = m
+		s.doc, err = appendSASLStart(nil, mech, s.payload, "db", externalSource)
 	case MechanismX509:
 		s.doc, err = appendX509Authenticate(nil, cred.Username, "db")
 	default:
@@ -96,12 +99,14 @@ func (s *Speculative) Document() bson.Raw { return s.doc }
 // an *AuthError.
 func (s *Speculative) Finish(ctx context.Context, c Commander, hello bson.Raw, st *ConnState) error {
 	answer, ok := hello.Lookup("speculativeAuthenticate").Document()
-	if s.mech == MechanismOIDC && ok && oidcExpectDone(answer) == nil {
-		st.setToken(s.token)
-		s.done(st)
-		return nil
+	if s.ext != nil && ok {
+		if r, err := parseSASLReply(answer); err == nil && r.Done {
+			s.ext.SpeculationAccepted(s.cred.attempt(s.ext, c, st), s.payload)
+			s.done(st)
+			return nil
+		}
 	}
-	if !ok || s.mech == MechanismOIDC {
+	if !ok || s.ext != nil {
 		mech := mechanismFor(s.cred, hello)
 		return wrap(s.cred, mech, authenticate(ctx, c, s.cred, mech, s.cache, st))
 	}

@@ -2,50 +2,29 @@ package auth
 
 import "context"
 
-// mechState is one client's cache for MONGODB-AWS and MONGODB-OIDC,
-// created by WithDefaults and shared by the copies of the credential it
-// returned.
+// mechState is one client's state for a registered mechanism (see
+// Mechanism.NewClientState), created by WithDefaults and shared by the
+// copies of the credential it returned.
 type mechState struct {
-	aws  awsCache
-	oidc oidcCache
-}
-
-// awsCache returns the client's AWS credential cache, nil for a credential
-// that did not come from WithDefaults (then nothing is cached).
-func (c Credential) awsCache() *awsCache {
-	if c.state == nil {
-		return nil
-	}
-	return &c.state.aws
-}
-
-// oidcCache returns the client's token cache; a credential that did not
-// come from WithDefaults gets a new empty one each time.
-func (c Credential) oidcCache() *oidcCache {
-	if c.state == nil {
-		return new(oidcCache)
-	}
-	return &c.state.oidc
+	client any
 }
 
 // ConnState is what authentication remembers about one connection: the
 // mechanism it used (negotiated or configured), and for MONGODB-OIDC the
 // access token it sent (the spec's Connection Cache). The pool keeps one
 // per connection and sets Host; the zero value is ready. It is used by the
-// connection's owner only.
+// connection's owner only. Do not print it: Token is a secret.
 type ConnState struct {
 	// Host is the server's address ("host:port"): MONGODB-OIDC's human
 	// flow checks it against ALLOWED_HOSTS before calling the callback.
 	Host string
 
-	mech  string
-	token string
-}
+	// Token is the MONGODB-OIDC access token the connection last sent,
+	// kept by package auth/oidc so that a reauthentication invalidates
+	// exactly that token. Secret.
+	Token string
 
-func (s *ConnState) setToken(tok string) {
-	if s != nil {
-		s.token = tok
-	}
+	mech string
 }
 
 // Reauthenticate authenticates the connection again, without a hello, as
@@ -62,9 +41,8 @@ func Reauthenticate(ctx context.Context, c Commander, cred Credential, st *ConnS
 	if st != nil && st.mech != "" {
 		mech = st.mech
 	}
-	if mech == MechanismOIDC && st != nil {
-		cred.oidcCache().invalidate(st.token)
-		st.token = ""
+	if m, ok := registered(mech).(ReauthenticatingMechanism); ok {
+		m.Reauthenticating(cred.attempt(m, c, st))
 	}
 	return wrap(cred, mech, authenticate(ctx, c, cred, mech, defaultKeyCache, st))
 }

@@ -58,7 +58,8 @@ func TestSumPackages(t *testing.T) {
 // handlers and not encoding/json's encoder (client.Logger is an interface
 // for that reason; a *slog.Logger field linked about 260 KB). It does not
 // import clientcert, so it must not link the private-key loading either
-// (tls.X509KeyPair and the key types' signers: about 200 KB).
+// (tls.X509KeyPair and the key types' signers: about 200 KB), nor auth/aws
+// and auth/oidc (MONGODB-AWS and MONGODB-OIDC: about 64 KB).
 func TestFootprintLinksNoLogHandlers(t *testing.T) {
 	ctx := context.Background()
 	root, err := moduleDir(ctx)
@@ -74,7 +75,8 @@ func TestFootprintLinksNoLogHandlers(t *testing.T) {
 		t.Fatalf("go tool nm: %v", err)
 	}
 	for _, sym := range []string{"log/slog.(*defaultHandler).Handle", "log/slog.(*commonHandler).withAttrs", "encoding/json.(*encodeState).marshal",
-		"crypto/tls.X509KeyPair", "crypto/x509.ParsePKCS8PrivateKey", "crypto/ecdsa.(*PrivateKey).Sign"} {
+		"crypto/tls.X509KeyPair", "crypto/x509.ParsePKCS8PrivateKey", "crypto/ecdsa.(*PrivateKey).Sign",
+		"github.com/torque-go/torque/auth/aws.sigv4Authorization", "github.com/torque-go/torque/auth/oidc.authenticateOIDC"} {
 		if bytes.Contains(out, []byte(" "+sym+"\n")) {
 			t.Errorf("the footprint program links %s", sym)
 		}

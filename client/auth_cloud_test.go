@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/torque-go/torque/auth"
+	_ "github.com/torque-go/torque/auth/aws"  // MONGODB-AWS
+	_ "github.com/torque-go/torque/auth/oidc" // MONGODB-OIDC
 	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/client"
 	"github.com/torque-go/torque/internal/leakcheck"
@@ -166,6 +168,37 @@ func TestReauthenticationNeedsACredential(t *testing.T) {
 	var se *client.CommandError
 	if !errors.As(err, &se) || se.Code != 391 || len(srv.CommandsNamed("saslStart")) != 0 {
 		t.Fatalf("err = %v, want the 391 itself", err)
+	}
+}
+
+// Without package auth/aws or auth/oidc, Connect refuses the mechanism at
+// once (no I/O: the hosts below do not exist) with an error naming the
+// import; Options with an OIDC callback compile without the import.
+func TestCloudMechanismNeedsItsPackage(t *testing.T) {
+	for _, mech := range []string{auth.MechanismAWS, auth.MechanismOIDC} {
+		prev := auth.RegisterMechanism(mech, nil)
+		t.Cleanup(func() { auth.RegisterMechanism(mech, prev) })
+	}
+	cb := func(context.Context, *auth.OIDCArgs) (*auth.OIDCCredential, error) {
+		return nil, errors.New("not called")
+	}
+	for _, tc := range []struct {
+		uri  string
+		opts client.Options
+		pkg  string
+	}{
+		{"mongodb://nowhere.invalid/?authMechanism=MONGODB-AWS", client.Options{}, "auth/aws"},
+		{"mongodb://nowhere.invalid/?authMechanism=MONGODB-OIDC&authMechanismProperties=ENVIRONMENT:test", client.Options{}, "auth/oidc"},
+		{"mongodb://nowhere.invalid/", client.Options{Auth: &client.Credential{Mechanism: auth.MechanismOIDC, OIDCMachineCallback: cb}}, "auth/oidc"},
+	} {
+		c, err := client.Connect(ctxT(t), tc.uri, tc.opts)
+		if err == nil {
+			c.Disconnect(ctxT(t))
+			t.Fatalf("Connect(%s) succeeded without package %s", tc.uri, tc.pkg)
+		}
+		if want := `import _ "github.com/torque-go/torque/` + tc.pkg + `"`; !strings.Contains(err.Error(), want) {
+			t.Errorf("Connect(%s) = %v; want it to say %s", tc.uri, err, want)
+		}
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/torque-go/torque/auth"
+	"github.com/torque-go/torque/auth/aws"
 	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/internal/leakcheck"
 )
@@ -164,8 +165,8 @@ func TestAWSProviderCachedByAuth(t *testing.T) {
 	srv, n := ec2Fake(t, func() string {
 		return `{"Code":"Success","AccessKeyId":"ASIAEC2","SecretAccessKey":"s","Token":"t","Expiration":"` + exp + `"}`
 	})
-	auth.RegisterAWSProvider(Config{EC2Endpoint: srv.URL}.AWSProvider())
-	t.Cleanup(func() { auth.RegisterAWSProvider(nil) })
+	aws.RegisterProvider(Config{EC2Endpoint: srv.URL}.AWSProvider())
+	t.Cleanup(func() { aws.RegisterProvider(DefaultConfig().AWSProvider()) })
 	cred, err := auth.Credential{Mechanism: auth.MechanismAWS}.WithDefaults("")
 	if err != nil {
 		t.Fatal(err)

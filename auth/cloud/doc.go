@@ -7,12 +7,13 @@
 // # Why a separate package
 //
 // These are the only parts of torque that need net/http, which adds
-// megabytes to a binary. Package auth keeps everything that needs no HTTP
-// (the SigV4 signer, the SASL conversations, the credential caches, AWS
-// credentials from the environment, the OIDC test and k8s token files)
-// and falls back to what this package registers. A program that
-// authenticates with MONGODB-AWS on AWS compute, or with MONGODB-OIDC on
-// Azure or GCP, imports it for its side effect:
+// megabytes to a binary. Packages auth/aws and auth/oidc keep everything
+// that needs no HTTP (the SigV4 signer, the SASL conversations, the
+// credential caches, AWS credentials from the environment, the OIDC test
+// and k8s token files) and fall back to what this package registers. A
+// program that authenticates with MONGODB-AWS on AWS compute, or with
+// MONGODB-OIDC on Azure or GCP, imports it for its side effect (it
+// imports both mechanism packages, so it enables both mechanisms too):
 //
 //	import _ "github.com/torque-go/torque/auth/cloud"
 //
@@ -23,7 +24,8 @@
 //
 // # Files
 //
-//   - register.go: init registers DefaultConfig's providers with auth.
+//   - register.go: init registers DefaultConfig's providers with auth/aws
+//     and auth/oidc.
 //   - config.go: Config (endpoints, HTTP client), the bounded HTTP helpers.
 //   - aws.go: the AWS chain: web identity, ECS, EC2 IMDSv2; response parsing.
 //   - oidc.go: the Azure and GCP token callbacks.

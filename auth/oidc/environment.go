@@ -1,4 +1,4 @@
-package auth
+package oidc
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"os"
 	"strings"
 	"sync"
+
+	"github.com/torque-go/torque/auth"
 )
 
 // The built-in OIDC environments (ENVIRONMENT mechanism property). "test"
@@ -14,21 +16,21 @@ import (
 // metadata server over HTTP and are registered by package auth/cloud, so
 // that programs without it never link net/http.
 
-// OIDCEnvironment makes the callback of a built-in environment from the
+// Environment makes the callback of a built-in environment from the
 // credential's TOKEN_RESOURCE and username.
-type OIDCEnvironment func(tokenResource, username string) OIDCCallback
+type Environment func(tokenResource, username string) auth.OIDCCallback
 
 var oidcEnvs = struct {
 	sync.RWMutex
-	m map[string]OIDCEnvironment
-}{m: map[string]OIDCEnvironment{
-	"test": func(string, string) OIDCCallback { return testTokenFile },
-	"k8s":  func(string, string) OIDCCallback { return k8sTokenFile },
+	m map[string]Environment
+}{m: map[string]Environment{
+	"test": func(string, string) auth.OIDCCallback { return testTokenFile },
+	"k8s":  func(string, string) auth.OIDCCallback { return k8sTokenFile },
 }}
 
-// RegisterOIDCEnvironment installs the environment name (nil removes it).
+// RegisterEnvironment installs the environment name (nil removes it).
 // Package auth/cloud registers "azure" and "gcp" from its init function.
-func RegisterOIDCEnvironment(name string, env OIDCEnvironment) {
+func RegisterEnvironment(name string, env Environment) {
 	oidcEnvs.Lock()
 	defer oidcEnvs.Unlock()
 	if env == nil {
@@ -38,7 +40,7 @@ func RegisterOIDCEnvironment(name string, env OIDCEnvironment) {
 	oidcEnvs.m[name] = env
 }
 
-func oidcEnvironment(name string) (OIDCEnvironment, bool) {
+func oidcEnvironment(name string) (Environment, bool) {
 	oidcEnvs.RLock()
 	defer oidcEnvs.RUnlock()
 	e, ok := oidcEnvs.m[name]
@@ -47,7 +49,7 @@ func oidcEnvironment(name string) (OIDCEnvironment, bool) {
 
 // testTokenFile is ENVIRONMENT:test: the token is the file named by
 // OIDC_TOKEN_FILE.
-func testTokenFile(context.Context, *OIDCArgs) (*OIDCCredential, error) {
+func testTokenFile(context.Context, *auth.OIDCArgs) (*auth.OIDCCredential, error) {
 	path := os.Getenv("OIDC_TOKEN_FILE")
 	if path == "" {
 		return nil, errors.New("ENVIRONMENT test: OIDC_TOKEN_FILE is not set")
@@ -60,7 +62,7 @@ var k8sDefaultTokenFile = "/var/run/secrets/kubernetes.io/serviceaccount/token"
 
 // k8sTokenFile is ENVIRONMENT:k8s: AZURE_FEDERATED_TOKEN_FILE (AKS), else
 // AWS_WEB_IDENTITY_TOKEN_FILE (EKS), else the service account token.
-func k8sTokenFile(context.Context, *OIDCArgs) (*OIDCCredential, error) {
+func k8sTokenFile(context.Context, *auth.OIDCArgs) (*auth.OIDCCredential, error) {
 	path := os.Getenv("AZURE_FEDERATED_TOKEN_FILE")
 	if path == "" {
 		path = os.Getenv("AWS_WEB_IDENTITY_TOKEN_FILE")
@@ -73,7 +75,7 @@ func k8sTokenFile(context.Context, *OIDCArgs) (*OIDCCredential, error) {
 
 // tokenFromFile reads a token file; surrounding white space is dropped.
 // Errors name the file, never its contents.
-func tokenFromFile(what, path string) (*OIDCCredential, error) {
+func tokenFromFile(what, path string) (*auth.OIDCCredential, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("%s: reading the token file: %w", what, err)
@@ -82,14 +84,14 @@ func tokenFromFile(what, path string) (*OIDCCredential, error) {
 	if tok == "" {
 		return nil, fmt.Errorf("%s: token file %s is empty", what, path)
 	}
-	return &OIDCCredential{AccessToken: tok}, nil
+	return &auth.OIDCCredential{AccessToken: tok}, nil
 }
 
 // validateOIDC checks a MONGODB-OIDC credential (auth spec, "MongoCredential
 // Properties" and the built-in environments).
-func (c Credential) validateOIDC() string {
+func validateOIDC(c auth.Credential) string {
 	if c.PasswordSet || c.Password != "" {
-		return "a password is not allowed for " + MechanismOIDC
+		return "a password is not allowed for " + auth.MechanismOIDC
 	}
 	for k := range c.Props {
 		switch strings.ToUpper(k) {
@@ -97,11 +99,11 @@ func (c Credential) validateOIDC() string {
 		case "ALLOWED_HOSTS":
 			return "ALLOWED_HOSTS cannot be a mechanism property: set Credential.OIDCAllowedHosts"
 		default:
-			return fmt.Sprintf("property %q is not supported by %s", k, MechanismOIDC)
+			return fmt.Sprintf("property %q is not supported by %s", k, auth.MechanismOIDC)
 		}
 	}
-	env, hasEnv := c.prop("ENVIRONMENT")
-	_, hasResource := c.prop("TOKEN_RESOURCE")
+	env, hasEnv := c.Prop("ENVIRONMENT")
+	_, hasResource := c.Prop("TOKEN_RESOURCE")
 	switch n := btoi(hasEnv) + btoi(c.OIDCMachineCallback != nil) + btoi(c.OIDCHumanCallback != nil); {
 	case n == 0:
 		return "MONGODB-OIDC needs an ENVIRONMENT property or a callback"

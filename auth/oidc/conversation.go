@@ -1,4 +1,4 @@
-package auth
+package oidc
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/torque-go/torque/auth"
 	"github.com/torque-go/torque/bson"
 )
 
@@ -23,14 +24,16 @@ import (
 // cached one was refused.
 var oidcRetryPause = 100 * time.Millisecond
 
+// externalSource is the authentication database of MONGODB-OIDC.
+const externalSource = "$external"
+
 // oidcHumanTimeout bounds a human callback (not the handshake's timeout:
 // a person is in the loop).
 const oidcHumanTimeout = 5 * time.Minute
 
 // authenticateOIDC authenticates a new connection (or reauthenticates one
 // whose token the caller invalidated).
-func authenticateOIDC(ctx context.Context, c Commander, cred Credential, st *ConnState) error {
-	cache := cred.oidcCache()
+func authenticateOIDC(ctx context.Context, c auth.Commander, cred auth.Credential, cache *oidcCache, st *auth.ConnState) error {
 	if cred.OIDCHumanCallback != nil {
 		return authenticateOIDCHuman(ctx, c, cred, cache, st)
 	}
@@ -39,7 +42,7 @@ func authenticateOIDC(ctx context.Context, c Commander, cred Credential, st *Con
 		return err
 	}
 	if cached {
-		st.setToken(tok)
+		setToken(st, tok)
 		err := oidcOneStep(ctx, c, tok)
 		if !isServerRefusal(err) {
 			return err
@@ -52,14 +55,14 @@ func authenticateOIDC(ctx context.Context, c Commander, cred Credential, st *Con
 			return err
 		}
 	}
-	st.setToken(tok)
+	setToken(st, tok)
 	return oidcOneStep(ctx, c, tok)
 }
 
 // authenticateOIDCHuman is the human flow: a cached access token, else a
 // refresh with the cached refresh token, else a two-step conversation.
-func authenticateOIDCHuman(ctx context.Context, c Commander, cred Credential, cache *oidcCache, st *ConnState) error {
-	if st == nil || !hostAllowed(st.Host, cred.allowedHosts()) {
+func authenticateOIDCHuman(ctx context.Context, c auth.Commander, cred auth.Credential, cache *oidcCache, st *auth.ConnState) error {
+	if st == nil || !hostAllowed(st.Host, allowedHosts(cred)) {
 		host := ""
 		if st != nil {
 			host = st.Host
@@ -67,60 +70,44 @@ func authenticateOIDCHuman(ctx context.Context, c Commander, cred Credential, ca
 		return fmt.Errorf("host %q is not in ALLOWED_HOSTS (Credential.OIDCAllowedHosts): the human callback was not called", host)
 	}
 	if tok := cache.accessToken(); tok != "" {
-		st.setToken(tok)
+		setToken(st, tok)
 		if err := oidcOneStep(ctx, c, tok); !isServerRefusal(err) {
 			return err
 		}
 		cache.invalidate(tok)
-		st.setToken("")
+		setToken(st, "")
 	}
 	if tok, err := cache.refresh(ctx, cred); err == nil && tok != "" {
-		st.setToken(tok)
+		setToken(st, tok)
 		if err := oidcOneStep(ctx, c, tok); !isServerRefusal(err) {
 			return err
 		}
 		cache.invalidate(tok)
-		st.setToken("")
+		setToken(st, "")
 	} else if err != nil && ctx.Err() != nil {
 		return err
 	}
 	return oidcTwoStep(ctx, c, cred, cache, st)
 }
 
-// allowedHosts is OIDCAllowedHosts, or the default list when nil.
-func (c Credential) allowedHosts() []string {
-	if c.OIDCAllowedHosts == nil {
-		return DefaultOIDCAllowedHosts
-	}
-	return c.OIDCAllowedHosts
-}
-
 // isServerRefusal reports whether err is the server's {ok: 0} (worth a new
 // token), rather than a network failure or nil.
 func isServerRefusal(err error) bool {
-	var ce *CommandError
+	var ce *auth.CommandError
 	return err != nil && errors.As(err, &ce)
 }
 
 // oidcOneStep sends saslStart with {jwt} and expects done.
-func oidcOneStep(ctx context.Context, c Commander, tok string) error {
-	cmd, err := appendSASLStart(nil, MechanismOIDC, oidcJWTPayload(tok), "$db", externalSource)
+func oidcOneStep(ctx context.Context, c auth.Commander, tok string) error {
+	r, err := auth.SASLStart(ctx, c, externalSource, auth.MechanismOIDC, oidcJWTPayload(tok))
 	if err != nil {
 		return err
 	}
-	reply, err := c.Command(ctx, externalSource, cmd)
-	if err != nil {
-		return err
-	}
-	return oidcExpectDone(reply)
+	return oidcExpectDone(r)
 }
 
-func oidcExpectDone(reply bson.Raw) error {
-	r, err := parseSASLReply(reply)
-	if err != nil {
-		return err
-	}
-	if !r.done {
+func oidcExpectDone(r auth.SASLReply) error {
+	if !r.Done {
 		return errors.New("server did not end the MONGODB-OIDC conversation after the access token")
 	}
 	return nil
@@ -128,28 +115,20 @@ func oidcExpectDone(reply bson.Raw) error {
 
 // oidcTwoStep asks the server for its IdpInfo, calls the human callback and
 // sends the token.
-func oidcTwoStep(ctx context.Context, c Commander, cred Credential, cache *oidcCache, st *ConnState) error {
+func oidcTwoStep(ctx context.Context, c auth.Commander, cred auth.Credential, cache *oidcCache, st *auth.ConnState) error {
 	start, p := bson.AppendDocumentStart(nil)
 	if cred.Username != "" {
 		p = bson.AppendStringElement(p, "n", cred.Username)
 	}
 	p, _ = bson.AppendDocumentEnd(p, start)
-	cmd, err := appendSASLStart(nil, MechanismOIDC, p, "$db", externalSource)
+	r, err := auth.SASLStart(ctx, c, externalSource, auth.MechanismOIDC, p)
 	if err != nil {
 		return err
 	}
-	reply, err := c.Command(ctx, externalSource, cmd)
-	if err != nil {
-		return err
-	}
-	r, err := parseSASLReply(reply)
-	if err != nil {
-		return err
-	}
-	if r.done {
+	if r.Done {
 		return errors.New("server ended the MONGODB-OIDC conversation before receiving a token")
 	}
-	idp, err := parseIDPInfo(r.payload)
+	idp, err := parseIDPInfo(r.Payload)
 	if err != nil {
 		return err
 	}
@@ -157,15 +136,11 @@ func oidcTwoStep(ctx context.Context, c Commander, cred Credential, cache *oidcC
 	if err != nil {
 		return err
 	}
-	st.setToken(tok)
-	cont, err := appendSASLContinue(nil, r.conversationID, oidcJWTPayload(tok), externalSource)
-	if err != nil {
+	setToken(st, tok)
+	if r, err = auth.SASLContinue(ctx, c, externalSource, r, oidcJWTPayload(tok)); err != nil {
 		return err
 	}
-	if reply, err = c.Command(ctx, externalSource, cont); err != nil {
-		return err
-	}
-	return oidcExpectDone(reply)
+	return oidcExpectDone(r)
 }
 
 // oidcJWTPayload is the JwtStepRequest {jwt: tok}.
@@ -177,12 +152,12 @@ func oidcJWTPayload(tok string) []byte {
 }
 
 // parseIDPInfo reads the server's {issuer, clientId, requestScopes}.
-func parseIDPInfo(payload []byte) (*IDPInfo, error) {
+func parseIDPInfo(payload []byte) (*auth.IDPInfo, error) {
 	doc := bson.Raw(payload)
 	if err := doc.Validate(); err != nil {
 		return nil, fmt.Errorf("server's IdpInfo is not a BSON document: %w", err)
 	}
-	var info IDPInfo
+	var info auth.IDPInfo
 	var ok bool
 	if info.Issuer, ok = doc.Lookup("issuer").StringValue(); !ok || info.Issuer == "" {
 		return nil, errors.New("server's IdpInfo has no issuer string")

@@ -1,4 +1,4 @@
-package auth
+package aws
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/torque-go/torque/auth"
 	"github.com/torque-go/torque/bson"
 )
 
@@ -26,14 +27,48 @@ func clearAWSEnv(t *testing.T) {
 	}
 }
 
-func awsCred(t *testing.T, c Credential) Credential {
+func awsCred(t *testing.T, c auth.Credential) auth.Credential {
 	t.Helper()
-	c.Mechanism = MechanismAWS
+	c, _ = awsCredCache(t, c)
+	return c
+}
+
+// awsCredCache returns the credential as a client holds it, and that
+// client's credential cache.
+func awsCredCache(t *testing.T, c auth.Credential) (auth.Credential, *awsCache) {
+	t.Helper()
+	rec := &recordingMechanism{}
+	prev := auth.RegisterMechanism(auth.MechanismAWS, rec)
+	defer auth.RegisterMechanism(auth.MechanismAWS, prev)
+	c.Mechanism = auth.MechanismAWS
 	c, err := c.WithDefaults("")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c
+	if rec.cache == nil {
+		t.Fatal("WithDefaults made no client state")
+	}
+	return c, rec.cache
+}
+
+// recordingMechanism is MONGODB-AWS that remembers the client state it
+// made last.
+type recordingMechanism struct {
+	mechanism
+	cache *awsCache
+}
+
+func (m *recordingMechanism) NewClientState() any {
+	m.cache = new(awsCache)
+	return m.cache
+}
+
+func TestImportRegistersMechanism(t *testing.T) {
+	prev := auth.RegisterMechanism(auth.MechanismAWS, nil)
+	auth.RegisterMechanism(auth.MechanismAWS, prev)
+	if _, ok := prev.(mechanism); !ok {
+		t.Fatalf("the registered MONGODB-AWS is %T, want this package's", prev)
+	}
 }
 
 func TestAWSConversationFromEnvironment(t *testing.T) {
@@ -43,21 +78,21 @@ func TestAWSConversationFromEnvironment(t *testing.T) {
 	t.Setenv("AWS_ACCESS_KEY_ID", testAKID)
 	t.Setenv("AWS_SECRET_ACCESS_KEY", testSecret)
 	t.Setenv("AWS_SESSION_TOKEN", testToken)
-	cred := awsCred(t, Credential{})
-	st := &ConnState{}
-	if err := Authenticate(context.Background(), srv, cred, nil, st); err != nil {
+	cred, cache := awsCredCache(t, auth.Credential{})
+	st := &auth.ConnState{}
+	if err := auth.Authenticate(context.Background(), srv, cred, nil, st); err != nil {
 		t.Fatal(err)
 	}
-	if srv.verified != 1 || len(srv.cmds) != 2 || st.mech != MechanismAWS {
-		t.Fatalf("verified %d, %d commands, state %q", srv.verified, len(srv.cmds), st.mech)
+	if srv.verified != 1 || len(srv.cmds) != 2 {
+		t.Fatalf("verified %d, %d commands", srv.verified, len(srv.cmds))
 	}
-	if _, ok := cred.awsCache().get(); ok {
+	if _, ok := cache.get(); ok {
 		t.Error("credentials from the environment were cached")
 	}
 	// The environment is read again at each authentication.
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "rotated-secret")
 	srv.secrets[testAKID] = "rotated-secret"
-	if err := Authenticate(context.Background(), srv, cred, nil, nil); err != nil {
+	if err := auth.Authenticate(context.Background(), srv, cred, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -66,10 +101,10 @@ func TestAWSConversationWrongSecret(t *testing.T) {
 	srv := newAWSFakeServer(t)
 	srv.secrets[testAKID] = "the-real-secret"
 	clearAWSEnv(t)
-	cred := awsCred(t, Credential{Username: testAKID, Password: testSecret})
-	err := Authenticate(context.Background(), srv, cred, nil, nil)
-	var ce *CommandError
-	var ae *AuthError
+	cred := awsCred(t, auth.Credential{Username: testAKID, Password: testSecret})
+	err := auth.Authenticate(context.Background(), srv, cred, nil, nil)
+	var ce *auth.CommandError
+	var ae *auth.AuthError
 	if !errors.As(err, &ae) || !errors.As(err, &ce) || ce.Code != 18 {
 		t.Fatalf("err = %v, want the server's refusal (18) in an *AuthError", err)
 	}
@@ -80,7 +115,7 @@ func TestAWSConversationWrongSecret(t *testing.T) {
 	// The same exchange with the right secret passes: the check above
 	// failed for the secret, not for anything else.
 	srv.secrets[testAKID] = testSecret
-	if err := Authenticate(context.Background(), srv, cred, nil, nil); err != nil {
+	if err := auth.Authenticate(context.Background(), srv, cred, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -89,19 +124,19 @@ func TestAWSSessionTokenMustMatch(t *testing.T) {
 	srv := newAWSFakeServer(t)
 	srv.secrets[testAKID], srv.tokens[testAKID] = testSecret, testToken
 	clearAWSEnv(t)
-	noToken := awsCred(t, Credential{Username: testAKID, Password: testSecret})
-	if err := Authenticate(context.Background(), srv, noToken, nil, nil); err == nil {
+	noToken := awsCred(t, auth.Credential{Username: testAKID, Password: testSecret})
+	if err := auth.Authenticate(context.Background(), srv, noToken, nil, nil); err == nil {
 		t.Fatal("authenticated without the session token the server requires")
 	}
-	withToken := awsCred(t, Credential{Username: testAKID, Password: testSecret, Props: map[string]string{"AWS_SESSION_TOKEN": testToken}})
-	if err := Authenticate(context.Background(), srv, withToken, nil, nil); err != nil {
+	withToken := awsCred(t, auth.Credential{Username: testAKID, Password: testSecret, Props: map[string]string{"AWS_SESSION_TOKEN": testToken}})
+	if err := auth.Authenticate(context.Background(), srv, withToken, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 }
 
 func TestAWSServerFirstChecks(t *testing.T) {
 	clearAWSEnv(t)
-	cred := awsCred(t, Credential{Username: testAKID, Password: testSecret})
+	cred := awsCred(t, auth.Credential{Username: testAKID, Password: testSecret})
 	long := strings.Repeat("a", 252) + ".com"
 	tests := []struct {
 		name  string
@@ -129,7 +164,7 @@ func TestAWSServerFirstChecks(t *testing.T) {
 			srv := newAWSFakeServer(t)
 			srv.secrets[testAKID] = testSecret
 			srv.serverFirst = tc.first
-			err := Authenticate(context.Background(), srv, cred, nil, nil)
+			err := auth.Authenticate(context.Background(), srv, cred, nil, nil)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want %q", err, tc.want)
 			}
@@ -174,7 +209,7 @@ func TestAWSRegionalHost(t *testing.T) {
 	srv.host, srv.region = "sts.eu-central-1.amazonaws.com", "eu-central-1"
 	srv.secrets[testAKID] = testSecret
 	clearAWSEnv(t)
-	if err := Authenticate(context.Background(), srv, awsCred(t, Credential{Username: testAKID, Password: testSecret}), nil, nil); err != nil {
+	if err := auth.Authenticate(context.Background(), srv, awsCred(t, auth.Credential{Username: testAKID, Password: testSecret}), nil, nil); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -185,9 +220,9 @@ type countingProvider struct {
 	exp   func() time.Time
 }
 
-func (p *countingProvider) provide(context.Context) (AWSCredentials, error) {
+func (p *countingProvider) provide(context.Context) (auth.AWSCredentials, error) {
 	n := p.calls.Add(1)
-	return AWSCredentials{AccessKeyID: testAKID, SecretAccessKey: testSecret, SessionToken: fmt.Sprintf("tok%d", n), Expiration: p.exp()}, nil
+	return auth.AWSCredentials{AccessKeyID: testAKID, SecretAccessKey: testSecret, SessionToken: fmt.Sprintf("tok%d", n), Expiration: p.exp()}, nil
 }
 
 func TestAWSCacheRefreshAndClear(t *testing.T) {
@@ -195,20 +230,20 @@ func TestAWSCacheRefreshAndClear(t *testing.T) {
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	exp := now.Add(time.Hour)
 	p := &countingProvider{exp: func() time.Time { return exp }}
-	cred := awsCred(t, Credential{AWSCredentialProvider: p.provide})
-	cred.awsCache().now = func() time.Time { return now }
+	cred, cache := awsCredCache(t, auth.Credential{AWSCredentialProvider: p.provide})
+	cache.now = func() time.Time { return now }
 	srv := newAWSFakeServer(t)
 	srv.secrets[testAKID] = testSecret
 	srv.now = time.Now()
-	auth := func() error {
+	authn := func() error {
 		srv.tokens[testAKID] = fmt.Sprintf("tok%d", p.calls.Load())
 		if p.calls.Load() == 0 {
 			srv.tokens[testAKID] = "tok1"
 		}
-		return Authenticate(context.Background(), srv, cred, nil, nil)
+		return auth.Authenticate(context.Background(), srv, cred, nil, nil)
 	}
 	for range 3 {
-		if err := auth(); err != nil {
+		if err := authn(); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -216,26 +251,26 @@ func TestAWSCacheRefreshAndClear(t *testing.T) {
 		t.Fatalf("provider called %d times for 3 authentications within the validity, want 1", n)
 	}
 	now = exp.Add(-5*time.Minute - time.Second) // just over 5 minutes left: still cached
-	if err := auth(); err != nil || p.calls.Load() != 1 {
+	if err := authn(); err != nil || p.calls.Load() != 1 {
 		t.Fatalf("err %v, calls %d: want the cached credentials", err, p.calls.Load())
 	}
 	now = exp.Add(-5 * time.Minute) // 5 minutes left: refreshed
 	exp = now.Add(time.Hour)        // the new credentials' expiry
 	srv.tokens[testAKID] = "tok2"
-	if err := Authenticate(context.Background(), srv, cred, nil, nil); err != nil || p.calls.Load() != 2 {
+	if err := auth.Authenticate(context.Background(), srv, cred, nil, nil); err != nil || p.calls.Load() != 2 {
 		t.Fatalf("err %v, calls %d: want a refresh 5 minutes before expiry", err, p.calls.Load())
 	}
 	// An authentication failure (with the cached credentials: no fetch)
 	// clears the cache: the next one fetches.
 	srv.tokens[testAKID] = "not-what-the-client-has"
-	if err := Authenticate(context.Background(), srv, cred, nil, nil); err == nil || p.calls.Load() != 2 {
+	if err := auth.Authenticate(context.Background(), srv, cred, nil, nil); err == nil || p.calls.Load() != 2 {
 		t.Fatalf("err %v, calls %d: want a failure with the cached credentials", err, p.calls.Load())
 	}
-	if _, ok := cred.awsCache().get(); ok {
+	if _, ok := cache.get(); ok {
 		t.Fatal("cache not cleared after an authentication failure")
 	}
 	srv.tokens[testAKID] = "tok3"
-	if err := Authenticate(context.Background(), srv, cred, nil, nil); err != nil || p.calls.Load() != 3 {
+	if err := auth.Authenticate(context.Background(), srv, cred, nil, nil); err != nil || p.calls.Load() != 3 {
 		t.Fatalf("err %v, calls %d: want a fetch after the failure", err, p.calls.Load())
 	}
 }
@@ -243,42 +278,42 @@ func TestAWSCacheRefreshAndClear(t *testing.T) {
 func TestAWSChainOrder(t *testing.T) {
 	clearAWSEnv(t)
 	remote := &countingProvider{exp: func() time.Time { return time.Now().Add(time.Hour) }}
-	RegisterAWSProvider(remote.provide)
-	t.Cleanup(func() { RegisterAWSProvider(nil) })
+	RegisterProvider(remote.provide)
+	t.Cleanup(func() { RegisterProvider(nil) })
 	ctx := context.Background()
 
 	// Code beats everything.
 	t.Setenv("AWS_ACCESS_KEY_ID", "ENVKEY")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "env-secret")
-	c, err := awsCredentials(ctx, awsCred(t, Credential{Username: "CODEKEY", Password: "code-secret"}))
+	c, err := awsCredentials(ctx, awsCred(t, auth.Credential{Username: "CODEKEY", Password: "code-secret"}), new(awsCache))
 	if err != nil || c.AccessKeyID != "CODEKEY" {
 		t.Fatalf("got %v, %v; want the key pair from code", c, err)
 	}
 	// Then the environment, before the registered HTTP chain.
-	cred := awsCred(t, Credential{})
-	if c, err = awsCredentials(ctx, cred); err != nil || c.AccessKeyID != "ENVKEY" || remote.calls.Load() != 0 {
+	cred, cache := awsCredCache(t, auth.Credential{})
+	if c, err = awsCredentials(ctx, cred, cache); err != nil || c.AccessKeyID != "ENVKEY" || remote.calls.Load() != 0 {
 		t.Fatalf("got %v, %v (remote calls %d); want the environment's", c, err, remote.calls.Load())
 	}
 	// Half an environment is an error, not a fall-through.
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
-	if _, err = awsCredentials(ctx, cred); err == nil || !strings.Contains(err.Error(), "must be set together") {
+	if _, err = awsCredentials(ctx, cred, cache); err == nil || !strings.Contains(err.Error(), "must be set together") {
 		t.Fatalf("err = %v", err)
 	}
 	// Then the registered provider, whose credentials are cached...
 	t.Setenv("AWS_ACCESS_KEY_ID", "")
-	if c, err = awsCredentials(ctx, cred); err != nil || c.AccessKeyID != testAKID || remote.calls.Load() != 1 {
+	if c, err = awsCredentials(ctx, cred, cache); err != nil || c.AccessKeyID != testAKID || remote.calls.Load() != 1 {
 		t.Fatalf("got %v, %v; want the registered provider's", c, err)
 	}
 	// ... and used even once the environment is set again (auth spec).
 	t.Setenv("AWS_ACCESS_KEY_ID", "ENVKEY")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "env-secret")
-	if c, err = awsCredentials(ctx, cred); err != nil || c.AccessKeyID != testAKID || remote.calls.Load() != 1 {
+	if c, err = awsCredentials(ctx, cred, cache); err != nil || c.AccessKeyID != testAKID || remote.calls.Load() != 1 {
 		t.Fatalf("got %v, %v; want the cached credentials", c, err)
 	}
 	// Nothing at all: the error names the package to import.
-	RegisterAWSProvider(nil)
+	RegisterProvider(nil)
 	clearAWSEnv(t)
-	_, err = awsCredentials(ctx, awsCred(t, Credential{}))
+	_, err = awsCredentials(ctx, awsCred(t, auth.Credential{}), new(awsCache))
 	if !errors.Is(err, errNoAWSCredentials) || !strings.Contains(err.Error(), "auth/cloud") {
 		t.Fatalf("err = %v", err)
 	}
@@ -286,7 +321,7 @@ func TestAWSChainOrder(t *testing.T) {
 
 func TestAWSNoSpeculativeForm(t *testing.T) {
 	clearAWSEnv(t)
-	spec, err := Speculate(awsCred(t, Credential{Username: testAKID, Password: testSecret}), nil)
+	spec, err := auth.Speculate(awsCred(t, auth.Credential{Username: testAKID, Password: testSecret}), nil)
 	if err != nil || spec != nil {
 		t.Fatalf("Speculate = %v, %v; MONGODB-AWS has no speculative form", spec, err)
 	}
@@ -304,11 +339,11 @@ func assertNoSecret(t *testing.T, s string) {
 
 // Nothing of a secret in fmt, JSON or errors, whatever holds it.
 func TestAWSSecretsNotPrinted(t *testing.T) {
-	creds := AWSCredentials{AccessKeyID: testAKID, SecretAccessKey: testSecret, SessionToken: testToken, Expiration: time.Now()}
-	cred := Credential{Mechanism: MechanismAWS, Username: testAKID, Password: testSecret, PasswordSet: true,
+	creds := auth.AWSCredentials{AccessKeyID: testAKID, SecretAccessKey: testSecret, SessionToken: testToken, Expiration: time.Now()}
+	cred := auth.Credential{Mechanism: auth.MechanismAWS, Username: testAKID, Password: testSecret, PasswordSet: true,
 		Props: map[string]string{"AWS_SESSION_TOKEN": testToken}, AWSCredentialProvider: staticAWS}
 	var outs []string
-	for _, v := range []any{creds, &creds, cred, &cred, []any{creds, cred}, struct{ C AWSCredentials }{creds}} {
+	for _, v := range []any{creds, &creds, cred, &cred, []any{creds, cred}, struct{ C auth.AWSCredentials }{creds}} {
 		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
 			outs = append(outs, fmt.Sprintf(verb, v))
 		}

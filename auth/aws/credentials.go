@@ -1,4 +1,4 @@
-package auth
+package aws
 
 import (
 	"context"
@@ -8,44 +8,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/torque-go/torque/auth"
 )
-
-// AWSCredentials are an AWS key pair, with the session token and expiry of
-// temporary credentials. Printing them (fmt, encoding/json) shows the
-// access key id only.
-type AWSCredentials struct {
-	AccessKeyID     string
-	SecretAccessKey string    // secret
-	SessionToken    string    // secret; "" for long-term credentials
-	Expiration      time.Time // zero: does not expire (and is not cached)
-}
-
-// String shows the access key id and expiry, never the secrets.
-func (c AWSCredentials) String() string {
-	s := "auth.AWSCredentials{AccessKeyID:" + strconv.Quote(c.AccessKeyID) + ", SecretAccessKey:<redacted>"
-	if c.SessionToken != "" {
-		s += ", SessionToken:<redacted>"
-	}
-	if !c.Expiration.IsZero() {
-		s += ", Expiration:" + c.Expiration.UTC().Format(time.RFC3339)
-	}
-	return s + "}"
-}
-
-// GoString is String (for %#v).
-func (c AWSCredentials) GoString() string { return c.String() }
-
-// MarshalJSON writes what String shows.
-func (c AWSCredentials) MarshalJSON() ([]byte, error) {
-	b := appendJSONString([]byte(`{"AccessKeyID":`), c.AccessKeyID)
-	return append(b, `,"SecretAccessKey":"[redacted]"}`...), nil
-}
-
-// AWSCredentialProvider returns AWS credentials for MONGODB-AWS. ctx bounds
-// the call (the connection's handshake). Credentials with an Expiration
-// are cached until five minutes before it; an authentication failure
-// clears the cache.
-type AWSCredentialProvider func(ctx context.Context) (AWSCredentials, error)
 
 // awsRefreshMargin: cached credentials are used until this long before
 // they expire (auth spec, "Caching Credentials").
@@ -56,21 +21,21 @@ const awsRefreshMargin = 5 * time.Minute
 // package is not linked in.
 var remoteAWS struct {
 	sync.RWMutex
-	p AWSCredentialProvider
+	p auth.AWSCredentialProvider
 }
 
-// RegisterAWSProvider installs the provider the built-in MONGODB-AWS chain
+// RegisterProvider installs the provider the built-in MONGODB-AWS chain
 // falls back to after the environment variables. Package auth/cloud calls
 // it from its init function (web identity, ECS, EC2 IMDSv2); nil removes
 // it. Programs that need those sources import auth/cloud; the others never
 // link net/http.
-func RegisterAWSProvider(p AWSCredentialProvider) {
+func RegisterProvider(p auth.AWSCredentialProvider) {
 	remoteAWS.Lock()
 	remoteAWS.p = p
 	remoteAWS.Unlock()
 }
 
-func registeredAWSProvider() AWSCredentialProvider {
+func registeredProvider() auth.AWSCredentialProvider {
 	remoteAWS.RLock()
 	defer remoteAWS.RUnlock()
 	return remoteAWS.p
@@ -80,7 +45,7 @@ func registeredAWSProvider() AWSCredentialProvider {
 // lock (the spec forbids a bottleneck there); storing is atomic.
 type awsCache struct {
 	mu    sync.Mutex
-	creds AWSCredentials
+	creds auth.AWSCredentials
 	ok    bool
 	now   func() time.Time // time.Now unless a test sets it
 }
@@ -94,18 +59,18 @@ func (c *awsCache) clock() time.Time {
 
 // get returns the cached credentials while they are more than five minutes
 // from expiry.
-func (c *awsCache) get() (AWSCredentials, bool) {
+func (c *awsCache) get() (auth.AWSCredentials, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.ok || !c.clock().Add(awsRefreshMargin).Before(c.creds.Expiration) {
-		return AWSCredentials{}, false
+		return auth.AWSCredentials{}, false
 	}
 	return c.creds, true
 }
 
 // put caches creds if they expire (credentials without an expiry are
 // fetched every time: nothing says when they stop being valid).
-func (c *awsCache) put(creds AWSCredentials) {
+func (c *awsCache) put(creds auth.AWSCredentials) {
 	if creds.Expiration.IsZero() {
 		return
 	}
@@ -116,7 +81,7 @@ func (c *awsCache) put(creds AWSCredentials) {
 
 func (c *awsCache) clear() {
 	c.mu.Lock()
-	c.creds, c.ok = AWSCredentials{}, false
+	c.creds, c.ok = auth.AWSCredentials{}, false
 	c.mu.Unlock()
 }
 
@@ -124,36 +89,31 @@ func (c *awsCache) clear() {
 // those given in code (Username/Password/AWS_SESSION_TOKEN), the
 // application's provider, valid cached ones, the environment variables
 // (never cached), then the registered HTTP sources.
-func awsCredentials(ctx context.Context, cred Credential) (AWSCredentials, error) {
+func awsCredentials(ctx context.Context, cred auth.Credential, cache *awsCache) (auth.AWSCredentials, error) {
 	if cred.Username != "" {
-		tok, _ := cred.prop("AWS_SESSION_TOKEN")
-		return AWSCredentials{AccessKeyID: cred.Username, SecretAccessKey: cred.Password, SessionToken: tok}, nil
+		tok, _ := cred.Prop("AWS_SESSION_TOKEN")
+		return auth.AWSCredentials{AccessKeyID: cred.Username, SecretAccessKey: cred.Password, SessionToken: tok}, nil
 	}
-	cache := cred.awsCache()
-	if cache != nil {
-		if c, ok := cache.get(); ok {
-			return c, nil
-		}
+	if c, ok := cache.get(); ok {
+		return c, nil
 	}
 	fetch := cred.AWSCredentialProvider
 	if fetch == nil {
 		if c, ok, err := awsFromEnv(); ok || err != nil {
 			return c, err
 		}
-		if fetch = registeredAWSProvider(); fetch == nil {
-			return AWSCredentials{}, errNoAWSCredentials
+		if fetch = registeredProvider(); fetch == nil {
+			return auth.AWSCredentials{}, errNoAWSCredentials
 		}
 	}
 	c, err := fetch(ctx)
 	if err != nil {
-		return AWSCredentials{}, err
+		return auth.AWSCredentials{}, err
 	}
 	if c.AccessKeyID == "" || c.SecretAccessKey == "" {
-		return AWSCredentials{}, errors.New("the AWS credential provider returned no access key id or no secret access key")
+		return auth.AWSCredentials{}, errors.New("the AWS credential provider returned no access key id or no secret access key")
 	}
-	if cache != nil {
-		cache.put(c)
-	}
+	cache.put(c)
 	return c, nil
 }
 
@@ -164,27 +124,27 @@ var errNoAWSCredentials = errors.New("no AWS credentials: AWS_ACCESS_KEY_ID and 
 // awsFromEnv reads AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
 // AWS_SESSION_TOKEN, at every authentication (the spec wants a refreshed
 // environment seen). ok is false when neither key variable is set.
-func awsFromEnv() (c AWSCredentials, ok bool, err error) {
+func awsFromEnv() (c auth.AWSCredentials, ok bool, err error) {
 	c.AccessKeyID = os.Getenv("AWS_ACCESS_KEY_ID")
 	c.SecretAccessKey = os.Getenv("AWS_SECRET_ACCESS_KEY")
 	c.SessionToken = os.Getenv("AWS_SESSION_TOKEN")
 	switch {
 	case c.AccessKeyID == "" && c.SecretAccessKey == "":
-		return AWSCredentials{}, false, nil
+		return auth.AWSCredentials{}, false, nil
 	case c.AccessKeyID == "" || c.SecretAccessKey == "":
-		return AWSCredentials{}, false, errors.New("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set together")
+		return auth.AWSCredentials{}, false, errors.New("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set together")
 	}
 	return c, true, nil
 }
 
 // validateAWS checks a MONGODB-AWS credential: a key pair given in code is
 // complete, a session token comes with one, and no provider is given too.
-func (c Credential) validateAWS() string {
+func validateAWS(c auth.Credential) string {
 	hasPassword := c.PasswordSet || c.Password != ""
-	_, hasToken := c.prop("AWS_SESSION_TOKEN")
+	_, hasToken := c.Prop("AWS_SESSION_TOKEN")
 	for k := range c.Props {
 		if !strings.EqualFold(k, "AWS_SESSION_TOKEN") {
-			return "property " + strconv.Quote(k) + " is not supported by " + MechanismAWS
+			return "property " + strconv.Quote(k) + " is not supported by " + auth.MechanismAWS
 		}
 	}
 	switch {

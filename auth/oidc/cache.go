@@ -1,4 +1,4 @@
-package auth
+package oidc
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/torque-go/torque/auth"
 )
 
 // oidcCache is the spec's Client Cache: the latest access token, and for
@@ -19,7 +21,7 @@ type oidcCache struct {
 	mu         sync.Mutex
 	access     string
 	refreshTok string
-	idp        *IDPInfo
+	idp        *auth.IDPInfo
 }
 
 // acquire waits for the right to call the provider, or for ctx to end.
@@ -53,7 +55,7 @@ func (c *oidcCache) invalidate(tok string) {
 
 // token returns the cached access token (cached true), or calls the
 // machine callback or environment for a new one and caches it.
-func (c *oidcCache) token(ctx context.Context, cred Credential) (tok string, cached bool, err error) {
+func (c *oidcCache) token(ctx context.Context, cred auth.Credential) (tok string, cached bool, err error) {
 	if err := c.acquire(ctx); err != nil {
 		return "", false, err
 	}
@@ -65,7 +67,7 @@ func (c *oidcCache) token(ctx context.Context, cred Credential) (tok string, cac
 	if err != nil {
 		return "", false, err
 	}
-	oc, err := callOIDC(ctx, cb, &OIDCArgs{Version: OIDCCallbackVersion, Username: cred.Username})
+	oc, err := callOIDC(ctx, cb, &auth.OIDCArgs{Version: auth.OIDCCallbackVersion, Username: cred.Username})
 	if err != nil {
 		return "", false, err
 	}
@@ -78,7 +80,7 @@ func (c *oidcCache) token(ctx context.Context, cred Credential) (tok string, cac
 // refresh calls the human callback with the cached refresh token and
 // IdpInfo, if there are both, and caches the new token ("" when there is
 // nothing to refresh with).
-func (c *oidcCache) refresh(ctx context.Context, cred Credential) (string, error) {
+func (c *oidcCache) refresh(ctx context.Context, cred auth.Credential) (string, error) {
 	if err := c.acquire(ctx); err != nil {
 		return "", err
 	}
@@ -92,7 +94,7 @@ func (c *oidcCache) refresh(ctx context.Context, cred Credential) (string, error
 	if rt == "" || idp == nil {
 		return "", nil
 	}
-	oc, err := callHuman(ctx, cred, &OIDCArgs{Version: OIDCCallbackVersion, Username: cred.Username, IDPInfo: idp, RefreshToken: rt})
+	oc, err := callHuman(ctx, cred, &auth.OIDCArgs{Version: auth.OIDCCallbackVersion, Username: cred.Username, IDPInfo: idp, RefreshToken: rt})
 	if err != nil {
 		c.mu.Lock()
 		c.refreshTok = "" // a refresh token the IdP refused is not tried again
@@ -105,12 +107,12 @@ func (c *oidcCache) refresh(ctx context.Context, cred Credential) (string, error
 
 // human calls the human callback for a new two-step conversation: with the
 // server's IdpInfo and, as the spec requires, no refresh token.
-func (c *oidcCache) human(ctx context.Context, cred Credential, idp *IDPInfo) (string, error) {
+func (c *oidcCache) human(ctx context.Context, cred auth.Credential, idp *auth.IDPInfo) (string, error) {
 	if err := c.acquire(ctx); err != nil {
 		return "", err
 	}
 	defer c.release()
-	oc, err := callHuman(ctx, cred, &OIDCArgs{Version: OIDCCallbackVersion, Username: cred.Username, IDPInfo: idp})
+	oc, err := callHuman(ctx, cred, &auth.OIDCArgs{Version: auth.OIDCCallbackVersion, Username: cred.Username, IDPInfo: idp})
 	if err != nil {
 		return "", err
 	}
@@ -118,29 +120,29 @@ func (c *oidcCache) human(ctx context.Context, cred Credential, idp *IDPInfo) (s
 	return oc.AccessToken, nil
 }
 
-func (c *oidcCache) store(oc *OIDCCredential, idp *IDPInfo) {
+func (c *oidcCache) store(oc *auth.OIDCCredential, idp *auth.IDPInfo) {
 	c.mu.Lock()
 	c.access, c.refreshTok, c.idp = oc.AccessToken, oc.RefreshToken, idp
 	c.mu.Unlock()
 }
 
 // machineCallback is the credential's machine callback or environment.
-func machineCallback(cred Credential) (OIDCCallback, error) {
+func machineCallback(cred auth.Credential) (auth.OIDCCallback, error) {
 	if cred.OIDCMachineCallback != nil {
 		return cred.OIDCMachineCallback, nil
 	}
-	name, _ := cred.prop("ENVIRONMENT")
+	name, _ := cred.Prop("ENVIRONMENT")
 	env, ok := oidcEnvironment(name)
 	if !ok {
 		return nil, fmt.Errorf("ENVIRONMENT %q is not available (azure and gcp need package auth/cloud)", name)
 	}
-	res, _ := cred.prop("TOKEN_RESOURCE")
+	res, _ := cred.Prop("TOKEN_RESOURCE")
 	return env(res, cred.Username), nil
 }
 
 // callHuman runs the human callback for up to five minutes, ended early
 // only when ctx is cancelled (not when its deadline passes).
-func callHuman(ctx context.Context, cred Credential, args *OIDCArgs) (*OIDCCredential, error) {
+func callHuman(ctx context.Context, cred auth.Credential, args *auth.OIDCArgs) (*auth.OIDCCredential, error) {
 	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), oidcHumanTimeout)
 	defer cancel()
 	stop := context.AfterFunc(ctx, func() {
@@ -154,7 +156,7 @@ func callHuman(ctx context.Context, cred Credential, args *OIDCArgs) (*OIDCCrede
 
 // callOIDC calls cb and checks what it returned. The callback's error is
 // kept (errors.Is works) but callbacks should not put tokens in errors.
-func callOIDC(ctx context.Context, cb OIDCCallback, args *OIDCArgs) (*OIDCCredential, error) {
+func callOIDC(ctx context.Context, cb auth.OIDCCallback, args *auth.OIDCArgs) (*auth.OIDCCredential, error) {
 	oc, err := cb(ctx, args)
 	switch {
 	case err != nil:

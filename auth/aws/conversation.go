@@ -1,4 +1,4 @@
-package auth
+package aws
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/torque-go/torque/auth"
 	"github.com/torque-go/torque/bson"
 )
 
@@ -31,17 +32,19 @@ const (
 	awsGS2CBFlag = 'n'
 	awsSTSBody   = "Action=GetCallerIdentity&Version=2011-06-15"
 	awsService   = "sts"
+
+	externalSource = "$external" // the authentication database
 )
 
 // awsMechanism is one MONGODB-AWS conversation.
 type awsMechanism struct {
-	creds       AWSCredentials
+	creds       auth.AWSCredentials
 	clientNonce []byte
 	now         func() time.Time
 	done        bool
 }
 
-func newAWSMechanism(creds AWSCredentials) (*awsMechanism, error) {
+func newAWSMechanism(creds auth.AWSCredentials) (*awsMechanism, error) {
 	nonce := make([]byte, awsNonceLen)
 	if _, err := rand.Read(nonce); err != nil {
 		return nil, fmt.Errorf("client nonce: %w", err)
@@ -145,19 +148,17 @@ func awsRegion(host string) (string, error) {
 }
 
 // authenticateAWS runs a MONGODB-AWS conversation with credentials from
-// the chain; any failure clears the credential cache.
-func authenticateAWS(ctx context.Context, c Commander, cred Credential) error {
-	err := runAWS(ctx, c, cred)
+// the chain; any failure clears the client's credential cache.
+func authenticateAWS(ctx context.Context, c auth.Commander, cred auth.Credential, cache *awsCache) error {
+	err := runAWS(ctx, c, cred, cache)
 	if err != nil {
-		if cache := cred.awsCache(); cache != nil {
-			cache.clear()
-		}
+		cache.clear()
 	}
 	return err
 }
 
-func runAWS(ctx context.Context, c Commander, cred Credential) error {
-	creds, err := awsCredentials(ctx, cred)
+func runAWS(ctx context.Context, c auth.Commander, cred auth.Credential, cache *awsCache) error {
+	creds, err := awsCredentials(ctx, cred, cache)
 	if err != nil {
 		return fmt.Errorf("AWS credentials: %w", err)
 	}
@@ -165,5 +166,22 @@ func runAWS(ctx context.Context, c Commander, cred Credential) error {
 	if err != nil {
 		return err
 	}
-	return runSASL(ctx, c, externalSource, MechanismAWS, m)
+	r, err := auth.SASLStart(ctx, c, externalSource, auth.MechanismAWS, m.start())
+	if err != nil {
+		return err
+	}
+	if r.Done {
+		return errors.New("server ended the MONGODB-AWS conversation before the signed request")
+	}
+	resp, err := m.step(ctx, r.Payload)
+	if err != nil {
+		return err
+	}
+	if r, err = auth.SASLContinue(ctx, c, externalSource, r, resp); err != nil {
+		return err
+	}
+	if !r.Done {
+		return errors.New("server did not end the MONGODB-AWS conversation after the signed request")
+	}
+	return nil
 }

@@ -1,4 +1,4 @@
-package auth
+package oidc
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/torque-go/torque/auth"
 	"github.com/torque-go/torque/bson"
 )
 
@@ -96,12 +97,12 @@ func oidcReply(done bool, payload []byte) bson.Raw {
 type tokenSource struct {
 	mu      sync.Mutex
 	calls   atomic.Int32
-	args    []OIDCArgs
+	args    []auth.OIDCArgs
 	refresh string // returned as the refresh token
 	err     error
 }
 
-func (ts *tokenSource) callback(_ context.Context, a *OIDCArgs) (*OIDCCredential, error) {
+func (ts *tokenSource) callback(_ context.Context, a *auth.OIDCArgs) (*auth.OIDCCredential, error) {
 	n := ts.calls.Add(1)
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
@@ -109,14 +110,14 @@ func (ts *tokenSource) callback(_ context.Context, a *OIDCArgs) (*OIDCCredential
 	if ts.err != nil {
 		return nil, ts.err
 	}
-	return &OIDCCredential{AccessToken: fmt.Sprintf("tok%d", n), RefreshToken: ts.refresh}, nil
+	return &auth.OIDCCredential{AccessToken: fmt.Sprintf("tok%d", n), RefreshToken: ts.refresh}, nil
 }
 
 func init() { oidcRetryPause = 0 } // the spec's 100 ms pause, not waited for in tests
 
-func oidcCred(t *testing.T, c Credential) Credential {
+func oidcCred(t *testing.T, c auth.Credential) auth.Credential {
 	t.Helper()
-	c.Mechanism = MechanismOIDC
+	c.Mechanism = auth.MechanismOIDC
 	c, err := c.WithDefaults("")
 	if err != nil {
 		t.Fatal(err)
@@ -127,15 +128,15 @@ func oidcCred(t *testing.T, c Credential) Credential {
 func TestOIDCMachineCallbackAndCache(t *testing.T) {
 	ts := &tokenSource{}
 	srv := newOIDCFakeServer("tok1", "tok2")
-	cred := oidcCred(t, Credential{OIDCMachineCallback: ts.callback})
+	cred := oidcCred(t, auth.Credential{OIDCMachineCallback: ts.callback})
 	ctx := context.Background()
 	for i := range 3 {
-		st := &ConnState{}
-		if err := Authenticate(ctx, srv, cred, nil, st); err != nil {
+		st := &auth.ConnState{}
+		if err := auth.Authenticate(ctx, srv, cred, nil, st); err != nil {
 			t.Fatal(err)
 		}
-		if st.token != "tok1" || st.mech != MechanismOIDC {
-			t.Fatalf("connection %d: state token %q mech %q", i, st.token, st.mech)
+		if st.Token != "tok1" {
+			t.Fatalf("connection %d: state token %q", i, st.Token)
 		}
 	}
 	if n := ts.calls.Load(); n != 1 {
@@ -147,21 +148,21 @@ func TestOIDCMachineCallbackAndCache(t *testing.T) {
 	// The server stops accepting tok1: the cached token is refused once,
 	// invalidated, and a new one fetched.
 	srv.accept("tok1", false)
-	st := &ConnState{}
-	if err := Authenticate(ctx, srv, cred, nil, st); err != nil {
+	st := &auth.ConnState{}
+	if err := auth.Authenticate(ctx, srv, cred, nil, st); err != nil {
 		t.Fatal(err)
 	}
-	if got := srv.tokensSent(); strings.Join(got[len(got)-2:], ",") != "tok1,tok2" || st.token != "tok2" || ts.calls.Load() != 2 {
-		t.Fatalf("sent %v, state %q, calls %d", got, st.token, ts.calls.Load())
+	if got := srv.tokensSent(); strings.Join(got[len(got)-2:], ",") != "tok1,tok2" || st.Token != "tok2" || ts.calls.Load() != 2 {
+		t.Fatalf("sent %v, state %q, calls %d", got, st.Token, ts.calls.Load())
 	}
 }
 
 func TestOIDCNewTokenRefusedIsFinal(t *testing.T) {
 	ts := &tokenSource{}
 	srv := newOIDCFakeServer() // accepts nothing
-	cred := oidcCred(t, Credential{OIDCMachineCallback: ts.callback})
-	err := Authenticate(context.Background(), srv, cred, nil, nil)
-	var ce *CommandError
+	cred := oidcCred(t, auth.Credential{OIDCMachineCallback: ts.callback})
+	err := auth.Authenticate(context.Background(), srv, cred, nil, nil)
+	var ce *auth.CommandError
 	if !errors.As(err, &ce) || ts.calls.Load() != 1 {
 		t.Fatalf("err %v, calls %d: a fresh token's refusal is returned, without another call", err, ts.calls.Load())
 	}
@@ -169,11 +170,13 @@ func TestOIDCNewTokenRefusedIsFinal(t *testing.T) {
 	// A callback error reaches the caller, wrapped.
 	boom := errors.New("idp down")
 	ts.err = boom
-	if err := Authenticate(context.Background(), srv, oidcCred(t, Credential{OIDCMachineCallback: ts.callback}), nil, nil); !errors.Is(err, boom) {
+	if err := auth.Authenticate(context.Background(), srv, oidcCred(t, auth.Credential{OIDCMachineCallback: ts.callback}), nil, nil); !errors.Is(err, boom) {
 		t.Fatalf("err = %v, want the callback's", err)
 	}
-	empty := func(context.Context, *OIDCArgs) (*OIDCCredential, error) { return &OIDCCredential{}, nil }
-	if err := Authenticate(context.Background(), srv, oidcCred(t, Credential{OIDCMachineCallback: empty}), nil, nil); err == nil ||
+	empty := func(context.Context, *auth.OIDCArgs) (*auth.OIDCCredential, error) {
+		return &auth.OIDCCredential{}, nil
+	}
+	if err := auth.Authenticate(context.Background(), srv, oidcCred(t, auth.Credential{OIDCMachineCallback: empty}), nil, nil); err == nil ||
 		!strings.Contains(err.Error(), "no access token") {
 		t.Fatalf("err = %v", err)
 	}
@@ -195,22 +198,22 @@ func TestOIDCInvalidateOnlyTheSameToken(t *testing.T) {
 func TestOIDCReauthenticate(t *testing.T) {
 	ts := &tokenSource{}
 	srv := newOIDCFakeServer("tok1", "tok2", "tok3")
-	cred := oidcCred(t, Credential{OIDCMachineCallback: ts.callback})
+	cred := oidcCred(t, auth.Credential{OIDCMachineCallback: ts.callback})
 	ctx := context.Background()
-	a, b := &ConnState{}, &ConnState{}
-	if err := Authenticate(ctx, srv, cred, nil, a); err != nil {
+	a, b := &auth.ConnState{}, &auth.ConnState{}
+	if err := auth.Authenticate(ctx, srv, cred, nil, a); err != nil {
 		t.Fatal(err)
 	}
-	if err := Reauthenticate(ctx, srv, cred, a); err != nil {
+	if err := auth.Reauthenticate(ctx, srv, cred, a); err != nil {
 		t.Fatal(err)
 	}
-	if a.token != "tok2" || ts.calls.Load() != 2 {
-		t.Fatalf("after reauthentication: token %q, calls %d; want a new token", a.token, ts.calls.Load())
+	if a.Token != "tok2" || ts.calls.Load() != 2 {
+		t.Fatalf("after reauthentication: token %q, calls %d; want a new token", a.Token, ts.calls.Load())
 	}
 	// b authenticated with tok2 (cached); a's older token's invalidation
 	// would not touch it.
-	if err := Authenticate(ctx, srv, cred, nil, b); err != nil || b.token != "tok2" {
-		t.Fatalf("err %v token %q", err, b.token)
+	if err := auth.Authenticate(ctx, srv, cred, nil, b); err != nil || b.Token != "tok2" {
+		t.Fatalf("err %v token %q", err, b.Token)
 	}
 	// Reauthentication never sends a hello: only saslStart here.
 	for _, p := range srv.starts {
@@ -223,15 +226,15 @@ func TestOIDCReauthenticate(t *testing.T) {
 func TestOIDCSpeculative(t *testing.T) {
 	ts := &tokenSource{}
 	srv := newOIDCFakeServer("tok1")
-	cred := oidcCred(t, Credential{OIDCMachineCallback: ts.callback})
+	cred := oidcCred(t, auth.Credential{OIDCMachineCallback: ts.callback})
 	ctx := context.Background()
-	if spec, err := Speculate(cred, nil); err != nil || spec != nil {
+	if spec, err := auth.Speculate(cred, nil); err != nil || spec != nil {
 		t.Fatalf("Speculate without a cached token = %v, %v; want nil", spec, err)
 	}
-	if err := Authenticate(ctx, srv, cred, nil, nil); err != nil {
+	if err := auth.Authenticate(ctx, srv, cred, nil, nil); err != nil {
 		t.Fatal(err)
 	}
-	spec, err := Speculate(cred, nil)
+	spec, err := auth.Speculate(cred, nil)
 	if err != nil || spec == nil {
 		t.Fatalf("Speculate with a cached token = %v, %v", spec, err)
 	}
@@ -247,13 +250,13 @@ func TestOIDCSpeculative(t *testing.T) {
 	hello := doc(func(d []byte) []byte {
 		return bson.AppendDocumentElement(d, "speculativeAuthenticate", oidcReply(true, nil))
 	})
-	st := &ConnState{}
-	if err := spec.Finish(ctx, srv, hello, st); err != nil || len(srv.tokensSent()) != before || st.token != "tok1" {
-		t.Fatalf("err %v, %d commands, token %q", err, len(srv.tokensSent())-before, st.token)
+	st := &auth.ConnState{}
+	if err := spec.Finish(ctx, srv, hello, st); err != nil || len(srv.tokensSent()) != before || st.Token != "tok1" {
+		t.Fatalf("err %v, %d commands, token %q", err, len(srv.tokensSent())-before, st.Token)
 	}
 	// No answer in the hello: the normal conversation, and the cached token
 	// was not invalidated (no callback call).
-	spec, _ = Speculate(cred, nil)
+	spec, _ = auth.Speculate(cred, nil)
 	if err := spec.Finish(ctx, srv, doc(func(d []byte) []byte { return d }), st); err != nil {
 		t.Fatal(err)
 	}
@@ -265,10 +268,10 @@ func TestOIDCSpeculative(t *testing.T) {
 func TestOIDCHumanFlow(t *testing.T) {
 	ts := &tokenSource{refresh: "refresh-secret"}
 	srv := newOIDCFakeServer("tok1", "tok2")
-	cred := oidcCred(t, Credential{Username: "alice", OIDCHumanCallback: ts.callback})
+	cred := oidcCred(t, auth.Credential{Username: "alice", OIDCHumanCallback: ts.callback})
 	ctx := context.Background()
-	st := &ConnState{Host: "localhost:27017"}
-	if err := Authenticate(ctx, srv, cred, nil, st); err != nil {
+	st := &auth.ConnState{Host: "localhost:27017"}
+	if err := auth.Authenticate(ctx, srv, cred, nil, st); err != nil {
 		t.Fatal(err)
 	}
 	// Two-step: the principal step named the user, the callback got the
@@ -282,13 +285,13 @@ func TestOIDCHumanFlow(t *testing.T) {
 		t.Fatalf("human callback args %v", a)
 	}
 	// The cached access token is used by the next connection (one step).
-	if err := Authenticate(ctx, srv, cred, nil, &ConnState{Host: "localhost:27017"}); err != nil || ts.calls.Load() != 1 {
+	if err := auth.Authenticate(ctx, srv, cred, nil, &auth.ConnState{Host: "localhost:27017"}); err != nil || ts.calls.Load() != 1 {
 		t.Fatalf("err %v calls %d", err, ts.calls.Load())
 	}
 	// tok1 expires: the refresh token gets a new one, with the IdpInfo.
 	srv.accept("tok1", false)
-	if err := Authenticate(ctx, srv, cred, nil, st); err != nil || st.token != "tok2" {
-		t.Fatalf("err %v token %q", err, st.token)
+	if err := auth.Authenticate(ctx, srv, cred, nil, st); err != nil || st.Token != "tok2" {
+		t.Fatalf("err %v token %q", err, st.Token)
 	}
 	if a := ts.args[1]; a.RefreshToken != "refresh-secret" || a.IDPInfo == nil {
 		t.Fatalf("refresh call args %v", a)
@@ -304,13 +307,13 @@ func TestOIDCHumanFlow(t *testing.T) {
 func TestOIDCAllowedHosts(t *testing.T) {
 	ts := &tokenSource{}
 	srv := newOIDCFakeServer("tok1")
-	cred := oidcCred(t, Credential{OIDCHumanCallback: ts.callback})
-	err := Authenticate(context.Background(), srv, cred, nil, &ConnState{Host: "db.example.com:27017"})
+	cred := oidcCred(t, auth.Credential{OIDCHumanCallback: ts.callback})
+	err := auth.Authenticate(context.Background(), srv, cred, nil, &auth.ConnState{Host: "db.example.com:27017"})
 	if err == nil || !strings.Contains(err.Error(), "ALLOWED_HOSTS") || ts.calls.Load() != 0 || len(srv.starts) != 0 {
 		t.Fatalf("err %v, calls %d, starts %d: want a refusal before any callback or command", err, ts.calls.Load(), len(srv.starts))
 	}
-	custom := oidcCred(t, Credential{OIDCHumanCallback: ts.callback, OIDCAllowedHosts: []string{"*.example.com"}})
-	if err := Authenticate(context.Background(), srv, custom, nil, &ConnState{Host: "db.example.com:27017"}); err != nil {
+	custom := oidcCred(t, auth.Credential{OIDCHumanCallback: ts.callback, OIDCAllowedHosts: []string{"*.example.com"}})
+	if err := auth.Authenticate(context.Background(), srv, custom, nil, &auth.ConnState{Host: "db.example.com:27017"}); err != nil {
 		t.Fatal(err)
 	}
 	for addr, want := range map[string]bool{
@@ -318,7 +321,7 @@ func TestOIDCAllowedHosts(t *testing.T) {
 		"localhost:27017": true, "127.0.0.1:27017": true, "[::1]:27017": true, "::1": true, "LOCALHOST": true,
 		"example.com": false,
 	} {
-		if got := hostAllowed(addr, DefaultOIDCAllowedHosts); got != want {
+		if got := hostAllowed(addr, auth.DefaultOIDCAllowedHosts); got != want {
 			t.Errorf("hostAllowed(%q) = %v, want %v", addr, got, want)
 		}
 	}
@@ -332,8 +335,8 @@ func TestOIDCEnvironmentTest(t *testing.T) {
 	}
 	t.Setenv("OIDC_TOKEN_FILE", file)
 	srv := newOIDCFakeServer("file-token")
-	cred := oidcCred(t, Credential{Props: map[string]string{"ENVIRONMENT": "test"}})
-	if err := Authenticate(context.Background(), srv, cred, nil, nil); err != nil {
+	cred := oidcCred(t, auth.Credential{Props: map[string]string{"ENVIRONMENT": "test"}})
+	if err := auth.Authenticate(context.Background(), srv, cred, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	t.Setenv("OIDC_TOKEN_FILE", filepath.Join(dir, "missing"))
@@ -384,21 +387,21 @@ func TestOIDCAzureNeedsCloudPackage(t *testing.T) {
 	if _, ok := oidcEnvironment("azure"); ok {
 		t.Skip("an azure environment is registered in this test binary")
 	}
-	_, err := Credential{Mechanism: MechanismOIDC, Props: map[string]string{"ENVIRONMENT": "azure", "TOKEN_RESOURCE": "r"}}.WithDefaults("")
+	_, err := auth.Credential{Mechanism: auth.MechanismOIDC, Props: map[string]string{"ENVIRONMENT": "azure", "TOKEN_RESOURCE": "r"}}.WithDefaults("")
 	if err == nil || !strings.Contains(err.Error(), `import _ "github.com/torque-go/torque/auth/cloud"`) {
 		t.Fatalf("err = %v, want one naming the import", err)
 	}
 }
 
 func TestOIDCSecretsNotPrinted(t *testing.T) {
-	oc := OIDCCredential{AccessToken: "access-do-not-print", RefreshToken: "refresh-do-not-print"}
-	j, err := json.Marshal([]any{oc, OIDCArgs{Version: 1, RefreshToken: "refresh-do-not-print"}})
+	oc := auth.OIDCCredential{AccessToken: "access-do-not-print", RefreshToken: "refresh-do-not-print"}
+	j, err := json.Marshal([]any{oc, auth.OIDCArgs{Version: 1, RefreshToken: "refresh-do-not-print"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, s := range []string{fmt.Sprint(oc), fmt.Sprintf("%+v", oc), fmt.Sprintf("%#v", &oc), string(j),
-		fmt.Sprintf("%v", OIDCArgs{RefreshToken: "refresh-do-not-print"})} {
-		assertNoSecret(t, s)
+		fmt.Sprintf("%v", auth.OIDCArgs{RefreshToken: "refresh-do-not-print"})} {
+		assertNoToken(t, s, "do-not-print")
 	}
 }
 
@@ -409,46 +412,24 @@ func assertNoToken(t *testing.T, s, tok string) {
 	}
 }
 
-// Reauthentication of a negotiated SCRAM connection uses the mechanism
-// the handshake chose, without a hello (no saslSupportedMechs is known
-// then).
-func TestReauthenticateKeepsNegotiatedMechanism(t *testing.T) {
-	hello := doc(func(d []byte) []byte {
-		start, d := bson.AppendArrayElementStart(d, "saslSupportedMechs")
-		d = bson.AppendStringElement(d, "0", MechanismSCRAMSHA256)
-		d, _ = bson.AppendDocumentEnd(d, start)
-		return d
-	})
-	cred := Credential{Username: "user", Password: "pencil"}
-	st := &ConnState{}
-	s := newFakeServer(t)
-	if err := Authenticate(context.Background(), s, cred, hello, st); err != nil || st.mech != MechanismSCRAMSHA256 {
-		t.Fatalf("err %v, state mech %q", err, st.mech)
-	}
-	s2 := newFakeServer(t)
-	if err := Reauthenticate(context.Background(), s2, cred, st); err != nil || s2.mech != MechanismSCRAMSHA256 {
-		t.Fatalf("err %v, reauthenticated with %q; want SCRAM-SHA-256", err, s2.mech)
-	}
-}
-
 // A connection waiting for another connection's callback gives up when its
 // own context ends.
 func TestOIDCWaitForCallbackHonoursContext(t *testing.T) {
 	release := make(chan struct{})
 	entered := make(chan struct{})
-	slow := func(ctx context.Context, _ *OIDCArgs) (*OIDCCredential, error) {
+	slow := func(ctx context.Context, _ *auth.OIDCArgs) (*auth.OIDCCredential, error) {
 		close(entered)
 		<-release
-		return &OIDCCredential{AccessToken: "tok1"}, nil
+		return &auth.OIDCCredential{AccessToken: "tok1"}, nil
 	}
-	cred := oidcCred(t, Credential{OIDCMachineCallback: slow})
+	cred := oidcCred(t, auth.Credential{OIDCMachineCallback: slow})
 	srv := newOIDCFakeServer("tok1")
 	done := make(chan error, 1)
-	go func() { done <- Authenticate(context.Background(), srv, cred, nil, nil) }()
+	go func() { done <- auth.Authenticate(context.Background(), srv, cred, nil, nil) }()
 	<-entered
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	err := Authenticate(ctx, srv, cred, nil, nil)
+	err := auth.Authenticate(ctx, srv, cred, nil, nil)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want the waiter's context error", err)
 	}
@@ -462,17 +443,25 @@ func TestOIDCWaitForCallbackHonoursContext(t *testing.T) {
 // ALLOWED_HOSTS.
 func TestOIDCHumanSpeculativeOnlyToAllowedHosts(t *testing.T) {
 	ts := &tokenSource{}
-	cred := oidcCred(t, Credential{OIDCHumanCallback: ts.callback})
-	if err := Authenticate(context.Background(), newOIDCFakeServer("tok1"), cred, nil, &ConnState{Host: "localhost:27017"}); err != nil {
+	cred := oidcCred(t, auth.Credential{OIDCHumanCallback: ts.callback})
+	if err := auth.Authenticate(context.Background(), newOIDCFakeServer("tok1"), cred, nil, &auth.ConnState{Host: "localhost:27017"}); err != nil {
 		t.Fatal(err)
 	}
 	for host, want := range map[string]bool{"localhost:27017": true, "db.evil.example:27017": false, "": false} {
-		spec, err := Speculate(cred, &ConnState{Host: host})
+		spec, err := auth.Speculate(cred, &auth.ConnState{Host: host})
 		if err != nil || (spec != nil) != want {
 			t.Errorf("Speculate for %q = %v, %v; want a speculative document: %v", host, spec, err, want)
 		}
 	}
-	if spec, _ := Speculate(cred, nil); spec != nil {
+	if spec, _ := auth.Speculate(cred, nil); spec != nil {
 		t.Error("Speculate with an unknown host embedded the token")
 	}
+}
+
+// doc builds a document with fill.
+func doc(fill func([]byte) []byte) []byte {
+	start, d := bson.AppendDocumentStart(nil)
+	d = fill(d)
+	d, _ = bson.AppendDocumentEnd(d, start)
+	return d
 }
