@@ -5,6 +5,8 @@ import (
 	"errors"
 	"math/rand/v2"
 	"time"
+
+	"github.com/torque-go/torque/internal/clock"
 )
 
 // WithTransactionTimeout is how long WithTransaction keeps retrying when no
@@ -146,7 +148,7 @@ func (r *TransactionRunner) defaults() {
 		r.Rand = rand.Float64
 	}
 	if r.Sleep == nil {
-		r.Sleep = sleepContext
+		r.Sleep = clock.Sleep
 	}
 }
 
@@ -157,18 +159,4 @@ func pow15(n int) float64 {
 		p *= 1.5
 	}
 	return p
-}
-
-func sleepContext(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil || d <= 0 {
-		return err
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/torque-go/torque/auth"
 	"github.com/torque-go/torque/bson"
+	"github.com/torque-go/torque/internal/clock"
 )
 
 // MONGODB-OIDC (auth spec, "MONGODB-OIDC"). One-step: saslStart carries
@@ -48,7 +49,7 @@ func authenticateOIDC(ctx context.Context, c auth.Commander, cred auth.Credentia
 			return err
 		}
 		cache.invalidate(tok)
-		if err := sleepCtx(ctx, oidcRetryPause); err != nil {
+		if err := clock.Sleep(ctx, oidcRetryPause); err != nil {
 			return err
 		}
 		if tok, _, err = cache.token(ctx, cred); err != nil {
@@ -183,16 +184,4 @@ func parseIDPInfo(payload []byte) (*auth.IDPInfo, error) {
 		}
 	}
 	return &info, nil
-}
-
-// sleepCtx waits d or until ctx ends.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/torque-go/torque/internal/clock"
 	"github.com/torque-go/torque/topology"
 )
 
@@ -100,7 +101,7 @@ func (x *Executor) backoff(ctx context.Context, ex *execution, retry int, err er
 	if d <= 0 {
 		return nil
 	}
-	sleep := sleepCtx
+	sleep := clock.Sleep
 	if x.Sleep != nil {
 		sleep = x.Sleep
 	}
@@ -108,18 +109,6 @@ func (x *Executor) backoff(ctx context.Context, ex *execution, retry int, err er
 		return fmt.Errorf("driver: %s: %w while waiting %v to retry after an overload error (%w)", ex.op.Name, serr, d, err)
 	}
 	return nil
-}
-
-// sleepCtx waits for d, or until ctx ends (its error).
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // deprioritize reports whether a retry after err, met on the server desc

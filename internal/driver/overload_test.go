@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/torque-go/torque/bson"
+	"github.com/torque-go/torque/internal/clock"
 	"github.com/torque-go/torque/topology"
 )
 
@@ -210,7 +211,7 @@ func TestOverloadBackoffCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	x.Sleep = func(ctx context.Context, d time.Duration) error {
 		cancel()
-		return sleepCtx(ctx, time.Hour) // the real wait, ended by ctx
+		return clock.Sleep(ctx, time.Hour) // the real wait, ended by ctx
 	}
 	err := x.Execute(ctx, simpleOp(t, "cmd", Command, bson.D{bson.KV("cmd", 1)}))
 	if !errors.Is(err, context.Canceled) || !HasLabel(err, LabelSystemOverloaded) || len(log.cmds) != 1 {
