@@ -241,11 +241,9 @@ func (c *ConnString) Redacted() string {
 // redacted, in the order of the option table.
 func (c *ConnString) optionPairs() [][2]string {
 	var out [][2]string
-	for _, o := range optionTable {
-		if o.show == nil {
-			continue
-		}
-		for _, v := range o.show(c) {
+	for i := range optionTable {
+		o := &optionTable[i]
+		for _, v := range o.values(c) {
 			out = append(out, [2]string{o.name, v})
 		}
 	}

@@ -21,7 +21,10 @@
 //   - redact.go: String, Format, MarshalJSON and LogValue of ConnString
 //     and Credential, secrets replaced by "xxxxx".
 //   - parse.go: Parse: scheme, user information, hosts, database.
-//   - options.go: the option table: one setter per option, value parsers.
+//   - options.go: the option table (static data) and the setters of the
+//     options with rules of their own, value parsers.
+//   - option_fields.go: the ConnString field of every other option, found
+//     by name, and how its type is parsed and shown.
 //   - keyvalue.go: "k:v,k:v" values (authMechanismProperties,
 //     readPreferenceTags).
 //   - validate.go: rules between options (TLS conflicts, directConnection,

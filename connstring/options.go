@@ -6,79 +6,89 @@ import (
 	"time"
 )
 
-// option is one entry of the option table: its canonical name, how a value
-// is stored, and how a set value is written back (for Redacted).
+// option is one entry of the option table: its canonical name, and what
+// is special about it. An option whose set (show) is nil is parsed
+// (written back for Redacted) by the type of its ConnString field, which
+// ConnString.field finds by name: a string, a *bool, an *int within
+// [min, max] or a *time.Duration given in milliseconds.
 type option struct {
-	name   string
-	secret bool // values never appear in messages or Redacted
-	list   bool // repeating the key adds to a list instead of replacing
-	set    func(p *parser, o *option, raw string, off int) error
-	show   func(c *ConnString) []string
+	name     string
+	secret   bool                // values never appear in messages or Redacted
+	list     bool                // repeating the key adds to a list instead of replacing
+	min, max int32               // an *int field's range
+	check    func(string) string // a string field's check: "" or what a valid value is
+	set      func(p *parser, o *option, raw string, off int) error
+	show     func(c *ConnString) []string
 }
 
 // optionTable lists every option Parse knows, in the order Redacted writes
-// them. Keys match case-insensitively.
-var optionTable = []*option{
-	strOpt("appname", func(c *ConnString) *string { return &c.AppName }, checkAppName),
-	{name: "authMechanism", set: setAuthMechanism, show: showString(func(c *ConnString) *string { return &c.AuthMechanism })},
+// them. Keys match case-insensitively. It is static data: no code runs to
+// build it.
+var optionTable = [...]option{
+	{name: "appname", check: checkAppName},
+	{name: "authMechanism", set: setAuthMechanism},
 	{name: "authMechanismProperties", secret: true, set: setAuthMechanismProperties, show: showAuthProps},
-	{name: "authSource", set: setAuthSource, show: showString(func(c *ConnString) *string { return &c.AuthSource })},
+	{name: "authSource", set: setAuthSource},
 	{name: "compressors", set: setCompressors, show: showCompressors},
-	msOpt("connectTimeoutMS", func(c *ConnString) **time.Duration { return &c.ConnectTimeout }),
-	boolOpt("directConnection", func(c *ConnString) **bool { return &c.DirectConnection }),
+	{name: "connectTimeoutMS"},
+	{name: "directConnection"},
 	{name: "heartbeatFrequencyMS", set: setHeartbeat, show: showHeartbeat},
-	boolOpt("journal", func(c *ConnString) **bool { return &c.Journal }),
-	boolOpt("loadBalanced", func(c *ConnString) **bool { return &c.LoadBalanced }),
-	msOpt("localThresholdMS", func(c *ConnString) **time.Duration { return &c.LocalThreshold }),
-	intOpt("maxAdaptiveRetries", func(c *ConnString) **int { return &c.MaxAdaptiveRetries }, 0, maxInt32),
-	boolOpt("enableOverloadRetargeting", func(c *ConnString) **bool { return &c.EnableOverloadRetargeting }),
+	{name: "journal"},
+	{name: "loadBalanced"},
+	{name: "localThresholdMS"},
+	{name: "maxAdaptiveRetries", max: maxInt32},
+	{name: "enableOverloadRetargeting"},
 	{name: "maxConnecting", set: setMaxConnecting, show: showMaxConnecting},
-	msOpt("maxIdleTimeMS", func(c *ConnString) **time.Duration { return &c.MaxIdleTime }),
-	intOpt("maxPoolSize", func(c *ConnString) **int { return &c.MaxPoolSize }, 0, maxInt32),
+	{name: "maxIdleTimeMS"},
+	{name: "maxPoolSize", max: maxInt32},
 	{name: "maxStalenessSeconds", set: setMaxStaleness, show: showMaxStaleness},
-	intOpt("minPoolSize", func(c *ConnString) **int { return &c.MinPoolSize }, 0, maxInt32),
-	strOpt("proxyHost", func(c *ConnString) *string { return &c.ProxyHost }, nil),
-	intOpt("proxyPort", func(c *ConnString) **int { return &c.ProxyPort }, 0, 65535),
-	strOpt("proxyUsername", func(c *ConnString) *string { return &c.ProxyUsername }, nil),
-	secretOpt("proxyPassword", func(c *ConnString) *string { return &c.ProxyPassword }),
-	strOpt("readConcernLevel", func(c *ConnString) *string { return &c.ReadConcernLevel }, nil),
-	{name: "readPreference", set: setReadPreference, show: showString(func(c *ConnString) *string { return &c.ReadPreference })},
+	{name: "minPoolSize", max: maxInt32},
+	{name: "proxyHost"},
+	{name: "proxyPort", max: 65535},
+	{name: "proxyUsername"},
+	{name: "proxyPassword", secret: true},
+	{name: "readConcernLevel"},
+	{name: "readPreference", set: setReadPreference},
 	{name: "readPreferenceTags", list: true, set: setReadPreferenceTags, show: showTags},
-	strOpt("replicaSet", func(c *ConnString) *string { return &c.ReplicaSet }, nil),
-	boolOpt("retryReads", func(c *ConnString) **bool { return &c.RetryReads }),
-	boolOpt("retryWrites", func(c *ConnString) **bool { return &c.RetryWrites }),
-	strOpt("serverMonitoringMode", func(c *ConnString) *string { return &c.ServerMonitoringMode }, checkMonitoringMode),
-	msOpt("serverSelectionTimeoutMS", func(c *ConnString) **time.Duration { return &c.ServerSelectionTimeout }),
-	boolOpt("serverSelectionTryOnce", func(c *ConnString) **bool { return &c.ServerSelectionTryOnce }),
-	msOpt("socketTimeoutMS", func(c *ConnString) **time.Duration { return &c.SocketTimeout }),
-	intOpt("srvMaxHosts", func(c *ConnString) **int { return &c.SRVMaxHosts }, 0, maxInt32),
-	strOpt("srvServiceName", func(c *ConnString) *string { return &c.SRVServiceName }, checkServiceName),
-	msOpt("timeoutMS", func(c *ConnString) **time.Duration { return &c.Timeout }),
-	boolOpt("tls", func(c *ConnString) **bool { return &c.TLS }),
-	boolOpt("tlsAllowInvalidCertificates", func(c *ConnString) **bool { return &c.TLSAllowInvalidCertificates }),
-	boolOpt("tlsAllowInvalidHostnames", func(c *ConnString) **bool { return &c.TLSAllowInvalidHostnames }),
-	strOpt("tlsCAFile", func(c *ConnString) *string { return &c.TLSCAFile }, nil),
-	strOpt("tlsCertificateKeyFile", func(c *ConnString) *string { return &c.TLSCertificateKeyFile }, nil),
-	secretOpt("tlsCertificateKeyFilePassword", func(c *ConnString) *string { return &c.TLSCertificateKeyFilePassword }),
-	boolOpt("tlsDisableCertificateRevocationCheck", func(c *ConnString) **bool { return &c.TLSDisableCertificateRevocationCheck }),
-	boolOpt("tlsDisableOCSPEndpointCheck", func(c *ConnString) **bool { return &c.TLSDisableOCSPEndpointCheck }),
-	boolOpt("tlsInsecure", func(c *ConnString) **bool { return &c.TLSInsecure }),
-	{name: "w", set: setW, show: showString(func(c *ConnString) *string { return &c.W })},
-	msOpt("waitQueueTimeoutMS", func(c *ConnString) **time.Duration { return &c.WaitQueueTimeout }),
-	msOpt("wTimeoutMS", func(c *ConnString) **time.Duration { return &c.WTimeout }),
-	intOpt("zlibCompressionLevel", func(c *ConnString) **int { return &c.ZlibCompressionLevel }, -1, 9),
+	{name: "replicaSet"},
+	{name: "retryReads"},
+	{name: "retryWrites"},
+	{name: "serverMonitoringMode", check: checkMonitoringMode},
+	{name: "serverSelectionTimeoutMS"},
+	{name: "serverSelectionTryOnce"},
+	{name: "socketTimeoutMS"},
+	{name: "srvMaxHosts", max: maxInt32},
+	{name: "srvServiceName", check: checkServiceName},
+	{name: "timeoutMS"},
+	{name: "tls"},
+	{name: "tlsAllowInvalidCertificates"},
+	{name: "tlsAllowInvalidHostnames"},
+	{name: "tlsCAFile"},
+	{name: "tlsCertificateKeyFile"},
+	{name: "tlsCertificateKeyFilePassword", secret: true},
+	{name: "tlsDisableCertificateRevocationCheck"},
+	{name: "tlsDisableOCSPEndpointCheck"},
+	{name: "tlsInsecure"},
+	{name: "w", set: setW},
+	{name: "waitQueueTimeoutMS"},
+	{name: "wTimeoutMS"},
+	{name: "zlibCompressionLevel", min: -1, max: 9},
 }
 
 const maxInt32 = 1<<31 - 1
 
-// byKey maps lower-cased keys (and the alias "ssl") to options.
-var byKey = map[string]*option{}
-
-func init() {
-	for _, o := range optionTable {
-		byKey[strings.ToLower(o.name)] = o
+// lookupOption returns the option of a lower-cased key ("ssl" is the
+// alias of "tls"), nil if there is none.
+func lookupOption(lower string) *option {
+	if lower == "ssl" {
+		lower = "tls"
 	}
-	byKey["ssl"] = byKey["tls"]
+	for i := range optionTable {
+		if strings.EqualFold(optionTable[i].name, lower) {
+			return &optionTable[i]
+		}
+	}
+	return nil
 }
 
 // options parses the query: "k=v" pairs separated by '&'.
@@ -102,7 +112,7 @@ func (p *parser) option(pair string, off int) error {
 		return errorf("option", off, "malformed percent-encoding in an option name")
 	}
 	lower := strings.ToLower(key)
-	o := byKey[lower]
+	o := lookupOption(lower)
 	part := "option " + key
 	if o != nil {
 		part = "option " + o.name
@@ -126,7 +136,7 @@ func (p *parser) option(pair string, off int) error {
 	if lower == "tls" || lower == "ssl" {
 		p.tls[raw] = true
 	}
-	return o.set(p, o, raw, off+len(rawKey)+1)
+	return p.set(o, raw, off+len(rawKey)+1)
 }
 
 // warnf records a warning in the same shape as an Error.
@@ -165,70 +175,6 @@ func (p *parser) invalidf(part string, off int, format string, args ...any) {
 	p.cs.Invalid = append(p.cs.Invalid, e)
 }
 
-func strOpt(name string, field func(*ConnString) *string, check func(string) string) *option {
-	o := &option{name: name, show: showString(field)}
-	o.set = func(p *parser, o *option, raw string, off int) error {
-		v, ok, err := p.value(o, raw, off, false)
-		if !ok || err != nil {
-			return err
-		}
-		if check != nil {
-			if want := check(v); want != "" {
-				p.invalid(o, v, off, want)
-				return nil
-			}
-		}
-		*field(p.cs) = v
-		return nil
-	}
-	return o
-}
-
-func secretOpt(name string, field func(*ConnString) *string) *option {
-	o := strOpt(name, field, nil)
-	o.secret = true
-	o.show = func(c *ConnString) []string {
-		if *field(c) == "" {
-			return nil
-		}
-		return []string{"xxxxx"}
-	}
-	return o
-}
-
-func showString(field func(*ConnString) *string) func(*ConnString) []string {
-	return func(c *ConnString) []string {
-		if v := *field(c); v != "" {
-			return []string{escape(v)}
-		}
-		return nil
-	}
-}
-
-func boolOpt(name string, field func(*ConnString) **bool) *option {
-	o := &option{name: name}
-	o.set = func(p *parser, o *option, raw string, off int) error {
-		v, ok, err := p.value(o, raw, off, false)
-		if !ok || err != nil {
-			return err
-		}
-		b, err := strconv.ParseBool(v)
-		if err != nil || (v != "true" && v != "false") {
-			p.invalid(o, v, off, `must be "true" or "false"`)
-			return nil
-		}
-		*field(p.cs) = &b
-		return nil
-	}
-	o.show = func(c *ConnString) []string {
-		if b := *field(c); b != nil {
-			return []string{strconv.FormatBool(*b)}
-		}
-		return nil
-	}
-	return o
-}
-
 // parseInt parses a 32-bit integer within [min, max], warning otherwise.
 func (p *parser) parseInt(o *option, raw string, off, min, max int) (int, bool, error) {
 	v, ok, err := p.value(o, raw, off, false)
@@ -248,44 +194,6 @@ func (p *parser) parseInt(o *option, raw string, off, min, max int) (int, bool, 
 		return 0, false, nil
 	}
 	return int(n), true, nil
-}
-
-func intOpt(name string, field func(*ConnString) **int, min, max int) *option {
-	o := &option{name: name}
-	o.set = func(p *parser, o *option, raw string, off int) error {
-		n, ok, err := p.parseInt(o, raw, off, min, max)
-		if ok {
-			*field(p.cs) = &n
-		}
-		return err
-	}
-	o.show = func(c *ConnString) []string {
-		if n := *field(c); n != nil {
-			return []string{strconv.Itoa(*n)}
-		}
-		return nil
-	}
-	return o
-}
-
-// msOpt is a non-negative number of milliseconds.
-func msOpt(name string, field func(*ConnString) **time.Duration) *option {
-	o := &option{name: name}
-	o.set = func(p *parser, o *option, raw string, off int) error {
-		n, ok, err := p.parseInt(o, raw, off, 0, maxInt32)
-		if ok {
-			d := time.Duration(n) * time.Millisecond
-			*field(p.cs) = &d
-		}
-		return err
-	}
-	o.show = func(c *ConnString) []string {
-		if d := *field(c); d != nil {
-			return []string{strconv.FormatInt(d.Milliseconds(), 10)}
-		}
-		return nil
-	}
-	return o
 }
 
 func setHeartbeat(p *parser, o *option, raw string, off int) error {
