@@ -197,7 +197,7 @@
 //	                  the command that began them (APIMismatchError 498233); the
 //	                  test commands testVersion2, testVersions1And2,
 //	                  testDeprecation, testDeprecationInVersion2, testRemoval.
-//	                  Not checked: the hello the wire host answers, a change
+//	                  hello and isMaster included. Not checked: a change
 //	                  stream's getMore, fields marked unstable in API version 1
 //	unknown commands  CommandNotFound (59), "no such command"
 //

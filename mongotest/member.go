@@ -76,10 +76,14 @@ func (m *member) Command(peer *wirehost.Peer, req *wirehost.Request) wirehost.Re
 	return m.run(peer, req)
 }
 
-// HelloFault fires a failCommand fail point that names hello or isMaster,
+// HelloFault refuses a hello that breaks the Stable API (stable_api.go),
+// and fires a failCommand fail point that names hello or isMaster,
 // as mongod does (the SDAM tests fail monitors' checks this way): an
 // error, a closed connection, or only a delay before the hello's answer.
 func (m *member) HelloFault(peer *wirehost.Peer, req *wirehost.Request) (wirehost.Reply, bool) {
+	if err := m.core.checkAPI(req); err != nil { // the Stable API checks hello as any command
+		return errorReply(err), true
+	}
 	fp := m.fps.take(req, peer.AppName)
 	if fp == nil {
 		return wirehost.Reply{}, false

@@ -19,8 +19,9 @@ import (
 // included) must carry the parameters of the command that opened the
 // cursor or began the transaction, else APIMismatchError (498233).
 //
-// The hello a connection opens with is answered by the wire host, which
-// checks none of this (mongod checks hello as any other command).
+// hello and isMaster are checked too (member.HelloFault), as mongod does:
+// a handshake without apiVersion fails under requireApiVersion, unless it
+// claims internalClient.
 
 // apiV1 are the commands of API version 1 that mongotest has (MongoDB's
 // Stable API changelog; bulkWrite's fields are "unstable" until 8.1, so a
@@ -119,7 +120,8 @@ func (s *Server) checkAPI(req *wirehost.Request) error {
 		return cmdErrorf(4886600, "Location4886600", "Provided apiStrict and/or apiDeprecationErrors without passing apiVersion")
 	}
 	if !p.hasVersion {
-		if s.params.bool("requireApiVersion") {
+		internal := (req.Name == "hello" || strings.EqualFold(req.Name, "isMaster")) && !req.Lookup("internalClient").IsZero()
+		if s.params.bool("requireApiVersion") && !internal {
 			return cmdErrorf(498870, "Location498870", "The apiVersion parameter is required, please configure your MongoClient's API version")
 		}
 		return nil

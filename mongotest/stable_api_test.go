@@ -81,6 +81,8 @@ func TestStableAPIStrict(t *testing.T) {
 		"the command distinct is not in API Version 1")
 	expectCode(ctx, t, c, "db", api(bson.D{bson.KV("distinct", "c"), bson.KV("key", "x")}, v1), 0, "")
 	expectCode(ctx, t, c, "admin", api(bson.D{bson.KV("buildInfo", 1)}, v1, strict), 323, "dochub.mongodb.org")
+	expectCode(ctx, t, c, "admin", api(bson.D{bson.KV("isMaster", 1)}, v1, strict), 323, "the command isMaster is not in API Version 1")
+	expectCode(ctx, t, c, "admin", api(bson.D{bson.KV("hello", 1)}, v1, strict), 0, "")
 	agg := func(db string, coll any, stages ...bson.D) bson.D {
 		p := bson.A{}
 		for _, s := range stages {
@@ -157,6 +159,17 @@ func TestStableAPIRequireAPIVersion(t *testing.T) {
 	}
 	expectCode(ctx, t, c, "db", ping, 498870, "The apiVersion parameter is required")
 	expectCode(ctx, t, c, "db", api(ping, v1), 0, "")
+	expectCode(ctx, t, c, "admin", bson.D{bson.KV("hello", 1)}, 498870, "")
+	expectCode(ctx, t, c, "admin", bson.D{bson.KV("hello", 1), bson.KV("internalClient", bson.D{})}, 0, "")
+	if c2, err := pool.Dial(ctx, srv.Addr(), &pool.ConnConfig{}); err == nil {
+		c2.Close()
+		t.Error("a handshake without apiVersion succeeded under requireApiVersion")
+	}
+	c3, err := pool.Dial(ctx, srv.Addr(), &pool.ConnConfig{ServerAPI: &pool.ServerAPI{Version: "1", Strict: true}})
+	if err != nil {
+		t.Fatalf("a handshake with apiVersion 1 under requireApiVersion: %v", err)
+	}
+	c3.Close()
 	expectCode(ctx, t, c, "admin", api(bson.D{bson.KV("setParameter", 1), bson.KV("requireApiVersion", false)}, v1), 0, "")
 	expectCode(ctx, t, c, "db", ping, 0, "")
 }

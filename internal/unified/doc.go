@@ -63,11 +63,13 @@
 //
 // Counts are leaf tests on the mongotest backend: passed / skipped by
 // runOnRequirements or the spec's own skipReason (whole files in
-// brackets) / skipped by its list; none fails (re-counted at 17:35 UTC on
-// 2026-12-05 with go test -json, per leaf; load-balancers and SDAM again
-// after the two-service load balancer). Tests that ask for auth: true run
-// on the authenticated twin of their topology (SCRAM-SHA-256, the
-// runner's own user).
+// brackets) / skipped by its list; none fails (re-counted at 20:10 UTC on
+// 2026-12-05 with go test -json, per leaf). Tests that ask for auth: true
+// run on the authenticated twin of their topology (SCRAM-SHA-256, the
+// runner's own user). Every mongotest deployment starts with the server
+// parameter acceptApiVersion2, as the mongod of the drivers' versioned-API
+// tests does (mongotestParameters); enableTestCommands is mongotest's
+// default.
 //
 //	TestRetryableWrites     113 / 2 / 0 (handshakeError's 18 included)
 //	TestRetryableReads      285 / 0 / 17 (the list: the count and
@@ -85,16 +87,16 @@
 //	TestSDAMUnified          52 / 2 / 0 (interruptInUse-pool-clear held
 //	                         on the server with $where; the five auth-*.json
 //	                         files pass)
-//	TestCommandLogging       27 / 2 / 1 (27/28 = 96%)
+//	TestCommandLogging       28 / 2 / 0
 //	TestCMAPLogging           5 / 0 / 2 (the legacy waitQueueSize and
 //	                         waitQueueMultiple options torque does not have)
 //	TestServerSelectionLogging 11 / 0 / 0 (server-selection/tests/logging)
-//	TestVersionedAPI         35 / [3 files] / 2 (the files: serverParameters,
-//	                         which the runner does not check; the list:
-//	                         mongotest does not enforce apiStrict)
-//	TestCSOT                461 / 0 / 20 (client-side-operations-timeout: 16
+//	TestVersionedAPI         41 / 0 / 0 (the serverParameters files
+//	                         included)
+//	TestCSOT                462 / 0 / 19 (client-side-operations-timeout: 16
 //	                         the count helper, 2 the spec's own bug
-//	                         DRIVERS-2965, 2 need RTT control in mongotest;
+//	                         DRIVERS-2965, 1 the spec's contradiction with
+//	                         its Background Connection Pooling section;
 //	                         timing-based: blockTimeMS against timeoutMS
 //	                         or socketTimeoutMS)
 //
@@ -127,8 +129,10 @@
 //     maxServerVersion against buildInfo, topologies (from hello: single,
 //     replicaset, sharded), serverless (the server never is), auth (true
 //     on an authenticated deployment, whose URI carries credentials:
-//     mongotest's twins); any other requirement
-//     (serverParameters, csfle, ...) counts as unmet;
+//     mongotest's twins), serverParameters (against the deployment's
+//     {getParameter: "*"}, numbers by value; a parameter the server does
+//     not report, or a server that refuses getParameter, is unmet); any
+//     other requirement (csfle, authMechanism) counts as unmet;
 //   - fail points: on a backend with FailPoints, failPoint runs
 //     configureFailPoint through the client entity (primary read
 //     preference) and targetedFailPoint on the mongos the session is
@@ -144,8 +148,7 @@
 //     front of a single mongos), database and collection
 //     with readConcern, writeConcern and readPreference options, session
 //     (causalConsistency, snapshot, snapshotTime), bucket (gridfs.Bucket: bucketName,
-//     chunkSizeBytes). A client with serverApi (torque has no Stable API)
-//     is recorded as unavailable: only a test that uses it fails;
+//     chunkSizeBytes). A client's serverApi is client.Options.ServerAPI;
 //   - initialData (drop, create with createOptions or when empty, insert,
 //     all with w: majority through the deployment's internal client) and outcome (the
 //     collection read in _id order must match exactly: same types, any key
@@ -239,7 +242,7 @@
 //
 //	backend.go       Backend, Deployment, the backends; choosing a deployment
 //	runner.go        Run, Suite: files, tests, initialData, operations, outcome
-//	requirements.go  server version and topology; runOnRequirements
+//	requirements.go  server version, topology and parameters; runOnRequirements
 //	entities.go      the entity map; database, collection entities
 //	client_entity.go client entities (uriOptions, serverApi), their command
 //	                 and CMAP events
