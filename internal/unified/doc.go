@@ -63,7 +63,7 @@
 //
 // Counts are leaf tests on the mongotest backend: passed / skipped by
 // runOnRequirements or the spec's own skipReason (whole files in
-// brackets) / skipped by its list; none fails (re-counted at 20:10 UTC on
+// brackets) / skipped by its list; none fails (re-counted at 19:50 UTC on
 // 2026-12-05 with go test -json, per leaf). Tests that ask for auth: true
 // run on the authenticated twin of their topology (SCRAM-SHA-256, the
 // runner's own user). Every mongotest deployment starts with the server
