@@ -197,8 +197,11 @@
 //	                  the command that began them (APIMismatchError 498233); the
 //	                  test commands testVersion2, testVersions1And2,
 //	                  testDeprecation, testDeprecationInVersion2, testRemoval.
-//	                  hello and isMaster included. Not checked: a change
-//	                  stream's getMore, fields marked unstable in API version 1
+//	                  hello and isMaster included; under apiStrict also the
+//	                  unstable fields of find and aggregate, capped create, text
+//	                  indexes, collMod's index.prepareUnique. Not checked: a
+//	                  change stream's getMore, hints of indexes outside API
+//	                  version 1 (sparse, text)
 //	unknown commands  CommandNotFound (59), "no such command"
 //
 // # How it is built

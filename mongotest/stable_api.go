@@ -142,6 +142,9 @@ func (s *Server) checkAPI(req *wirehost.Request) error {
 		if err := checkStrictPipeline(req, p.version); err != nil {
 			return err
 		}
+		if err := checkStrictFields(req); err != nil {
+			return err
+		}
 	}
 	if deprecations && strings.Contains(deprecated, p.version) {
 		return cmdErrorf(324, "APIDeprecationError", "Provided apiDeprecationErrors:true, but the command %s is deprecated in API Version %s.",
@@ -212,6 +215,53 @@ func countOnlyCollStats(arg bson.RawValue) bool {
 		}
 	}
 	return true
+}
+
+// apiUnstableFields are the fields of API version 1 commands that are
+// not in it (jstests/core/api/api_version_unstable_fields.js): present at
+// all, they fail a strict command.
+var apiUnstableFields = map[string]map[string]bool{
+	"find": {"min": true, "max": true, "returnKey": true, "noCursorTimeout": true, "showRecordId": true,
+		"tailable": true, "oplogReplay": true, "awaitData": true, "readOnce": true,
+		"$_requestResumeToken": true, "$_resumeAfter": true},
+	"aggregate": {"isMapReduceCommand": true, "$_requestReshardingResumeToken": true, "explain": true,
+		"runtimeConstants": true, "collectionUUID": true},
+}
+
+// checkStrictFields refuses, under apiStrict, what a command of API
+// version 1 may not use there: its unstable fields, a capped collection
+// (create), a text or columnstore index (createIndexes), collMod's
+// index.prepareUnique.
+func checkStrictFields(req *wirehost.Request) error {
+	for k := range req.Command.All() {
+		if apiUnstableFields[req.Name][k] {
+			return unstableField(req.Name + "." + k)
+		}
+	}
+	switch req.Name {
+	case "create":
+		if b, _ := req.Lookup("capped").Boolean(); b {
+			return unstableField("create.capped")
+		}
+	case "createIndexes":
+		for _, spec := range req.Documents("indexes") {
+			key, _ := spec.Lookup("key").Document()
+			for _, v := range key.All() {
+				if t, _ := v.StringValue(); t == "text" || t == "columnstore" {
+					return cmdErrorf(323, "APIStrictError", "The index with name %s is not allowed with 'apiStrict: true' in API Version 1 (a %s index)", spec.Lookup("name"), t)
+				}
+			}
+		}
+	case "collMod":
+		if !req.Lookup("index", "prepareUnique").IsZero() {
+			return unstableField("collMod.index.prepareUnique")
+		}
+	}
+	return nil
+}
+
+func unstableField(path string) *cmdError {
+	return cmdErrorf(323, "APIStrictError", "BSON field '%s' is not allowed with apiStrict:true.", path)
 }
 
 // checkAPIMatch refuses a command that continues a cursor or a

@@ -102,6 +102,15 @@ func TestStableAPIStrict(t *testing.T) {
 	if replyCode(r) == 323 {
 		t.Errorf("$collStats {count: {}} is in API version 1: %s", r)
 	}
+	expectCode(ctx, t, c, "db", api(bson.D{bson.KV("find", "c"), bson.KV("returnKey", false)}, v1, strict), 323, "'find.returnKey' is not allowed")
+	expectCode(ctx, t, c, "db", api(bson.D{bson.KV("find", "c"), bson.KV("returnKey", false)}, v1), 0, "")
+	expectCode(ctx, t, c, "db", api(bson.D{bson.KV("aggregate", "c"), bson.KV("pipeline", bson.A{}), bson.KV("explain", true)}, v1, strict), 323, "aggregate.explain")
+	expectCode(ctx, t, c, "db", api(bson.D{bson.KV("create", "capped"), bson.KV("capped", true), bson.KV("size", 1000)}, v1, strict), 323, "create.capped")
+	expectCode(ctx, t, c, "db", api(bson.D{bson.KV("create", "uncapped"), bson.KV("capped", false)}, v1, strict), 0, "")
+	text := bson.D{bson.KV("createIndexes", "c"), bson.KV("indexes", bson.A{bson.D{bson.KV("key", bson.D{bson.KV("a", "text")}), bson.KV("name", "a_text")}})}
+	expectCode(ctx, t, c, "db", api(text, v1, strict), 323, "a text index")
+	collMod := bson.D{bson.KV("collMod", "c"), bson.KV("index", bson.D{bson.KV("name", "a_1"), bson.KV("prepareUnique", true)})}
+	expectCode(ctx, t, c, "db", api(collMod, v1, strict), 323, "collMod.index.prepareUnique")
 	view := bson.D{bson.KV("create", "v"), bson.KV("viewOn", "c"), bson.KV("pipeline", bson.A{stage("$currentOp", bson.D{})})}
 	expectCode(ctx, t, c, "db", api(view, v1, strict), 323, "$currentOp")
 
