@@ -36,16 +36,31 @@ type mechanismRules struct {
 	props         []string
 }
 
-var mechanisms = map[string]mechanismRules{
-	"":              {needUser: true, defaultSource: "admin"},
-	MechSCRAMSHA1:   {needUser: true, defaultSource: "admin"},
-	MechSCRAMSHA256: {needUser: true, defaultSource: "admin"},
-	MechPLAIN:       {needUser: true, defaultSource: "$external"},
-	MechX509:        {noPassword: true, external: true},
-	MechGSSAPI: {needUser: true, external: true,
-		props: []string{"SERVICE_NAME", "CANONICALIZE_HOST_NAME", "SERVICE_REALM", "SERVICE_HOST"}},
-	MechAWS:  {noUser: true, noPassword: true, external: true},
-	MechOIDC: {noPassword: true, external: true, props: []string{"ENVIRONMENT", "TOKEN_RESOURCE"}},
+// mechanisms lists the rules of each mechanism (static data, looked up by
+// rulesOf).
+var mechanisms = [...]struct {
+	name  string
+	rules mechanismRules
+}{
+	{"", mechanismRules{needUser: true, defaultSource: "admin"}},
+	{MechSCRAMSHA1, mechanismRules{needUser: true, defaultSource: "admin"}},
+	{MechSCRAMSHA256, mechanismRules{needUser: true, defaultSource: "admin"}},
+	{MechPLAIN, mechanismRules{needUser: true, defaultSource: "$external"}},
+	{MechX509, mechanismRules{noPassword: true, external: true}},
+	{MechGSSAPI, mechanismRules{needUser: true, external: true,
+		props: []string{"SERVICE_NAME", "CANONICALIZE_HOST_NAME", "SERVICE_REALM", "SERVICE_HOST"}}},
+	{MechAWS, mechanismRules{noUser: true, noPassword: true, external: true}},
+	{MechOIDC, mechanismRules{noPassword: true, external: true, props: []string{"ENVIRONMENT", "TOKEN_RESOURCE"}}},
+}
+
+// rulesOf returns the rules of the (upper-case) mechanism.
+func rulesOf(mech string) (mechanismRules, bool) {
+	for _, m := range mechanisms {
+		if m.name == mech {
+			return m.rules, true
+		}
+	}
+	return mechanismRules{}, false
 }
 
 // Credential returns the credential the string asks for, or nil when it asks
@@ -57,7 +72,7 @@ func (c *ConnString) Credential() (*Credential, error) {
 		return nil, nil
 	}
 	mech := strings.ToUpper(c.AuthMechanism)
-	rules, ok := mechanisms[mech]
+	rules, ok := rulesOf(mech)
 	if !ok {
 		return nil, errorf("option authMechanism", -1, "unsupported mechanism %q", c.AuthMechanism)
 	}

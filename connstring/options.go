@@ -326,7 +326,11 @@ func setAuthSource(p *parser, o *option, raw string, off int) error {
 	return err
 }
 
-var knownCompressors = map[string]bool{"snappy": true, "zlib": true, "zstd": true}
+// knownCompressor reports whether name is a compressor of the wire
+// protocol.
+func knownCompressor(name string) bool {
+	return name == "snappy" || name == "zlib" || name == "zstd"
+}
 
 func setCompressors(p *parser, o *option, raw string, off int) error {
 	v, ok, err := p.value(o, raw, off, false)
@@ -335,7 +339,7 @@ func setCompressors(p *parser, o *option, raw string, off int) error {
 	}
 	p.cs.Compressors = nil
 	for _, name := range strings.Split(v, ",") {
-		if !knownCompressors[name] {
+		if !knownCompressor(name) {
 			// A warning only, never an Invalid value: a compressor torque
 			// does not know is simply not offered.
 			p.warnf("option "+o.name, off, "value %signored: unknown compressor (want snappy, zlib or zstd)", p.show(name))
