@@ -47,6 +47,7 @@ type stream struct {
 	batch    int
 	pos      position // the last event returned or examined
 	ended    bool     // its invalidate was returned
+	api      string   // the API parameters of its aggregate (apiParams.key)
 }
 
 // watches reports whether the stream shows entry e's namespace.
@@ -196,6 +197,9 @@ func (s *Server) streamGetMore(req *wirehost.Request, id int64) (bson.D, error) 
 	s.streams.mu.Unlock()
 	if st == nil {
 		return nil, cmdErrorf(43, "CursorNotFound", "cursor id %d not found", id)
+	}
+	if err := checkAPIMatch("getMore", apiKeyOf(req.Command), st.api, "cursor-creating command"); err != nil {
+		return nil, err
 	}
 	st.mu.Lock()
 	defer st.mu.Unlock()

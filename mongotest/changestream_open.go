@@ -22,7 +22,7 @@ func (s *Server) openStream(req *wirehost.Request) (bson.D, error) {
 	if err := bson.Unmarshal(req.Command, &cmd); err != nil {
 		return nil, cmdErrorf(9, "FailedToParse", "cannot decode the command: %v", err)
 	}
-	st := &stream{db: req.DB, batch: 101}
+	st := &stream{db: req.DB, batch: 101, api: apiKeyOf(req.Command)}
 	if coll, ok := cmd[0].Value.(string); ok {
 		st.coll, st.ns = coll, req.DB+"."+coll
 	} else {

@@ -189,19 +189,19 @@
 //	                  updates, deletes and indexes on time-series collections, $merge with a whenMatched pipeline, readConcern
 //	                  snapshot/linearizable; txnNumber and transactions get
 //	                  IllegalOperation (20), as from a standalone mongod
-//	Stable API        apiVersion "1" (and "2" with acceptApiVersion2), apiStrict
-//	                  (APIStrictError 323 for a command or an aggregation stage
-//	                  outside the version, at any depth of the pipeline),
+//	Stable API        every command, hello and isMaster included: apiVersion "1"
+//	                  (and "2" with acceptApiVersion2; else APIVersionError 322),
+//	                  apiStrict (APIStrictError 323 for a command, an aggregation
+//	                  stage at any depth of the pipeline, or an unstable field
+//	                  outside the version: find's and aggregate's, capped create,
+//	                  text indexes, collMod's index.prepareUnique),
 //	                  apiDeprecationErrors (324), requireApiVersion (498870),
-//	                  getMores and a transaction's commands with the parameters of
-//	                  the command that began them (APIMismatchError 498233); the
-//	                  test commands testVersion2, testVersions1And2,
-//	                  testDeprecation, testDeprecationInVersion2, testRemoval.
-//	                  hello and isMaster included; under apiStrict also the
-//	                  unstable fields of find and aggregate, capped create, text
-//	                  indexes, collMod's index.prepareUnique. Not checked: a
-//	                  change stream's getMore, hints of indexes outside API
-//	                  version 1 (sparse, text)
+//	                  getMores (change streams' too) and a transaction's commands
+//	                  with the parameters of the command that began them
+//	                  (APIMismatchError 498233); the test commands testVersion2,
+//	                  testVersions1And2, testDeprecation,
+//	                  testDeprecationInVersion2, testRemoval. Not checked: hints of
+//	                  indexes outside API version 1 (sparse, text)
 //	unknown commands  CommandNotFound (59), "no such command"
 //
 // # How it is built

@@ -206,6 +206,13 @@ func TestStableAPIMismatch(t *testing.T) {
 	expectCode(ctx, t, c, "db", api(getMore, v1, bson.KV("apiStrict", false)), 498233, "")
 	expectCode(ctx, t, c, "db", api(getMore, v1), 0, "")
 
+	watch := bson.D{bson.KV("aggregate", "c"), bson.KV("pipeline", bson.A{bson.D{bson.KV("$changeStream", bson.D{})}}), bson.KV("cursor", bson.D{})}
+	r = expectCode(ctx, t, c, "db", api(watch, v1), 0, "")
+	id, _ = r.Lookup("cursor", "id").AsInt64()
+	getMore = bson.D{bson.KV("getMore", id), bson.KV("collection", "c"), bson.KV("maxTimeMS", int64(1))}
+	expectCode(ctx, t, c, "db", getMore, 498233, "the cursor-creating command used")
+	expectCode(ctx, t, c, "db", api(getMore, v1), 0, "")
+
 	lsid := bson.D{bson.KV("id", bson.Binary{Subtype: 4, Data: []byte("0123456789abcdef")})}
 	inTxn := func(cmd bson.D, start bool) bson.D {
 		cmd = append(cmd, bson.KV("lsid", lsid), bson.KV("txnNumber", int64(1)), bson.KV("autocommit", false))
