@@ -121,7 +121,11 @@ func (c *Collection) CountDocuments(ctx context.Context, filter any, opts ...Cou
 	if !cur.Next(ctx) {
 		return 0, cur.Err()
 	}
-	n, ok := cur.Current.Lookup("n").AsInt64()
+	v, err := cur.Current.LookupErr("n")
+	if err != nil && !errors.Is(err, bson.ErrElementNotFound) {
+		return 0, fmt.Errorf("client: the count result is malformed: %w", err)
+	}
+	n, ok := v.AsInt64()
 	if !ok {
 		return 0, errors.New("client: count result has no number n")
 	}

@@ -138,6 +138,9 @@ func (b *clientBulk) readResults(ctx context.Context, r *driver.Reply) (int, err
 // errmsg, errInfo} of the batch from op start, of n ops, and returns the
 // entry's index in the batch and whether it is an error.
 func (b *clientBulk) record(start, n int, doc bson.Raw) (int, bool, error) {
+	if err := doc.ValidateStructure(); err != nil { // a getMore's batch is only framed on arrival
+		return 0, false, fmt.Errorf("client: bulkWrite returned a malformed result: %w", err)
+	}
 	idx, ok := doc.Lookup("idx").AsInt64()
 	if !ok || idx < 0 || int(idx) >= n {
 		return 0, false, fmt.Errorf("client: bulkWrite result without a valid idx: %v", doc)

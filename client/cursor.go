@@ -25,8 +25,23 @@ import (
 // must live longer (bytes.Clone, Decode, All). A Cursor is not safe for
 // concurrent use. Close it when done early; a cursor read to its end
 // closes itself (its server-side cursor is gone then).
+//
+// A batch is checked on arrival at framing speed: every document of it is
+// a document whose length fits and that ends where it should. The inside
+// of each document is checked where it is read, so that iterating costs
+// no walk over bytes nobody reads. Decode, All, ToList, TypedCursor,
+// FindOne and change streams check the documents they decode or hand out
+// to keep (a *bson.DecodeError naming the byte and key path of the
+// problem); Current, during plain iteration (Next, TryNext, Iter), is only
+// framed: read it with the methods that report errors (LookupErr,
+// Elements, Index, Unmarshal), or call Current.ValidateStructure (or
+// Validate) first. Lookup, which has no error, returns the zero value
+// both for a missing key and for malformed bytes on its way. A malformed
+// document is the server's data problem, never the connection's: the
+// cursor, its connection and its server are unaffected.
 type Cursor struct {
-	// Current is the document Next or TryNext moved to.
+	// Current is the document Next or TryNext moved to: framed, its
+	// inside unchecked (see the type's doc).
 	Current bson.Raw
 
 	client *Client
@@ -105,7 +120,7 @@ func (c *Client) openCursor(ctx context.Context, spec *cursorSpec) (*Cursor, err
 	}
 	cur.tm = tm
 	op := &driver.Operation{Name: spec.name, DB: spec.db, Kind: spec.kind, Retryable: spec.retryable,
-		ReadPref: spec.rp, ReadConcern: spec.rc, WriteConcern: spec.wc, MaxTime: spec.maxTime, KeepSession: true, PinConn: true,
+		ReadPref: spec.rp, ReadConcern: spec.rc, WriteConcern: spec.wc, MaxTime: spec.maxTime, KeepSession: true, PinConn: true, LazyBatch: true,
 		Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) { return spec.build(dst) },
 		Handle: func(r *driver.Reply) error {
 			if err := cur.takeBatch(r, "firstBatch"); err != nil {
@@ -236,7 +251,7 @@ func (cur *Cursor) closedErr() bool {
 func (cur *Cursor) getMore(ctx context.Context, deadline time.Time) bool {
 	cur.Current = nil
 	op := &driver.Operation{Name: "getMore", DB: cur.db, Kind: driver.GetMore, Server: cur.srv, Conn: cur.conn, Session: cur.sess,
-		OmitMaxTime: true, MaxTime: cur.spec.maxAwait, CSOT: cur.tm.set, Deadline: deadline,
+		OmitMaxTime: true, MaxTime: cur.spec.maxAwait, CSOT: cur.tm.set, Deadline: deadline, LazyBatch: true,
 		Command: func(dst []byte, desc *topology.ServerDescription) ([]byte, error) {
 			dst = bson.AppendInt64Element(dst, "getMore", cur.id)
 			dst = bson.AppendStringElement(dst, "collection", cur.coll)
@@ -402,13 +417,18 @@ func (cur *Cursor) Close(ctx context.Context) error {
 
 // All decodes every remaining document, with the client's Decoder
 // options, into the slice results points to (a *[]T, appended to) and
-// closes the cursor. For *[]bson.Raw the
-// documents are copied. After Close it returns ErrCursorClosed.
+// closes the cursor. For *[]bson.Raw the documents are copied, each
+// checked with ValidateStructure first. A document that does not decode
+// (or, for *[]bson.Raw, does not validate) ends it with an error naming
+// the document's position. After Close it returns ErrCursorClosed.
 func (cur *Cursor) All(ctx context.Context, results any) error {
 	defer cur.Close(ctx)
 	if raws, ok := results.(*[]bson.Raw); ok {
 		var a arena
-		for cur.Next(ctx) {
+		for i := 0; cur.Next(ctx); i++ {
+			if err := cur.checkCurrent("All", i); err != nil {
+				return err
+			}
 			*raws = append(*raws, a.copy(cur.Current))
 		}
 		return cur.Err()
@@ -429,10 +449,12 @@ func (cur *Cursor) All(ctx context.Context, results any) error {
 	return cur.Err()
 }
 
-// ToList returns at most length documents (copies), reading batches as
-// needed: Motor's to_list(length), which keeps a large result from
-// filling memory. The cursor stays open when documents remain. After
-// Close it returns ErrCursorClosed.
+// ToList returns at most length documents (copies, each checked with
+// ValidateStructure), reading batches as needed: Motor's to_list(length),
+// which keeps a large result from filling memory. The cursor stays open
+// when documents remain. A malformed document stops the cursor: ToList
+// returns the documents before it and the error (Err returns it too).
+// After Close it returns ErrCursorClosed.
 func (cur *Cursor) ToList(ctx context.Context, length int) ([]bson.Raw, error) {
 	if length <= 0 {
 		return nil, errors.New("client: ToList needs a positive length; All reads everything")
@@ -440,9 +462,23 @@ func (cur *Cursor) ToList(ctx context.Context, length int) ([]bson.Raw, error) {
 	var out []bson.Raw
 	var a arena
 	for len(out) < length && cur.Next(ctx) {
+		if err := cur.checkCurrent("ToList", len(out)); err != nil {
+			return out, err
+		}
 		out = append(out, a.copy(cur.Current))
 	}
 	return out, cur.Err()
+}
+
+// checkCurrent checks the structure of Current before it is handed out
+// to keep (document i of method's result). A malformed document stops
+// the cursor: it becomes Err, and the rest of the batch is dropped.
+func (cur *Cursor) checkCurrent(method string, i int) error {
+	if err := cur.Current.ValidateStructure(); err != nil {
+		cur.err, cur.rest = fmt.Errorf("client: %s (document %d): %w", method, i, err), nil
+		return cur.err
+	}
+	return nil
 }
 
 // arena copies documents into shared 64 KiB blocks: one allocation per
@@ -459,7 +495,8 @@ func (a *arena) copy(doc bson.Raw) bson.Raw {
 }
 
 // Iter returns an iterator over the remaining documents, for a range
-// loop. Each document is valid only during its iteration. An error ends
+// loop. Each document is valid only during its iteration, and is framed
+// but unchecked inside, as Current is (see Cursor). An error ends
 // the loop with a last pair (nil, err); after Close that error is
 // ErrCursorClosed.
 //

@@ -290,7 +290,11 @@ func (db *Database) ListCollectionNames(ctx context.Context, filter any) ([]stri
 	defer cur.Close(ctx)
 	var names []string
 	for cur.Next(ctx) {
-		n, ok := cur.Current.Lookup("name").StringValue()
+		v, err := cur.Current.LookupErr("name")
+		if err != nil && !errors.Is(err, bson.ErrElementNotFound) {
+			return nil, fmt.Errorf("client: listCollections returned a malformed document: %w", err)
+		}
+		n, ok := v.StringValue()
 		if !ok {
 			return nil, errors.New("client: listCollections returned a collection without a name")
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"time"
 
@@ -144,7 +145,7 @@ func (c *Collection) FindOne(ctx context.Context, filter any, opts ...FindOneOpt
 		Collation: o.Collation, MaxTime: o.MaxTime, Comment: o.Comment, Let: o.Let}
 	res := SingleResult{dec: *c.dec}
 	op := &driver.Operation{Name: "find", DB: c.db.name, Kind: driver.Read, Retryable: true,
-		ReadPref: c.rp, ReadConcern: c.rc, MaxTime: o.MaxTime,
+		ReadPref: c.rp, ReadConcern: c.rc, MaxTime: o.MaxTime, LazyBatch: true,
 		Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) { return c.appendFind(dst, filter, &fo) },
 		Handle: func(r *driver.Reply) error {
 			arr, ok := r.Doc.Lookup("cursor", "firstBatch").Array()
@@ -159,6 +160,9 @@ func (c *Collection) FindOne(ctx context.Context, filter any, opts ...FindOneOpt
 			doc, ok := v.Document()
 			if !ok {
 				return errors.New("client: find returned something that is not a document")
+			}
+			if err := doc.ValidateStructure(); err != nil { // the batch was only framed on arrival
+				return fmt.Errorf("client: FindOne: the document found is malformed: %w", err)
 			}
 			res.doc = bson.Raw(bytes.Clone(doc))
 			return nil

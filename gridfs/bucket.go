@@ -131,7 +131,10 @@ func (b *Bucket) DeleteByName(ctx context.Context, filename string) error {
 		if err != nil {
 			return err
 		}
-		id := doc.Lookup("_id")
+		id, err := doc.LookupErr("_id")
+		if err != nil {
+			return fmt.Errorf("gridfs: a files document named %q: %w", filename, err)
+		}
 		id.Value = bytes.Clone(id.Value) // doc is valid for this iteration only
 		ids = append(ids, id)
 	}

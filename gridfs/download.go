@@ -242,6 +242,9 @@ func (d *DownloadStream) load(n int64) error {
 		}
 		return &ChunkError{FileID: d.file.ID, N: n, Kind: ErrChunkMissing}
 	}
+	if err := d.cur.Current.ValidateStructure(); err != nil { // framed only on arrival
+		return fmt.Errorf("gridfs: file %v: chunk %d is malformed: %w", d.file.ID, n, err)
+	}
 	got, ok := d.cur.Current.Lookup("n").AsInt64()
 	switch {
 	case !ok:

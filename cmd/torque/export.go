@@ -153,6 +153,9 @@ func csvWriter(w io.Writer, fields []string) (func(bson.Raw) error, error) {
 	}
 	row := make([]string, len(fields))
 	return func(doc bson.Raw) error {
+		if err := doc.ValidateStructure(); err != nil { // Lookup would read a malformed document as empty cells
+			return err
+		}
 		for i, f := range fields {
 			row[i] = csvValue(doc.Lookup(strings.Split(f, ".")...))
 		}

@@ -125,6 +125,12 @@ type Operation struct {
 	// PinConn lets the handler keep the connection when the server is a
 	// load balancer (a cursor: see Reply.KeepConn).
 	PinConn bool
+	// LazyBatch marks a command whose reply is a cursor's batch
+	// (cursor.firstBatch or cursor.nextBatch) and whose handler checks
+	// each document of it where the document is read: on arrival those
+	// documents are only framed (validateCursorReply, cursor_reply.go),
+	// the rest of the reply is checked whole.
+	LazyBatch bool
 
 	// MaxTime is an explicit maxTimeMS; zero derives one from the timeout
 	// when the operation has a timeoutMS (CSOT), unless OmitMaxTime. Under

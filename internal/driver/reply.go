@@ -22,12 +22,26 @@ type replyFields struct {
 	topologyVersion bson.RawValue
 }
 
-// validateReply checks a reply body on arrival: that it is one BSON
-// document whose structure the executor and the handlers can walk. String
-// contents (UTF-8) are not checked here: a reply that frames correctly is
-// a good reply, and a string that is not UTF-8 is the business of
-// whoever decodes it (package bson passes its bytes through by default).
-func validateReply(body bson.Raw) error { return body.ValidateStructure() }
+// validateReply checks a reply body on arrival, before anything reads it:
+// that it is one BSON document whose structure the executor and the
+// handlers can walk (ValidateStructure). String contents (UTF-8) are not
+// checked here: a reply that frames correctly is a good reply, and a
+// string that is not UTF-8 is the business of whoever decodes it (package
+// bson passes its bytes through by default).
+//
+// The reply of a cursor command (lazyBatch: Operation.LazyBatch) is
+// checked the same way but for the documents of its batch, which are
+// framed only (validateCursorReply): their insides are checked where they
+// are read, by a handler that reads them with errors (package client's
+// cursors, change streams, FindOne). A malformed reply is the operation's
+// error (replyInvalid): the stream is in step, the connection and the
+// server are fine.
+func validateReply(body bson.Raw, lazyBatch bool) error {
+	if lazyBatch {
+		return validateCursorReply(body)
+	}
+	return body.ValidateStructure()
+}
 
 // scanReply reads the top-level fields the executor needs.
 func scanReply(doc bson.Raw) (replyFields, error) {

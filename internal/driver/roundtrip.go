@@ -49,7 +49,7 @@ func (x *Executor) roundTrip(ctx context.Context, ex *execution, srv Server, con
 		return nil, nil
 	}
 	body := bson.Raw(out)
-	if err := validateReply(body); err != nil {
+	if err := validateReply(body, ex.op.LazyBatch); err != nil {
 		wire.PutBuffer(buf)
 		return nil, x.replyInvalid(ex, conn, ev, err)
 	}

@@ -156,7 +156,7 @@ func (c *cursor) release() {
 func (s *Stream) getMore(ctx context.Context) error {
 	c := &s.cursor
 	op := &driver.Operation{Name: "getMore", DB: c.db, Kind: driver.GetMore, Server: c.srv, Conn: c.conn, Session: s.sess,
-		OmitMaxTime: true, MaxTime: s.opts.MaxAwaitTime,
+		OmitMaxTime: true, MaxTime: s.opts.MaxAwaitTime, LazyBatch: true,
 		Command: func(dst []byte, desc *topology.ServerDescription) ([]byte, error) {
 			dst = bson.AppendInt64Element(dst, "getMore", c.id)
 			dst = bson.AppendStringElement(dst, "collection", c.coll)

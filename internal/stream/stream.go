@@ -3,6 +3,7 @@ package stream
 import (
 	"context"
 	"errors"
+	"fmt"
 	"iter"
 	"time"
 
@@ -102,7 +103,7 @@ func (s *Stream) aggregate(ctx context.Context, first bool) error {
 		rps = []resumePoint{s.resumePoint()}
 	}
 	op := &driver.Operation{Name: "aggregate", DB: s.target.DB, Kind: driver.Read, Retryable: true,
-		ReadPref: s.target.ReadPref, ReadConcern: s.target.ReadConcern, Session: s.sess, KeepSession: true, PinConn: true,
+		ReadPref: s.target.ReadPref, ReadConcern: s.target.ReadConcern, Session: s.sess, KeepSession: true, PinConn: true, LazyBatch: true,
 		Command: func(dst []byte, _ *topology.ServerDescription) ([]byte, error) {
 			return appendAggregate(dst, &s.target, &s.opts, &s.enc, rps)
 		},
@@ -198,11 +199,17 @@ func (s *Stream) next(ctx context.Context, wait bool) bool {
 }
 
 // nextEvent moves Current to the next event of the batch and caches its
-// resume token.
+// resume token. The batch was only framed on arrival (driver's
+// Operation.LazyBatch): each event is checked whole here, before its token
+// is taken, so a malformed event ends the stream with an error and never
+// becomes its resume point.
 func (s *Stream) nextEvent() (bool, error) {
 	doc, ok, err := s.cursor.next()
 	if !ok || err != nil {
 		return false, err
+	}
+	if err := doc.ValidateStructure(); err != nil {
+		return false, fmt.Errorf("changestream: the server sent a malformed event: %w", err)
 	}
 	id := doc.Lookup("_id")
 	if id.IsZero() {
