@@ -80,7 +80,9 @@
 //   - Raw.ValidateStructure checks the structure (lengths, terminators,
 //     type bytes, nesting up to MaxNestingDepth) and never reads the bytes
 //     of a string: it runs at memory speed, and is what a driver runs on
-//     every reply. After it, the lazy readers meet no framing error.
+//     every reply (torque checks a cursor's batch documents only by their
+//     framing on arrival and each one whole where it is read). After it,
+//     the lazy readers meet no framing error.
 //   - Raw.Validate adds the contents: keys and strings must be UTF-8 and
 //     booleans 0 or 1, as the BSON specification (and its test corpus)
 //     requires.

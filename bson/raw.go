@@ -36,8 +36,10 @@ func nextElement(body []byte, off int) (RawElement, []byte, *DecodeError) {
 // Lookup returns the value at path, where each step after the first descends
 // into an embedded document or array (whose keys are "0", "1", ...):
 // r.Lookup("cursor", "firstBatch", "0", "_id"). It returns the zero
-// RawValue when there is no such element or the bytes are malformed. It does
-// not allocate.
+// RawValue when there is no such element or the bytes are malformed, alike:
+// on a document nobody has validated (a cursor's Current, say), use
+// LookupErr, which tells the two apart, or call ValidateStructure (or
+// Validate) first. It does not allocate.
 func (r Raw) Lookup(path ...string) RawValue {
 	v, _ := r.LookupErr(path...)
 	return v

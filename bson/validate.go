@@ -45,8 +45,9 @@ func (r Raw) Validate() error {
 // framing error, and Unmarshal reports what is left (a string that is not
 // UTF-8 under Decoder.StrictUTF8, a boolean byte of 2) as a *DecodeError of
 // the value that holds it. This is the check a driver runs on every reply
-// it receives: a reply that frames correctly is a good reply, and a content
-// problem in it belongs to whoever decodes that value. The error is a
+// it receives (torque's runs it on each document of a cursor's batch where
+// the document is read): a reply that frames correctly is a good reply,
+// and a content problem in it belongs to whoever decodes that value. The error is a
 // *DecodeError naming the byte offset and key path of the first problem;
 // ValidateStructure does not allocate unless it fails.
 func (r Raw) ValidateStructure() error {

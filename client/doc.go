@@ -92,7 +92,7 @@
 // retried, and never a reason to clear a pool or doubt a server: the
 // caller's own context ending (errors.Is(err, context.Canceled) or
 // context.DeadlineExceeded), a reply that arrived whole but cannot be read
-// (errors.As finds a *bson.DecodeError), and Disconnect
+// or a malformed document in it (errors.As finds a *bson.DecodeError), and Disconnect
 // (ErrClientDisconnected, also for operations in flight). A
 // CommitTransaction so cut short also carries
 // UnknownTransactionCommitResult: call it again to learn the outcome. A map
@@ -107,7 +107,17 @@
 // Client, Database and Collection are safe for concurrent use. A Cursor and
 // a Session are used by one goroutine at a time. Cursor.Current is a slice
 // of the batch the cursor holds and is valid until the next Next, TryNext
-// or Close; copy it (or Decode, All, ToList) to keep it. Behind a load
+// or Close; copy it (or Decode, All, ToList) to keep it.
+//
+// A reply is checked on arrival, before anything reads it. A cursor's
+// batch is checked there at framing speed only (each document's length
+// and end); each document's inside is checked where it is read: Decode,
+// All, ToList, TypedCursor, FindOne and change streams refuse a malformed
+// document with a *bson.DecodeError, and what they hand out to keep
+// (FindOne's Raw, ToList, All into []bson.Raw) has passed
+// ValidateStructure. Cursor.Current during Next, TryNext or Iter is only
+// framed: read it with LookupErr, Elements or Unmarshal, or validate it
+// first (Lookup returns the zero value on malformed bytes). Behind a load
 // balancer an open cursor holds its own connection (its getMore and
 // killCursors must use it) until it is exhausted or closed, so close
 // cursors you do not read to the end. SingleResult holds

@@ -18,6 +18,11 @@
 //	                 write is acknowledged), server session, then the retry
 //	                 decision and txnNumber (decideRetry, retry.go)
 //	roundTrip        encode -> Conn.RoundTrip -> validate -> classify
+//	validate         the reply's structure, before anything reads it
+//	                 (validateReply, reply.go); for a cursor command
+//	                 (Operation.LazyBatch) its batch's documents framed
+//	                 only, their insides left to where they are read
+//	                 (cursor_reply.go)
 //	encode           OP_MSG into a pooled buffer with the bson append API: the
 //	                 command's own fields (Built, else Command), $db, session fields (lsid, txnNumber,
 //	                 readConcern, $clusterTime: session.Prepare), writeConcern,
@@ -126,6 +131,8 @@
 //	               connection (Reauthenticator) and rerun the attempt once
 //	batch.go       runBatches: one command per batch, write errors merged
 //	reply.go       reading replies: ok, errors, write errors, $clusterTime
+//	cursor_reply.go a cursor reply checked on arrival: the batch framed,
+//	               the rest whole (Operation.LazyBatch)
 //	errors.go      ReplyError, label helpers, ReplyAppError (a reply's
 //	               error as SDAM sees it)
 //	public_types.go the error types (package mongoerr), the command events

@@ -24,7 +24,11 @@
 // network error on it, until the resume (or Close) gives it back to the
 // pool, which closes it, with no killCursors. Each
 // batch stays in the pooled buffer its reply was read into: Current is a
-// slice of it, valid until the next Next, TryNext or Close. ResumeToken
+// slice of it, valid until the next Next, TryNext or Close. A batch is only
+// framed on arrival (driver.Operation.LazyBatch); each event is checked
+// whole (ValidateStructure) before Next hands it out and takes its resume
+// token, so a malformed event ends the stream and never becomes its
+// resume point. ResumeToken
 // is a slice of the stream's own token buffer, valid until the same
 // calls; clone it to keep it.
 package stream
