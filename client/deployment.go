@@ -282,14 +282,19 @@ func (c *conn) Description() topology.ServerDescription {
 	return sd
 }
 
-func (c *conn) RoundTrip(ctx context.Context, msg, dst []byte) ([]byte, bool, error) {
+func (c *conn) RoundTrip(ctx context.Context, msg []byte, buf *[]byte) ([]byte, bool, error) {
 	m, err := c.c.RoundTrip(ctx, msg)
 	if err != nil {
 		var ce *pool.ConnError
 		sent := errors.As(err, &ce) && (ce.Sent || ce.Stage == pool.StageRead)
-		return dst, sent, c.srv.dep.disconnected(err)
+		return nil, sent, c.srv.dep.disconnected(err)
 	}
-	return append(dst[:0], m.Body...), true, nil
+	if m.Body == nil || c.c.SwapReadBuffer(buf) { // the reply's array is buf's now: no copy
+		return m.Body, true, nil
+	}
+	out := append((*buf)[:0], m.Body...)
+	*buf = out[:0]
+	return out, true, nil
 }
 
 // Close discards the connection: the pool closes a dead one on check-in,

@@ -44,8 +44,11 @@ type Conn struct {
 	// given back by release (on check-in and close).
 	rbuf *[]byte // messages read, and bytes read ahead (reader.go)
 	roff int     // start of the bytes in rbuf not returned yet
-	wbuf *[]byte // commands built by Command
-	cbuf *[]byte // compressed requests, decompressed replies
+	// unzipped: the last message read was decompressed into cbuf, so
+	// rbuf does not hold it (SwapReadBuffer).
+	unzipped bool
+	wbuf     *[]byte // commands built by Command
+	cbuf     *[]byte // compressed requests, decompressed replies
 
 	deadline time.Time // the deadline last set on nc
 	watching bool      // a RoundTrip watches its context
@@ -360,7 +363,8 @@ func (c *Conn) readMessage(ctx context.Context) (wire.Header, []byte, error) {
 	if err = c.unwatch(ctx, stop, err); err != nil {
 		return h, nil, c.fail(StageRead, true, err)
 	}
-	if h.OpCode == wire.OpCompressed {
+	c.unzipped = h.OpCode == wire.OpCompressed
+	if c.unzipped {
 		if c.cbuf == nil {
 			c.cbuf = wire.GetBuffer()
 		}

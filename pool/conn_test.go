@@ -156,6 +156,9 @@ func TestCompressionRoundTrips(t *testing.T) {
 			for range 3 {
 				ping(t, testCtx(t), c)
 			}
+			if buf := wire.GetBuffer(); c.SwapReadBuffer(buf) {
+				t.Error("SwapReadBuffer after a compressed reply: the read buffer holds the compressed bytes, not the reply")
+			}
 			pings := srv.CommandsNamed("ping")
 			if len(pings) != 3 {
 				t.Fatalf("server saw %d pings", len(pings))

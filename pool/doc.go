@@ -164,7 +164,8 @@
 // buffered is closed, never reused. A reply (RoundTrip,
 // ReadReply, ReadMessage, Command) aliases the connection's read buffer: it
 // is valid until the next operation on the connection or its check-in;
-// copy what must live longer. RoundTrip and WriteMessage never keep the
+// copy what must live longer, or take it with SwapReadBuffer (the caller
+// gets the read buffer's array, the connection the caller's: no copy). RoundTrip and WriteMessage never keep the
 // request. Description.Hello is a copy and lives as long as the
 // Description.
 //

@@ -91,3 +91,22 @@ func frameError(err error, got, want int, what string) error {
 	}
 	return fmt.Errorf("reading message %s: got %d of %d bytes: %w", what, min(got, want), want, err)
 }
+
+// SwapReadBuffer hands the caller the bytes of the message the last read
+// returned without copying them: it exchanges the arrays of buf and of
+// the read buffer, so that buf holds that message (and the slices of it
+// the read returned stay valid as long as buf, which the caller owns and
+// returns with wire.PutBuffer), and the connection reads its next message
+// into what buf held. It does so only when the read buffer holds nothing
+// beyond that message (no bytes read ahead) and the message was not
+// decompressed (which puts it in another buffer), and reports whether it
+// did; when it did not, the message is where it was, valid until the
+// next operation on the connection, and the caller copies what it needs.
+func (c *Conn) SwapReadBuffer(buf *[]byte) bool {
+	if buf == nil || c.rbuf == nil || c.unzipped || c.roff == 0 || c.roff != len(*c.rbuf) {
+		return false
+	}
+	*buf, *c.rbuf = (*c.rbuf)[:0], (*buf)[:0]
+	c.roff = 0
+	return true
+}

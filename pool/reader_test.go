@@ -240,3 +240,66 @@ func TestHandshakeRacingItsContextFails(t *testing.T) {
 		t.Fatalf("later call: %v", err)
 	}
 }
+
+// SwapReadBuffer hands over the array holding the reply just read (no
+// copy), and the connection reads its next reply into the caller's
+// array; with bytes read ahead it refuses, and the reply stays put.
+func TestSwapReadBuffer(t *testing.T) {
+	nc := &scriptConn{}
+	ahead := false
+	nc.reply = func(reqID int32) [][]byte {
+		if ahead {
+			return [][]byte{okReply(t, reqID, wire.MoreToCome, 1, 10), okReply(t, reqID, 0, 2, 10)}
+		}
+		return [][]byte{okReply(t, reqID, 0, 0, 10)}
+	}
+	c := NewConn(nc, Description{Address: "script:1"})
+	ctx := context.Background()
+	rt := func() wire.Msg {
+		t.Helper()
+		m, err := c.RoundTrip(ctx, appendCommandMsg(nil, "ping", "admin"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	m := rt()
+	mine := wire.GetBuffer()
+	*mine = append(*mine, "the caller's bytes"...)
+	given := (*mine)[:1]
+	if !c.SwapReadBuffer(mine) {
+		t.Fatal("no swap with nothing read ahead")
+	}
+	if len(*mine) != 0 || &(*mine)[:1][0] == &given[0] {
+		t.Fatal("buf was not given the read buffer's array")
+	}
+	body := append([]byte(nil), m.Body...)
+	if c.SwapReadBuffer(mine) {
+		t.Error("a second swap without a read")
+	}
+	m2 := rt()
+	if &m2.Body[0] == &m.Body[0] || string(m.Body) != string(body) {
+		t.Error("the next reply was read over the handed-over one")
+	}
+	if c.rbuf == nil || &(*c.rbuf)[:1][0] != &given[0] {
+		t.Error("the connection does not read into the array it was given")
+	}
+	ahead = true
+	start, msg := wire.StartMsg(nil, wire.NextRequestID(), 0, wire.ExhaustAllowed)
+	msg = wire.AppendBody(msg, mockserver.Doc(bson.KV("hello", 1), bson.KV("$db", "admin")))
+	msg, _ = wire.FinishMsg(msg, start)
+	if err := c.WriteMessage(ctx, msg); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ReadReply(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if c.SwapReadBuffer(mine) {
+		t.Error("swapped with the next reply read ahead")
+	}
+	m3, err := c.ReadReply(ctx)
+	if n, _ := bson.Raw(m3.Body).Lookup("n").Int32(); err != nil || n != 2 {
+		t.Errorf("the reply read ahead: n %d, %v", n, err)
+	}
+	wire.PutBuffer(mine)
+}

@@ -50,9 +50,14 @@ type Conn interface {
 	Description() topology.ServerDescription
 	// RoundTrip sends msg, one whole OP_MSG, and unless it has the
 	// moreToCome flag reads the reply to it (checking its responseTo)
-	// and appends the reply's body document to dst[:0]. sent reports
+	// and returns the reply's body document in buf's array: appended to
+	// (*buf)[:0], or read there, when the connection swaps its read
+	// buffer for buf's (the body is then not copied). Either way *buf,
+	// left empty, owns the array that body is in, and whoever owns buf
+	// returns it with wire.PutBuffer when done with body. msg may be in
+	// buf's array (it is written before the reply is read). sent reports
 	// whether any byte of msg went out.
-	RoundTrip(ctx context.Context, msg, dst []byte) (body []byte, sent bool, err error)
+	RoundTrip(ctx context.Context, msg []byte, buf *[]byte) (body []byte, sent bool, err error)
 	// Close discards the connection (it is broken or out of step).
 	Close() error
 	// Release returns a healthy connection to its pool.

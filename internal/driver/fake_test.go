@@ -120,18 +120,20 @@ func (c *fakeConn) Description() topology.ServerDescription { return c.s.desc }
 func (c *fakeConn) Close() error                            { c.closed = true; return nil }
 func (c *fakeConn) Release()                                { c.released = true }
 
-func (c *fakeConn) RoundTrip(ctx context.Context, msg, dst []byte) ([]byte, bool, error) {
+func (c *fakeConn) RoundTrip(ctx context.Context, msg []byte, buf *[]byte) ([]byte, bool, error) {
 	m, err := wire.ParseMsg(msg)
 	if err != nil {
-		return dst, false, err
+		return nil, false, err
 	}
 	e := encoded{msg: msg, body: m.Body}
 	cmd := commandWithSequences(&e)
 	reply, sent, err := c.s.handler(c.s.desc.Addr, cmd)
 	if err != nil || m.Flags&wire.MoreToCome != 0 {
-		return dst, sent, err
+		return nil, sent, err
 	}
-	return append(dst[:0], reply...), true, nil
+	out := append((*buf)[:0], reply...)
+	*buf = out[:0]
+	return out, true, nil
 }
 
 // doc marshals a bson.D, failing the test on error.

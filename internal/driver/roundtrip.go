@@ -31,10 +31,7 @@ func (x *Executor) roundTrip(ctx context.Context, ex *execution, srv Server, con
 		*buf = e.msg[:0] // grown for a large message: the pool keeps it
 	}
 	ev := x.started(ex, conn, &e)
-	out, sent, err := conn.RoundTrip(ctx, e.msg, (*buf)[:0])
-	if cap(out) > cap(*buf) {
-		*buf = out[:0]
-	}
+	out, sent, err := conn.RoundTrip(ctx, e.msg, buf)
 	if err != nil {
 		wire.PutBuffer(buf)
 		if contextEnded(ctx) && isContextError(err) || errors.Is(err, ErrClientDisconnected) {
