@@ -16,7 +16,9 @@ import (
 // 100 tweets (about 155 KB in one reply) without decoding them, on a
 // NullServer, beside the raw-socket floor (the same find sent as a
 // hand-built OP_MSG, the reply read and its header checked) and the cost
-// of torque's ValidateStructure on the reply body alone.
+// of torque's ValidateStructure on the reply body alone. Each row reports
+// cpu-ns/op too: the process's CPU time per op (client and NullServer
+// together), steadier than the wall clock when the machine is loaded.
 //
 //	go test -run '^$' -bench ReadBatch -benchmem
 func BenchmarkReadBatch(b *testing.B) {
@@ -44,21 +46,25 @@ func BenchmarkReadBatch(b *testing.B) {
 		defer c.Close()
 		var out, in, reply []byte
 		b.ReportAllocs()
+		cpu := processCPU()
 		for b.Loop() {
 			if out, in, reply, err = RawCommand(c, out, in, "perftest", "find"); err != nil {
 				b.Fatal(err)
 			}
 		}
+		reportCPU(b, cpu)
 		b.SetBytes(int64(len(reply)))
 		body = append([]byte(nil), reply...)
 	})
 	b.Run("validate-structure", func(b *testing.B) {
 		b.SetBytes(int64(len(body)))
+		cpu := processCPU()
 		for b.Loop() {
 			if err := bson.Raw(body).ValidateStructure(); err != nil {
 				b.Fatal(err)
 			}
 		}
+		reportCPU(b, cpu)
 	})
 	b.Run("torque", func(b *testing.B) {
 		c, err := client.Connect(ctx, srv.URI())
@@ -68,6 +74,7 @@ func BenchmarkReadBatch(b *testing.B) {
 		defer c.Disconnect(ctx)
 		coll := c.Database("perftest").Collection("corpus")
 		b.ReportAllocs()
+		cpu := processCPU()
 		for b.Loop() {
 			cur, err := coll.Find(ctx, bson.D{})
 			if err != nil {
@@ -81,6 +88,7 @@ func BenchmarkReadBatch(b *testing.B) {
 				b.Fatalf("%d documents, %v", got, err)
 			}
 		}
+		reportCPU(b, cpu)
 	})
 	b.Run("official", func(b *testing.B) {
 		c, err := mongo.Connect(options.Client().ApplyURI(srv.URI()))
@@ -90,6 +98,7 @@ func BenchmarkReadBatch(b *testing.B) {
 		defer c.Disconnect(ctx)
 		coll := c.Database("perftest").Collection("corpus")
 		b.ReportAllocs()
+		cpu := processCPU()
 		for b.Loop() {
 			cur, err := coll.Find(ctx, obson.D{})
 			if err != nil {
@@ -103,5 +112,6 @@ func BenchmarkReadBatch(b *testing.B) {
 				b.Fatalf("%d documents, %v", got, err)
 			}
 		}
+		reportCPU(b, cpu)
 	})
 }
