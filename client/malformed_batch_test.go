@@ -148,6 +148,9 @@ func readCurrent(t *testing.T, ctx context.Context, coll *client.Collection, nam
 	doc := cur.Current
 	wantDecodeError(t, "Current.ValidateStructure", doc.ValidateStructure())
 	wantDecodeError(t, "Current.Validate", doc.Validate())
+	if id, err := doc.LookupErr("_id"); err != nil || id.Type != bson.TypeInt32 {
+		t.Errorf("LookupErr(\"_id\"), before the malformed part: %v, %v", id, err) // read rightly
+	}
 	if name != "nesting bomb" { // every level of the bomb frames: the walkers read it rightly
 		_, err := doc.LookupErr("zzz")
 		wantDecodeError(t, "Current.LookupErr", err)
@@ -410,4 +413,28 @@ func TestWatchMalformedEvent(t *testing.T) {
 			w.check(t)
 		})
 	}
+}
+
+// A client bulk write reads its results cursor's entries: a malformed one
+// in a getMore's batch fails the write with the decode error.
+func TestClientBulkWriteMalformedResult(t *testing.T) {
+	srv := primary(t, mockserver.Hello{})
+	entry := func(i int) bson.Raw {
+		return mockserver.Doc(bson.KV("ok", 1.0), bson.KV("idx", int32(i)), bson.KV("n", int32(1)))
+	}
+	srv.Handle("bulkWrite", func(*mockserver.Request) mockserver.Reply {
+		r := mockserver.CursorReply("admin.$cmd.bulkWrite", 42, entry(0))
+		var d bson.D
+		_ = bson.Unmarshal(r.Doc, &d)
+		r.Doc = mockserver.Doc(append(d, bson.KV("nErrors", int32(0)), bson.KV("nInserted", int32(2)))...)
+		return r
+	})
+	srv.Queue("getMore", mockserver.NextBatch("admin.$cmd.bulkWrite", 0, appendBad(entry(1), []byte{0x55, 'x', 0})))
+	var w poolWatch
+	c := connect(t, srv.URI(), client.Options{PoolMonitor: w.monitor})
+	ctx := ctxT(t)
+	models := inserts(2, "db", "coll", func(i int) any { return bson.D{bson.KV("_id", i)} })
+	_, err := c.BulkWrite(ctx, models, client.ClientBulkWriteOptions{VerboseResults: true})
+	wantDecodeError(t, "BulkWrite", err)
+	w.check(t)
 }
