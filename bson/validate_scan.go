@@ -13,83 +13,61 @@ import (
 //
 // It runs in two parts. scanRun is a loop without calls (a call in a Go
 // loop makes the compiler keep every variable in memory) that checks the
-// common elements: an ASCII key shorter than sixteen bytes, a value whose
-// type byte's scanClass gives its size without a switch, ASCII strings
-// (read eight bytes at a time), documents and arrays, binary data. Every
-// other element, and every element it finds a problem with, it leaves to
-// scanSlow, which checks one element with the framing functions and
-// utf8.Valid and hands the walk back. When the walk answers no,
-// validate.go walks again to say what is wrong and where, so the two must
-// agree (the fuzz tests check).
+// common elements: an ASCII key (read a word at a time), a fixed-size
+// value (its size from a table, without a switch), ASCII strings and
+// code, documents and arrays, binary data, regular expressions. Every
+// other element (a dbPointer, a key or string that is not ASCII, an
+// element in the last 17 bytes of the input), and every element it finds
+// a problem with, it leaves to scanSlow, which checks one element with the
+// framing functions and utf8.Valid and hands the walk back. When the walk
+// answers no, validate.go walks again to say what is wrong and where, so
+// the two must agree (the tests and fuzz tests check).
+//
+// The loop is written for the machine code it compiles to (see
+// BENCHMARKS.md, "Validation speed"): few variables live across it, so
+// that none is spilled; branches rather than loads where a size is known
+// (the next element's start is one chain of dependent loads); no jump
+// table (an indirect jump mispredicted more than the few conditional
+// branches that replace it).
 
-// The further work a type needs after its size is checked (scanClass's
-// extra); the rest of the types need none.
+// The kinds of value scanRun tells apart: scanKinds maps each type byte to
+// one. A fixed-size value's size comes from scanSizes first; the other
+// kinds get a case of their own.
 const (
-	scanText      = 1 + iota // string, JavaScript code, symbol: ASCII or UTF-8 (Validate only)
-	scanDocument             // document, array: entered
-	scanBinary               // binary: the inner length of subtype 2
-	scanScope                // code with scope: its parts, and its scope entered
-	scanScopeText            // the same, and its code ASCII or UTF-8 (Validate)
-	scanOther                // regex, dbPointer: left to scanSlow
+	scanOther    = iota // dbPointer, unknown types: left to scanSlow
+	scanText            // string, JavaScript code, symbol: ASCII (Validate)
+	scanDocument        // document, array: entered
+	scanBoolean         // a byte, 0 or 1 (Validate)
+	scanBinary          // binary: the inner length of subtype 2
+	scanRegex           // regex: two C strings, ASCII (Validate)
+	scanScope           // code with scope: its parts, and its scope entered
+	scanFixed           // the fixed-size types
 )
 
-// A scanClass says how scanRun checks the values of one type byte, packed
-// in a word so that one load and a few shifts replace a switch:
-//
-//	byte 0: size, the value's size, plus the length for prefixed types
-//	byte 1: min, the least length a prefixed type may have
-//	byte 2: last, ANDed with the value's last byte must give 0: 0xff for
-//	        values that end with a NUL, 0xfe for booleans under Validate
-//	byte 4: extra, the further work (scanText, ...), 0 for none
-//	byte 5: 0xff for the types whose value starts with an int32 length
-type scanClass uint64
-
-func (c scanClass) size() int    { return int(uint8(c)) }
-func (c scanClass) min() int     { return int(uint8(c >> 8)) }
-func (c scanClass) last() byte   { return uint8(c >> 16) }
-func (c scanClass) extra() uint8 { return uint8(c >> 32) }
-
-// prefixed reports whether the type's values start with an int32 length.
-func (c scanClass) prefixed() bool { return c>>40 != 0 }
-
-func newScanClass(size, min, last, extra uint8, prefixed bool) scanClass {
-	c := scanClass(size) | scanClass(min)<<8 | scanClass(last)<<16 | scanClass(extra)<<32
-	if prefixed {
-		c |= 0xff << 40
-	}
-	return c
+// scanKinds holds the kind of each type byte.
+var scanKinds = [256]uint8{
+	TypeNull: scanFixed, TypeUndefined: scanFixed, TypeMinKey: scanFixed, TypeMaxKey: scanFixed,
+	TypeInt32: scanFixed, TypeDouble: scanFixed, TypeDateTime: scanFixed, TypeTimestamp: scanFixed,
+	TypeInt64: scanFixed, TypeObjectID: scanFixed, TypeDecimal128: scanFixed,
+	TypeBoolean: scanBoolean,
+	TypeString:  scanText, TypeJavaScript: scanText, TypeSymbol: scanText,
+	TypeEmbeddedDocument: scanDocument, TypeArray: scanDocument,
+	TypeBinary: scanBinary, TypeRegex: scanRegex, TypeCodeWithScope: scanScope,
 }
 
-// scanClasses holds the scanClass of each type byte, for ValidateStructure
-// (index 0) and for Validate (index 1), which also reads strings and
-// checks booleans.
-var scanClasses = func() (c [2][256]scanClass) {
-	for utf := range c {
-		tab := &c[utf]
-		for i := range tab {
-			tab[i] = newScanClass(0, 0, 0, scanOther, false) // unknown: scanSlow says so
+// scanSizes holds the size of the values of the fixed-size types, -1 for
+// the other type bytes, for ValidateStructure (index 0) and Validate
+// (index 1), under which a boolean is not of fixed size but scanBoolean.
+var scanSizes = func() (sizes [2][256]int8) {
+	for t, k := range scanKinds {
+		sizes[0][t], sizes[1][t] = -1, -1
+		if k == scanFixed {
+			sizes[0][t] = int8(frameFixed[t])
+			sizes[1][t] = sizes[0][t]
 		}
-		for _, t := range []Type{TypeDouble, TypeDateTime, TypeTimestamp, TypeInt64} {
-			tab[t] = newScanClass(8, 0, 0, 0, false)
-		}
-		tab[TypeInt32] = newScanClass(4, 0, 0, 0, false)
-		tab[TypeObjectID] = newScanClass(12, 0, 0, 0, false)
-		tab[TypeDecimal128] = newScanClass(16, 0, 0, 0, false)
-		tab[TypeBoolean] = newScanClass(1, 0, 0xfe*uint8(utf), 0, false)
-		for _, t := range []Type{TypeUndefined, TypeNull, TypeMinKey, TypeMaxKey} {
-			tab[t] = newScanClass(0, 0, 0, 0, false)
-		}
-		for _, t := range []Type{TypeString, TypeJavaScript, TypeSymbol} {
-			tab[t] = newScanClass(4, 1, 0xff, scanText*uint8(utf), true)
-		}
-		tab[TypeEmbeddedDocument] = newScanClass(0, 5, 0xff, scanDocument, true)
-		tab[TypeArray] = tab[TypeEmbeddedDocument]
-		tab[TypeBinary] = newScanClass(5, 0, 0, scanBinary, true)
-		tab[TypeCodeWithScope] = newScanClass(0, 14, 0xff, scanScope+uint8(utf), true)
-		tab[TypeRegex] = newScanClass(0, 0, 0, scanOther, false)
-		tab[TypeDBPointer] = tab[TypeRegex]
 	}
-	return c
+	sizes[0][TypeBoolean] = 1
+	return sizes
 }()
 
 const (
@@ -113,11 +91,11 @@ func scanRaw(r []byte, utf bool) bool {
 const scanStackDepth = 24
 
 // scanState is where the walk is: the element at i, in the document whose
-// terminator is at end, nested depth deep, inside the documents whose
-// terminators are ends[:sp].
+// terminator is at end, inside the documents whose terminators are
+// ends[:sp], nested base+sp deep.
 type scanState struct {
-	i, end, sp, depth int
-	ends              [scanStackDepth]int32
+	i, end, sp, base int
+	ends             [scanStackDepth]int32
 }
 
 // scanElements reports whether the elements of doc, a document at nesting
@@ -127,12 +105,8 @@ func scanElements(doc []byte, depth int, utf bool) bool {
 	if depth > MaxNestingDepth {
 		return false
 	}
-	u := 0
-	if utf {
-		u = 1
-	}
-	st := scanState{i: 4, end: len(doc) - 1, depth: depth}
-	for !scanRun(doc, &st, u) {
+	st := scanState{i: 4, end: len(doc) - 1, base: depth}
+	for !scanRun(doc, &st, utf) {
 		if !scanSlow(doc, &st, utf) {
 			return false
 		}
@@ -142,14 +116,18 @@ func scanElements(doc []byte, depth int, utf bool) bool {
 
 // scanRun walks the elements from st, and reports true when it has
 // finished the document. It stops with false, st at the element, at an
-// element it leaves to scanSlow. u is 1 for Validate, 0 for
-// ValidateStructure (the index in scanClasses).
-func scanRun(doc []byte, st *scanState, u int) bool {
-	// Everything in registers but the stack: the loop leaves it all to
-	// st when it stops. (doc's capacity cut to its length spares one.)
+// element it leaves to scanSlow. With utf, keys and strings must be ASCII
+// and booleans 0 or 1 (Validate); without, only the structure counts.
+func scanRun(doc []byte, st *scanState, utf bool) bool {
+	// The place in registers, the stack in st: few enough variables that
+	// the compiler need not spill them. (doc's capacity cut to its length
+	// spares one.)
 	doc = doc[:len(doc):len(doc)]
-	tab := &scanClasses[u&1]
-	i, end, sp, depth, ends := st.i, st.end, st.sp, st.depth, st.ends
+	i, end, sp := st.i, st.end, st.sp
+	sizes := &scanSizes[0]
+	if utf {
+		sizes = &scanSizes[1]
+	}
 loop:
 	for {
 		if i >= end { // i == end: the current document is done
@@ -157,90 +135,136 @@ loop:
 				return true
 			}
 			sp--
-			depth--
-			i, end = end+1, int(ends[sp])
+			i, end = end+1, int(st.ends[sp])
+			st.sp, st.end = sp, end
 			continue
 		}
+		// Where to stop, written to st as it goes (stores wait for
+		// nothing): the exits need no registers, and the cases below
+		// have them all.
+		st.i = i
 		// The element's type and the first sixteen bytes of its key, which
-		// must be in doc. (Reading through e lets the compiler drop the
-		// bounds checks.)
-		if i+17 > len(doc) {
+		// must be in doc. (Written so, the compiler drops the bounds
+		// checks of e.)
+		if i < 0 || i >= len(doc)-16 {
 			break
 		}
 		e := (*[17]byte)(doc[i : i+17])
-		c := tab[e[0]]
-		// The key, a word at a time (see scanKey16); the common key is
-		// ASCII, and its NUL is the first byte flagged.
+		// The key, a word at a time (see scanKey16): the common key is
+		// ASCII, and the first byte flagged is its NUL. It cannot end past
+		// the document's own NUL at end, so the value starts at most at
+		// end+1, and the value's checks below refuse that.
 		k := scanKey16(e)
-		v := i + 1 + int(k) // the key's NUL, then the value
-		// A key of sixteen bytes or more: the next words.
-		if k == 16 {
-			for k = 8; k == 8 && v+8 <= len(doc); v += int(k) {
-				w := binary.LittleEndian.Uint64(doc[v : v+8])
-				k = uint(bits.TrailingZeros64((w-lsb|w)&msb)) >> 3
-			}
-		}
-		if v >= end || doc[v] != 0 {
-			break
-		}
-		v++
-		// The value's size. A branch, not arithmetic: the size of a
-		// fixed-size value must not wait for the load of a length.
-		l, n := 0, c.size()
-		if c.prefixed() {
-			if v+4 > len(doc) {
+		v := i + 2 + int(k) // the value, after the key's NUL
+		if k < 16 {
+			if e[1+k] != 0 {
 				break
 			}
-			l = int(int32(binary.LittleEndian.Uint32(doc[v : v+4])))
-			if l < c.min() {
+		} else { // a key of sixteen bytes or more: the next words
+			if v = scanCString(doc, i+17); v < 0 || v >= end || doc[v] != 0 {
 				break
 			}
-			n += l
+			v++
 		}
-		if n > end-v || doc[v+n-1]&c.last() != 0 {
-			break
-		}
-		x := c.extra()
-		if x == 0 {
+		// The value. A fixed size first, from a table: a branch, so that
+		// the next element's start waits for no load of a length.
+		if n := int(sizes[e[0]]); n >= 0 {
+			if v+n > end {
+				break
+			}
 			i = v + n
 			continue
 		}
-		sub := 0 // the start of a document to enter
-		switch x {
-		case scanText: // (scanASCII needs eight bytes from the contents)
-			if v+12 > len(doc) || !scanASCII(doc, v+4, v+n-1) {
+		switch scanKinds[e[0]] {
+		case scanBoolean:
+			if v >= end || utf && doc[v] > 1 {
 				break loop
 			}
-			i = v + n
-			continue
-		case scanDocument:
-			sub = v
+			i = v + 1
+		case scanText: // (scanEnds needs eight bytes from the contents)
+			if v+12 > len(doc) {
+				break loop
+			}
+			l := int(int32(binary.LittleEndian.Uint32(doc[v : v+4])))
+			if l < 1 || l > end-v-4 || doc[v+3+l] != 0 {
+				break loop
+			}
+			if utf { // ASCII (see scanEnds)
+				high := scanEnds(doc, v+4, v+3+l)
+				if l > 17 {
+					high |= orWords(doc[v+12 : v+3+l])
+				}
+				if high&msb != 0 {
+					break loop
+				}
+			}
+			i = v + 4 + l
 		case scanBinary:
-			if doc[v+4] == BinaryBinaryOld && (l < 4 || int(int32(binary.LittleEndian.Uint32(doc[v+5:v+9]))) != l-4) {
+			if v+9 > len(doc) {
 				break loop
 			}
-			i = v + n
-			continue
-		case scanScope, scanScopeText:
-			s := scanScopeCode(doc, v, n)
-			if s < 0 || (x == scanScopeText && (v+16 > len(doc) || !scanASCII(doc, v+8, v+7+s))) {
+			l := int(int32(binary.LittleEndian.Uint32(doc[v : v+4])))
+			if l < 0 || l > end-v-5 || doc[v+4] == BinaryBinaryOld && (l < 4 || int(int32(binary.LittleEndian.Uint32(doc[v+5:v+9]))) != l-4) {
 				break loop
 			}
-			sub = v + 8 + s
-		default:
+			i = v + 5 + l
+		case scanRegex: // the pattern, then the options
+			p := scanCString(doc, v)
+			if p < 0 || p >= end || doc[p] != 0 {
+				break loop
+			}
+			if p = scanCString(doc, p+1); p < 0 || p >= end || doc[p] != 0 {
+				break loop
+			}
+			i = p + 1
+		case scanDocument:
+			if v+4 > len(doc) {
+				break loop
+			}
+			l := int(int32(binary.LittleEndian.Uint32(doc[v : v+4])))
+			if l < 5 || l > end-v || doc[v+l-1] != 0 || !st.room(sp) {
+				break loop
+			}
+			st.ends[sp] = int32(end)
+			sp++
+			i, end = v+4, v+l-1
+			st.sp, st.end = sp, end
+		case scanScope: // its code, then its scope entered
+			if v+16 > len(doc) {
+				break loop
+			}
+			l := int(int32(binary.LittleEndian.Uint32(doc[v : v+4])))
+			if l < 14 || l > end-v || doc[v+l-1] != 0 {
+				break loop
+			}
+			s := scanScopeCode(doc, v, l)
+			if s < 0 || !st.room(sp) {
+				break loop
+			}
+			if utf { // the code ASCII, as a string's contents above
+				high := scanEnds(doc, v+8, v+7+s)
+				if s > 17 {
+					high |= orWords(doc[v+16 : v+7+s])
+				}
+				if high&msb != 0 {
+					break loop
+				}
+			}
+			st.ends[sp] = int32(end)
+			sp++
+			i, end = v+12+s, v+l-1
+			st.sp, st.end = sp, end
+		default: // dbPointer, unknown types
 			break loop
 		}
-		// Enter the document at sub, which ends at v+n.
-		if sp == scanStackDepth || depth == MaxNestingDepth {
-			break
-		}
-		ends[sp] = int32(end)
-		sp++
-		depth++
-		i, end = sub+4, v+n-1
 	}
-	st.i, st.end, st.sp, st.depth, st.ends = i, end, sp, depth, ends
 	return false
+}
+
+// room reports whether a document may be entered with sp documents on
+// the stack: the stack has room, and the nesting depth allows it.
+func (st *scanState) room(sp int) bool {
+	return sp < scanStackDepth && st.base+sp < MaxNestingDepth
 }
 
 // scanKey16 returns the offset in the key that starts at e[1] of its first
@@ -250,13 +274,25 @@ loop:
 // the lowest flag is exact (a subtraction borrows only from a NUL). Small
 // enough to be inlined.
 func scanKey16(e *[17]byte) uint {
-	w1 := binary.LittleEndian.Uint64(e[1:9])
-	w2 := binary.LittleEndian.Uint64(e[9:17])
-	k := uint(bits.TrailingZeros64((w1-lsb|w1)&msb)) >> 3
-	if k2 := uint(bits.TrailingZeros64((w2-lsb|w2)&msb)) >> 3; k == 8 {
-		k += k2
+	w := binary.LittleEndian.Uint64(e[1:9])
+	if m := (w - lsb | w) & msb; m != 0 {
+		return uint(bits.TrailingZeros64(m)) >> 3
 	}
-	return k
+	w = binary.LittleEndian.Uint64(e[9:17])
+	return 8 + uint(bits.TrailingZeros64((w-lsb|w)&msb))>>3
+}
+
+// scanCString returns the offset of the first byte from doc[p] that is NUL
+// or not ASCII, reading words up to the end of doc, or -1 when the last
+// words of doc hold none.
+func scanCString(doc []byte, p int) int {
+	for ; p+8 <= len(doc); p += 8 {
+		w := binary.LittleEndian.Uint64(doc[p : p+8])
+		if m := (w - lsb | w) & msb; m != 0 {
+			return p + bits.TrailingZeros64(m)>>3
+		}
+	}
+	return -1
 }
 
 // scanScopeCode checks the parts of the code with scope of size n (at
@@ -271,21 +307,33 @@ func scanScopeCode(doc []byte, v, n int) int {
 	return s
 }
 
-// scanASCII reports whether doc[a:b], a string's contents, is ASCII. It
-// reads words: the first and last whole and masked (doc must hold eight
-// bytes from a, and b is at least 8: a length prefix, a key and a type
-// byte come before), the words between in a loop. Small enough to be
-// inlined.
-func scanASCII(doc []byte, a, b int) bool {
+// scanEnds returns the first and last words of doc[a:b], a string's
+// contents, ORed together and masked to the contents: the bytes to test
+// for ASCII when the contents are at most sixteen bytes, the ends of the
+// contents otherwise, whose middle orWords reads. Doc must hold eight
+// bytes from a, and b must be at least 8 (a length prefix, a key and a
+// type byte come before). Small enough to be inlined.
+func scanEnds(doc []byte, a, b int) uint64 {
 	m := uint(b - a)
 	// The first word's first m bytes (all of it from m = 8), and the last
 	// word when m > 8 (it overlaps the first below 16).
-	high := binary.LittleEndian.Uint64(doc[a:a+8])&(1<<(m*8)-1) |
+	return binary.LittleEndian.Uint64(doc[a:a+8])&(1<<(m*8)-1) |
 		binary.LittleEndian.Uint64(doc[b-8:b])&uint64(int64(8-m)>>63)
-	for a += 8; a < b-8; a += 8 {
-		high |= binary.LittleEndian.Uint64(doc[a : a+8])
+}
+
+// orWords returns the words of s ORed together but the last eight bytes,
+// which the caller reads: 32 bytes at a time, then eight (the last words
+// may overlap those eight bytes).
+func orWords(s []byte) uint64 {
+	var high uint64
+	for ; len(s) > 32; s = s[32:] {
+		high |= binary.LittleEndian.Uint64(s[:8]) | binary.LittleEndian.Uint64(s[8:16]) |
+			binary.LittleEndian.Uint64(s[16:24]) | binary.LittleEndian.Uint64(s[24:32])
 	}
-	return high&msb == 0
+	for ; len(s) > 8; s = s[8:] {
+		high |= binary.LittleEndian.Uint64(s[:8])
+	}
+	return high
 }
 
 // scanSlow checks the element at st.i with the framing functions and moves
@@ -315,12 +363,12 @@ func scanSlow(doc []byte, st *scanState, utf bool) bool {
 		st.i = next
 		return true
 	}
-	if st.depth == MaxNestingDepth {
+	if st.base+st.sp == MaxNestingDepth {
 		return false
 	}
 	if st.sp == scanStackDepth {
 		// The stack is full: this branch gets a walk of its own.
-		if !scanElements(doc[sub:next], st.depth+1, utf) {
+		if !scanElements(doc[sub:next], st.base+st.sp+1, utf) {
 			return false
 		}
 		st.i = next
@@ -328,7 +376,6 @@ func scanSlow(doc []byte, st *scanState, utf bool) bool {
 	}
 	st.ends[st.sp] = int32(st.end)
 	st.sp++
-	st.depth++
 	st.i, st.end = sub+4, next-1
 	return true
 }

@@ -1,6 +1,7 @@
 package bson
 
 import (
+	"encoding/binary"
 	"strings"
 	"testing"
 )
@@ -152,9 +153,10 @@ func TestScanStrings(t *testing.T) {
 	}
 }
 
-// TestScanASCII checks the masks of scanASCII: a string of every length up
-// to 80 between bytes that are not ASCII (which the first and last words
-// read over), ASCII or with one byte >= 0x80 at each position.
+// TestScanASCII checks the masks of scanEnds and the words of orWords, as
+// scanRun puts them together: a string of every length up to 80 between
+// bytes that are not ASCII (which the first and last words read over),
+// ASCII or with one byte >= 0x80 at each position.
 func TestScanASCII(t *testing.T) {
 	for n := range 81 {
 		for hi := -1; hi < n; hi++ {
@@ -162,8 +164,12 @@ func TestScanASCII(t *testing.T) {
 			if hi >= 0 {
 				s[8+hi] = 0x80
 			}
-			if got := scanASCII(s, 8, 8+n); got != (hi < 0) {
-				t.Fatalf("%d bytes, byte %d not ASCII: scanASCII = %v", n, hi, got)
+			high := scanEnds(s, 8, 8+n)
+			if n > 16 {
+				high |= orWords(s[16 : 8+n])
+			}
+			if got := high&msb == 0; got != (hi < 0) {
+				t.Fatalf("%d bytes, byte %d not ASCII: ASCII = %v", n, hi, got)
 			}
 		}
 	}
@@ -195,11 +201,38 @@ func TestScanRunFast(t *testing.T) {
 	tail := AppendStringElement(nil, "tail", strings.Repeat("t", 40))
 	for _, el := range elements {
 		doc := coreDoc(el, tail)
-		for u := range 2 {
-			st := scanState{i: 4, end: len(doc) - 1, depth: 1}
+		for _, u := range []bool{false, true} {
+			st := scanState{i: 4, end: len(doc) - 1, base: 1}
 			if !scanRun(doc, &st, u) {
-				t.Errorf("utf %d: scanRun left %x to scanSlow (stopped at byte %d)", u, el, st.i)
+				t.Errorf("utf %v: scanRun left %x to scanSlow (stopped at byte %d)", u, el, st.i)
 			}
 		}
 	}
+}
+
+// FuzzScanElements checks the fast scan against the slow walk on fuzzed
+// elements placed where scanRun reads them: as the body of a document
+// nested in a larger one and followed by a long element (scanRun leaves
+// elements in the last 17 bytes of the input to scanSlow, which is where
+// a small fuzzed document would have all of them), at the top level, and
+// behind each of the type bytes, so that the fuzzer need not find one.
+func FuzzScanElements(f *testing.F) {
+	for _, s := range coreFuzzSeeds(f) {
+		if len(s) >= 5 {
+			f.Add(s[4 : len(s)-1]) // a document's elements
+		}
+	}
+	f.Add([]byte(scanNested(scanStackDepth+2, func(i int) int { return i % 3 })[4:]))
+	f.Add(AppendStringElement(nil, "a-key-of-twenty-bytes", strings.Repeat("s", 40)))
+	f.Add(AppendCodeWithScopeElement(nil, "c", strings.Repeat("x", 30), coreDoc(AppendBooleanElement(nil, "t", true))))
+	tail := AppendStringElement(nil, "tail", strings.Repeat("t", 40))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		inner := append(binary.LittleEndian.AppendUint32(nil, uint32(len(body)+5)), body...)
+		inner = append(inner, 0)
+		scanAgrees(t, "top level", inner)
+		scanAgrees(t, "nested", coreDoc(AppendDocumentElement(nil, "d", inner), tail))
+		for _, typ := range []Type{TypeString, TypeEmbeddedDocument, TypeBinary, TypeRegex, TypeCodeWithScope, TypeBoolean} {
+			scanAgrees(t, typ.String(), coreDoc(append([]byte{byte(typ), 'k', 0}, body...), tail))
+		}
+	})
 }
