@@ -200,8 +200,9 @@
 //	                  with the parameters of the command that began them
 //	                  (APIMismatchError 498233); the test commands testVersion2,
 //	                  testVersions1And2, testDeprecation,
-//	                  testDeprecationInVersion2, testRemoval. Not checked: hints of
-//	                  indexes outside API version 1 (sparse, text)
+//	                  testDeprecationInVersion2, testRemoval. Under apiStrict a
+//	                  hint of a sparse index finds none (find, aggregate, count,
+//	                  findAndModify; not yet update and delete statements)
 //	unknown commands  CommandNotFound (59), "no such command"
 //
 // # How it is built

@@ -3,6 +3,7 @@ package mongotest
 import (
 	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/mongotest/internal/engine"
+	"github.com/torque-go/torque/mongotest/internal/store"
 )
 
 func init() {
@@ -153,5 +154,31 @@ func (s *Server) checkHint(c *command, coll string) error {
 	if h == nil {
 		return nil
 	}
-	return s.hintExists(c.db, coll, h)
+	if err := s.hintExists(c.db, coll, h); err != nil {
+		return err
+	}
+	if strict, _ := c.get("apiStrict").(bool); strict && s.hintsSparse(c.db, coll, h) {
+		// A sparse index is outside API version 1: the planner does not
+		// see it under apiStrict (stable_api.go).
+		return badValue("error processing query: planner returned error :: caused by :: hint provided does not correspond to an existing index")
+	}
+	return nil
+}
+
+// hintsSparse reports whether hint names a sparse index of db.coll.
+func (s *Server) hintsSparse(db, coll string, hint any) (sparse bool) {
+	s.store.View(func(r store.Reader) {
+		cl := r.Coll(db, coll)
+		if cl == nil {
+			return
+		}
+		for _, ix := range cl.Indexes() {
+			name, isName := hint.(string)
+			key, _ := hint.(bson.D)
+			if isName && ix.Name == name || !isName && store.Key(ix.Key) == store.Key(key) {
+				sparse = ix.Sparse
+			}
+		}
+	})
+	return sparse
 }

@@ -109,6 +109,11 @@ func TestStableAPIStrict(t *testing.T) {
 	expectCode(ctx, t, c, "db", api(bson.D{bson.KV("create", "uncapped"), bson.KV("capped", false)}, v1, strict), 0, "")
 	text := bson.D{bson.KV("createIndexes", "c"), bson.KV("indexes", bson.A{bson.D{bson.KV("key", bson.D{bson.KV("a", "text")}), bson.KV("name", "a_text")}})}
 	expectCode(ctx, t, c, "db", api(text, v1, strict), 323, "a text index")
+	sparse := bson.D{bson.KV("createIndexes", "c"), bson.KV("indexes", bson.A{bson.D{bson.KV("key", bson.D{bson.KV("x", 1)}), bson.KV("name", "x_1"), bson.KV("sparse", true)}})}
+	expectCode(ctx, t, c, "db", api(sparse, v1, strict), 0, "")
+	hinted := bson.D{bson.KV("find", "c"), bson.KV("filter", bson.D{bson.KV("x", 1)}), bson.KV("hint", "x_1")}
+	expectCode(ctx, t, c, "db", api(hinted, v1, strict), 2, "hint provided does not correspond to an existing index")
+	expectCode(ctx, t, c, "db", api(hinted, v1), 0, "")
 	collMod := bson.D{bson.KV("collMod", "c"), bson.KV("index", bson.D{bson.KV("name", "a_1"), bson.KV("prepareUnique", true)})}
 	expectCode(ctx, t, c, "db", api(collMod, v1, strict), 323, "collMod.index.prepareUnique")
 	view := bson.D{bson.KV("create", "v"), bson.KV("viewOn", "c"), bson.KV("pipeline", bson.A{stage("$currentOp", bson.D{})})}
