@@ -203,7 +203,7 @@ func TestCloudMechanismNeedsItsPackage(t *testing.T) {
 }
 
 // MONGODB-AWS end to end through the pool's handshake: the scripted server
-// checks the shape of the conversation (auth's own tests check the
+// checks the shape of the conversation (auth/aws's own tests check the
 // signature math); no speculative form is sent in the hello.
 func TestAWSHandshake(t *testing.T) {
 	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDCLIENT")

@@ -20,7 +20,7 @@ import (
 // awsFakeServer plays a MongoDB server and the STS service behind it for
 // MONGODB-AWS, over the Commander interface. It verifies the client's
 // signature with its own implementation of the SigV4 verification math
-// (written from AWS's description, sharing no code with aws_sigv4.go): it
+// (written from AWS's description, sharing no code with sigv4.go): it
 // rebuilds the request it expects from what it sent and what the client
 // claims, derives the signing key from the secret it knows for the access
 // key id, and compares signatures in constant time.
