@@ -49,6 +49,10 @@
 //     scaling_plot.go (gonum.org/v1/plot, a dependency of this module only)
 //   - footprint_pkgs.go: what each package adds to the torque program over
 //     the TLS dial, summed from `go tool nm -size`
+//   - footprint_deps.go: FootprintDeps (benchcmp -footprint-deps): what
+//     each symbol alone keeps linked in the torque program, from the
+//     dominator tree of the reachability graph that a patched copy of the
+//     linker prints (every edge, not -dumpdep's first one)
 //
 // # Concurrency
 //

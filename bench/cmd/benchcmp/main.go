@@ -5,6 +5,7 @@
 //	go run ./cmd/benchcmp                    # everything, against both servers
 //	go run ./cmd/benchcmp -tasks 'bson/flat' -runs 5
 //	go run ./cmd/benchcmp -server mock -footprint=false
+//	go run ./cmd/benchcmp -footprint-deps 'torque/bson\.'   # what each bson symbol keeps linked
 //
 // The FerretDB server comes from -uri, else $TORQUE_TEST_URI, else the
 // program starts the binary named by $TORQUE_FERRETDB (default: the one
@@ -40,6 +41,9 @@ func main() {
 	scaling := flag.Bool("scaling", false, "measure how costs grow with the work (bench.Scaling) instead of the tasks")
 	scalingResults := flag.Int("scaling-results", 100_000, "with -scaling: the largest result size, in documents")
 	plots := flag.String("plots", "", "with -scaling: the directory for the PNG plots (none when empty)")
+	deps := flag.String("footprint-deps", "", "regular expression: instead of the tasks, print the bytes that the matching symbols "+
+		"alone keep alive in the torque footprint program (dominator tree of the linker's reachability graph)")
+	depsTop := flag.Int("footprint-deps-top", 40, "with -footprint-deps: how many symbols to print")
 	flag.Parse()
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -53,6 +57,16 @@ func main() {
 	}
 	if err := flag.Set("test.benchtime", benchtime.String()); err != nil {
 		log.Fatal(err)
+	}
+	if *deps != "" {
+		re, err := regexp.Compile(*deps)
+		if err != nil {
+			log.Fatalf("benchcmp: -footprint-deps: %v", err)
+		}
+		if err := bench.FootprintDeps(context.Background(), os.Stdout, re, *depsTop); err != nil {
+			log.Fatalf("benchcmp: %v", err)
+		}
+		return
 	}
 	if *scaling {
 		fmt.Printf("## How cost grows with the work\n\n%s %s/%s, %s, GOMAXPROCS %d\n", runtime.Version(), runtime.GOOS,
