@@ -12,7 +12,9 @@ import (
 // mongod's --setParameter sets them at startup (Options.Parameters).
 // enableTestCommands is on, as for the mongod a driver's tests run against:
 // configureFailPoint and the Stable API's test commands (testVersion2,
-// testDeprecation, ...) exist only then.
+// testDeprecation, ...) exist only then. The members and mongoses of a
+// ReplicaSet share one set of parameters (ReplicaSetOptions.Parameters):
+// a setParameter on one changes them all, unlike on mongod.
 
 func init() {
 	commands["getParameter"] = cmdSpec{run: (*Server).getParameter}
