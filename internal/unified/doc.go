@@ -117,8 +117,8 @@
 //
 // Not run here: read-write-concern's connection-string and document tests (not in the
 // unified format); auth/tests/unified (its one file, mongodb-oidc-no-retry,
-// needs MONGODB-OIDC and an identity provider; authMechanism is a
-// requirement the runner takes as unmet). The replica-set suites
+// needs MONGODB-OIDC and an identity provider; its authMechanism
+// requirement is unmet on both backends). The replica-set suites
 // (transactions, retryable writes, change streams...) need a backend with
 // replica sets and fail points: FerretDB has neither.
 //
@@ -131,8 +131,10 @@
 //     on an authenticated deployment, whose URI carries credentials:
 //     mongotest's twins), serverParameters (against the deployment's
 //     {getParameter: "*"}, numbers by value; a parameter the server does
-//     not report, or a server that refuses getParameter, is unmet); any
-//     other requirement (csfle, authMechanism) counts as unmet;
+//     not report, or a server that refuses getParameter, is unmet),
+//     authMechanism (against its authenticationMechanisms parameter),
+//     csfle (torque has none: true is unmet, false met); any other
+//     requirement counts as unmet;
 //   - fail points: on a backend with FailPoints, failPoint runs
 //     configureFailPoint through the client entity (primary read
 //     preference) and targetedFailPoint on the mongos the session is

@@ -76,7 +76,8 @@ func TestArgsRefuseUnknown(t *testing.T) {
 }
 
 func TestRequirements(t *testing.T) {
-	params, _ := bson.Marshal(bson.D{bson.KV("requireApiVersion", false), bson.KV("maxBSONDepth", int32(200)), bson.KV("ok", 1.0)})
+	params, _ := bson.Marshal(bson.D{bson.KV("requireApiVersion", false), bson.KV("maxBSONDepth", int32(200)),
+		bson.KV("authenticationMechanisms", bson.A{"SCRAM-SHA-1", "SCRAM-SHA-256"}), bson.KV("ok", 1.0)})
 	env := serverEnv{version: parseVersion("7.0.42"), topology: "single", params: params}
 	for _, c := range []struct {
 		reqs string
@@ -91,6 +92,9 @@ func TestRequirements(t *testing.T) {
 		{`[{"serverless": "forbid", "topologies": ["single"]}]`, true},
 		{`[{"auth": true}]`, false},
 		{`[{"csfle": true}]`, false},
+		{`[{"csfle": false}]`, true},
+		{`[{"authMechanism": "scram-sha-256"}]`, true},
+		{`[{"authMechanism": "MONGODB-OIDC"}]`, false},
 		{`[{"serverParameters": {"requireApiVersion": false}}]`, true},
 		{`[{"serverParameters": {"requireApiVersion": true}}]`, false},
 		{`[{"serverParameters": {"maxBSONDepth": 200.0}}]`, true},

@@ -131,9 +131,16 @@ func (env serverEnv) unmet(req bson.Raw) string {
 			if why := env.unmetParameters(want); why != "" {
 				return why
 			}
+		case "csfle":
+			if b, _ := v.Boolean(); b {
+				return "csfle required: torque has no client-side field level encryption"
+			}
+		case "authMechanism":
+			mech, _ := v.StringValue()
+			if !env.hasMechanism(mech) {
+				return fmt.Sprintf("authMechanism %s: not in the server's authenticationMechanisms", mech)
+			}
 		default:
-			// csfle, authMechanism: not checked by this runner, so the
-			// requirement is taken as unmet.
 			return fmt.Sprintf("requirement %s is not checked by this runner", key)
 		}
 	}
@@ -162,4 +169,16 @@ func (env serverEnv) unmetParameters(want bson.Raw) string {
 		}
 	}
 	return ""
+}
+
+// hasMechanism reports whether the server's authenticationMechanisms
+// parameter lists mech (case-insensitive, as the unified format says).
+func (env serverEnv) hasMechanism(mech string) bool {
+	arr, _ := env.params.Lookup("authenticationMechanisms").Array()
+	for _, v := range arr.All() {
+		if s, _ := v.StringValue(); strings.EqualFold(s, mech) {
+			return true
+		}
+	}
+	return false
 }
