@@ -244,6 +244,7 @@
 //
 //	backend.go       Backend, Deployment, the backends; choosing a deployment
 //	runner.go        Run, Suite: files, tests, initialData, operations, outcome
+//	one_proc.go      Suite.OneProc: timing-sensitive files run with GOMAXPROCS 1
 //	requirements.go  server version, topology and parameters; runOnRequirements
 //	entities.go      the entity map; database, collection entities
 //	client_entity.go client entities (uriOptions, serverApi), their command

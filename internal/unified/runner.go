@@ -32,6 +32,9 @@ const perTest = 30 * time.Second
 type Suite struct {
 	Dir   string
 	Skips map[string]spectest.Skips
+	// OneProc names the files (without .json) whose tests run with
+	// GOMAXPROCS 1, the timing-sensitive ones (one_proc.go).
+	OneProc []string
 }
 
 // Run runs every .json file of a suite against every backend, one subtest
@@ -51,7 +54,7 @@ func Run(t *testing.T, s Suite) {
 			br := &backendRun{b: b, t: t, targets: map[string]*target{}}
 			for _, path := range files {
 				name := strings.TrimSuffix(spectest.Name(root, path), ".json")
-				br.runFile(path, name, skips)
+				s.onOneProc(name, func() { br.runFile(path, name, skips) })
 			}
 		})
 	}
