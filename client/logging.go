@@ -191,21 +191,52 @@ func poolLogger(l Logger, next func(pool.Event)) func(pool.Event) {
 	}
 }
 
-var poolMessages = map[pool.EventType]string{
-	pool.PoolCreated: "Connection pool created", pool.PoolReady: "Connection pool ready",
-	pool.PoolCleared: "Connection pool cleared", pool.PoolClosed: "Connection pool closed",
-	pool.ConnectionCreated: "Connection created", pool.ConnectionReady: "Connection ready",
-	pool.ConnectionClosed: "Connection closed", pool.ConnectionCheckOutStarted: "Connection checkout started",
-	pool.ConnectionCheckOutFailed: "Connection checkout failed", pool.ConnectionCheckedOut: "Connection checked out",
-	pool.ConnectionCheckedIn: "Connection checked in",
+// poolMessage is the CMAP logging message of an event type.
+func poolMessage(t pool.EventType) string {
+	switch t {
+	case pool.PoolCreated:
+		return "Connection pool created"
+	case pool.PoolReady:
+		return "Connection pool ready"
+	case pool.PoolCleared:
+		return "Connection pool cleared"
+	case pool.PoolClosed:
+		return "Connection pool closed"
+	case pool.ConnectionCreated:
+		return "Connection created"
+	case pool.ConnectionReady:
+		return "Connection ready"
+	case pool.ConnectionClosed:
+		return "Connection closed"
+	case pool.ConnectionCheckOutStarted:
+		return "Connection checkout started"
+	case pool.ConnectionCheckOutFailed:
+		return "Connection checkout failed"
+	case pool.ConnectionCheckedOut:
+		return "Connection checked out"
+	case pool.ConnectionCheckedIn:
+		return "Connection checked in"
+	}
+	return ""
 }
 
-var poolReasons = map[string]string{
-	pool.ReasonStale: "Connection became stale because the pool was cleared",
-	pool.ReasonIdle:  "Connection has been available but unused for longer than the configured max idle time",
-	pool.ReasonError: "An error occurred while using the connection", pool.ReasonPoolClosed: "Connection pool was closed",
-	pool.ReasonTimeout:         "Wait queue timeout elapsed without a connection becoming available",
-	pool.ReasonConnectionError: "An error occurred while trying to establish a new connection",
+// poolReason is the CMAP logging text of a close or failure reason.
+func poolReason(r string) string {
+	switch r {
+	case pool.ReasonStale:
+		return "Connection became stale because the pool was cleared"
+	case pool.ReasonIdle:
+		return "Connection has been available but unused for longer than the configured max idle time"
+	case pool.ReasonError:
+		return "An error occurred while using the connection"
+	case pool.ReasonPoolClosed:
+		return "Connection pool was closed"
+	case pool.ReasonTimeout:
+		return "Wait queue timeout elapsed without a connection becoming available"
+	case pool.ReasonConnectionError:
+		return "An error occurred while trying to establish a new connection"
+	}
+	return ""
 }
 
 func logPoolEvent(l Logger, e pool.Event) {
@@ -229,12 +260,12 @@ func logPoolEvent(l Logger, e pool.Event) {
 		attrs = append(attrs, slog.Float64("durationMS", float64(e.Duration)/1e6))
 	}
 	if e.Reason != "" {
-		attrs = append(attrs, slog.String("reason", poolReasons[e.Reason]))
+		attrs = append(attrs, slog.String("reason", poolReason(e.Reason)))
 	}
 	if e.Err != nil {
 		attrs = append(attrs, slog.String("error", e.Err.Error()))
 	}
-	l.LogAttrs(context.Background(), slog.LevelDebug, poolMessages[e.Type], attrs...)
+	l.LogAttrs(context.Background(), slog.LevelDebug, poolMessage(e.Type), attrs...)
 }
 
 // topologyLogger returns the SDAM listener that logs the topology

@@ -27,25 +27,26 @@ func HasErrorLabel(err error, label string) bool {
 	return ok && ce.HasErrorLabel(label)
 }
 
-// retryableWriteCodes are the codes of a pre-4.4 server error that the
-// driver labels RetryableWriteError (retryable-writes specification).
-var retryableWriteCodes = map[int32]bool{
-	CodeInterruptedAtShutdown: true, CodeInterruptedDueToReplStateChange: true,
-	CodeNotWritablePrimary: true, CodeNotPrimaryNoSecondaryOk: true, CodeNotPrimaryOrSecondary: true,
-	CodePrimarySteppedDown: true, CodeShutdownInProgress: true, CodeHostNotFound: true,
-	CodeHostUnreachable: true, CodeNetworkTimeout: true, CodeSocketException: true,
-	CodeExceededTimeLimit: true,
+// retryableWriteCode reports whether code is one of the codes of a
+// pre-4.4 server error that the driver labels RetryableWriteError
+// (retryable-writes specification).
+func retryableWriteCode(code int32) bool {
+	switch code {
+	case CodeInterruptedAtShutdown, CodeInterruptedDueToReplStateChange,
+		CodeNotWritablePrimary, CodeNotPrimaryNoSecondaryOk, CodeNotPrimaryOrSecondary,
+		CodePrimarySteppedDown, CodeShutdownInProgress, CodeHostNotFound,
+		CodeHostUnreachable, CodeNetworkTimeout, CodeSocketException,
+		CodeExceededTimeLimit:
+		return true
+	}
+	return false
 }
 
-// retryableReadCodes are the server error codes a read is retried on
-// (retryable-reads specification): the write list plus
+// retryableReadCode reports whether a read is retried on code
+// (retryable-reads specification): the write codes plus
 // ReadConcernMajorityNotAvailableYet.
-var retryableReadCodes = map[int32]bool{
-	CodeInterruptedAtShutdown: true, CodeInterruptedDueToReplStateChange: true,
-	CodeNotWritablePrimary: true, CodeNotPrimaryNoSecondaryOk: true, CodeNotPrimaryOrSecondary: true,
-	CodePrimarySteppedDown: true, CodeShutdownInProgress: true, CodeHostNotFound: true,
-	CodeHostUnreachable: true, CodeNetworkTimeout: true, CodeSocketException: true,
-	CodeExceededTimeLimit: true, CodeReadConcernMajorityNotAvailable: true,
+func retryableReadCode(code int32) bool {
+	return retryableWriteCode(code) || code == CodeReadConcernMajorityNotAvailable
 }
 
 // wireVersion44 is MongoDB 4.4's maxWireVersion: from it on the server
@@ -69,7 +70,7 @@ func NeedsRetryableWriteLabel(err error, wireVersion int32, mongos bool) bool {
 	case wireVersion >= wireVersion44:
 		return false
 	}
-	return retryableWriteCodes[ce.Code()] || (!mongos && retryableWriteCodes[ce.WriteConcernCode()])
+	return retryableWriteCode(ce.Code()) || (!mongos && retryableWriteCode(ce.WriteConcernCode()))
 }
 
 // IsRetryableWriteError reports whether a write that failed with err may be
@@ -81,7 +82,7 @@ func IsRetryableWriteError(err error) bool { return HasErrorLabel(err, LabelRetr
 // retried: a network error or a retryable server error code.
 func IsRetryableReadError(err error) bool {
 	ce, ok := classified(err)
-	return ok && (ce.NetworkError() || retryableReadCodes[ce.Code()])
+	return ok && (ce.NetworkError() || retryableReadCode(ce.Code()))
 }
 
 // isMaxTimeMSExpired reports code 50, top-level or in writeConcernError.
