@@ -9,7 +9,7 @@
 //
 // Outside tests, Start(Options) and Close. Options is a plain struct:
 // Users (turns SCRAM authentication on), TLS or GenerateTLS (then
-// CertPool), Addr, Logf.
+// CertPool), Addr, Parameters (server parameters, as --setParameter), Logf.
 //
 // # What it is not
 //
@@ -148,7 +148,9 @@
 //	                  returnKey, showRecordId, min/max (with a hint; see
 //	                  find_keys.go for which index a find "uses")
 //	update options    multi, upsert (upserted with index), arrayFilters, sort,
-//	                  pipelines, hint, c/let; ordered and unordered
+//	                  pipelines (one naming a stage MongoDB lacks fails the
+//	                  command, 40324, as mongod's lite parse does), hint, c/let;
+//	                  ordered and unordered
 //	collections       create (capped: size and max bound it, the oldest documents
 //	                  go first, without change events; validator enforced
 //	                  without $jsonSchema, views viewOn +
