@@ -159,6 +159,21 @@ func readCurrent(t *testing.T, ctx context.Context, coll *client.Collection, nam
 		if v := doc.Lookup("zzz"); !v.IsZero() {
 			t.Errorf("Lookup on a malformed document = %v, want the zero value", v)
 		}
+		_, err = doc.LookupErr("a") // the malformed element itself
+		wantDecodeError(t, "Current.LookupErr of the malformed element", err)
+		if d, ok := doc.Lookup("a").Document(); ok {
+			t.Errorf("RawValue.Document of the malformed element: %x", []byte(d))
+		}
+	} else {
+		v, err := doc.LookupErr("a")
+		d, ok := v.Document()
+		if err != nil || !ok {
+			t.Fatalf("the bomb's first level: %v, %v", err, ok)
+		}
+		wantDecodeError(t, "RawValue.Document().Validate of the bomb", d.Validate())
+		wantDecodeError(t, "RawValue.Validate of the bomb", v.Validate())
+		var dd bson.D
+		wantDecodeError(t, "RawValue.Unmarshal of the bomb", v.Unmarshal(&dd))
 	}
 	if s := doc.String(); !strings.HasPrefix(s, "<invalid BSON: ") {
 		t.Errorf("Current.String() = %.80q, want it to say the BSON is invalid", s)
