@@ -73,7 +73,7 @@
 // # Mechanisms in their own packages
 //
 // MONGODB-AWS (SigV4, the AWS credential chain) and MONGODB-OIDC (the
-// machine and human flows, the token cache) are about 64 KB of a stripped
+// machine and human flows, the token cache) are about 72 KB of a stripped
 // binary that a program using SCRAM does not need. They live in packages
 // auth/aws and auth/oidc, which call RegisterMechanism from their init
 // functions, the way image formats register with package image:

@@ -15,7 +15,7 @@ import (
 //	import _ "github.com/torque-go/torque/auth/oidc" // MONGODB-OIDC
 //
 // A program that imports neither links none of their code (SigV4, the AWS
-// credential chain, the OIDC flows: about 64 KB of a stripped binary).
+// credential chain, the OIDC flows: about 72 KB of a stripped binary).
 // Without the import, a credential naming the mechanism is refused by
 // Validate and WithDefaults (so by client.Connect) with an error that
 // names the import. The Credential fields of these mechanisms and the

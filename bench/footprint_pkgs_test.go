@@ -59,7 +59,7 @@ func TestSumPackages(t *testing.T) {
 // for that reason; a *slog.Logger field linked about 260 KB). It does not
 // import clientcert, so it must not link the private-key loading either
 // (tls.X509KeyPair and the key types' signers: about 200 KB), nor auth/aws
-// and auth/oidc (MONGODB-AWS and MONGODB-OIDC: about 64 KB).
+// and auth/oidc (MONGODB-AWS and MONGODB-OIDC: about 72 KB).
 func TestFootprintLinksNoLogHandlers(t *testing.T) {
 	ctx := context.Background()
 	root, err := moduleDir(ctx)

@@ -7,7 +7,7 @@
 // Without this import, a credential with authMechanism=MONGODB-AWS is
 // refused by client.Connect with an error that names it; a program that
 // authenticates otherwise links none of this code (SigV4, the credential
-// chain: part of about 64 KB with auth/oidc). The credential is set as
+// chain: part of about 72 KB with auth/oidc). The credential is set as
 // usual (a URI's authMechanism, or client.Options.Auth with
 // auth.Credential's AWSCredentialProvider, whose type is in package
 // auth). Package auth/cloud imports this package and adds the sources
