@@ -150,21 +150,34 @@ loop:
 			break
 		}
 		e := (*[17]byte)(doc[i : i+17])
-		// The key, a word at a time (see scanKey16): the common key is
-		// ASCII, and the first byte flagged is its NUL. It cannot end past
+		// The key, a word at a time: in each word the bytes that are NUL or
+		// not ASCII are flagged; the lowest flag is exact (a subtraction
+		// borrows only from a NUL), and its byte is a NUL, not a byte
+		// >= 0x80, when the word has a 0 there (no load of the byte, whose
+		// address would wait for the key's length). The words may reach
+		// past the current document, not past doc. The key cannot end past
 		// the document's own NUL at end, so the value starts at most at
 		// end+1, and the value's checks below refuse that.
-		k := scanKey16(e)
-		v := i + 2 + int(k) // the value, after the key's NUL
-		if k < 16 {
-			if e[1+k] != 0 {
+		var v int // the value, after the key's NUL
+		w := binary.LittleEndian.Uint64(e[1:9])
+		if m := (w - lsb | w) & msb; m != 0 {
+			if w&m&-m != 0 {
 				break
 			}
-		} else { // a key of sixteen bytes or more: the next words
-			if v = scanCString(doc, i+17); v < 0 || v >= end || doc[v] != 0 {
+			v = i + 2 + bits.TrailingZeros64(m)>>3
+		} else {
+			w = binary.LittleEndian.Uint64(e[9:17])
+			m = (w - lsb | w) & msb
+			if m == 0 { // a key of sixteen bytes or more: the next words
+				if v = scanCString(doc, i+17); v < 0 || v >= end || doc[v] != 0 {
+					break
+				}
+				v++
+			} else if w&m&-m != 0 {
 				break
+			} else {
+				v = i + 10 + bits.TrailingZeros64(m)>>3
 			}
-			v++
 		}
 		// The value. A fixed size first, from a table: a branch, so that
 		// the next element's start waits for no load of a length.
@@ -265,21 +278,6 @@ loop:
 // the stack: the stack has room, and the nesting depth allows it.
 func (st *scanState) room(sp int) bool {
 	return sp < scanStackDepth && st.base+sp < MaxNestingDepth
-}
-
-// scanKey16 returns the offset in the key that starts at e[1] of its first
-// byte that is NUL or not ASCII, 16 when none of e[1:17] is. It reads two
-// words without a branch (they may reach past the current document, not
-// past doc). In each word the bytes that are NUL or not ASCII are flagged;
-// the lowest flag is exact (a subtraction borrows only from a NUL). Small
-// enough to be inlined.
-func scanKey16(e *[17]byte) uint {
-	w := binary.LittleEndian.Uint64(e[1:9])
-	if m := (w - lsb | w) & msb; m != 0 {
-		return uint(bits.TrailingZeros64(m)) >> 3
-	}
-	w = binary.LittleEndian.Uint64(e[9:17])
-	return 8 + uint(bits.TrailingZeros64((w-lsb|w)&msb))>>3
 }
 
 // scanCString returns the offset of the first byte from doc[p] that is NUL
