@@ -178,10 +178,11 @@ func TestScanASCII(t *testing.T) {
 // TestScanRunFast checks that the common elements stay in scanRun's loop
 // (leaving them to scanSlow would still be right, only slower, so the
 // other tests would not see it): keys of every length up to 40 and
-// strings up to 40 bytes, next to bytes that are not ASCII, numbers,
-// booleans, documents, arrays, binary data (subtype 2 too) and code with
-// scope. A long element after each keeps it away from the end of the
-// document (scanSlow reads elements that start in its last 17 bytes).
+// strings up to 40 bytes (and one of 100), next to bytes that are not
+// ASCII, numbers, booleans, documents, arrays, binary data (subtype 2
+// too), code with scope and regular expressions. A long element after
+// each keeps it away from the end of the document (scanSlow reads elements
+// that start in its last 17 bytes).
 func TestScanRunFast(t *testing.T) {
 	var elements [][]byte
 	for n := range 41 {
@@ -197,7 +198,10 @@ func TestScanRunFast(t *testing.T) {
 		AppendObjectIDElement(nil, "o", ObjectID{0xff}), AppendDecimal128Element(nil, "d", Decimal128{}),
 		AppendDocumentElement(nil, "doc", inner), AppendArrayElement(nil, "arr", inner),
 		AppendBinaryElement(nil, "b", 0, []byte{0xff, 0xfe}), AppendBinaryElement(nil, "b2", BinaryBinaryOld, []byte("abc")),
-		AppendCodeWithScopeElement(nil, "c", "function() {}", inner))
+		AppendCodeWithScopeElement(nil, "c", "function() {}", inner),
+		AppendCodeWithScopeElement(nil, "c", strings.Repeat("x", 40), inner),
+		AppendRegexElement(nil, "r", "^ab+c$", "i"), AppendRegexElement(nil, "r", strings.Repeat("p", 20), ""),
+		AppendStringElement(nil, "s", strings.Repeat("s", 100)))
 	tail := AppendStringElement(nil, "tail", strings.Repeat("t", 40))
 	for _, el := range elements {
 		doc := coreDoc(el, tail)
