@@ -36,7 +36,8 @@
 //     and write, and WithoutSocketTimeout, which lifts it; the handshake's
 //     CommandTimeout uses the same deadlines.
 //   - reader.go: the connection's buffered reader: one read system call for a
-//     typical reply, bytes read ahead kept for the next message.
+//     typical reply, bytes read ahead kept for the next message;
+//     SwapReadBuffer, which hands a reply's buffer over without a copy.
 //   - dial.go: Dial: TCP or Unix socket, TLS handshake.
 //   - tls.go: TLSOptions (the tls* URI options) and the *tls.Config they make.
 //   - handshake.go: the hello (legacy OP_QUERY isMaster or OP_MSG hello), its
