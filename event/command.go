@@ -25,7 +25,10 @@ type CommandStarted struct {
 }
 
 // CommandSucceeded is published after an {ok: 1} reply. Reply is valid
-// only during the CommandMonitor call.
+// only during the CommandMonitor call. Its structure was checked, but for
+// the documents of a cursor's batch (cursor.firstBatch, cursor.nextBatch),
+// which were only framed: read them with errors (LookupErr, Unmarshal) or
+// validate them first.
 type CommandSucceeded struct {
 	Duration           time.Duration
 	Reply              bson.Raw
