@@ -115,3 +115,74 @@ func BenchmarkReadBatch(b *testing.B) {
 		reportCPU(b, cpu)
 	})
 }
+
+// BenchmarkGetMores is the same find over 100 tweets read one per batch
+// (batchSize 1): one find and 99 getMores, so that the cost of a getMore
+// round trip shows.
+//
+//	go test -run '^$' -bench GetMores -benchmem
+func BenchmarkGetMores(b *testing.B) {
+	specDir, err := SpecDir()
+	if err != nil {
+		b.Skip(err)
+	}
+	data, err := LoadData(specDir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	const n = 100
+	srv, err := NewNullServer(withID(data.Tweet, bson.NewObjectID()), n)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Close()
+	ctx := context.Background()
+	b.Run("torque", func(b *testing.B) {
+		c, err := client.Connect(ctx, srv.URI())
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer c.Disconnect(ctx)
+		coll := c.Database("perftest").Collection("corpus")
+		b.ReportAllocs()
+		cpu := processCPU()
+		for b.Loop() {
+			cur, err := coll.Find(ctx, bson.D{}, client.FindOptions{BatchSize: 1})
+			if err != nil {
+				b.Fatal(err)
+			}
+			got := 0
+			for cur.Next(ctx) {
+				got++
+			}
+			if err := cur.Close(ctx); err != nil || got != n {
+				b.Fatalf("%d documents, %v", got, err)
+			}
+		}
+		reportCPU(b, cpu)
+	})
+	b.Run("official", func(b *testing.B) {
+		c, err := mongo.Connect(options.Client().ApplyURI(srv.URI()))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer c.Disconnect(ctx)
+		coll := c.Database("perftest").Collection("corpus")
+		b.ReportAllocs()
+		cpu := processCPU()
+		for b.Loop() {
+			cur, err := coll.Find(ctx, obson.D{}, options.Find().SetBatchSize(1))
+			if err != nil {
+				b.Fatal(err)
+			}
+			got := 0
+			for cur.Next(ctx) {
+				got++
+			}
+			if err := cur.Close(ctx); err != nil || got != n {
+				b.Fatalf("%d documents, %v", got, err)
+			}
+		}
+		reportCPU(b, cpu)
+	})
+}

@@ -67,6 +67,11 @@ type Cursor struct {
 
 	// tm is the cursor's timeoutMS and mode (cursor_timeout.go).
 	tm cursorTimeout
+
+	// gm is the cursor's getMore, built on the first (getMoreOp): its
+	// builder and handler read the cursor, so every later getMore
+	// allocates none of them again.
+	gm *driver.Operation
 }
 
 // cursorSpec is a command that opens a cursor.
@@ -156,8 +161,8 @@ func (cur *Cursor) takeBatch(r *driver.Reply, key string) error {
 	if !ok {
 		return errors.New("client: cursor reply has no cursor id")
 	}
-	if ns, ok := cd.Lookup("ns").StringValue(); ok {
-		cur.db, cur.coll, _ = strings.Cut(ns, ".")
+	if ns, ok := cd.Lookup("ns").StringBytes(); ok && !cur.isNS(ns) {
+		cur.db, cur.coll, _ = strings.Cut(string(ns), ".")
 	}
 	batch, ok := cd.Lookup(key).Array()
 	if !ok {
@@ -168,6 +173,13 @@ func (cur *Cursor) takeBatch(r *driver.Reply, key string) error {
 	cur.rest = batch[4 : len(batch)-1]
 	cur.id = id
 	return nil
+}
+
+// isNS reports whether ns is the cursor's namespace already (a getMore's
+// reply repeats it), without making a string of it.
+func (cur *Cursor) isNS(ns []byte) bool {
+	d := len(cur.db)
+	return len(ns) == d+1+len(cur.coll) && string(ns[:d]) == cur.db && ns[d] == '.' && string(ns[d+1:]) == cur.coll
 }
 
 // nextDoc moves Current to the next document of the batch. The batch was
@@ -255,21 +267,7 @@ func (cur *Cursor) closedErr() bool {
 // when the cursor has a timeoutMS (zero: no limit).
 func (cur *Cursor) getMore(ctx context.Context, deadline time.Time) bool {
 	cur.Current = nil
-	op := &driver.Operation{Name: "getMore", DB: cur.db, Kind: driver.GetMore, Server: cur.srv, Conn: cur.conn, Session: cur.sess,
-		OmitMaxTime: true, MaxTime: cur.spec.maxAwait, CSOT: cur.tm.set, Deadline: deadline, LazyBatch: true,
-		Command: func(dst []byte, desc *topology.ServerDescription) ([]byte, error) {
-			dst = bson.AppendInt64Element(dst, "getMore", cur.id)
-			dst = bson.AppendStringElement(dst, "collection", cur.coll)
-			if cur.spec.batchSize > 0 {
-				dst = bson.AppendInt32Element(dst, "batchSize", cur.spec.batchSize)
-			}
-			if cur.spec.comment != nil && desc != nil && desc.MaxWireVersion >= 9 { // 4.4: any comment
-				return appendValue(dst, cur.spec.enc, "comment", cur.spec.comment)
-			}
-			return dst, nil
-		},
-		Handle: func(r *driver.Reply) error { return cur.takeBatch(r, "nextBatch") }}
-	if err := cur.client.x.Execute(ctx, op); err != nil {
+	if err := cur.client.x.Execute(ctx, cur.getMoreOp(deadline)); err != nil {
 		cur.err = err
 		cur.dropConnAfter(err)
 		var ce *CommandError
@@ -286,6 +284,35 @@ func (cur *Cursor) getMore(ctx context.Context, deadline time.Time) bool {
 	}
 	return true
 }
+
+// getMoreOp returns the cursor's getMore operation as it stands now:
+// built once, its fields that change (the namespace, the connection, the
+// session, the options set since) set on every call.
+func (cur *Cursor) getMoreOp(deadline time.Time) *driver.Operation {
+	if cur.gm == nil {
+		cur.gm = &driver.Operation{Name: "getMore", Kind: driver.GetMore, OmitMaxTime: true, LazyBatch: true,
+			Command: cur.appendGetMore, Handle: cur.takeNextBatch}
+	}
+	op := cur.gm
+	op.DB, op.Server, op.Conn, op.Session = cur.db, cur.srv, cur.conn, cur.sess
+	op.MaxTime, op.CSOT, op.Deadline = cur.spec.maxAwait, cur.tm.set, deadline
+	return op
+}
+
+// appendGetMore is the getMore command's builder.
+func (cur *Cursor) appendGetMore(dst []byte, desc *topology.ServerDescription) ([]byte, error) {
+	dst = bson.AppendInt64Element(dst, "getMore", cur.id)
+	dst = bson.AppendStringElement(dst, "collection", cur.coll)
+	if cur.spec.batchSize > 0 {
+		dst = bson.AppendInt32Element(dst, "batchSize", cur.spec.batchSize)
+	}
+	if cur.spec.comment != nil && desc != nil && desc.MaxWireVersion >= 9 { // 4.4: any comment
+		return appendValue(dst, cur.spec.enc, "comment", cur.spec.comment)
+	}
+	return dst, nil
+}
+
+func (cur *Cursor) takeNextBatch(r *driver.Reply) error { return cur.takeBatch(r, "nextBatch") }
 
 // finish ends the implicit session of an exhausted cursor and releases
 // its connection.

@@ -99,6 +99,10 @@ type execution struct {
 	pre     []byte
 	preEnds []int
 	preFrom int
+	// desc is the description of the attempt's connection, for encode and
+	// the Command builder (here rather than on the stack, where taking
+	// its address for Command would move it to the heap every attempt).
+	desc topology.ServerDescription
 }
 
 // Execute runs op: once, or once per batch of op.Batch. op.Deadline,

@@ -43,6 +43,9 @@ func wantsReauth(ex *execution, conn Conn, e *Error) bool {
 // afterReauth handles roundTrip's result: on *reauthNeeded it
 // reauthenticates conn and runs the attempt again on it.
 func (x *Executor) afterReauth(ctx context.Context, ex *execution, srv Server, conn Conn, r *Reply, err error) (*Reply, error) {
+	if err == nil {
+		return r, nil // before rn, which escapes to the heap (errors.As)
+	}
 	var rn *reauthNeeded
 	if !errors.As(err, &rn) {
 		return r, err

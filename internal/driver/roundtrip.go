@@ -19,9 +19,9 @@ import (
 // due, a malformed reply). An {ok: 1} reply comes back (with a
 // *WriteException error when it has write errors); the caller releases it.
 func (x *Executor) roundTrip(ctx context.Context, ex *execution, srv Server, conn Conn) (*Reply, error) {
-	desc := conn.Description()
+	ex.desc = conn.Description()
 	buf := wire.GetBuffer()
-	e, err := x.encode(ctx, *buf, ex, srv, &desc)
+	e, err := x.encode(ctx, *buf, ex, srv, &ex.desc)
 	if err != nil {
 		wire.PutBuffer(buf)
 		x.release(ex, conn)
