@@ -136,15 +136,19 @@ func TestCSOTRetriesStopAtDeadline(t *testing.T) {
 	var log cmdLog
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	// The deadline leaves the first two attempts half a second (a loaded
+	// machine once took more than 20 ms for them); the third attempt's
+	// server answers only after the deadline has passed.
+	deadline := time.Now().Add(500 * time.Millisecond)
 	d.handle(func(addr topology.Address, cmd bson.Raw) (bson.Raw, bool, error) {
 		log.add(addr, cmd)
 		if len(log.cmds) == 3 {
-			time.Sleep(30 * time.Millisecond) // past the deadline below
+			time.Sleep(time.Until(deadline) + 20*time.Millisecond)
 		}
 		return retryableErrDoc(t), true, nil
 	})
 	op := simpleOp(t, "find", Read, bson.D{bson.KV("find", "c")})
-	op.Retryable, op.CSOT, op.Deadline = true, true, time.Now().Add(20*time.Millisecond)
+	op.Retryable, op.CSOT, op.Deadline = true, true, deadline
 	err := newExecutor(d).Execute(ctx, op)
 	if err == nil || len(log.cmds) < 3 {
 		t.Fatalf("err %v after %d sends; want a failure after at least 3", err, len(log.cmds))
