@@ -36,7 +36,6 @@ func BenchmarkReadBatch(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer srv.Close()
-	ctx := context.Background()
 	var body []byte
 	b.Run("floor", func(b *testing.B) {
 		c, err := net.Dial("tcp", srv.Addr())
@@ -66,54 +65,8 @@ func BenchmarkReadBatch(b *testing.B) {
 		}
 		reportCPU(b, cpu)
 	})
-	b.Run("torque", func(b *testing.B) {
-		c, err := client.Connect(ctx, srv.URI())
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer c.Disconnect(ctx)
-		coll := c.Database("perftest").Collection("corpus")
-		b.ReportAllocs()
-		cpu := processCPU()
-		for b.Loop() {
-			cur, err := coll.Find(ctx, bson.D{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			got := 0
-			for cur.Next(ctx) {
-				got++
-			}
-			if err := cur.Close(ctx); err != nil || got != n {
-				b.Fatalf("%d documents, %v", got, err)
-			}
-		}
-		reportCPU(b, cpu)
-	})
-	b.Run("official", func(b *testing.B) {
-		c, err := mongo.Connect(options.Client().ApplyURI(srv.URI()))
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer c.Disconnect(ctx)
-		coll := c.Database("perftest").Collection("corpus")
-		b.ReportAllocs()
-		cpu := processCPU()
-		for b.Loop() {
-			cur, err := coll.Find(ctx, obson.D{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			got := 0
-			for cur.Next(ctx) {
-				got++
-			}
-			if err := cur.Close(ctx); err != nil || got != n {
-				b.Fatalf("%d documents, %v", got, err)
-			}
-		}
-		reportCPU(b, cpu)
-	})
+	b.Run("torque", func(b *testing.B) { benchFindTorque(b, srv, n, 0) })
+	b.Run("official", func(b *testing.B) { benchFindOfficial(b, srv, n, 0) })
 }
 
 // BenchmarkGetMores is the same find over 100 tweets read one per batch
@@ -136,53 +89,65 @@ func BenchmarkGetMores(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer srv.Close()
+	b.Run("torque", func(b *testing.B) { benchFindTorque(b, srv, n, 1) })
+	b.Run("official", func(b *testing.B) { benchFindOfficial(b, srv, n, 1) })
+}
+
+// benchFindTorque finds and iterates the n documents of srv with torque,
+// batchSize documents a batch (0: the server's default, one batch).
+func benchFindTorque(b *testing.B, srv *NullServer, n int, batchSize int32) {
 	ctx := context.Background()
-	b.Run("torque", func(b *testing.B) {
-		c, err := client.Connect(ctx, srv.URI())
+	c, err := client.Connect(ctx, srv.URI())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Disconnect(ctx)
+	coll := c.Database("perftest").Collection("corpus")
+	b.ReportAllocs()
+	cpu := processCPU()
+	for b.Loop() {
+		cur, err := coll.Find(ctx, bson.D{}, client.FindOptions{BatchSize: batchSize})
 		if err != nil {
 			b.Fatal(err)
 		}
-		defer c.Disconnect(ctx)
-		coll := c.Database("perftest").Collection("corpus")
-		b.ReportAllocs()
-		cpu := processCPU()
-		for b.Loop() {
-			cur, err := coll.Find(ctx, bson.D{}, client.FindOptions{BatchSize: 1})
-			if err != nil {
-				b.Fatal(err)
-			}
-			got := 0
-			for cur.Next(ctx) {
-				got++
-			}
-			if err := cur.Close(ctx); err != nil || got != n {
-				b.Fatalf("%d documents, %v", got, err)
-			}
+		got := 0
+		for cur.Next(ctx) {
+			got++
 		}
-		reportCPU(b, cpu)
-	})
-	b.Run("official", func(b *testing.B) {
-		c, err := mongo.Connect(options.Client().ApplyURI(srv.URI()))
+		if err := cur.Close(ctx); err != nil || got != n {
+			b.Fatalf("%d documents, %v", got, err)
+		}
+	}
+	reportCPU(b, cpu)
+}
+
+// benchFindOfficial is benchFindTorque with the official driver.
+func benchFindOfficial(b *testing.B, srv *NullServer, n int, batchSize int32) {
+	ctx := context.Background()
+	c, err := mongo.Connect(options.Client().ApplyURI(srv.URI()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Disconnect(ctx)
+	coll := c.Database("perftest").Collection("corpus")
+	opts := options.Find()
+	if batchSize > 0 {
+		opts.SetBatchSize(batchSize)
+	}
+	b.ReportAllocs()
+	cpu := processCPU()
+	for b.Loop() {
+		cur, err := coll.Find(ctx, obson.D{}, opts)
 		if err != nil {
 			b.Fatal(err)
 		}
-		defer c.Disconnect(ctx)
-		coll := c.Database("perftest").Collection("corpus")
-		b.ReportAllocs()
-		cpu := processCPU()
-		for b.Loop() {
-			cur, err := coll.Find(ctx, obson.D{}, options.Find().SetBatchSize(1))
-			if err != nil {
-				b.Fatal(err)
-			}
-			got := 0
-			for cur.Next(ctx) {
-				got++
-			}
-			if err := cur.Close(ctx); err != nil || got != n {
-				b.Fatalf("%d documents, %v", got, err)
-			}
+		got := 0
+		for cur.Next(ctx) {
+			got++
 		}
-		reportCPU(b, cpu)
-	})
+		if err := cur.Close(ctx); err != nil || got != n {
+			b.Fatalf("%d documents, %v", got, err)
+		}
+	}
+	reportCPU(b, cpu)
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/client"
+	"github.com/torque-go/torque/internal/clock"
 	"github.com/torque-go/torque/topology"
 )
 
@@ -160,7 +161,7 @@ func (r *run) countEvents(ctx context.Context, a *args, wait bool) error {
 		case time.Now().After(deadline):
 			return fmt.Errorf("waitForEvent: %d %s events %s after %v, want %d: %s", n, el.Key(), fields, waitTimeout, want, summary(c.recorded()))
 		}
-		if err := sleep(ctx, 10*time.Millisecond); err != nil {
+		if err := clock.Sleep(ctx, 10*time.Millisecond); err != nil {
 			return fmt.Errorf("waitForEvent %s: %w", el.Key(), err)
 		}
 	}
@@ -224,7 +225,7 @@ func (r *run) waitForPrimaryChange(ctx context.Context, a *args) error {
 		if time.Now().After(deadline) {
 			return fmt.Errorf("waitForPrimaryChange: the primary is still %q after %v", old, timeout)
 		}
-		if err := sleep(ctx, 10*time.Millisecond); err != nil {
+		if err := clock.Sleep(ctx, 10*time.Millisecond); err != nil {
 			return err
 		}
 	}
@@ -237,18 +238,6 @@ func primaryOf(td topology.TopologyDescription) topology.Address {
 		}
 	}
 	return ""
-}
-
-// sleep waits d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // closeClient runs close on a client entity: Disconnect (the entity's

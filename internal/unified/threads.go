@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/torque-go/torque/bson"
+	"github.com/torque-go/torque/internal/clock"
 )
 
 // threadEntity is a thread entity: a goroutine that runs the operations
@@ -97,7 +98,7 @@ func (r *run) threadOp(ctx context.Context, name string, a *args) error {
 		case time.Now().After(deadline):
 			return fmt.Errorf("waitForThread %q: %d operations still running after %v", id, pending, waitTimeout)
 		}
-		if err := sleep(ctx, 5*time.Millisecond); err != nil {
+		if err := clock.Sleep(ctx, 5*time.Millisecond); err != nil {
 			return err
 		}
 	}
