@@ -17,6 +17,7 @@ func TestDocumentsPrintAsExtendedJSON(t *testing.T) {
 		{d.String(), `{"name":"Ada","born":1815,"tags":["math",{"a":1,"b":2}]}`},
 		{fmt.Sprintf("%v", d), `{"name":"Ada","born":1815,"tags":["math",{"a":1,"b":2}]}`},
 		{fmt.Sprint(bson.M{"z": 1.5, "a": bson.D{bson.KV("x", true)}}), `{"a":{"x":true},"z":1.5}`},
+		//lint:ignore S1025 the test is of fmt's %s verb
 		{fmt.Sprintf("%s", bson.A{int32(1), "two", nil}), `[1,"two",null]`},
 		{bson.D{}.String(), `{}`},
 		{bson.D{bson.KV("c", make(chan int))}.String()[:14], `<invalid BSON:`},

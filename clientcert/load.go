@@ -40,7 +40,7 @@ func Load(file, password string) (tls.Certificate, error) {
 				return tls.Certificate{}, fmt.Errorf("clientcert: tlsCertificateKeyFile %q: more than one private key", file)
 			}
 			//lint:ignore SA1019 legacy PEM encryption is what tlsCertificateKeyFilePassword means
-			encrypted = x509.IsEncryptedPEMBlock(b) //nolint:staticcheck
+			encrypted = x509.IsEncryptedPEMBlock(b)
 			if b, err = decryptKey(b, password, file); err != nil {
 				return tls.Certificate{}, err
 			}
@@ -77,6 +77,7 @@ func decryptKey(b *pem.Block, password, file string) (*pem.Block, error) {
 	if password == "" {
 		return nil, fmt.Errorf("clientcert: tlsCertificateKeyFile %q: the private key is encrypted; set tlsCertificateKeyFilePassword", file)
 	}
+	//lint:ignore SA1019 legacy RFC 1423 keys are what tlsCertificateKeyFilePassword decrypts (as with the official driver)
 	der, err := x509.DecryptPEMBlock(b, []byte(password)) //nolint:staticcheck
 	if err != nil {
 		if errors.Is(err, x509.IncorrectPasswordError) {

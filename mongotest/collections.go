@@ -214,10 +214,7 @@ func collInfo(cl *store.Collection, nameOnly bool) bson.D {
 	if nameOnly {
 		return bson.D{bson.KV("name", cl.Name), bson.KV("type", typ)}
 	}
-	opts := bson.D{}
-	for _, e := range cl.Options {
-		opts = append(opts, e)
-	}
+	opts := append(bson.D{}, cl.Options...)
 	d := bson.D{bson.KV("name", cl.Name), bson.KV("type", typ), bson.KV("options", opts)}
 	if cl.IsView() {
 		return append(d, bson.KV("info", bson.D{bson.KV("readOnly", true)}))

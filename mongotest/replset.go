@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/internal/wirehost"
 	"github.com/torque-go/torque/mongotest/internal/store"
 )
@@ -213,11 +212,4 @@ func (rs *ReplicaSet) Close() error {
 		}
 	})
 	return rs.closeErr
-}
-
-// clusterTime is the $clusterTime document of ts, with the zero
-// signature MongoDB sends when authentication is off.
-func clusterTime(ts bson.Timestamp) bson.D {
-	sig := bson.D{bson.KV("hash", bson.Binary{Subtype: 0, Data: make([]byte, 20)}), bson.KV("keyId", int64(0))}
-	return bson.D{bson.KV("clusterTime", ts), bson.KV("signature", sig)}
 }

@@ -639,4 +639,3 @@ func (c *fakeNetConn) RemoteAddr() net.Addr             { return &net.TCPAddr{} 
 func (c *fakeNetConn) SetDeadline(time.Time) error      { return nil }
 func (c *fakeNetConn) SetReadDeadline(time.Time) error  { return nil }
 func (c *fakeNetConn) SetWriteDeadline(time.Time) error { return nil }
-func (c *fakeNetConn) isClosed() bool                   { c.mu.Lock(); defer c.mu.Unlock(); return c.closed }

@@ -76,7 +76,6 @@ type Conn struct {
 	state      connState
 	idleSince  time.Time
 	created    time.Time
-	cancel     context.CancelFunc // cancels a pending establishment
 }
 
 // Description is what the handshake learned about the server and this

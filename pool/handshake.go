@@ -242,6 +242,7 @@ func parseHello(reply bson.Raw, cfg *ConnConfig) (Description, error) {
 	}
 	if cfg.LoadBalanced && d.ServiceID == nil {
 		// The load balancer specification prescribes this message.
+		//lint:ignore ST1005 the spec's wording, capital included
 		return Description{}, errors.New("Driver attempted to initialize in load balancing mode, but the server does not support this mode: loadBalanced is set but the hello reply has no serviceId")
 	}
 	if d.MaxWireVersion < 6 {

@@ -74,16 +74,6 @@ func (t ServerType) DataBearing() bool {
 	return false
 }
 
-// isRSMember reports whether t comes from a replica-set member that
-// reported its set name.
-func (t ServerType) isRSMember() bool {
-	switch t {
-	case RSPrimary, RSSecondary, RSArbiter, RSOther:
-		return true
-	}
-	return false
-}
-
 // TopologyType is the kind of deployment (SDAM "TopologyType").
 type TopologyType uint8
 

@@ -60,8 +60,6 @@ func (m *awsMechanism) start() []byte {
 	return dst
 }
 
-func (m *awsMechanism) completed() bool { return m.done }
-
 // step answers the server's first message with the signed request.
 func (m *awsMechanism) step(_ context.Context, challenge []byte) ([]byte, error) {
 	if m.done {

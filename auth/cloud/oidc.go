@@ -40,9 +40,11 @@ func (c Config) AzureEnvironment(resource, clientID string) auth.OIDCCallback {
 			ExpiresIn   json.RawMessage `json:"expires_in"` // a string of seconds, sometimes a number
 		}
 		if err := json.Unmarshal(body, &r); err != nil {
+			//lint:ignore ST1005 what names the service (Azure ...)
 			return nil, errors.New(what + ": the response is not the expected JSON")
 		}
 		if r.AccessToken == "" {
+			//lint:ignore ST1005 what names the service (Azure ...)
 			return nil, errors.New(what + ": the response has no access_token")
 		}
 		oc := &auth.OIDCCredential{AccessToken: r.AccessToken}

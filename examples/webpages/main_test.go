@@ -31,12 +31,12 @@ func TestPages(t *testing.T) {
 	db := c.Database("webpages_" + hex.EncodeToString(suffix))
 	defer db.Drop(context.Background())
 
-	pages, err := setupDB(ctx, db)
-	if err != nil {
+	if _, err := setupDB(ctx, db); err != nil {
 		t.Fatal(err)
 	}
 	// setupDB starts from scratch: running it twice leaves two pages.
-	if pages, err = setupDB(ctx, db); err != nil {
+	pages, err := setupDB(ctx, db)
+	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(newHandler(pages))

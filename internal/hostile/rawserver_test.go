@@ -5,7 +5,6 @@ import (
 	"net"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/torque-go/torque/bson"
 	"github.com/torque-go/torque/wire"
@@ -79,15 +78,6 @@ func (s *rawServer) openConns() int {
 }
 
 // waitFor waits until n requests named name arrived, or fails t.
-func (s *rawServer) waitFor(t *testing.T, name string, n int) {
-	t.Helper()
-	for deadline := time.Now().Add(20 * time.Second); s.count(name) < n; time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("%d %s requests after 20s, want %d", s.count(name), name, n)
-		}
-	}
-}
-
 func (s *rawServer) close() {
 	s.ln.Close()
 	s.mu.Lock()

@@ -201,7 +201,6 @@ func TestUpdateDescription(t *testing.T) {
 	if len(r.TruncatedArrays) != 1 || r.TruncatedArrays[0] != (Truncated{Field: "p", NewSize: 1}) {
 		t.Errorf("truncatedArrays %v", r.TruncatedArrays)
 	}
-	r, _ = u.Apply(r.Doc, MatchInfo{})
 	u, _ = CompileUpdate(doc(t, `{"$set": {"a": 1}}`), UpdateOptions{})
 	r, _ = u.Apply(doc(t, `{"_id": 1, "a": 1}`), MatchInfo{})
 	if r.Modified {

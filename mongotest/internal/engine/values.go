@@ -160,10 +160,8 @@ func isNumber(v any) bool {
 	return false
 }
 
-// isArray and isDoc test for the two containers.
+// isArray reports whether v is an array.
 func isArray(v any) bool { _, ok := v.(bson.A); return ok }
-
-func isDoc(v any) bool { _, ok := v.(bson.D); return ok }
 
 // lookup returns the value of field key in d.
 func lookup(d bson.D, key string) (any, bool) {

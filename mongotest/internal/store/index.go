@@ -45,9 +45,6 @@ func (ix *index) clone() *index {
 	return c
 }
 
-// isID reports whether ix is the _id index.
-func (ix *index) isID() bool { return ix.Name == "_id_" }
-
 // docKeys are the index keys of doc: one per combination of the values at
 // the key's paths (several when a path holds an array: a multikey index),
 // nil when doc is not in the index (sparse without any key field, or

@@ -3,7 +3,6 @@ package store
 import (
 	"slices"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -197,12 +196,6 @@ func (st *Store) Write(fn func(tx *Tx) error) ([]Entry, error) {
 		st.changed = make(chan struct{})
 	}
 	return tx.entries, nil
-}
-
-// splitNS cuts "db.coll" at its first dot.
-func splitNS(ns string) (db, coll string) {
-	db, coll, _ = strings.Cut(ns, ".")
-	return db, coll
 }
 
 // touch returns db.name writable: cloned first if a snapshot froze it.
