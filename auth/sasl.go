@@ -136,11 +136,7 @@ func SASLStart(ctx context.Context, c Commander, source, mechanism string, paylo
 	if err != nil {
 		return SASLReply{}, err
 	}
-	reply, err := c.Command(ctx, source, cmd)
-	if err != nil {
-		return SASLReply{}, err
-	}
-	return parseSASLReply(reply)
+	return saslRoundTrip(ctx, c, source, cmd)
 }
 
 // SASLContinue sends {saslContinue: 1, conversationId, payload}, the
@@ -150,6 +146,12 @@ func SASLContinue(ctx context.Context, c Commander, source string, prev SASLRepl
 	if err != nil {
 		return SASLReply{}, err
 	}
+	return saslRoundTrip(ctx, c, source, cmd)
+}
+
+// saslRoundTrip sends cmd, a saslStart or saslContinue, and reads the
+// reply.
+func saslRoundTrip(ctx context.Context, c Commander, source string, cmd []byte) (SASLReply, error) {
 	reply, err := c.Command(ctx, source, cmd)
 	if err != nil {
 		return SASLReply{}, err

@@ -22,19 +22,8 @@ import (
 //
 //	go test -run '^$' -bench ReadBatch -benchmem
 func BenchmarkReadBatch(b *testing.B) {
-	specDir, err := SpecDir()
-	if err != nil {
-		b.Skip(err)
-	}
-	data, err := LoadData(specDir)
-	if err != nil {
-		b.Fatal(err)
-	}
 	const n = 100
-	srv, err := NewNullServer(withID(data.Tweet, bson.NewObjectID()), n)
-	if err != nil {
-		b.Fatal(err)
-	}
+	srv := tweetServer(b, n)
 	defer srv.Close()
 	var body []byte
 	b.Run("floor", func(b *testing.B) {
@@ -75,6 +64,16 @@ func BenchmarkReadBatch(b *testing.B) {
 //
 //	go test -run '^$' -bench GetMores -benchmem
 func BenchmarkGetMores(b *testing.B) {
+	const n = 100
+	srv := tweetServer(b, n)
+	defer srv.Close()
+	b.Run("torque", func(b *testing.B) { benchFindTorque(b, srv, n, 1) })
+	b.Run("official", func(b *testing.B) { benchFindOfficial(b, srv, n, 1) })
+}
+
+// tweetServer is a NullServer of n copies of the spec's tweet (each with
+// an ObjectID _id); it skips b when the spec data is not there.
+func tweetServer(b *testing.B, n int) *NullServer {
 	specDir, err := SpecDir()
 	if err != nil {
 		b.Skip(err)
@@ -83,14 +82,11 @@ func BenchmarkGetMores(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	const n = 100
 	srv, err := NewNullServer(withID(data.Tweet, bson.NewObjectID()), n)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer srv.Close()
-	b.Run("torque", func(b *testing.B) { benchFindTorque(b, srv, n, 1) })
-	b.Run("official", func(b *testing.B) { benchFindOfficial(b, srv, n, 1) })
+	return srv
 }
 
 // benchFindTorque finds and iterates the n documents of srv with torque,
